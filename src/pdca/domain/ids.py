@@ -1,0 +1,33 @@
+"""Natural keys → aggregate ids, so a unit or cycle named twice is the same aggregate."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from uuid import UUID, uuid5
+
+from pdca.errors import RuleViolation
+
+_NAMESPACE = UUID("6c1b3f0e-2f1a-5d7e-9a41-5043a2b7d0c1")
+_PERIOD = re.compile(r"^(19|20)\d\d(-(H[12]|Q[1-4]))?$")
+PERIOD_FORMS = "YYYY（年度）、YYYY-H1/H2（半年）、YYYY-Q1…Q4（季度）"
+
+
+def clean_name(name: str) -> str:
+    """Names may be Chinese; compare them after Unicode normalisation and trimming."""
+    return unicodedata.normalize("NFC", name).strip()
+
+
+def check_period(period: str) -> str:
+    period = period.strip()
+    if not _PERIOD.match(period):
+        raise RuleViolation(f"考核期 '{period}' 格式不对；允许：{PERIOD_FORMS}")
+    return period
+
+
+def unit_id(name: str) -> UUID:
+    return uuid5(_NAMESPACE, f"unit:{clean_name(name)}")
+
+
+def cycle_id(unit: str, period: str) -> UUID:
+    return uuid5(_NAMESPACE, f"cycle:{clean_name(unit)}/{period.strip()}")

@@ -1,0 +1,50 @@
+"""One exception family for everything a user can get wrong.
+
+Each error says what was wrong and what is allowed, in one line. The CLI prints
+the message on stderr and exits with the class's ``exit_code`` (documented in the
+README); nothing raises one of these after an event has been stored.
+"""
+
+from __future__ import annotations
+
+
+class PdcaError(Exception):
+    """A refused command: the message is the whole answer to the user."""
+
+    exit_code = 1
+
+
+class RuleViolation(PdcaError):
+    """The command breaks a rule of the workflow or the scheme."""
+
+    exit_code = 1
+
+
+class NotFound(PdcaError):
+    """A unit, cycle, scheme or other named thing does not exist."""
+
+    exit_code = 3
+
+
+class Conflict(PdcaError):
+    """The thing already exists, or changed underneath the command."""
+
+    exit_code = 4
+
+
+class SchemeInvalid(PdcaError):
+    """A workflow definition file is malformed; the message lists every problem."""
+
+    exit_code = 5
+
+
+class StorageError(PdcaError):
+    """The workspace or the database cannot be used as configured."""
+
+    exit_code = 6
+
+
+def one_of(values: object) -> str:
+    """Render the allowed values of a refusal, e.g. ``start_do、start_check``."""
+    items = [str(v) for v in values]  # type: ignore[attr-defined]
+    return "、".join(items) if items else "（无）"

@@ -1,0 +1,68 @@
+"""The catalog: every registered unit and every cycle with its current stage.
+
+Backs ``pdca unit list`` and ``pdca cycle list``; the aggregates themselves stay
+the authority (uniqueness comes from their ids, not from these rows).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, MetaData, String, Table
+
+from pdca.projections.api import Batch, Projection, handles
+from pdca.projections.facts import Fact
+
+metadata = MetaData()
+
+units = Table(
+    "catalog_units",
+    metadata,
+    Column("name", String(200), primary_key=True),
+    Column("category", String(100), nullable=False),
+    Column("grid", String(100)),
+    Column("registered_by", String(200)),
+)
+
+cycles = Table(
+    "catalog_cycles",
+    metadata,
+    Column("cycle_id", String(36), primary_key=True),
+    Column("unit", String(200), nullable=False, index=True),
+    Column("period", String(20), nullable=False, index=True),
+    Column("scheme", String(200), nullable=False),
+    Column("stage", String(100), nullable=False),
+)
+
+
+class Catalog(Projection):
+    name = "catalog"
+    version = 1
+    tables = (units, cycles)
+
+    @handles("Unit.Registered")
+    def unit_registered(self, fact: Fact, batch: Batch) -> None:
+        batch.put(
+            units,
+            {
+                "name": fact["name"],
+                "category": fact["category"],
+                "grid": fact["grid"],
+                "registered_by": fact["actor"],
+            },
+        )
+
+    @handles("Cycle.Opened")
+    def cycle_opened(self, fact: Fact, batch: Batch) -> None:
+        batch.put(
+            cycles,
+            {
+                "cycle_id": str(fact.originator_id),
+                "unit": fact["unit"],
+                "period": fact["period"],
+                "scheme": f"{fact['scheme_id']}@{fact['scheme_version']}",
+                "stage": fact["stage"],
+            },
+        )
+
+    @handles("Cycle.StageAdvanced")
+    def stage_advanced(self, fact: Fact, batch: Batch) -> None:
+        batch.update(cycles, str(fact.originator_id), stage=fact["to_stage"])

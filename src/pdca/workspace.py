@@ -1,0 +1,137 @@
+"""A workspace: a folder with ``pdca.toml``, ``workflows/``, ``projections/`` and,
+by default, the SQLite database file.
+
+Commands find their workspace from ``--workspace``/``PDCA_WORKSPACE``, else by
+walking up from the current directory to the first folder holding ``pdca.toml``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from pdca.errors import NotFound, SchemeInvalid, StorageError, one_of
+from pdca.schemes import Scheme, load_file
+from pdca.store import Database, default_url, parse_url
+
+CONFIG_NAME = "pdca.toml"
+DEFAULT_CATEGORIES = ("党政机关", "中直单位", "群团组织", "企事业单位")
+
+CONFIG_TEMPLATE = """\
+# pdca 工作区配置 (workspace configuration)
+
+[database]
+# 默认：工作区内的 SQLite 文件。PostgreSQL 例：postgresql+psycopg://postgres@127.0.0.1:5432/pdca
+# The environment variable PDCA_DB and the option --db take precedence.
+url = "{url}"
+
+[units]
+# 单位类别 (categories a unit may be registered under); 吉林 uses these four.
+categories = [{categories}]
+"""
+
+
+@dataclass
+class Workspace:
+    root: Path
+    db_url: str
+    categories: tuple[str, ...] = DEFAULT_CATEGORIES
+    _schemes: list[Scheme] | None = field(default=None, repr=False)
+
+    @property
+    def database(self) -> Database:
+        return parse_url(self.db_url, self.root)
+
+    @property
+    def workflows_dir(self) -> Path:
+        return self.root / "workflows"
+
+    @property
+    def projections_dir(self) -> Path:
+        return self.root / "projections"
+
+    def schemes(self) -> list[Scheme]:
+        """Every valid scheme in ``workflows/``; an invalid file is refused when named."""
+        if self._schemes is None:
+            found = []
+            for path in sorted(self.workflows_dir.glob("*.toml")):
+                try:
+                    found.append(load_file(path))
+                except SchemeInvalid:
+                    continue
+            self._schemes = found
+        return self._schemes
+
+    def scheme(self, ref: str) -> Scheme:
+        """Find a scheme by ``ID`` or ``ID@VERSION``; a bare ID must be unambiguous."""
+        scheme_id, _, version = ref.partition("@")
+        candidates = [s for s in self.schemes() if s.id == scheme_id]
+        if version:
+            candidates = [s for s in candidates if s.version == version]
+        if len(candidates) == 1:
+            return candidates[0]
+        if len(candidates) > 1:
+            raise NotFound(f"方案 '{ref}' 有多个版本；请指定：{one_of(s.ref for s in candidates)}")
+        known = one_of(s.ref for s in self.schemes())
+        raise NotFound(f"未知方案 '{ref}'；工作区 {self.workflows_dir} 中有：{known}")
+
+
+def shipped_workflows_dir() -> Path:
+    """The schemes that ship with pdca (inside the wheel, or the source checkout's ``workflows/``)."""
+    packaged = Path(str(resources.files("pdca"))) / "_workflows"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "workflows"
+
+
+def find_root(explicit: str | None) -> Path:
+    if explicit:
+        root = Path(explicit).expanduser()
+        if not (root / CONFIG_NAME).is_file():
+            raise StorageError(
+                f"工作区 '{root}' 不存在或未初始化（缺少 {CONFIG_NAME}）；先运行：pdca init {root}"
+            )
+        return root.resolve()
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    raise StorageError(
+        f"当前目录 {here} 及其上级都不是工作区（缺少 {CONFIG_NAME}）；先运行 pdca init，或用 --workspace 指定"
+    )
+
+
+def open_workspace(explicit: str | None, db_override: str | None) -> Workspace:
+    root = find_root(explicit)
+    try:
+        config = tomllib.loads((root / CONFIG_NAME).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise StorageError(f"工作区配置 {root / CONFIG_NAME} 无法读取：{exc}") from None
+    url = db_override or config.get("database", {}).get("url") or default_url()
+    categories = tuple(config.get("units", {}).get("categories", DEFAULT_CATEGORIES))
+    return Workspace(root=root, db_url=url, categories=categories)
+
+
+def create_workspace(root: Path, db_url: str | None) -> Workspace:
+    """Write the folders and config of a new workspace; keep whatever is already there."""
+    root = root.expanduser().resolve()
+    try:
+        (root / "workflows").mkdir(parents=True, exist_ok=True)
+        (root / "projections").mkdir(exist_ok=True)
+        for source in sorted(shipped_workflows_dir().glob("*.toml")):
+            target = root / "workflows" / source.name
+            if not target.exists():
+                shutil.copyfile(source, target)
+        config = root / CONFIG_NAME
+        if not config.exists():
+            categories = ", ".join(f'"{c}"' for c in DEFAULT_CATEGORIES)
+            config.write_text(
+                CONFIG_TEMPLATE.format(url=db_url or default_url(), categories=categories),
+                encoding="utf-8",
+            )
+    except OSError as exc:
+        raise StorageError(f"无法创建工作区 {root}：{exc}") from None
+    return open_workspace(str(root), db_url)
