@@ -60,6 +60,7 @@ class PdcaApplication(Application[UUID]):
 
     def __init__(self, workspace: Workspace, create_tables: bool = False) -> None:
         self.workspace = workspace
+        self._runtime: Any = None
         super().__init__(env=workspace.database.event_store_env(create_tables))
 
     def register_transcodings(self, transcoder: Transcoder) -> None:
@@ -208,10 +209,18 @@ class PdcaApplication(Application[UUID]):
     # ---- lists, from the catalog projection ---------------------------------------------
 
     def projection_runtime(self) -> Any:
-        from pdca.projections import builtin
-        from pdca.projections.runtime import Runtime
+        if self._runtime is None:
+            from pdca.projections import builtin
+            from pdca.projections.runtime import Runtime
 
-        return Runtime(self.workspace.database, self.recorder, builtin())
+            self._runtime = Runtime(self.workspace.database, self.recorder, builtin())
+        return self._runtime
+
+    def close(self) -> None:
+        if self._runtime is not None:
+            self._runtime.engine.dispose()
+            self._runtime = None
+        super().close()
 
     def list_units(self) -> list[dict[str, Any]]:
         from sqlalchemy import select

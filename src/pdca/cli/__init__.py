@@ -96,6 +96,7 @@ def cli(ctx: click.Context, workspace: str | None, db: str | None, actor: str | 
       pdca cycle advance 市财政局/2024 start_do
     """
     obj = ctx.ensure_object(CliContext)
+    ctx.call_on_close(obj.close)
     obj.workspace_option = workspace
     obj.db_option = db
     obj.actor_option = actor

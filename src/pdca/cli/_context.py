@@ -30,6 +30,11 @@ class CliContext:
 
         return open_workspace(self.workspace_option, self.db_option)
 
+    def close(self) -> None:
+        if self._app is not None:
+            self._app.close()
+            self._app = None
+
     def app(self) -> PdcaApplication:
         if self._app is None:
             from pdca.application import PdcaApplication

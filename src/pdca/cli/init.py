@@ -26,6 +26,7 @@ def init(obj: CliContext, directory: str | None) -> None:
     root = Path(directory or obj.workspace_option or ".")
     workspace = create_workspace(root, obj.db_option)
     app = PdcaApplication(workspace, create_tables=True)
+    obj._app = app  # closed with the command
     app.projection_runtime().create_tables()
     schemes = workspace.schemes()
     if obj.json:

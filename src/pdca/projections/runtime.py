@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -49,7 +48,6 @@ tracking = Table(
 )
 
 
-@lru_cache(maxsize=8)
 def engine_for(database: Database) -> Engine:
     if database.kind == "sqlite":
         return create_engine(database.sqlalchemy_url(), connect_args={"timeout": 30})

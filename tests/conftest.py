@@ -1,0 +1,126 @@
+"""Shared fixtures: a real workspace on a real database (SQLite file or PostgreSQL).
+
+PostgreSQL tests use a schema of their own in the ``test`` database, dropped after
+the test. When the server does not answer they skip, unless ``PDCA_REQUIRE_PG=1``
+(CI), where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from pdca.cli import cli
+
+PG_DSN = os.environ.get("PDCA_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+REQUIRE_PG = os.environ.get("PDCA_REQUIRE_PG") == "1"
+
+
+def _pg_connect() -> Any:
+    import psycopg
+
+    return psycopg.connect(PG_DSN, autocommit=True, connect_timeout=3)
+
+
+def _pg_available() -> str | None:
+    try:
+        with _pg_connect():
+            return None
+    except Exception as exc:  # any failure to connect means "not here"
+        return f"PostgreSQL not reachable at {PG_DSN}: {exc}"
+
+
+@dataclass
+class Workspace:
+    """A workspace initialised through the CLI, and ways to look under it."""
+
+    root: Path
+    db_url: str
+    backend: str
+    schema: str = ""
+    actor: str = "督查组-张三"
+    runner: CliRunner = field(default_factory=CliRunner)
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {
+            "PDCA_WORKSPACE": str(self.root),
+            "PDCA_DB": self.db_url,
+            "PDCA_ACTOR": self.actor,
+            "PDCA_LOG_LEVEL": "warning",
+        }
+
+    def run(self, *args: str, actor: str | None = None) -> Result:
+        env = dict(self.env)
+        if actor:
+            env["PDCA_ACTOR"] = actor
+        return self.runner.invoke(cli, list(args), env=env, catch_exceptions=False)
+
+    def ok(self, *args: str, actor: str | None = None) -> Result:
+        result = self.run(*args, actor=actor)
+        assert result.exit_code == 0, f"{args} exited {result.exit_code}: {result.output}"
+        return result
+
+    def sql(self, query: str) -> list[tuple[Any, ...]]:
+        if self.backend == "sqlite":
+            with sqlite3.connect(self.root / "pdca.sqlite3") as conn:
+                return conn.execute(query).fetchall()
+        with _pg_connect() as conn:
+            conn.execute(f'SET search_path TO "{self.schema}"')
+            return conn.execute(query).fetchall()
+
+    @property
+    def events_table(self) -> str:
+        # eventsourcing names the table after the application on PostgreSQL only.
+        return "stored_events" if self.backend == "sqlite" else "pdca_events"
+
+    def event_count(self) -> int:
+        return self.sql(f"SELECT count(*) FROM {self.events_table}")[0][0]
+
+
+def _init(root: Path, db_url: str, backend: str, schema: str = "") -> Workspace:
+    ws = Workspace(root=root, db_url=db_url, backend=backend, schema=schema)
+    result = ws.runner.invoke(cli, ["init", str(root)], env=ws.env, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return ws
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest) -> str:
+    if request.param == "postgresql":
+        reason = _pg_available()
+        if reason:
+            if REQUIRE_PG:
+                pytest.fail(f"PDCA_REQUIRE_PG=1 but {reason}")
+            pytest.skip(reason)
+    return request.param
+
+
+@pytest.fixture
+def workspace(backend: str, tmp_path: Path) -> Iterator[Workspace]:
+    root = tmp_path / "ws"
+    if backend == "sqlite":
+        yield _init(root, "sqlite:///pdca.sqlite3", "sqlite")
+        return
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with _pg_connect() as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    url = f"{PG_DSN.replace('postgresql://', 'postgresql+psycopg://')}?schema={schema}"
+    try:
+        yield _init(root, url, "postgresql", schema)
+    finally:
+        with _pg_connect() as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture
+def sqlite_workspace(tmp_path: Path) -> Workspace:
+    return _init(tmp_path / "ws", "sqlite:///pdca.sqlite3", "sqlite")
