@@ -10,7 +10,6 @@ from __future__ import annotations
 import shutil
 import tomllib
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 from pdca.errors import NotFound, SchemeInvalid, StorageError, one_of
@@ -81,7 +80,7 @@ class Workspace:
 
 def shipped_workflows_dir() -> Path:
     """The schemes that ship with pdca (inside the wheel, or the source checkout's ``workflows/``)."""
-    packaged = Path(str(resources.files("pdca"))) / "_workflows"
+    packaged = Path(__file__).resolve().parent / "_workflows"
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parents[2] / "workflows"

@@ -75,3 +75,35 @@ def test_missing_workspace_is_a_clear_error(tmp_path: Path) -> None:
     assert "不存在或未初始化" in done.stderr and "pdca init" in done.stderr
     assert "Traceback" not in done.stderr
     assert not (tmp_path / "nowhere").exists()
+
+
+def test_demo_makes_a_fresh_workspace_that_the_other_commands_read(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PDCA_")}
+    done = subprocess.run(
+        [PDCA, "demo", "--units", "4"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == f"演示工作区：{tmp_path / 'pdca-demo'}"
+    listed = subprocess.run(
+        [PDCA, "cycle", "list", "--json"],
+        cwd=tmp_path / "pdca-demo",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert len(json.loads(listed.stdout)) == 4
+    again = subprocess.run(
+        [PDCA, "demo", "--units", "1"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert again.stdout.splitlines()[0] == f"演示工作区：{tmp_path / 'pdca-demo-2'}"
