@@ -134,8 +134,13 @@ class PdcaApplication(Application[UUID]):
         cycle = self.get_cycle(address)
         from_stage = cycle.stage
         to_stage = machine.check(self.scheme_of(cycle), from_stage, trigger, cycle)
-        cycle.advance(
-            trigger=trigger, from_stage=from_stage, to_stage=to_stage, actor=actor, reason=reason
+        cycle.record(
+            Cycle.StageAdvanced,
+            trigger=trigger,
+            from_stage=from_stage,
+            to_stage=to_stage,
+            actor=actor,
+            reason=reason,
         )
         self._save_changed(cycle, address)
         log.info("stage_advanced", actor=actor, cycle=address, trigger=trigger, to=to_stage)
@@ -185,8 +190,13 @@ class PdcaApplication(Application[UUID]):
         if cycle.task_list_published and _phase(self.scheme_of(cycle), cycle.stage) == "plan":
             raise RuleViolation("任务清单已发布，计划阶段不能再加任务；进入执行阶段后可追加任务")
         task_no = cycle.next_task_no()
-        cycle.add_task(
-            task_no=task_no, title=title, deadline=deadline, indicator=indicator, actor=actor
+        cycle.record(
+            Cycle.TaskAdded,
+            task_no=task_no,
+            title=title,
+            deadline=deadline,
+            indicator=indicator,
+            actor=actor,
         )
         self._save_changed(cycle, address)
         log.info("task_added", actor=actor, cycle=address, task=task_no)
@@ -201,7 +211,7 @@ class PdcaApplication(Application[UUID]):
             raise RuleViolation(
                 "任务清单为空，不能发布；先添加任务：pdca task add 周期 标题 --deadline 日期"
             )
-        cycle.publish_task_list(task_count=len(cycle.tasks), actor=actor)
+        cycle.record(Cycle.TaskListPublished, task_count=len(cycle.tasks), actor=actor)
         self._save_changed(cycle, address)
         log.info("task_list_published", actor=actor, cycle=address, tasks=len(cycle.tasks))
         return len(cycle.tasks)

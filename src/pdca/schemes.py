@@ -18,6 +18,7 @@ from typing import Any
 
 from pdca.domain.guards import GUARDS
 from pdca.errors import SchemeInvalid
+from pdca.rules import SCORING_KEYS, Rules, parse_rules
 
 #: The four PDCA phases plus the end state, in the order every cycle runs them.
 PHASES: tuple[str, ...] = ("plan", "do", "check", "act", "closed")
@@ -29,7 +30,7 @@ PHASE_LABELS: dict[str, str] = {
     "closed": "已结束",
 }
 SUBSTAGE_SEPARATOR = "."
-_TOP_KEYS = {"scheme", "workflow"}
+_TOP_KEYS = {"scheme", "workflow", *SCORING_KEYS}
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class Scheme:
     triggers: tuple[Trigger, ...]
     text: str = field(repr=False)
     digest: str
+    rules: Rules = field(default_factory=Rules, repr=False)
     warnings: tuple[str, ...] = ()
 
     @property
@@ -124,9 +126,13 @@ class _Problems:
     def __init__(self, origin: str) -> None:
         self.origin = origin
         self.items: list[str] = []
+        self.warnings: list[str] = []
 
     def add(self, key: str, message: str) -> None:
         self.items.append(f"{key}: {message}")
+
+    def warn(self, key: str, message: str) -> None:
+        self.warnings.append(f"{key}: {message}")
 
     def message(self) -> str:
         listed = "；".join(f"{n}) {p}" for n, p in enumerate(self.items, 1))
@@ -169,6 +175,7 @@ def _build(data: dict[str, Any], text: str, problems: _Problems) -> Scheme | Non
     triggers = _triggers(workflow.get("triggers"), stages, parents, initial, problems)
     for key in sorted(set(workflow) - {"initial", "stages", "triggers"}):
         problems.add(f"workflow.{key}", "未知键；允许：initial、stages、triggers")
+    rules = parse_rules(data, problems)
     return Scheme(
         id=scheme_id,
         version=version,
@@ -179,6 +186,8 @@ def _build(data: dict[str, Any], text: str, problems: _Problems) -> Scheme | Non
         triggers=tuple(triggers),
         text=text,
         digest=digest_of(text),
+        rules=rules,
+        warnings=tuple(problems.warnings),
     )
 
 

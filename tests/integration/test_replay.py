@@ -31,7 +31,7 @@ def test_replay_equals_live_aggregate_after_restart(workspace: Workspace) -> Non
         replayed = restarted.get_cycle("市委办/2024-H1")
         assert state(replayed) == state(live)
         assert replayed.stage == "check.on_site"
-        assert replayed.tasks[1]["deadline"] == date(2024, 6, 30)
+        assert replayed.tasks[1].deadline == date(2024, 6, 30)
         assert replayed.version == 6
         # Folding the stored events one by one, with no application, gives the same.
         events = list(restarted.repository.event_store.get(replayed.id))

@@ -67,19 +67,30 @@ def list_(obj: CliContext, address: str) -> None:
       pdca task list 市财政局/2024
     """
     c = obj.app().get_cycle(address)
-    tasks = sorted(c.tasks.values(), key=lambda t: t["no"])
+    tasks = sorted(c.tasks.values(), key=lambda t: t.no)
     if obj.json:
         emit_json(
             {
                 "cycle": c.address,
                 "published": c.task_list_published,
-                "tasks": [{**t, "deadline": t["deadline"].isoformat()} for t in tasks],
+                "tasks": [
+                    {
+                        "no": t.no,
+                        "title": t.title,
+                        "deadline": t.deadline.isoformat(),
+                        "indicator": t.indicator,
+                        "progress": t.progress,
+                        "completed": t.completed,
+                        "quality": t.quality,
+                    }
+                    for t in tasks
+                ],
             }
         )
         return
     click.echo(f"任务清单：{c.address}（{'已发布' if c.task_list_published else '未发布'}）")
     emit_table(
-        ["序号", "任务", "截止", "指标", "进度", "完成"],
+        ["序号", "任务", "截止", "指标", "进度", "完成（质量）"],
         [
             [
                 t["no"],

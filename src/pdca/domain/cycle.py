@@ -1,22 +1,110 @@
 """An assessment cycle (考核周期): one unit, one period, one pinned scheme.
 
-Every method below records an event and its body is the state change; bodies run
-again on replay, so they never check a rule. The application checks commands
-(stage machine, guards, input) before calling them.
+The events are declared as data; each one's ``apply`` hands it to the one fold in
+``CycleFacts``. Nothing here checks a rule: the application checks the command
+(stage machine, guards, scheme, input) before an event is triggered.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from pdca.domain.facts import CycleFacts, Task
 from pdca.domain.ids import cycle_id
 
 
 class Cycle(Aggregate):
+    class Recorded(Aggregate.Event):
+        """Every event after opening: folded into the cycle's facts."""
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.facts.apply(
+                type(self).__name__, self.originator_version, self.timestamp, vars(self)
+            )
+
+    class StageAdvanced(Recorded):
+        trigger: str
+        from_stage: str
+        to_stage: str
+        actor: str
+        reason: str | None
+
+    class TaskAdded(Recorded):
+        task_no: int
+        title: str
+        deadline: date
+        indicator: str | None
+        actor: str
+
+    class TaskListPublished(Recorded):
+        task_count: int
+        actor: str
+
+    class TaskReported(Recorded):
+        task_no: int
+        progress: int
+        note: str | None
+        actor: str
+
+    class TaskCompleted(Recorded):
+        task_no: int
+        quality: str | None
+        actor: str
+
+    class FindingRecorded(Recorded):
+        source: str
+        indicator: str
+        points: Decimal
+        observed_on: date
+        evidence: str
+        actor: str
+
+    class ItemScored(Recorded):
+        item: str
+        value: Decimal
+        evidence: str
+        actor: str
+
+    class BallotsIssued(Recorded):
+        group: str
+        token_digests: list[str]
+        actor: str
+
+    class BallotCast(Recorded):
+        # Anonymous: the token's digest proves it was issued and is now used;
+        # ``actor`` is whoever entered the ballot, never the voter.
+        token_digest: str
+        group: str
+        scores: dict[str, Decimal]
+        actor: str
+
+    class VetoApplied(Recorded):
+        rule: str
+        reason: str
+        evidence: str
+        actor: str
+
+    class ComponentNotApplicable(Recorded):
+        component: str
+        reason: str
+        actor: str
+
+    class FactWithdrawn(Recorded):
+        fact: int
+        reason: str
+        actor: str
+
+    class FactAmended(Recorded):
+        fact: int
+        value: Decimal
+        reason: str
+        actor: str
+
     @staticmethod
     def create_id(unit: str, period: str) -> UUID:
         return cycle_id(unit, period)
@@ -33,42 +121,68 @@ class Cycle(Aggregate):
         stage: str,
         actor: str,
     ) -> None:
-        self.unit = unit
-        self.period = period
-        self.scheme_id = scheme_id
-        self.scheme_version = scheme_version
-        self.scheme_digest = scheme_digest
-        self.scheme_text = scheme_text
-        self.stage = stage
-        self.tasks: dict[int, dict[str, Any]] = {}
-        self.task_list_published = False
+        self.facts = CycleFacts()
+        self.facts.apply(
+            "Opened",
+            self.version,
+            self.created_on,
+            {
+                "unit": unit,
+                "period": period,
+                "scheme_id": scheme_id,
+                "scheme_version": scheme_version,
+                "scheme_digest": scheme_digest,
+                "scheme_text": scheme_text,
+                "stage": stage,
+                "actor": actor,
+            },
+        )
+
+    def record(self, event_class: type[Recorded], **data: Any) -> None:
+        """Record one of the events above (the command was checked by the caller)."""
+        self.trigger_event(event_class, **data)
+
+    # ---- read-only views ---------------------------------------------------------------
+
+    @property
+    def unit(self) -> str:
+        return self.facts.unit
+
+    @property
+    def period(self) -> str:
+        return self.facts.period
+
+    @property
+    def stage(self) -> str:
+        return self.facts.stage
+
+    @property
+    def scheme_id(self) -> str:
+        return self.facts.scheme_id
+
+    @property
+    def scheme_version(self) -> str:
+        return self.facts.scheme_version
+
+    @property
+    def scheme_digest(self) -> str:
+        return self.facts.scheme_digest
+
+    @property
+    def scheme_text(self) -> str:
+        return self.facts.scheme_text
+
+    @property
+    def tasks(self) -> dict[int, Task]:
+        return self.facts.tasks
+
+    @property
+    def task_list_published(self) -> bool:
+        return self.facts.task_list_published
 
     @property
     def address(self) -> str:
         return f"{self.unit}/{self.period}"
-
-    @event("StageAdvanced")
-    def advance(
-        self, trigger: str, from_stage: str, to_stage: str, actor: str, reason: str | None
-    ) -> None:
-        self.stage = to_stage
-
-    @event("TaskAdded")
-    def add_task(
-        self, task_no: int, title: str, deadline: date, indicator: str | None, actor: str
-    ) -> None:
-        self.tasks[task_no] = {
-            "no": task_no,
-            "title": title,
-            "deadline": deadline,
-            "indicator": indicator,
-            "progress": 0,
-            "completed": False,
-        }
-
-    @event("TaskListPublished")
-    def publish_task_list(self, task_count: int, actor: str) -> None:
-        self.task_list_published = True
 
     def next_task_no(self) -> int:
         return max(self.tasks, default=0) + 1

@@ -29,7 +29,7 @@ def _has_tasks(cycle: Any) -> bool:
 
 
 def _all_tasks_completed(cycle: Any) -> bool:
-    return all(task["completed"] for task in cycle.tasks.values())
+    return all(task.completed for task in cycle.tasks.values())
 
 
 GUARDS: dict[str, Guard] = {

@@ -1,0 +1,239 @@
+"""What a cycle's history says, folded into plain data.
+
+``CycleFacts.apply`` is the one fold of a cycle's events. The ``Cycle`` aggregate
+calls it from its events' ``apply``; projections call it with events decoded
+straight from storage. Scoring, explain and the scores projection all read the
+same ``CycleFacts``, so there is one notion of "the facts of a cycle".
+
+Applying never checks a rule: the application checked the command before the event
+existed, and old history must replay whatever today's rules say.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Which event a figure comes from: its place in the cycle, when, who."""
+
+    position: int
+    recorded_at: datetime
+    actor: str
+
+
+@dataclass
+class Correction:
+    kind: str  # "withdrawn" | "amended"
+    value: Decimal | None
+    reason: str
+    provenance: Provenance
+
+
+@dataclass
+class Fact:
+    """A correctable fact: a finding, an item score, a ballot, a veto."""
+
+    kind: str
+    provenance: Provenance
+    corrections: list[Correction] = field(default_factory=list)
+
+    @property
+    def withdrawn(self) -> bool:
+        return any(c.kind == "withdrawn" for c in self.corrections)
+
+    def amended_value(self, original: Decimal) -> Decimal:
+        value = original
+        for correction in self.corrections:
+            if correction.kind == "amended" and correction.value is not None:
+                value = correction.value
+        return value
+
+
+@dataclass
+class Task:
+    no: int
+    title: str
+    deadline: date
+    indicator: str | None
+    provenance: Provenance
+    progress: int = 0
+    completed: bool = False
+    quality: str | None = None
+    reports: list[tuple[int, str | None, Provenance]] = field(default_factory=list)
+    completion: Provenance | None = None
+
+
+@dataclass
+class Finding(Fact):
+    source: str = ""
+    indicator: str = ""
+    recorded_points: Decimal = Decimal(0)
+    observed_on: date | None = None
+    evidence: str = ""
+
+    @property
+    def points(self) -> Decimal:
+        return self.amended_value(self.recorded_points)
+
+
+@dataclass
+class ItemScore(Fact):
+    item: str = ""
+    recorded_value: Decimal = Decimal(0)
+    evidence: str = ""
+
+    @property
+    def value(self) -> Decimal:
+        return self.amended_value(self.recorded_value)
+
+
+@dataclass
+class Ballot(Fact):
+    group: str = ""
+    scores: dict[str, Decimal] = field(default_factory=dict)
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.scores.values(), Decimal(0))
+
+
+@dataclass
+class VetoRecord(Fact):
+    rule: str = ""
+    reason: str = ""
+    evidence: str = ""
+
+
+@dataclass
+class NotApplicable(Fact):
+    component: str = ""
+    reason: str = ""
+
+
+@dataclass
+class CycleFacts:
+    unit: str = ""
+    period: str = ""
+    scheme_id: str = ""
+    scheme_version: str = ""
+    scheme_digest: str = ""
+    scheme_text: str = ""
+    stage: str = ""
+    opened: Provenance | None = None
+    entered_act: Provenance | None = None
+    stages: list[tuple[str, str, str, str | None, Provenance]] = field(default_factory=list)
+    tasks: dict[int, Task] = field(default_factory=dict)
+    task_list_published: bool = False
+    facts: dict[int, Fact] = field(default_factory=dict)
+    issued_tokens: dict[str, str] = field(default_factory=dict)  # token digest -> group
+    used_tokens: set[str] = field(default_factory=set)
+
+    # ---- views the rules read ---------------------------------------------------------
+
+    def active(self, kind: type[Fact]) -> list[Any]:
+        return [f for f in self.facts.values() if isinstance(f, kind) and not f.withdrawn]
+
+    def findings(self) -> list[Finding]:
+        return self.active(Finding)
+
+    def ballots(self) -> list[Ballot]:
+        return self.active(Ballot)
+
+    def vetoes(self) -> list[VetoRecord]:
+        return self.active(VetoRecord)
+
+    def item_score(self, item: str) -> ItemScore | None:
+        return next((s for s in self.active(ItemScore) if s.item == item), None)
+
+    def not_applicable(self, component: str) -> NotApplicable | None:
+        return next((n for n in self.active(NotApplicable) if n.component == component), None)
+
+    # ---- the fold -----------------------------------------------------------------------
+
+    def apply(
+        self, kind: str, position: int, recorded_at: datetime, data: Mapping[str, Any]
+    ) -> None:
+        handler = getattr(self, f"_on_{kind}", None)
+        if handler is not None:
+            handler(Provenance(position, recorded_at, data.get("actor", "")), data)
+
+    def _on_Opened(self, p: Provenance, d: Mapping[str, Any]) -> None:
+        self.unit, self.period = d["unit"], d["period"]
+        self.scheme_id, self.scheme_version = d["scheme_id"], d["scheme_version"]
+        self.scheme_digest, self.scheme_text = d["scheme_digest"], d["scheme_text"]
+        self.stage = d["stage"]
+        self.opened = p
+
+    def _on_StageAdvanced(self, p: Provenance, d: Mapping[str, Any]) -> None:
+        self.stages.append((d["from_stage"], d["to_stage"], d["trigger"], d.get("reason"), p))
+        self.stage = d["to_stage"]
+        if self.entered_act is None and self.stage.split(".")[0] == "act":
+            self.entered_act = p
+
+    def _on_TaskAdded(self, p: Provenance, d: Mapping[str, Any]) -> None:
+        self.tasks[d["task_no"]] = Task(
+            d["task_no"], d["title"], d["deadline"], d.get("indicator"), p
+        )
+
+    def _on_TaskListPublished(self, p: Provenance, d: Mapping[str, Any]) -> None:
+        self.task_list_published = True
+
+    def _on_TaskReported(self, p: Provenance, d: Mapping[str, Any]) -> None:
+        task = self.tasks[d["task_no"]]
+        task.progress = d["progress"]
+        task.reports.append((d["progress"], d.get("note"), p))
+
+    def _on_TaskCompleted(self, p: Provenance, d: Mapping[str, Any]) -> None:
+        task = self.tasks[d["task_no"]]
+        task.completed, task.progress, task.quality, task.completion = (
+            True,
+            100,
+            d.get("quality"),
+            p,
+        )
+
+    def _on_FindingRecorded(self, p: Provenance, d: Mapping[str, Any]) -> None:
+        self.facts[p.position] = Finding(
+            "finding",
+            p,
+            source=d["source"],
+            indicator=d["indicator"],
+            recorded_points=d["points"],
+            observed_on=d["observed_on"],
+            evidence=d["evidence"],
+        )
+
+    def _on_ItemScored(self, p: Provenance, d: Mapping[str, Any]) -> None:
+        self.facts[p.position] = ItemScore(
+            "score", p, item=d["item"], recorded_value=d["value"], evidence=d["evidence"]
+        )
+
+    def _on_BallotsIssued(self, p: Provenance, d: Mapping[str, Any]) -> None:
+        for digest in d["token_digests"]:
+            self.issued_tokens[digest] = d["group"]
+
+    def _on_BallotCast(self, p: Provenance, d: Mapping[str, Any]) -> None:
+        self.used_tokens.add(d["token_digest"])
+        self.facts[p.position] = Ballot("ballot", p, group=d["group"], scores=dict(d["scores"]))
+
+    def _on_VetoApplied(self, p: Provenance, d: Mapping[str, Any]) -> None:
+        self.facts[p.position] = VetoRecord(
+            "veto", p, rule=d["rule"], reason=d["reason"], evidence=d["evidence"]
+        )
+
+    def _on_ComponentNotApplicable(self, p: Provenance, d: Mapping[str, Any]) -> None:
+        self.facts[p.position] = NotApplicable(
+            "not_applicable", p, component=d["component"], reason=d["reason"]
+        )
+
+    def _on_FactWithdrawn(self, p: Provenance, d: Mapping[str, Any]) -> None:
+        self.facts[d["fact"]].corrections.append(Correction("withdrawn", None, d["reason"], p))
+
+    def _on_FactAmended(self, p: Provenance, d: Mapping[str, Any]) -> None:
+        self.facts[d["fact"]].corrections.append(Correction("amended", d["value"], d["reason"], p))
