@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
@@ -22,15 +21,11 @@ from pdca.domain.cycle import Cycle
 from pdca.domain.ids import check_period, clean_name, cycle_id, unit_id
 from pdca.domain.unit import Unit
 from pdca.errors import Conflict, NotFound, RuleViolation, one_of
-from pdca.schemes import PHASE_LABELS, Scheme, parse
+from pdca.recording import Recording
+from pdca.results import Results
+from pdca.schemes import PHASE_LABELS, Scheme, pinned
 from pdca.transcodings import register_all
 from pdca.workspace import Workspace
-
-
-@lru_cache(maxsize=32)
-def pinned_scheme(text: str) -> Scheme:
-    """The scheme a cycle was opened with, from the text stored in its history."""
-    return parse(text, origin="（周期锁定的方案）", strict=False)
 
 
 @dataclass(frozen=True)
@@ -55,7 +50,7 @@ class HistoryEntry:
     summary: str
 
 
-class PdcaApplication(Application[UUID]):
+class PdcaApplication(Recording, Results, Application[UUID]):
     name = "pdca"
 
     def __init__(self, workspace: Workspace, create_tables: bool = False) -> None:
@@ -128,7 +123,7 @@ class PdcaApplication(Application[UUID]):
             ) from None
 
     def scheme_of(self, cycle: Cycle) -> Scheme:
-        return pinned_scheme(cycle.scheme_text)
+        return pinned(cycle.scheme_text)
 
     def advance(self, actor: str, address: str, trigger: str, reason: str | None) -> Cycle:
         cycle = self.get_cycle(address)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +95,12 @@ class Scheme:
 
     def trigger(self, name: str) -> Trigger | None:
         return next((t for t in self.triggers if t.name == name), None)
+
+
+@lru_cache(maxsize=64)
+def pinned(text: str) -> Scheme:
+    """The scheme a cycle was opened with, from the text stored in its history."""
+    return parse(text, origin="（周期锁定的方案）", strict=False)
 
 
 def digest_of(text: str) -> str:

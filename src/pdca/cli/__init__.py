@@ -22,6 +22,15 @@ _COMMANDS = {
     "task": "pdca.cli.task:task",
     "history": "pdca.cli.history:history",
     "demo": "pdca.cli.demo:demo",
+    "finding": "pdca.cli.finding:finding",
+    "score": "pdca.cli.score:score",
+    "ballot": "pdca.cli.ballot:ballot",
+    "veto": "pdca.cli.veto:veto",
+    "correct": "pdca.cli.correct:correct",
+    "round": "pdca.cli.round:round_",
+    "explain": "pdca.cli.explain:explain",
+    "ranking": "pdca.cli.ranking:ranking",
+    "ledger": "pdca.cli.ledger:ledger",
 }
 
 

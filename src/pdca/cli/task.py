@@ -10,7 +10,7 @@ from pdca.cli._output import emit_json, emit_table
 
 @click.group()
 def task() -> None:
-    """任务清单（清单式管理）：添加、发布、查看。"""
+    """任务清单（清单式管理）：添加、发布、报告进度、完成、查看。"""
 
 
 @task.command()
@@ -53,6 +53,47 @@ def publish(obj: CliContext, address: str) -> None:
         emit_json({"cycle": address, "published": True, "tasks": count})
     else:
         click.echo(f"任务清单已发布：{address}，共 {count} 项")
+
+
+@task.command()
+@click.argument("address", metavar="CYCLE")
+@click.argument("task_no", metavar="TASK", type=int)
+@click.option("--progress", required=True, type=int, help="进度百分比 0–100。")
+@click.option("--note", help="进展说明。")
+@json_option
+@pass_cli
+def report(obj: CliContext, address: str, task_no: int, progress: int, note: str | None) -> None:
+    """报告任务进度（执行、督查阶段）。
+
+    \b
+    Example:
+      pdca task report 市财政局/2024 1 --progress 60 --note 已完成两次专题学习
+    """
+    obj.app().report_task(obj.actor, address, task_no, progress, note)
+    if obj.json:
+        emit_json({"cycle": address, "task": task_no, "progress": progress})
+    else:
+        click.echo(f"任务 #{task_no} 进度：{progress}%")
+
+
+@task.command()
+@click.argument("address", metavar="CYCLE")
+@click.argument("task_no", metavar="TASK", type=int)
+@click.option("--quality", help="完成质量（方案 [tasks].quality 中的评价，如 优、良、中、差）。")
+@json_option
+@pass_cli
+def complete(obj: CliContext, address: str, task_no: int, quality: str | None) -> None:
+    """标记任务完成，可附质量评价。
+
+    \b
+    Example:
+      pdca task complete 市财政局/2024 1 --quality 优
+    """
+    obj.app().complete_task(obj.actor, address, task_no, quality)
+    if obj.json:
+        emit_json({"cycle": address, "task": task_no, "completed": True, "quality": quality})
+    else:
+        click.echo(f"任务 #{task_no} 已完成{'（' + quality + '）' if quality else ''}")
 
 
 @task.command("list")

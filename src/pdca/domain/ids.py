@@ -8,7 +8,7 @@ from uuid import UUID, uuid5
 
 from pdca.errors import RuleViolation
 
-_NAMESPACE = UUID("6c1b3f0e-2f1a-5d7e-9a41-5043a2b7d0c1")
+NAMESPACE = UUID("6c1b3f0e-2f1a-5d7e-9a41-5043a2b7d0c1")
 _PERIOD = re.compile(r"^(19|20)\d\d(-(H[12]|Q[1-4]))?$")
 PERIOD_FORMS = "YYYY（年度）、YYYY-H1/H2（半年）、YYYY-Q1…Q4（季度）"
 
@@ -26,8 +26,8 @@ def check_period(period: str) -> str:
 
 
 def unit_id(name: str) -> UUID:
-    return uuid5(_NAMESPACE, f"unit:{clean_name(name)}")
+    return uuid5(NAMESPACE, f"unit:{clean_name(name)}")
 
 
 def cycle_id(unit: str, period: str) -> UUID:
-    return uuid5(_NAMESPACE, f"cycle:{clean_name(unit)}/{period.strip()}")
+    return uuid5(NAMESPACE, f"cycle:{clean_name(unit)}/{period.strip()}")

@@ -7,5 +7,7 @@ from pdca.projections.api import Projection
 
 def builtin() -> list[Projection]:
     from pdca.projections.catalog import Catalog
+    from pdca.projections.ledger import Ledger
+    from pdca.projections.scores import Scores
 
-    return [Catalog()]
+    return [Catalog(), Scores(), Ledger()]

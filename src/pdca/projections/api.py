@@ -17,7 +17,8 @@ commit and never see a database session.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
+from uuid import UUID
 
 from sqlalchemy import Table, and_, bindparam, delete, select
 from sqlalchemy.engine import Connection
@@ -58,6 +59,16 @@ class Projection:
         if handler is not None:
             handler(self, fact, batch)
 
+    def end_batch(self, batch: Batch, history: History) -> None:
+        """Called once per batch, after its events were handled and before the rows are
+        written: the place to fold whole aggregates that changed (see ``History``)."""
+
+
+class History(Protocol):
+    """Read access to the event store for ``end_batch``: one aggregate's whole story."""
+
+    def facts_of(self, originator_id: UUID) -> list[Fact]: ...
+
 
 def _key(table: Table, row: dict[str, Any]) -> tuple[Any, ...]:
     return tuple(row[c.name] for c in table.primary_key.columns)
@@ -96,6 +107,21 @@ class Batch:
         if row is not None:
             row.update(values)
             self.put(table, row)
+
+    def rows_where(self, table: Table, column: str, value: Any) -> list[dict[str, Any]]:
+        """Rows with ``column == value``: those in the database, as changed by this batch."""
+        found = {
+            _key(table, dict(r)): dict(r)
+            for r in self.connection.execute(
+                select(table).where(table.c[column] == value)
+            ).mappings()
+        }
+        for key, row in self._rows.get(table.name, {}).items():
+            if row is None:
+                found.pop(key, None)
+            elif row.get(column) == value:
+                found[key] = dict(row)
+        return list(found.values())
 
     def delete(self, table: Table, *key: Any) -> None:
         self._tables[table.name] = table

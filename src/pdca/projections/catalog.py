@@ -32,11 +32,19 @@ cycles = Table(
     Column("stage", String(100), nullable=False),
 )
 
+rounds = Table(
+    "catalog_rounds",
+    metadata,
+    Column("round_id", String(36), primary_key=True),
+    Column("period", String(20), nullable=False, index=True),
+    Column("scheme_id", String(100), nullable=False),
+)
+
 
 class Catalog(Projection):
     name = "catalog"
-    version = 1
-    tables = (units, cycles)
+    version = 2
+    tables = (units, cycles, rounds)
 
     @handles("Unit.Registered")
     def unit_registered(self, fact: Fact, batch: Batch) -> None:
@@ -66,3 +74,14 @@ class Catalog(Projection):
     @handles("Cycle.StageAdvanced")
     def stage_advanced(self, fact: Fact, batch: Batch) -> None:
         batch.update(cycles, str(fact.originator_id), stage=fact["to_stage"])
+
+    @handles("Round.Opened")
+    def round_opened(self, fact: Fact, batch: Batch) -> None:
+        batch.put(
+            rounds,
+            {
+                "round_id": str(fact.originator_id),
+                "period": fact["period"],
+                "scheme_id": fact["scheme_id"],
+            },
+        )

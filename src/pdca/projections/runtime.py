@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from uuid import UUID
 
 from sqlalchemy import (
     Column,
@@ -31,7 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, Engine
 
 from pdca.projections.api import Batch, Projection
-from pdca.projections.facts import decode
+from pdca.projections.facts import Fact, decode
 from pdca.store import Database
 
 PAGE_SIZE = 5000
@@ -53,6 +54,17 @@ def engine_for(database: Database) -> Engine:
         return create_engine(database.sqlalchemy_url(), connect_args={"timeout": 30})
     options = {"options": f"-csearch_path={database.schema}"} if database.schema else {}
     return create_engine(database.sqlalchemy_url(), connect_args=options, pool_size=2)
+
+
+class _StoreHistory:
+    def __init__(self, recorder: Any) -> None:
+        self.recorder = recorder
+
+    def facts_of(self, originator_id: UUID) -> list[Fact]:
+        return [
+            decode(0, e.originator_id, e.originator_version, e.topic, e.state)
+            for e in self.recorder.select_events(originator_id)
+        ]
 
 
 @dataclass(frozen=True)
@@ -103,6 +115,7 @@ class Runtime:
                     projection.handle(
                         decode(n.id, n.originator_id, n.originator_version, n.topic, n.state), batch
                     )
+                projection.end_batch(batch, _StoreHistory(self.recorder))
                 batch.flush()
                 # Notification ids can have gaps (PostgreSQL): a short page means
                 # everything up to ``head`` has been read.

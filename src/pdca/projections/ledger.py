@@ -1,0 +1,81 @@
+"""The 秋后算账 ledger: every finding with its observed date, source, indicator and
+points (as corrected), and whether and when it was applied — the moment its cycle
+entered the act stage (处理), where the year's findings are settled."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from sqlalchemy import Column, Date, DateTime, Integer, MetaData, String, Table, Text
+
+from pdca.domain.facts import Finding
+from pdca.projections.api import Batch, History, Projection, handles
+from pdca.projections.facts import Fact
+from pdca.projections.scores import fold
+
+metadata = MetaData()
+
+ledger = Table(
+    "ledger",
+    metadata,
+    Column("cycle_id", String(36), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("cycle", String(240), nullable=False),
+    Column("unit", String(200), nullable=False, index=True),
+    Column("period", String(20), nullable=False, index=True),
+    Column("source", String(40), nullable=False),
+    Column("indicator", String(100), nullable=False),
+    Column("points", String(40), nullable=False),
+    Column("recorded_points", String(40), nullable=False),
+    Column("observed_on", Date, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("evidence", Text, nullable=False),
+    Column("status", String(20), nullable=False),  # 有效 / 已更正 / 已撤回
+    Column("applied_at", DateTime(timezone=True)),
+)
+
+
+class Ledger(Projection):
+    name = "ledger"
+    version = 1
+    tables = (ledger,)
+
+    def __init__(self) -> None:
+        self._dirty: set[UUID] = set()
+
+    @handles(
+        "Cycle.FindingRecorded", "Cycle.FactWithdrawn", "Cycle.FactAmended", "Cycle.StageAdvanced"
+    )
+    def changed(self, fact: Fact, batch: Batch) -> None:
+        self._dirty.add(fact.originator_id)
+
+    def end_batch(self, batch: Batch, history: History) -> None:
+        dirty, self._dirty = self._dirty, set()
+        for oid in dirty:
+            facts = fold(history.facts_of(oid))
+            applied = facts.entered_act.recorded_at if facts.entered_act else None
+            for f in facts.facts.values():
+                if not isinstance(f, Finding):
+                    continue
+                status = "已撤回" if f.withdrawn else ("已更正" if f.corrections else "有效")
+                batch.put(
+                    ledger,
+                    {
+                        "cycle_id": str(oid),
+                        "position": f.provenance.position,
+                        "cycle": f"{facts.unit}/{facts.period}",
+                        "unit": facts.unit,
+                        "period": facts.period,
+                        "source": f.source,
+                        "indicator": f.indicator,
+                        "points": str(f.points),
+                        "recorded_points": str(f.recorded_points),
+                        "observed_on": f.observed_on,
+                        "recorded_at": f.provenance.recorded_at,
+                        "actor": f.provenance.actor,
+                        "evidence": f.evidence,
+                        "status": status,
+                        "applied_at": applied if not f.withdrawn else None,
+                    },
+                )
