@@ -238,6 +238,41 @@ class PdcaApplication(Recording, Results, Application[UUID]):
             rows = conn.execute(select(units).order_by(units.c.category, units.c.name)).mappings()
             return [dict(r) for r in rows]
 
+    def read_view(
+        self, projection: str, table: Any, *where: Any, order_by: Any = ()
+    ) -> list[dict[str, Any]]:
+        """Catch a projection up, then read its rows."""
+        from sqlalchemy import select
+
+        runtime = self.projection_runtime()
+        runtime.catch_up(projection)
+        query = select(table).where(*where).order_by(*order_by)
+        with runtime.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(query).mappings()]
+
+    def scores_of(self, period: str) -> list[dict[str, Any]]:
+        from pdca.projections.scores import scores
+
+        return self.read_view(
+            "scores", scores, scores.c.period == check_period(period), order_by=(scores.c.unit,)
+        )
+
+    def ledger_of(self, period: str | None, unit: str | None) -> list[dict[str, Any]]:
+        from pdca.projections.ledger import ledger
+
+        where = []
+        if period:
+            where.append(ledger.c.period == check_period(period))
+        if unit:
+            where.append(ledger.c.unit == clean_name(unit))
+        order = (ledger.c.period, ledger.c.unit, ledger.c.observed_on)
+        return self.read_view("ledger", ledger, *where, order_by=order)
+
+    def list_rounds(self) -> list[dict[str, Any]]:
+        from pdca.projections.catalog import rounds
+
+        return self.read_view("catalog", rounds, order_by=(rounds.c.period,))
+
     def list_cycles(
         self, period: str | None = None, stage: str | None = None
     ) -> list[dict[str, Any]]:

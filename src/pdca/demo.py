@@ -1,17 +1,27 @@
 """A simulated assessment year on the embedded default, deterministic for a seed.
 
-It goes through the application service exactly as supervisors do from the CLI,
-so everything it records can be explored afterwards with the ordinary commands.
+It goes through the application service exactly as supervisors do from the CLI:
+task lists, progress, year-long spot-check findings (秋后算账), item scores,
+anonymous ballots, then the rounds are finalised and most cycles closed. What the
+facts are is read off each scheme (its catalogue, ballot, ledger), so the demo runs
+whatever schemes its units are assigned.
 """
 
 from __future__ import annotations
 
 import random
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 
 from pdca.application import PdcaApplication
+from pdca.domain.cycle import Cycle
+from pdca.recording import period_bounds
+from pdca.rules import Item, Rules
+from pdca.schemes import Scheme
 
+SUPERVISOR = "演示-督查组"
 UNITS: tuple[tuple[str, str], ...] = (
     ("市委办公室", "党政机关"),
     ("市政府办公室", "党政机关"),
@@ -55,42 +65,158 @@ TASKS = (
     "上一年考核问题整改",
     "服务中心工作重点项目",
 )
-#: The triggers that take a cycle of each shipped scheme from 执行 to the end.
-LOOPS: dict[str, tuple[str, ...]] = {
-    "jilin": ("start_check", "start_act", "close"),
-    "gansu": ("start_self_check", "start_on_site", "start_summary", "start_approval", "close"),
-}
+SPOT_CHECKS = (
+    "工作时间网购、打游戏",
+    "“三会一课”记录不全",
+    "学习笔记照抄照搬",
+    "上年问题整改不到位",
+    "值班脱岗",
+)
 
 
 @dataclass
 class DemoResult:
     period: str
     cycles: list[str] = field(default_factory=list)
+    rounds: list[str] = field(default_factory=list)
     events: int = 0
 
 
+def scheme_for(category: str) -> str:
+    # 吉林's 述职评议 for organs, 甘肃's 精准化考核 for enterprises and institutions.
+    return "gansu" if category == "企事业单位" else "jilin"
+
+
 def run(
-    app: PdcaApplication,
-    seed: int = 2024,
-    unit_count: int = 30,
-    period: str = "2024",
+    app: PdcaApplication, seed: int = 2024, unit_count: int = 30, period: str = "2024"
 ) -> DemoResult:
     rng = random.Random(seed)
     result = DemoResult(period=period)
+    start, end = period_bounds(period)
+    today = end + timedelta(days=40)  # the round is settled early next year
     for n, (name, category) in enumerate(UNITS[:unit_count]):
         app.register_unit("演示-组织部", name, category, GRIDS[n % len(GRIDS)])
-        scheme = "gansu" if category == "企事业单位" else "jilin"
-        cycle = app.open_cycle("演示-督查组", name, period, scheme)
-        address = cycle.address
-        for title in rng.sample(TASKS, k=rng.randint(3, 6)):
-            deadline = date(int(period[:4]), 1, 1) + timedelta(days=rng.randint(90, 360))
-            app.add_task("演示-督查组", address, title, deadline, None)
-        app.publish_task_list("演示-督查组", address)
-        app.advance("演示-督查组", address, "start_do", "任务清单已发布")
-        # Leave a few cycles part-way, as a real round looks in November.
-        stop = len(LOOPS[scheme]) - (rng.random() < 0.2)
-        for trigger in LOOPS[scheme][:stop]:
-            app.advance("演示-督查组", address, trigger, None)
-        result.cycles.append(address)
+        cycle = app.open_cycle(SUPERVISOR, name, period, scheme_for(category))
+        _year(app, rng, cycle.address, start, end, today)
+        result.cycles.append(cycle.address)
+    for scheme_id in sorted({scheme_for(c) for _, c in UNITS[:unit_count]}):
+        app.open_round("演示-考核办", period, scheme_id)
+        app.finalize_round("演示-考核办", period, scheme_id, None)
+        result.rounds.append(scheme_id)
+    for address in result.cycles:
+        if rng.random() < 0.8:
+            _advance_to(app, address, "closed", "结果已运用")
     result.events = app.recorder.max_notification_id() or 0
     return result
+
+
+def _year(
+    app: PdcaApplication, rng: random.Random, address: str, start: date, end: date, today: date
+) -> None:
+    cycle = app.get_cycle(address)
+    rules = app.scheme_of(cycle).rules
+    for title in rng.sample(TASKS, k=rng.randint(3, 6)):
+        app.add_task(SUPERVISOR, address, title, start + timedelta(days=rng.randint(90, 360)), None)
+    app.publish_task_list(SUPERVISOR, address)
+    _advance_to(app, address, "do", "任务清单已发布")
+    _work(app, rng, address, rules, start, end, today)
+    _advance_to(app, address, "check", None)
+    _check(app, rng, address, rules)
+    _advance_to(app, address, "act", None)
+
+
+def _work(
+    app: PdcaApplication,
+    rng: random.Random,
+    address: str,
+    rules: Rules,
+    start: date,
+    end: date,
+    today: date,
+) -> None:
+    qualities = [q for q, _ in rules.quality] or [None]
+    for task in list(app.get_cycle(address).tasks.values()):
+        if rng.random() < 0.8:
+            app.complete_task(SUPERVISOR, address, task.no, rng.choice(qualities[:3]))
+        else:
+            app.report_task(SUPERVISOR, address, task.no, rng.choice((40, 60, 80)), "按月报告")
+    indicators = [i for i in rules.ledger_indicators if i.min_points < 0]
+    for _ in range(rng.choice((0, 0, 1, 1, 2)) if indicators else 0):
+        indicator = rng.choice(indicators)
+        worst = max(indicator.min_points, Decimal(-5))
+        points = Decimal(rng.randint(int(worst * 2), -1)) / 2
+        observed = start + timedelta(days=rng.randint(0, (end - start).days))
+        app.record_finding(
+            SUPERVISOR,
+            address,
+            rng.choice(rules.ledger_sources),
+            indicator.id,
+            points,
+            observed,
+            rng.choice(SPOT_CHECKS),
+            today=today,
+        )
+
+
+def _item_value(rng: random.Random, item: Item) -> Decimal:
+    if item.rule == "per_occurrence":
+        return max(item.required - rng.choice((0, 0, 1, 2)), Decimal(0))
+    if item.rule == "banded":
+        return Decimal(rng.randint(70, 100))
+    if item.rule == "ratio_to_best":
+        return Decimal(rng.randint(5, 40))
+    return (item.max * Decimal(rng.randint(12, 20)) / 20).quantize(Decimal("0.5"))
+
+
+def _check(app: PdcaApplication, rng: random.Random, address: str, rules: Rules) -> None:
+    for category in rules.categories:
+        for item in category.items:
+            app.record_score(
+                SUPERVISOR, address, item.id, _item_value(rng, item), "查阅资料、现场核查"
+            )
+    if rules.ballot is None or not any(c.source == "ballots" for c in rules.components):
+        return
+    ballot = rules.ballot
+    per_group = max(ballot.quorum // len(ballot.groups) + 2, 3)
+    level = Decimal(rng.randint(70, 98)) / 100  # how well this unit is seen
+    casts = []
+    for group in ballot.groups:
+        for token in app.issue_ballots(
+            SUPERVISOR, address, group.id, per_group, make_token=lambda: _token(rng)
+        ):
+            scores = {
+                i.id: min(
+                    i.max,
+                    max(
+                        Decimal(0),
+                        (i.max * (level + Decimal(rng.randint(-8, 6)) / 100)).quantize(Decimal(1)),
+                    ),
+                )
+                for i in ballot.items
+            }
+            casts.append((token, scores))
+    app.cast_ballots(SUPERVISOR, address, casts)
+
+
+def _token(rng: random.Random) -> str:
+    raw = f"{rng.getrandbits(40):010X}"
+    return f"{raw[:5]}-{raw[5:]}"
+
+
+def _advance_to(app: PdcaApplication, address: str, phase: str, reason: str | None) -> None:
+    """Fire the triggers of the shortest path to the first stage of ``phase``."""
+    cycle: Cycle = app.get_cycle(address)
+    scheme: Scheme = app.scheme_of(cycle)
+    paths: deque[tuple[str, list[str]]] = deque([(cycle.stage, [])])
+    seen = {cycle.stage}
+    while paths:
+        stage, path = paths.popleft()
+        if scheme.stage(stage).phase == phase:
+            for trigger in path:
+                app.advance(SUPERVISOR, address, trigger, reason)
+            return
+        for trigger in scheme.triggers_from(stage):
+            if trigger.dest not in seen:
+                seen.add(trigger.dest)
+                paths.append((trigger.dest, [*path, trigger.name]))
+    raise AssertionError(f"{address}: no path to {phase}")

@@ -8,7 +8,7 @@ The documented rules (docs/schemes.md):
   cap it; then each forced-distribution quota, in file order, moves the units beyond
   its headcount (lowest first) to the grade just below the quota's grades; units tied
   at the boundary move together, so a quota is never exceeded;
-- tier: by rank within the scope (``top_share``, headcount rounded down) or by the
+- tier: by rank within the scope (``top_share``, headcount rounded half-up) or by the
   rounded total (``min``); a vetoed unit is placed in the last tier.
 """
 

@@ -207,11 +207,12 @@ def _ballots_component(rules: Rules, facts: CycleFacts) -> tuple[Decimal, list[N
         if ballot.trim and len(mine) >= 3:
             kept, dropped = mine[1:-1], [mine[0], mine[-1]]
         mean = sum((b.total for b in kept), ZERO) / len(kept)
-        leaves = [_leaf(f"测评票 #{b.provenance.position}", b.total) for b in kept]
+        leaves = [_leaf(f"测评票 #{b.provenance.position}", b.total, b) for b in kept]
         leaves += [
             _leaf(
                 f"测评票 #{b.provenance.position}（去掉）",
                 b.total,
+                b,
                 note="去掉一个最高分和一个最低分",
             )
             for b in dropped

@@ -6,6 +6,7 @@ import click
 
 from pdca.cli._context import CliContext, json_option, pass_cli
 from pdca.cli._output import emit_json, emit_table
+from pdca.cli.explain import render_tree
 
 
 def _fresh_folder() -> Path:
@@ -50,13 +51,31 @@ def demo(obj: CliContext, seed: int, unit_count: int) -> None:
     app.projection_runtime().create_tables()
     result = simulation.run(app, seed=seed, unit_count=unit_count)
     rows = app.list_cycles(result.period)
+    ranking = sorted(
+        (r for r in app.scores_of(result.period) if r["rank"] is not None),
+        key=lambda r: (r["scheme_id"], r["rank"], r["unit"]),
+    )
+    sample = ranking[0]["cycle"]
+    explained = app.explain(sample)
     if obj.json:
         emit_json(
             {
                 "workspace": str(workspace.root),
                 "period": result.period,
                 "events": result.events,
-                "cycles": [{"cycle": r["cycle"], "stage": r["stage"]} for r in rows],
+                "ranking": [
+                    {
+                        "unit": r["unit"],
+                        "category": r["category"],
+                        "scheme": r["scheme_id"],
+                        "total": r["published_total"],
+                        "grade": r["grade"],
+                        "rank": r["rank"],
+                        "tier": r["tier"],
+                    }
+                    for r in ranking
+                ],
+                "explain": explained.to_json(),
             }
         )
         return
@@ -64,11 +83,27 @@ def demo(obj: CliContext, seed: int, unit_count: int) -> None:
     for row in rows:
         label = app.stage_label(row["scheme"], row["stage"])
         counts[label] = counts.get(label, 0) + 1
-    click.echo(f"{result.period} 年度：{len(rows)} 个周期，{result.events} 个事件")
-    emit_table(["阶段", "周期数"], sorted(counts.items()))
-    sample = result.cycles[0]
-    click.echo(f"\n示例：pdca history {sample}")
-    emit_table(
-        ["序号", "操作人", "摘要"], [[e.position, e.actor, e.summary] for e in app.history(sample)]
+    click.echo(
+        f"{result.period} 年度：{len(rows)} 个周期，{result.events} 个事件；阶段："
+        + "，".join(f"{k} {v}" for k, v in sorted(counts.items()))
     )
-    click.echo(f"\n继续查看：cd {workspace.root} && pdca cycle list")
+    click.echo(f"\n排名（pdca ranking {result.period}）：")
+    emit_table(
+        ["方案", "名次", "单位", "类别", "总分", "等次", "档次"],
+        [
+            [
+                r["scheme_id"],
+                r["rank"],
+                r["unit"],
+                r["category"],
+                r["published_total"],
+                r["grade"] or "—",
+                r["tier"] or "—",
+            ]
+            for r in ranking
+        ],
+    )
+    click.echo(f"\n得分来历（pdca explain {sample}）：")
+    for line in render_tree(explained.to_json()["tree"]):
+        click.echo(line)
+    click.echo(f"\n继续查看：cd {workspace.root} && pdca ledger {result.period}")

@@ -8,7 +8,7 @@ from pdca.cli._context import CliContext, json_option, pass_cli
 from pdca.cli._output import emit_json
 
 
-def _render(node: dict[str, Any], depth: int = 0) -> list[str]:
+def render_tree(node: dict[str, Any], depth: int = 0) -> list[str]:
     value = "" if node["value"] is None else f" = {node['value']}"
     facts = ""
     if "position" in node:
@@ -19,7 +19,7 @@ def _render(node: dict[str, Any], depth: int = 0) -> list[str]:
     note = f"（{node['note']}）" if node.get("note") else ""
     lines = [f"{'  ' * depth}{'└ ' if depth else ''}{node['label']}{value}{note}{facts}"]
     for child in node.get("children", []):
-        lines += _render(child, depth + 1)
+        lines += render_tree(child, depth + 1)
     return lines
 
 
@@ -51,7 +51,7 @@ def explain(obj: CliContext, address: str, as_of: str | None) -> None:
     )
     if data["refused"]:
         click.echo(f"尚不能计分：{data['refused']}")
-    for line in _render(data["tree"]):
+    for line in render_tree(data["tree"]):
         click.echo(line)
     outcome = data["outcome"]
     if outcome:
