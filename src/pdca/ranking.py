@@ -175,7 +175,7 @@ def _tiers(outcomes: list[Outcome], rules: Rules) -> list[Outcome]:
                     tier = candidate
                     break
                 if candidate.top_share is not None and o.rank <= headcount(
-                    len(outcomes), candidate.top_share
+                    len(outcomes), candidate.top_share, "half_up"
                 ):
                     tier = candidate
                     break
