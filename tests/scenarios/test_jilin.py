@@ -30,7 +30,11 @@ def ballot_split(total: int) -> dict[str, int]:
 
 
 def cast(ws: Workspace, cycle: str, totals: list[int], tmp: Path) -> None:
-    tokens = json.loads(ws.ok("ballot", "issue", cycle, "--group", "masses", "--count", str(len(totals)), "--json").output)["tokens"]
+    tokens = json.loads(
+        ws.ok(
+            "ballot", "issue", cycle, "--group", "masses", "--count", str(len(totals)), "--json"
+        ).output
+    )["tokens"]
     path = tmp / f"{cycle.replace('/', '_')}.csv"
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
@@ -40,8 +44,15 @@ def cast(ws: Workspace, cycle: str, totals: list[int], tmp: Path) -> None:
     ws.ok("ballot", "import", cycle, str(path))
 
 
-def year(ws: Workspace, unit: str, category: str, ballots: list[int], tmp: Path,
-         findings: list[tuple[str, str, str]] = (), tasks: list[tuple[str, int | None]] = (("优", None), ("优", None))) -> str:
+def year(
+    ws: Workspace,
+    unit: str,
+    category: str,
+    ballots: list[int],
+    tmp: Path,
+    findings: list[tuple[str, str, str]] = (),
+    tasks: list[tuple[str, int | None]] = (("优", None), ("优", None)),
+) -> str:
     cycle = f"{unit}/2024"
     ws.ok("unit", "add", unit, "--category", category)
     ws.ok("cycle", "open", unit, "2024", "--scheme", "jilin")
@@ -55,8 +66,21 @@ def year(ws: Workspace, unit: str, category: str, ballots: list[int], tmp: Path,
         else:
             ws.ok("task", "report", cycle, str(n), "--progress", str(progress))
     for indicator, points, observed in findings:
-        ws.ok("finding", "record", cycle, "--source", "暗访", "--indicator", indicator, "--points", points,
-              "--observed-on", observed, "--evidence", "工作时间网购、打游戏")
+        ws.ok(
+            "finding",
+            "record",
+            cycle,
+            "--source",
+            "暗访",
+            "--indicator",
+            indicator,
+            "--points",
+            points,
+            "--observed-on",
+            observed,
+            "--evidence",
+            "工作时间网购、打游戏",
+        )
     ws.ok("cycle", "advance", cycle, "start_check")
     cast(ws, cycle, ballots, tmp)
     ws.ok("cycle", "advance", cycle, "start_act")
@@ -67,13 +91,17 @@ def ranking(ws: Workspace) -> dict[str, dict]:
     return {r["unit"]: r for r in json.loads(ws.ok("ranking", "2024", "--json").output)}
 
 
-def test_excellent_review_still_drops_a_tier_for_a_first_half_unannounced_visit(workspace: Workspace, tmp_path: Path) -> None:
+def test_excellent_review_still_drops_a_tier_for_a_first_half_unannounced_visit(
+    workspace: Workspace, tmp_path: Path
+) -> None:
     ws = workspace
     # 甲局: the best 述职 of the year — twelve ballots of 98, trimmed mean 98 — but one
     # 暗访 finding on 12 May wipes its 纪律性 dimension (−25, the dimension's whole 25).
     #   ballot 98 × 40% = 39.20; ledger (25+25+0+25)/100 = 75 × 30% = 22.50; tasks 100 × 30% = 30.00
     #   total 91.70  (without the finding it would be 39.20 + 30 + 30 = 99.20, first place)
-    jia = year(ws, "甲局", "党政机关", [98] * 12, tmp_path, findings=[("discipline", "-25", "2024-05-12")])
+    jia = year(
+        ws, "甲局", "党政机关", [98] * 12, tmp_path, findings=[("discipline", "-25", "2024-05-12")]
+    )
     # 乙局: ten ballots of 95 plus one 100 and one 80; 去掉一个最高分和一个最低分 → mean 95
     #   95 × 40% = 38.00 + 30 + 30 = 98.00
     year(ws, "乙局", "党政机关", [95] * 10 + [100, 80], tmp_path)
@@ -88,7 +116,10 @@ def test_excellent_review_still_drops_a_tier_for_a_first_half_unannounced_visit(
     ws.ok("round", "finalize", "2024")
     ranked = ranking(ws)
     # 党政机关, four units: 一档 = round(4 × 30%) = 1 unit, 二档 up to round(4 × 80%) = 3.
-    assert [(u, ranked[u]["total"], ranked[u]["rank"], ranked[u]["tier"]) for u in ("乙局", "丙局", "丁局", "甲局")] == [
+    assert [
+        (u, ranked[u]["total"], ranked[u]["rank"], ranked[u]["tier"])
+        for u in ("乙局", "丙局", "丁局", "甲局")
+    ] == [
         ("乙局", "98.00", 1, "一档"),
         ("丙局", "97.60", 2, "二档"),
         ("丁局", "97.20", 3, "二档"),
@@ -96,14 +127,24 @@ def test_excellent_review_still_drops_a_tier_for_a_first_half_unannounced_visit(
     ]
     assert ranked["甲局"]["grade"] == "好"  # ≥ 90: the finding costs the tier, not the grade
     # Alone in its category: 一档 holds round(1 × 30%) = 0 units, 二档 round(1 × 80%) = 1.
-    assert (ranked["戊会"]["total"], ranked["戊会"]["rank"], ranked["戊会"]["tier"]) == ("92.83", 1, "二档")
+    assert (ranked["戊会"]["total"], ranked["戊会"]["rank"], ranked["戊会"]["tier"]) == (
+        "92.83",
+        1,
+        "二档",
+    )
 
     explained = json.loads(ws.ok("explain", jia, "--json").output)
     assert explained["total"] == "91.70"
     daily = next(c for c in explained["components"] if c["id"] == "daily")
-    assert Decimal(daily["score"]) == Decimal("75") and Decimal(daily["weighted"]) == Decimal("22.5")
+    assert Decimal(daily["score"]) == Decimal("75") and Decimal(daily["weighted"]) == Decimal(
+        "22.5"
+    )
     leaf = _find(explained["tree"], lambda n: n.get("observed_on") == "2024-05-12")
-    assert leaf["value"] == "-25" and leaf["actor"] == ws.actor and leaf["evidence"] == "工作时间网购、打游戏"
+    assert (
+        leaf["value"] == "-25"
+        and leaf["actor"] == ws.actor
+        and leaf["evidence"] == "工作时间网购、打游戏"
+    )
     assert leaf["event_id"].startswith(f"{jia}:")
 
     ledger = json.loads(ws.ok("ledger", "2024", "--unit", "甲局", "--json").output)
@@ -118,7 +159,9 @@ def test_excellent_review_still_drops_a_tier_for_a_first_half_unannounced_visit(
     ws.ok("correct", "withdraw", jia, position, "--reason", "复核：当事人不属本单位")
     assert ranking(ws)["甲局"]["total"] == "91.70"
     assert ranking(ws)["甲局"]["current_total"] == "99.20"
-    result = json.loads(ws.ok("round", "finalize", "2024", "--reason", "撤回误记的暗访记录", "--json").output)
+    result = json.loads(
+        ws.ok("round", "finalize", "2024", "--reason", "撤回误记的暗访记录", "--json").output
+    )
     changes = {(c["cycle"], c["field"]): (c["before"], c["after"]) for c in result["changes"]}
     assert changes[(jia, "total")] == ("91.70", "99.20")
     assert changes[(jia, "rank")] == (4, 1)
@@ -129,7 +172,9 @@ def test_excellent_review_still_drops_a_tier_for_a_first_half_unannounced_visit(
 
 def test_as_of_shows_what_was_known_then(workspace: Workspace, tmp_path: Path) -> None:
     ws = workspace
-    cycle = year(ws, "甲局", "党政机关", [90] * 10, tmp_path, findings=[("discipline", "-10", "2024-03-01")])
+    cycle = year(
+        ws, "甲局", "党政机关", [90] * 10, tmp_path, findings=[("discipline", "-10", "2024-03-01")]
+    )
     history = json.loads(ws.ok("history", cycle, "--json").output)
     finding_at = next(h["recorded_at"] for h in history if h["type"] == "FindingRecorded")
     before = next(h["recorded_at"] for h in history if h["type"] == "TaskCompleted")
@@ -141,7 +186,10 @@ def test_as_of_shows_what_was_known_then(workspace: Workspace, tmp_path: Path) -
     now = json.loads(ws.ok("explain", cycle, "--json").output)
     # 90 × 40% = 36.00; (25+25+15+25) = 90 × 30% = 27.00; tasks 30.00 → 93.00
     assert now["total"] == "93.00" and now["refused"] is None
-    assert _find(now["tree"], lambda n: n.get("observed_on") == "2024-03-01")["recorded_at"] == finding_at
+    assert (
+        _find(now["tree"], lambda n: n.get("observed_on") == "2024-03-01")["recorded_at"]
+        == finding_at
+    )
 
 
 def _find(node: dict, predicate) -> dict | None:  # type: ignore[no-untyped-def]
