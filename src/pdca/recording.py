@@ -12,13 +12,15 @@ import secrets
 from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pdca import log
 from pdca.domain.cycle import Cycle
 from pdca.domain.facts import Finding, ItemScore
 from pdca.errors import Conflict, NotFound, RuleViolation, one_of
-from pdca.rules import Item
+
+if TYPE_CHECKING:
+    from pdca.rules import Item
 
 COLLECTING = ("do", "check")  # the ledger is kept all year: 执行 and 督查
 SCORING = ("check",)  # scores and ballots belong to 督查

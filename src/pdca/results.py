@@ -10,17 +10,20 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eventsourcing.application import AggregateNotFoundError
 
-from pdca import log, ranking, scoring
+from pdca import log
 from pdca.domain.cycle import Cycle
 from pdca.domain.facts import CycleFacts
 from pdca.domain.ids import check_period, cycle_id
-from pdca.domain.round import Round, round_id
 from pdca.errors import Conflict, NotFound, RuleViolation, one_of
 from pdca.schemes import Scheme, pinned
+
+if TYPE_CHECKING:  # these load with the commands that use them
+    from pdca import ranking, scoring
+    from pdca.domain.round import Round
 
 READY_PHASES = ("act", "closed")
 
@@ -101,6 +104,8 @@ class Results:
             )
         if self._round_or_none(period, scheme.id) is not None:
             raise Conflict(f"考核轮次 {period}（方案 {scheme.id}）已开启")
+        from pdca.domain.round import Round
+
         new = Round(period=period, scheme_id=scheme.id, actor=actor)
         self._save_new(new, f"考核轮次 {period}（方案 {scheme.id}）已开启")
         log.info("round_opened", actor=actor, period=period, scheme=scheme.id)
@@ -108,7 +113,7 @@ class Results:
 
     def _round_or_none(self, period: str, scheme_id: str) -> Round | None:
         try:
-            return self.repository.get(round_id(period, scheme_id))
+            return self.repository.get(_round_id(period, scheme_id))
         except AggregateNotFoundError:
             return None
 
@@ -125,7 +130,7 @@ class Results:
             raise RuleViolation(
                 f"考核期 {period} 有多个轮次，请用 --scheme 指定：{one_of(r['scheme_id'] for r in rounds)}"
             )
-        return self.repository.get(round_id(period, rounds[0]["scheme_id"]))
+        return self.repository.get(_round_id(period, rounds[0]["scheme_id"]))
 
     def _round_cycles(
         self, rnd: Round, as_of: datetime | None = None
@@ -140,6 +145,8 @@ class Results:
         return result
 
     def _entries(self, pairs: list[tuple[Cycle, CycleFacts]]) -> tuple[list[ranking.Entry], Scheme]:
+        from pdca import ranking, scoring
+
         digests = {facts.scheme_digest for _, facts in pairs}
         if len(digests) > 1:
             versions = one_of(sorted({f"{f.scheme_id}@{f.scheme_version}" for _, f in pairs}))
@@ -174,6 +181,8 @@ class Results:
         refused = [f"{e.cycle}：{e.breakdown.refused}" for e in entries if e.breakdown.refused]
         if refused:
             raise RuleViolation(f"有周期无法计分，不能定稿：{one_of(refused)}")
+        from pdca import ranking
+
         heads = {c.address: c.version for c, _ in pairs}
         outcomes = [
             {**{k: v for k, v in asdict(o).items()}, "head": heads[o.cycle]}
@@ -219,6 +228,8 @@ class Results:
     # ---- explain --------------------------------------------------------------------------
 
     def explain(self, address: str, as_of: datetime | None = None) -> Explanation:
+        from pdca import scoring
+
         cycle = self.get_cycle(address)
         events = list(self.repository.event_store.get(cycle.id))
         facts = facts_of(events, as_of)
@@ -258,6 +269,12 @@ class Results:
         return [
             e for e in self.repository.event_store.get(rnd.id) if type(e).__name__ == "Finalized"
         ]
+
+
+def _round_id(period: str, scheme_id: str) -> Any:
+    from pdca.domain.round import round_id
+
+    return round_id(period, scheme_id)
 
 
 def _jsonable(outcome: dict[str, Any] | None) -> dict[str, Any] | None:

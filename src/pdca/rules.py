@@ -583,20 +583,3 @@ def parse_rules(data: dict[str, Any], out: Reporter) -> Rules:
         quotas=tuple(quotas),
         tiers=tuple(tiers),
     )
-
-
-SCORING_KEYS = frozenset(
-    {
-        "scoring",
-        "catalog",
-        "components",
-        "ballot",
-        "ledger",
-        "tasks",
-        "adjustments",
-        "vetoes",
-        "grades",
-        "distribution",
-        "tiers",
-    }
-)

@@ -12,14 +12,33 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass, field, replace
+from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pdca.domain.guards import GUARDS
 from pdca.errors import SchemeInvalid
-from pdca.rules import SCORING_KEYS, Rules, parse_rules
+
+if TYPE_CHECKING:
+    from pdca.rules import Rules
+
+#: The tables of the scoring content (``pdca.rules``), named here without importing it.
+SCORING_KEYS = frozenset(
+    {
+        "scoring",
+        "catalog",
+        "components",
+        "ballot",
+        "ledger",
+        "tasks",
+        "adjustments",
+        "vetoes",
+        "grades",
+        "distribution",
+        "tiers",
+    }
+)
 
 #: The four PDCA phases plus the end state, in the order every cycle runs them.
 PHASES: tuple[str, ...] = ("plan", "do", "check", "act", "closed")
@@ -71,8 +90,16 @@ class Scheme:
     triggers: tuple[Trigger, ...]
     text: str = field(repr=False)
     digest: str
-    rules: Rules = field(default_factory=Rules, repr=False)
+    data: dict[str, Any] = field(default_factory=dict, repr=False, compare=False, hash=False)
     warnings: tuple[str, ...] = ()
+
+    @cached_property
+    def rules(self) -> Rules:
+        """The scoring content. Parsed on first use: moving a cycle through its stages
+        does not need it, and a supervisor's command should not pay for it."""
+        from pdca.rules import parse_rules
+
+        return parse_rules(self.data, _Problems("（方案）"))
 
     @property
     def ref(self) -> str:
@@ -123,6 +150,13 @@ def parse(text: str, origin: str = "<方案>", strict: bool = True) -> Scheme:
         raise SchemeInvalid(f"方案文件无效 {origin}：TOML 语法错误：{exc}") from None
     problems = _Problems(origin)
     scheme = _build(data, text, problems)
+    if scheme is not None and strict:
+        from pdca.rules import parse_rules
+
+        # A file named by an admin is checked whole, scoring content included.
+        rules = parse_rules(data, problems)
+        scheme = replace(scheme, warnings=tuple(problems.warnings))
+        scheme.__dict__["rules"] = rules
     if problems.items and (strict or scheme is None):
         raise SchemeInvalid(problems.message())
     assert scheme is not None
@@ -182,7 +216,6 @@ def _build(data: dict[str, Any], text: str, problems: _Problems) -> Scheme | Non
     triggers = _triggers(workflow.get("triggers"), stages, parents, initial, problems)
     for key in sorted(set(workflow) - {"initial", "stages", "triggers"}):
         problems.add(f"workflow.{key}", "未知键；允许：initial、stages、triggers")
-    rules = parse_rules(data, problems)
     return Scheme(
         id=scheme_id,
         version=version,
@@ -193,8 +226,7 @@ def _build(data: dict[str, Any], text: str, problems: _Problems) -> Scheme | Non
         triggers=tuple(triggers),
         text=text,
         digest=digest_of(text),
-        rules=rules,
-        warnings=tuple(problems.warnings),
+        data=data,
     )
 
 
