@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from sqlalchemy import Column, Date, DateTime, Integer, MetaData, String, Table, Text
+from sqlalchemy import Column, Date, Integer, MetaData, String, Table, Text
 
 from pdca.domain.facts import Finding
 from pdca.projections.api import Batch, History, Projection, handles
@@ -28,17 +28,17 @@ ledger = Table(
     Column("points", String(40), nullable=False),
     Column("recorded_points", String(40), nullable=False),
     Column("observed_on", Date, nullable=False),
-    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_at", String(40), nullable=False),  # ISO 8601 with offset, on every database
     Column("actor", String(200), nullable=False),
     Column("evidence", Text, nullable=False),
     Column("status", String(20), nullable=False),  # 有效 / 已更正 / 已撤回
-    Column("applied_at", DateTime(timezone=True)),
+    Column("applied_at", String(40)),
 )
 
 
 class Ledger(Projection):
     name = "ledger"
-    version = 1
+    version = 2
     tables = (ledger,)
 
     def __init__(self) -> None:
@@ -54,7 +54,7 @@ class Ledger(Projection):
         dirty, self._dirty = self._dirty, set()
         for oid in dirty:
             facts = fold(history.facts_of(oid))
-            applied = facts.entered_act.recorded_at if facts.entered_act else None
+            applied = facts.entered_act.recorded_at.isoformat() if facts.entered_act else None
             for f in facts.facts.values():
                 if not isinstance(f, Finding):
                     continue
@@ -72,7 +72,7 @@ class Ledger(Projection):
                         "points": str(f.points),
                         "recorded_points": str(f.recorded_points),
                         "observed_on": f.observed_on,
-                        "recorded_at": f.provenance.recorded_at,
+                        "recorded_at": f.provenance.recorded_at.isoformat(),
                         "actor": f.provenance.actor,
                         "evidence": f.evidence,
                         "status": status,
