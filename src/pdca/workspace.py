@@ -39,6 +39,7 @@ class Workspace:
     db_url: str
     categories: tuple[str, ...] = DEFAULT_CATEGORIES
     _schemes: list[Scheme] | None = field(default=None, repr=False)
+    _invalid: list[str] = field(default_factory=list, repr=False)
 
     @property
     def database(self) -> Database:
@@ -60,9 +61,13 @@ class Workspace:
                 try:
                     found.append(load_file(path))
                 except SchemeInvalid:
-                    continue
+                    self._invalid.append(path.name)
             self._schemes = found
         return self._schemes
+
+    def invalid_files(self) -> list[str]:
+        self.schemes()
+        return list(self._invalid)
 
     def scheme(self, ref: str) -> Scheme:
         """Find a scheme by ``ID`` or ``ID@VERSION``; a bare ID must be unambiguous."""
@@ -75,7 +80,12 @@ class Workspace:
         if len(candidates) > 1:
             raise NotFound(f"方案 '{ref}' 有多个版本；请指定：{one_of(s.ref for s in candidates)}")
         known = one_of(s.ref for s in self.schemes())
-        raise NotFound(f"未知方案 '{ref}'；工作区 {self.workflows_dir} 中有：{known}")
+        invalid = (
+            f"（另有无效的方案文件 {one_of(self._invalid)}，用 pdca scheme validate 查看问题）"
+            if self._invalid
+            else ""
+        )
+        raise NotFound(f"未知方案 '{ref}'；工作区 {self.workflows_dir} 中有：{known}{invalid}")
 
 
 def shipped_workflows_dir() -> Path:

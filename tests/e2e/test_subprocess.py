@@ -107,3 +107,29 @@ def test_demo_makes_a_fresh_workspace_that_the_other_commands_read(tmp_path: Pat
         timeout=120,
     )
     assert again.stdout.splitlines()[0] == f"演示工作区：{tmp_path / 'pdca-demo-2'}"
+
+
+def test_a_write_logs_one_structured_line_on_stderr_when_asked(workspace: Workspace) -> None:
+    env = {**os.environ, **workspace.env, "PDCA_LOG_LEVEL": "info"}
+    done = subprocess.run(
+        [PDCA, "unit", "add", "市财政局", "--category", "党政机关"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0
+    line = json.loads(done.stderr.strip().splitlines()[-1])
+    assert (
+        line["event"] == "unit_registered"
+        and line["actor"] == workspace.actor
+        and line["level"] == "info"
+    )
+    quiet = subprocess.run(
+        [PDCA, "unit", "list"],
+        env={**os.environ, **workspace.env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert quiet.stderr == ""

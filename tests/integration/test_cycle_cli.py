@@ -230,3 +230,36 @@ def test_a_cycle_keeps_its_scheme_when_the_file_changes(workspace: Workspace) ->
     assert after["triggers"][0]["label"] == "发布任务清单，开始执行"
     history = json.loads(workspace.ok("history", CYCLE, "--json").output)
     assert pinned[:12] in history[0]["summary"]
+
+
+def test_a_scheme_whose_weights_do_not_sum_to_100_is_refused_by_validate_and_open(
+    workspace: Workspace,
+) -> None:
+    source = (workspace.root / "workflows" / "jilin.toml").read_text(encoding="utf-8")
+    bad = workspace.root / "workflows" / "jilin_bad.toml"
+    bad.write_text(
+        source.replace('id = "jilin"', 'id = "jilin_bad"', 1).replace(
+            'weight = "40"', 'weight = "45"', 1
+        ),
+        encoding="utf-8",
+    )
+    result = workspace.run("scheme", "validate", str(bad))
+    assert result.exit_code == 5
+    assert (
+        "components: 权重合计必须为 100%，实际为 ballot 45 + daily 30 + tasks 30 = 105%"
+        in result.output
+    )
+    setup_unit(workspace)
+    message = refused(workspace, "cycle", "open", "市财政局", "2024", "--scheme", "jilin_bad")
+    assert "未知方案 'jilin_bad'" in message and "另有无效的方案文件 jilin_bad.toml" in message
+    assert "无效：jilin_bad.toml" in workspace.ok("scheme", "list").output
+
+
+def test_validate_reports_the_seed_inconsistency_as_a_warning(workspace: Workspace) -> None:
+    out = workspace.ok(
+        "scheme", "validate", str(workspace.root / "workflows" / "gansu.toml")
+    ).output
+    assert out.startswith("方案有效：gansu@2017.1")
+    assert (
+        "警告：catalog: 来源文件称定量 57 项 + 定性 11 项 = 68 项，但总数为 71 项（相差 3）" in out
+    )

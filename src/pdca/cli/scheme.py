@@ -46,7 +46,8 @@ def list_(obj: CliContext) -> None:
     Example:
       pdca scheme list --json
     """
-    schemes = obj.workspace().schemes()
+    workspace = obj.workspace()
+    schemes = workspace.schemes()
     if obj.json:
         emit_json(
             [
@@ -62,6 +63,8 @@ def list_(obj: CliContext) -> None:
             for s in schemes
         ],
     )
+    for name in workspace.invalid_files():
+        click.echo(f"无效：{name}（pdca scheme validate {workspace.workflows_dir / name}）")
 
 
 @scheme.command()
