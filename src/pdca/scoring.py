@@ -220,6 +220,13 @@ def _ballots_component(rules: Rules, facts: CycleFacts) -> tuple[Decimal, list[N
         groups.append((group, mean, leaves))
     if not groups:
         return ZERO, [], False
+    voted = {g.id for g, _, _ in groups}
+    if ballot.masses_group and ballot.masses_min_share > 0 and ballot.masses_group not in voted:
+        # Renormalising over the groups that voted would give the masses 0%, below the
+        # share the scheme guarantees them (群众评价比例不少于15%).
+        raise Refused(
+            f"评议群体 {ballot.masses_group} 没有有效票，方案规定其权重不少于 {ballot.masses_min_share}%"
+        )
     weight_total = sum((g.weight for g, _, _ in groups), ZERO)
     nodes, weighted = [], ZERO
     for group, mean, leaves in groups:
