@@ -69,6 +69,18 @@ class Workspace:
         assert result.exit_code == 0, f"{args} exited {result.exit_code}: {result.output}"
         return result
 
+    def refused(self, *args: str) -> str:
+        """Run a command that must be refused: one ``Error:`` line, a non-zero exit, and
+        not one event written. Returns the line."""
+        before = self.event_count()
+        result = self.run(*args)
+        assert result.exit_code != 0, result.output
+        lines = [line for line in result.output.splitlines() if line.strip()]
+        assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
+        assert "Traceback" not in result.output
+        assert self.event_count() == before
+        return lines[0]
+
     def sql(self, query: str) -> list[tuple[Any, ...]]:
         if self.backend == "sqlite":
             with sqlite3.connect(self.root / "pdca.sqlite3") as conn:

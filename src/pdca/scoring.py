@@ -117,6 +117,13 @@ def _leaf(
     )
 
 
+def _finding_leaf(finding: Finding) -> Node:
+    observed = finding.observed_on.isoformat() if finding.observed_on else ""
+    return _leaf(
+        f"{finding.source}：{finding.evidence}", finding.points, finding, finding.evidence, observed
+    )
+
+
 # ---- item rules ------------------------------------------------------------------------
 
 
@@ -248,16 +255,7 @@ def _ledger_component(rules: Rules, facts: CycleFacts) -> tuple[Decimal, list[No
         value = min(max(indicator.max + delta, ZERO), indicator.max)
         got += value
         cap += indicator.max
-        leaves = tuple(
-            _leaf(
-                f"{f.source}：{f.evidence}",
-                f.points,
-                f,
-                evidence=f.evidence,
-                observed_on=f.observed_on.isoformat() if f.observed_on else "",
-            )
-            for f in mine
-        )
+        leaves = tuple(_finding_leaf(f) for f in mine)
         nodes.append(Node(indicator.label, value, leaves, note=f"满分 {indicator.max}，扣完为止"))
     return (got / cap * rules.scale if cap else ZERO), nodes, True
 
@@ -377,16 +375,7 @@ def _adjustments(
     positive = [f for f in findings if f.points > 0]
     negative = [f for f in findings if f.points < 0]
     bonus_raw += sum((f.points for f in positive), ZERO)
-    leaves = [
-        _leaf(
-            f"{f.source}：{f.evidence}",
-            f.points,
-            f,
-            evidence=f.evidence,
-            observed_on=f.observed_on.isoformat() if f.observed_on else "",
-        )
-        for f in positive
-    ]
+    leaves = [_finding_leaf(f) for f in positive]
     bonus = min(bonus_raw, rules.bonus_cap)
     if bonus_raw:
         nodes.append(
@@ -402,16 +391,7 @@ def _adjustments(
         deduction_raw if rules.deduction_cap is None else min(deduction_raw, rules.deduction_cap)
     )
     if deduction_raw:
-        leaves = [
-            _leaf(
-                f"{f.source}：{f.evidence}",
-                f.points,
-                f,
-                evidence=f.evidence,
-                observed_on=f.observed_on.isoformat() if f.observed_on else "",
-            )
-            for f in negative
-        ]
+        leaves = [_finding_leaf(f) for f in negative]
         cap = "不封顶" if rules.deduction_cap is None else f"上限 {rules.deduction_cap}"
         nodes.append(Node("扣分", -deduction, tuple(leaves), note=f"合计 {deduction_raw}，{cap}"))
     return bonus, deduction, nodes

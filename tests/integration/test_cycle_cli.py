@@ -25,16 +25,7 @@ def status(ws: Workspace) -> dict:
     return json.loads(ws.ok("cycle", "status", CYCLE, "--json").output)
 
 
-def refused(ws: Workspace, *args: str) -> str:
-    """Run a command that must be refused; prove it wrote nothing; return its message."""
-    before = ws.event_count()
-    result = ws.run(*args)
-    assert result.exit_code != 0, result.output
-    assert ws.event_count() == before
-    lines = [line for line in result.output.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
-    assert "Traceback" not in result.output
-    return lines[0]
+refused = Workspace.refused
 
 
 def test_a_cycle_runs_the_whole_loop_and_history_tells_it(workspace: Workspace) -> None:

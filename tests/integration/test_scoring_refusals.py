@@ -19,14 +19,7 @@ def in_check(ws: Workspace) -> None:
     ws.ok("cycle", "advance", CYCLE, "start_do")
 
 
-def refused(ws: Workspace, *args: str) -> str:
-    before = ws.event_count()
-    result = ws.run(*args)
-    assert result.exit_code != 0, result.output
-    lines = [line for line in result.output.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
-    assert ws.event_count() == before
-    return lines[0]
+refused = Workspace.refused
 
 
 def finding(
