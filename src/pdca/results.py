@@ -185,8 +185,7 @@ class Results:
 
         heads = {c.address: c.version for c, _ in pairs}
         outcomes = [
-            {**{k: v for k, v in asdict(o).items()}, "head": heads[o.cycle]}
-            for o in ranking.rank(entries, scheme.rules)
+            {**asdict(o), "head": heads[o.cycle]} for o in ranking.rank(entries, scheme.rules)
         ]
         outcomes.sort(
             key=lambda o: (

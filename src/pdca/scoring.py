@@ -177,8 +177,8 @@ def _category(category: Category, facts: CycleFacts, context: RoundContext) -> N
 # ---- component sources -------------------------------------------------------------------
 
 
-class Refused(Exception):
-    pass
+class CannotScore(Exception):
+    """This cycle's facts do not allow a score yet (quorum, a missing guaranteed group)."""
 
 
 def _items_component(
@@ -201,7 +201,9 @@ def _ballots_component(rules: Rules, facts: CycleFacts) -> tuple[Decimal, list[N
     assert ballot is not None
     ballots = facts.ballots()
     if len(ballots) < ballot.quorum:
-        raise Refused(f"测评票不足：已收有效票 {len(ballots)} 张，方案要求至少 {ballot.quorum} 张")
+        raise CannotScore(
+            f"测评票不足：已收有效票 {len(ballots)} 张，方案要求至少 {ballot.quorum} 张"
+        )
     groups = []
     for group in ballot.groups:
         mine = sorted(
@@ -231,7 +233,7 @@ def _ballots_component(rules: Rules, facts: CycleFacts) -> tuple[Decimal, list[N
     if ballot.masses_group and ballot.masses_min_share > 0 and ballot.masses_group not in voted:
         # Renormalising over the groups that voted would give the masses 0%, below the
         # share the scheme guarantees them (群众评价比例不少于15%).
-        raise Refused(
+        raise CannotScore(
             f"评议群体 {ballot.masses_group} 没有有效票，方案规定其权重不少于 {ballot.masses_min_share}%"
         )
     weight_total = sum((g.weight for g, _, _ in groups), ZERO)
@@ -304,7 +306,7 @@ def score(facts: CycleFacts, scheme: Scheme, context: RoundContext | None = None
                 value, nodes, present = _ledger_component(rules, facts)
             else:
                 value, nodes, present = _tasks_component(rules, facts)
-        except Refused as exc:
+        except CannotScore as exc:
             refused = refused or f"{component.label}：{exc}"
             computed.append((component, ZERO, [Node(str(exc), None)], "missing"))
             continue
