@@ -22,6 +22,7 @@ from pdca.domain.ids import check_period, clean_name, cycle_id, unit_id
 from pdca.domain.unit import Unit
 from pdca.errors import Conflict, NotFound, RuleViolation, one_of
 from pdca.recording import Recording
+from pdca.rectifying import Rectifying
 from pdca.results import Results
 from pdca.schemes import PHASE_LABELS, Scheme, pinned
 from pdca.transcodings import register_all
@@ -50,7 +51,7 @@ class HistoryEntry:
     summary: str
 
 
-class PdcaApplication(Recording, Results, Application[UUID]):
+class PdcaApplication(Recording, Results, Rectifying, Application[UUID]):
     name = "pdca"
 
     def __init__(self, workspace: Workspace, create_tables: bool = False) -> None:

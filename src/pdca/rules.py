@@ -124,6 +124,20 @@ class Tier:
 
 
 @dataclass(frozen=True)
+class Escalation:
+    """Overdue by at least ``after_days`` days: record this measure (once)."""
+
+    after_days: int
+    measure: str
+
+
+#: ASSUMPTION (no seed gives numbers): a reminder on the first overdue day, an interview
+#: (约谈) after 30 days, accountability (问责) after 90 — see 达州 「逗硬问责」, 述评考用
+#: 「对整改不力的单位或个人严肃问责」.
+DEFAULT_ESCALATIONS = (Escalation(1, "提醒"), Escalation(30, "约谈"), Escalation(90, "问责"))
+
+
+@dataclass(frozen=True)
 class Rules:
     scale: Decimal = HUNDRED
     precision: Decimal = Decimal("0.01")
@@ -144,6 +158,8 @@ class Rules:
     distribution_scope: str = "round"
     quotas: tuple[Quota, ...] = ()
     tiers: tuple[Tier, ...] = ()
+    near_days: int = 7  # 督办 colours: blue when the deadline is this close
+    escalations: tuple[Escalation, ...] = DEFAULT_ESCALATIONS
 
     @property
     def scored(self) -> bool:
@@ -457,6 +473,24 @@ def _ledger(
     return sources, tuple(indicators)
 
 
+def _rectification(data: dict[str, Any], out: Reporter) -> tuple[int, tuple[Escalation, ...]]:
+    raw = data.get("rectification", {})
+    near = raw.get("near_days", 7)
+    if not isinstance(near, int) or near < 0:
+        out.add("rectification.near_days", f"'{near}' 必须是非负整数（天）")
+        near = 7
+    steps = []
+    for where, entry in _tables(raw, "escalation", "rectification.", out):
+        days = entry.get("after_days")
+        if not isinstance(days, int) or days < 1:
+            out.add(f"{where}.after_days", f"'{days}' 必须是正整数（逾期天数）")
+            continue
+        steps.append(Escalation(days, _str(entry, "measure", where, out)))
+    if [s.after_days for s in steps] != sorted(s.after_days for s in steps):
+        out.add("rectification.escalation", "逐级督办必须按逾期天数从少到多排列")
+    return near, tuple(steps) or DEFAULT_ESCALATIONS
+
+
 def parse_rules(data: dict[str, Any], out: Reporter) -> Rules:
     scoring = data.get("scoring", {})
     missing = _choice(scoring, "missing", "scoring", MISSING, "zero", out)
@@ -558,7 +592,10 @@ def parse_rules(data: dict[str, Any], out: Reporter) -> Rules:
     precision = _dec(scoring, "precision", "scoring", out, Decimal("0.01"))
     if precision <= 0:
         out.add("scoring.precision", '精度必须大于 0，如 "0.01"')
+    near_days, escalations = _rectification(data, out)
     return Rules(
+        near_days=near_days,
+        escalations=escalations,
         scale=_dec(scoring, "scale", "scoring", out, HUNDRED),
         precision=precision,
         round_at=_choice(scoring, "round_at", "scoring", ("total", "component"), "total", out),

@@ -37,6 +37,7 @@ SCORING_KEYS = frozenset(
         "grades",
         "distribution",
         "tiers",
+        "rectification",
     }
 )
 

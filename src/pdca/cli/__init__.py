@@ -31,6 +31,7 @@ _COMMANDS = {
     "explain": "pdca.cli.explain:explain",
     "ranking": "pdca.cli.ranking:ranking",
     "ledger": "pdca.cli.ledger:ledger",
+    "rectify": "pdca.cli.rectify:rectify",
 }
 
 

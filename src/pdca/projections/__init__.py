@@ -8,6 +8,7 @@ from pdca.projections.api import Projection
 def builtin() -> list[Projection]:
     from pdca.projections.catalog import Catalog
     from pdca.projections.ledger import Ledger
+    from pdca.projections.rectifications import Rectifications
     from pdca.projections.scores import Scores
 
-    return [Catalog(), Scores(), Ledger()]
+    return [Catalog(), Scores(), Ledger(), Rectifications()]

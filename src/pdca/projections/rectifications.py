@@ -1,0 +1,102 @@
+"""The rectifications projection: each item's status, owner, deadline, escalation
+level, carry-over and the counts the 督办 colours need. Days overdue and the colour
+depend on the day asked, so queries derive them (``rectifying.colour``)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, Table, Text
+
+from pdca.projections.api import Batch, Projection, handles
+from pdca.projections.facts import Fact
+
+metadata = MetaData()
+
+rectifications = Table(
+    "rectifications",
+    metadata,
+    Column("item_id", String(32), primary_key=True),  # the aggregate id, hex
+    Column("cycle", String(240), nullable=False),
+    Column("unit", String(200), nullable=False, index=True),
+    Column("period", String(20), nullable=False, index=True),
+    Column("problem", Text, nullable=False),
+    Column("owner", String(200), nullable=False),
+    Column("finding", Integer),
+    Column("ordered_on", Date, nullable=False),
+    Column("due", Date, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("reports", Integer, nullable=False),
+    Column("rejected", Boolean, nullable=False),
+    Column("escalation", Integer, nullable=False),
+    Column("measure", String(40)),
+    Column("carried_to", String(240)),
+    Column("closed_on", Date),
+)
+
+
+def _key(fact: Fact) -> str:
+    return fact.originator_id.hex
+
+
+class Rectifications(Projection):
+    name = "rectifications"
+    version = 1
+    tables = (rectifications,)
+
+    @handles("Rectification.Ordered")
+    def ordered(self, fact: Fact, batch: Batch) -> None:
+        batch.put(
+            rectifications,
+            {
+                "item_id": _key(fact),
+                "cycle": fact["cycle"],
+                "unit": fact["unit"],
+                "period": fact["period"],
+                "problem": fact["problem"],
+                "owner": fact["owner"],
+                "finding": fact["finding"],
+                "ordered_on": fact["ordered_on"],
+                "due": fact["due"],
+                "status": "ordered",
+                "reports": 0,
+                "rejected": False,
+                "escalation": 0,
+                "measure": None,
+                "carried_to": None,
+                "closed_on": None,
+            },
+        )
+
+    @handles("Rectification.ProgressReported")
+    def reported(self, fact: Fact, batch: Batch) -> None:
+        row = batch.get(rectifications, _key(fact))
+        if row is not None:
+            batch.update(
+                rectifications, _key(fact), status="in_progress", reports=row["reports"] + 1
+            )
+
+    @handles("Rectification.Submitted")
+    def submitted(self, fact: Fact, batch: Batch) -> None:
+        batch.update(rectifications, _key(fact), status="submitted")
+
+    @handles("Rectification.Verified")
+    def verified(self, fact: Fact, batch: Batch) -> None:
+        accepted = fact["accepted"]
+        batch.update(
+            rectifications,
+            _key(fact),
+            status="closed" if accepted else "in_progress",
+            rejected=not accepted,
+            closed_on=fact["on"] if accepted else None,
+        )
+
+    @handles("Rectification.DeadlineExtended")
+    def extended(self, fact: Fact, batch: Batch) -> None:
+        batch.update(rectifications, _key(fact), due=fact["due"])
+
+    @handles("Rectification.Escalated")
+    def escalated(self, fact: Fact, batch: Batch) -> None:
+        batch.update(rectifications, _key(fact), escalation=fact["level"], measure=fact["measure"])
+
+    @handles("Rectification.CarriedOver")
+    def carried(self, fact: Fact, batch: Batch) -> None:
+        batch.update(rectifications, _key(fact), carried_to=fact["to_cycle"])
