@@ -110,8 +110,15 @@ class PdcaApplication(Recording, Results, Rectifying, Application[UUID]):
             stage=scheme.initial,
             actor=actor,
         )
-        self._save_new(cycle, f"周期 '{cycle.address}' 已存在")
-        log.info("cycle_opened", actor=actor, cycle=cycle.address, scheme=scheme.ref)
+        carried = self.carry_over_into(cycle, actor)
+        self._save_new(cycle, f"周期 '{cycle.address}' 已存在", *carried)
+        log.info(
+            "cycle_opened",
+            actor=actor,
+            cycle=cycle.address,
+            scheme=scheme.ref,
+            carried=len(carried),
+        )
         return cycle
 
     def get_cycle(self, address: str) -> Cycle:
@@ -130,6 +137,8 @@ class PdcaApplication(Recording, Results, Rectifying, Application[UUID]):
         cycle = self.get_cycle(address)
         from_stage = cycle.stage
         to_stage = machine.check(self.scheme_of(cycle), from_stage, trigger, cycle)
+        if to_stage == "closed":
+            self.require_rectifications_settled(cycle)
         cycle.record(
             Cycle.StageAdvanced,
             trigger=trigger,
@@ -319,15 +328,16 @@ class PdcaApplication(Recording, Results, Rectifying, Application[UUID]):
     def _exists(self, aggregate_id: UUID) -> bool:
         return bool(self.recorder.select_events(aggregate_id, limit=1))
 
-    def _save_new(self, aggregate: Any, duplicate_message: str) -> None:
+    def _save_new(self, aggregate: Any, duplicate_message: str, *others: Any) -> None:
         try:
-            self.save(aggregate)
+            self.save(aggregate, *others)
         except IntegrityError:
             raise Conflict(duplicate_message) from None
 
-    def _save_changed(self, aggregate: Any, address: str) -> None:
+    def _save_changed(self, aggregate: Any, address: str, *others: Any) -> None:
+        """Save what one command changed, all or nothing; a concurrent change refuses it."""
         try:
-            self.save(aggregate)
+            self.save(aggregate, *others)
         except IntegrityError:
             raise Conflict(
                 f"'{address}' 已被他人同时修改，本次命令未记录；请查看 pdca history {address} 后重试"

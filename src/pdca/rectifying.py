@@ -157,7 +157,15 @@ class Rectifying:
         if not accept and not (reason or "").strip():
             raise RuleViolation("退回整改必须写明理由（--reason）")
         item.verify(accepted=accept, reason=(reason or "").strip(), on=today, actor=actor)
-        self._save_changed(item, f"整改事项 {item.short_id}")
+        receiving = []
+        if accept and item.carried_to:
+            # The next period checks its 老毛病: tell it this one is now put right.
+            from pdca.domain.cycle import Cycle
+
+            cycle = self.get_cycle(item.carried_to)
+            cycle.record(Cycle.CarriedProblemClosed, item=item.id.hex, on=today, actor=actor)
+            receiving.append(cycle)
+        self._save_changed(item, f"整改事项 {item.short_id}", *receiving)
         log.info("rectification_verified", actor=actor, item=item.short_id, accepted=accept)
         return item
 
@@ -171,6 +179,52 @@ class Rectifying:
         item.extend(due=due, reason=reason.strip(), actor=actor)
         self._save_changed(item, f"整改事项 {item.short_id}")
         return item
+
+    def _open_items(self, *where: Any) -> list[dict[str, Any]]:
+        from pdca.projections.rectifications import rectifications as r
+
+        return self.read_view(
+            "rectifications",
+            r,
+            r.c.status != "closed",
+            r.c.carried_to.is_(None),
+            *where,
+            order_by=(r.c.due,),
+        )
+
+    def carry_over_into(self, cycle: Any, actor: str) -> list[Any]:
+        """Record on a newly opened cycle the unit's items still open from earlier periods,
+        and on each item where it went. Returns the items, to be saved with the cycle."""
+        from pdca.domain.cycle import Cycle
+        from pdca.projections.rectifications import rectifications as r
+
+        rows = [x for x in self._open_items(r.c.unit == cycle.unit) if x["period"] < cycle.period]
+        if not rows:
+            return []
+        items = [self.repository.get(UUID(x["item_id"])) for x in rows]
+        cycle.record(
+            Cycle.ProblemsCarriedIn,
+            items=[
+                {"item": i.id.hex, "problem": i.problem, "from_cycle": i.cycle, "due": i.due}
+                for i in items
+            ],
+            actor=actor,
+        )
+        for item in items:
+            item.carry_over(to_cycle=cycle.address, actor=actor)
+        return items
+
+    def require_rectifications_settled(self, cycle: Any) -> None:
+        """A cycle closes only when its items are closed out (销号) or carried over."""
+        from pdca.projections.rectifications import rectifications as r
+
+        rows = self._open_items(r.c.cycle == cycle.address)
+        if rows:
+            listed = one_of(f"{x['item_id'][:8]}「{x['problem']}」" for x in rows)
+            raise RuleViolation(
+                f"周期 {cycle.address} 还有未销号也未结转的整改事项，不能结束：{listed}；"
+                f"销号（pdca rectify verify）或待下一考核期开启时自动结转"
+            )
 
     def sweep_rectifications(self, actor: str, today: date) -> list[Escalated]:
         """Record each escalation step an overdue item has reached and not yet had, once."""

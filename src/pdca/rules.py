@@ -90,6 +90,8 @@ class LedgerIndicator:
     max: Decimal
     min_points: Decimal
     max_points: Decimal
+    #: Points per rectification item carried in from last period and still open (老毛病).
+    per_open_carried: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -467,6 +469,7 @@ def _ledger(
                 max=cap,
                 min_points=_dec(entry, "min_points", where, out, -cap if cap else Decimal(-100)),
                 max_points=_dec(entry, "max_points", where, out, Decimal(0)),
+                per_open_carried=_dec(entry, "per_open_carried", where, out, Decimal(0)),
             )
         )
     _unique([i.id for i in indicators], "ledger.indicators", "台账指标", out)

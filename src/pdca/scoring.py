@@ -254,10 +254,19 @@ def _ledger_component(rules: Rules, facts: CycleFacts) -> tuple[Decimal, list[No
     for indicator in rules.ledger_indicators:
         mine = [f for f in findings if f.indicator == indicator.id]
         delta = sum((f.points for f in mine), ZERO)
+        carried = facts.open_carried() if indicator.per_open_carried else []
+        delta += indicator.per_open_carried * len(carried)
         value = min(max(indicator.max + delta, ZERO), indicator.max)
         got += value
         cap += indicator.max
-        leaves = tuple(_finding_leaf(f) for f in mine)
+        leaves = tuple(_finding_leaf(f) for f in mine) + tuple(
+            Node(
+                f"上期整改未销号：{c.problem}（{c.from_cycle}，期限 {c.due}）",
+                indicator.per_open_carried,
+                provenance=c.provenance,
+            )
+            for c in carried
+        )
         nodes.append(Node(indicator.label, value, leaves, note=f"满分 {indicator.max}，扣完为止"))
     return (got / cap * rules.scale if cap else ZERO), nodes, True
 

@@ -245,3 +245,33 @@ def test_a_closed_item_cannot_be_extended(workspace: Workspace) -> None:
     assert "整改事项当前为已销号，不能延期；可以：（无）" in ws.refused(
         "rectify", "extend", item, "--due", "2025-06-30", "--reason", "r"
     )
+
+
+def test_an_item_open_at_year_end_is_carried_in_and_scored_as_an_old_problem(
+    workspace: Workspace,
+) -> None:
+    ws = workspace
+    in_check_with_a_finding(ws)
+    item = order(ws, "2024-12-31", today="2024-12-01")
+    ws.ok("cycle", "advance", CYCLE, "start_act")
+    # The cycle cannot close while the item is neither closed out nor carried over.
+    message = ws.refused("cycle", "advance", CYCLE, "close")
+    assert f"还有未销号也未结转的整改事项，不能结束：{item}「“三会一课”记录不全」" in message
+
+    ws.ok("cycle", "open", "甲局", "2025", "--scheme", "jilin")  # carries the open item in
+    assert view(ws, item, "2025-01-10")["carried_to"] == "甲局/2025"
+    ws.ok("cycle", "advance", CYCLE, "close")  # now it may close
+    history = json.loads(ws.ok("history", "甲局/2025", "--json").output)
+    assert [h["type"] for h in history] == ["Opened", "ProblemsCarriedIn"]
+
+    def daily(cycle: str) -> str:
+        explained = json.loads(ws.ok("explain", cycle, "--json").output)
+        return next(c["score"] for c in explained["components"] if c["id"] == "daily")
+
+    # 老毛病 starts at 25 and loses 5 per carried item still open: (25 + 25 + 25 + 20) = 95
+    assert float(daily("甲局/2025")) == 95.0
+    ws.ok("rectify", "submit", item, "--today", "2025-02-01", actor=OWNER)
+    ws.ok("rectify", "verify", item, "--accept", "--today", "2025-02-10", actor=SUPERVISOR)
+    assert float(daily("甲局/2025")) == 100.0
+    history = json.loads(ws.ok("history", "甲局/2025", "--json").output)
+    assert history[-1]["type"] == "CarriedProblemClosed"

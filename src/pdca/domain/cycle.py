@@ -94,6 +94,16 @@ class Cycle(Aggregate):
         reason: str
         actor: str
 
+    class ProblemsCarriedIn(Recorded):
+        # Last period's open rectification items (老毛病), checked again this period.
+        items: list[dict[str, Any]]
+        actor: str
+
+    class CarriedProblemClosed(Recorded):
+        item: str
+        on: date
+        actor: str
+
     class FactWithdrawn(Recorded):
         fact: int
         reason: str

@@ -117,6 +117,16 @@ class NotApplicable(Fact):
 
 
 @dataclass
+class CarriedProblem:
+    item: str
+    problem: str
+    from_cycle: str
+    due: date
+    provenance: Provenance
+    closed: Provenance | None = None
+
+
+@dataclass
 class CycleFacts:
     unit: str = ""
     period: str = ""
@@ -133,6 +143,7 @@ class CycleFacts:
     facts: dict[int, Fact] = field(default_factory=dict)
     issued_tokens: dict[str, str] = field(default_factory=dict)  # token digest -> group
     used_tokens: set[str] = field(default_factory=set)
+    carried: dict[str, CarriedProblem] = field(default_factory=dict)  # item id (hex) -> problem
 
     # ---- views the rules read ---------------------------------------------------------
 
@@ -231,6 +242,18 @@ class CycleFacts:
         self.facts[p.position] = NotApplicable(
             "not_applicable", p, component=d["component"], reason=d["reason"]
         )
+
+    def _on_ProblemsCarriedIn(self, p: Provenance, d: Mapping[str, Any]) -> None:
+        for item in d["items"]:
+            self.carried[item["item"]] = CarriedProblem(
+                item["item"], item["problem"], item["from_cycle"], item["due"], p
+            )
+
+    def _on_CarriedProblemClosed(self, p: Provenance, d: Mapping[str, Any]) -> None:
+        self.carried[d["item"]].closed = p
+
+    def open_carried(self) -> list[CarriedProblem]:
+        return [c for c in self.carried.values() if c.closed is None]
 
     def _on_FactWithdrawn(self, p: Provenance, d: Mapping[str, Any]) -> None:
         self.facts[d["fact"]].corrections.append(Correction("withdrawn", None, d["reason"], p))

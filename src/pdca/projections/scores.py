@@ -89,6 +89,8 @@ class Scores(Projection):
         "Cycle.BallotCast",
         "Cycle.VetoApplied",
         "Cycle.ComponentNotApplicable",
+        "Cycle.ProblemsCarriedIn",
+        "Cycle.CarriedProblemClosed",
         "Cycle.FactWithdrawn",
         "Cycle.FactAmended",
     )
