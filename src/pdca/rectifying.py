@@ -255,6 +255,45 @@ class Rectifying:
         )
         return recorded
 
+    def rectification_bulletin(self, month: str) -> list[dict[str, Any]]:
+        """整改月报: per unit, items opened and closed out in ``month`` (YYYY-MM), open and
+        overdue at its end, and the close-out rate of everything ordered so far."""
+        import calendar
+
+        from pdca.projections.rectifications import rectifications as r
+
+        try:
+            year, mon = (int(x) for x in month.split("-"))
+            start, end = date(year, mon, 1), date(year, mon, calendar.monthrange(year, mon)[1])
+        except ValueError:
+            raise RuleViolation(f"月份 '{month}' 格式不对；应为 YYYY-MM，例如 2025-03") from None
+        rows = self.read_view("rectifications", r, r.c.ordered_on <= end, order_by=(r.c.unit,))
+        units: dict[str, dict[str, Any]] = {}
+        for row in rows:
+            u = units.setdefault(
+                row["unit"],
+                {
+                    "unit": row["unit"],
+                    "opened": 0,
+                    "closed": 0,
+                    "open": 0,
+                    "overdue": 0,
+                    "ordered": 0,
+                    "closed_total": 0,
+                },
+            )
+            closed = row["closed_on"] is not None and row["closed_on"] <= end
+            u["ordered"] += 1
+            u["opened"] += start <= row["ordered_on"] <= end
+            u["closed"] += closed and row["closed_on"] >= start
+            u["closed_total"] += closed
+            if not closed:
+                u["open"] += 1
+                u["overdue"] += row["due"] < end
+        for u in units.values():
+            u["rate"] = f"{u['closed_total'] * 100 / u['ordered']:.1f}%" if u["ordered"] else "—"
+        return list(units.values())
+
     def list_rectifications(
         self, today: date, unit: str | None = None, status: str | None = None, overdue: bool = False
     ) -> list[dict[str, Any]]:

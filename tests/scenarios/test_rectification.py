@@ -275,3 +275,28 @@ def test_an_item_open_at_year_end_is_carried_in_and_scored_as_an_old_problem(
     assert float(daily("甲局/2025")) == 100.0
     history = json.loads(ws.ok("history", "甲局/2025", "--json").output)
     assert history[-1]["type"] == "CarriedProblemClosed"
+
+
+def test_monthly_bulletin_counts_opened_closed_and_overdue(workspace: Workspace) -> None:
+    ws = workspace
+    in_check_with_a_finding(ws)
+    first = order(ws, "2025-03-31", today="2025-03-02")
+    order(ws, "2025-03-15", today="2025-03-05")  # left open: overdue at the end of March
+    order(ws, "2025-06-30", today="2025-04-01")  # April: not in March's bulletin
+    ws.ok("rectify", "submit", first, "--today", "2025-03-20", actor=OWNER)
+    ws.ok("rectify", "verify", first, "--accept", "--today", "2025-03-25", actor=SUPERVISOR)
+    march = json.loads(ws.ok("rectify", "bulletin", "2025-03", "--json").output)
+    # ordered 2 by the end of March, 1 closed out → 50.0%
+    assert march == [
+        {
+            "unit": "甲局",
+            "opened": 2,
+            "closed": 1,
+            "open": 1,
+            "overdue": 1,
+            "ordered": 2,
+            "closed_total": 1,
+            "rate": "50.0%",
+        }
+    ]
+    assert "月份 '2025/03' 格式不对" in ws.refused("rectify", "bulletin", "2025/03")

@@ -295,3 +295,28 @@ def show(obj: CliContext, ref: str) -> None:
             for h in history
         ],
     )
+
+
+@rectify.command()
+@click.argument("month")
+@json_option
+@pass_cli
+def bulletin(obj: CliContext, month: str) -> None:
+    """整改月报：各单位本月交办、本月销号、月末未销号与逾期数、累计销号率。
+
+    \b
+    Example:
+      pdca rectify bulletin 2025-03
+    """
+    rows = obj.app().rectification_bulletin(month)
+    if obj.json:
+        emit_json(rows)
+        return
+    click.echo(f"{month} 整改月报")
+    emit_table(
+        ["单位", "本月交办", "本月销号", "月末未销号", "其中逾期", "累计交办", "累计销号率"],
+        [
+            [r["unit"], r["opened"], r["closed"], r["open"], r["overdue"], r["ordered"], r["rate"]]
+            for r in rows
+        ],
+    )
