@@ -104,10 +104,46 @@ def run(
         app.finalize_round("演示-考核办", period, scheme_id, None)
         result.rounds.append(scheme_id)
     for address in result.cycles:
-        if rng.random() < 0.8:
+        settled = _rectify(app, rng, address, today)
+        if settled and rng.random() < 0.8:
             _advance_to(app, address, "closed", "结果已运用")
+    app.sweep_rectifications("演示-督办室", today + timedelta(days=150))
     result.events = app.recorder.max_notification_id() or 0
     return result
+
+
+def _rectify(app: PdcaApplication, rng: random.Random, address: str, today: date) -> bool:
+    """Order a rectification for each finding; most are put right and closed out (销号),
+    one is rejected once, some stay open (and go overdue). True when none is left open."""
+    findings = [
+        (p, f)
+        for p, f in sorted(app.get_cycle(address).facts.facts.items())
+        if type(f).__name__ == "Finding"
+    ]
+    settled = True
+    for position, finding in findings:
+        owner = f"{address.split('/')[0]}机关党委"
+        due = today + timedelta(days=rng.choice((30, 60, 90)))
+        item = app.order_rectification(
+            SUPERVISOR, address, finding.evidence, owner, due, position, today
+        )
+        fate = rng.random()
+        if fate < 0.25:
+            settled = False  # left open: the sweep will find it overdue
+            continue
+        app.report_rectification(
+            owner, item.id.hex, "整改月报：已制定整改措施", today + timedelta(days=10)
+        )
+        app.submit_rectification(owner, item.id.hex, None, today + timedelta(days=20))
+        if fate < 0.4:
+            app.verify_rectification(
+                SUPERVISOR, item.id.hex, False, "回访发现仍有缺项", today + timedelta(days=22)
+            )
+            app.submit_rectification(owner, item.id.hex, "已补齐", today + timedelta(days=28))
+        app.verify_rectification(
+            SUPERVISOR, item.id.hex, True, "回访核实，予以销号", today + timedelta(days=30)
+        )
+    return settled
 
 
 def _year(

@@ -103,6 +103,14 @@ def demo(obj: CliContext, seed: int, unit_count: int) -> None:
             for r in ranking
         ],
     )
+    from datetime import date
+
+    items = app.list_rectifications(date.today())
+    still_open = [r for r in items if r["status"] != "closed"]
+    click.echo(
+        f"\n整改（pdca rectify list）：交办 {len(items)} 项，已销号 {len(items) - len(still_open)} 项，"
+        f"未销号 {len(still_open)} 项（逾期 {sum(1 for r in still_open if r['days_overdue'])} 项，已逐级督办）"
+    )
     click.echo(f"\n得分来历（pdca explain {sample}）：")
     for line in render_tree(explained.to_json()["tree"]):
         click.echo(line)
