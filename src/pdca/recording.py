@@ -8,7 +8,6 @@ stage, then records one event (or, for a ballot file, all of them in one save).
 from __future__ import annotations
 
 import hashlib
-import secrets
 from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -32,6 +31,8 @@ def token_digest(token: str) -> str:
 
 
 def new_token() -> str:
+    import secrets
+
     raw = secrets.token_hex(5).upper()
     return f"{raw[:5]}-{raw[5:]}"
 

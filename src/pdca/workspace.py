@@ -7,7 +7,6 @@ walking up from the current directory to the first folder holding ``pdca.toml``.
 
 from __future__ import annotations
 
-import shutil
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -126,6 +125,8 @@ def open_workspace(explicit: str | None, db_override: str | None) -> Workspace:
 
 def create_workspace(root: Path, db_url: str | None) -> Workspace:
     """Write the folders and config of a new workspace; keep whatever is already there."""
+    import shutil
+
     root = root.expanduser().resolve()
     try:
         (root / "workflows").mkdir(parents=True, exist_ok=True)
