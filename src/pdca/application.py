@@ -8,6 +8,7 @@ refused command records nothing. Queries return plain dataclasses and dicts.
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -21,12 +22,59 @@ from pdca.domain.cycle import Cycle
 from pdca.domain.ids import check_period, clean_name, cycle_id, unit_id
 from pdca.domain.unit import Unit
 from pdca.errors import Conflict, NotFound, RuleViolation, one_of
-from pdca.recording import Recording
-from pdca.rectifying import Rectifying
-from pdca.results import Results
 from pdca.schemes import PHASE_LABELS, Scheme, pinned
 from pdca.transcodings import register_all
 from pdca.workspace import Workspace
+
+#: Use cases kept in modules of their own (recording facts, rounds and explain,
+#: rectification), imported on first use: a supervisor's ``pdca cycle advance``
+#: should not pay for ballots, scoring and 整改. Their methods are the application's
+#: own (``self`` is the application); tests/unit/test_application.py keeps this table
+#: equal to what those classes define.
+USE_CASES: dict[str, tuple[str, ...]] = {
+    "pdca.recording:Recording": (
+        "_check_ballot",
+        "_correctable",
+        "_item",
+        "_task",
+        "amend_fact",
+        "apply_veto",
+        "cast_ballots",
+        "complete_task",
+        "issue_ballots",
+        "mark_not_applicable",
+        "record_finding",
+        "record_score",
+        "report_task",
+        "withdraw_fact",
+    ),
+    "pdca.results:Results": (
+        "_entries",
+        "_round_cycles",
+        "_round_events",
+        "_round_or_none",
+        "explain",
+        "finalize_round",
+        "get_round",
+        "open_round",
+    ),
+    "pdca.rectifying:Rectifying": (
+        "_move",
+        "_open_items",
+        "carry_over_into",
+        "extend_rectification",
+        "get_rectification",
+        "list_rectifications",
+        "order_rectification",
+        "rectification_bulletin",
+        "report_rectification",
+        "require_rectifications_settled",
+        "submit_rectification",
+        "sweep_rectifications",
+        "verify_rectification",
+    ),
+}
+_USE_CASE_OF = {name: target for target, names in USE_CASES.items() for name in names}
 
 
 @dataclass(frozen=True)
@@ -51,13 +99,21 @@ class HistoryEntry:
     summary: str
 
 
-class PdcaApplication(Recording, Results, Rectifying, Application[UUID]):
+class PdcaApplication(Application[UUID]):
     name = "pdca"
 
     def __init__(self, workspace: Workspace, create_tables: bool = False) -> None:
         self.workspace = workspace
         self._runtime: Any = None
         super().__init__(env=workspace.database.event_store_env(create_tables))
+
+    def __getattr__(self, name: str) -> Any:
+        target = _USE_CASE_OF.get(name)
+        if target is None:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        module, _, owner = target.partition(":")
+        function = getattr(getattr(importlib.import_module(module), owner), name)
+        return function.__get__(self, type(self))
 
     def register_transcodings(self, transcoder: Transcoder) -> None:
         super().register_transcodings(transcoder)
