@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from pdca.application import PdcaApplication
 from pdca.domain.cycle import Cycle
+from pdca.domain.facts import Finding
 from pdca.recording import period_bounds
 from pdca.rules import Item, Rules
 from pdca.schemes import Scheme
@@ -118,7 +119,7 @@ def _rectify(app: PdcaApplication, rng: random.Random, address: str, today: date
     findings = [
         (p, f)
         for p, f in sorted(app.get_cycle(address).facts.facts.items())
-        if type(f).__name__ == "Finding"
+        if isinstance(f, Finding)
     ]
     settled = True
     for position, finding in findings:

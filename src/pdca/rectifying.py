@@ -237,7 +237,7 @@ class Rectifying:
             rectifications.c.due < today,
             order_by=(rectifications.c.due, rectifications.c.item_id),
         )
-        recorded = []
+        recorded, changed = [], []
         for row in rows:
             item: Rectification = self.repository.get(UUID(row["item_id"]))
             steps = self.scheme_of(self.get_cycle(item.cycle)).rules.escalations
@@ -249,7 +249,10 @@ class Rectifying:
                         Escalated(item.short_id, item.cycle, overdue, level, step.measure)
                     )
             if item.escalation != before:
-                self._save_changed(item, f"整改事项 {item.short_id}")
+                changed.append(item)
+        if changed:
+            # One save: a sweep is recorded whole or not at all.
+            self._save_changed(changed[0], "逐级督办", *changed[1:])
         log.info(
             "rectifications_swept", actor=actor, today=today.isoformat(), escalated=len(recorded)
         )

@@ -236,8 +236,10 @@ class Results:
             raise NotFound(f"{as_of.isoformat() if as_of else ''} 时周期 {address} 尚未开启")
         scheme = pinned(facts.scheme_text)
         round_ = self._round_or_none(cycle.period, cycle.scheme_id)
-        others = self._round_cycles(round_, as_of) if round_ is not None else [(cycle, facts)]
-        context = scoring.round_context([f for _, f in others if f.opened is not None], scheme)
+        context = scoring.RoundContext()
+        if round_ is not None and scoring.needs_round_context(scheme):
+            others = [f for _, f in self._round_cycles(round_, as_of) if f.opened is not None]
+            context = scoring.round_context(others, scheme)
         breakdown = scoring.score(facts, scheme, context)
         outcome = None
         if round_ is not None:

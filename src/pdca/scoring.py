@@ -441,6 +441,11 @@ def _effect(effect: str, grade: str) -> str:
     return f"等次定为 {grade}" if effect == "force_grade" else f"等次最高为 {grade}"
 
 
+def needs_round_context(scheme: Scheme) -> bool:
+    """Whether one unit's score depends on the others' (ratio-to-best items)."""
+    return any(i.rule == "ratio_to_best" for c in scheme.rules.categories for i in c.items)
+
+
 def round_context(all_facts: list[CycleFacts], scheme: Scheme) -> RoundContext:
     """Best recorded value of each ratio-to-best item among the cycles of a round."""
     best: dict[str, Decimal] = {}

@@ -117,7 +117,7 @@ def test_a_ballot_token_is_used_once_and_a_bad_batch_writes_nothing(
         f"{tokens[1]},18,18,18,18,18\n{tokens[1]},17,17,17,17,17\n",
         encoding="utf-8",
     )
-    assert "第 2 张票" in refused(ws, "ballot", "import", CYCLE, str(path)) and True
+    assert "第 2 张票" in refused(ws, "ballot", "import", CYCLE, str(path))
     # No voter identity is stored: the event holds the token's digest, never the token.
     rows = ws.sql(f"SELECT state FROM {ws.events_table}")
     stored = b"".join(bytes(r[0]) for r in rows)

@@ -83,8 +83,8 @@ def advance(obj: CliContext, address: str, trigger: str, reason: str | None) -> 
       pdca cycle advance 市财政局/2024 start_do --reason 任务清单已发布
     """
     app = obj.app()
-    before = app.get_cycle(address).stage
     c = app.advance(obj.actor, address, trigger, reason)
+    before = c.facts.stages[-1][0]  # the from-stage of the move just recorded
     if obj.json:
         emit_json(
             {

@@ -119,7 +119,7 @@ class Scores(Projection):
         for (period, scheme_id), members in groups.items():
             scheme = pinned(folded[members[0]].scheme_text)
             everyone = dict(folded)
-            if any(i.rule == "ratio_to_best" for c in scheme.rules.categories for i in c.items):
+            if scoring.needs_round_context(scheme):
                 for row in batch.rows_where(scores, "period", period):
                     oid = UUID(row["cycle_id"])
                     if row["scheme_id"] == scheme_id and oid not in everyone:
