@@ -9,9 +9,8 @@ from uuid import UUID
 from sqlalchemy import Column, Date, Integer, MetaData, String, Table, Text
 
 from pdca.domain.facts import Finding
-from pdca.projections.api import Batch, History, Projection, handles
+from pdca.projections.api import Batch, Projection, handles
 from pdca.projections.facts import Fact
-from pdca.projections.scores import fold
 
 metadata = MetaData()
 
@@ -38,22 +37,22 @@ ledger = Table(
 
 class Ledger(Projection):
     name = "ledger"
-    version = 2
+    title = "秋后算账台账：每条督查发现、其分值（含更正）及何时计入"
+    version = 3
     tables = (ledger,)
 
-    def __init__(self) -> None:
-        self._dirty: set[UUID] = set()
+    def begin_batch(self) -> None:
+        self._dirty: dict[UUID, int] = {}
 
-    @handles(
-        "Cycle.FindingRecorded", "Cycle.FactWithdrawn", "Cycle.FactAmended", "Cycle.StageAdvanced"
-    )
-    def changed(self, fact: Fact, batch: Batch) -> None:
-        self._dirty.add(fact.originator_id)
+    @handles("Cycle.*")
+    def cycle_changed(self, fact: Fact, batch: Batch) -> None:
+        batch.cycle(fact)
+        if fact.type in _CHANGES_FINDINGS:
+            self._dirty[fact.originator_id] = fact.version
 
-    def end_batch(self, batch: Batch, history: History) -> None:
-        dirty, self._dirty = self._dirty, set()
-        for oid in dirty:
-            facts = fold(history.facts_of(oid))
+    def end_batch(self, batch: Batch) -> None:
+        for oid, version in self._dirty.items():
+            facts = batch.cycle_at(oid, version)
             applied = facts.entered_act.recorded_at.isoformat() if facts.entered_act else None
             for f in facts.facts.values():
                 if not isinstance(f, Finding):
@@ -79,3 +78,10 @@ class Ledger(Projection):
                         "applied_at": applied if not f.withdrawn else None,
                     },
                 )
+
+
+# The events that change a finding's row: the finding itself, its corrections, and
+# the stage move that applies it (秋后算账).
+_CHANGES_FINDINGS = frozenset(
+    {"Cycle.FindingRecorded", "Cycle.FactWithdrawn", "Cycle.FactAmended", "Cycle.StageAdvanced"}
+)
