@@ -4,11 +4,12 @@ entered the act stage (处理), where the year's findings are settled."""
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Column, Date, Integer, MetaData, String, Table, Text
 
-from pdca.domain.facts import Finding
+from pdca.domain.facts import CycleFacts, Finding
 from pdca.projections.api import Batch, Projection, handles
 from pdca.projections.facts import Fact
 
@@ -52,32 +53,38 @@ class Ledger(Projection):
 
     def end_batch(self, batch: Batch) -> None:
         for oid, version in self._dirty.items():
-            facts = batch.cycle_at(oid, version)
-            applied = facts.entered_act.recorded_at.isoformat() if facts.entered_act else None
-            for f in facts.facts.values():
-                if not isinstance(f, Finding):
-                    continue
-                status = "已撤回" if f.withdrawn else ("已更正" if f.corrections else "有效")
-                batch.put(
-                    ledger,
-                    {
-                        "cycle_id": str(oid),
-                        "position": f.provenance.position,
-                        "cycle": f"{facts.unit}/{facts.period}",
-                        "unit": facts.unit,
-                        "period": facts.period,
-                        "source": f.source,
-                        "indicator": f.indicator,
-                        "points": str(f.points),
-                        "recorded_points": str(f.recorded_points),
-                        "observed_on": f.observed_on,
-                        "recorded_at": f.provenance.recorded_at.isoformat(),
-                        "actor": f.provenance.actor,
-                        "evidence": f.evidence,
-                        "status": status,
-                        "applied_at": applied if not f.withdrawn else None,
-                    },
-                )
+            for row in ledger_rows(oid, batch.cycle_at(oid, version)):
+                batch.put(ledger, row)
+
+
+def ledger_rows(oid: UUID, facts: CycleFacts) -> list[dict[str, Any]]:
+    """One row per finding of the cycle, as corrected, with when it was applied."""
+    applied = facts.entered_act.recorded_at.isoformat() if facts.entered_act else None
+    rows = []
+    for f in facts.facts.values():
+        if not isinstance(f, Finding):
+            continue
+        status = "已撤回" if f.withdrawn else ("已更正" if f.corrections else "有效")
+        rows.append(
+            {
+                "cycle_id": str(oid),
+                "position": f.provenance.position,
+                "cycle": f"{facts.unit}/{facts.period}",
+                "unit": facts.unit,
+                "period": facts.period,
+                "source": f.source,
+                "indicator": f.indicator,
+                "points": str(f.points),
+                "recorded_points": str(f.recorded_points),
+                "observed_on": f.observed_on,
+                "recorded_at": f.provenance.recorded_at.isoformat(),
+                "actor": f.provenance.actor,
+                "evidence": f.evidence,
+                "status": status,
+                "applied_at": applied if not f.withdrawn else None,
+            }
+        )
+    return rows
 
 
 # The events that change a finding's row: the finding itself, its corrections, and

@@ -183,7 +183,9 @@ class Runtime:
     def head(self) -> int:
         return self.recorder.max_notification_id() or 0
 
-    def rebuild(self, *names: str, progress: Progress | None = None) -> int:
+    def rebuild(
+        self, *names: str, progress: Progress | None = None, until: int | None = None
+    ) -> int:
         """Empty these projections' tables and apply the whole history again."""
         chosen = [self.get(n) for n in names]
         for projection in chosen:
@@ -192,15 +194,17 @@ class Runtime:
             for projection in sorted(chosen, key=lambda p: p.name):
                 self._lock(conn, projection)
                 self._reset(conn, projection)
-        return self.catch_up(*names, progress=progress)
+        return self.catch_up(*names, progress=progress, until=until)
 
-    def catch_up(self, *names: str, progress: Progress | None = None) -> int:
+    def catch_up(
+        self, *names: str, progress: Progress | None = None, until: int | None = None
+    ) -> int:
         """Apply every event after each projection's position, up to the head as it is
-        now; return how many events were read."""
+        now (or to ``until``); return how many events were read."""
         chosen = sorted((self.get(n) for n in names), key=lambda p: p.name)
         for projection in chosen:
             self._prepare(projection)
-        head = self.head()
+        head = self.head() if until is None else min(self.head(), until)
         topics = topics_of(t for p in chosen for t in p.handlers)
         processed = 0
         while True:

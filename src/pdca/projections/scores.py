@@ -81,15 +81,7 @@ class Scores(Projection):
     @handles("Round.Finalized")
     def round_finalized(self, fact: Fact, batch: Batch) -> None:
         # Applied in end_batch, after the cycles of this batch have their rows.
-        for o in fact["outcomes"]:
-            unit, _, period = o["cycle"].rpartition("/")
-            self._published[str(cycle_id(unit, period))] = {
-                "published_total": str(o["total"]),
-                "rank": o["rank"],
-                "grade": o["grade"] or None,
-                "tier": o["tier"] or None,
-                "published_head": o["head"],
-            }
+        self._published.update(published_values(fact))
 
     def end_batch(self, batch: Batch) -> None:
         folded = {oid: batch.cycle_at(oid, version) for oid, version in self._dirty.items()}
@@ -119,47 +111,79 @@ class Scores(Projection):
     def _write(
         self, batch: Batch, oid: UUID, facts: CycleFacts, context: scoring.RoundContext
     ) -> None:
-        scheme = pinned(facts.scheme_text)
-        row: dict[str, Any] = batch.get(scores, str(oid)) or {
-            "cycle_id": str(oid),
-            "published_total": None,
-            "rank": None,
-            "grade": None,
-            "tier": None,
-            "published_head": None,
-        }
+        published = batch.get(scores, str(oid)) or dict.fromkeys(PUBLISHED)
         unit = batch.get(units, facts.unit) or {}
+        row = score_row(oid, facts, context, unit.get("category"), unit.get("grid"))
+        batch.put(scores, {**row, **{k: published[k] for k in PUBLISHED}})
+
+
+#: The columns a finalised round sets; scoring a cycle again leaves them as published.
+PUBLISHED = ("published_total", "rank", "grade", "tier", "published_head")
+
+
+def score_row(
+    oid: UUID,
+    facts: CycleFacts,
+    context: scoring.RoundContext,
+    category: str | None,
+    grid: str | None,
+) -> dict[str, Any]:
+    """A cycle's row of the scores table, but for the published columns: the one
+    scoring function's result with its component breakdown."""
+    row: dict[str, Any] = {
+        "cycle_id": str(oid),
+        "cycle": f"{facts.unit}/{facts.period}",
+        "unit": facts.unit,
+        "category": category,
+        "grid": grid,
+        "period": facts.period,
+        "scheme_id": facts.scheme_id,
+        "scheme": f"{facts.scheme_id}@{facts.scheme_version}",
+        "stage": facts.stage,
+        "total": None,
+        "unrounded": None,
+        "components": None,
+        "bonus": None,
+        "deduction": None,
+        "vetoes": None,
+        "refused": None,
+    }
+    scheme = pinned(facts.scheme_text)
+    if scheme.rules.scored:
+        b = scoring.score(facts, scheme, context)
         row.update(
-            cycle=f"{facts.unit}/{facts.period}",
-            unit=facts.unit,
-            category=unit.get("category"),
-            grid=unit.get("grid"),
-            period=facts.period,
-            scheme_id=facts.scheme_id,
-            scheme=f"{facts.scheme_id}@{facts.scheme_version}",
-            stage=facts.stage,
+            total=str(b.total),
+            unrounded=str(b.unrounded),
+            components=json.dumps(
+                [
+                    {
+                        "id": c.id,
+                        "label": c.label,
+                        "weight": str(c.weight),
+                        "score": str(c.score),
+                        "weighted": str(c.weighted),
+                    }
+                    for c in b.components
+                ],
+                ensure_ascii=False,
+            ),
+            bonus=str(b.bonus),
+            deduction=str(b.deduction),
+            vetoes="；".join(label for _, label, _ in b.vetoes) or None,
+            refused=b.refused or None,
         )
-        if scheme.rules.scored:
-            b = scoring.score(facts, scheme, context)
-            row.update(
-                total=str(b.total),
-                unrounded=str(b.unrounded),
-                components=json.dumps(
-                    [
-                        {
-                            "id": c.id,
-                            "label": c.label,
-                            "weight": str(c.weight),
-                            "score": str(c.score),
-                            "weighted": str(c.weighted),
-                        }
-                        for c in b.components
-                    ],
-                    ensure_ascii=False,
-                ),
-                bonus=str(b.bonus),
-                deduction=str(b.deduction),
-                vetoes="；".join(label for _, label, _ in b.vetoes) or None,
-                refused=b.refused or None,
-            )
-        batch.put(scores, row)
+    return row
+
+
+def published_values(fact: Fact) -> dict[str, dict[str, Any]]:
+    """The published columns of every cycle a ``Round.Finalized`` event ranked."""
+    return {
+        str(cycle_id(*o["cycle"].rsplit("/", 1))): {
+            "published_total": str(o["total"]),
+            "rank": o["rank"],
+            "grade": o["grade"] or None,
+            "tier": o["tier"] or None,
+            "published_head": o["head"],
+        }
+        for o in fact["outcomes"]
+    }
