@@ -66,11 +66,10 @@ def phase_rebuild(root: Path, until: int | None) -> dict[str, Any]:
 
 def phase_runner(root: Path, events: int) -> dict[str, Any]:
     from eventsourcing.application import Application
-    from eventsourcing.persistence import Tracking, Transcoder
-    from eventsourcing.persistence import InfrastructureFactory
+    from eventsourcing.persistence import InfrastructureFactory, Tracking, Transcoder
     from eventsourcing.projection import Projection
-    from eventsourcing.utils import Environment
     from eventsourcing.sqlite import SQLiteTrackingRecorder
+    from eventsourcing.utils import Environment
     from sqlalchemy.dialects import sqlite as sqlite_dialect
     from sqlalchemy.schema import CreateTable
 
@@ -108,12 +107,16 @@ def phase_runner(root: Path, events: int) -> dict[str, Any]:
             return [
                 *super().construct_create_table_statements(),
                 *(
-                    str(CreateTable(t, if_not_exists=True).compile(dialect=sqlite_dialect.dialect()))
+                    str(
+                        CreateTable(t, if_not_exists=True).compile(dialect=sqlite_dialect.dialect())
+                    )
                     for t in (lib_scores, lib_ledger)
                 ),
             ]
 
-        def write(self, rows: list[dict[str, Any]], found: list[dict[str, Any]], t: Tracking) -> None:
+        def write(
+            self, rows: list[dict[str, Any]], found: list[dict[str, Any]], t: Tracking
+        ) -> None:
             with self.datastore.transaction(commit=True) as c:
                 for row in rows:
                     c.execute(upsert(lib_scores), row)
@@ -353,9 +356,7 @@ def main() -> None:
     )
     print(
         "peak memory of (a) as the history grows: "
-        + " → ".join(
-            f"{r['events']:,} events {r['peak_mb']:.0f} MB" for r in (*growth, a)
-        )
+        + " → ".join(f"{r['events']:,} events {r['peak_mb']:.0f} MB" for r in (*growth, a))
     )
     print(
         f"rows of (a) equal to (c): scores {'yes' if scores_same else 'NO'}, "

@@ -98,6 +98,30 @@ def known_event_types() -> dict[str, str]:
     return found
 
 
+_BASE_FIELDS = {
+    "originator_id",
+    "originator_version",
+    "timestamp",
+    "originator_topic",
+    "originator_id_type",
+}
+
+
+def event_fields() -> dict[str, list[str]]:
+    """Each stored event type with the fields a handler reads from ``fact[...]``."""
+    fields = {}
+    for event_type_name, topic in known_event_types().items():
+        module, _, qualname = topic.partition(":")
+        cls: Any = importlib.import_module(module)
+        for part in qualname.split("."):
+            cls = getattr(cls, part)
+        annotations: dict[str, Any] = {}
+        for klass in reversed(cls.__mro__):
+            annotations.update(getattr(klass, "__annotations__", {}))
+        fields[event_type_name] = [f for f in annotations if f not in _BASE_FIELDS]
+    return fields
+
+
 def expand(pattern: str) -> list[str]:
     """``"Cycle.*"`` → every Cycle event type; an exact type → itself, if it exists."""
     known = known_event_types()

@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -121,12 +122,15 @@ class Runtime:
         database: Database,
         recorder: Any,
         projections: Iterable[Projection],
-        sources: dict[str, str] | None = None,
+        workspace_dir: Path | None = None,
     ) -> None:
         self.engine = engine_for(database)
         self.recorder = recorder
         self.projections = {p.name: p for p in projections}
-        self.sources = sources or {}
+        self.sources = dict.fromkeys(self.projections, "内置")
+        # An admin's projections are loaded only when asked for, so a broken file
+        # in projections/ never stops the built-in views (or ``pdca ranking``).
+        self._workspace_dir = workspace_dir
         self.folds = CycleFolds(StoreHistory(recorder))
         # Tuning knobs, also for tests: a pause between batches lets writers in on a
         # busy SQLite file, and small batches make a rebuild easy to interrupt.
@@ -172,7 +176,25 @@ class Runtime:
             .values(position=0, version=projection.version, last_error=None)
         )
 
+    def load_workspace(self) -> None:
+        """Add the projections defined in the workspace's ``projections/`` folder."""
+        directory, self._workspace_dir = self._workspace_dir, None
+        if directory is None:
+            return
+        from pdca.projections.loader import load_directory
+
+        tables = {t.name for p in self.projections.values() for t in p.tables}
+        for projection, path in load_directory(directory, set(self.projections), tables):
+            self.projections[projection.name] = projection
+            self.sources[projection.name] = f"projections/{path.name}"
+
+    def names(self) -> list[str]:
+        self.load_workspace()
+        return list(self.projections)
+
     def get(self, name: str) -> Projection:
+        if name not in self.projections:
+            self.load_workspace()
         try:
             return self.projections[name]
         except KeyError:
@@ -197,7 +219,11 @@ class Runtime:
         return self.catch_up(*names, progress=progress, until=until)
 
     def catch_up(
-        self, *names: str, progress: Progress | None = None, until: int | None = None
+        self,
+        *names: str,
+        progress: Progress | None = None,
+        until: int | None = None,
+        should_stop: Callable[[], bool] = lambda: False,
     ) -> int:
         """Apply every event after each projection's position, up to the head as it is
         now (or to ``until``); return how many events were read."""
@@ -207,7 +233,7 @@ class Runtime:
         head = self.head() if until is None else min(self.head(), until)
         topics = topics_of(t for p in chosen for t in p.handlers)
         processed = 0
-        while True:
+        while not should_stop():
             try:
                 with self.engine.begin() as conn:
                     positions = {p.name: self._lock(conn, p) for p in chosen}
@@ -228,6 +254,7 @@ class Runtime:
                 progress(position, head)
             if self.pause:
                 time.sleep(self.pause)
+        return processed
 
     def _batch(
         self,
@@ -317,7 +344,7 @@ class Runtime:
         events are picked up within ``interval`` seconds."""
         processed = 0
         while not should_stop():
-            read = self.catch_up(*names, progress=progress)
+            read = self.catch_up(*names, progress=progress, should_stop=should_stop)
             processed += read
             if read == 0:
                 end = time.monotonic() + interval
@@ -328,6 +355,7 @@ class Runtime:
     # ---- reading --------------------------------------------------------------------
 
     def status(self) -> list[Status]:
+        self.load_workspace()
         head = self.head()
         with self.engine.begin() as conn:
             _tracking_metadata.create_all(conn)
@@ -339,7 +367,7 @@ class Runtime:
                 Status(
                     name,
                     projection.title,
-                    self.sources.get(name, "内置"),
+                    self.sources[name],
                     row.position if row else 0,
                     head,
                     row.version if row else 0,
