@@ -32,6 +32,9 @@ _COMMANDS = {
     "ranking": "pdca.cli.ranking:ranking",
     "ledger": "pdca.cli.ledger:ledger",
     "rectify": "pdca.cli.rectify:rectify",
+    "export": "pdca.cli.export:export",
+    "report": "pdca.cli.report:report",
+    "board": "pdca.cli.board:board",
 }
 
 
