@@ -80,9 +80,9 @@ def _render(b: Any, show_all: bool) -> None:
     # Off a terminal rich assumes 80 columns; five lanes of Chinese names need more.
     console = Console(highlight=False, width=None if sys.stdout.isatty() else 120)
     title = f"{b.period or '全部考核期'} 看板（截至 {b.today}）"
-    lanes = Table(title=title, show_lines=False, expand=True)
+    lanes = Table(title=title)
     for lane in b.lanes:
-        lanes.add_column(f"{lane.label}（{len(lane.cards)}）", ratio=1, no_wrap=True)
+        lanes.add_column(f"{lane.label}（{len(lane.cards)}）", no_wrap=True)
     cells = []
     for lane in b.lanes:
         text = Text()

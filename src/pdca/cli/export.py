@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from pdca.cli._context import CliContext, pass_cli
+from pdca.cli._context import CliContext, json_option, pass_cli
 from pdca.cli._parse import parse_date
 from pdca.errors import RuleViolation, StorageError
 
@@ -31,6 +31,7 @@ def _format(fmt: str | None, output: str | None) -> str:
 @click.option("-o", "--output", help="输出文件（csv、json 默认写到标准输出；xlsx 必须指定）。")
 @click.option("--scheme", "scheme_id", help="scores：只导出此方案的周期。")
 @click.option("--today", help="rectifications：按此日期计算逾期（YYYY-MM-DD，默认今天）。")
+@json_option
 @pass_cli
 def export(
     obj: CliContext,
@@ -54,7 +55,7 @@ def export(
     from pdca import export_files, exports
     from pdca.cli._progress import progress
 
-    fmt = _format(fmt, output)
+    fmt = _format(fmt or ("json" if obj.json else None), output)
     if fmt == "xlsx" and not output:
         raise RuleViolation("xlsx 是二进制文件，必须用 -o 指定输出文件，例如 -o 考核结果.xlsx")
     on = parse_date(today, "--today") if today else date.today()
