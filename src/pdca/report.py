@@ -24,33 +24,31 @@ if TYPE_CHECKING:
 
 STEPS = 6  # the report's sections, for the progress bar
 TOP_MOVES = 15
+RANKING_NOTE = (
+    "名次、总分、等次、档次为定稿发布的结果（未定稿的周期名次为空、总分为当前得分）；"
+    "分项为各分项的折算分，按方案精度四舍五入显示；当前得分为按今日事实的得分。"
+)
 
 
-def build(app: PdcaApplication, period: str, today: date, advance: Callable[[int], None]) -> str:
+def build(app: PdcaApplication, period: str, today: date, done: Callable[[int], None]) -> str:
+    """The page; ``done(n)`` is called as each of the ``STEPS`` sections is ready."""
     table = scores_table(app, period)
-    sections = [("ranking", "排名", h.export_table(table) + h.note(_ranking_note(table)))]
-    advance(1)
-    sections.append(("distribution", "各类别得分分布", _distribution(table)))
-    advance(1)
-    sections.append(("breakdown", "各单位分项得分构成", _breakdown(table)))
-    advance(1)
-    sections.append(("grades", "等次、档次与配额", _grades(app, period, table)))
-    advance(1)
-    sections.append(("closeout", "整改销号进度（按月）", _closeout(app, period, today)))
-    advance(1)
-    sections.append(("moves", "秋后算账后名次变化最大的单位", _moves(app, period)))
-    advance(1)
+    parts: list[tuple[str, str, Callable[[], str]]] = [
+        ("ranking", "排名", lambda: h.export_table(table) + h.note(RANKING_NOTE)),
+        ("distribution", "各类别得分分布", lambda: _distribution(table)),
+        ("breakdown", "各单位分项得分构成", lambda: _breakdown(table)),
+        ("grades", "等次、档次与配额", lambda: _grades(app, period, table)),
+        ("closeout", "整改销号进度（按月）", lambda: _closeout(app, period, today)),
+        ("moves", "秋后算账后名次变化最大的单位", lambda: _moves(app, period)),
+    ]
+    sections = []
+    for n, (anchor, heading, make) in enumerate(parts, start=1):
+        sections.append((anchor, heading, make()))
+        done(n)
     return h.page(
-        f"{table.title.split()[0]} 机关党建绩效考核结果报告",
+        f"{period} 机关党建绩效考核结果报告",
         f"数据来自 scores、ledger、rectifications 投影；逾期按 {today} 计算。",
         sections,
-    )
-
-
-def _ranking_note(table: Table) -> str:
-    return (
-        "名次、总分、等次、档次为定稿发布的结果（未定稿的周期名次为空、总分为当前得分）；"
-        "分项为各分项的折算分，按方案精度四舍五入显示；当前得分为按今日事实的得分。"
     )
 
 

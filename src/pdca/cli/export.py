@@ -59,14 +59,14 @@ def export(
     if fmt == "xlsx" and not output:
         raise RuleViolation("xlsx 是二进制文件，必须用 -o 指定输出文件，例如 -o 考核结果.xlsx")
     on = parse_date(today, "--today") if today else date.today()
-    with progress(f"导出 {kind} {period}", total=2) as advance:
+    with progress(f"导出 {kind} {period}", total=2, unit="步") as update:
         table = exports.table_of(obj.app(), kind, period, on, scheme_id)
-        advance(1)
+        update(1, None)
         if output is None:
             export_files.write(table, fmt, sys.stdout)
         else:
             _write_file(table, fmt, Path(output))
-        advance(1)
+        update(2, None)
     if output is not None:
         click.echo(f"已导出 {len(table.rows)} 行到 {output}（{fmt}）")
 

@@ -24,18 +24,17 @@ def report(obj: CliContext, period: str, output: str | None, today: str | None) 
     from datetime import date
 
     from pdca.cli._progress import progress
+    from pdca.domain.ids import check_period
 
+    period = check_period(period)
     on = parse_date(today, "--today") if today else date.today()
     path = Path(output or f"report-{period}.html")
     app = obj.app()
-    from pdca.domain.ids import check_period
-
-    check_period(period)
     # matplotlib loads here, and only for this command.
     from pdca import report as round_report
 
-    with progress(f"生成报告 {period}", total=round_report.STEPS) as advance:
-        html = round_report.build(app, period, on, advance)
+    with progress(f"生成报告 {period}", total=round_report.STEPS, unit="节") as update:
+        html = round_report.build(app, period, on, lambda done: update(done, None))
     try:
         path.write_text(html, encoding="utf-8")
     except OSError as exc:
