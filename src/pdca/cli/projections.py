@@ -30,7 +30,12 @@ def _runtime(obj: CliContext) -> Any:
 @json_option
 @pass_cli
 def list_(obj: CliContext) -> None:
-    """列出全部投影：名称、来源、表、说明。"""
+    """列出全部投影：名称、来源、表、说明。
+
+    \b
+    Example:
+      pdca projections list --json
+    """
     runtime = _runtime(obj)
     rows = [
         {
@@ -55,7 +60,12 @@ def list_(obj: CliContext) -> None:
 @json_option
 @pass_cli
 def status(obj: CliContext) -> None:
-    """每个投影的位置、事件日志最新位置、滞后、最近一次错误。"""
+    """每个投影的位置、事件日志最新位置、滞后、最近一次错误。
+
+    \b
+    Example:
+      pdca projections status
+    """
     rows = _runtime(obj).status()
     if obj.json:
         emit_json(
@@ -222,7 +232,12 @@ def new(obj: CliContext, name: str) -> None:
 @json_option
 @pass_cli
 def events(obj: CliContext) -> None:
-    """列出投影可处理的事件类型及其字段。"""
+    """列出投影可处理的事件类型及其字段（写投影时 fact["字段"] 可读的内容）。
+
+    \b
+    Example:
+      pdca projections events
+    """
     from pdca.projections.facts import event_fields
 
     fields = event_fields()

@@ -274,8 +274,9 @@ class Runtime:
         n: Any = None
         try:
             while position < head and read < self.batch_events and time.monotonic() < deadline:
+                limit = min(PAGE_SIZE, self.batch_events - read)
                 page = self.recorder.select_notifications(
-                    start=position + 1, limit=PAGE_SIZE, stop=head, topics=topics
+                    start=position + 1, limit=limit, stop=head, topics=topics
                 )
                 for n in page:
                     kind = event_type(n.topic)
@@ -289,7 +290,7 @@ class Runtime:
                             current.handle(fact, batches[current.name])
                 # Notification ids can have gaps (rolled-back inserts on PostgreSQL),
                 # and a topic filter skips rows: a short page means all up to ``head``.
-                position = page[-1].id if len(page) == PAGE_SIZE else head
+                position = page[-1].id if len(page) == limit else head
                 read += len(page)
             n = None
             for current in projections:

@@ -12,8 +12,18 @@ from pdca.projections.runtime import Runtime
 
 
 def find_table(runtime: Runtime, name: str) -> tuple[str, Table]:
-    """``name`` is a table, or a projection with a table of its own name or only one."""
-    names = runtime.names()
+    """``name`` is a table, or a projection with a table of its own name or only one.
+    The built-in views are searched first, so a broken admin file never hides them."""
+    found = _match(runtime, list(runtime.projections), name)
+    if found is None:
+        found = _match(runtime, runtime.names(), name)
+    if found is not None:
+        return found
+    every = [t.name for p in runtime.names() for t in runtime.get(p).tables]
+    raise NotFound(f"没有名为 {name} 的投影或表；可用：{one_of(every)}")
+
+
+def _match(runtime: Runtime, names: list[str], name: str) -> tuple[str, Table] | None:
     for projection_name in names:
         for table in runtime.get(projection_name).tables:
             if table.name == name:
@@ -23,8 +33,7 @@ def find_table(runtime: Runtime, name: str) -> tuple[str, Table]:
         if len(tables) == 1:
             return name, tables[0]
         raise RuleViolation(f"投影 {name} 有多张表，请指明其一：{one_of(t.name for t in tables)}")
-    every = [t.name for p in names for t in runtime.get(p).tables]
-    raise NotFound(f"没有名为 {name} 的投影或表；可用：{one_of(every)}")
+    return None
 
 
 def parse_filters(table: Table, filters: list[str]) -> dict[str, Any]:
