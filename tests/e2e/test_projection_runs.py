@@ -69,12 +69,19 @@ def test_a_killed_rebuild_resumes_to_the_same_tables(workspace: Workspace) -> No
     assert set(_positions(workspace).values()) == {head}
 
 
-def test_a_live_follower_beside_new_commands_ends_as_a_clean_rebuild(
+def test_live_followers_beside_new_commands_end_as_a_clean_rebuild(
     workspace: Workspace,
 ) -> None:
     workspace.ok("unit", "add", "甲局", "--category", "党政机关", "--grid", "第一片")
-    follower = _start(workspace, "projections", "run", "--follow", "--interval", "0.05")
+    # Two workers on the same projections, as on two machines: they must never
+    # apply an event twice.
+    followers = [
+        _start(workspace, "projections", "run", "--follow", "--interval", "0.05") for _ in range(2)
+    ]
     try:
+        for follower in followers:  # each says so once it is following
+            assert follower.stderr is not None
+            assert follower.stderr.readline().startswith("跟随")
         for n in range(1, 7):
             unit = f"单位{n}"
             cycle = f"{unit}/2024"
@@ -92,11 +99,12 @@ def test_a_live_follower_beside_new_commands_ends_as_a_clean_rebuild(
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and set(_positions(workspace).values()) != {head}:
             time.sleep(0.05)
-        assert follower.poll() is None, follower.stderr.read() if follower.stderr else ""
+        assert all(f.poll() is None for f in followers)
     finally:
-        follower.send_signal(signal.SIGTERM)
-        out, err = follower.communicate(timeout=15)
-    assert follower.returncode == 0, err
+        for follower in followers:
+            follower.send_signal(signal.SIGTERM)
+        errors = [f.communicate(timeout=15)[1] for f in followers]
+    assert [f.returncode for f in followers] == [0, 0], errors
     assert set(_positions(workspace).values()) == {head}, _positions(workspace)
     followed = _tables(workspace)
     assert len(followed["ledger"]) == 6 and len(followed["task_bulletin"]) == 6

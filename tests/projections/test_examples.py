@@ -207,3 +207,36 @@ def test_the_built_in_ledger_through_the_harness(batch_size):
     rows = {r["position"]: r for r in h.rows("ledger")}
     assert rows[3]["applied_at"] is not None
     assert rows[4]["applied_at"] is None  # a withdrawn finding is never applied
+
+
+def test_the_cycle_fold_cache_refolds_what_it_evicted() -> None:
+    """With room for one cycle only, two interleaved cycles keep missing the cache and
+    are folded again from history — and end exactly as with a cache that never misses."""
+    from pdca.projections.folds import CycleFolds
+
+    def run(capacity: int) -> list[dict]:
+        h = Harness(Ledger())
+        h.folds = CycleFolds(h, capacity=capacity)
+        drafts = []
+        for unit in ("甲局", "乙局"):
+            drafts.append(event("Cycle.Opened", unit=unit, period="2024"))
+        for n in range(3):
+            for unit in ("甲局", "乙局"):
+                drafts.append(
+                    event(
+                        "Cycle.FindingRecorded",
+                        of=f"{unit}/2024",
+                        source="暗访",
+                        indicator="discipline",
+                        points=Decimal(-n - 1),
+                        observed_on=date(2024, 5, 6),
+                        evidence=f"{unit}{n}",
+                    )  # fmt: skip
+                )
+        h.batch_size = 1
+        h.given(*drafts)
+        return h.rows("ledger")
+
+    small, large = run(1), run(100)
+    assert small == large
+    assert [r["points"] for r in small if r["unit"] == "甲局"] == ["-1", "-2", "-3"]
