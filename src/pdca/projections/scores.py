@@ -47,6 +47,7 @@ scores = Table(
     Column("grade", String(40)),
     Column("tier", String(40)),
     Column("published_head", Integer),
+    Column("published_digest", String(64)),  # the cycle's chain head digest, as published
 )
 
 units = Table(
@@ -67,7 +68,7 @@ def fold(facts: list[Fact]) -> CycleFacts:
 
 class Scores(Projection):
     name = "scores"
-    version = 1
+    version = 2
     tables = (scores, units)
 
     def __init__(self) -> None:
@@ -108,6 +109,7 @@ class Scores(Projection):
                 "grade": o["grade"] or None,
                 "tier": o["tier"] or None,
                 "published_head": o["head"],
+                "published_digest": o.get("digest"),  # absent before chained history
             }
 
     def end_batch(self, batch: Batch, history: History) -> None:
@@ -147,6 +149,7 @@ class Scores(Projection):
             "grade": None,
             "tier": None,
             "published_head": None,
+            "published_digest": None,
         }
         unit = batch.get(units, facts.unit) or {}
         row.update(
