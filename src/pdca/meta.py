@@ -79,6 +79,8 @@ def initial_values(cipher: Any) -> dict[str, str]:
 
 def check(values: dict[str, str], cipher: Any) -> bool:
     """Refuse a database this pdca must not touch; True when its marker is older."""
+    if not values:
+        return True  # not initialised yet (init decides), or made before markers existed
     stored = int(values.get("format", "0") or 0)
     if stored > FORMAT:
         raise StorageError(
@@ -95,7 +97,7 @@ def check(values: dict[str, str], cipher: Any) -> bool:
         )
     if encrypted and not _opens(cipher, values.get("cipher_probe", "")):
         raise StorageError(f"{KEY_VARIABLE} 不是这个数据库初始化时的密钥；无法解密其中的事件")
-    return bool(values) and stored < FORMAT
+    return stored < FORMAT
 
 
 def initialise(marker: Meta, cipher: Any, events: int) -> None:
