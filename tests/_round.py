@@ -17,8 +17,13 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from pdca.application import PdcaApplication
+from pdca.workspace import open_workspace
+
+if TYPE_CHECKING:
+    from tests.conftest import Workspace
 
 ACTOR = "督查组-张三"
 BALLOT_ITEMS = ("duty", "report", "answers", "daily_work", "rectification")
@@ -76,3 +81,12 @@ def record_round(app: PdcaApplication) -> tuple[str, str]:
     app.open_round(ACTOR, "2024", "jilin")
     app.finalize_round(ACTOR, "2024", None, None)
     return jia, yi
+
+
+def record_round_in(ws: Workspace) -> tuple[str, str]:
+    """``record_round`` in a test workspace, with an application of its own."""
+    app = PdcaApplication(open_workspace(str(ws.root), ws.db_url))
+    try:
+        return record_round(app)
+    finally:
+        app.close()

@@ -11,9 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from pdca.application import PdcaApplication
-from pdca.workspace import open_workspace
-from tests._round import EVIDENCE, EXPECTED, OWNER, record_round
+from tests._round import EVIDENCE, EXPECTED, OWNER, record_round_in
 from tests.conftest import Workspace
 
 
@@ -27,11 +25,7 @@ def cipher_key(monkeypatch: pytest.MonkeyPatch) -> str:
 @pytest.fixture
 def encrypted(cipher_key: str, workspace: Workspace) -> Iterator[Workspace]:
     """A workspace initialised with the key set (``cipher_key`` runs first)."""
-    app = PdcaApplication(open_workspace(str(workspace.root), workspace.db_url))
-    try:
-        record_round(app)
-    finally:
-        app.close()
+    record_round_in(workspace)
     yield workspace
 
 

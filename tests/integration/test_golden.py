@@ -6,11 +6,8 @@ as it did when it was written — through the CLI, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 from uuid import UUID
 
 import pytest
@@ -20,7 +17,7 @@ from pdca.application import PdcaApplication
 from pdca.workspace import open_workspace
 from tests._round import EXPECTED
 from tests.conftest import Workspace
-from tests.e2e.test_subprocess import PDCA
+from tests.e2e.test_subprocess import pdca
 from tests.golden.make_golden import HERE, NAME, QUESTIONS
 
 ROWS = HERE / f"{NAME}.jsonl"
@@ -89,13 +86,6 @@ def test_the_golden_round_replays_explains_and_verifies_as_recorded(golden: Work
 
 
 def test_the_installed_program_verifies_the_golden_round(golden: Workspace) -> None:
-    done = subprocess.run(
-        [PDCA, "verify", "--json"],
-        env={**os.environ, **golden.env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=Path(golden.root),
-    )
+    done = pdca(golden, "verify", "--json")
     assert done.returncode == 0, done.stderr
     assert done.stdout == (ANSWERS / "verify.json").read_text(encoding="utf-8")

@@ -9,21 +9,15 @@ from typing import Any
 
 import pytest
 
-from pdca.application import PdcaApplication
 from pdca.chain import PREV, digest
 from pdca.domain.ids import cycle_id
-from pdca.workspace import open_workspace
-from tests._round import EVIDENCE, record_round
+from tests._round import EVIDENCE, record_round_in
 from tests.conftest import Workspace, _pg_connect
 
 
 @pytest.fixture
 def round_ws(workspace: Workspace) -> Iterator[Workspace]:
-    app = PdcaApplication(open_workspace(str(workspace.root), workspace.db_url))
-    try:
-        record_round(app)
-    finally:
-        app.close()
+    record_round_in(workspace)
     yield workspace
 
 
