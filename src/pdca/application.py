@@ -320,8 +320,12 @@ class PdcaApplication(Application[UUID]):
             from pdca.projections.runtime import Runtime
             from pdca.stored import readable
 
-            recorder = readable(self.recorder, self.mapper.cipher)
-            self._runtime = Runtime(self.workspace.database, recorder, builtin())
+            self._runtime = Runtime(
+                self.workspace.database,
+                readable(self.recorder, self.mapper.cipher),
+                builtin(),
+                workspace_dir=self.workspace.projections_dir,
+            )
         return self._runtime
 
     def close(self) -> None:

@@ -33,6 +33,8 @@ _COMMANDS = {
     "ledger": "pdca.cli.ledger:ledger",
     "rectify": "pdca.cli.rectify:rectify",
     "verify": "pdca.cli.verify:verify",
+    "projections": "pdca.cli.projections:projections",
+    "view": "pdca.cli.view:view",
 }
 
 
