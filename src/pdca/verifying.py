@@ -64,19 +64,18 @@ class Verifying:
         cipher = self.mapper.cipher
         published = _anchors(self.recorder, cipher)
         if address is None:
-            stored = _group(_pages(self.recorder, ()))
+            stored, labels = _read(_pages(self.recorder, ()), cipher)
         else:
             from pdca.application import split_address
 
             unit, period = split_address(address)
             wanted = cycle_id(unit, period)
             rounds = {r for r, anchors in published.items() if wanted in anchors}
-            stored = {oid: list(self.recorder.select_events(oid)) for oid in (wanted, *rounds)}
-            stored = {oid: rows for oid, rows in stored.items() if rows}
+            rows = (r for oid in (wanted, *rounds) for r in self.recorder.select_events(oid))
+            stored, labels = _read(rows, cipher)
             if wanted not in stored and not rounds:
                 raise NotFound(f"未知周期 '{address}'：库中没有它的事件，也没有发布过它的摘要")
             stored.setdefault(wanted, [])  # all of it removed: its published heads say so
-        labels = {oid: _label(oid, rows, cipher) for oid, rows in stored.items()}
         anchors: dict[UUID, list[Anchor]] = {}
         for round_id, by_cycle in published.items():
             source = labels.get(round_id, f"轮次 {round_id}")
@@ -89,18 +88,16 @@ class Verifying:
                     )
                     labels.setdefault(oid, f"周期 {cycle}")
                     stored.setdefault(oid, [])
-        checks = []
-        for oid, rows in stored.items():
-            decoded = [_row(r, cipher) for r in rows]
-            checks.append(
-                AggregateCheck(
-                    oid,
-                    labels[oid],
-                    len(rows),
-                    decoded[-1].digest if decoded else None,
-                    inspect(decoded, anchors.get(oid, ())),
-                )
+        checks = [
+            AggregateCheck(
+                oid,
+                labels.get(oid, f"聚合 {oid}"),
+                len(found),
+                max(found, key=lambda r: r.version).digest if found else None,
+                inspect(found, anchors.get(oid, ())),
             )
+            for oid, found in stored.items()
+        ]
         checks.sort(key=lambda c: c.label)
         return Report(checks, sum(len(a) for a in anchors.values()))
 
@@ -115,13 +112,20 @@ def _pages(recorder: Any, topics: tuple[str, ...]) -> Iterator[Any]:
         start = page[-1].id + 1
 
 
-def _group(rows: Iterable[Any]) -> dict[UUID, list[Any]]:
-    grouped: dict[UUID, list[Any]] = {}
-    for row in rows:
-        grouped.setdefault(row.originator_id, []).append(row)
-    for found in grouped.values():
-        found.sort(key=lambda r: r.originator_version)
-    return grouped
+def _read(stored: Iterable[Any], cipher: Any) -> tuple[dict[UUID, list[Row]], dict[UUID, str]]:
+    """Each aggregate's rows, reduced as they stream by to what the chain check needs,
+    and its label from its first event."""
+    rows: dict[UUID, list[Row]] = {}
+    labels: dict[UUID, str] = {}
+    for r in stored:
+        state = _state(r, cipher)
+        link = state.get(PREV) if state is not None else None
+        rows.setdefault(r.originator_id, []).append(
+            Row(r.originator_version, digest_of(r), link if isinstance(link, str) else None)
+        )
+        if r.originator_version == 1 and state is not None:
+            labels[r.originator_id] = _label(r.originator_id, r.topic, state)
+    return rows, labels
 
 
 def _state(stored: Any, cipher: Any) -> dict[str, Any] | None:
@@ -130,14 +134,6 @@ def _state(stored: Any, cipher: Any) -> dict[str, Any] | None:
     except ValueError:  # damaged ciphertext or JSON
         return None
     return state if isinstance(state, dict) else None
-
-
-def _row(stored: Any, cipher: Any) -> Row:
-    state = _state(stored, cipher)
-    link = state.get(PREV) if state is not None else None
-    return Row(
-        stored.originator_version, digest_of(stored), link if isinstance(link, str) else None
-    )
 
 
 def _anchors(recorder: Any, cipher: Any) -> dict[UUID, dict[UUID, list[tuple[int, int, str, str]]]]:
@@ -157,17 +153,14 @@ def _anchors(recorder: Any, cipher: Any) -> dict[UUID, dict[UUID, list[tuple[int
     return found
 
 
-def _label(oid: UUID, rows: list[Any], cipher: Any) -> str:
-    first = rows[0] if rows and rows[0].originator_version == 1 else None
-    state = _state(first, cipher) if first is not None else None
-    if state is not None:
-        kind = first.topic.rpartition(":")[2]
-        if kind == "Unit.Registered":
-            return f"单位 {state.get('name')}"
-        if kind == "Cycle.Opened":
-            return f"周期 {state.get('unit')}/{state.get('period')}"
-        if kind == "Round.Opened":
-            return f"轮次 {state.get('period')}（{state.get('scheme_id')}）"
-        if kind == "Rectification.Ordered":
-            return f"整改 {oid.hex[:8]}（{state.get('cycle')}）"
+def _label(oid: UUID, topic: str, state: dict[str, Any]) -> str:
+    kind = topic.rpartition(":")[2]
+    if kind == "Unit.Registered":
+        return f"单位 {state.get('name')}"
+    if kind == "Cycle.Opened":
+        return f"周期 {state.get('unit')}/{state.get('period')}"
+    if kind == "Round.Opened":
+        return f"轮次 {state.get('period')}（{state.get('scheme_id')}）"
+    if kind == "Rectification.Ordered":
+        return f"整改 {oid.hex[:8]}（{state.get('cycle')}）"
     return f"聚合 {oid}"
