@@ -19,6 +19,7 @@ import hashlib
 from typing import Any
 from uuid import UUID
 
+from eventsourcing.domain import Snapshot
 from eventsourcing.persistence import Mapper, StoredEvent
 
 #: The key under which each stored state names its predecessor.
@@ -62,6 +63,8 @@ class ChainedMapper(Mapper[UUID]):
         self._last: dict[UUID, tuple[int, str]] = {}
 
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
+        if isinstance(domain_event, Snapshot):  # a cache of state, not part of the history
+            return super().to_stored_event(domain_event)
         link = self._digest_before(domain_event.originator_id, domain_event.originator_version)
         # Events are frozen; the link is lent to its __dict__ just for encoding.
         domain_event.__dict__[PREV] = link
@@ -74,8 +77,9 @@ class ChainedMapper(Mapper[UUID]):
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
         domain_event = super().to_domain_event(stored_event)
-        domain_event.__dict__.pop(PREV, None)
-        self._remember(stored_event)
+        if not isinstance(domain_event, Snapshot):
+            domain_event.__dict__.pop(PREV, None)
+            self._remember(stored_event)
         return domain_event
 
     def digest_at(self, originator_id: UUID, version: int) -> str | None:
