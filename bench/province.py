@@ -150,7 +150,7 @@ def _year(
         if findings and rng.random() < 0.1:
             cycle.record(
                 Cycle.FactAmended,
-                fact=findings[0],
+                fact_position=findings[0],
                 value=Decimal("-0.5"),
                 reason="复核后减轻",
                 actor=ACTOR,

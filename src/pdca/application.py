@@ -8,6 +8,7 @@ refused command records nothing. Queries return plain dataclasses and dicts.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 from dataclasses import dataclass
 from datetime import date
@@ -15,9 +16,10 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, Transcoder
+from eventsourcing.persistence import IntegrityError, Mapper, PersistenceError, Transcoder
 
-from pdca import log, machine
+from pdca import log, machine, meta
+from pdca.chain import ChainedMapper
 from pdca.domain.cycle import Cycle
 from pdca.domain.ids import check_period, clean_name, cycle_id, unit_id
 from pdca.domain.unit import Unit
@@ -74,6 +76,7 @@ USE_CASES: dict[str, tuple[str, ...]] = {
         "verify_rectification",
     ),
     "pdca.settlement:Settlement": ("ledger_moves",),
+    "pdca.verifying:Verifying": ("verify_history",),
 }
 _USE_CASE_OF = {name: target for target, names in USE_CASES.items() for name in names}
 
@@ -106,7 +109,39 @@ class PdcaApplication(Application[UUID]):
     def __init__(self, workspace: Workspace, create_tables: bool = False) -> None:
         self.workspace = workspace
         self._runtime: Any = None
-        super().__init__(env=workspace.database.event_store_env(create_tables))
+        try:
+            super().__init__(env=workspace.database.event_store_env(create_tables))
+            self.mapper.recorder = self.recorder  # type: ignore[attr-defined]
+            self.marker = meta.Meta(self.recorder, workspace.database.kind)
+            # ``pdca init`` writes the marker; every other command obeys it first.
+            self._marker_is_old = False if create_tables else self.check_marker()
+        except Exception as exc:
+            with contextlib.suppress(Exception):
+                self.close()
+            if isinstance(exc, PersistenceError):
+                raise meta.unreachable(workspace.database.describe(), exc) from None
+            raise
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        try:
+            cipher = self.factory.cipher()  # PDCA_CIPHER_KEY, the library's own setting
+        except ValueError:
+            raise meta.bad_key() from None
+        return ChainedMapper(
+            transcoder=self.construct_transcoder(),
+            compressor=self.factory.compressor(),
+            cipher=cipher,
+        )
+
+    def check_marker(self) -> bool:
+        """Refuse a database this pdca must not touch; True when its marker is older."""
+        return meta.check(self.marker.read(), self.mapper.cipher)
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        if self._marker_is_old:
+            self.marker.write({"format": str(meta.FORMAT)})
+            self._marker_is_old = False
+        return super().save(*objs, **kwargs)
 
     def __getattr__(self, name: str) -> Any:
         target = _USE_CASE_OF.get(name)
@@ -284,10 +319,11 @@ class PdcaApplication(Application[UUID]):
         if self._runtime is None:
             from pdca.projections import builtin
             from pdca.projections.runtime import Runtime
+            from pdca.stored import readable
 
             self._runtime = Runtime(
                 self.workspace.database,
-                self.recorder,
+                readable(self.recorder, self.mapper.cipher),
                 builtin(),
                 workspace_dir=self.workspace.projections_dir,
             )

@@ -66,8 +66,8 @@ def describe(event: Any, scheme: Scheme) -> str:
         "BallotCast": lambda e: f"{e.group} 合计 {sum(e.scores.values())}",
         "VetoApplied": lambda e: f"{e.rule}：{e.reason}（证据：{e.evidence}）",
         "ComponentNotApplicable": lambda e: f"{e.component} 不适用：{e.reason}",
-        "FactWithdrawn": lambda e: f"撤回 #{e.fact}：{e.reason}",
-        "FactAmended": lambda e: f"#{e.fact} 更正为 {e.value}：{e.reason}",
+        "FactWithdrawn": lambda e: f"撤回 #{e.fact_position}：{e.reason}",
+        "FactAmended": lambda e: f"#{e.fact_position} 更正为 {e.value}：{e.reason}",
         "ProblemsCarriedIn": lambda e: "；".join(
             f"{i['item'][:8]}「{i['problem']}」（{i['from_cycle']}）" for i in e.items
         ),

@@ -349,7 +349,9 @@ class Recording:
     def withdraw_fact(self, actor: str, address: str, position: int, reason: str) -> int:
         cycle = self.get_cycle(address)
         self._correctable(cycle, position, reason)
-        cycle.record(Cycle.FactWithdrawn, fact=position, reason=reason.strip(), actor=actor)
+        cycle.record(
+            Cycle.FactWithdrawn, fact_position=position, reason=reason.strip(), actor=actor
+        )
         self._save_changed(cycle, address)
         log.info("fact_withdrawn", actor=actor, cycle=address, fact=position)
         return cycle.version
@@ -373,7 +375,11 @@ class Recording:
                 f"记录 #{position} 是{'测评票' if fact.kind == 'ballot' else '否决或认定'}，只能撤回，不能改数值"
             )
         cycle.record(
-            Cycle.FactAmended, fact=position, value=value, reason=reason.strip(), actor=actor
+            Cycle.FactAmended,
+            fact_position=position,
+            value=value,
+            reason=reason.strip(),
+            actor=actor,
         )
         self._save_changed(cycle, address)
         log.info("fact_amended", actor=actor, cycle=address, fact=position, value=str(value))

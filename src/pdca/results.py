@@ -37,6 +37,7 @@ class Explanation:
     head: int
     breakdown: scoring.Breakdown
     outcome: dict[str, Any] | None
+    head_digest: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         b = self.breakdown
@@ -46,6 +47,7 @@ class Explanation:
             "scheme_digest": self.scheme_digest,
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "head_position": self.head,
+            "head_digest": self.head_digest,
             "total": str(b.total),
             "unrounded": str(b.unrounded),
             "refused": b.refused or None,
@@ -85,6 +87,7 @@ class Results:
 
     repository: Any
     workspace: Any
+    mapper: Any
     get_cycle: Callable[[str], Cycle]
     get_unit: Callable[[str], Any]
     list_cycles: Callable[..., list[dict[str, Any]]]
@@ -183,9 +186,11 @@ class Results:
             raise RuleViolation(f"有周期无法计分，不能定稿：{one_of(refused)}")
         from pdca import ranking
 
-        heads = {c.address: c.version for c, _ in pairs}
+        heads = {c.address: (c.version, self.mapper.digest_at(c.id, c.version)) for c, _ in pairs}
         outcomes = [
-            {**asdict(o), "head": heads[o.cycle]} for o in ranking.rank(entries, scheme.rules)
+            # The head digest anchors the cycle's hash chain outside the database.
+            {**asdict(o), "head": heads[o.cycle][0], "digest": heads[o.cycle][1]}
+            for o in ranking.rank(entries, scheme.rules)
         ]
         outcomes.sort(
             key=lambda o: (
@@ -264,6 +269,7 @@ class Results:
             head,
             breakdown,
             _jsonable(outcome),
+            self.mapper.digest_at(cycle.id, head),
         )
 
     def _round_events(self, rnd: Round) -> list[Any]:

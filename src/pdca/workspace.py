@@ -52,6 +52,13 @@ class Workspace:
     def projections_dir(self) -> Path:
         return self.root / "projections"
 
+    def database_exists(self) -> bool:
+        """Whether the database is there to be opened already (a server, or an SQLite file)."""
+        database = self.database
+        return database.kind != "sqlite" or bool(
+            database.sqlite_path and database.sqlite_path.exists()
+        )
+
     def schemes(self) -> list[Scheme]:
         """Every valid scheme in ``workflows/``; an invalid file is refused when named."""
         if self._schemes is None:
@@ -122,6 +129,21 @@ def open_workspace(explicit: str | None, db_override: str | None) -> Workspace:
     url = db_override or config.get("database", {}).get("url") or default_url()
     categories = tuple(config.get("units", {}).get("categories", DEFAULT_CATEGORIES))
     return Workspace(root=root, db_url=url, categories=categories)
+
+
+def planned_workspace(root: Path, db_url: str | None) -> Workspace:
+    """The workspace ``create_workspace`` would make, without writing anything."""
+    root = root.expanduser().resolve()
+    if (root / CONFIG_NAME).is_file():
+        return open_workspace(str(root), db_url)
+    workspace = Workspace(root=root, db_url=db_url or default_url())
+    database = workspace.database
+    folder = database.sqlite_path.parent if database.sqlite_path else root
+    if folder != root and not folder.is_dir():
+        raise StorageError(
+            f"数据库文件 {database.sqlite_path} 所在的目录不存在；先建目录，或用默认地址 {default_url()}"
+        )
+    return workspace
 
 
 def create_workspace(root: Path, db_url: str | None) -> Workspace:

@@ -197,8 +197,8 @@ def test_the_built_in_ledger_through_the_harness(batch_size):
         advance("plan", "do"),  # 2
         finding("-2", "迟到"),  # 3
         finding("-1", "缺席"),  # 4
-        event("Cycle.FactAmended", of=cycle, fact=3, value=Decimal("-1.5"), reason="复核"),
-        event("Cycle.FactWithdrawn", of=cycle, fact=4, reason="误记"),
+        event("Cycle.FactAmended", of=cycle, fact_position=3, value=Decimal("-1.5"), reason="复核"),
+        event("Cycle.FactWithdrawn", of=cycle, fact_position=4, reason="误记"),
     )
     rows = {r["position"]: r for r in h.rows("ledger")}
     assert (rows[3]["points"], rows[3]["status"], rows[3]["applied_at"]) == ("-1.5", "已更正", None)

@@ -76,7 +76,7 @@ def test_below_quorum_is_refused() -> None:
 
 def test_a_withdrawn_fact_no_longer_counts() -> None:
     facts = facts_with([("leaders", "81"), ("leaders", "80"), ("masses", "90")])
-    facts.apply("FactWithdrawn", 9, NOW, {"fact": 2, "reason": "误记", "actor": "b"})
+    facts.apply("FactWithdrawn", 9, NOW, {"fact_position": 2, "reason": "误记", "actor": "b"})
     b = score(facts, SCHEME)
     # meetings no longer recorded: 0 of 2 → 0; ballots unchanged 32.77
     assert b.total == Decimal("32.77")

@@ -32,6 +32,7 @@ _COMMANDS = {
     "ranking": "pdca.cli.ranking:ranking",
     "ledger": "pdca.cli.ledger:ledger",
     "rectify": "pdca.cli.rectify:rectify",
+    "verify": "pdca.cli.verify:verify",
     "projections": "pdca.cli.projections:projections",
     "view": "pdca.cli.view:view",
     "export": "pdca.cli.export:export",

@@ -49,6 +49,8 @@ def explain(obj: CliContext, address: str, as_of: str | None) -> None:
     click.echo(
         f"{data['cycle']}：方案 {data['scheme']}（摘要 {data['scheme_digest'][:12]}），历史至第 {data['head_position']} 号事件{when}"
     )
+    if data["head_digest"]:
+        click.echo(f"链摘要（第 {data['head_position']} 号事件）：{data['head_digest']}")
     if data["refused"]:
         click.echo(f"尚不能计分：{data['refused']}")
     for line in render_tree(data["tree"]):
@@ -59,3 +61,5 @@ def explain(obj: CliContext, address: str, as_of: str | None) -> None:
             f"已发布：总分 {outcome['total']}，名次 {outcome['rank']}，等次 {outcome['grade'] or '—'}，"
             f"档次 {outcome['tier'] or '—'}{'，否决：' + outcome['veto'] if outcome['veto'] else ''}"
         )
+        if outcome.get("digest"):
+            click.echo(f"发布时的链摘要（第 {outcome['head']} 号事件）：{outcome['digest']}")

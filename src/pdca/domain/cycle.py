@@ -14,6 +14,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from pdca.domain import upcasts
 from pdca.domain.facts import CycleFacts, Task
 from pdca.domain.ids import cycle_id
 
@@ -105,12 +106,16 @@ class Cycle(Aggregate):
         actor: str
 
     class FactWithdrawn(Recorded):
-        fact: int
+        class_version = 2  # v1 named fact_position "fact"
+        upcast_v1_v2 = staticmethod(upcasts.fact_position_v1_v2)
+        fact_position: int
         reason: str
         actor: str
 
     class FactAmended(Recorded):
-        fact: int
+        class_version = 2  # v1 named fact_position "fact"
+        upcast_v1_v2 = staticmethod(upcasts.fact_position_v1_v2)
+        fact_position: int
         value: Decimal
         reason: str
         actor: str

@@ -256,7 +256,11 @@ class CycleFacts:
         return [c for c in self.carried.values() if c.closed is None]
 
     def _on_FactWithdrawn(self, p: Provenance, d: Mapping[str, Any]) -> None:
-        self.facts[d["fact"]].corrections.append(Correction("withdrawn", None, d["reason"], p))
+        self.facts[d["fact_position"]].corrections.append(
+            Correction("withdrawn", None, d["reason"], p)
+        )
 
     def _on_FactAmended(self, p: Provenance, d: Mapping[str, Any]) -> None:
-        self.facts[d["fact"]].corrections.append(Correction("amended", d["value"], d["reason"], p))
+        self.facts[d["fact_position"]].corrections.append(
+            Correction("amended", d["value"], d["reason"], p)
+        )

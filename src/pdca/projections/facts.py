@@ -18,6 +18,8 @@ from uuid import UUID
 
 import orjson
 
+from pdca.domain.upcasts import upcast
+
 _DECODERS = {
     "decimal_str": Decimal,
     "datetime_iso": datetime.fromisoformat,
@@ -65,7 +67,7 @@ def event_type(topic: str) -> str:
 
 
 def decode(position: int, originator_id: Any, version: int, topic: str, state: bytes) -> Fact:
-    raw = orjson.loads(state)
+    raw = upcast(event_type(topic), orjson.loads(state))  # older event versions
     decoded = {k: _typed(v) if isinstance(v, dict | list) else v for k, v in raw.items()}
     oid = originator_id if isinstance(originator_id, UUID) else UUID(str(originator_id))
     return Fact(position, oid, version, event_type(topic), decoded)

@@ -48,6 +48,7 @@ scores = Table(
     Column("grade", String(40)),
     Column("tier", String(40)),
     Column("published_head", Integer),
+    Column("published_digest", String(64)),  # the cycle's chain head digest, as published
 )
 
 units = Table(
@@ -62,7 +63,7 @@ units = Table(
 class Scores(Projection):
     name = "scores"
     title = "各周期得分（唯一计分函数）及所在轮次公布的名次、等次、档次"
-    version = 2
+    version = 3
     tables = (scores, units)
 
     def begin_batch(self) -> None:
@@ -118,7 +119,7 @@ class Scores(Projection):
 
 
 #: The columns a finalised round sets; scoring a cycle again leaves them as published.
-PUBLISHED = ("published_total", "rank", "grade", "tier", "published_head")
+PUBLISHED = ("published_total", "rank", "grade", "tier", "published_head", "published_digest")
 
 
 def score_row(
@@ -184,6 +185,7 @@ def published_values(fact: Fact) -> dict[str, dict[str, Any]]:
             "grade": o["grade"] or None,
             "tier": o["tier"] or None,
             "published_head": o["head"],
+            "published_digest": o.get("digest"),  # absent before chained history
         }
         for o in fact["outcomes"]
     }

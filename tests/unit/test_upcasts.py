@@ -1,0 +1,27 @@
+"""One table of upcasters serves the library's mapper and the projections alike."""
+
+from __future__ import annotations
+
+from pdca.domain import upcasts
+from pdca.domain.cycle import Cycle
+
+
+def test_every_upcast_table_entry_matches_its_event_class() -> None:
+    for name, steps in upcasts.STEPS.items():
+        aggregate, _, event = name.partition(".")
+        cls = getattr(Cycle, event)
+        assert aggregate == "Cycle" and cls.class_version == len(steps) + 1
+        for n, step in enumerate(steps, 1):
+            assert getattr(cls, f"upcast_v{n}_v{n + 1}") is step
+
+
+def test_a_v1_state_is_renamed_and_a_current_one_left_alone() -> None:
+    old = {"fact": 9, "reason": "复核", "actor": "张三"}
+    assert upcasts.upcast("Cycle.FactWithdrawn", old) == {
+        "fact_position": 9,
+        "reason": "复核",
+        "actor": "张三",
+    }
+    new = {"fact_position": 9, "reason": "复核", "class_version": 2}
+    assert upcasts.upcast("Cycle.FactAmended", new) == {"fact_position": 9, "reason": "复核"}
+    assert upcasts.upcast("Cycle.TaskAdded", {"task_no": 1}) == {"task_no": 1}
