@@ -318,9 +318,12 @@ class PdcaApplication(Application[UUID]):
     def projection_runtime(self) -> Any:
         if self._runtime is None:
             from pdca.projections import builtin
+            from pdca.projections.private import use_cipher
             from pdca.projections.runtime import Runtime
             from pdca.stored import readable
 
+            # Read models keep names and evidence under the events' own cipher.
+            use_cipher(self.mapper.cipher)
             self._runtime = Runtime(
                 self.workspace.database,
                 readable(self.recorder, self.mapper.cipher),

@@ -45,6 +45,11 @@ def test_the_store_holds_no_plaintext_yet_everything_reads_with_the_key(
     )
     assert EVIDENCE in ws.ok("explain", "甲局/2024").output
     assert ws.ok("verify").output.endswith("未发现篡改\n")
+    # Every read model caught up: their copies of names and evidence are encrypted too,
+    # and read back in plain text with the key.
+    ws.ok("projections", "run")
+    assert EVIDENCE in ws.ok("ledger", "2024").output
+    assert OWNER in ws.ok("rectify", "list").output
     # Neither the finding's evidence nor the rectification owner's name is in the file
     # (or the PostgreSQL rows), in any encoding a grep would find.
     raw = stored_bytes(ws)

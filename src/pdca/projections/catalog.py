@@ -10,6 +10,7 @@ from sqlalchemy import Column, MetaData, String, Table
 
 from pdca.projections.api import Batch, Projection, handles
 from pdca.projections.facts import Fact
+from pdca.projections.private import Private
 
 metadata = MetaData()
 
@@ -19,7 +20,7 @@ units = Table(
     Column("name", String(200), primary_key=True),
     Column("category", String(100), nullable=False),
     Column("grid", String(100)),
-    Column("registered_by", String(200)),
+    Column("registered_by", Private),
 )
 
 cycles = Table(
@@ -44,7 +45,7 @@ rounds = Table(
 class Catalog(Projection):
     name = "catalog"
     title = "单位、周期（含所处阶段）与轮次的目录"
-    version = 2
+    version = 3
     tables = (units, cycles, rounds)
 
     @handles("Unit.Registered")

@@ -7,11 +7,12 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Column, Date, Integer, MetaData, String, Table, Text
+from sqlalchemy import Column, Date, Integer, MetaData, String, Table
 
 from pdca.domain.facts import CycleFacts, Finding
 from pdca.projections.api import Batch, Projection, handles
 from pdca.projections.facts import Fact
+from pdca.projections.private import Private
 
 metadata = MetaData()
 
@@ -29,8 +30,8 @@ ledger = Table(
     Column("recorded_points", String(40), nullable=False),
     Column("observed_on", Date, nullable=False),
     Column("recorded_at", String(40), nullable=False),  # ISO 8601 with offset, on every database
-    Column("actor", String(200), nullable=False),
-    Column("evidence", Text, nullable=False),
+    Column("actor", Private, nullable=False),
+    Column("evidence", Private, nullable=False),
     Column("status", String(20), nullable=False),  # 有效 / 已更正 / 已撤回
     Column("applied_at", String(40)),
 )
@@ -39,7 +40,7 @@ ledger = Table(
 class Ledger(Projection):
     name = "ledger"
     title = "秋后算账台账：每条督查发现、其分值（含更正）及何时计入"
-    version = 3
+    version = 4
     tables = (ledger,)
 
     def begin_batch(self) -> None:

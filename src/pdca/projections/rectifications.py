@@ -4,10 +4,11 @@ depend on the day asked, so queries derive them (``rectifying.colour``)."""
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, Table, Text
+from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, Table
 
 from pdca.projections.api import Batch, Projection, handles
 from pdca.projections.facts import Fact
+from pdca.projections.private import Private
 
 metadata = MetaData()
 
@@ -18,8 +19,8 @@ rectifications = Table(
     Column("cycle", String(240), nullable=False),
     Column("unit", String(200), nullable=False, index=True),
     Column("period", String(20), nullable=False, index=True),
-    Column("problem", Text, nullable=False),
-    Column("owner", String(200), nullable=False),
+    Column("problem", Private, nullable=False),
+    Column("owner", Private, nullable=False),
     Column("finding", Integer),
     Column("ordered_on", Date, nullable=False),
     Column("due", Date, nullable=False),
@@ -40,7 +41,7 @@ def _key(fact: Fact) -> str:
 class Rectifications(Projection):
     name = "rectifications"
     title = "整改事项：状态、责任人、期限、督办升级与结转"
-    version = 1
+    version = 2
     tables = (rectifications,)
 
     @handles("Rectification.Ordered")
