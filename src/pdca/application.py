@@ -15,9 +15,9 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, Transcoder
+from eventsourcing.persistence import Transcoder
 
-from pdca import log, machine
+from pdca import log, machine, writing
 from pdca.domain.cycle import Cycle
 from pdca.domain.ids import check_period, clean_name, cycle_id, unit_id
 from pdca.domain.unit import Unit
@@ -105,6 +105,9 @@ class PdcaApplication(Application[UUID]):
     def __init__(self, workspace: Workspace, create_tables: bool = False) -> None:
         self.workspace = workspace
         self._runtime: Any = None
+        #: The command being run, set by the CLI: who, within which unit, under which
+        #: request id. None when the application is used as a library (the demo).
+        self.acting: writing.Acting | None = None
         super().__init__(env=workspace.database.event_store_env(create_tables))
 
     def __getattr__(self, name: str) -> Any:
@@ -240,6 +243,7 @@ class PdcaApplication(Application[UUID]):
 
     # ---- the task list (任务清单) ------------------------------------------------------
 
+    @writing.commutes
     def add_task(
         self, actor: str, address: str, title: str, deadline: date, indicator: str | None
     ) -> int:
@@ -385,19 +389,16 @@ class PdcaApplication(Application[UUID]):
         return bool(self.recorder.select_events(aggregate_id, limit=1))
 
     def _save_new(self, aggregate: Any, duplicate_message: str, *others: Any) -> None:
-        try:
-            self.save(aggregate, *others)
-        except IntegrityError:
-            raise Conflict(duplicate_message) from None
+        writing.save(self, (aggregate, *others), lambda _read: Conflict(duplicate_message))
 
     def _save_changed(self, aggregate: Any, address: str, *others: Any) -> None:
-        """Save what one command changed, all or nothing; a concurrent change refuses it."""
-        try:
-            self.save(aggregate, *others)
-        except IntegrityError:
-            raise Conflict(
-                f"'{address}' 已被他人同时修改，本次命令未记录；请查看 pdca history {address} 后重试"
-            ) from None
+        """Save what one command changed, all or nothing; a concurrent change refuses it
+        with what changed (``@writing.commutes`` use cases run again instead)."""
+        writing.save(
+            self,
+            (aggregate, *others),
+            lambda read: writing.changed_underneath(self, f"'{address}'", read),
+        )
 
 
 def _phase(scheme: Scheme, stage: str) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from pdca.cli._context import CliContext, json_option
+from pdca.cli._context import CliContext, add_request_option, json_option
 from pdca.errors import PdcaError
 
 _COMMANDS = {
@@ -32,6 +32,7 @@ _COMMANDS = {
     "ranking": "pdca.cli.ranking:ranking",
     "ledger": "pdca.cli.ledger:ledger",
     "rectify": "pdca.cli.rectify:rectify",
+    "role": "pdca.cli.role:role",
 }
 
 
@@ -65,7 +66,7 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in self.lazy:
             module, _, attr = self.lazy[name].partition(":")
-            return getattr(importlib.import_module(module), attr)
+            return add_request_option(name, getattr(importlib.import_module(module), attr))
         return super().get_command(ctx, name)
 
     def invoke(self, ctx: click.Context) -> Any:

@@ -1,0 +1,228 @@
+"""How a command's changes reach the event store: all or nothing, within the actor's
+unit when the actor is unit staff, under the client's request id when it gave one,
+and — when another writer got there first — retried or refused.
+
+Every use case saves through ``save``. A use case whose facts commute (adding a
+finding, casting a ballot: the order of two such facts changes nothing) carries
+``@commutes``: on a concurrent modification it runs again from the start, so it
+reloads the aggregate and checks every guard again before it records. Any other
+use case (advancing a stage, finalising a round) depended on what it read, so it is
+refused with the events recorded since that version.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+from typing import Any, TypeVar
+
+from eventsourcing.persistence import IntegrityError
+
+from pdca import log
+from pdca.errors import Conflict, PdcaError
+
+ATTEMPTS = 10
+BACKOFF_SECONDS = 0.004  # doubled each attempt, jittered, capped below
+BACKOFF_CAP_SECONDS = 0.15
+_LISTED = 5  # changes named in a refusal; the rest are counted
+
+#: Answers never kept for a replay: ballot tokens are shown once and stored only as
+#: digests, so keeping the printed tokens would undo the ballot's anonymity.
+WITHHELD = {
+    "ballot issue": "令牌只在第一次答复中显示，不保存；如已遗失，请另行发放（换一个请求号）",
+}
+
+
+@dataclass(frozen=True)
+class Acting:
+    """The command being run, as the CLI checked it (``roles.Roles.permit``)."""
+
+    actor: str
+    command: str
+    unit_limit: str | None = None
+    request_key: str | None = None
+    request_digest: str | None = None
+
+
+class ChangedUnderneath(Conflict):
+    """Another writer saved to the same aggregate after this command read it."""
+
+
+class RequestSeen(Exception):  # noqa: N818 - a signal, not an error: the answer is a replay
+    """The request id was recorded meanwhile by an identical command (a retry that raced)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def commutes(method: F) -> F:
+    """Declare a use case's facts commutative: rerun it on a concurrent modification."""
+
+    @functools.wraps(method)
+    def retrying(app: Any, *args: Any, **kwargs: Any) -> Any:
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                return method(app, *args, **kwargs)
+            except ChangedUnderneath as exc:
+                if attempt == ATTEMPTS:
+                    raise ChangedUnderneath(f"{exc}（已自动重试 {ATTEMPTS} 次）") from None
+                log.info("retrying_after_conflict", use_case=method.__name__, attempt=attempt)
+                ceiling = min(BACKOFF_SECONDS * 2**attempt, BACKOFF_CAP_SECONDS)
+                time.sleep(random.uniform(ceiling / 4, ceiling))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    retrying.commutes = True  # type: ignore[attr-defined]
+    return retrying  # type: ignore[return-value]
+
+
+def save(
+    app: Any, aggregates: Sequence[Any], conflict: Callable[[dict[Any, int]], PdcaError]
+) -> None:
+    """Save what one command changed, in one transaction with its request record.
+    ``conflict`` turns the versions the command read into the refusal to raise."""
+    from pdca import roles
+
+    acting: Acting | None = app.acting
+    read = {a.id: a.version - len(a.pending_events) for a in aggregates}
+    extra = []
+    if acting is not None and acting.unit_limit is not None:
+        units = [getattr(a, "unit", type(a).__name__) for a in aggregates]
+        roles.check_unit(acting.actor, acting.command, acting.unit_limit, units)
+    if acting is not None and acting.request_key:
+        from pdca.domain.request import Request
+
+        extra.append(
+            Request(
+                key=acting.request_key,
+                command=acting.command,
+                digest=acting.request_digest or "",
+                actor=acting.actor,
+                events=[
+                    f"{a.id.hex}:{e.originator_version}"
+                    for a in aggregates
+                    for e in a.pending_events
+                ],
+            )
+        )
+    try:
+        app.save(*aggregates, *extra)
+    except IntegrityError:
+        if extra and app.recorder.select_events(extra[0].id, limit=1):
+            raise RequestSeen(acting.request_key) from None  # type: ignore[union-attr]
+        raise conflict(read) from None
+
+
+def changed_underneath(
+    app: Any, label: str, read: dict[Any, int], names: dict[Any, str] | None = None
+) -> ChangedUnderneath:
+    """The refusal of a command that depended on what it read: what was recorded since
+    (position, type, actor, time), prefixed by ``names`` when several aggregates moved."""
+    from pdca.describe import type_label
+
+    events = [
+        e for oid, version in read.items() for e in app.repository.event_store.get(oid, gt=version)
+    ]
+    named = [
+        f"{(names or {}).get(e.originator_id, '')}#{e.originator_version} "
+        f"{type_label(type(e).__name__)}"
+        f"（{getattr(e, 'actor', '?')}，{e.timestamp.astimezone():%Y-%m-%d %H:%M:%S}）"
+        for e in events[:_LISTED]
+    ]
+    more = f" 等 {len(events)} 个事件" if len(events) > _LISTED else ""
+    return ChangedUnderneath(
+        f"{label} 在本命令读取之后被他人修改，本次命令未记录；"
+        f"其间记录了：{'、'.join(named) or '（已读不到）'}{more}；请确认后重新执行"
+    )
+
+
+def require_unchanged(app: Any, read: dict[Any, int], names: dict[Any, str], label: str) -> None:
+    """Refuse when aggregates this command read but does not save have moved on.
+    (Only what is saved is checked by the store itself; this narrows the gap for the
+    rest to the moment between this check and the save.)"""
+    moved = {
+        oid: version
+        for oid, version in read.items()
+        if app.recorder.select_events(oid, gt=version, limit=1)
+    }
+    if moved:
+        raise changed_underneath(app, label, moved, names)
+
+
+# ---- request ids ----------------------------------------------------------------------
+
+
+def request_digest(command: str, actor: str, params: dict[str, Any]) -> str:
+    """What makes two invocations "the same command": name, actor and every argument."""
+    # A file argument (a ballot CSV) counts by its content, not its name.
+    params = {
+        k: (
+            "sha256:" + hashlib.sha256(v.read_bytes()).hexdigest()
+            if isinstance(v, PurePath) and Path(v).is_file()
+            else v
+        )
+        for k, v in params.items()
+    }
+    text = json.dumps(
+        {"command": command, "actor": actor, "params": params},
+        ensure_ascii=False,
+        sort_keys=True,
+        default=str,
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def previous(app: Any, acting: Acting) -> Any:
+    """The request already recorded under this id, if any; the same id for another
+    command (or other arguments, or another actor) is refused."""
+    from eventsourcing.application import AggregateNotFoundError
+
+    from pdca.domain.request import request_id
+
+    try:
+        found = app.repository.get(request_id(acting.request_key or ""))
+    except AggregateNotFoundError:
+        return None
+    if found.digest != acting.request_digest:
+        raise Conflict(
+            f"请求号 {acting.request_key} 已于 {found.created_on.astimezone():%Y-%m-%d %H:%M:%S} "
+            f"由 {found.actor} 用于 pdca {found.command}，参数不同；本次未记录，请换一个请求号"
+        )
+    return found
+
+
+def replay_text(found: Any) -> str:
+    """What a repeated request prints: the first answer, or why it cannot be repeated."""
+    if found.answer is not None:
+        return found.answer
+    return (
+        f"请求 {found.key} 已于 {found.created_on.astimezone():%Y-%m-%d %H:%M:%S} 记录"
+        f"（pdca {found.command}，{len(found.events)} 个事件），原答复未保存；本次未重复记录\n"
+    )
+
+
+def keep_answer(app: Any, acting: Acting, output: str) -> None:
+    """Keep what the command printed for its retries (best effort: the facts are saved)."""
+    from eventsourcing.application import AggregateNotFoundError
+
+    from pdca.domain.request import request_id
+
+    withheld = WITHHELD.get(acting.command)
+    try:
+        found = app.repository.get(request_id(acting.request_key or ""))
+    except AggregateNotFoundError:
+        return  # the command recorded nothing (a finalisation that changed nothing)
+    try:
+        found.answered(output=f"{withheld}\n" if withheld else output, actor=acting.actor)
+        app.save(found)
+    except IntegrityError:
+        pass  # an identical retry answered first: its answer is this one
