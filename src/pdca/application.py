@@ -108,6 +108,8 @@ class PdcaApplication(Application[UUID]):
         #: The command being run, set by the CLI: who, within which unit, under which
         #: request id. None when the application is used as a library (the demo).
         self.acting: writing.Acting | None = None
+        self.kept: dict[UUID, tuple[int, bytes]] | None = None  # see writing.load
+        self.accepted: Any = None  # the request record last saved (writing.save)
         super().__init__(env=workspace.database.event_store_env(create_tables))
 
     def __getattr__(self, name: str) -> Any:
@@ -183,7 +185,7 @@ class PdcaApplication(Application[UUID]):
     def get_cycle(self, address: str) -> Cycle:
         unit, period = split_address(address)
         try:
-            return self.repository.get(cycle_id(unit, period))
+            return writing.load(self, cycle_id(unit, period))
         except AggregateNotFoundError:
             raise NotFound(
                 f"未知周期 '{address}'；先开启：pdca cycle open {unit} {period} --scheme 方案（pdca cycle list 查看已有周期）"

@@ -27,9 +27,9 @@ from eventsourcing.persistence import IntegrityError
 from pdca import log
 from pdca.errors import Conflict, PdcaError
 
-ATTEMPTS = 10
+ATTEMPTS = 20
 BACKOFF_SECONDS = 0.004  # doubled each attempt, jittered, capped below
-BACKOFF_CAP_SECONDS = 0.15
+BACKOFF_CAP_SECONDS = 0.25
 _LISTED = 5  # changes named in a refusal; the rest are counted
 
 #: Answers never kept for a replay: ballot tokens are shown once and stored only as
@@ -70,19 +70,47 @@ def commutes(method: F) -> F:
 
     @functools.wraps(method)
     def retrying(app: Any, *args: Any, **kwargs: Any) -> Any:
-        for attempt in range(1, ATTEMPTS + 1):
-            try:
-                return method(app, *args, **kwargs)
-            except ChangedUnderneath as exc:
-                if attempt == ATTEMPTS:
-                    raise ChangedUnderneath(f"{exc}（已自动重试 {ATTEMPTS} 次）") from None
-                log.info("retrying_after_conflict", use_case=method.__name__, attempt=attempt)
-                ceiling = min(BACKOFF_SECONDS * 2**attempt, BACKOFF_CAP_SECONDS)
-                time.sleep(random.uniform(ceiling / 4, ceiling))
-        raise AssertionError("unreachable")  # pragma: no cover
+        outermost = app.kept is None
+        if outermost:
+            app.kept = {}
+        try:
+            for attempt in range(1, ATTEMPTS + 1):
+                try:
+                    return method(app, *args, **kwargs)
+                except ChangedUnderneath as exc:
+                    if attempt == ATTEMPTS or not outermost:
+                        raise ChangedUnderneath(f"{exc}（已自动重试 {attempt - 1} 次）") from None
+                    log.info("retrying_after_conflict", use_case=method.__name__, attempt=attempt)
+                    ceiling = min(BACKOFF_SECONDS * 2**attempt, BACKOFF_CAP_SECONDS)
+                    time.sleep(random.uniform(ceiling / 4, ceiling))
+            raise AssertionError("unreachable")  # pragma: no cover
+        finally:
+            if outermost:
+                app.kept = None
 
     retrying.commutes = True  # type: ignore[attr-defined]
     return retrying  # type: ignore[return-value]
+
+
+def load(app: Any, aggregate_id: Any) -> Any:
+    """Load an aggregate; inside a commuting use case, keep a copy as loaded, so a retry
+    reads only the events recorded since instead of the whole history. (A retry's
+    window between reading and saving must be short, or a busy cycle starves it.)"""
+    kept = app.kept
+    if kept is None:
+        return app.repository.get(aggregate_id)
+    import pickle
+
+    if aggregate_id in kept:
+        from eventsourcing.application import project_aggregate
+
+        version, copy = kept[aggregate_id]
+        newer = app.repository.event_store.get(aggregate_id, gt=version)
+        aggregate = project_aggregate(pickle.loads(copy), newer)
+    else:
+        aggregate = app.repository.get(aggregate_id)
+    kept[aggregate_id] = (aggregate.version, pickle.dumps(aggregate))
+    return aggregate
 
 
 def save(
@@ -116,6 +144,7 @@ def save(
         )
     try:
         app.save(*aggregates, *extra)
+        app.accepted = extra[0] if extra else None
     except IntegrityError:
         if extra and app.recorder.select_events(extra[0].id, limit=1):
             raise RequestSeen(acting.request_key) from None  # type: ignore[union-attr]
@@ -217,10 +246,12 @@ def keep_answer(app: Any, acting: Acting, output: str) -> None:
     from pdca.domain.request import request_id
 
     withheld = WITHHELD.get(acting.command)
-    try:
-        found = app.repository.get(request_id(acting.request_key or ""))
-    except AggregateNotFoundError:
-        return  # the command recorded nothing (a finalisation that changed nothing)
+    found = app.accepted
+    if found is None or found.key != acting.request_key:
+        try:
+            found = app.repository.get(request_id(acting.request_key or ""))
+        except AggregateNotFoundError:
+            return  # the command recorded nothing (a finalisation that changed nothing)
     try:
         found.answered(output=f"{withheld}\n" if withheld else output, actor=acting.actor)
         app.save(found)
