@@ -13,11 +13,10 @@ This module is on the path of every writing command: standard library only.
 
 from __future__ import annotations
 
-import json
 import tomllib
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from pdca.errors import NotPermitted, RuleViolation, StorageError, one_of
 
@@ -106,8 +105,7 @@ def _name(actor: str) -> str:
     return unicodedata.normalize("NFC", actor).strip()
 
 
-@dataclass(frozen=True)
-class Grant:
+class Grant(NamedTuple):
     actor: str
     roles: tuple[str, ...]
     unit: str | None = None
@@ -117,8 +115,7 @@ class Grant:
         return f"{labels}，{self.unit}" if self.unit else labels
 
 
-@dataclass(frozen=True)
-class Roles:
+class Roles(NamedTuple):
     """The roles file of a workspace; ``grants is None`` when there is none (open)."""
 
     path: Path
@@ -201,6 +198,8 @@ def make_grant(actor: str, roles: list[str] | tuple[str, ...], unit: str | None)
 
 def save(roles: Roles, grants: dict[str, Grant]) -> None:
     """Write the roles file; a file without an admin would lock everyone out of it."""
+    import json
+
     if not any(ADMIN in g.roles for g in grants.values()):
         raise RuleViolation(
             f"{FILE_NAME} 中至少要有一名管理员；先指定：pdca role set 你的名字 admin"

@@ -13,14 +13,9 @@ refused with the events recorded since that version.
 from __future__ import annotations
 
 import functools
-import hashlib
-import json
-import random
-import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path, PurePath
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from eventsourcing.persistence import IntegrityError
 
@@ -39,8 +34,7 @@ WITHHELD = {
 }
 
 
-@dataclass(frozen=True)
-class Acting:
+class Acting(NamedTuple):
     """The command being run, as the CLI checked it (``roles.Roles.permit``)."""
 
     actor: str
@@ -80,6 +74,9 @@ def commutes(method: F) -> F:
                 except ChangedUnderneath as exc:
                     if attempt == ATTEMPTS or not outermost:
                         raise ChangedUnderneath(f"{exc}（已自动重试 {attempt - 1} 次）") from None
+                    import random
+                    import time
+
                     log.info("retrying_after_conflict", use_case=method.__name__, attempt=attempt)
                     ceiling = min(BACKOFF_SECONDS * 2**attempt, BACKOFF_CAP_SECONDS)
                     time.sleep(random.uniform(ceiling / 4, ceiling))
@@ -192,6 +189,9 @@ def require_unchanged(app: Any, read: dict[Any, int], names: dict[Any, str], lab
 
 def request_digest(command: str, actor: str, params: dict[str, Any]) -> str:
     """What makes two invocations "the same command": name, actor and every argument."""
+    import hashlib
+    import json
+
     # A file argument (a ballot CSV) counts by its content, not its name.
     params = {
         k: (
