@@ -290,7 +290,12 @@ class PdcaApplication(Application[UUID]):
             from pdca.projections import builtin
             from pdca.projections.runtime import Runtime
 
-            self._runtime = Runtime(self.workspace.database, self.recorder, builtin())
+            self._runtime = Runtime(
+                self.workspace.database,
+                self.recorder,
+                builtin(),
+                workspace_dir=self.workspace.projections_dir,
+            )
         return self._runtime
 
     def close(self) -> None:

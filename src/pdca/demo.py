@@ -195,7 +195,7 @@ def _work(
         )
 
 
-def _item_value(rng: random.Random, item: Item) -> Decimal:
+def item_value(rng: random.Random, item: Item) -> Decimal:
     if item.rule == "per_occurrence":
         return max(item.required - rng.choice((0, 0, 1, 2)), Decimal(0))
     if item.rule == "banded":
@@ -209,7 +209,7 @@ def _check(app: PdcaApplication, rng: random.Random, address: str, rules: Rules)
     for category in rules.categories:
         for item in category.items:
             app.record_score(
-                SUPERVISOR, address, item.id, _item_value(rng, item), "查阅资料、现场核查"
+                SUPERVISOR, address, item.id, item_value(rng, item), "查阅资料、现场核查"
             )
     if rules.ballot is None or not any(c.source == "ballots" for c in rules.components):
         return
@@ -219,7 +219,7 @@ def _check(app: PdcaApplication, rng: random.Random, address: str, rules: Rules)
     casts = []
     for group in ballot.groups:
         for token in app.issue_ballots(
-            SUPERVISOR, address, group.id, per_group, make_token=lambda: _token(rng)
+            SUPERVISOR, address, group.id, per_group, make_token=lambda: ballot_token(rng)
         ):
             scores = {
                 i.id: min(
@@ -235,7 +235,7 @@ def _check(app: PdcaApplication, rng: random.Random, address: str, rules: Rules)
     app.cast_ballots(SUPERVISOR, address, casts)
 
 
-def _token(rng: random.Random) -> str:
+def ballot_token(rng: random.Random) -> str:
     raw = f"{rng.getrandbits(40):010X}"
     return f"{raw[:5]}-{raw[5:]}"
 

@@ -63,11 +63,16 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "rectify sweep": _SUPERVISORS,
     "role set": (ADMIN,),
     "role remove": (ADMIN,),
+    "projections rebuild": (ADMIN,),
+    "projections run": (ADMIN,),
+    "projections new": (ADMIN,),
 }
 
-#: Writing commands that change the workspace's files, not its history: they record
-#: no event, so they take no ``--request-id`` (setting a role twice is harmless).
-FILE_COMMANDS = frozenset({"role set", "role remove"})
+#: Writing commands that change the workspace's files and views, not its history: they
+#: record no event, so they take no ``--request-id`` (doing one twice is harmless).
+OUTSIDE_HISTORY = frozenset(
+    {"role set", "role remove", "projections rebuild", "projections run", "projections new"}
+)
 
 #: Commands that write nothing: open to every actor.
 READS = frozenset(
@@ -87,6 +92,10 @@ READS = frozenset(
         "rectify show",
         "rectify bulletin",
         "role list",
+        "projections list",
+        "projections status",
+        "projections events",
+        "view",
     }
 )
 
@@ -98,7 +107,7 @@ SETUP = frozenset({"init", "demo"})
 
 def records_events(command: str) -> bool:
     """Does this command append to the history (and so take ``--request-id``)?"""
-    return command in PERMISSIONS and command not in FILE_COMMANDS
+    return command in PERMISSIONS and command not in OUTSIDE_HISTORY
 
 
 def _name(actor: str) -> str:

@@ -87,12 +87,13 @@ class Workspace:
         raise NotFound(f"未知方案 '{ref}'；工作区 {self.workflows_dir} 中有：{known}{invalid}")
 
 
-def shipped_workflows_dir() -> Path:
-    """The schemes that ship with pdca (inside the wheel, or the source checkout's ``workflows/``)."""
-    packaged = Path(__file__).resolve().parent / "_workflows"
+def shipped_dir(kind: str) -> Path:
+    """What ships with pdca — ``workflows`` (the schemes) or ``projections`` (the worked
+    examples) — inside the wheel, or in the source checkout."""
+    packaged = Path(__file__).resolve().parent / f"_{kind}"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parents[2] / "workflows"
+    return Path(__file__).resolve().parents[2] / kind
 
 
 def find_root(explicit: str | None) -> Path:
@@ -131,10 +132,11 @@ def create_workspace(root: Path, db_url: str | None) -> Workspace:
     try:
         (root / "workflows").mkdir(parents=True, exist_ok=True)
         (root / "projections").mkdir(exist_ok=True)
-        for source in sorted(shipped_workflows_dir().glob("*.toml")):
-            target = root / "workflows" / source.name
-            if not target.exists():
-                shutil.copyfile(source, target)
+        for kind, pattern in (("workflows", "*.toml"), ("projections", "*.py")):
+            for source in sorted(shipped_dir(kind).glob(pattern)):
+                target = root / kind / source.name
+                if not target.exists():
+                    shutil.copyfile(source, target)
         config = root / CONFIG_NAME
         if not config.exists():
             categories = ", ".join(f'"{c}"' for c in DEFAULT_CATEGORIES)

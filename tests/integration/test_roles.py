@@ -67,6 +67,9 @@ SAMPLES: dict[str, list[str]] = {
     "rectify sweep": ["rectify", "sweep"],
     "role set": ["role", "set", AUDITOR, "admin"],
     "role remove": ["role", "remove", "督查组-张三"],
+    "projections rebuild": ["projections", "rebuild", "--all"],
+    "projections run": ["projections", "run"],
+    "projections new": ["projections", "new", "my_view"],
 }
 
 
@@ -86,6 +89,7 @@ def test_an_auditor_reads_everything_and_writes_nothing(workspace: Workspace) ->
             f"Error: 操作人 {AUDITOR}（审计员）无权执行 pdca {command}；可执行者：{allowed}"
         ), line
     assert (ws.root / "roles.toml").read_text(encoding="utf-8") == roles_file
+    assert not (ws.root / "projections" / "my_view.py").exists()
     # …and reads whatever there is.
     for args in (
         ["cycle", "status", C],
@@ -96,6 +100,7 @@ def test_an_auditor_reads_everything_and_writes_nothing(workspace: Workspace) ->
         ["ledger"],
         ["rectify", "list"],
         ["role", "list"],
+        ["projections", "status"],
     ):
         ws.ok(*args, actor=AUDITOR)
 

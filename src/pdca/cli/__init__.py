@@ -32,6 +32,8 @@ _COMMANDS = {
     "ranking": "pdca.cli.ranking:ranking",
     "ledger": "pdca.cli.ledger:ledger",
     "rectify": "pdca.cli.rectify:rectify",
+    "projections": "pdca.cli.projections:projections",
+    "view": "pdca.cli.view:view",
     "role": "pdca.cli.role:role",
 }
 

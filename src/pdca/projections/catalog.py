@@ -43,6 +43,7 @@ rounds = Table(
 
 class Catalog(Projection):
     name = "catalog"
+    title = "单位、周期（含所处阶段）与轮次的目录"
     version = 2
     tables = (units, cycles, rounds)
 

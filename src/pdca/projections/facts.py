@@ -7,9 +7,12 @@ when measured here). Typed values arrive as ``{"_type_": ..., "_data_": ...}``.
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from typing import Any
 from uuid import UUID
 
@@ -66,3 +69,69 @@ def decode(position: int, originator_id: Any, version: int, topic: str, state: b
     decoded = {k: _typed(v) if isinstance(v, dict | list) else v for k, v in raw.items()}
     oid = originator_id if isinstance(originator_id, UUID) else UUID(str(originator_id))
     return Fact(position, oid, version, event_type(topic), decoded)
+
+
+_AGGREGATES = {
+    "Cycle": "pdca.domain.cycle",
+    "Unit": "pdca.domain.unit",
+    "Round": "pdca.domain.round",
+    "Rectification": "pdca.domain.rectification",
+}
+_ABSTRACT = {"Event", "Created", "Recorded"}
+
+
+@cache
+def known_event_types() -> dict[str, str]:
+    """Every stored event type (``"Cycle.Opened"``) with its topic in the store."""
+    from eventsourcing.domain import CanMutateAggregate
+
+    found = {}
+    for aggregate, module in _AGGREGATES.items():
+        cls = getattr(importlib.import_module(module), aggregate)
+        for name, value in vars(cls).items():
+            if (
+                isinstance(value, type)
+                and issubclass(value, CanMutateAggregate)
+                and name not in _ABSTRACT
+            ):
+                found[f"{aggregate}.{name}"] = f"{module}:{aggregate}.{name}"
+    return found
+
+
+_BASE_FIELDS = {
+    "originator_id",
+    "originator_version",
+    "timestamp",
+    "originator_topic",
+    "originator_id_type",
+}
+
+
+def event_fields() -> dict[str, list[str]]:
+    """Each stored event type with the fields a handler reads from ``fact[...]``."""
+    fields = {}
+    for event_type_name, topic in known_event_types().items():
+        module, _, qualname = topic.partition(":")
+        cls: Any = importlib.import_module(module)
+        for part in qualname.split("."):
+            cls = getattr(cls, part)
+        annotations: dict[str, Any] = {}
+        for klass in reversed(cls.__mro__):
+            annotations.update(getattr(klass, "__annotations__", {}))
+        fields[event_type_name] = [f for f in annotations if f not in _BASE_FIELDS]
+    return fields
+
+
+def expand(pattern: str) -> list[str]:
+    """``"Cycle.*"`` → every Cycle event type; an exact type → itself, if it exists."""
+    known = known_event_types()
+    if pattern.endswith(".*"):
+        prefix = pattern[:-1]
+        return [t for t in known if t.startswith(prefix)]
+    return [pattern] if pattern in known else []
+
+
+def topics_of(handled: Iterable[str]) -> list[str]:
+    """The stored topics of these handled types or patterns, for filtering the log."""
+    known = known_event_types()
+    return sorted({known[t] for pattern in handled for t in expand(pattern)})

@@ -4,14 +4,14 @@ entered the act stage (处理), where the year's findings are settled."""
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Column, Date, Integer, MetaData, String, Table, Text
 
-from pdca.domain.facts import Finding
-from pdca.projections.api import Batch, History, Projection, handles
+from pdca.domain.facts import CycleFacts, Finding
+from pdca.projections.api import Batch, Projection, handles
 from pdca.projections.facts import Fact
-from pdca.projections.scores import fold
 
 metadata = MetaData()
 
@@ -38,44 +38,57 @@ ledger = Table(
 
 class Ledger(Projection):
     name = "ledger"
-    version = 2
+    title = "秋后算账台账：每条督查发现、其分值（含更正）及何时计入"
+    version = 3
     tables = (ledger,)
 
-    def __init__(self) -> None:
-        self._dirty: set[UUID] = set()
+    def begin_batch(self) -> None:
+        self._dirty: dict[UUID, int] = {}
 
-    @handles(
-        "Cycle.FindingRecorded", "Cycle.FactWithdrawn", "Cycle.FactAmended", "Cycle.StageAdvanced"
-    )
-    def changed(self, fact: Fact, batch: Batch) -> None:
-        self._dirty.add(fact.originator_id)
+    @handles("Cycle.*")
+    def cycle_changed(self, fact: Fact, batch: Batch) -> None:
+        batch.cycle(fact)
+        if fact.type in _CHANGES_FINDINGS:
+            self._dirty[fact.originator_id] = fact.version
 
-    def end_batch(self, batch: Batch, history: History) -> None:
-        dirty, self._dirty = self._dirty, set()
-        for oid in dirty:
-            facts = fold(history.facts_of(oid))
-            applied = facts.entered_act.recorded_at.isoformat() if facts.entered_act else None
-            for f in facts.facts.values():
-                if not isinstance(f, Finding):
-                    continue
-                status = "已撤回" if f.withdrawn else ("已更正" if f.corrections else "有效")
-                batch.put(
-                    ledger,
-                    {
-                        "cycle_id": str(oid),
-                        "position": f.provenance.position,
-                        "cycle": f"{facts.unit}/{facts.period}",
-                        "unit": facts.unit,
-                        "period": facts.period,
-                        "source": f.source,
-                        "indicator": f.indicator,
-                        "points": str(f.points),
-                        "recorded_points": str(f.recorded_points),
-                        "observed_on": f.observed_on,
-                        "recorded_at": f.provenance.recorded_at.isoformat(),
-                        "actor": f.provenance.actor,
-                        "evidence": f.evidence,
-                        "status": status,
-                        "applied_at": applied if not f.withdrawn else None,
-                    },
-                )
+    def end_batch(self, batch: Batch) -> None:
+        for oid, version in self._dirty.items():
+            for row in ledger_rows(oid, batch.cycle_at(oid, version)):
+                batch.put(ledger, row)
+
+
+def ledger_rows(oid: UUID, facts: CycleFacts) -> list[dict[str, Any]]:
+    """One row per finding of the cycle, as corrected, with when it was applied."""
+    applied = facts.entered_act.recorded_at.isoformat() if facts.entered_act else None
+    rows = []
+    for f in facts.facts.values():
+        if not isinstance(f, Finding):
+            continue
+        status = "已撤回" if f.withdrawn else ("已更正" if f.corrections else "有效")
+        rows.append(
+            {
+                "cycle_id": str(oid),
+                "position": f.provenance.position,
+                "cycle": f"{facts.unit}/{facts.period}",
+                "unit": facts.unit,
+                "period": facts.period,
+                "source": f.source,
+                "indicator": f.indicator,
+                "points": str(f.points),
+                "recorded_points": str(f.recorded_points),
+                "observed_on": f.observed_on,
+                "recorded_at": f.provenance.recorded_at.isoformat(),
+                "actor": f.provenance.actor,
+                "evidence": f.evidence,
+                "status": status,
+                "applied_at": applied if not f.withdrawn else None,
+            }
+        )
+    return rows
+
+
+# The events that change a finding's row: the finding itself, its corrections, and
+# the stage move that applies it (秋后算账).
+_CHANGES_FINDINGS = frozenset(
+    {"Cycle.FindingRecorded", "Cycle.FactWithdrawn", "Cycle.FactAmended", "Cycle.StageAdvanced"}
+)

@@ -39,6 +39,7 @@ def _key(fact: Fact) -> str:
 
 class Rectifications(Projection):
     name = "rectifications"
+    title = "整改事项：状态、责任人、期限、督办升级与结转"
     version = 1
     tables = (rectifications,)
 

@@ -1,19 +1,27 @@
 """Runs projections: catch up from the tracked position, in pages, in batches.
 
-The view rows of a batch and the projection's new position commit in one
-transaction, so a crash never double-counts or skips an event. Positions live in
-our own ``pdca_tracking`` table, one row per projection (the library's SQLite
-tracking table is keyed by application name only, so two views would share it).
+One pass reads the notification log once for every projection asked for, decodes
+each event once (and only if some projection handles its type), and hands it to
+each projection still behind it. A batch closes after ``batch_events`` events or
+``batch_seconds``; its rows and every projection's new position then commit in one
+transaction, so a crash never double-counts or skips an event, and a killed rebuild
+resumes where its last batch committed.
 
-Two workers catching up the same projection serialise on its tracking row: each
-batch first takes the row's write lock, then re-reads the position under it.
+Positions live in our own ``pdca_tracking`` table, one row per projection (the
+library's SQLite tracking table is keyed by application name only, so two views
+would share it). Workers serialise on those rows: each batch first takes their
+write locks, then re-reads the positions under them, so two workers on different
+machines never apply the same event twice.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -31,11 +39,17 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, Engine
 
+from pdca.errors import NotFound, PdcaError, one_of
 from pdca.projections.api import Batch, Projection
-from pdca.projections.facts import Fact, decode
+from pdca.projections.facts import Fact, decode, event_type, topics_of
+from pdca.projections.folds import CycleFolds
 from pdca.store import Database
 
-PAGE_SIZE = 5000
+PAGE_SIZE = 2000
+BATCH_EVENTS = 50_000
+BATCH_SECONDS = 1.0
+
+Progress = Callable[[int, int], None]  # (position, head)
 
 _tracking_metadata = MetaData()
 tracking = Table(
@@ -49,6 +63,18 @@ tracking = Table(
 )
 
 
+class ProjectionFailed(PdcaError):
+    """A projection's handler raised: its batch was rolled back, its position kept."""
+
+    exit_code = 5
+
+
+class _HandlerFailed(Exception):
+    def __init__(self, name: str, message: str) -> None:
+        super().__init__(message)
+        self.name, self.message = name, message
+
+
 def engine_for(database: Database) -> Engine:
     if database.kind == "sqlite":
         return create_engine(database.sqlalchemy_url(), connect_args={"timeout": 30})
@@ -56,23 +82,28 @@ def engine_for(database: Database) -> Engine:
     return create_engine(database.sqlalchemy_url(), connect_args=options, pool_size=2)
 
 
-class _StoreHistory:
+class StoreHistory:
+    """One aggregate's stored events, decoded like the notification log's."""
+
     def __init__(self, recorder: Any) -> None:
         self.recorder = recorder
 
-    def facts_of(self, originator_id: UUID) -> list[Fact]:
+    def facts_of(self, originator_id: UUID, upto: int | None = None) -> list[Fact]:
         return [
             decode(0, e.originator_id, e.originator_version, e.topic, e.state)
-            for e in self.recorder.select_events(originator_id)
+            for e in self.recorder.select_events(originator_id, lte=upto)
         ]
 
 
 @dataclass(frozen=True)
 class Status:
     name: str
+    title: str
+    source: str
     position: int
     head: int
     version: int
+    updated_at: datetime | None
     last_error: str | None
 
     @property
@@ -80,92 +111,207 @@ class Status:
         return max(self.head - self.position, 0)
 
 
+def _env_number(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value else default
+
+
 class Runtime:
     def __init__(
-        self, database: Database, recorder: Any, projections: Iterable[Projection]
+        self,
+        database: Database,
+        recorder: Any,
+        projections: Iterable[Projection],
+        workspace_dir: Path | None = None,
     ) -> None:
         self.engine = engine_for(database)
         self.recorder = recorder
         self.projections = {p.name: p for p in projections}
+        self.sources = dict.fromkeys(self.projections, "内置")
+        # An admin's projections are loaded only when asked for, so a broken file
+        # in projections/ never stops the built-in views (or ``pdca ranking``).
+        self._workspace_dir = workspace_dir
+        self.folds = CycleFolds(StoreHistory(recorder))
+        # Tuning knobs, also for tests: a pause between batches lets writers in on a
+        # busy SQLite file, and small batches make a rebuild easy to interrupt.
+        self.batch_events = int(_env_number("PDCA_PROJECTION_BATCH_EVENTS", BATCH_EVENTS))
+        self.batch_seconds = _env_number("PDCA_PROJECTION_BATCH_SECONDS", BATCH_SECONDS)
+        self.pause = _env_number("PDCA_PROJECTION_PAUSE", 0.0)
+        self._prepared: set[str] = set()
+
+    # ---- set-up ---------------------------------------------------------------------
 
     def create_tables(self) -> None:
-        with self.engine.begin() as conn:
-            _tracking_metadata.create_all(conn)
-            for projection in self.projections.values():
-                for table in projection.tables:
-                    table.create(conn, checkfirst=True)
-                self._ensure_tracking_row(conn, projection)
+        for projection in self.projections.values():
+            self._prepare(projection)
 
-    def catch_up(self, name: str, page_size: int = PAGE_SIZE) -> int:
-        """Apply every event after the tracked position; return how many were read."""
-        projection = self.projections[name]
-        self.create_tables_for(projection)
-        head = self.recorder.max_notification_id() or 0
-        processed = 0
-        while True:
-            with self.engine.begin() as conn:
-                position = self._lock_position(conn, projection)
-                if position >= head:
-                    return processed
-                notifications = self.recorder.select_notifications(
-                    start=position + 1, limit=page_size, stop=head
-                )
-                batch = Batch(conn)
-                for n in notifications:
-                    projection.handle(
-                        decode(n.id, n.originator_id, n.originator_version, n.topic, n.state), batch
-                    )
-                projection.end_batch(batch, _StoreHistory(self.recorder))
-                batch.flush()
-                # Notification ids can have gaps (PostgreSQL): a short page means
-                # everything up to ``head`` has been read.
-                new_position = notifications[-1].id if len(notifications) == page_size else head
-                self._set_position(conn, projection, new_position)
-                processed += len(notifications)
-
-    def create_tables_for(self, projection: Projection) -> None:
+    def _prepare(self, projection: Projection) -> None:
+        if projection.name in self._prepared:
+            return
         with self.engine.begin() as conn:
             _tracking_metadata.create_all(conn)
             for table in projection.tables:
                 table.create(conn, checkfirst=True)
-            self._ensure_tracking_row(conn, projection)
-
-    def status(self) -> list[Status]:
-        head = self.recorder.max_notification_id() or 0
-        with self.engine.begin() as conn:
-            _tracking_metadata.create_all(conn)
-            rows = {r.projection: r for r in conn.execute(select(tracking))}
-        return [
-            Status(
-                name,
-                rows[name].position if name in rows else 0,
-                head,
-                rows[name].version if name in rows else 0,
-                rows[name].last_error if name in rows else None,
-            )
-            for name in self.projections
-        ]
-
-    def _ensure_tracking_row(self, conn: Connection, projection: Projection) -> None:
-        row = conn.execute(select(tracking).where(tracking.c.projection == projection.name)).first()
-        if row is None:
-            conn.execute(
-                tracking.insert().values(
-                    projection=projection.name, position=0, version=projection.version
+            row = conn.execute(
+                select(tracking).where(tracking.c.projection == projection.name)
+            ).first()
+            if row is None:
+                conn.execute(
+                    tracking.insert().values(
+                        projection=projection.name, position=0, version=projection.version
+                    )
                 )
-            )
-        elif row.version != projection.version:
-            # The projection's code changed shape: its rows are rebuilt from zero.
-            for table in projection.tables:
-                table.drop(conn, checkfirst=True)
-                table.create(conn)
+            elif row.version != projection.version:
+                # The projection's code changed shape: its rows are rebuilt from zero.
+                self._reset(conn, projection)
+        self._prepared.add(projection.name)
+
+    def _reset(self, conn: Connection, projection: Projection) -> None:
+        for table in projection.tables:
+            table.drop(conn, checkfirst=True)
+            table.create(conn)
+        conn.execute(
+            update(tracking)
+            .where(tracking.c.projection == projection.name)
+            .values(position=0, version=projection.version, last_error=None)
+        )
+
+    def load_workspace(self) -> None:
+        """Add the projections defined in the workspace's ``projections/`` folder."""
+        directory, self._workspace_dir = self._workspace_dir, None
+        if directory is None:
+            return
+        from pdca.projections.loader import load_directory
+
+        tables = {t.name for p in self.projections.values() for t in p.tables}
+        for projection, path in load_directory(directory, set(self.projections), tables):
+            self.projections[projection.name] = projection
+            self.sources[projection.name] = f"projections/{path.name}"
+
+    def names(self) -> list[str]:
+        self.load_workspace()
+        return list(self.projections)
+
+    def get(self, name: str) -> Projection:
+        if name not in self.projections:
+            self.load_workspace()
+        try:
+            return self.projections[name]
+        except KeyError:
+            raise NotFound(f"没有名为 {name} 的投影；可用：{one_of(self.projections)}") from None
+
+    # ---- running --------------------------------------------------------------------
+
+    def head(self) -> int:
+        return self.recorder.max_notification_id() or 0
+
+    def rebuild(
+        self, *names: str, progress: Progress | None = None, until: int | None = None
+    ) -> int:
+        """Empty these projections' tables and apply the whole history again."""
+        chosen = [self.get(n) for n in names]
+        for projection in chosen:
+            self._prepare(projection)
+        with self.engine.begin() as conn:
+            for projection in sorted(chosen, key=lambda p: p.name):
+                self._lock(conn, projection)
+                self._reset(conn, projection)
+        return self.catch_up(*names, progress=progress, until=until)
+
+    def catch_up(
+        self,
+        *names: str,
+        progress: Progress | None = None,
+        until: int | None = None,
+        should_stop: Callable[[], bool] = lambda: False,
+    ) -> int:
+        """Apply every event after each projection's position, up to the head as it is
+        now (or to ``until``); return how many events were read."""
+        chosen = sorted((self.get(n) for n in names), key=lambda p: p.name)
+        for projection in chosen:
+            self._prepare(projection)
+        head = self.head() if until is None else min(self.head(), until)
+        topics = topics_of(t for p in chosen for t in p.handlers)
+        processed = 0
+        while not should_stop():
+            try:
+                with self.engine.begin() as conn:
+                    positions = {p.name: self._lock(conn, p) for p in chosen}
+                    start = min(positions.values(), default=head)
+                    if start >= head:
+                        return processed
+                    behind = [p for p in chosen if positions[p.name] < head]
+                    read, position = self._batch(conn, behind, positions, start, head, topics)
+                    for projection in behind:
+                        self._set_position(conn, projection, position)
+            except _HandlerFailed as failure:
+                # Recorded once the batch's transaction has rolled back and let go of
+                # its locks.
+                self._record_error(failure.name, failure.message)
+                raise ProjectionFailed(failure.message + "；本批已回滚，位置未变") from failure
+            processed += read
+            if progress is not None:
+                progress(position, head)
+            if self.pause:
+                time.sleep(self.pause)
+        return processed
+
+    def _batch(
+        self,
+        conn: Connection,
+        projections: list[Projection],
+        positions: dict[str, int],
+        start: int,
+        head: int,
+        topics: Sequence[str],
+    ) -> tuple[int, int]:
+        batches = {p.name: Batch(conn, self.folds) for p in projections}
+        for projection in projections:
+            projection.begin_batch()
+        deadline = time.monotonic() + self.batch_seconds
+        position, read = start, 0
+        current: Projection | None = None
+        n: Any = None
+        try:
+            while position < head and read < self.batch_events and time.monotonic() < deadline:
+                limit = min(PAGE_SIZE, self.batch_events - read)
+                page = self.recorder.select_notifications(
+                    start=position + 1, limit=limit, stop=head, topics=topics
+                )
+                for n in page:
+                    kind = event_type(n.topic)
+                    fact = None
+                    for current in projections:
+                        if positions[current.name] < n.id and current.wants(kind):
+                            if fact is None:
+                                fact = decode(
+                                    n.id, n.originator_id, n.originator_version, n.topic, n.state
+                                )
+                            current.handle(fact, batches[current.name])
+                # Notification ids can have gaps (rolled-back inserts on PostgreSQL),
+                # and a topic filter skips rows: a short page means all up to ``head``.
+                position = page[-1].id if len(page) == limit else head
+                read += len(page)
+            n = None
+            for current in projections:
+                current.end_batch(batches[current.name])
+                batches[current.name].flush()
+        except Exception as exc:
+            name = current.name if current is not None else "?"
+            where = f"事件 {n.id}（{event_type(n.topic)}）" if n is not None else "批末计算"
+            text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            raise _HandlerFailed(
+                name, f"投影 {name} 在{where}处出错：{type(exc).__name__}: {text}"
+            ) from exc
+        return read, position
+
+    def _record_error(self, name: str, message: str) -> None:
+        with self.engine.begin() as conn:
             conn.execute(
-                update(tracking)
-                .where(tracking.c.projection == projection.name)
-                .values(position=0, version=projection.version, last_error=None)
+                update(tracking).where(tracking.c.projection == name).values(last_error=message)
             )
 
-    def _lock_position(self, conn: Connection, projection: Projection) -> int:
+    def _lock(self, conn: Connection, projection: Projection) -> int:
         # An UPDATE takes the row's write lock on PostgreSQL and the database's
         # write lock on SQLite, before the position is read.
         conn.execute(
@@ -183,3 +329,51 @@ class Runtime:
             .where(tracking.c.projection == projection.name)
             .values(position=position, updated_at=datetime.now(UTC), last_error=None)
         )
+
+    # ---- following ------------------------------------------------------------------
+
+    def follow(
+        self,
+        *names: str,
+        interval: float = 0.5,
+        should_stop: Callable[[], bool] = lambda: False,
+        progress: Progress | None = None,
+    ) -> int:
+        """Catch up, then keep applying new events as they are stored, until stopped.
+
+        Polls on both databases: a poll is one indexed ``max(id)`` query, and new
+        events are picked up within ``interval`` seconds."""
+        processed = 0
+        while not should_stop():
+            read = self.catch_up(*names, progress=progress, should_stop=should_stop)
+            processed += read
+            if read == 0:
+                end = time.monotonic() + interval
+                while time.monotonic() < end and not should_stop():
+                    time.sleep(min(0.05, interval))
+        return processed
+
+    # ---- reading --------------------------------------------------------------------
+
+    def status(self) -> list[Status]:
+        self.load_workspace()
+        head = self.head()
+        with self.engine.begin() as conn:
+            _tracking_metadata.create_all(conn)
+            rows = {r.projection: r for r in conn.execute(select(tracking))}
+        result = []
+        for name, projection in self.projections.items():
+            row = rows.get(name)
+            result.append(
+                Status(
+                    name,
+                    projection.title,
+                    self.sources[name],
+                    row.position if row else 0,
+                    head,
+                    row.version if row else 0,
+                    row.updated_at if row else None,
+                    row.last_error if row else None,
+                )
+            )
+        return result

@@ -1,9 +1,10 @@
 """The scores projection: every cycle's score by the one scoring function, with its
 component breakdown, beside the published rank, grade and tier of its round.
 
-Handlers only note which cycles changed; at the end of a batch each changed cycle
-is folded from its whole history and scored. A ratio-to-best scheme makes every
-cycle of the round depend on the others, so then the whole round is rescored.
+Each cycle event advances the cycle's fold (``batch.cycle``); at the end of a batch
+each changed cycle is scored once, however many of its events the batch held. A
+ratio-to-best scheme makes every cycle of the round depend on the others, so then
+the whole round is rescored.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, Text
 from pdca import scoring
 from pdca.domain.facts import CycleFacts
 from pdca.domain.ids import cycle_id
-from pdca.projections.api import Batch, History, Projection, handles
+from pdca.projections.api import Batch, Projection, handles
 from pdca.projections.facts import Fact
 from pdca.schemes import pinned
 
@@ -58,61 +59,32 @@ units = Table(
 )
 
 
-def fold(facts: list[Fact]) -> CycleFacts:
-    folded = CycleFacts()
-    for fact in facts:
-        folded.apply(fact.type.rpartition(".")[2], fact.version, fact.recorded_at, fact.state)
-    return folded
-
-
 class Scores(Projection):
     name = "scores"
-    version = 1
+    title = "各周期得分（唯一计分函数）及所在轮次公布的名次、等次、档次"
+    version = 2
     tables = (scores, units)
 
-    def __init__(self) -> None:
-        self._dirty: set[UUID] = set()
+    def begin_batch(self) -> None:
+        self._dirty: dict[UUID, int] = {}  # cycle → its last version in this batch
         self._published: dict[str, dict[str, Any]] = {}
 
     @handles("Unit.Registered")
     def unit_registered(self, fact: Fact, batch: Batch) -> None:
         batch.put(units, {"name": fact["name"], "category": fact["category"], "grid": fact["grid"]})
 
-    @handles(
-        "Cycle.Opened",
-        "Cycle.StageAdvanced",
-        "Cycle.TaskAdded",
-        "Cycle.TaskReported",
-        "Cycle.TaskCompleted",
-        "Cycle.FindingRecorded",
-        "Cycle.ItemScored",
-        "Cycle.BallotCast",
-        "Cycle.VetoApplied",
-        "Cycle.ComponentNotApplicable",
-        "Cycle.ProblemsCarriedIn",
-        "Cycle.CarriedProblemClosed",
-        "Cycle.FactWithdrawn",
-        "Cycle.FactAmended",
-    )
+    @handles("Cycle.*")
     def cycle_changed(self, fact: Fact, batch: Batch) -> None:
-        self._dirty.add(fact.originator_id)
+        batch.cycle(fact)
+        self._dirty[fact.originator_id] = fact.version
 
     @handles("Round.Finalized")
     def round_finalized(self, fact: Fact, batch: Batch) -> None:
         # Applied in end_batch, after the cycles of this batch have their rows.
-        for o in fact["outcomes"]:
-            unit, _, period = o["cycle"].rpartition("/")
-            self._published[str(cycle_id(unit, period))] = {
-                "published_total": str(o["total"]),
-                "rank": o["rank"],
-                "grade": o["grade"] or None,
-                "tier": o["tier"] or None,
-                "published_head": o["head"],
-            }
+        self._published.update(published_values(fact))
 
-    def end_batch(self, batch: Batch, history: History) -> None:
-        dirty, self._dirty = self._dirty, set()
-        folded = {oid: fold(history.facts_of(oid)) for oid in dirty}
+    def end_batch(self, batch: Batch) -> None:
+        folded = {oid: batch.cycle_at(oid, version) for oid, version in self._dirty.items()}
         groups: dict[tuple[str, str], list[UUID]] = {}
         for oid, facts in folded.items():
             groups.setdefault((facts.period, facts.scheme_id), []).append(oid)
@@ -120,10 +92,11 @@ class Scores(Projection):
             scheme = pinned(folded[members[0]].scheme_text)
             everyone = dict(folded)
             if scoring.needs_round_context(scheme):
+                # 第一名满分、其余按比例: every cycle of the round depends on the others.
                 for row in batch.rows_where(scores, "period", period):
                     oid = UUID(row["cycle_id"])
                     if row["scheme_id"] == scheme_id and oid not in everyone:
-                        everyone[oid] = fold(history.facts_of(oid))
+                        everyone[oid] = batch.cycle_at(oid)
                 members = [
                     o
                     for o, f in everyone.items()
@@ -132,54 +105,85 @@ class Scores(Projection):
             context = scoring.round_context([everyone[o] for o in members], scheme)
             for oid in members:
                 self._write(batch, oid, everyone[oid], context)
-        published, self._published = self._published, {}
-        for key, values in published.items():
+        for key, values in self._published.items():
             batch.update(scores, key, **values)
 
     def _write(
         self, batch: Batch, oid: UUID, facts: CycleFacts, context: scoring.RoundContext
     ) -> None:
-        scheme = pinned(facts.scheme_text)
-        row: dict[str, Any] = batch.get(scores, str(oid)) or {
-            "cycle_id": str(oid),
-            "published_total": None,
-            "rank": None,
-            "grade": None,
-            "tier": None,
-            "published_head": None,
-        }
+        published = batch.get(scores, str(oid)) or dict.fromkeys(PUBLISHED)
         unit = batch.get(units, facts.unit) or {}
+        row = score_row(oid, facts, context, unit.get("category"), unit.get("grid"))
+        batch.put(scores, {**row, **{k: published[k] for k in PUBLISHED}})
+
+
+#: The columns a finalised round sets; scoring a cycle again leaves them as published.
+PUBLISHED = ("published_total", "rank", "grade", "tier", "published_head")
+
+
+def score_row(
+    oid: UUID,
+    facts: CycleFacts,
+    context: scoring.RoundContext,
+    category: str | None,
+    grid: str | None,
+) -> dict[str, Any]:
+    """A cycle's row of the scores table, but for the published columns: the one
+    scoring function's result with its component breakdown."""
+    row: dict[str, Any] = {
+        "cycle_id": str(oid),
+        "cycle": f"{facts.unit}/{facts.period}",
+        "unit": facts.unit,
+        "category": category,
+        "grid": grid,
+        "period": facts.period,
+        "scheme_id": facts.scheme_id,
+        "scheme": f"{facts.scheme_id}@{facts.scheme_version}",
+        "stage": facts.stage,
+        "total": None,
+        "unrounded": None,
+        "components": None,
+        "bonus": None,
+        "deduction": None,
+        "vetoes": None,
+        "refused": None,
+    }
+    scheme = pinned(facts.scheme_text)
+    if scheme.rules.scored:
+        b = scoring.score(facts, scheme, context)
         row.update(
-            cycle=f"{facts.unit}/{facts.period}",
-            unit=facts.unit,
-            category=unit.get("category"),
-            grid=unit.get("grid"),
-            period=facts.period,
-            scheme_id=facts.scheme_id,
-            scheme=f"{facts.scheme_id}@{facts.scheme_version}",
-            stage=facts.stage,
+            total=str(b.total),
+            unrounded=str(b.unrounded),
+            components=json.dumps(
+                [
+                    {
+                        "id": c.id,
+                        "label": c.label,
+                        "weight": str(c.weight),
+                        "score": str(c.score),
+                        "weighted": str(c.weighted),
+                    }
+                    for c in b.components
+                ],
+                ensure_ascii=False,
+            ),
+            bonus=str(b.bonus),
+            deduction=str(b.deduction),
+            vetoes="；".join(label for _, label, _ in b.vetoes) or None,
+            refused=b.refused or None,
         )
-        if scheme.rules.scored:
-            b = scoring.score(facts, scheme, context)
-            row.update(
-                total=str(b.total),
-                unrounded=str(b.unrounded),
-                components=json.dumps(
-                    [
-                        {
-                            "id": c.id,
-                            "label": c.label,
-                            "weight": str(c.weight),
-                            "score": str(c.score),
-                            "weighted": str(c.weighted),
-                        }
-                        for c in b.components
-                    ],
-                    ensure_ascii=False,
-                ),
-                bonus=str(b.bonus),
-                deduction=str(b.deduction),
-                vetoes="；".join(label for _, label, _ in b.vetoes) or None,
-                refused=b.refused or None,
-            )
-        batch.put(scores, row)
+    return row
+
+
+def published_values(fact: Fact) -> dict[str, dict[str, Any]]:
+    """The published columns of every cycle a ``Round.Finalized`` event ranked."""
+    return {
+        str(cycle_id(*o["cycle"].rsplit("/", 1))): {
+            "published_total": str(o["total"]),
+            "rank": o["rank"],
+            "grade": o["grade"] or None,
+            "tier": o["tier"] or None,
+            "published_head": o["head"],
+        }
+        for o in fact["outcomes"]
+    }
