@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from pathlib import Path, PurePath
 from typing import Any, NamedTuple, TypeVar
 
 from eventsourcing.persistence import IntegrityError
@@ -26,12 +25,6 @@ ATTEMPTS = 20
 BACKOFF_SECONDS = 0.004  # doubled each attempt, jittered, capped below
 BACKOFF_CAP_SECONDS = 0.25
 _LISTED = 5  # changes named in a refusal; the rest are counted
-
-#: Answers never kept for a replay: ballot tokens are shown once and stored only as
-#: digests, so keeping the printed tokens would undo the ballot's anonymity.
-WITHHELD = {
-    "ballot issue": "令牌只在第一次答复中显示，不保存；如已遗失，请另行发放（换一个请求号）",
-}
 
 
 class Acting(NamedTuple):
@@ -46,14 +39,6 @@ class Acting(NamedTuple):
 
 class ChangedUnderneath(Conflict):
     """Another writer saved to the same aggregate after this command read it."""
-
-
-class RequestSeen(Exception):  # noqa: N818 - a signal, not an error: the answer is a replay
-    """The request id was recorded meanwhile by an identical command (a retry that raced)."""
-
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -85,7 +70,6 @@ def commutes(method: F) -> F:
             if outermost:
                 app.kept = None
 
-    retrying.commutes = True  # type: ignore[attr-defined]
     return retrying  # type: ignore[return-value]
 
 
@@ -144,6 +128,8 @@ def save(
         app.accepted = extra[0] if extra else None
     except IntegrityError:
         if extra and app.recorder.select_events(extra[0].id, limit=1):
+            from pdca.request_ids import RequestSeen
+
             raise RequestSeen(acting.request_key) from None  # type: ignore[union-attr]
         raise conflict(read) from None
 
@@ -182,78 +168,3 @@ def require_unchanged(app: Any, read: dict[Any, int], names: dict[Any, str], lab
     }
     if moved:
         raise changed_underneath(app, label, moved, names)
-
-
-# ---- request ids ----------------------------------------------------------------------
-
-
-def request_digest(command: str, actor: str, params: dict[str, Any]) -> str:
-    """What makes two invocations "the same command": name, actor and every argument."""
-    import hashlib
-    import json
-
-    # A file argument (a ballot CSV) counts by its content, not its name.
-    params = {
-        k: (
-            "sha256:" + hashlib.sha256(v.read_bytes()).hexdigest()
-            if isinstance(v, PurePath) and Path(v).is_file()
-            else v
-        )
-        for k, v in params.items()
-    }
-    text = json.dumps(
-        {"command": command, "actor": actor, "params": params},
-        ensure_ascii=False,
-        sort_keys=True,
-        default=str,
-    )
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def previous(app: Any, acting: Acting) -> Any:
-    """The request already recorded under this id, if any; the same id for another
-    command (or other arguments, or another actor) is refused."""
-    from eventsourcing.application import AggregateNotFoundError
-
-    from pdca.domain.request import request_id
-
-    try:
-        found = app.repository.get(request_id(acting.request_key or ""))
-    except AggregateNotFoundError:
-        return None
-    if found.digest != acting.request_digest:
-        raise Conflict(
-            f"请求号 {acting.request_key} 已于 {found.created_on.astimezone():%Y-%m-%d %H:%M:%S} "
-            f"由 {found.actor} 用于 pdca {found.command}，参数不同；本次未记录，请换一个请求号"
-        )
-    return found
-
-
-def replay_text(found: Any) -> str:
-    """What a repeated request prints: the first answer, or why it cannot be repeated."""
-    if found.answer is not None:
-        return found.answer
-    return (
-        f"请求 {found.key} 已于 {found.created_on.astimezone():%Y-%m-%d %H:%M:%S} 记录"
-        f"（pdca {found.command}，{len(found.events)} 个事件），原答复未保存；本次未重复记录\n"
-    )
-
-
-def keep_answer(app: Any, acting: Acting, output: str) -> None:
-    """Keep what the command printed for its retries (best effort: the facts are saved)."""
-    from eventsourcing.application import AggregateNotFoundError
-
-    from pdca.domain.request import request_id
-
-    withheld = WITHHELD.get(acting.command)
-    found = app.accepted
-    if found is None or found.key != acting.request_key:
-        try:
-            found = app.repository.get(request_id(acting.request_key or ""))
-        except AggregateNotFoundError:
-            return  # the command recorded nothing (a finalisation that changed nothing)
-    try:
-        found.answered(output=f"{withheld}\n" if withheld else output, actor=acting.actor)
-        app.save(found)
-    except IntegrityError:
-        pass  # an identical retry answered first: its answer is this one

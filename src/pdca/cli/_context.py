@@ -70,14 +70,14 @@ class CliContext:
         unit_limit = roles.load(self.workspace().root).permit(self.actor, command)
         if not roles.records_events(command):
             return call()
-        from pdca import writing
+        from pdca import request_ids, writing
 
         acting = writing.Acting(
             self.actor,
             command,
             unit_limit,
             self.request_id,
-            writing.request_digest(command, self.actor, {**ctx.params, "--json": self.json})
+            request_ids.request_digest(command, self.actor, {**ctx.params, "--json": self.json})
             if self.request_id
             else None,
         )
@@ -85,7 +85,7 @@ class CliContext:
         app.acting = acting
         if acting.request_key is None:
             return call()
-        found = writing.previous(app, acting)
+        found = request_ids.previous(app, acting)
         if found is None:
             import contextlib
             import io
@@ -94,13 +94,13 @@ class CliContext:
             try:
                 with contextlib.redirect_stdout(captured):
                     result = call()
-            except writing.RequestSeen:
-                found = writing.previous(app, acting)
+            except request_ids.RequestSeen:
+                found = request_ids.previous(app, acting)
             else:
                 click.echo(captured.getvalue(), nl=False)
-                writing.keep_answer(app, acting, captured.getvalue())
+                request_ids.keep_answer(app, acting, captured.getvalue())
                 return result
-        click.echo(writing.replay_text(found), nl=False)
+        click.echo(request_ids.replay_text(found), nl=False)
         return None
 
 
