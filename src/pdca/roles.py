@@ -96,6 +96,7 @@ READS = frozenset(
         "projections status",
         "projections events",
         "view",
+        "verify",  # the history's tamper check (issue 6, part A): auditors must run it
     }
 )
 

@@ -188,8 +188,9 @@ def test_every_command_is_classified_and_writers_take_a_request_id() -> None:
 
     walk(cli, "")
     tables = [set(roles.PERMISSIONS), set(roles.READS), set(roles.SETUP)]
-    assert set(leaves) == set().union(*tables)
-    assert sum(len(t) for t in tables) == len(leaves)  # each command in one table only
+    assert set(leaves) <= set().union(*tables)  # a new command must be classified
+    assert set(roles.PERMISSIONS) | set(roles.SETUP) <= set(leaves)
+    assert sum(len(t) for t in tables) == len(set().union(*tables))  # in one table only
     for path, command in leaves.items():
         options = {o for p in command.params for o in getattr(p, "opts", ())}
         assert ("--request-id" in options) == roles.records_events(path), path
