@@ -70,21 +70,17 @@ class CliContext:
         unit_limit = roles.load(self.workspace().root).permit(self.actor, command)
         if not roles.records_events(command):
             return call()
-        from pdca import request_ids, writing
+        from pdca.writing import Acting
 
-        acting = writing.Acting(
-            self.actor,
-            command,
-            unit_limit,
-            self.request_id,
-            request_ids.request_digest(command, self.actor, {**ctx.params, "--json": self.json})
-            if self.request_id
-            else None,
-        )
         app = self.app()
-        app.acting = acting
-        if acting.request_key is None:
+        if self.request_id is None:
+            app.acting = Acting(self.actor, command, unit_limit)
             return call()
+        from pdca import request_ids
+
+        params = {**ctx.params, "--json": self.json}
+        digest = request_ids.request_digest(command, self.actor, params)
+        acting = app.acting = Acting(self.actor, command, unit_limit, self.request_id, digest)
         found = request_ids.previous(app, acting)
         if found is None:
             import contextlib
