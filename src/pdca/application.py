@@ -73,6 +73,7 @@ USE_CASES: dict[str, tuple[str, ...]] = {
         "sweep_rectifications",
         "verify_rectification",
     ),
+    "pdca.settlement:Settlement": ("ledger_moves",),
 }
 _USE_CASE_OF = {name: target for target, names in USE_CASES.items() for name in names}
 

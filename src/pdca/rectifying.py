@@ -261,9 +261,10 @@ class Rectifying:
         )
         return recorded
 
-    def rectification_bulletin(self, month: str) -> list[dict[str, Any]]:
+    def rectification_bulletin(self, month: str, period: str | None = None) -> list[dict[str, Any]]:
         """整改月报: per unit, items opened and closed out in ``month`` (YYYY-MM), open and
-        overdue at its end, and the close-out rate of everything ordered so far."""
+        overdue at its end, and the close-out rate of everything ordered so far; only the
+        items ordered in the cycles of ``period`` when it is given."""
         import calendar
 
         from pdca.projections.rectifications import rectifications as r
@@ -273,7 +274,8 @@ class Rectifying:
             start, end = date(year, mon, 1), date(year, mon, calendar.monthrange(year, mon)[1])
         except ValueError:
             raise RuleViolation(f"月份 '{month}' 格式不对；应为 YYYY-MM，例如 2025-03") from None
-        rows = self.read_view("rectifications", r, r.c.ordered_on <= end, order_by=(r.c.unit,))
+        where = [r.c.ordered_on <= end] + ([r.c.period == period] if period else [])
+        rows = self.read_view("rectifications", r, *where, order_by=(r.c.unit,))
         units: dict[str, dict[str, Any]] = {}
         for row in rows:
             u = units.setdefault(

@@ -96,6 +96,9 @@ READS = frozenset(
         "projections status",
         "projections events",
         "view",
+        "export",  # writes a file of the reader's own, not the workspace's
+        "report",
+        "board",
         "verify",  # the history's tamper check (issue 6, part A): auditors must run it
     }
 )

@@ -34,6 +34,9 @@ _COMMANDS = {
     "rectify": "pdca.cli.rectify:rectify",
     "projections": "pdca.cli.projections:projections",
     "view": "pdca.cli.view:view",
+    "export": "pdca.cli.export:export",
+    "report": "pdca.cli.report:report",
+    "board": "pdca.cli.board:board",
     "role": "pdca.cli.role:role",
 }
 

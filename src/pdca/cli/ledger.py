@@ -20,28 +20,9 @@ def ledger(obj: CliContext, period: str | None, unit: str | None) -> None:
     """
     rows = obj.app().ledger_of(period, unit)
     if obj.json:
-        emit_json(
-            [
-                {
-                    "cycle": r["cycle"],
-                    "unit": r["unit"],
-                    "period": r["period"],
-                    "position": r["position"],
-                    "source": r["source"],
-                    "indicator": r["indicator"],
-                    "points": r["points"],
-                    "recorded_points": r["recorded_points"],
-                    "observed_on": r["observed_on"],
-                    "recorded_at": r["recorded_at"],
-                    "actor": r["actor"],
-                    "evidence": r["evidence"],
-                    "status": r["status"],
-                    "applied": r["applied_at"] is not None,
-                    "applied_at": r["applied_at"],
-                }
-                for r in rows
-            ]
-        )
+        from pdca.exports import ledger_row
+
+        emit_json([ledger_row(r) for r in rows])
         return
     emit_table(
         ["周期", "事件", "发现日期", "来源", "指标", "分值", "状态", "记录人", "已算账", "证据"],

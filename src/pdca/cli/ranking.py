@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from decimal import Decimal
-
 import click
 
 from pdca.cli._context import CliContext, json_option, pass_cli
@@ -21,36 +19,12 @@ def ranking(obj: CliContext, period: str, scheme_id: str | None) -> None:
       pdca ranking 2024
       pdca ranking 2024 --json
     """
-    rows = [
-        r
-        for r in obj.app().scores_of(period)
-        if r["total"] is not None and (not scheme_id or r["scheme_id"] == scheme_id)
-    ]
+    from pdca.exports import ranked, ranking_json, score_row
+
+    rows = ranked(obj.app().scores_of(period), scheme_id)
     published = all(r["rank"] is not None for r in rows) and bool(rows)
-
-    def key(r: dict) -> tuple:  # type: ignore[type-arg]
-        if r["rank"] is not None:
-            return (r["scheme_id"], 0, r["rank"], r["unit"])
-        return (r["scheme_id"], 1, -Decimal(r["total"]), r["unit"])
-
-    rows.sort(key=key)
     if obj.json:
-        emit_json(
-            [
-                {
-                    "unit": r["unit"],
-                    "category": r["category"],
-                    "total": r["published_total"] if r["rank"] is not None else r["total"],
-                    "grade": r["grade"],
-                    "rank": r["rank"],
-                    "tier": r["tier"],
-                    "scheme": r["scheme"],
-                    "current_total": r["total"],
-                    "veto": r["vetoes"],
-                }
-                for r in rows
-            ]
-        )
+        emit_json([ranking_json(score_row(r)) for r in rows])
         return
     click.echo(f"{period} 排名{'（已定稿发布）' if published else '（含未定稿的暂列，名次为空）'}")
     emit_table(

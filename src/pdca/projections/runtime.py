@@ -38,6 +38,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 
 from pdca.errors import NotFound, PdcaError, one_of
 from pdca.projections.api import Batch, Projection
@@ -148,23 +149,33 @@ class Runtime:
     def _prepare(self, projection: Projection) -> None:
         if projection.name in self._prepared:
             return
-        with self.engine.begin() as conn:
-            _tracking_metadata.create_all(conn)
-            for table in projection.tables:
-                table.create(conn, checkfirst=True)
-            row = conn.execute(
-                select(tracking).where(tracking.c.projection == projection.name)
-            ).first()
-            if row is None:
-                conn.execute(
-                    tracking.insert().values(
-                        projection=projection.name, position=0, version=projection.version
-                    )
-                )
-            elif row.version != projection.version:
-                # The projection's code changed shape: its rows are rebuilt from zero.
-                self._reset(conn, projection)
+        # Two workers starting together may both find a table missing and both create
+        # it; the loser's CREATE fails, and the next attempt finds the table there.
+        for attempt in range(3):
+            try:
+                with self.engine.begin() as conn:
+                    self._create(conn, projection)
+                break
+            except DBAPIError:
+                if attempt == 2:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
         self._prepared.add(projection.name)
+
+    def _create(self, conn: Connection, projection: Projection) -> None:
+        _tracking_metadata.create_all(conn)
+        for table in projection.tables:
+            table.create(conn, checkfirst=True)
+        row = conn.execute(select(tracking).where(tracking.c.projection == projection.name)).first()
+        if row is None:
+            conn.execute(
+                tracking.insert().values(
+                    projection=projection.name, position=0, version=projection.version
+                )
+            )
+        elif row.version != projection.version:
+            # The projection's code changed shape: its rows are rebuilt from zero.
+            self._reset(conn, projection)
 
     def _reset(self, conn: Connection, projection: Projection) -> None:
         for table in projection.tables:

@@ -1,0 +1,384 @@
+"""Exports, the round report and the board over the demo's scored year (30 units, two
+rounds), on SQLite; the key export runs again on PostgreSQL.
+
+Every figure is checked against what the other commands say (``ranking``, ``ledger``,
+``rectify list``, ``rectify bulletin``): the exports and the report must show the
+projections' figures, not figures of their own.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from decimal import Decimal
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import Workspace
+
+TODAY = "2025-05-01"  # the demo settles early 2025; some rectifications are overdue by May
+PDCA = shutil.which("pdca") or str(Path(sys.executable).parent / "pdca")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    root = tmp_path_factory.mktemp("results") / "ws"
+    ws = Workspace(root=root, db_url="sqlite:///pdca.sqlite3", backend="sqlite")
+    ws.ok("demo", "--seed", "7")
+    return ws
+
+
+def js(ws: Workspace, *args: str) -> Any:
+    return json.loads(ws.ok(*args, "--json").stdout)
+
+
+def ranking(ws: Workspace) -> dict[str, dict[str, Any]]:
+    return {r["unit"]: r for r in js(ws, "ranking", "2024")}
+
+
+# ---- exports -------------------------------------------------------------------------------
+
+
+def test_scores_xlsx_reads_back_with_the_rankings_totals(demo: Workspace, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    target = tmp_path / "考核结果.xlsx"
+    out = demo.ok("export", "scores", "2024", "-o", str(target)).stdout
+    assert out.strip() == f"已导出 30 行到 {target}（xlsx）"
+    sheet = load_workbook(target).active
+    assert sheet.freeze_panes == "A2"
+    header = [c.value for c in sheet[1]]
+    for column in ("名次", "单位", "类别", "片区", "加分", "扣分", "一票否决", "总分", "等次"):
+        assert column in header
+    assert header[-2:] == ["发布时事件号", "链头摘要"]
+    assert "述职现场群众评议（折算）" in header and "实地考核（折算）" in header
+    col = {name: i for i, name in enumerate(header)}
+    rows = [[c for c in r] for r in sheet.iter_rows(min_row=2)]
+    expected = ranking(demo)
+    assert len(rows) == len(expected) == 30
+    for row in rows:
+        unit = row[col["单位"]].value
+        total = row[col["总分"]]
+        # A number in the sheet, shown at the scheme's precision (0.01), equal to the ranking.
+        assert isinstance(total.value, int | float) and total.number_format == "0.00"
+        assert Decimal(str(total.value)) == Decimal(expected[unit]["total"]), unit
+        assert row[col["名次"]].value == expected[unit]["rank"]
+        assert row[col["等次"]].value == expected[unit]["grade"]
+        assert row[col["档次"]].value == expected[unit]["tier"]
+        assert isinstance(row[col["发布时事件号"]].value, int)
+    # Widths follow the content: the unit column is wider than the rank column.
+    assert sheet.column_dimensions["B"].width > sheet.column_dimensions["A"].width
+
+
+def test_csv_reimports_to_the_same_figures_and_json_matches_ranking(
+    demo: Workspace, tmp_path: Path
+) -> None:
+    exported = js(demo, "export", "scores", "2024", "--format", "json")
+    expected = js(demo, "ranking", "2024")
+    keys = ("unit", "category", "total", "grade", "rank", "tier", "scheme", "current_total", "veto")
+    assert [{k: r[k] for k in keys} for r in exported] == expected
+
+    target = tmp_path / "scores.csv"
+    demo.ok("export", "scores", "2024", "-o", str(target))
+    raw = target.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # a spreadsheet program reads the Chinese right
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert len(rows) == len(exported)
+    for row, data in zip(rows, exported, strict=True):
+        assert row["单位"] == data["unit"]
+        assert Decimal(row["总分"]) == Decimal(data["total"])
+        assert Decimal(row["当前得分"]) == Decimal(data["current_total"])
+        assert Decimal(row["扣分"]) == Decimal(data["deduction"])
+        components = [k for k in data if k.startswith("component.") and data[k] is not None]
+        assert components, data["unit"]
+        for key in components:
+            assert Decimal(row[f"{key.removeprefix('component.')}（折算）"]) == Decimal(data[key])
+
+
+def test_ledger_and_rectification_exports_have_a_row_per_finding_and_per_item(
+    demo: Workspace, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    ledger = js(demo, "ledger", "2024")
+    assert ledger, "the demo records findings"
+    demo.ok("export", "ledger", "2024", "-o", str(tmp_path / "ledger.xlsx"))
+    sheet = load_workbook(tmp_path / "ledger.xlsx").active
+    header = [c.value for c in sheet[1]]
+    got = [dict(zip(header, (c.value for c in r), strict=True)) for r in sheet.iter_rows(min_row=2)]
+    assert [(g["周期"], g["事件号"], Decimal(str(g["分值"]))) for g in got] == [
+        (r["cycle"], r["position"], Decimal(r["points"])) for r in ledger
+    ]
+    assert {g["已算账"] for g in got} == {"是"}  # every demo cycle reached 处理
+
+    items = js(demo, "rectify", "list", "--today", TODAY)
+    out = demo.ok("export", "rectifications", "2024", "--format", "csv", "--today", TODAY).stdout
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert sorted((r["编号"], int(r["逾期天数"]), r["督办颜色"]) for r in rows) == sorted(
+        (i["id"], i["days_overdue"], i["colour"]) for i in items
+    )
+    assert any(int(r["逾期天数"]) > 0 for r in rows)
+
+
+def test_a_refused_export_report_or_board_writes_nothing(demo: Workspace, tmp_path: Path) -> None:
+    target = tmp_path / "x.xlsx"
+    line = demo.refused("export", "scores", "2023", "-o", str(target))
+    assert line == "Error: 考核期 2023 没有任何周期；pdca cycle list 查看已有周期"
+    assert demo.run("export", "scores", "2023").exit_code == 3
+    assert "必须用 -o 指定输出文件" in demo.refused("export", "scores", "2024", "--format", "xlsx")
+    assert "格式不对" in demo.refused("export", "ledger", "24x", "--format", "csv")
+    missing = tmp_path / "no-such-folder" / "x.csv"
+    assert "无法写入" in demo.refused("export", "scores", "2024", "-o", str(missing))
+    assert demo.run("export", "scores", "2024", "-o", str(missing)).exit_code == 6
+    assert "没有任何周期" in demo.refused("report", "2023", "-o", str(tmp_path / "r.html"))
+    assert "格式不对" in demo.refused("board", "20x4")
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # no file, not even a half one
+
+
+def test_export_in_a_real_subprocess(demo: Workspace, tmp_path: Path) -> None:
+    target = tmp_path / "成绩.xlsx"
+    done = subprocess.run(
+        [PDCA, "export", "scores", "2024", "-o", str(target)],
+        env={**os.environ, **demo.env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""  # quick work prints no progress lines
+    from openpyxl import load_workbook
+
+    assert load_workbook(target).active.max_row == 31  # header + 30 units
+
+
+# ---- the board -------------------------------------------------------------------------------
+
+
+def test_the_board_counts_cycles_by_stage_and_marks_the_overdue(demo: Workspace) -> None:
+    data = js(demo, "board", "2024", "--today", TODAY)
+    cycles = js(demo, "cycle", "list", "--period", "2024")
+    by_phase = Counter(c["stage"].split(".")[0] for c in cycles)
+    assert [(lane["label"], lane["count"]) for lane in data["lanes"]] == [
+        ("计划", by_phase["plan"]),
+        ("执行", by_phase["do"]),
+        ("督查", by_phase["check"]),
+        ("处理", by_phase["act"]),
+        ("已结束", by_phase["closed"]),
+    ]
+    overdue = js(demo, "rectify", "list", "--overdue", "--today", TODAY)
+    assert overdue, "the demo leaves rectifications open past their deadline"
+    assert sorted(i["id"] for i in data["overdue"]) == sorted(i["id"] for i in overdue)
+    marked = {c["cycle"]: c["overdue"] for lane in data["lanes"] for c in lane["cycles"]}
+    assert {c: n for c, n in marked.items() if n} == dict(Counter(i["cycle"] for i in overdue))
+
+    text = demo.ok("board", "2024", "--today", TODAY).stdout
+    assert f"处理（{by_phase['act']}）" in text and f"已结束（{by_phase['closed']}）" in text
+    for cycle, n in Counter(i["cycle"] for i in overdue).items():
+        assert f"⚠ {cycle.split('/')[0]} 逾期{n}" in text
+    assert f"逾期整改 {len(overdue)} 项" in text
+
+
+# ---- the round report ------------------------------------------------------------------------
+
+
+class _Tables(HTMLParser):
+    """The text of every table in the page, by the id of its section."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sections: dict[str, list[list[list[str]]]] = {}
+        self.headings: list[str] = []
+        self._section = ""
+        self._cell: list[str] | None = None
+        self._in_h2 = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "section":
+            self._section = dict(attrs)["id"] or ""
+        elif tag == "table":
+            self.sections.setdefault(self._section, []).append([])
+        elif tag == "tr":
+            self.sections[self._section][-1].append([])
+        elif tag in ("td", "th"):
+            self._cell = []
+        elif tag == "h2":
+            self._in_h2 = True
+            self.headings.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None:
+            self.sections[self._section][-1][-1].append("".join(self._cell))
+            self._cell = None
+        elif tag == "h2":
+            self._in_h2 = False
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+        if self._in_h2:
+            self.headings[-1] += data
+
+
+HEADINGS = [
+    "排名",
+    "各类别得分分布",
+    "各单位分项得分构成",
+    "等次、档次与配额",
+    "整改销号进度（按月）",
+    "秋后算账后名次变化最大的单位",
+]
+
+
+@pytest.fixture(scope="module")
+def report(demo: Workspace, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("report") / "report.html"
+    out = demo.ok("report", "2024", "-o", str(path), "--today", TODAY).stdout
+    assert out.startswith(f"已生成报告 {path}")
+    return path
+
+
+def test_the_reports_figures_are_the_projections(demo: Workspace, report: Path) -> None:
+    html = report.read_text(encoding="utf-8")
+    assert "http://" not in html.replace('xmlns="http://www.w3.org', "").replace(
+        'xmlns:xlink="http://www.w3.org', ""
+    ), "the page must not fetch anything"
+    assert "<script" not in html
+    page = _Tables()
+    page.feed(html)
+    assert page.headings == HEADINGS
+    expected = ranking(demo)
+
+    # The ranking table is the scores export, cell for cell.
+    table = page.sections["ranking"][0]
+    exported = list(csv.reader(io.StringIO(demo.ok("export", "scores", "2024").stdout)))
+    assert table == exported
+    col = {h: i for i, h in enumerate(table[0])}
+    for row in table[1:]:
+        assert row[col["总分"]] == expected[row[col["单位"]]]["total"]
+
+    # Grades and tiers: the counts of the published outcome, per scheme.
+    grade_tables = page.sections["grades"]
+    jilin = [r for r in expected.values() if r["scheme"].startswith("jilin")]
+    counts = {r[0]: int(r[1]) for t in grade_tables[1:] for r in t[1:]}  # jilin's two tables
+    assert counts["较好"] == sum(r["grade"] == "较好" for r in jilin)
+    assert counts["一档"] == sum(r["tier"] == "一档" for r in jilin)
+    assert counts["三档"] == sum(r["tier"] == "三档" for r in jilin)
+
+    # Close-out by month: the sums of each month's 整改月报.
+    months = page.sections["closeout"][0]
+    assert months[0] == [
+        "月份",
+        "本月交办",
+        "本月销号",
+        "累计交办",
+        "累计销号",
+        "月末未销号",
+        "月末逾期",
+    ]
+    assert len(months) > 2
+    for month, *figures in months[1:]:
+        bulletin = js(demo, "rectify", "bulletin", month)
+        sums = [
+            sum(u[k] for u in bulletin)
+            for k in ("opened", "closed", "ordered", "closed_total", "open", "overdue")
+        ]
+        assert [int(f) for f in figures] == sums, month
+
+    # 秋后算账: "after" is the published rank and the projection's total.
+    moves = page.sections["moves"][0]
+    mcol = {h: i for i, h in enumerate(moves[0])}
+    assert len(moves) > 1
+    for row in moves[1:]:
+        unit = row[mcol["单位"]]
+        assert row[mcol["计入台账总分"]] == expected[unit]["current_total"]
+        assert int(row[mcol["计入台账名次"]]) == expected[unit]["rank"]
+        assert int(row[mcol["名次变化"]]) == int(row[mcol["计入台账名次"]]) - int(
+            row[mcol["不计台账名次"]]
+        )
+        assert row[mcol["名次变化"]] != "+0"
+
+
+def _chromium() -> str:
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must have chromium (apt-get install -y chromium, see .ci/run)")
+        pytest.skip("chromium is not installed (apt-get install -y chromium)")
+    return found
+
+
+def test_the_report_renders_its_charts_in_headless_chromium(report: Path, tmp_path: Path) -> None:
+    chromium = _chromium()
+    from playwright.sync_api import sync_playwright
+
+    problems: list[str] = []
+    shot = tmp_path / "report.png"
+    with sync_playwright() as p:
+        browser = p.chromium.launch_persistent_context(
+            str(tmp_path / "profile"),
+            executable_path=chromium,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+            viewport={"width": 1400, "height": 900},
+        )
+        page = browser.new_page()
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        page.on(
+            "request",
+            lambda r: None if r.url.startswith(("file:", "data:")) else problems.append(r.url),
+        )
+        page.goto(report.as_uri())
+        headings = page.locator("h2").all_inner_texts()
+        charts = page.locator("figure svg")
+        sizes = [charts.nth(i).bounding_box() for i in range(charts.count())]
+        marks = [charts.nth(i).locator("path, rect, use").count() for i in range(charts.count())]
+        labels = page.locator("figure svg text").all_text_contents()
+        page.screenshot(path=str(shot), full_page=True)
+        browser.close()
+    assert problems == []
+    assert headings == HEADINGS
+    # distribution, two breakdowns, gansu's grades, jilin's grades and tiers, close-out, moves
+    assert len(sizes) == 8
+    assert all(s is not None and s["width"] > 200 and s["height"] > 150 for s in sizes), sizes
+    assert all(n > 10 for n in marks), marks
+    assert "党政机关" in "".join(labels)  # Chinese labels are text the browser draws
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 50_000
+
+
+# ---- PostgreSQL: the key export once ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_scores_xlsx_on_postgresql(workspace: Workspace, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    workspace.ok("demo", "--units", "10", "--seed", "3")
+    target = tmp_path / "pg.xlsx"
+    workspace.ok("export", "scores", "2024", "-o", str(target))
+    sheet = load_workbook(target).active
+    header = [c.value for c in sheet[1]]
+    totals = {
+        r[header.index("单位")]: Decimal(str(r[header.index("总分")]))
+        for r in sheet.iter_rows(min_row=2, values_only=True)
+    }
+    assert totals == {u: Decimal(r["total"]) for u, r in ranking(workspace).items()}
+    assert len(totals) == 10
