@@ -16,9 +16,9 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, Mapper, PersistenceError, Transcoder
+from eventsourcing.persistence import Mapper, PersistenceError, Transcoder
 
-from pdca import log, machine, meta
+from pdca import log, machine, meta, writing
 from pdca.chain import ChainedMapper
 from pdca.domain.cycle import Cycle
 from pdca.domain.ids import check_period, clean_name, cycle_id, unit_id
@@ -109,6 +109,11 @@ class PdcaApplication(Application[UUID]):
     def __init__(self, workspace: Workspace, create_tables: bool = False) -> None:
         self.workspace = workspace
         self._runtime: Any = None
+        #: The command being run, set by the CLI: who, within which unit, under which
+        #: request id. None when the application is used as a library (the demo).
+        self.acting: writing.Acting | None = None
+        self.kept: dict[UUID, tuple[int, bytes]] | None = None  # see writing.load
+        self.accepted: Any = None  # the request record last saved (writing.save)
         try:
             super().__init__(env=workspace.database.event_store_env(create_tables))
             self.mapper.recorder = self.recorder  # type: ignore[attr-defined]
@@ -216,7 +221,7 @@ class PdcaApplication(Application[UUID]):
     def get_cycle(self, address: str) -> Cycle:
         unit, period = split_address(address)
         try:
-            return self.repository.get(cycle_id(unit, period))
+            return writing.load(self, cycle_id(unit, period))
         except AggregateNotFoundError:
             raise NotFound(
                 f"未知周期 '{address}'；先开启：pdca cycle open {unit} {period} --scheme 方案（pdca cycle list 查看已有周期）"
@@ -276,6 +281,7 @@ class PdcaApplication(Application[UUID]):
 
     # ---- the task list (任务清单) ------------------------------------------------------
 
+    @writing.commutes
     def add_task(
         self, actor: str, address: str, title: str, deadline: date, indicator: str | None
     ) -> int:
@@ -430,19 +436,16 @@ class PdcaApplication(Application[UUID]):
         return bool(self.recorder.select_events(aggregate_id, limit=1))
 
     def _save_new(self, aggregate: Any, duplicate_message: str, *others: Any) -> None:
-        try:
-            self.save(aggregate, *others)
-        except IntegrityError:
-            raise Conflict(duplicate_message) from None
+        writing.save(self, (aggregate, *others), lambda _read: Conflict(duplicate_message))
 
     def _save_changed(self, aggregate: Any, address: str, *others: Any) -> None:
-        """Save what one command changed, all or nothing; a concurrent change refuses it."""
-        try:
-            self.save(aggregate, *others)
-        except IntegrityError:
-            raise Conflict(
-                f"'{address}' 已被他人同时修改，本次命令未记录；请查看 pdca history {address} 后重试"
-            ) from None
+        """Save what one command changed, all or nothing; a concurrent change refuses it
+        with what changed (``@writing.commutes`` use cases run again instead)."""
+        writing.save(
+            self,
+            (aggregate, *others),
+            lambda read: writing.changed_underneath(self, f"'{address}'", read),
+        )
 
 
 def _phase(scheme: Scheme, stage: str) -> str:

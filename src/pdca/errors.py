@@ -44,6 +44,12 @@ class StorageError(PdcaError):
     exit_code = 6
 
 
+class NotPermitted(PdcaError):
+    """The actor's role (``roles.toml``) does not allow this command."""
+
+    exit_code = 7
+
+
 def one_of(values: object) -> str:
     """Render the allowed values of a refusal, e.g. ``start_do、start_check``."""
     items = [str(v) for v in values]  # type: ignore[attr-defined]

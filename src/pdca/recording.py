@@ -17,6 +17,7 @@ from pdca import log
 from pdca.domain.cycle import Cycle
 from pdca.domain.facts import Finding, ItemScore
 from pdca.errors import Conflict, NotFound, RuleViolation, one_of
+from pdca.writing import commutes
 
 if TYPE_CHECKING:
     from pdca.rules import Item
@@ -94,6 +95,7 @@ class Recording:
             )
         return cycle.tasks[task_no]
 
+    @commutes
     def report_task(
         self, actor: str, address: str, task_no: int, progress: int, note: str | None
     ) -> None:
@@ -108,6 +110,7 @@ class Recording:
         self._save_changed(cycle, address)
         log.info("task_reported", actor=actor, cycle=address, task=task_no, progress=progress)
 
+    @commutes
     def complete_task(self, actor: str, address: str, task_no: int, quality: str | None) -> None:
         cycle = self.get_cycle(address)
         self._require_phase(cycle, COLLECTING, "完成任务")
@@ -123,6 +126,7 @@ class Recording:
 
     # ---- the ledger (台账) ----------------------------------------------------------------
 
+    @commutes
     def record_finding(
         self,
         actor: str,
@@ -183,6 +187,7 @@ class Recording:
             )
         return found[1]
 
+    @commutes
     def record_score(
         self, actor: str, address: str, item_id: str, value: Decimal, evidence: str
     ) -> int:
@@ -206,6 +211,7 @@ class Recording:
 
     # ---- ballots (测评票) ------------------------------------------------------------------
 
+    @commutes
     def issue_ballots(
         self,
         actor: str,
@@ -262,6 +268,7 @@ class Recording:
                 )
         return digest, cycle.facts.issued_tokens[digest]
 
+    @commutes
     def cast_ballots(
         self, actor: str, address: str, ballots: list[tuple[str, dict[str, Decimal]]]
     ) -> int:
@@ -290,6 +297,7 @@ class Recording:
 
     # ---- vetoes, not applicable, corrections ---------------------------------------------
 
+    @commutes
     def apply_veto(self, actor: str, address: str, rule: str, reason: str, evidence: str) -> int:
         cycle = self.get_cycle(address)
         self._require_phase(cycle, ("check", "act"), "实施一票否决")
@@ -314,6 +322,7 @@ class Recording:
         log.info("veto_applied", actor=actor, cycle=address, rule=rule)
         return cycle.version
 
+    @commutes
     def mark_not_applicable(self, actor: str, address: str, component: str, reason: str) -> int:
         cycle = self.get_cycle(address)
         self._require_phase(cycle, ("check", "act"), "认定组成部分不适用")

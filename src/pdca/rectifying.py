@@ -18,6 +18,7 @@ from eventsourcing.application import AggregateNotFoundError
 from pdca import log
 from pdca.domain.facts import Finding
 from pdca.errors import NotFound, RuleViolation, one_of
+from pdca.writing import commutes
 
 if TYPE_CHECKING:  # loaded by the rectify commands only, off the start-up path of the others
     from pdca.domain.rectification import Rectification
@@ -131,6 +132,7 @@ class Rectifying:
 
         rectification_flow.check(item.status, move, item.submitted_by, actor)
 
+    @commutes
     def report_rectification(self, actor: str, ref: str, note: str, today: date) -> Rectification:
         item = self.get_rectification(ref)
         self._move(item, "report", actor)
@@ -226,6 +228,7 @@ class Rectifying:
                 f"销号（pdca rectify verify）或待下一考核期开启时自动结转"
             )
 
+    @commutes
     def sweep_rectifications(self, actor: str, today: date) -> list[Escalated]:
         """Record each escalation step an overdue item has reached and not yet had, once."""
         from pdca.projections.rectifications import rectifications

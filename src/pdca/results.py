@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from eventsourcing.application import AggregateNotFoundError
 
-from pdca import log
+from pdca import log, writing
 from pdca.domain.cycle import Cycle
 from pdca.domain.facts import CycleFacts
 from pdca.domain.ids import check_period, cycle_id
@@ -212,6 +212,13 @@ class Results:
             raise RuleViolation(
                 f"考核结果已发布，重新定稿会改变 {len(changes)} 处结果，必须写明理由（--reason）"
             )
+        # The outcome depends on every cycle read: refuse if one moved on meanwhile.
+        writing.require_unchanged(
+            self,
+            {c.id: c.version for c, _ in pairs},
+            {c.id: f"{c.address} " for c, _ in pairs},
+            f"考核轮次 {rnd.period} 的周期",
+        )
         rnd.finalize(outcomes=outcomes, changes=changes, actor=actor, reason=reason)
         self._save_changed(rnd, f"考核轮次 {rnd.period}")
         log.info(

@@ -94,7 +94,7 @@ def test_each_tamper_is_named_by_aggregate_and_position(round_ws: Workspace) -> 
     )
 
     code, report = verify(ws)
-    assert code == 7 and not report["clean"]
+    assert code == 8 and not report["clean"]
     assert problems(report) == {
         ("周期 甲局/2024", 9, "changed"),
         ("周期 甲局/2024", 12, "removed"),
@@ -107,7 +107,7 @@ def test_each_tamper_is_named_by_aggregate_and_position(round_ws: Workspace) -> 
 
     # One cycle at a time: only its own findings (and its round, which is intact).
     code, one = verify(ws, "乙局/2024")
-    assert code == 7
+    assert code == 8
     assert problems(one) == {("周期 乙局/2024", 2, "reordered"), ("周期 乙局/2024", 3, "reordered")}
 
     # The text report names them too, in Chinese.
@@ -136,7 +136,7 @@ def test_a_consistent_rewrite_is_caught_by_the_published_head_digest(round_ws: W
     tamper(ws, f"DELETE FROM {ws.events_table} WHERE originator_id = '{oid(ws, '乙局/2024')}'")
 
     code, report = verify(ws)
-    assert code == 7
+    assert code == 8
     assert problems(report) == {("周期 甲局/2024", published["head"], "changed")} | {
         ("周期 乙局/2024", v, "removed") for v in range(1, yi_head + 1)
     }

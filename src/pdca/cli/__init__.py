@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from pdca.cli._context import CliContext, json_option
+from pdca.cli._context import CliContext, add_request_option, json_option
 from pdca.errors import PdcaError
 
 _COMMANDS = {
@@ -38,6 +38,7 @@ _COMMANDS = {
     "export": "pdca.cli.export:export",
     "report": "pdca.cli.report:report",
     "board": "pdca.cli.board:board",
+    "role": "pdca.cli.role:role",
 }
 
 
@@ -71,7 +72,7 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in self.lazy:
             module, _, attr = self.lazy[name].partition(":")
-            return getattr(importlib.import_module(module), attr)
+            return add_request_option(name, getattr(importlib.import_module(module), attr))
         return super().get_command(ctx, name)
 
     def invoke(self, ctx: click.Context) -> Any:

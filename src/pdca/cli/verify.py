@@ -6,7 +6,7 @@ from pdca.cli._context import CliContext, json_option, pass_cli
 from pdca.cli._output import emit_json, emit_table
 
 #: Exit code when tampering is found (README, exit codes).
-TAMPERED = 7
+TAMPERED = 8
 
 
 @click.command()
@@ -18,7 +18,7 @@ def verify(obj: CliContext, address: str | None, everything: bool) -> None:
     """校验历史是否被篡改：重算每个事件的链摘要，并与定稿时发布的摘要比对。只读。
 
     逐个聚合、逐个位置列出被修改、删除、调换位置或插入的事件；无篡改时退出码 0，
-    发现篡改时退出码 7。
+    发现篡改时退出码 8。
 
     \b
     Example:

@@ -1,0 +1,232 @@
+"""Actors and roles through the CLI: who may write what (``roles.toml``), refusals
+that name actor, role, command and who may run it, and every event's actor."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from pdca import roles
+from pdca.application import PdcaApplication
+from pdca.cli import cli
+from pdca.workspace import open_workspace
+from tests.conftest import Workspace
+
+C = "市财政局/2024"
+AUDITOR, STAFF = "审计-赵六", "市财政局-王五"
+
+
+def refused_as(ws: Workspace, actor: str, *args: str, code: int = 7) -> str:
+    """Run as ``actor``: one ``Error:`` line, exit ``code``, not one event written."""
+    before = ws.event_count()
+    result = ws.run(*args, actor=actor)
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert result.exit_code == code, (args, result.output)
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
+    assert ws.event_count() == before
+    return lines[0]
+
+
+def _staffed(ws: Workspace) -> None:
+    ws.ok("role", "set", ws.actor, "admin", "supervisor")
+    ws.ok("role", "set", AUDITOR, "auditor")
+    ws.ok("role", "set", STAFF, "staff", "--unit", "市财政局")
+
+
+# One valid-looking invocation of every writing command: the role check comes first.
+SAMPLES: dict[str, list[str]] = {
+    "unit add": ["unit", "add", "市税务局", "--category", "党政机关"],
+    "cycle open": ["cycle", "open", "市财政局", "2025", "--scheme", "jilin"],
+    "cycle advance": ["cycle", "advance", C, "start_do"],
+    "task add": ["task", "add", C, "专题学习", "--deadline", "2024-12-31"],
+    "task publish": ["task", "publish", C],
+    "task report": ["task", "report", C, "1", "--progress", "50"],
+    "task complete": ["task", "complete", C, "1"],
+    "finding record": [
+        *("finding", "record", C, "--source", "暗访", "--indicator", "discipline"),
+        *("--points", "-1", "--observed-on", "2024-05-12", "--evidence", "e"),
+    ],
+    "score record": ["score", "record", C, "duty", "1", "--evidence", "e"],
+    "score na": ["score", "na", C, "tasks", "--reason", "r"],
+    "ballot issue": ["ballot", "issue", C, "--group", "masses", "--count", "1"],
+    "ballot cast": ["ballot", "cast", C, "--token", "AAAAA-BBBBB", "duty=1"],
+    "ballot import": ["ballot", "import", C, "ballots.csv"],
+    "veto apply": ["veto", "apply", C, "--rule", "r", "--reason", "r", "--evidence", "e"],
+    "correct withdraw": ["correct", "withdraw", C, "2", "--reason", "r"],
+    "correct amend": ["correct", "amend", C, "2", "-1", "--reason", "r"],
+    "round open": ["round", "open", "2024", "--scheme", "jilin"],
+    "round finalize": ["round", "finalize", "2024"],
+    "rectify order": [
+        *("rectify", "order", C, "--problem", "p", "--owner", "o", "--due", "2025-03-31"),
+    ],
+    "rectify report": ["rectify", "report", "abcdef12", "--note", "n"],
+    "rectify submit": ["rectify", "submit", "abcdef12"],
+    "rectify verify": ["rectify", "verify", "abcdef12", "--accept"],
+    "rectify extend": ["rectify", "extend", "abcdef12", "--due", "2025-06-30", "--reason", "r"],
+    "rectify sweep": ["rectify", "sweep"],
+    "role set": ["role", "set", AUDITOR, "admin"],
+    "role remove": ["role", "remove", "督查组-张三"],
+    "projections rebuild": ["projections", "rebuild", "--all"],
+    "projections run": ["projections", "run"],
+    "projections new": ["projections", "new", "my_view"],
+}
+
+
+def test_an_auditor_reads_everything_and_writes_nothing(workspace: Workspace) -> None:
+    ws = workspace
+    _staffed(ws)
+    ws.ok("unit", "add", "市财政局", "--category", "党政机关")
+    ws.ok("cycle", "open", "市财政局", "2024", "--scheme", "jilin")
+    (ws.root / "ballots.csv").write_text("token,duty\nAAAAA-BBBBB,1\n", encoding="utf-8")
+    roles_file = (ws.root / "roles.toml").read_text(encoding="utf-8")
+    assert set(SAMPLES) == set(roles.PERMISSIONS)
+    for command, args in SAMPLES.items():
+        args = [str(ws.root / a) if a == "ballots.csv" else a for a in args]
+        line = refused_as(ws, AUDITOR, *args)
+        allowed = "、".join(roles.LABELS[r] for r in roles.PERMISSIONS[command])
+        assert line.startswith(
+            f"Error: 操作人 {AUDITOR}（审计员）无权执行 pdca {command}；可执行者：{allowed}"
+        ), line
+    assert (ws.root / "roles.toml").read_text(encoding="utf-8") == roles_file
+    assert not (ws.root / "projections" / "my_view.py").exists()
+    # …and reads whatever there is.
+    for args in (
+        ["cycle", "status", C],
+        ["history", C],
+        ["cycle", "list"],
+        ["unit", "list"],
+        ["explain", C],
+        ["ledger"],
+        ["rectify", "list"],
+        ["role", "list"],
+        ["projections", "status"],
+    ):
+        ws.ok(*args, actor=AUDITOR)
+
+
+def test_unit_staff_report_progress_on_their_own_unit_only(workspace: Workspace) -> None:
+    ws = workspace
+    for unit in ("市财政局", "市税务局"):
+        ws.ok("unit", "add", unit, "--category", "党政机关", actor="路人")  # open workspace
+        ws.ok("cycle", "open", unit, "2024", "--scheme", "jilin")
+        ws.ok("task", "add", f"{unit}/2024", "三会一课", "--deadline", "2024-12-31")
+        ws.ok("task", "publish", f"{unit}/2024")
+        ws.ok("cycle", "advance", f"{unit}/2024", "start_do")
+    _staffed(ws)
+    assert (
+        ws.ok("task", "report", C, "1", "--progress", "40", actor=STAFF).output
+        == "任务 #1 进度：40%\n"
+    )
+    line = refused_as(ws, STAFF, "task", "report", "市税务局/2024", "1", "--progress", "40")
+    assert line == (
+        f"Error: 操作人 {STAFF}（单位填报员，市财政局）只能为本单位填报；"
+        "pdca task report 涉及 市税务局，未记录"
+    )
+    line = refused_as(ws, STAFF, *SAMPLES["finding record"])
+    assert f"{STAFF}（单位填报员，市财政局）无权执行 pdca finding record；可执行者：督查员" in line
+    line = refused_as(ws, "路人", "task", "report", C, "1", "--progress", "50")
+    assert "路人（未在 roles.toml 中登记角色）无权执行 pdca task report" in line
+
+    # Rectification: own item reported on and submitted; the other unit's is refused.
+    items = {}
+    for unit in ("市财政局", "市税务局"):
+        ws.ok("cycle", "advance", f"{unit}/2024", "start_check")
+        order = [*SAMPLES["rectify order"][:2], f"{unit}/2024", *SAMPLES["rectify order"][3:]]
+        items[unit] = json.loads(ws.ok(*order, "--today", "2024-11-01", "--json").output)["id"]
+    ws.ok("rectify", "report", items["市财政局"], "--note", "已补齐", actor=STAFF)
+    ws.ok("rectify", "submit", items["市财政局"], actor=STAFF)
+    line = refused_as(ws, STAFF, "rectify", "report", items["市税务局"], "--note", "越权")
+    assert "只能为本单位填报；pdca rectify report 涉及 市税务局" in line
+    line = refused_as(ws, STAFF, "rectify", "verify", items["市财政局"], "--accept")
+    assert "无权执行 pdca rectify verify；可执行者：督查员" in line
+    history = json.loads(ws.ok("history", C, "--json").output)
+    assert [h["actor"] for h in history if h["type"] == "TaskReported"] == [STAFF]
+
+
+def test_the_roles_file_keeps_an_admin_and_refuses_nonsense(sqlite_workspace: Workspace) -> None:
+    ws = sqlite_workspace
+    line = refused_as(ws, ws.actor, "role", "set", "李四", "supervisor", code=1)
+    assert "至少要有一名管理员；先指定：pdca role set 你的名字 admin" in line
+    assert not (ws.root / "roles.toml").exists()
+    ws.ok("role", "set", ws.actor, "admin")
+    refused_as(ws, ws.actor, "role", "set", "李四", "auditor", "supervisor", code=1)
+    refused_as(ws, ws.actor, "role", "set", "李四", "staff", code=1)  # staff without a unit
+    refused_as(ws, ws.actor, "role", "set", "李四", "boss", code=1)
+    line = refused_as(ws, ws.actor, "role", "remove", ws.actor, code=1)
+    assert "至少要有一名管理员" in line
+    ws.ok("role", "set", "李四", "supervisor")
+    listed = json.loads(ws.ok("role", "list", "--json").output)
+    assert listed["open"] is False
+    assert listed["actors"] == [
+        {"actor": "李四", "roles": ["supervisor"], "unit": None},
+        {"actor": ws.actor, "roles": ["admin"], "unit": None},
+    ]
+    ws.ok("role", "remove", "李四")
+    line = refused_as(ws, "李四", "unit", "add", "市财政局", "--category", "党政机关")
+    assert (
+        "李四（未在 roles.toml 中登记角色）无权执行 pdca unit add；可执行者：管理员、督查员" in line
+    )
+    (ws.root / "roles.toml").write_text("[actors\n", encoding="utf-8")
+    line = refused_as(ws, ws.actor, "unit", "add", "市财政局", "--category", "党政机关", code=6)
+    assert "roles.toml 不是有效的 TOML" in line
+
+
+def test_every_command_is_classified_and_writers_take_a_request_id() -> None:
+    ctx = click.Context(cli)
+    leaves = {}
+
+    def walk(group: click.Group, prefix: str) -> None:
+        for name in group.list_commands(ctx):
+            command = group.get_command(ctx, name)
+            assert command is not None
+            path = f"{prefix} {name}".strip()
+            if isinstance(command, click.Group):
+                walk(command, path)
+            else:
+                leaves[path] = command
+
+    walk(cli, "")
+    tables = [set(roles.PERMISSIONS), set(roles.READS), set(roles.SETUP)]
+    assert set(leaves) <= set().union(*tables)  # a new command must be classified
+    assert set(roles.PERMISSIONS) | set(roles.SETUP) <= set(leaves)
+    assert sum(len(t) for t in tables) == len(set().union(*tables))  # in one table only
+    for path, command in leaves.items():
+        options = {o for p in command.params for o in getattr(p, "opts", ())}
+        assert ("--request-id" in options) == roles.records_events(path), path
+
+
+def test_every_stored_event_records_its_actor(sqlite_workspace: Workspace) -> None:
+    ws = sqlite_workspace
+    ws.ok("unit", "add", "市财政局", "--category", "党政机关", actor="甲")
+    ws.ok("cycle", "open", "市财政局", "2024", "--scheme", "jilin", actor="乙")
+    ws.ok("task", "add", C, "三会一课", "--deadline", "2024-12-31", actor="丙")
+    ws.ok("task", "publish", C, "--request-id", "r-1", actor="丁")
+    ws.ok("cycle", "advance", C, "start_do", actor="戊")
+    ws.ok("cycle", "advance", C, "start_check", actor="戊")
+    ws.ok(*SAMPLES["rectify order"], "--today", "2024-11-01", actor="己")
+    ws.ok("score", "na", C, "ballot", "--reason", "无", actor="庚")
+    ws.ok("cycle", "advance", C, "start_act", actor="戊")
+    ws.ok("round", "open", "2024", "--scheme", "jilin", actor="辛")
+    ws.ok("round", "finalize", "2024", actor="壬")
+    app = PdcaApplication(open_workspace(str(ws.root), ws.db_url))
+    try:
+        stored = app.recorder.select_notifications(start=1, limit=1000)
+        actors = [(type(e).__name__, e.actor) for e in map(app.mapper.to_domain_event, stored)]
+    finally:
+        app.close()
+    assert actors == [
+        ("Registered", "甲"),
+        ("Opened", "乙"),
+        ("TaskAdded", "丙"),
+        ("TaskListPublished", "丁"),
+        ("Accepted", "丁"),
+        ("Answered", "丁"),
+        ("StageAdvanced", "戊"),
+        ("StageAdvanced", "戊"),
+        ("Ordered", "己"),
+        ("ComponentNotApplicable", "庚"),
+        ("StageAdvanced", "戊"),
+        ("Opened", "辛"),
+        ("Finalized", "壬"),
+    ]
