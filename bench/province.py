@@ -24,8 +24,8 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from pdca.application import PdcaApplication
-from pdca.demo import GRIDS, SPOT_CHECKS, TASKS, ballot_token, item_value
+from pdca.application import PdcaApplication, new_cycle
+from pdca.demo import GRIDS, SPOT_CHECKS, TASKS, ballot_marks, ballot_token, item_value
 from pdca.domain.cycle import Cycle
 from pdca.domain.unit import Unit
 from pdca.recording import period_bounds, token_digest
@@ -76,19 +76,7 @@ def _year(
     start, end = period_bounds(period)
     cycles = []
     for name, category in roster:
-        scheme = schemes[scheme_for(category)]
-        cycles.append(
-            Cycle(
-                unit=name,
-                period=period,
-                scheme_id=scheme.id,
-                scheme_version=scheme.version,
-                scheme_digest=scheme.digest,
-                scheme_text=scheme.text,
-                stage=scheme.initial,
-                actor=ACTOR,
-            )
-        )
+        cycles.append(new_cycle(name, period, schemes[scheme_for(category)], ACTOR))
     app.save(*cycles)
     scheme_of = {c.id: schemes[c.scheme_id] for c in cycles}
 
@@ -186,16 +174,7 @@ def _check(cycle: Cycle, scheme: Scheme, rng: random.Random) -> None:
         digests = [token_digest(ballot_token(rng)) for _ in range(per_group)]
         cycle.record(Cycle.BallotsIssued, group=group.id, token_digests=digests, actor=ACTOR)
         for digest in digests:
-            scores = {
-                i.id: min(
-                    i.max,
-                    max(
-                        Decimal(0),
-                        (i.max * (level + Decimal(rng.randint(-8, 6)) / 100)).quantize(Decimal(1)),
-                    ),
-                )
-                for i in rules.ballot.items
-            }
+            scores = ballot_marks(rng, level, rules.ballot.items)
             cycle.record(
                 Cycle.BallotCast, token_digest=digest, group=group.id, scores=scores, actor=ACTOR
             )

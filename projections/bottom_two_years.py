@@ -30,13 +30,6 @@ bottom = Table(
     Column("previous_bottom", Boolean, nullable=False, comment="上年靠后"),
     Column("two_years", Boolean, nullable=False, index=True, comment="连续两年靠后"),
 )
-rounds = Table(
-    "bottom_two_years_rounds",
-    metadata,
-    Column("round_id", String(36), primary_key=True),
-    Column("period", String(20), nullable=False),
-    Column("scheme_id", String(100), nullable=False),
-)
 
 
 def _year(period: str) -> int | None:
@@ -46,24 +39,13 @@ def _year(period: str) -> int | None:
 class BottomTwoYears(Projection):
     name = "bottom_two_years"
     title = "连续两年排名靠后（提请调整党组织负责人）"
-    version = 1
-    tables = (bottom, rounds)
-
-    @handles("Round.Opened")
-    def round_opened(self, fact: Fact, batch: Batch) -> None:
-        batch.put(
-            rounds,
-            {
-                "round_id": str(fact.originator_id),
-                "period": fact["period"],
-                "scheme_id": fact["scheme_id"],
-            },
-        )
+    version = 2
+    tables = (bottom,)
 
     @handles("Round.Finalized")
     def round_finalized(self, fact: Fact, batch: Batch) -> None:
-        round_ = batch.get(rounds, str(fact.originator_id))
-        scheme_id, period = round_["scheme_id"], round_["period"]
+        opened = batch.opening(fact)  # the round's Round.Opened
+        scheme_id, period = opened["scheme_id"], opened["period"]
         year = _year(period)
         if scheme_id not in BOTTOM_TIERS or year is None:
             return

@@ -32,42 +32,23 @@ grids = Table(
     Column("unit", String(200), primary_key=True),
     Column("grid", String(100)),
 )
-rounds = Table(
-    "grid_ranking_rounds",
-    metadata,
-    Column("round_id", String(36), primary_key=True),
-    Column("period", String(20), nullable=False),
-    Column("scheme_id", String(100), nullable=False),
-)
-
 NO_GRID = "（未分片）"
 
 
 class GridRanking(Projection):
     name = "grid_ranking"
     title = "联系片内排名：按公布总分，片内并列同名次"
-    version = 1
-    tables = (grid_ranking, grids, rounds)
+    version = 2
+    tables = (grid_ranking, grids)
 
     @handles("Unit.Registered")
     def unit_registered(self, fact: Fact, batch: Batch) -> None:
         batch.put(grids, {"unit": fact["name"], "grid": fact["grid"]})
 
-    @handles("Round.Opened")
-    def round_opened(self, fact: Fact, batch: Batch) -> None:
-        batch.put(
-            rounds,
-            {
-                "round_id": str(fact.originator_id),
-                "period": fact["period"],
-                "scheme_id": fact["scheme_id"],
-            },
-        )
-
     @handles("Round.Finalized")
     def round_finalized(self, fact: Fact, batch: Batch) -> None:
-        round_ = batch.get(rounds, str(fact.originator_id))
-        period, scheme_id = round_["period"], round_["scheme_id"]
+        opened = batch.opening(fact)  # the round's Round.Opened
+        period, scheme_id = opened["period"], opened["scheme_id"]
         for old in batch.rows_where(grid_ranking, "period", period):
             if old["scheme_id"] == scheme_id:
                 batch.delete(grid_ranking, period, scheme_id, old["unit"])

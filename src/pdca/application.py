@@ -197,16 +197,7 @@ class PdcaApplication(Application[UUID]):
             raise Conflict(
                 f"周期 '{unit.name}/{period}' 已存在；pdca cycle status {unit.name}/{period} 查看"
             )
-        cycle = Cycle(
-            unit=unit.name,
-            period=period,
-            scheme_id=scheme.id,
-            scheme_version=scheme.version,
-            scheme_digest=scheme.digest,
-            scheme_text=scheme.text,
-            stage=scheme.initial,
-            actor=actor,
-        )
+        cycle = new_cycle(unit.name, period, scheme, actor)
         carried = self.carry_over_into(cycle, actor)
         self._save_new(cycle, f"周期 '{cycle.address}' 已存在", *carried)
         log.info(
@@ -446,6 +437,20 @@ class PdcaApplication(Application[UUID]):
             (aggregate, *others),
             lambda read: writing.changed_underneath(self, f"'{address}'", read),
         )
+
+
+def new_cycle(unit: str, period: str, scheme: Scheme, actor: str) -> Cycle:
+    """A cycle opened at the scheme's first stage, pinning its full text and digest."""
+    return Cycle(
+        unit=unit,
+        period=period,
+        scheme_id=scheme.id,
+        scheme_version=scheme.version,
+        scheme_digest=scheme.digest,
+        scheme_text=scheme.text,
+        stage=scheme.initial,
+        actor=actor,
+    )
 
 
 def _phase(scheme: Scheme, stage: str) -> str:

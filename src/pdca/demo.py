@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -19,7 +20,7 @@ from pdca.application import PdcaApplication
 from pdca.domain.cycle import Cycle
 from pdca.domain.facts import Finding
 from pdca.recording import period_bounds
-from pdca.rules import Item, Rules
+from pdca.rules import Item, Rules, ScoringPoint
 from pdca.schemes import Scheme
 
 SUPERVISOR = "演示-督查组"
@@ -221,18 +222,24 @@ def _check(app: PdcaApplication, rng: random.Random, address: str, rules: Rules)
         for token in app.issue_ballots(
             SUPERVISOR, address, group.id, per_group, make_token=lambda: ballot_token(rng)
         ):
-            scores = {
-                i.id: min(
-                    i.max,
-                    max(
-                        Decimal(0),
-                        (i.max * (level + Decimal(rng.randint(-8, 6)) / 100)).quantize(Decimal(1)),
-                    ),
-                )
-                for i in ballot.items
-            }
-            casts.append((token, scores))
+            casts.append((token, ballot_marks(rng, level, ballot.items)))
     app.cast_ballots(SUPERVISOR, address, casts)
+
+
+def ballot_marks(
+    rng: random.Random, level: Decimal, items: Sequence[ScoringPoint]
+) -> dict[str, Decimal]:
+    """One voter's marks: around ``level`` of each item's maximum, whole points."""
+    return {
+        i.id: min(
+            i.max,
+            max(
+                Decimal(0),
+                (i.max * (level + Decimal(rng.randint(-8, 6)) / 100)).quantize(Decimal(1)),
+            ),
+        )
+        for i in items
+    }
 
 
 def ballot_token(rng: random.Random) -> str:

@@ -131,6 +131,7 @@ class Batch:
         self._rows: dict[str, dict[tuple[Any, ...], dict[str, Any] | None]] = {}
         self._changed: dict[str, set[tuple[Any, ...]]] = {}
         self._tables: dict[str, Table] = {}
+        self._openings: dict[UUID, Fact] = {}
 
     def get(self, table: Table, *key: Any) -> dict[str, Any] | None:
         rows = self._rows.setdefault(table.name, {})
@@ -186,6 +187,15 @@ class Batch:
     def history(self) -> History:
         """The event store, for reading one aggregate's whole story."""
         return self.folds.history
+
+    def opening(self, fact: Fact) -> Fact:
+        """The event that created ``fact``'s aggregate — a ``Round.Opened`` names the
+        round's period and scheme, a ``Cycle.Opened`` its unit, period and scheme."""
+        found = self._openings.get(fact.originator_id)
+        if found is None:
+            found = self.history.facts_of(fact.originator_id, 1)[0]
+            self._openings[fact.originator_id] = found
+        return found
 
     def cycle(self, fact: Fact) -> CycleFacts:
         """The facts of ``fact``'s cycle, folded up to and including it."""
