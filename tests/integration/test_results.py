@@ -75,6 +75,11 @@ def test_scores_xlsx_reads_back_with_the_rankings_totals(demo: Workspace, tmp_pa
         assert row[col["等次"]].value == expected[unit]["grade"]
         assert row[col["档次"]].value == expected[unit]["tier"]
         assert isinstance(row[col["发布时事件号"]].value, int)
+    # Each cycle's head digest as its round published it: the one explain shows.
+    digests = {row[col["单位"]].value: row[col["链头摘要"]].value for row in rows}
+    explained = json.loads(demo.ok("explain", "市财政局/2024", "--json").output)
+    assert digests["市财政局"] == explained["outcome"]["digest"]
+    assert all(len(d) == 64 for d in digests.values())
     # Widths follow the content: the unit column is wider than the rank column.
     assert sheet.column_dimensions["B"].width > sheet.column_dimensions["A"].width
 
