@@ -326,6 +326,7 @@ class PdcaApplication(Application[UUID]):
                 readable(self.recorder, self.mapper.cipher),
                 builtin(),
                 workspace_dir=self.workspace.projections_dir,
+                cipher=self.mapper.cipher,
             )
         return self._runtime
 

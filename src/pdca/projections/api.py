@@ -66,9 +66,16 @@ class Projection:
         cls.handlers = found
 
     def handler_for(self, event_type: str) -> Handler | None:
+        try:
+            return self._resolved[event_type]
+        except AttributeError:
+            self._resolved: dict[str, Handler | None] = {}
+        except KeyError:
+            pass
         handler = self.handlers.get(event_type)
         if handler is None:
             handler = self.handlers.get(event_type.partition(".")[0] + ".*")
+        self._resolved[event_type] = handler
         return handler
 
     def wants(self, event_type: str) -> bool:

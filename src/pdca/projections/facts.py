@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 from uuid import UUID
 
@@ -55,9 +55,9 @@ def _typed(value: Any) -> Any:
         if kind is not None and "_data_" in value:
             decoder = _DECODERS.get(kind)
             return decoder(value["_data_"]) if decoder else _typed(value["_data_"])
-        return {k: _typed(v) for k, v in value.items()}
+        return {k: _typed(v) if isinstance(v, dict | list) else v for k, v in value.items()}
     if isinstance(value, list):
-        return [_typed(v) for v in value]
+        return [_typed(v) if isinstance(v, dict | list) else v for v in value]
     return value
 
 
@@ -69,8 +69,15 @@ def event_type(topic: str) -> str:
 def decode(position: int, originator_id: Any, version: int, topic: str, state: bytes) -> Fact:
     raw = upcast(event_type(topic), orjson.loads(state))  # older event versions
     decoded = {k: _typed(v) if isinstance(v, dict | list) else v for k, v in raw.items()}
-    oid = originator_id if isinstance(originator_id, UUID) else UUID(str(originator_id))
+    oid = originator_id if isinstance(originator_id, UUID) else _uuid(str(originator_id))
     return Fact(position, oid, version, event_type(topic), decoded)
+
+
+@lru_cache(maxsize=65536)
+def _uuid(text: str) -> UUID:
+    # SQLite stores ids as text; each cycle's ~50 events share one, and parsing a UUID
+    # costs more than decoding the event's JSON.
+    return UUID(text)
 
 
 _AGGREGATES = {
