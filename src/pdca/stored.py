@@ -18,15 +18,12 @@ def plain_state(state: bytes, cipher: Any) -> bytes:
 
 
 class _PlainRecorder:
-    """A recorder whose reads return decrypted states; everything else is the recorder's."""
+    """A recorder whose aggregate reads return decrypted states (the projections read the
+    log itself in pages, and decrypt with ``plain_state``); everything else is the recorder's."""
 
     def __init__(self, recorder: Any, cipher: Any) -> None:
         self._recorder = recorder
         self._cipher = cipher
-
-    def select_notifications(self, *args: Any, **kwargs: Any) -> list[Any]:
-        rows = self._recorder.select_notifications(*args, **kwargs)
-        return [replace(n, state=plain_state(n.state, self._cipher)) for n in rows]
 
     def select_events(self, *args: Any, **kwargs: Any) -> list[Any]:
         rows = self._recorder.select_events(*args, **kwargs)

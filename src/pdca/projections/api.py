@@ -55,6 +55,7 @@ class Projection:
     #: One line for ``pdca projections list``.
     title: ClassVar[str] = ""
     handlers: ClassVar[dict[str, Handler]] = {}
+    _resolved: ClassVar[dict[str, Handler | None]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -64,14 +65,11 @@ class Projection:
                 for event_type in getattr(attr, "_pdca_handles", ()):
                     found[event_type] = attr
         cls.handlers = found
+        cls._resolved = {}  # event type -> handler, exact or by "Aggregate.*"
 
     def handler_for(self, event_type: str) -> Handler | None:
-        try:
+        if event_type in self._resolved:
             return self._resolved[event_type]
-        except AttributeError:
-            self._resolved: dict[str, Handler | None] = {}
-        except KeyError:
-            pass
         handler = self.handlers.get(event_type)
         if handler is None:
             handler = self.handlers.get(event_type.partition(".")[0] + ".*")

@@ -19,7 +19,7 @@ is cut into batches (a rebuild and a live follower cut it differently).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid5
@@ -56,7 +56,6 @@ class Draft:
     of: UUID
     fields: dict[str, Any]
     at: datetime | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def event(
