@@ -191,7 +191,7 @@ class Rectifying:
             r.c.status != "closed",
             r.c.carried_to.is_(None),
             *where,
-            order_by=(r.c.due,),
+            order_by=(r.c.due, r.c.item_id),
         )
 
     def carry_over_into(self, cycle: Any, actor: str) -> list[Any]:
@@ -322,7 +322,11 @@ class Rectifying:
             code = next((k for k, v in STATUS_LABELS.items() if status in (k, v)), status)
             where.append(rectifications.c.status == code)
         rows = self.read_view(
-            "rectifications", rectifications, *where, order_by=(rectifications.c.due,)
+            "rectifications",
+            rectifications,
+            *where,
+            # Items due the same day list by id, so a listing is the same on every run.
+            order_by=(rectifications.c.due, rectifications.c.item_id),
         )
         near = {}
         result = []
