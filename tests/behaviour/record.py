@@ -97,10 +97,34 @@ SCRIPT: list[list[str]] = [
     ["cycle", "advance", "新单位/2025", "start_do", "--reason", "任务清单已发布"],
     ["task", "report", "新单位/2025", "1", "--progress", "60", "--note", "已学习"],
     ["task", "report", "新单位/2025", "9", "--progress", "60"],
-    ["finding", "record", "新单位/2025", "--source", "暗访", "--indicator", "discipline",
-     "--points", "-2", "--observed-on", "2025-05-12", "--evidence", "工作时间网购"],
-    ["finding", "record", "新单位/2025", "--source", "暗访", "--indicator", "nosuch",
-     "--points", "-2", "--observed-on", "2025-05-12"],
+    [
+        "finding",
+        "record",
+        "新单位/2025",
+        "--source",
+        "暗访",
+        "--indicator",
+        "discipline",
+        "--points",
+        "-2",
+        "--observed-on",
+        "2025-05-12",
+        "--evidence",
+        "工作时间网购",
+    ],
+    [
+        "finding",
+        "record",
+        "新单位/2025",
+        "--source",
+        "暗访",
+        "--indicator",
+        "nosuch",
+        "--points",
+        "-2",
+        "--observed-on",
+        "2025-05-12",
+    ],
     ["score", "record", "新单位/2025", "nosuch", "3"],
     ["cycle", "status", "新单位/2025"],
     ["round", "finalize", "2025"],
@@ -143,10 +167,15 @@ def load_rows(root: Path, db_url: str | None) -> None:
 
 def answers(cli: click.Group, root: Path) -> list[dict[str, object]]:
     """Run every ``--help`` and the script in ``root``; what each printed and returned."""
-    env = {"PDCA_WORKSPACE": str(root), "PDCA_ACTOR": ACTOR, "PDCA_DB": "",
-           "PDCA_LOG_LEVEL": "warning", "COLUMNS": "100",
-           # one batch per catch-up, so rows of equal sort keys keep one order
-           "PDCA_PROJECTION_BATCH_SECONDS": "1000"}
+    env = {
+        "PDCA_WORKSPACE": str(root),
+        "PDCA_ACTOR": ACTOR,
+        "PDCA_DB": "",
+        "PDCA_LOG_LEVEL": "warning",
+        "COLUMNS": "100",
+        # one batch per catch-up, so rows of equal sort keys keep one order
+        "PDCA_PROJECTION_BATCH_SECONDS": "1000",
+    }
     runner = CliRunner()
     runs = [[*path, "--help"] for path in [[], *commands(cli, [])]] + SCRIPT
     found = []
@@ -158,8 +187,9 @@ def answers(cli: click.Group, root: Path) -> list[dict[str, object]]:
                 "exit_code": result.exit_code,
                 "stdout": result.stdout.replace(str(root), "<工作区>"),
                 "stderr": result.stderr.replace(str(root), "<工作区>"),
-                "exception": None if result.exception is None or isinstance(
-                    result.exception, SystemExit) else type(result.exception).__name__,
+                "exception": None
+                if result.exception is None or isinstance(result.exception, SystemExit)
+                else type(result.exception).__name__,
             }
         )
     return found
