@@ -46,8 +46,8 @@ def _peak_mb() -> float:
 
 
 def phase_rebuild(root: Path, until: int | None) -> dict[str, Any]:
-    from pdca.application import PdcaApplication
-    from pdca.workspace import open_workspace
+    from pdca.application.service import PdcaApplication
+    from pdca.application.workspace import open_workspace
 
     app = PdcaApplication(open_workspace(str(root), None))
     runtime = app.projection_runtime()
@@ -73,13 +73,13 @@ def phase_runner(root: Path, events: int) -> dict[str, Any]:
     from sqlalchemy.dialects import sqlite as sqlite_dialect
     from sqlalchemy.schema import CreateTable
 
-    from pdca import scoring
     from pdca.domain.facts import CycleFacts
-    from pdca.projections.facts import Fact
+    from pdca.projections.decoding import Fact
     from pdca.projections.ledger import ledger, ledger_rows
     from pdca.projections.scores import PUBLISHED, published_values, score_row, scores
-    from pdca.schemes import pinned
-    from pdca.transcodings import register_all
+    from pdca.rules import scoring
+    from pdca.rules.schemes import pinned
+    from pdca.storage.transcodings import register_all
 
     def copy_of(table: Any, name: str) -> Any:
         from sqlalchemy import MetaData
@@ -210,12 +210,12 @@ def phase_runner(root: Path, events: int) -> dict[str, Any]:
 def phase_floor(root: Path, until: int | None) -> dict[str, Any]:
     from uuid import UUID
 
-    from pdca import scoring
     from pdca.domain.facts import CycleFacts
-    from pdca.projections.facts import decode
+    from pdca.projections.decoding import decode
     from pdca.projections.ledger import ledger, ledger_rows
     from pdca.projections.scores import PUBLISHED, published_values, score_row, scores
-    from pdca.schemes import pinned
+    from pdca.rules import scoring
+    from pdca.rules.schemes import pinned
 
     started = time.perf_counter()
     db = sqlite3.connect(root / "pdca.sqlite3")

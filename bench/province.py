@@ -24,13 +24,13 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from pdca.application import PdcaApplication, new_cycle
-from pdca.demo import GRIDS, SPOT_CHECKS, TASKS, ballot_marks, ballot_token, item_value
+from pdca.application.demo import GRIDS, SPOT_CHECKS, TASKS, ballot_marks, ballot_token, item_value
+from pdca.application.recording import period_bounds, token_digest
+from pdca.application.service import PdcaApplication, new_cycle
+from pdca.application.workspace import create_workspace
 from pdca.domain.cycle import Cycle
 from pdca.domain.unit import Unit
-from pdca.recording import period_bounds, token_digest
-from pdca.schemes import Scheme
-from pdca.workspace import create_workspace
+from pdca.rules.schemes import Scheme
 
 ACTOR = "基准-督查组"
 CATEGORIES = ("党政机关", "党政机关", "党政机关", "中直单位", "群团组织", "企事业单位")

@@ -31,10 +31,10 @@ PERIOD = "2024"
 
 def build(root: Path, units: int, seed: int = 2024) -> tuple[int, float]:
     """A scored, finalised year of ``units`` units; returns (events, seconds)."""
-    from pdca import demo
-    from pdca.application import PdcaApplication
-    from pdca.recording import period_bounds
-    from pdca.workspace import create_workspace
+    from pdca.application import demo
+    from pdca.application.recording import period_bounds
+    from pdca.application.service import PdcaApplication
+    from pdca.application.workspace import create_workspace
 
     started = time.perf_counter()
     app = PdcaApplication(create_workspace(root, None), create_tables=True)

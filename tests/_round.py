@@ -19,8 +19,8 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from pdca.application import PdcaApplication
-from pdca.workspace import open_workspace
+from pdca.application.service import PdcaApplication
+from pdca.application.workspace import open_workspace
 
 if TYPE_CHECKING:
     from tests.conftest import Workspace

@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from click.testing import CliRunner
+from pdca_cli import cli
 
-from pdca import writing
-from pdca.cli import cli
+from pdca.application import saving
 
 CYCLE = "市财政局/2024"
 SCORES = ("duty=18", "report=19", "answers=17", "daily_work=18", "rectification=16")
@@ -55,7 +55,7 @@ def main(index: int, count: int, tokens_file: Path, result_file: Path) -> None:
     tokens = json.loads(tokens_file.read_text(encoding="utf-8"))[index]
     retries = 0
     attempts: list[int] = []
-    real_info = writing.log.info
+    real_info = saving.log.info
 
     def counting(event: str, **fields: Any) -> None:  # a spy: did commands really collide?
         nonlocal retries
@@ -64,7 +64,7 @@ def main(index: int, count: int, tokens_file: Path, result_file: Path) -> None:
             attempts.append(fields["attempt"])
         real_info(event, **fields)
 
-    writing.log.info = counting  # type: ignore[assignment]
+    saving.log.info = counting  # type: ignore[assignment]
     runner = CliRunner()
     results = []
     for kind, rid, args in plan(index, count, tokens):

@@ -17,8 +17,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-
-from pdca.cli import cli
+from pdca_cli import cli
 
 PG_DSN = os.environ.get("PDCA_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 REQUIRE_PG = os.environ.get("PDCA_REQUIRE_PG") == "1"

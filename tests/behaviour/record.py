@@ -144,8 +144,8 @@ def commands(group: click.Group, path: list[str]) -> Iterator[list[str]]:
 
 def load_rows(root: Path, db_url: str | None) -> None:
     """Insert the stored demo rows into a freshly initialised workspace, row for row."""
-    from pdca.application import PdcaApplication
-    from pdca.workspace import open_workspace
+    from pdca.application.service import PdcaApplication
+    from pdca.application.workspace import open_workspace
 
     lines = gzip.decompress(ROWS.read_bytes()).decode("utf-8").splitlines()
     app = PdcaApplication(open_workspace(str(root), db_url))
@@ -213,8 +213,8 @@ def make_rows(cli: click.Group, tmp: Path) -> None:
     os.chdir(tmp)
     result = CliRunner().invoke(cli, ["demo", "--seed", "1"], env={"PDCA_ACTOR": ACTOR})
     assert result.exit_code == 0, result.output
-    from pdca.application import PdcaApplication
-    from pdca.workspace import open_workspace
+    from pdca.application.service import PdcaApplication
+    from pdca.application.workspace import open_workspace
 
     app = PdcaApplication(open_workspace(str(tmp / "pdca-demo"), None))
     try:

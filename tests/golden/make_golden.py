@@ -15,10 +15,10 @@ import tempfile
 from pathlib import Path
 
 from click.testing import CliRunner
+from pdca_cli import cli
 
-from pdca.application import PdcaApplication
-from pdca.cli import cli
-from pdca.workspace import open_workspace
+from pdca.application.service import PdcaApplication
+from pdca.application.workspace import open_workspace
 from tests._round import ACTOR, record_round
 
 HERE = Path(__file__).parent

@@ -31,8 +31,7 @@ def _demo_ranking(ws: Workspace, seed: int) -> list[tuple]:  # type: ignore[type
     import tempfile
 
     from click.testing import CliRunner
-
-    from pdca.cli import cli
+    from pdca_cli import cli
 
     with tempfile.TemporaryDirectory() as tmp:
         env = {

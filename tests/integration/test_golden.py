@@ -13,8 +13,8 @@ from uuid import UUID
 import pytest
 from eventsourcing.persistence import StoredEvent
 
-from pdca.application import PdcaApplication
-from pdca.workspace import open_workspace
+from pdca.application.service import PdcaApplication
+from pdca.application.workspace import open_workspace
 from tests._round import EXPECTED
 from tests.conftest import Workspace
 from tests.e2e.test_subprocess import pdca

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from pdca.application import PdcaApplication
+from pdca.application.service import PdcaApplication
+from pdca.application.workspace import open_workspace
 from pdca.domain.ids import cycle_id
-from pdca.workspace import open_workspace
 from tests.conftest import REQUIRE_PG, Workspace, _pg_available
 
 PROCESSES, COMMANDS = 4, 200

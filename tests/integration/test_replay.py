@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from pdca.application import PdcaApplication
+from pdca.application.service import PdcaApplication
+from pdca.application.workspace import open_workspace
 from pdca.domain.cycle import Cycle
-from pdca.workspace import open_workspace
 from tests.conftest import Workspace
 
 

@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from pdca import request_ids, writing
-from pdca.application import PdcaApplication
+from pdca.application import request_ids, saving
+from pdca.application.service import PdcaApplication
+from pdca.application.workspace import open_workspace
 from pdca.errors import Conflict
-from pdca.workspace import open_workspace
 from tests.conftest import Workspace
 
 C = "市财政局/2024"
@@ -208,7 +208,7 @@ def test_an_identical_request_that_raced_is_answered_not_recorded(workspace: Wor
     ws = workspace
     _cycle_in(ws, "start_do")
     digest = request_ids.request_digest("finding record", ws.actor, {"evidence": "x"})
-    acting = writing.Acting(ws.actor, "finding record", None, "req-1", digest)
+    acting = saving.Acting(ws.actor, "finding record", None, "req-1", digest)
     first, second = _app(ws), _app(ws)
     try:
         first.acting = second.acting = acting

@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 
 import click
+from pdca_cli import cli
 
-from pdca import roles
-from pdca.application import PdcaApplication
-from pdca.cli import cli
-from pdca.workspace import open_workspace
+from pdca.application import roles
+from pdca.application.service import PdcaApplication
+from pdca.application.workspace import open_workspace
 from tests.conftest import Workspace
 
 C = "市财政局/2024"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from pdca_cli import cli
 
-from pdca.cli import cli
 from tests.conftest import Workspace, _pg_connect
 
 # A port nothing listens on; the library's own per-application override keeps the

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from pdca.chain import PREV, digest
 from pdca.domain.ids import cycle_id
+from pdca.storage.chain import PREV, digest
 from tests._round import EVIDENCE, record_round_in
 from tests.conftest import Workspace, _pg_connect
 

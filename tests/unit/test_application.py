@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import inspect
 
-from pdca.application import USE_CASES
+from pdca.application.service import USE_CASES
 
 
 def test_the_use_case_table_matches_the_classes() -> None:
@@ -17,7 +17,7 @@ def test_the_use_case_table_matches_the_classes() -> None:
 
 
 def test_an_unknown_attribute_is_still_an_attribute_error() -> None:
-    from pdca.application import PdcaApplication
+    from pdca.application.service import PdcaApplication
 
     try:
         PdcaApplication.__getattr__(object.__new__(PdcaApplication), "no_such_thing")

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import click
 from click.testing import CliRunner
-
-from pdca.cli import cli
+from pdca_cli import cli
 
 
 def _commands(group: click.Group, ctx: click.Context, prefix: tuple[str, ...] = ()):  # type: ignore[no-untyped-def]

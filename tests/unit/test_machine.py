@@ -6,9 +6,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from pdca import machine
 from pdca.errors import RuleViolation
-from pdca.schemes import parse
+from pdca.rules import machine
+from pdca.rules.schemes import parse
 from tests.unit.test_schemes import MINIMAL
 
 SCHEME = parse(MINIMAL)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from pdca.errors import SchemeInvalid
-from pdca.schemes import load_file, parse
+from pdca.rules.schemes import load_file, parse
 from tests.unit.test_schemes import MINIMAL
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"

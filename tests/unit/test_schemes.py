@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pdca.errors import SchemeInvalid
-from pdca.schemes import load_file, parse
+from pdca.rules.schemes import load_file, parse
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
 

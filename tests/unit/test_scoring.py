@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from pdca.domain.facts import CycleFacts
-from pdca.schemes import parse
-from pdca.scoring import score
+from pdca.rules.schemes import parse
+from pdca.rules.scoring import score
 from tests.unit.test_rules import SCORED
 
 SCHEME = parse(SCORED)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pdca.chain import GENESIS
-from pdca.tamper import Anchor, Row, inspect
+from pdca.storage.chain import GENESIS
+from pdca.storage.tamper import Anchor, Row, inspect
 
 
 def chain(n: int) -> list[Row]:

@@ -7,7 +7,7 @@ stored JSON themselves and call ``upcast`` with the same steps. A step only move
 renames keys, so it works on the mapper's decoded values and on raw JSON alike.
 
 To change an event's shape: bump its class's ``class_version``, add the step here and
-point the class at it, and raise ``pdca.meta.FORMAT`` so an older pdca refuses the
+point the class at it, and raise ``pdca.storage.meta.FORMAT`` so an older pdca refuses the
 database instead of misreading it.
 """
 

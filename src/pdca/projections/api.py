@@ -29,7 +29,7 @@ from sqlalchemy import Table, and_, bindparam, delete, select
 from sqlalchemy.engine import Connection
 
 from pdca.domain.facts import CycleFacts
-from pdca.projections.facts import Fact
+from pdca.projections.decoding import Fact
 from pdca.projections.folds import CycleFolds, History
 
 Handler = Callable[[Any, Fact, "Batch"], None]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import Column, MetaData, String, Table
 
 from pdca.projections.api import Batch, Projection, handles
-from pdca.projections.facts import Fact
+from pdca.projections.decoding import Fact
 from pdca.projections.private import Private
 
 metadata = MetaData()

@@ -18,7 +18,7 @@ from typing import Protocol
 from uuid import UUID
 
 from pdca.domain.facts import CycleFacts
-from pdca.projections.facts import Fact
+from pdca.projections.decoding import Fact
 
 CAPACITY = 2048
 

@@ -11,7 +11,7 @@ from sqlalchemy import Column, Date, Integer, MetaData, String, Table
 
 from pdca.domain.facts import CycleFacts, Finding
 from pdca.projections.api import Batch, Projection, handles
-from pdca.projections.facts import Fact
+from pdca.projections.decoding import Fact
 from pdca.projections.private import Private
 
 metadata = MetaData()

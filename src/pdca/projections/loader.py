@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pdca.errors import SchemeInvalid, one_of
 from pdca.projections.api import Projection
-from pdca.projections.facts import expand, known_event_types
+from pdca.projections.decoding import expand, known_event_types
 
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 #: Tables of the event store and of the runtime itself.

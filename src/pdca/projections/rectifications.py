@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, Table
 
 from pdca.projections.api import Batch, Projection, handles
-from pdca.projections.facts import Fact
+from pdca.projections.decoding import Fact
 from pdca.projections.private import Private
 
 metadata = MetaData()

@@ -42,10 +42,10 @@ from sqlalchemy.exc import DBAPIError
 
 from pdca.errors import NotFound, PdcaError, one_of
 from pdca.projections.api import Batch, Projection
-from pdca.projections.facts import Fact, decode, event_type, topics_of
+from pdca.projections.decoding import Fact, decode, event_type, topics_of
 from pdca.projections.folds import CycleFolds
-from pdca.store import Database
-from pdca.stored import plain_state
+from pdca.storage.database import Database
+from pdca.storage.plaintext import plain_state
 
 PAGE_SIZE = 2000
 # A batch's changed cycles are scored once at its end, so longer batches score less

@@ -15,12 +15,12 @@ from uuid import UUID
 
 from sqlalchemy import Column, Integer, MetaData, String, Table, Text
 
-from pdca import scoring
 from pdca.domain.facts import CycleFacts
 from pdca.domain.ids import cycle_id
 from pdca.projections.api import Batch, Projection, handles
-from pdca.projections.facts import Fact
-from pdca.schemes import pinned
+from pdca.projections.decoding import Fact
+from pdca.rules import scoring
+from pdca.rules.schemes import pinned
 
 metadata = MetaData()
 

@@ -3,7 +3,7 @@ as written, with comments that say how to change it."""
 
 from __future__ import annotations
 
-from pdca.projections.facts import event_fields
+from pdca.projections.decoding import event_fields
 
 TEMPLATE = '''\
 """{name}：（一句话说明这个视图回答什么问题）

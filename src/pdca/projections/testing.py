@@ -30,7 +30,7 @@ from sqlalchemy.pool import StaticPool
 from pdca.domain.ids import NAMESPACE, cycle_id, unit_id
 from pdca.domain.round import round_id
 from pdca.projections.api import Batch, Projection
-from pdca.projections.facts import Fact, known_event_types
+from pdca.projections.decoding import Fact, known_event_types
 from pdca.projections.folds import CycleFolds
 
 CLOCK_START = datetime(2024, 1, 1, 8, 0, tzinfo=UTC)

@@ -1,0 +1,123 @@
+"""The ``pdca`` command line: parse, call the application, render. No domain rule here.
+
+Sub-command modules are imported only when their command runs, so a supervisor's
+``pdca cycle advance`` does not pay for SQLAlchemy or the demo.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import click
+
+from pdca.errors import PdcaError
+from pdca_cli._context import CliContext, add_request_option, json_option
+
+_COMMANDS = {
+    "init": "pdca_cli.commands.init:init",
+    "scheme": "pdca_cli.commands.scheme:scheme",
+    "unit": "pdca_cli.commands.unit:unit",
+    "cycle": "pdca_cli.commands.cycle:cycle",
+    "task": "pdca_cli.commands.task:task",
+    "history": "pdca_cli.commands.history:history",
+    "demo": "pdca_cli.commands.demo:demo",
+    "finding": "pdca_cli.commands.finding:finding",
+    "score": "pdca_cli.commands.score:score",
+    "ballot": "pdca_cli.commands.ballot:ballot",
+    "veto": "pdca_cli.commands.veto:veto",
+    "correct": "pdca_cli.commands.correct:correct",
+    "round": "pdca_cli.commands.round:round_",
+    "explain": "pdca_cli.commands.explain:explain",
+    "ranking": "pdca_cli.commands.ranking:ranking",
+    "ledger": "pdca_cli.commands.ledger:ledger",
+    "rectify": "pdca_cli.commands.rectify:rectify",
+    "verify": "pdca_cli.commands.verify:verify",
+    "projections": "pdca_cli.commands.projections:projections",
+    "view": "pdca_cli.commands.view:view",
+    "export": "pdca_cli.commands.export:export",
+    "report": "pdca_cli.commands.report:report",
+    "board": "pdca_cli.commands.board:board",
+    "role": "pdca_cli.commands.role:role",
+}
+
+
+class Refused(click.ClickException):
+    """A domain refusal, printed as one ``Error: …`` line with the error's exit code."""
+
+    def __init__(self, error: PdcaError) -> None:
+        super().__init__(str(error))
+        self.exit_code = error.exit_code
+
+
+def _storage_failure(exc: Exception) -> Refused:
+    from pdca.errors import StorageError
+
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if "no such table" in text or "does not exist" in text:
+        return Refused(StorageError(f"数据库未初始化（{text}）；先运行：pdca init"))
+    return Refused(StorageError(f"数据库不可用：{text}"))
+
+
+class LazyGroup(click.Group):
+    """A group whose sub-commands are imported on first use."""
+
+    def __init__(self, *args: Any, lazy: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = lazy or {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.lazy:
+            module, _, attr = self.lazy[name].partition(":")
+            return add_request_option(name, getattr(importlib.import_module(module), attr))
+        return super().get_command(ctx, name)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from eventsourcing.persistence import PersistenceError
+
+        try:
+            return super().invoke(ctx)
+        except PdcaError as exc:
+            raise Refused(exc) from None
+        except PersistenceError as exc:
+            raise _storage_failure(exc) from None
+
+
+@click.group(cls=LazyGroup, lazy=_COMMANDS)
+@click.option(
+    "--workspace",
+    "-w",
+    envvar="PDCA_WORKSPACE",
+    help="工作区目录（默认：当前目录或其上级中含 pdca.toml 者）。",
+)
+@click.option(
+    "--db",
+    envvar="PDCA_DB",
+    help="数据库地址，覆盖工作区配置（sqlite:///… 或 postgresql+psycopg://…）。",
+)
+@click.option("--actor", envvar="PDCA_ACTOR", help="操作人（记录在每个事件中；默认：登录用户名）。")
+@json_option
+@click.version_option(package_name="pdca")
+@click.pass_context
+def cli(ctx: click.Context, workspace: str | None, db: str | None, actor: str | None) -> None:
+    """pdca：机关党建绩效考核 PDCA 闭环（计划—执行—督查—处理）的事件溯源工作流引擎。
+
+    \b
+    Example:
+      pdca init 考核2024 && cd 考核2024
+      pdca unit add 市财政局 --category 党政机关 --grid 第一片
+      pdca cycle open 市财政局 2024 --scheme jilin
+      pdca cycle advance 市财政局/2024 start_do
+    """
+    obj = ctx.ensure_object(CliContext)
+    ctx.call_on_close(obj.close)
+    obj.workspace_option = workspace
+    obj.db_option = db
+    obj.actor_option = actor
+
+
+def main() -> None:
+    cli(prog_name="pdca")

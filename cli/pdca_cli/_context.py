@@ -1,0 +1,164 @@
+"""What every command shares: the workspace, the actor, the output mode — and, for
+the commands that write, the role check and the request id (``CliContext.run``)."""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import update_wrapper
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from pdca.application.service import PdcaApplication
+    from pdca.application.workspace import Workspace
+
+
+@dataclass
+class CliContext:
+    workspace_option: str | None = None
+    db_option: str | None = None
+    actor_option: str | None = None
+    json: bool = False
+    request_id: str | None = None
+    _app: Any = field(default=None, repr=False)
+    _workspace: Any = field(default=None, repr=False)
+
+    @property
+    def actor(self) -> str:
+        return (self.actor_option or getpass.getuser()).strip()
+
+    def workspace(self) -> Workspace:
+        if self._workspace is None:
+            from pdca.application.workspace import open_workspace
+
+            self._workspace = open_workspace(self.workspace_option, self.db_option)
+        return self._workspace
+
+    def close(self) -> None:
+        if self._app is not None:
+            self._app.close()
+            self._app = None
+
+    def app(self) -> PdcaApplication:
+        if self._app is None:
+            from pdca.application.service import PdcaApplication
+
+            workspace = self.workspace()
+            database = workspace.database
+            if database.kind == "sqlite" and not (
+                database.sqlite_path and database.sqlite_path.exists()
+            ):
+                from pdca.errors import StorageError
+
+                raise StorageError(
+                    f"数据库文件 {database.sqlite_path} 不存在；先运行：pdca init {workspace.root}"
+                )
+            self._app = PdcaApplication(workspace)
+        return self._app
+
+    def run(self, ctx: click.Context, call: Callable[[], Any]) -> Any:
+        """Run a command: a writing one only if the actor's role allows it, and under its
+        request id at most once (a repeat prints the first answer and records nothing)."""
+        from pdca.application import roles
+
+        command = command_name(ctx)
+        if command in roles.READS or command in roles.SETUP:
+            return call()
+        unit_limit = roles.load(self.workspace().root).permit(self.actor, command)
+        if not roles.records_events(command):
+            return call()
+        from pdca.application.saving import Acting
+
+        app = self.app()
+        if self.request_id is None:
+            app.acting = Acting(self.actor, command, unit_limit)
+            return call()
+        from pdca.application import request_ids
+
+        params = {**ctx.params, "--json": self.json}
+        digest = request_ids.request_digest(command, self.actor, params)
+        acting = app.acting = Acting(self.actor, command, unit_limit, self.request_id, digest)
+        found = request_ids.previous(app, acting)
+        if found is None:
+            import contextlib
+            import io
+
+            captured = io.StringIO()
+            try:
+                with contextlib.redirect_stdout(captured):
+                    result = call()
+            except request_ids.RequestSeen:
+                found = request_ids.previous(app, acting)
+            else:
+                click.echo(captured.getvalue(), nl=False)
+                request_ids.keep_answer(app, acting, captured.getvalue())
+                return result
+        click.echo(request_ids.replay_text(found), nl=False)
+        return None
+
+
+def command_name(ctx: click.Context) -> str:
+    """``finding record`` for ``pdca finding record …``: the key of ``roles.PERMISSIONS``."""
+    names = []
+    while ctx.parent is not None:
+        names.append(ctx.info_name or "")
+        ctx = ctx.parent
+    return " ".join(reversed(names))
+
+
+def pass_cli(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Pass the ``CliContext`` to a command, and run the command through its checks."""
+
+    def new_func(*args: Any, **kwargs: Any) -> Any:
+        ctx = click.get_current_context()
+        obj = ctx.ensure_object(CliContext)
+        return obj.run(ctx, lambda: ctx.invoke(f, obj, *args, **kwargs))
+
+    return update_wrapper(new_func, f)
+
+
+def _set_request_id(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value is None:
+        return
+    value = value.strip()
+    if not value or len(value) > 200 or not value.isprintable():
+        raise click.BadParameter("请求号须为 1–200 个可打印字符，如 UUID")
+    ctx.ensure_object(CliContext).request_id = value
+
+
+def add_request_option(path: str, command: click.Command) -> click.Command:
+    """Give every command that records events (``roles.records_events``) ``--request-id``."""
+    from pdca.application import roles
+
+    if isinstance(command, click.Group):
+        for name, sub in command.commands.items():
+            add_request_option(f"{path} {name}", sub)
+    elif roles.records_events(path) and not any(p.name == "request_id" for p in command.params):
+        command.params.append(
+            click.Option(
+                ["--request-id"],
+                expose_value=False,
+                callback=_set_request_id,
+                help="请求号：重试（如网络错误后）时用同一请求号，不会重复记录，答复与第一次相同。",
+            )
+        )
+    return command
+
+
+def _set_json(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.ensure_object(CliContext).json = True
+
+
+json_option = click.option(
+    "--json",
+    "json_output",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_set_json,
+    help="以 JSON 输出（供脚本使用）。",
+)

@@ -1,0 +1,43 @@
+"""Turning command-line text into values, with refusals in the domain's words."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from pdca.application.recording import parse_decimal
+from pdca.errors import RuleViolation
+
+
+def parse_date(text: str, what: str = "日期") -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise RuleViolation(f"{what} '{text}' 格式不对；应为 YYYY-MM-DD，例如 2024-05-12") from None
+
+
+def parse_moment(text: str) -> datetime:
+    """An ISO time; without an offset it is taken as UTC (how events record time)."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise RuleViolation(
+            f"时刻 '{text}' 格式不对；应为 ISO 8601，例如 2024-06-30T18:00:00+08:00 或 2024-06-30"
+        ) from None
+    if moment.tzinfo is None:
+        from datetime import UTC
+
+        moment = moment.replace(tzinfo=UTC)
+    return moment
+
+
+def parse_scores(pairs: tuple[str, ...] | list[str]) -> dict[str, Decimal]:
+    scores: dict[str, Decimal] = {}
+    for pair in pairs:
+        item, sep, value = pair.partition("=")
+        if not sep or not item.strip():
+            raise RuleViolation(f"'{pair}' 格式不对；测评分数应写成 项目=分数，例如 duty=18")
+        if item.strip() in scores:
+            raise RuleViolation(f"测评项目 {item.strip()} 填了两次")
+        scores[item.strip()] = parse_decimal(value, f"测评项目 {item.strip()} 的分数")
+    return scores

@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import click
+
+from pdca.errors import RuleViolation
+from pdca_cli._context import CliContext, json_option, pass_cli
+from pdca_cli._output import emit_json
+from pdca_cli._parse import parse_scores
+
+
+@click.group()
+def ballot() -> None:
+    """不记名测评票：发放令牌、投票、批量导入。"""
+
+
+@ballot.command()
+@click.argument("address", metavar="CYCLE")
+@click.option("--group", required=True, help="评议群体，见 pdca scheme show。")
+@click.option("--count", required=True, type=int, help="张数。")
+@json_option
+@pass_cli
+def issue(obj: CliContext, address: str, group: str, count: int) -> None:
+    """发放一次性令牌，每张测评票一个；只保存令牌摘要，不保存投票人。
+
+    \b
+    Example:
+      pdca ballot issue 市财政局/2024 --group masses --count 30
+    """
+    tokens = obj.app().issue_ballots(obj.actor, address, group, count)
+    if obj.json:
+        emit_json({"cycle": address, "group": group, "tokens": tokens})
+    else:
+        click.echo(f"已发放 {len(tokens)} 张（{group}），令牌：")
+        for token in tokens:
+            click.echo(token)
+
+
+@ballot.command()
+@click.argument("address", metavar="CYCLE")
+@click.option("--token", required=True, help="一次性令牌。")
+@click.argument("scores", nargs=-1, required=True, metavar="ITEM=POINTS...")
+@json_option
+@pass_cli
+def cast(obj: CliContext, address: str, token: str, scores: tuple[str, ...]) -> None:
+    """投一张测评票：每个项目一个分数。令牌用过即失效。
+
+    \b
+    Example:
+      pdca ballot cast 市财政局/2024 --token 3F9A1-0C2B7 duty=18 study=19 org=18 style=17 effect=18
+    """
+    obj.app().cast_ballots(obj.actor, address, [(token, parse_scores(scores))])
+    if obj.json:
+        emit_json({"cycle": address, "cast": 1})
+    else:
+        click.echo("已投票 1 张")
+
+
+@ballot.command("import")
+@click.argument("address", metavar="CYCLE")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@json_option
+@pass_cli
+def import_(obj: CliContext, address: str, file: Path) -> None:
+    """从 CSV 导入测评票：首列 token，其余各列为项目。整批校验，有一张不合格则一张都不记录。
+
+    \b
+    Example:
+      pdca ballot import 市财政局/2024 ballots.csv
+      # ballots.csv:  token,duty,study,org,style,effect
+      #               3F9A1-0C2B7,18,19,18,17,18
+    """
+    with file.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    if not rows or "token" not in rows[0]:
+        raise RuleViolation(f"{file} 不是测评票 CSV：首行应为 token,项目1,项目2,…")
+    ballots = [
+        (row.pop("token"), parse_scores([f"{k}={v}" for k, v in row.items()])) for row in rows
+    ]
+    count = obj.app().cast_ballots(obj.actor, address, ballots)
+    if obj.json:
+        emit_json({"cycle": address, "cast": count})
+    else:
+        click.echo(f"已导入测评票 {count} 张")

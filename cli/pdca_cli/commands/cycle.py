@@ -1,0 +1,159 @@
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from pdca_cli._context import CliContext, json_option, pass_cli
+from pdca_cli._output import emit_json, emit_table
+
+
+@click.group()
+def cycle() -> None:
+    """考核周期：开启、推进、查看。周期地址为 单位/考核期，如 市财政局/2024。"""
+
+
+def _status_json(status: Any) -> dict[str, Any]:
+    return {
+        "cycle": status.cycle,
+        "unit": status.unit,
+        "period": status.period,
+        "scheme": status.scheme,
+        "scheme_digest": status.scheme_digest,
+        "stage": status.stage,
+        "stage_label": status.stage_label,
+        "version": status.version,
+        "triggers": [
+            {"name": t.name, "label": t.label, "to": t.to, "allowed": t.allowed, "reason": t.reason}
+            for t in status.triggers
+        ],
+    }
+
+
+def _show_status(obj: CliContext, address: str) -> None:
+    status = obj.app().status(address)
+    if obj.json:
+        emit_json(_status_json(status))
+        return
+    click.echo(
+        f"周期：{status.cycle}    方案：{status.scheme}    阶段：{status.stage_label}（{status.stage}）"
+    )
+    emit_table(
+        ["触发器", "名称", "去往", "可执行", "原因"],
+        [
+            [t.name, t.label, t.to_label, "是" if t.allowed else "否", t.reason]
+            for t in status.triggers
+        ],
+        empty="（已结束，无可用触发器）",
+    )
+
+
+@cycle.command("open")
+@click.argument("unit")
+@click.argument("period")
+@click.option(
+    "--scheme", "scheme_ref", required=True, help="方案 ID（或 ID@版本），见 pdca scheme list。"
+)
+@json_option
+@pass_cli
+def open_(obj: CliContext, unit: str, period: str, scheme_ref: str) -> None:
+    """为一个单位开启一个考核期的周期，锁定所用方案的全文与摘要。
+
+    \b
+    Example:
+      pdca cycle open 市财政局 2024 --scheme jilin
+    """
+    c = obj.app().open_cycle(obj.actor, unit, period, scheme_ref)
+    if not obj.json:
+        click.echo(f"已开启周期：{c.address}（方案 {c.scheme_id}@{c.scheme_version}）")
+    _show_status(obj, c.address)
+
+
+@cycle.command()
+@click.argument("address", metavar="CYCLE")
+@click.argument("trigger")
+@click.option("--reason", help="推进理由（记入事件）。")
+@json_option
+@pass_cli
+def advance(obj: CliContext, address: str, trigger: str, reason: str | None) -> None:
+    """按方案的触发器推进周期阶段；守卫不满足时拒绝并说明原因。
+
+    \b
+    Example:
+      pdca cycle advance 市财政局/2024 start_do --reason 任务清单已发布
+    """
+    app = obj.app()
+    c = app.advance(obj.actor, address, trigger, reason)
+    before = c.facts.stages[-1][0]  # the from-stage of the move just recorded
+    if obj.json:
+        emit_json(
+            {
+                "cycle": c.address,
+                "trigger": trigger,
+                "from": before,
+                "stage": c.stage,
+                "version": c.version,
+            }
+        )
+        return
+    scheme = app.scheme_of(c)
+    click.echo(
+        f"{c.address}：{scheme.stage_label(before)} → {scheme.stage_label(c.stage)}（{trigger}）"
+    )
+
+
+@cycle.command()
+@click.argument("address", metavar="CYCLE")
+@json_option
+@pass_cli
+def status(obj: CliContext, address: str) -> None:
+    """周期的当前阶段，以及每个触发器能否执行、为何不能。
+
+    \b
+    Example:
+      pdca cycle status 市财政局/2024 --json
+    """
+    _show_status(obj, address)
+
+
+@cycle.command("list")
+@click.option("--period", help="只列出此考核期。")
+@click.option("--stage", help="只列出此阶段（plan/do/check/act/closed、中文名或子阶段 ID）。")
+@json_option
+@pass_cli
+def list_(obj: CliContext, period: str | None, stage: str | None) -> None:
+    """列出周期及其当前阶段。
+
+    \b
+    Example:
+      pdca cycle list --period 2024 --stage 督查
+    """
+    app = obj.app()
+    rows = app.list_cycles(period, stage)
+    if obj.json:
+        emit_json(
+            [
+                {
+                    "cycle": r["cycle"],
+                    "unit": r["unit"],
+                    "period": r["period"],
+                    "scheme": r["scheme"],
+                    "stage": r["stage"],
+                }
+                for r in rows
+            ]
+        )
+        return
+    emit_table(
+        ["周期", "单位", "考核期", "方案", "阶段"],
+        [
+            [
+                r["cycle"],
+                r["unit"],
+                r["period"],
+                r["scheme"],
+                app.stage_label(r["scheme"], r["stage"]),
+            ]
+            for r in rows
+        ],
+    )

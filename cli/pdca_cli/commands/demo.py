@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from pdca_cli._context import CliContext, json_option, pass_cli
+from pdca_cli._output import emit_json, emit_table
+from pdca_cli.commands.explain import render_tree
+
+
+def _fresh_folder() -> Path:
+    base = Path.cwd() / "pdca-demo"
+    candidate, n = base, 1
+    while candidate.exists():
+        n += 1
+        candidate = base.with_name(f"pdca-demo-{n}")
+    return candidate
+
+
+@click.command()
+@click.option("--seed", default=2024, show_default=True, help="随机种子：同一种子得到同一段历史。")
+@click.option(
+    "--units",
+    "unit_count",
+    default=30,
+    show_default=True,
+    type=click.IntRange(1, 30),
+    help="参加考核的单位数。",
+)
+@json_option
+@pass_cli
+def demo(obj: CliContext, seed: int, unit_count: int) -> None:
+    """演示：在一个新工作区里走完一轮考核（开启、清单、推进各阶段），可继续用各命令查看。
+
+    \b
+    Example:
+      pdca demo
+      pdca --workspace 演示区 demo --seed 7
+      cd pdca-demo && pdca cycle list
+    """
+    from pdca.application import demo as simulation
+    from pdca.application.service import PdcaApplication
+    from pdca.application.workspace import create_workspace
+
+    root = Path(obj.workspace_option) if obj.workspace_option else _fresh_folder()
+    click.echo(f"演示工作区：{root.resolve()}", err=obj.json)
+    workspace = create_workspace(root, obj.db_option)
+    app = PdcaApplication(workspace, create_tables=True)
+    obj._app = app  # closed with the command
+    app.projection_runtime().create_tables()
+    result = simulation.run(app, seed=seed, unit_count=unit_count)
+    rows = app.list_cycles(result.period)
+    ranking = sorted(
+        (r for r in app.scores_of(result.period) if r["rank"] is not None),
+        key=lambda r: (r["scheme_id"], r["rank"], r["unit"]),
+    )
+    sample = ranking[0]["cycle"]
+    explained = app.explain(sample)
+    if obj.json:
+        emit_json(
+            {
+                "workspace": str(workspace.root),
+                "period": result.period,
+                "events": result.events,
+                "ranking": [
+                    {
+                        "unit": r["unit"],
+                        "category": r["category"],
+                        "scheme": r["scheme_id"],
+                        "total": r["published_total"],
+                        "grade": r["grade"],
+                        "rank": r["rank"],
+                        "tier": r["tier"],
+                    }
+                    for r in ranking
+                ],
+                "explain": explained.to_json(),
+            }
+        )
+        return
+    counts: dict[str, int] = {}
+    for row in rows:
+        label = app.stage_label(row["scheme"], row["stage"])
+        counts[label] = counts.get(label, 0) + 1
+    click.echo(
+        f"{result.period} 年度：{len(rows)} 个周期，{result.events} 个事件；阶段："
+        + "，".join(f"{k} {v}" for k, v in sorted(counts.items()))
+    )
+    click.echo(f"\n排名（pdca ranking {result.period}）：")
+    emit_table(
+        ["方案", "名次", "单位", "类别", "总分", "等次", "档次"],
+        [
+            [
+                r["scheme_id"],
+                r["rank"],
+                r["unit"],
+                r["category"],
+                r["published_total"],
+                r["grade"] or "—",
+                r["tier"] or "—",
+            ]
+            for r in ranking
+        ],
+    )
+    from datetime import date
+
+    items = app.list_rectifications(date.today())
+    still_open = [r for r in items if r["status"] != "closed"]
+    click.echo(
+        f"\n整改（pdca rectify list）：交办 {len(items)} 项，已销号 {len(items) - len(still_open)} 项，"
+        f"未销号 {len(still_open)} 项（逾期 {sum(1 for r in still_open if r['days_overdue'])} 项，已逐级督办）"
+    )
+    click.echo(f"\n得分来历（pdca explain {sample}）：")
+    for line in render_tree(explained.to_json()["tree"]):
+        click.echo(line)
+    click.echo(f"\n继续查看：cd {workspace.root} && pdca ledger {result.period}")

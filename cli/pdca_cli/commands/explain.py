@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from pdca_cli._context import CliContext, json_option, pass_cli
+from pdca_cli._output import emit_json
+
+
+def render_tree(node: dict[str, Any], depth: int = 0) -> list[str]:
+    value = "" if node["value"] is None else f" = {node['value']}"
+    facts = ""
+    if "position" in node:
+        facts = f"  [事件 #{node['position']} {node['recorded_at'][:19].replace('T', ' ')} {node['actor']}"
+        if node.get("observed_on"):
+            facts += f"，发现于 {node['observed_on']}"
+        facts += "]"
+    note = f"（{node['note']}）" if node.get("note") else ""
+    lines = [f"{'  ' * depth}{'└ ' if depth else ''}{node['label']}{value}{note}{facts}"]
+    for child in node.get("children", []):
+        lines += render_tree(child, depth + 1)
+    return lines
+
+
+@click.command()
+@click.argument("address", metavar="CYCLE")
+@click.option(
+    "--as-of", "as_of", help="只用此刻之前记录的事件（ISO 8601，如 2024-06-30T18:00:00+08:00）。"
+)
+@json_option
+@pass_cli
+def explain(obj: CliContext, address: str, as_of: str | None) -> None:
+    """分数的来历：从总分到每条事实（事件号、发现日期、记录时间、操作人、证据），及所用方案版本。
+
+    \b
+    Example:
+      pdca explain 市财政局/2024
+      pdca explain 市财政局/2024 --as-of 2024-07-01 --json
+    """
+    from pdca_cli._parse import parse_moment
+
+    result = obj.app().explain(address, parse_moment(as_of) if as_of else None)
+    data = result.to_json()
+    if obj.json:
+        emit_json(data)
+        return
+    when = f"，截至 {data['as_of']}" if data["as_of"] else ""
+    click.echo(
+        f"{data['cycle']}：方案 {data['scheme']}（摘要 {data['scheme_digest'][:12]}），历史至第 {data['head_position']} 号事件{when}"
+    )
+    if data["head_digest"]:
+        click.echo(f"链摘要（第 {data['head_position']} 号事件）：{data['head_digest']}")
+    if data["refused"]:
+        click.echo(f"尚不能计分：{data['refused']}")
+    for line in render_tree(data["tree"]):
+        click.echo(line)
+    outcome = data["outcome"]
+    if outcome:
+        click.echo(
+            f"已发布：总分 {outcome['total']}，名次 {outcome['rank']}，等次 {outcome['grade'] or '—'}，"
+            f"档次 {outcome['tier'] or '—'}{'，否决：' + outcome['veto'] if outcome['veto'] else ''}"
+        )
+        if outcome.get("digest"):
+            click.echo(f"发布时的链摘要（第 {outcome['head']} 号事件）：{outcome['digest']}")

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import click
+
+from pdca_cli._context import CliContext, json_option, pass_cli
+from pdca_cli._output import emit_json
+from pdca_cli._parse import parse_date
+
+
+@click.group()
+def finding() -> None:
+    """督查发现（记入秋后算账台账）。"""
+
+
+@finding.command("record")
+@click.argument("address", metavar="CYCLE")
+@click.option("--source", required=True, help="来源：暗访、督查、调研、互检（以方案为准）。")
+@click.option("--indicator", required=True, help="台账指标，如 discipline（纪律性）。")
+@click.option("--points", required=True, help="分值，扣分为负，如 -2。")
+@click.option(
+    "--observed-on",
+    "observed_on",
+    required=True,
+    help="发现日期 YYYY-MM-DD（与记录时间分开保存）。",
+)
+@click.option("--evidence", required=True, help="证据。")
+@json_option
+@pass_cli
+def record(
+    obj: CliContext,
+    address: str,
+    source: str,
+    indicator: str,
+    points: str,
+    observed_on: str,
+    evidence: str,
+) -> None:
+    """记录一条日常抽查发现：何时发现、何来源、何指标、几分、何证据。年底处理阶段“秋后算账”。
+
+    \b
+    Example:
+      pdca finding record 市财政局/2024 --source 暗访 --indicator discipline \\
+          --points -2 --observed-on 2024-05-12 --evidence "工作时间网购、打游戏"
+    """
+    from pdca.application.recording import parse_decimal
+
+    position = obj.app().record_finding(
+        obj.actor,
+        address,
+        source,
+        indicator,
+        parse_decimal(points, "分值"),
+        parse_date(observed_on, "发现日期"),
+        evidence,
+    )
+    if obj.json:
+        emit_json(
+            {"cycle": address, "position": position, "indicator": indicator, "points": points}
+        )
+    else:
+        click.echo(f"已记录发现 #{position}：{source} {indicator} {points}（发现于 {observed_on}）")

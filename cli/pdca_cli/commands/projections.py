@@ -1,0 +1,247 @@
+from __future__ import annotations
+
+import signal
+import time
+from typing import Any
+
+import click
+
+from pdca.errors import Conflict, RuleViolation, one_of
+from pdca_cli._context import CliContext, json_option, pass_cli
+from pdca_cli._output import emit_json, emit_table
+from pdca_cli._progress import progress
+
+
+@click.group()
+def projections() -> None:
+    """投影（读模型）：列出、查看进度、重建、持续运行、新建。
+
+    \b
+    内置投影：catalog、scores、ledger、rectifications；管理员可在工作区
+    projections/ 目录下用 Python 文件定义自己的投影（pdca projections new 名称）。
+    """
+
+
+def _runtime(obj: CliContext) -> Any:
+    return obj.app().projection_runtime()
+
+
+@projections.command("list")
+@json_option
+@pass_cli
+def list_(obj: CliContext) -> None:
+    """列出全部投影：名称、来源、表、说明。
+
+    \b
+    Example:
+      pdca projections list --json
+    """
+    runtime = _runtime(obj)
+    rows = [
+        {
+            "name": name,
+            "source": runtime.sources[name],
+            "tables": [t.name for t in runtime.get(name).tables],
+            "version": runtime.get(name).version,
+            "title": runtime.get(name).title,
+        }
+        for name in runtime.names()
+    ]
+    if obj.json:
+        emit_json(rows)
+        return
+    emit_table(
+        ["投影", "来源", "表", "版本", "说明"],
+        [[r["name"], r["source"], "、".join(r["tables"]), r["version"], r["title"]] for r in rows],
+    )
+
+
+@projections.command()
+@json_option
+@pass_cli
+def status(obj: CliContext) -> None:
+    """每个投影的位置、事件日志最新位置、滞后、最近一次错误。
+
+    \b
+    Example:
+      pdca projections status
+    """
+    rows = _runtime(obj).status()
+    if obj.json:
+        emit_json(
+            [
+                {
+                    "name": s.name,
+                    "source": s.source,
+                    "position": s.position,
+                    "head": s.head,
+                    "lag": s.lag,
+                    "version": s.version,
+                    "updated_at": s.updated_at,
+                    "last_error": s.last_error,
+                }
+                for s in rows
+            ]
+        )
+        return
+    emit_table(
+        ["投影", "来源", "位置", "最新", "滞后", "更新时间", "最近错误"],
+        [
+            [
+                s.name,
+                s.source,
+                s.position,
+                s.head,
+                s.lag,
+                s.updated_at.strftime("%Y-%m-%d %H:%M:%S") if s.updated_at else "—",
+                s.last_error or "—",
+            ]
+            for s in rows
+        ],
+    )
+
+
+def _chosen(runtime: Any, names: tuple[str, ...], every: bool) -> list[str]:
+    if every and names:
+        raise RuleViolation("请只给出投影名称或 --all 之一")
+    if every or not names:
+        return runtime.names()
+    for name in names:
+        runtime.get(name)  # refuses an unknown name before anything runs
+    return list(dict.fromkeys(names))
+
+
+def _report(obj: CliContext, verb: str, names: list[str], read: int, seconds: float) -> None:
+    if obj.json:
+        emit_json({"projections": names, "events": read, "seconds": round(seconds, 3)})
+        return
+    rate = f"，{read / seconds:,.0f} 事件/秒" if read and seconds > 0 else ""
+    click.echo(f"已{verb} {'、'.join(names)}：读取 {read:,} 个事件，用时 {seconds:.2f} 秒{rate}")
+
+
+@projections.command()
+@click.argument("names", nargs=-1)
+@click.option("--all", "every", is_flag=True, help="重建全部投影。")
+@json_option
+@pass_cli
+def rebuild(obj: CliContext, names: tuple[str, ...], every: bool) -> None:
+    """清空投影的表，从第一个事件起重放整个历史。
+
+    中断（Ctrl-C、进程被杀）后已提交的批次保留：pdca projections run 名称 从断点继续。
+
+    \b
+    Example:
+      pdca projections rebuild scores ledger
+      pdca projections rebuild --all
+    """
+    if not names and not every:
+        raise RuleViolation("请给出要重建的投影名称，或用 --all 重建全部")
+    runtime = _runtime(obj)
+    chosen = _chosen(runtime, names, every)
+    started = time.monotonic()
+    with progress("重建 " + "、".join(chosen), runtime.head()) as update:
+        read = runtime.rebuild(*chosen, progress=lambda done, head: update(done, head))
+    _report(obj, "重建", chosen, read, time.monotonic() - started)
+
+
+@projections.command()
+@click.argument("names", nargs=-1)
+@click.option("--follow", is_flag=True, help="追上后继续跟随新事件，直到 Ctrl-C 或 SIGTERM。")
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.05),
+    default=0.5,
+    show_default=True,
+    help="跟随时查询新事件的间隔（秒）。",
+)
+@json_option
+@pass_cli
+def run(obj: CliContext, names: tuple[str, ...], follow: bool, interval: float) -> None:
+    """从各投影记录的位置继续，追上事件日志（不给名称则全部）。
+
+    多个 run --follow 可以同时运行在不同机器上：每批先锁住投影的位置再读取，
+    同一事件不会被处理两次。
+
+    \b
+    Example:
+      pdca projections run
+      pdca projections run scores ledger --follow
+    """
+    runtime = _runtime(obj)
+    chosen = _chosen(runtime, names, False)
+    started = time.monotonic()
+    if not follow:
+        with progress("追赶 " + "、".join(chosen), runtime.head()) as update:
+            read = runtime.catch_up(*chosen, progress=lambda done, head: update(done, head))
+        _report(obj, "追上", chosen, read, time.monotonic() - started)
+        return
+    stopping = {"now": False}
+
+    def stop(*_: Any) -> None:
+        stopping["now"] = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    if not obj.json:
+        click.echo(
+            f"跟随 {'、'.join(chosen)}（每 {interval:g} 秒查询新事件；Ctrl-C 停止）", err=True
+        )
+
+    def tell(position: int, head: int) -> None:
+        if not obj.json:
+            click.echo(f"已处理至事件 {position:,}（最新 {head:,}）", err=True)
+
+    read = runtime.follow(
+        *chosen, interval=interval, should_stop=lambda: stopping["now"], progress=tell
+    )
+    _report(obj, "跟随", chosen, read, time.monotonic() - started)
+
+
+@projections.command()
+@click.argument("name")
+@pass_cli
+def new(obj: CliContext, name: str) -> None:
+    """在工作区 projections/ 下生成一个可直接运行、带注释的投影文件。
+
+    \b
+    Example:
+      pdca projections new grid_summary
+    """
+    from pdca.projections.loader import NAME
+    from pdca.projections.template import render
+
+    if not NAME.match(name):
+        raise RuleViolation(
+            f"投影名 '{name}' 不可用：须为小写字母开头的小写字母、数字、下划线，如 grid_summary"
+        )
+    workspace = obj.workspace()
+    runtime = _runtime(obj)
+    taken = runtime.names()
+    if name in taken:
+        raise Conflict(f"投影 {name} 已存在；已有：{one_of(taken)}")
+    path = workspace.projections_dir / f"{name}.py"
+    if path.exists():
+        raise Conflict(f"文件 {path} 已存在；换一个名称或先移走它")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render(name), encoding="utf-8")
+    click.echo(f"已生成 {path}")
+    click.echo(f"改好后运行：pdca projections rebuild {name} && pdca view {name}")
+
+
+@projections.command()
+@json_option
+@pass_cli
+def events(obj: CliContext) -> None:
+    """列出投影可处理的事件类型及其字段（写投影时 fact["字段"] 可读的内容）。
+
+    \b
+    Example:
+      pdca projections events
+    """
+    from pdca.projections.decoding import event_fields
+
+    fields = event_fields()
+    if obj.json:
+        emit_json(fields)
+        return
+    emit_table(["事件类型", "字段"], [[t, ", ".join(f)] for t, f in fields.items()])

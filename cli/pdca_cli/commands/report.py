@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from pdca.errors import StorageError
+from pdca_cli._context import CliContext, pass_cli
+from pdca_cli._parse import parse_date
+
+
+@click.command()
+@click.argument("period")
+@click.option("-o", "--output", help="输出的 HTML 文件（默认 report-考核期.html）。")
+@click.option("--today", help="按此日期计算整改逾期（YYYY-MM-DD，默认今天）。")
+@pass_cli
+def report(obj: CliContext, period: str, output: str | None, today: str | None) -> None:
+    """考核结果报告：一个自包含的 HTML 文件（无需联网），含排名表和图表——各类别得分分布、各单位分项构成、等次与档次对照配额、整改销号逐月进度、秋后算账后名次变化最大的单位。
+
+    \b
+    Example:
+      pdca report 2024 -o 2024考核结果报告.html
+    """
+    from datetime import date
+
+    from pdca.domain.ids import check_period
+    from pdca_cli._progress import progress
+
+    period = check_period(period)
+    on = parse_date(today, "--today") if today else date.today()
+    path = Path(output or f"report-{period}.html")
+    app = obj.app()
+    # matplotlib loads here, and only for this command.
+    from pdca.reports import round_report as round_report
+
+    with progress(f"生成报告 {period}", total=round_report.STEPS, unit="节") as update:
+        html = round_report.build(app, period, on, lambda done: update(done, None))
+    try:
+        path.write_text(html, encoding="utf-8")
+    except OSError as exc:
+        raise StorageError(f"无法写入 {path}：{exc.strerror or exc}") from None
+    click.echo(f"已生成报告 {path}（{len(html.encode()) // 1024} KB）")

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from pdca_cli._context import CliContext, json_option, pass_cli
+from pdca_cli._output import emit_json, emit_table
+
+
+@click.group("round")
+def round_() -> None:
+    """考核轮次：开启、定稿（排名、等次、强制分布、档次）。"""
+
+
+@round_.command("open")
+@click.argument("period")
+@click.option("--scheme", "scheme_ref", required=True, help="方案 ID。")
+@json_option
+@pass_cli
+def open_(obj: CliContext, period: str, scheme_ref: str) -> None:
+    """开启一个考核期的轮次：该期用此方案的所有周期一起排名。
+
+    \b
+    Example:
+      pdca round open 2024 --scheme jilin
+    """
+    r = obj.app().open_round(obj.actor, period, scheme_ref)
+    if obj.json:
+        emit_json({"period": r.period, "scheme": r.scheme_id})
+    else:
+        click.echo(f"已开启考核轮次：{r.period}（方案 {r.scheme_id}）")
+
+
+def _outcome_rows(outcomes: list[dict[str, Any]]) -> list[list[Any]]:
+    return [
+        [
+            o["rank"],
+            o["unit"],
+            o["category"],
+            o["total"],
+            o["grade"],
+            o["tier"],
+            o["veto"],
+            o.get("note", ""),
+        ]
+        for o in outcomes
+    ]
+
+
+@round_.command()
+@click.argument("period")
+@click.option("--scheme", "scheme_id", help="该期有多个轮次时指定方案。")
+@click.option("--reason", help="重新定稿（结果已发布后）必须写明理由。")
+@json_option
+@pass_cli
+def finalize(obj: CliContext, period: str, scheme_id: str | None, reason: str | None) -> None:
+    """定稿：所有周期须已进入处理阶段；计算总分、排名、等次、强制分布与档次并记录。
+    已发布后再定稿会列出变化（谁、变多少）并记录。
+
+    \b
+    Example:
+      pdca round finalize 2024
+      pdca round finalize 2024 --reason 更正市财政局暗访记录后重新定稿
+    """
+    result = obj.app().finalize_round(obj.actor, period, scheme_id, reason)
+    if obj.json:
+        emit_json(result)
+        return
+    if not result["recorded"]:
+        click.echo(f"{result['period']}（方案 {result['scheme']}）结果与上次发布相同，未重复记录")
+        return
+    click.echo(
+        f"已定稿：{result['period']}（方案 {result['scheme']}），{len(result['outcomes'])} 个单位"
+    )
+    emit_table(
+        ["名次", "单位", "类别", "总分", "等次", "档次", "否决", "说明"],
+        _outcome_rows(result["outcomes"]),
+    )
+    if result["changes"]:
+        click.echo("\n与上次发布相比的变化：")
+        emit_table(
+            ["周期", "项目", "原为", "现为"],
+            [[c["cycle"], c["field"], c["before"], c["after"]] for c in result["changes"]],
+        )

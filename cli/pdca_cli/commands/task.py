@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+from datetime import date
+
+import click
+
+from pdca_cli._context import CliContext, json_option, pass_cli
+from pdca_cli._output import emit_json, emit_table
+
+
+@click.group()
+def task() -> None:
+    """任务清单（清单式管理）：添加、发布、报告进度、完成、查看。"""
+
+
+@task.command()
+@click.argument("address", metavar="CYCLE")
+@click.argument("title")
+@click.option(
+    "--deadline", required=True, type=click.DateTime(["%Y-%m-%d"]), help="截止日期 YYYY-MM-DD。"
+)
+@click.option("--indicator", help="对应的指标（可选）。")
+@json_option
+@pass_cli
+def add(obj: CliContext, address: str, title: str, deadline: object, indicator: str | None) -> None:
+    """向周期的任务清单添加一项任务（计划阶段，或执行阶段追加）。
+
+    \b
+    Example:
+      pdca task add 市财政局/2024 "落实三会一课" --deadline 2024-12-31
+    """
+    due: date = deadline.date()  # type: ignore[attr-defined]
+    number = obj.app().add_task(obj.actor, address, title, due, indicator)
+    if obj.json:
+        emit_json({"cycle": address, "task": number, "title": title, "deadline": due.isoformat()})
+    else:
+        click.echo(f"已添加任务 #{number}：{title}（截止 {due.isoformat()}）")
+
+
+@task.command()
+@click.argument("address", metavar="CYCLE")
+@json_option
+@pass_cli
+def publish(obj: CliContext, address: str) -> None:
+    """发布任务清单（计划阶段）；方案通常以此为进入执行阶段的守卫。
+
+    \b
+    Example:
+      pdca task publish 市财政局/2024
+    """
+    count = obj.app().publish_task_list(obj.actor, address)
+    if obj.json:
+        emit_json({"cycle": address, "published": True, "tasks": count})
+    else:
+        click.echo(f"任务清单已发布：{address}，共 {count} 项")
+
+
+@task.command()
+@click.argument("address", metavar="CYCLE")
+@click.argument("task_no", metavar="TASK", type=int)
+@click.option("--progress", required=True, type=int, help="进度百分比 0–100。")
+@click.option("--note", help="进展说明。")
+@json_option
+@pass_cli
+def report(obj: CliContext, address: str, task_no: int, progress: int, note: str | None) -> None:
+    """报告任务进度（执行、督查阶段）。
+
+    \b
+    Example:
+      pdca task report 市财政局/2024 1 --progress 60 --note 已完成两次专题学习
+    """
+    obj.app().report_task(obj.actor, address, task_no, progress, note)
+    if obj.json:
+        emit_json({"cycle": address, "task": task_no, "progress": progress})
+    else:
+        click.echo(f"任务 #{task_no} 进度：{progress}%")
+
+
+@task.command()
+@click.argument("address", metavar="CYCLE")
+@click.argument("task_no", metavar="TASK", type=int)
+@click.option("--quality", help="完成质量（方案 [tasks].quality 中的评价，如 优、良、中、差）。")
+@json_option
+@pass_cli
+def complete(obj: CliContext, address: str, task_no: int, quality: str | None) -> None:
+    """标记任务完成，可附质量评价。
+
+    \b
+    Example:
+      pdca task complete 市财政局/2024 1 --quality 优
+    """
+    obj.app().complete_task(obj.actor, address, task_no, quality)
+    if obj.json:
+        emit_json({"cycle": address, "task": task_no, "completed": True, "quality": quality})
+    else:
+        click.echo(f"任务 #{task_no} 已完成{'（' + quality + '）' if quality else ''}")
+
+
+@task.command("list")
+@click.argument("address", metavar="CYCLE")
+@json_option
+@pass_cli
+def list_(obj: CliContext, address: str) -> None:
+    """列出周期的任务清单。
+
+    \b
+    Example:
+      pdca task list 市财政局/2024
+    """
+    c = obj.app().get_cycle(address)
+    tasks = sorted(c.tasks.values(), key=lambda t: t.no)
+    if obj.json:
+        emit_json(
+            {
+                "cycle": c.address,
+                "published": c.task_list_published,
+                "tasks": [
+                    {
+                        "no": t.no,
+                        "title": t.title,
+                        "deadline": t.deadline.isoformat(),
+                        "indicator": t.indicator,
+                        "progress": t.progress,
+                        "completed": t.completed,
+                        "quality": t.quality,
+                    }
+                    for t in tasks
+                ],
+            }
+        )
+        return
+    click.echo(f"任务清单：{c.address}（{'已发布' if c.task_list_published else '未发布'}）")
+    emit_table(
+        ["序号", "任务", "截止", "指标", "进度", "完成（质量）"],
+        [
+            [
+                t["no"],
+                t["title"],
+                t["deadline"].isoformat(),
+                t["indicator"] or "",
+                f"{t['progress']}%",
+                "是" if t["completed"] else "否",
+            ]
+            for t in tasks
+        ],
+    )

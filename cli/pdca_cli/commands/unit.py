@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import click
+
+from pdca_cli._context import CliContext, json_option, pass_cli
+from pdca_cli._output import emit_json, emit_table
+
+
+@click.group()
+def unit() -> None:
+    """被考核单位：登记与列出。"""
+
+
+@unit.command()
+@click.argument("name")
+@click.option(
+    "--category", required=True, help="单位类别，如 党政机关、中直单位、群团组织、企事业单位。"
+)
+@click.option("--grid", help="党建工作联系片（分片互评用）。")
+@json_option
+@pass_cli
+def add(obj: CliContext, name: str, category: str, grid: str | None) -> None:
+    """登记一个被考核单位。
+
+    \b
+    Example:
+      pdca unit add 市财政局 --category 党政机关 --grid 第一片
+    """
+    u = obj.app().register_unit(obj.actor, name, category, grid)
+    if obj.json:
+        emit_json({"unit": u.name, "category": u.category, "grid": u.grid})
+    else:
+        click.echo(f"已登记单位：{u.name}（{u.category}{'，' + u.grid if u.grid else ''}）")
+
+
+@unit.command("list")
+@json_option
+@pass_cli
+def list_(obj: CliContext) -> None:
+    """列出已登记单位。
+
+    \b
+    Example:
+      pdca unit list --json
+    """
+    rows = obj.app().list_units()
+    if obj.json:
+        emit_json([{"unit": r["name"], "category": r["category"], "grid": r["grid"]} for r in rows])
+        return
+    emit_table(
+        ["单位", "类别", "联系片"], [[r["name"], r["category"], r["grid"] or ""] for r in rows]
+    )

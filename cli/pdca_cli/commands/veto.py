@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+import click
+
+from pdca_cli._context import CliContext, json_option, pass_cli
+from pdca_cli._output import emit_json
+
+
+@click.group()
+def veto() -> None:
+    """一票否决。"""
+
+
+@veto.command()
+@click.argument("address", metavar="CYCLE")
+@click.option("--rule", required=True, help="方案中的否决规则 ID。")
+@click.option("--reason", required=True, help="决定理由。")
+@click.option("--evidence", required=True, help="证据。")
+@json_option
+@pass_cli
+def apply(obj: CliContext, address: str, rule: str, reason: str, evidence: str) -> None:
+    """实施一票否决：记录谁决定、理由与证据；等次被强制或封顶，分数照常显示。
+
+    \b
+    Example:
+      pdca veto apply 某公司/2024 --rule serious_discipline --reason 班子成员严重违纪 --evidence 纪委通报2024-3号
+    """
+    position = obj.app().apply_veto(obj.actor, address, rule, reason, evidence)
+    if obj.json:
+        emit_json({"cycle": address, "position": position, "rule": rule})
+    else:
+        click.echo(f"已实施一票否决 #{position}：{rule}")

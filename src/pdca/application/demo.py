@@ -1,0 +1,266 @@
+"""A simulated assessment year on the embedded default, deterministic for a seed.
+
+It goes through the application service exactly as supervisors do from the CLI:
+task lists, progress, year-long spot-check findings (秋后算账), item scores,
+anonymous ballots, then the rounds are finalised and most cycles closed. What the
+facts are is read off each scheme (its catalogue, ballot, ledger), so the demo runs
+whatever schemes its units are assigned.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from pdca.application.recording import period_bounds
+from pdca.application.service import PdcaApplication
+from pdca.domain.cycle import Cycle
+from pdca.domain.facts import Finding
+from pdca.rules.schemes import Scheme
+from pdca.rules.scoring_rules import Item, Rules, ScoringPoint
+
+SUPERVISOR = "演示-督查组"
+UNITS: tuple[tuple[str, str], ...] = (
+    ("市委办公室", "党政机关"),
+    ("市政府办公室", "党政机关"),
+    ("市财政局", "党政机关"),
+    ("市教育局", "党政机关"),
+    ("市卫生健康委", "党政机关"),
+    ("市发展改革委", "党政机关"),
+    ("市审计局", "党政机关"),
+    ("市统计局", "党政机关"),
+    ("市民政局", "党政机关"),
+    ("市司法局", "党政机关"),
+    ("市交通运输局", "党政机关"),
+    ("市水利局", "党政机关"),
+    ("市农业农村局", "党政机关"),
+    ("市商务局", "党政机关"),
+    ("市文化旅游局", "党政机关"),
+    ("市应急管理局", "党政机关"),
+    ("市市场监管局", "党政机关"),
+    ("市生态环境局", "党政机关"),
+    ("国家统计局调查队", "中直单位"),
+    ("人民银行市分行", "中直单位"),
+    ("市税务局", "中直单位"),
+    ("团市委", "群团组织"),
+    ("市妇联", "群团组织"),
+    ("市总工会", "群团组织"),
+    ("市科协", "群团组织"),
+    ("市文联", "群团组织"),
+    ("市城投集团", "企事业单位"),
+    ("市水务集团", "企事业单位"),
+    ("市公交集团", "企事业单位"),
+    ("市人民医院", "企事业单位"),
+)
+GRIDS = ("第一片", "第二片", "第三片", "第四片", "第五片", "第六片")
+TASKS = (
+    "落实“三会一课”制度",
+    "开展主题党日活动",
+    "党支部标准化建设",
+    "党员发展与教育管理",
+    "意识形态工作责任制",
+    "党风廉政建设责任清单",
+    "上一年考核问题整改",
+    "服务中心工作重点项目",
+)
+SPOT_CHECKS = (
+    "工作时间网购、打游戏",
+    "“三会一课”记录不全",
+    "学习笔记照抄照搬",
+    "上年问题整改不到位",
+    "值班脱岗",
+)
+
+
+@dataclass
+class DemoResult:
+    period: str
+    cycles: list[str] = field(default_factory=list)
+    rounds: list[str] = field(default_factory=list)
+    events: int = 0
+
+
+def scheme_for(category: str) -> str:
+    # 吉林's 述职评议 for organs, 甘肃's 精准化考核 for enterprises and institutions.
+    return "gansu" if category == "企事业单位" else "jilin"
+
+
+def run(
+    app: PdcaApplication, seed: int = 2024, unit_count: int = 30, period: str = "2024"
+) -> DemoResult:
+    rng = random.Random(seed)
+    result = DemoResult(period=period)
+    start, end = period_bounds(period)
+    today = end + timedelta(days=40)  # the round is settled early next year
+    for n, (name, category) in enumerate(UNITS[:unit_count]):
+        app.register_unit("演示-组织部", name, category, GRIDS[n % len(GRIDS)])
+        cycle = app.open_cycle(SUPERVISOR, name, period, scheme_for(category))
+        _year(app, rng, cycle.address, start, end, today)
+        result.cycles.append(cycle.address)
+    for scheme_id in sorted({scheme_for(c) for _, c in UNITS[:unit_count]}):
+        app.open_round("演示-考核办", period, scheme_id)
+        app.finalize_round("演示-考核办", period, scheme_id, None)
+        result.rounds.append(scheme_id)
+    for address in result.cycles:
+        settled = _rectify(app, rng, address, today)
+        if settled and rng.random() < 0.8:
+            _advance_to(app, address, "closed", "结果已运用")
+    app.sweep_rectifications("演示-督办室", today + timedelta(days=150))
+    result.events = app.recorder.max_notification_id() or 0
+    return result
+
+
+def _rectify(app: PdcaApplication, rng: random.Random, address: str, today: date) -> bool:
+    """Order a rectification for each finding; most are put right and closed out (销号),
+    one is rejected once, some stay open (and go overdue). True when none is left open."""
+    findings = [
+        (p, f)
+        for p, f in sorted(app.get_cycle(address).facts.facts.items())
+        if isinstance(f, Finding)
+    ]
+    settled = True
+    for position, finding in findings:
+        owner = f"{address.split('/')[0]}机关党委"
+        due = today + timedelta(days=rng.choice((30, 60, 90)))
+        item = app.order_rectification(
+            SUPERVISOR, address, finding.evidence, owner, due, position, today
+        )
+        fate = rng.random()
+        if fate < 0.25:
+            settled = False  # left open: the sweep will find it overdue
+            continue
+        app.report_rectification(
+            owner, item.id.hex, "整改月报：已制定整改措施", today + timedelta(days=10)
+        )
+        app.submit_rectification(owner, item.id.hex, None, today + timedelta(days=20))
+        if fate < 0.4:
+            app.verify_rectification(
+                SUPERVISOR, item.id.hex, False, "回访发现仍有缺项", today + timedelta(days=22)
+            )
+            app.submit_rectification(owner, item.id.hex, "已补齐", today + timedelta(days=28))
+        app.verify_rectification(
+            SUPERVISOR, item.id.hex, True, "回访核实，予以销号", today + timedelta(days=30)
+        )
+    return settled
+
+
+def _year(
+    app: PdcaApplication, rng: random.Random, address: str, start: date, end: date, today: date
+) -> None:
+    cycle = app.get_cycle(address)
+    rules = app.scheme_of(cycle).rules
+    for title in rng.sample(TASKS, k=rng.randint(3, 6)):
+        app.add_task(SUPERVISOR, address, title, start + timedelta(days=rng.randint(90, 360)), None)
+    app.publish_task_list(SUPERVISOR, address)
+    _advance_to(app, address, "do", "任务清单已发布")
+    _work(app, rng, address, rules, start, end, today)
+    _advance_to(app, address, "check", None)
+    _check(app, rng, address, rules)
+    _advance_to(app, address, "act", None)
+
+
+def _work(
+    app: PdcaApplication,
+    rng: random.Random,
+    address: str,
+    rules: Rules,
+    start: date,
+    end: date,
+    today: date,
+) -> None:
+    qualities = [q for q, _ in rules.quality] or [None]
+    for task in list(app.get_cycle(address).tasks.values()):
+        if rng.random() < 0.8:
+            app.complete_task(SUPERVISOR, address, task.no, rng.choice(qualities[:3]))
+        else:
+            app.report_task(SUPERVISOR, address, task.no, rng.choice((40, 60, 80)), "按月报告")
+    indicators = [i for i in rules.ledger_indicators if i.min_points < 0]
+    for _ in range(rng.choice((0, 0, 1, 1, 2)) if indicators else 0):
+        indicator = rng.choice(indicators)
+        worst = max(indicator.min_points, Decimal(-5))
+        points = Decimal(rng.randint(int(worst * 2), -1)) / 2
+        observed = start + timedelta(days=rng.randint(0, (end - start).days))
+        app.record_finding(
+            SUPERVISOR,
+            address,
+            rng.choice(rules.ledger_sources),
+            indicator.id,
+            points,
+            observed,
+            rng.choice(SPOT_CHECKS),
+            today=today,
+        )
+
+
+def item_value(rng: random.Random, item: Item) -> Decimal:
+    if item.rule == "per_occurrence":
+        return max(item.required - rng.choice((0, 0, 1, 2)), Decimal(0))
+    if item.rule == "banded":
+        return Decimal(rng.randint(70, 100))
+    if item.rule == "ratio_to_best":
+        return Decimal(rng.randint(5, 40))
+    return (item.max * Decimal(rng.randint(12, 20)) / 20).quantize(Decimal("0.5"))
+
+
+def _check(app: PdcaApplication, rng: random.Random, address: str, rules: Rules) -> None:
+    for category in rules.categories:
+        for item in category.items:
+            app.record_score(
+                SUPERVISOR, address, item.id, item_value(rng, item), "查阅资料、现场核查"
+            )
+    if rules.ballot is None or not any(c.source == "ballots" for c in rules.components):
+        return
+    ballot = rules.ballot
+    per_group = max(ballot.quorum // len(ballot.groups) + 2, 3)
+    level = Decimal(rng.randint(70, 98)) / 100  # how well this unit is seen
+    casts = []
+    for group in ballot.groups:
+        for token in app.issue_ballots(
+            SUPERVISOR, address, group.id, per_group, make_token=lambda: ballot_token(rng)
+        ):
+            casts.append((token, ballot_marks(rng, level, ballot.items)))
+    app.cast_ballots(SUPERVISOR, address, casts)
+
+
+def ballot_marks(
+    rng: random.Random, level: Decimal, items: Sequence[ScoringPoint]
+) -> dict[str, Decimal]:
+    """One voter's marks: around ``level`` of each item's maximum, whole points."""
+    return {
+        i.id: min(
+            i.max,
+            max(
+                Decimal(0),
+                (i.max * (level + Decimal(rng.randint(-8, 6)) / 100)).quantize(Decimal(1)),
+            ),
+        )
+        for i in items
+    }
+
+
+def ballot_token(rng: random.Random) -> str:
+    raw = f"{rng.getrandbits(40):010X}"
+    return f"{raw[:5]}-{raw[5:]}"
+
+
+def _advance_to(app: PdcaApplication, address: str, phase: str, reason: str | None) -> None:
+    """Fire the triggers of the shortest path to the first stage of ``phase``."""
+    cycle: Cycle = app.get_cycle(address)
+    scheme: Scheme = app.scheme_of(cycle)
+    paths: deque[tuple[str, list[str]]] = deque([(cycle.stage, [])])
+    seen = {cycle.stage}
+    while paths:
+        stage, path = paths.popleft()
+        if scheme.stage(stage).phase == phase:
+            for trigger in path:
+                app.advance(SUPERVISOR, address, trigger, reason)
+            return
+        for trigger in scheme.triggers_from(stage):
+            if trigger.dest not in seen:
+                seen.add(trigger.dest)
+                paths.append((trigger.dest, [*path, trigger.name]))
+    raise AssertionError(f"{address}: no path to {phase}")

@@ -1,0 +1,395 @@
+"""Recording facts on a cycle: task progress, ledger findings, item scores, ballots,
+vetoes, not-applicable components and corrections.
+
+Each method checks the whole command against the cycle's pinned scheme and current
+stage, then records one event (or, for a ballot file, all of them in one save).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+from pdca import log
+from pdca.application.saving import commutes
+from pdca.domain.cycle import Cycle
+from pdca.domain.facts import Finding, ItemScore
+from pdca.errors import Conflict, NotFound, RuleViolation, one_of
+
+if TYPE_CHECKING:
+    from pdca.rules.scoring_rules import Item
+
+COLLECTING = ("do", "check")  # the ledger is kept all year: 执行 and 督查
+SCORING = ("check",)  # scores and ballots belong to 督查
+CORRECTING = ("do", "check", "act", "closed")
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.strip().upper().encode()).hexdigest()
+
+
+def new_token() -> str:
+    import secrets
+
+    raw = secrets.token_hex(5).upper()
+    return f"{raw[:5]}-{raw[5:]}"
+
+
+def parse_decimal(text: str, what: str) -> Decimal:
+    try:
+        value = Decimal(str(text).strip())
+    except InvalidOperation:
+        raise RuleViolation(f"{what} '{text}' 不是数值；应为如 2、-0.5、87.5 的小数") from None
+    if not value.is_finite():
+        raise RuleViolation(f"{what} '{text}' 不是有限数值")
+    return value
+
+
+def period_bounds(period: str) -> tuple[date, date]:
+    year = int(period[:4])
+    part = period[5:]
+    if part.startswith("H"):
+        half = int(part[1])
+        return date(year, 1 + 6 * (half - 1), 1), (
+            date(year, 6, 30) if half == 1 else date(year, 12, 31)
+        )
+    if part.startswith("Q"):
+        quarter = int(part[1])
+        start = date(year, 3 * quarter - 2, 1)
+        end = date(year, 3 * quarter + 1, 1) if quarter < 4 else date(year + 1, 1, 1)
+        return start, date.fromordinal(end.toordinal() - 1)
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def check_item_value(item: Item, value: Decimal) -> None:
+    if item.rule == "direct" and not (0 <= value <= item.max):
+        raise RuleViolation(
+            f"指标 {item.id}（{item.label}）的得分 {value} 超出范围；允许 0 至 {item.max}"
+        )
+    if item.rule == "banded" and not (0 <= value <= 100):
+        raise RuleViolation(
+            f"指标 {item.id}（{item.label}）记录的是百分比，{value} 超出范围；允许 0 至 100"
+        )
+    if item.rule in ("per_occurrence", "ratio_to_best") and value < 0:
+        raise RuleViolation(f"指标 {item.id}（{item.label}）记录的是次数或数量，不能为负数 {value}")
+
+
+class Recording:
+    """Mixed into ``PdcaApplication``; relies on its ``get_cycle``, ``scheme_of``,
+    ``_require_phase`` and ``_save_changed``."""
+
+    get_cycle: Callable[[str], Cycle]
+    scheme_of: Callable[[Cycle], Any]
+    _require_phase: Callable[..., None]
+    _save_changed: Callable[..., None]
+
+    # ---- tasks ------------------------------------------------------------------------
+
+    def _task(self, cycle: Cycle, task_no: int) -> Any:
+        if task_no not in cycle.tasks:
+            raise NotFound(
+                f"周期 {cycle.address} 没有任务 #{task_no}；已有：{one_of(f'#{n}' for n in sorted(cycle.tasks))}"
+            )
+        return cycle.tasks[task_no]
+
+    @commutes
+    def report_task(
+        self, actor: str, address: str, task_no: int, progress: int, note: str | None
+    ) -> None:
+        cycle = self.get_cycle(address)
+        self._require_phase(cycle, COLLECTING, "报告任务进度")
+        task = self._task(cycle, task_no)
+        if task.completed:
+            raise RuleViolation(f"任务 #{task_no} 已完成，不能再报告进度")
+        if not 0 <= progress <= 100:
+            raise RuleViolation(f"进度 {progress}% 超出范围；允许 0 至 100")
+        cycle.record(Cycle.TaskReported, task_no=task_no, progress=progress, note=note, actor=actor)
+        self._save_changed(cycle, address)
+        log.info("task_reported", actor=actor, cycle=address, task=task_no, progress=progress)
+
+    @commutes
+    def complete_task(self, actor: str, address: str, task_no: int, quality: str | None) -> None:
+        cycle = self.get_cycle(address)
+        self._require_phase(cycle, COLLECTING, "完成任务")
+        task = self._task(cycle, task_no)
+        if task.completed:
+            raise RuleViolation(f"任务 #{task_no} 已完成")
+        qualities = [q for q, _ in self.scheme_of(cycle).rules.quality]
+        if quality is not None and qualities and quality not in qualities:
+            raise RuleViolation(f"未知质量评价 '{quality}'；允许：{one_of(qualities)}")
+        cycle.record(Cycle.TaskCompleted, task_no=task_no, quality=quality, actor=actor)
+        self._save_changed(cycle, address)
+        log.info("task_completed", actor=actor, cycle=address, task=task_no)
+
+    # ---- the ledger (台账) ----------------------------------------------------------------
+
+    @commutes
+    def record_finding(
+        self,
+        actor: str,
+        address: str,
+        source: str,
+        indicator: str,
+        points: Decimal,
+        observed_on: date,
+        evidence: str,
+        today: date | None = None,
+    ) -> int:
+        cycle = self.get_cycle(address)
+        self._require_phase(cycle, COLLECTING, "记录督查发现")
+        rules = self.scheme_of(cycle).rules
+        if source not in rules.ledger_sources:
+            raise RuleViolation(f"未知来源 '{source}'；允许：{one_of(rules.ledger_sources)}")
+        found = rules.indicator(indicator)
+        if found is None:
+            raise RuleViolation(
+                f"未知台账指标 '{indicator}'；允许：{one_of(i.id for i in rules.ledger_indicators)}"
+            )
+        if not found.min_points <= points <= found.max_points:
+            raise RuleViolation(
+                f"指标 {indicator}（{found.label}）单条记录的分值 {points} 超出范围；允许 {found.min_points} 至 {found.max_points}"
+            )
+        start, end = period_bounds(cycle.period)
+        if not start <= observed_on <= end:
+            raise RuleViolation(
+                f"发现日期 {observed_on} 不在考核期 {cycle.period}（{start} 至 {end}）内"
+            )
+        if observed_on > (today or date.today()):
+            raise RuleViolation(f"发现日期 {observed_on} 晚于今天，不能记录尚未发生的发现")
+        if not evidence.strip():
+            raise RuleViolation("必须写明证据（--evidence）")
+        cycle.record(
+            Cycle.FindingRecorded,
+            source=source,
+            indicator=indicator,
+            points=points,
+            observed_on=observed_on,
+            evidence=evidence.strip(),
+            actor=actor,
+        )
+        self._save_changed(cycle, address)
+        log.info(
+            "finding_recorded", actor=actor, cycle=address, indicator=indicator, points=str(points)
+        )
+        return cycle.version
+
+    # ---- item scores --------------------------------------------------------------------
+
+    def _item(self, cycle: Cycle, item_id: str) -> Item:
+        rules = self.scheme_of(cycle).rules
+        found = rules.item(item_id)
+        if found is None:
+            raise RuleViolation(
+                f"未知指标 '{item_id}'；方案 {cycle.scheme_id} 的指标：{one_of(rules.item_ids())}"
+            )
+        return found[1]
+
+    @commutes
+    def record_score(
+        self, actor: str, address: str, item_id: str, value: Decimal, evidence: str
+    ) -> int:
+        cycle = self.get_cycle(address)
+        item = self._item(cycle, item_id)
+        self._require_phase(cycle, SCORING, "记录指标得分")
+        check_item_value(item, value)
+        existing = cycle.facts.item_score(item_id)
+        if existing is not None:
+            raise Conflict(
+                f"指标 {item_id} 已有得分记录 #{existing.provenance.position}；更正请用：pdca correct amend {address} {existing.provenance.position} 新值 --reason 理由"
+            )
+        if not evidence.strip():
+            raise RuleViolation("必须写明证据（--evidence）")
+        cycle.record(
+            Cycle.ItemScored, item=item_id, value=value, evidence=evidence.strip(), actor=actor
+        )
+        self._save_changed(cycle, address)
+        log.info("item_scored", actor=actor, cycle=address, item=item_id, value=str(value))
+        return cycle.version
+
+    # ---- ballots (测评票) ------------------------------------------------------------------
+
+    @commutes
+    def issue_ballots(
+        self,
+        actor: str,
+        address: str,
+        group: str,
+        count: int,
+        make_token: Callable[[], str] = new_token,
+    ) -> list[str]:
+        cycle = self.get_cycle(address)
+        self._require_phase(cycle, SCORING, "发放测评票")
+        ballot = self.scheme_of(cycle).rules.ballot
+        if ballot is None:
+            raise RuleViolation(f"方案 {cycle.scheme_id} 没有测评票")
+        if group not in [g.id for g in ballot.groups]:
+            raise RuleViolation(
+                f"未知评议群体 '{group}'；允许：{one_of(f'{g.id}（{g.label}）' for g in ballot.groups)}"
+            )
+        if not 1 <= count <= 1000:
+            raise RuleViolation(f"一次发放 {count} 张不可；允许 1 至 1000 张")
+        tokens = [make_token() for _ in range(count)]
+        cycle.record(
+            Cycle.BallotsIssued,
+            group=group,
+            token_digests=[token_digest(t) for t in tokens],
+            actor=actor,
+        )
+        self._save_changed(cycle, address)
+        log.info("ballots_issued", actor=actor, cycle=address, group=group, count=count)
+        return tokens
+
+    def _check_ballot(
+        self, cycle: Cycle, token: str, scores: Mapping[str, Decimal], pending: set[str]
+    ) -> tuple[str, str]:
+        ballot = self.scheme_of(cycle).rules.ballot
+        if ballot is None:
+            raise RuleViolation(f"方案 {cycle.scheme_id} 没有测评票")
+        digest = token_digest(token)
+        if digest not in cycle.facts.issued_tokens:
+            raise RuleViolation(f"测评票令牌 '{token}' 无效：不是本周期发放的令牌")
+        if digest in cycle.facts.used_tokens or digest in pending:
+            raise Conflict(f"测评票令牌 '{token}' 已使用过，每张票只能投一次")
+        expected = [i.id for i in ballot.items]
+        unknown = sorted(set(scores) - set(expected))
+        missing = [i for i in expected if i not in scores]
+        if unknown or missing:
+            raise RuleViolation(
+                f"测评票项目不符：{'未知 ' + '、'.join(unknown) if unknown else ''}{'；' if unknown and missing else ''}"
+                f"{'缺少 ' + '、'.join(missing) if missing else ''}；应填：{one_of(f'{i.id}（0–{i.max}）' for i in ballot.items)}"
+            )
+        for item in ballot.items:
+            if not 0 <= scores[item.id] <= item.max:
+                raise RuleViolation(
+                    f"测评项目 {item.id}（{item.label}）的分数 {scores[item.id]} 超出范围；允许 0 至 {item.max}"
+                )
+        return digest, cycle.facts.issued_tokens[digest]
+
+    @commutes
+    def cast_ballots(
+        self, actor: str, address: str, ballots: list[tuple[str, dict[str, Decimal]]]
+    ) -> int:
+        """Cast one or many ballots; all are checked before any is recorded."""
+        cycle = self.get_cycle(address)
+        self._require_phase(cycle, SCORING, "投测评票")
+        if not ballots:
+            raise RuleViolation("没有要投的测评票")
+        pending: set[str] = set()
+        checked = []
+        for n, (token, scores) in enumerate(ballots, 1):
+            try:
+                digest, group = self._check_ballot(cycle, token, scores, pending)
+            except (RuleViolation, Conflict) as exc:
+                prefix = f"第 {n} 张票：" if len(ballots) > 1 else ""
+                raise type(exc)(f"{prefix}{exc}；整批未记录") from None
+            pending.add(digest)
+            checked.append((digest, group, scores))
+        for digest, group, scores in checked:
+            cycle.record(
+                Cycle.BallotCast, token_digest=digest, group=group, scores=dict(scores), actor=actor
+            )
+        self._save_changed(cycle, address)
+        log.info("ballots_cast", actor=actor, cycle=address, count=len(checked))
+        return len(checked)
+
+    # ---- vetoes, not applicable, corrections ---------------------------------------------
+
+    @commutes
+    def apply_veto(self, actor: str, address: str, rule: str, reason: str, evidence: str) -> int:
+        cycle = self.get_cycle(address)
+        self._require_phase(cycle, ("check", "act"), "实施一票否决")
+        rules = self.scheme_of(cycle).rules
+        veto = rules.veto(rule)
+        if veto is None:
+            raise RuleViolation(
+                f"未知否决规则 '{rule}'；允许：{one_of(f'{v.id}（{v.label}）' for v in rules.vetoes)}"
+            )
+        if any(v.rule == rule for v in cycle.facts.vetoes()):
+            raise Conflict(f"否决规则 {rule} 已对 {address} 实施")
+        if not reason.strip() or not evidence.strip():
+            raise RuleViolation("一票否决必须写明理由（--reason）和证据（--evidence）")
+        cycle.record(
+            Cycle.VetoApplied,
+            rule=rule,
+            reason=reason.strip(),
+            evidence=evidence.strip(),
+            actor=actor,
+        )
+        self._save_changed(cycle, address)
+        log.info("veto_applied", actor=actor, cycle=address, rule=rule)
+        return cycle.version
+
+    @commutes
+    def mark_not_applicable(self, actor: str, address: str, component: str, reason: str) -> int:
+        cycle = self.get_cycle(address)
+        self._require_phase(cycle, ("check", "act"), "认定组成部分不适用")
+        rules = self.scheme_of(cycle).rules
+        if rules.component(component) is None:
+            raise RuleViolation(
+                f"未知组成部分 '{component}'；允许：{one_of(c.id for c in rules.components)}"
+            )
+        if cycle.facts.not_applicable(component) is not None:
+            raise Conflict(f"组成部分 {component} 已认定不适用")
+        if not reason.strip():
+            raise RuleViolation("必须写明理由（--reason）")
+        cycle.record(
+            Cycle.ComponentNotApplicable, component=component, reason=reason.strip(), actor=actor
+        )
+        self._save_changed(cycle, address)
+        return cycle.version
+
+    def _correctable(self, cycle: Cycle, position: int, reason: str) -> Any:
+        self._require_phase(cycle, CORRECTING, "更正记录")
+        fact = cycle.facts.facts.get(position)
+        if fact is None:
+            listed = one_of(f"#{p}" for p in sorted(cycle.facts.facts))
+            raise NotFound(
+                f"周期 {cycle.address} 的第 {position} 号事件不是可更正的记录；可更正：{listed}"
+            )
+        if fact.withdrawn:
+            raise RuleViolation(f"记录 #{position} 已撤回，不能再更正")
+        if not reason.strip():
+            raise RuleViolation("更正必须写明理由（--reason）")
+        return fact
+
+    def withdraw_fact(self, actor: str, address: str, position: int, reason: str) -> int:
+        cycle = self.get_cycle(address)
+        self._correctable(cycle, position, reason)
+        cycle.record(
+            Cycle.FactWithdrawn, fact_position=position, reason=reason.strip(), actor=actor
+        )
+        self._save_changed(cycle, address)
+        log.info("fact_withdrawn", actor=actor, cycle=address, fact=position)
+        return cycle.version
+
+    def amend_fact(
+        self, actor: str, address: str, position: int, value: Decimal, reason: str
+    ) -> int:
+        cycle = self.get_cycle(address)
+        fact = self._correctable(cycle, position, reason)
+        rules = self.scheme_of(cycle).rules
+        if isinstance(fact, Finding):
+            indicator = rules.indicator(fact.indicator)
+            if indicator and not indicator.min_points <= value <= indicator.max_points:
+                raise RuleViolation(
+                    f"更正后的分值 {value} 超出范围；允许 {indicator.min_points} 至 {indicator.max_points}"
+                )
+        elif isinstance(fact, ItemScore):
+            check_item_value(self._item(cycle, fact.item), value)
+        else:
+            raise RuleViolation(
+                f"记录 #{position} 是{'测评票' if fact.kind == 'ballot' else '否决或认定'}，只能撤回，不能改数值"
+            )
+        cycle.record(
+            Cycle.FactAmended,
+            fact_position=position,
+            value=value,
+            reason=reason.strip(),
+            actor=actor,
+        )
+        self._save_changed(cycle, address)
+        log.info("fact_amended", actor=actor, cycle=address, fact=position, value=str(value))
+        return cycle.version

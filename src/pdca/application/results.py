@@ -1,0 +1,330 @@
+"""Rounds, explain and the figures derived from the one scoring function.
+
+``explain`` and round finalisation both call ``scoring.score`` on facts folded from
+history; the scores projection does the same. Nothing else computes a score.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from eventsourcing.application import AggregateNotFoundError
+
+from pdca import log
+from pdca.application import saving
+from pdca.domain.cycle import Cycle
+from pdca.domain.facts import CycleFacts
+from pdca.domain.ids import check_period, cycle_id
+from pdca.errors import Conflict, NotFound, RuleViolation, one_of
+from pdca.rules.schemes import Scheme, pinned
+
+if TYPE_CHECKING:  # these load with the commands that use them
+    from pdca.domain.round import Round
+    from pdca.rules import ranking, scoring
+
+READY_PHASES = ("act", "closed")
+
+
+@dataclass(frozen=True)
+class Explanation:
+    cycle: str
+    scheme: str
+    scheme_digest: str
+    as_of: datetime | None
+    head: int
+    breakdown: scoring.Breakdown
+    outcome: dict[str, Any] | None
+    head_digest: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        b = self.breakdown
+        data: dict[str, Any] = {
+            "cycle": self.cycle,
+            "scheme": self.scheme,
+            "scheme_digest": self.scheme_digest,
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "head_position": self.head,
+            "head_digest": self.head_digest,
+            "total": str(b.total),
+            "unrounded": str(b.unrounded),
+            "refused": b.refused or None,
+            "components": [
+                {
+                    "id": c.id,
+                    "label": c.label,
+                    "weight": str(c.weight),
+                    "score": str(c.score),
+                    "weighted": str(c.weighted),
+                    "status": c.status,
+                }
+                for c in b.components
+            ],
+            "bonus": str(b.bonus),
+            "deduction": str(b.deduction),
+            "vetoes": [{"rule": v[0], "label": v[1], "effect": v[2]} for v in b.vetoes],
+            "outcome": self.outcome,
+            "tree": b.tree.to_json(self.cycle),
+        }
+        return data
+
+
+def facts_of(events: list[Any], as_of: datetime | None = None) -> CycleFacts:
+    """Fold a cycle's domain events (as stored) into facts, up to ``as_of``."""
+    facts = CycleFacts()
+    for e in events:
+        if as_of is not None and e.timestamp > as_of:
+            break
+        data = vars(e)
+        facts.apply(type(e).__name__, e.originator_version, e.timestamp, data)
+    return facts
+
+
+class Results:
+    """Mixed into ``PdcaApplication``."""
+
+    repository: Any
+    workspace: Any
+    mapper: Any
+    get_cycle: Callable[[str], Cycle]
+    get_unit: Callable[[str], Any]
+    list_cycles: Callable[..., list[dict[str, Any]]]
+    list_rounds: Callable[..., list[dict[str, Any]]]
+    save: Callable[..., Any]
+    _save_new: Callable[..., None]
+    _save_changed: Callable[..., None]
+
+    # ---- rounds -------------------------------------------------------------------------
+
+    def open_round(self, actor: str, period: str, scheme_ref: str) -> Round:
+        period = check_period(period)
+        scheme = self.workspace.scheme(scheme_ref)
+        if not scheme.rules.scored:
+            raise RuleViolation(
+                f"方案 {scheme.ref} 没有计分内容（[[components]]），不能组织考核轮次"
+            )
+        if self._round_or_none(period, scheme.id) is not None:
+            raise Conflict(f"考核轮次 {period}（方案 {scheme.id}）已开启")
+        from pdca.domain.round import Round
+
+        new = Round(period=period, scheme_id=scheme.id, actor=actor)
+        self._save_new(new, f"考核轮次 {period}（方案 {scheme.id}）已开启")
+        log.info("round_opened", actor=actor, period=period, scheme=scheme.id)
+        return new
+
+    def _round_or_none(self, period: str, scheme_id: str) -> Round | None:
+        try:
+            return self.repository.get(_round_id(period, scheme_id))
+        except AggregateNotFoundError:
+            return None
+
+    def get_round(self, period: str, scheme_id: str | None = None) -> Round:
+        period = check_period(period)
+        rounds = [r for r in self.list_rounds() if r["period"] == period]
+        if scheme_id is not None:
+            rounds = [r for r in rounds if r["scheme_id"] == scheme_id]
+        if not rounds:
+            raise NotFound(
+                f"考核期 {period} 没有{'方案 ' + scheme_id + ' 的' if scheme_id else ''}考核轮次；先开启：pdca round open {period} --scheme 方案"
+            )
+        if len(rounds) > 1:
+            raise RuleViolation(
+                f"考核期 {period} 有多个轮次，请用 --scheme 指定：{one_of(r['scheme_id'] for r in rounds)}"
+            )
+        return self.repository.get(_round_id(period, rounds[0]["scheme_id"]))
+
+    def _round_cycles(
+        self, rnd: Round, as_of: datetime | None = None
+    ) -> list[tuple[Cycle, CycleFacts]]:
+        result = []
+        for row in self.list_cycles(rnd.period):
+            if row["scheme"].split("@")[0] != rnd.scheme_id:
+                continue
+            cycle = self.repository.get(cycle_id(row["unit"], row["period"]))
+            events = list(self.repository.event_store.get(cycle.id))
+            result.append((cycle, facts_of(events, as_of)))
+        return result
+
+    def _entries(self, pairs: list[tuple[Cycle, CycleFacts]]) -> tuple[list[ranking.Entry], Scheme]:
+        from pdca.rules import ranking, scoring
+
+        digests = {facts.scheme_digest for _, facts in pairs}
+        if len(digests) > 1:
+            versions = one_of(sorted({f"{f.scheme_id}@{f.scheme_version}" for _, f in pairs}))
+            raise RuleViolation(
+                f"轮次内的周期使用了不同版本的方案：{versions}；同一轮次只能用同一版本排名"
+            )
+        scheme = pinned(pairs[0][1].scheme_text)
+        context = scoring.round_context([f for _, f in pairs], scheme)
+        entries = [
+            ranking.Entry(
+                c.address, c.unit, self.get_unit(c.unit).category, scoring.score(f, scheme, context)
+            )
+            for c, f in pairs
+        ]
+        return entries, scheme
+
+    def finalize_round(
+        self, actor: str, period: str, scheme_id: str | None, reason: str | None
+    ) -> dict[str, Any]:
+        rnd = self.get_round(period, scheme_id)
+        pairs = self._round_cycles(rnd)
+        if not pairs:
+            raise RuleViolation(f"考核轮次 {rnd.period}（方案 {rnd.scheme_id}）没有任何周期")
+        not_ready = [
+            f"{c.address}（{c.stage}）"
+            for c, _ in pairs
+            if c.stage.split(".")[0] not in READY_PHASES
+        ]
+        if not_ready:
+            raise RuleViolation(f"还有周期未进入处理阶段，不能定稿：{one_of(not_ready)}")
+        entries, scheme = self._entries(pairs)
+        refused = [f"{e.cycle}：{e.breakdown.refused}" for e in entries if e.breakdown.refused]
+        if refused:
+            raise RuleViolation(f"有周期无法计分，不能定稿：{one_of(refused)}")
+        from pdca.rules import ranking
+
+        heads = {c.address: (c.version, self.mapper.digest_at(c.id, c.version)) for c, _ in pairs}
+        outcomes = [
+            # The head digest anchors the cycle's hash chain outside the database.
+            {**asdict(o), "head": heads[o.cycle][0], "digest": heads[o.cycle][1]}
+            for o in ranking.rank(entries, scheme.rules)
+        ]
+        outcomes.sort(
+            key=lambda o: (
+                o["category"] if scheme.rules.rank_by == "category" else "",
+                o["rank"],
+                o["unit"],
+            )
+        )
+        changes = _changes(rnd.published, outcomes)
+        if rnd.published is not None and not changes:
+            return {
+                "period": rnd.period,
+                "scheme": rnd.scheme_id,
+                "recorded": False,
+                "outcomes": outcomes,
+                "changes": [],
+            }
+        if rnd.published is not None and not (reason or "").strip():
+            raise RuleViolation(
+                f"考核结果已发布，重新定稿会改变 {len(changes)} 处结果，必须写明理由（--reason）"
+            )
+        # The outcome depends on every cycle read: refuse if one moved on meanwhile.
+        saving.require_unchanged(
+            self,
+            {c.id: c.version for c, _ in pairs},
+            {c.id: f"{c.address} " for c, _ in pairs},
+            f"考核轮次 {rnd.period} 的周期",
+        )
+        rnd.finalize(outcomes=outcomes, changes=changes, actor=actor, reason=reason)
+        self._save_changed(rnd, f"考核轮次 {rnd.period}")
+        log.info(
+            "round_finalized",
+            actor=actor,
+            period=rnd.period,
+            scheme=rnd.scheme_id,
+            units=len(outcomes),
+        )
+        return {
+            "period": rnd.period,
+            "scheme": rnd.scheme_id,
+            "recorded": True,
+            "outcomes": outcomes,
+            "changes": changes,
+        }
+
+    # ---- explain --------------------------------------------------------------------------
+
+    def explain(self, address: str, as_of: datetime | None = None) -> Explanation:
+        from pdca.rules import scoring
+
+        cycle = self.get_cycle(address)
+        events = list(self.repository.event_store.get(cycle.id))
+        facts = facts_of(events, as_of)
+        if facts.opened is None:
+            raise NotFound(f"{as_of.isoformat() if as_of else ''} 时周期 {address} 尚未开启")
+        scheme = pinned(facts.scheme_text)
+        round_ = self._round_or_none(cycle.period, cycle.scheme_id)
+        context = scoring.RoundContext()
+        if round_ is not None and scoring.needs_round_context(scheme):
+            others = [f for _, f in self._round_cycles(round_, as_of) if f.opened is not None]
+            context = scoring.round_context(others, scheme)
+        breakdown = scoring.score(facts, scheme, context)
+        outcome = None
+        if round_ is not None:
+            published = [
+                f
+                for f, e in zip(round_.finalisations, self._round_events(round_), strict=True)
+                if as_of is None or e.timestamp <= as_of
+            ]
+            if published:
+                outcome = next(
+                    (o for o in published[-1]["outcomes"] if o["cycle"] == cycle.address), None
+                )
+        head = max(
+            (e.originator_version for e in events if as_of is None or e.timestamp <= as_of),
+            default=0,
+        )
+        return Explanation(
+            cycle.address,
+            f"{facts.scheme_id}@{facts.scheme_version}",
+            facts.scheme_digest,
+            as_of,
+            head,
+            breakdown,
+            _jsonable(outcome),
+            self.mapper.digest_at(cycle.id, head),
+        )
+
+    def _round_events(self, rnd: Round) -> list[Any]:
+        return [
+            e for e in self.repository.event_store.get(rnd.id) if type(e).__name__ == "Finalized"
+        ]
+
+
+def _round_id(period: str, scheme_id: str) -> Any:
+    from pdca.domain.round import round_id
+
+    return round_id(period, scheme_id)
+
+
+def _jsonable(outcome: dict[str, Any] | None) -> dict[str, Any] | None:
+    if outcome is None:
+        return None
+    return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in outcome.items()}
+
+
+def _changes(
+    before: list[dict[str, Any]] | None, after: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Who moves, by how much: every published field that differs."""
+    if before is None:
+        return []
+    old = {o["cycle"]: o for o in before}
+    changes = []
+    for o in after:
+        previous = old.get(o["cycle"])
+        if previous is None:
+            changes.append(
+                {"cycle": o["cycle"], "field": "新增", "before": None, "after": str(o["total"])}
+            )
+            continue
+        for field in ("total", "rank", "grade", "tier", "veto"):
+            if previous.get(field) != o.get(field):
+                changes.append(
+                    {
+                        "cycle": o["cycle"],
+                        "field": field,
+                        "before": _s(previous.get(field)),
+                        "after": _s(o.get(field)),
+                    }
+                )
+    return changes
+
+
+def _s(value: Any) -> Any:
+    return str(value) if isinstance(value, Decimal) else value

@@ -1,0 +1,170 @@
+"""How a command's changes reach the event store: all or nothing, within the actor's
+unit when the actor is unit staff, under the client's request id when it gave one,
+and — when another writer got there first — retried or refused.
+
+Every use case saves through ``save``. A use case whose facts commute (adding a
+finding, casting a ballot: the order of two such facts changes nothing) carries
+``@commutes``: on a concurrent modification it runs again from the start, so it
+reloads the aggregate and checks every guard again before it records. Any other
+use case (advancing a stage, finalising a round) depended on what it read, so it is
+refused with the events recorded since that version.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple, TypeVar
+
+from eventsourcing.persistence import IntegrityError
+
+from pdca import log
+from pdca.errors import Conflict, PdcaError
+
+ATTEMPTS = 20
+BACKOFF_SECONDS = 0.004  # doubled each attempt, jittered, capped below
+BACKOFF_CAP_SECONDS = 0.25
+_LISTED = 5  # changes named in a refusal; the rest are counted
+
+
+class Acting(NamedTuple):
+    """The command being run, as the CLI checked it (``roles.Roles.permit``)."""
+
+    actor: str
+    command: str
+    unit_limit: str | None = None
+    request_key: str | None = None
+    request_digest: str | None = None
+
+
+class ChangedUnderneath(Conflict):
+    """Another writer saved to the same aggregate after this command read it."""
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def commutes(method: F) -> F:
+    """Declare a use case's facts commutative: rerun it on a concurrent modification."""
+
+    @functools.wraps(method)
+    def retrying(app: Any, *args: Any, **kwargs: Any) -> Any:
+        outermost = app.kept is None
+        if outermost:
+            app.kept = {}
+        try:
+            for attempt in range(1, ATTEMPTS + 1):
+                try:
+                    return method(app, *args, **kwargs)
+                except ChangedUnderneath as exc:
+                    if attempt == ATTEMPTS or not outermost:
+                        raise ChangedUnderneath(f"{exc}（已自动重试 {attempt - 1} 次）") from None
+                    import random
+                    import time
+
+                    log.info("retrying_after_conflict", use_case=method.__name__, attempt=attempt)
+                    ceiling = min(BACKOFF_SECONDS * 2**attempt, BACKOFF_CAP_SECONDS)
+                    time.sleep(random.uniform(ceiling / 4, ceiling))
+            raise AssertionError("unreachable")  # pragma: no cover
+        finally:
+            if outermost:
+                app.kept = None
+
+    return retrying  # type: ignore[return-value]
+
+
+def load(app: Any, aggregate_id: Any) -> Any:
+    """Load an aggregate; inside a commuting use case, keep a copy as loaded, so a retry
+    reads only the events recorded since instead of the whole history. (A retry's
+    window between reading and saving must be short, or a busy cycle starves it.)"""
+    kept = app.kept
+    if kept is None:
+        return app.repository.get(aggregate_id)
+    import pickle
+
+    if aggregate_id in kept:
+        from eventsourcing.application import project_aggregate
+
+        version, copy = kept[aggregate_id]
+        newer = app.repository.event_store.get(aggregate_id, gt=version)
+        aggregate = project_aggregate(pickle.loads(copy), newer)
+    else:
+        aggregate = app.repository.get(aggregate_id)
+    kept[aggregate_id] = (aggregate.version, pickle.dumps(aggregate))
+    return aggregate
+
+
+def save(
+    app: Any, aggregates: Sequence[Any], conflict: Callable[[dict[Any, int]], PdcaError]
+) -> None:
+    """Save what one command changed, in one transaction with its request record.
+    ``conflict`` turns the versions the command read into the refusal to raise."""
+    from pdca.application import roles
+
+    acting: Acting | None = app.acting
+    read = {a.id: a.version - len(a.pending_events) for a in aggregates}
+    extra = []
+    if acting is not None and acting.unit_limit is not None:
+        units = [getattr(a, "unit", type(a).__name__) for a in aggregates]
+        roles.check_unit(acting.actor, acting.command, acting.unit_limit, units)
+    if acting is not None and acting.request_key:
+        from pdca.domain.request import Request
+
+        extra.append(
+            Request(
+                key=acting.request_key,
+                command=acting.command,
+                digest=acting.request_digest or "",
+                actor=acting.actor,
+                events=[
+                    f"{a.id.hex}:{e.originator_version}"
+                    for a in aggregates
+                    for e in a.pending_events
+                ],
+            )
+        )
+    try:
+        app.save(*aggregates, *extra)
+        app.accepted = extra[0] if extra else None
+    except IntegrityError:
+        if extra and app.recorder.select_events(extra[0].id, limit=1):
+            from pdca.application.request_ids import RequestSeen
+
+            raise RequestSeen(acting.request_key) from None  # type: ignore[union-attr]
+        raise conflict(read) from None
+
+
+def changed_underneath(
+    app: Any, label: str, read: dict[Any, int], names: dict[Any, str] | None = None
+) -> ChangedUnderneath:
+    """The refusal of a command that depended on what it read: what was recorded since
+    (position, type, actor, time), prefixed by ``names`` when several aggregates moved."""
+    from pdca.rules.describe import type_label
+
+    events = [
+        e for oid, version in read.items() for e in app.repository.event_store.get(oid, gt=version)
+    ]
+    named = [
+        f"{(names or {}).get(e.originator_id, '')}#{e.originator_version} "
+        f"{type_label(type(e).__name__)}"
+        f"（{getattr(e, 'actor', '?')}，{e.timestamp.astimezone():%Y-%m-%d %H:%M:%S}）"
+        for e in events[:_LISTED]
+    ]
+    more = f" 等 {len(events)} 个事件" if len(events) > _LISTED else ""
+    return ChangedUnderneath(
+        f"{label} 在本命令读取之后被他人修改，本次命令未记录；"
+        f"其间记录了：{'、'.join(named) or '（已读不到）'}{more}；请确认后重新执行"
+    )
+
+
+def require_unchanged(app: Any, read: dict[Any, int], names: dict[Any, str], label: str) -> None:
+    """Refuse when aggregates this command read but does not save have moved on.
+    (Only what is saved is checked by the store itself; this narrows the gap for the
+    rest to the moment between this check and the save.)"""
+    moved = {
+        oid: version
+        for oid, version in read.items()
+        if app.recorder.select_events(oid, gt=version, limit=1)
+    }
+    if moved:
+        raise changed_underneath(app, label, moved, names)

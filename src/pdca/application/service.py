@@ -1,0 +1,472 @@
+"""The application service: one method per use case, the only place that loads and
+saves aggregates.
+
+Every writing method checks the command completely (input, the stage machine of
+the cycle's pinned scheme, guards) before it calls an aggregate method, so a
+refused command records nothing. Queries return plain dataclasses and dicts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import Mapper, PersistenceError, Transcoder
+
+from pdca import log
+from pdca.application import saving
+from pdca.application.workspace import Workspace
+from pdca.domain.cycle import Cycle
+from pdca.domain.ids import check_period, clean_name, cycle_id, unit_id
+from pdca.domain.unit import Unit
+from pdca.errors import Conflict, NotFound, RuleViolation, one_of
+from pdca.rules import machine
+from pdca.rules.schemes import PHASE_LABELS, Scheme, pinned
+from pdca.storage import meta
+from pdca.storage.chain import ChainedMapper
+from pdca.storage.transcodings import register_all
+
+#: Use cases kept in modules of their own (recording facts, rounds and explain,
+#: rectification), imported on first use: a supervisor's ``pdca cycle advance``
+#: should not pay for ballots, scoring and 整改. Their methods are the application's
+#: own (``self`` is the application); tests/unit/test_application.py keeps this table
+#: equal to what those classes define.
+USE_CASES: dict[str, tuple[str, ...]] = {
+    "pdca.application.recording:Recording": (
+        "_check_ballot",
+        "_correctable",
+        "_item",
+        "_task",
+        "amend_fact",
+        "apply_veto",
+        "cast_ballots",
+        "complete_task",
+        "issue_ballots",
+        "mark_not_applicable",
+        "record_finding",
+        "record_score",
+        "report_task",
+        "withdraw_fact",
+    ),
+    "pdca.application.results:Results": (
+        "_entries",
+        "_round_cycles",
+        "_round_events",
+        "_round_or_none",
+        "explain",
+        "finalize_round",
+        "get_round",
+        "open_round",
+    ),
+    "pdca.application.rectifying:Rectifying": (
+        "_move",
+        "_open_items",
+        "carry_over_into",
+        "extend_rectification",
+        "get_rectification",
+        "list_rectifications",
+        "order_rectification",
+        "rectification_bulletin",
+        "report_rectification",
+        "require_rectifications_settled",
+        "submit_rectification",
+        "sweep_rectifications",
+        "verify_rectification",
+    ),
+    "pdca.application.settlement:Settlement": ("ledger_moves",),
+    "pdca.application.verifying:Verifying": ("verify_history",),
+}
+_USE_CASE_OF = {name: target for target, names in USE_CASES.items() for name in names}
+
+
+@dataclass(frozen=True)
+class CycleStatus:
+    cycle: str
+    unit: str
+    period: str
+    scheme: str
+    scheme_digest: str
+    stage: str
+    stage_label: str
+    version: int
+    triggers: list[machine.TriggerOption]
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    position: int
+    type: str
+    recorded_at: str
+    actor: str
+    summary: str
+
+
+class PdcaApplication(Application[UUID]):
+    name = "pdca"
+
+    def __init__(self, workspace: Workspace, create_tables: bool = False) -> None:
+        self.workspace = workspace
+        self._runtime: Any = None
+        #: The command being run, set by the CLI: who, within which unit, under which
+        #: request id. None when the application is used as a library (the demo).
+        self.acting: saving.Acting | None = None
+        self.kept: dict[UUID, tuple[int, bytes]] | None = None  # see saving.load
+        self.accepted: Any = None  # the request record last saved (saving.save)
+        try:
+            super().__init__(env=workspace.database.event_store_env(create_tables))
+            self.mapper.recorder = self.recorder  # type: ignore[attr-defined]
+            self.marker = meta.Meta(self.recorder, workspace.database.kind)
+            # ``pdca init`` writes the marker; every other command obeys it first.
+            self._marker_is_old = False if create_tables else self.check_marker()
+        except Exception as exc:
+            with contextlib.suppress(Exception):
+                self.close()
+            if isinstance(exc, PersistenceError):
+                raise meta.unreachable(workspace.database.describe(), exc) from None
+            raise
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        try:
+            cipher = self.factory.cipher()  # PDCA_CIPHER_KEY, the library's own setting
+        except ValueError:
+            raise meta.bad_key() from None
+        return ChainedMapper(
+            transcoder=self.construct_transcoder(),
+            compressor=self.factory.compressor(),
+            cipher=cipher,
+        )
+
+    def check_marker(self) -> bool:
+        """Refuse a database this pdca must not touch; True when its marker is older."""
+        return meta.check(self.marker.read(), self.mapper.cipher)
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        if self._marker_is_old:
+            self.marker.write({"format": str(meta.FORMAT)})
+            self._marker_is_old = False
+        return super().save(*objs, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        target = _USE_CASE_OF.get(name)
+        if target is None:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        module, _, owner = target.partition(":")
+        function = getattr(getattr(importlib.import_module(module), owner), name)
+        return function.__get__(self, type(self))
+
+    def register_transcodings(self, transcoder: Transcoder) -> None:
+        super().register_transcodings(transcoder)
+        register_all(transcoder)
+
+    # ---- units ---------------------------------------------------------------------
+
+    def register_unit(self, actor: str, name: str, category: str, grid: str | None) -> Unit:
+        name = clean_name(name)
+        if not name:
+            raise RuleViolation("单位名称不能为空")
+        if category not in self.workspace.categories:
+            raise RuleViolation(
+                f"未知单位类别 '{category}'；允许：{one_of(self.workspace.categories)}"
+            )
+        if self._exists(unit_id(name)):
+            raise Conflict(f"单位 '{name}' 已登记")
+        unit = Unit(
+            name=name, category=category, grid=clean_name(grid) if grid else None, actor=actor
+        )
+        self._save_new(unit, f"单位 '{name}' 已登记")
+        log.info("unit_registered", actor=actor, unit=name, category=category, grid=grid)
+        return unit
+
+    def get_unit(self, name: str) -> Unit:
+        try:
+            return self.repository.get(unit_id(name))
+        except AggregateNotFoundError:
+            raise NotFound(
+                f"未知单位 '{clean_name(name)}'；先登记：pdca unit add 名称 --category 类别（pdca unit list 查看已登记单位）"
+            ) from None
+
+    # ---- cycles --------------------------------------------------------------------
+
+    def open_cycle(self, actor: str, unit_name: str, period: str, scheme_ref: str) -> Cycle:
+        unit = self.get_unit(unit_name)
+        period = check_period(period)
+        scheme = self.workspace.scheme(scheme_ref)
+        if self._exists(cycle_id(unit.name, period)):
+            raise Conflict(
+                f"周期 '{unit.name}/{period}' 已存在；pdca cycle status {unit.name}/{period} 查看"
+            )
+        cycle = new_cycle(unit.name, period, scheme, actor)
+        carried = self.carry_over_into(cycle, actor)
+        self._save_new(cycle, f"周期 '{cycle.address}' 已存在", *carried)
+        log.info(
+            "cycle_opened",
+            actor=actor,
+            cycle=cycle.address,
+            scheme=scheme.ref,
+            carried=len(carried),
+        )
+        return cycle
+
+    def get_cycle(self, address: str) -> Cycle:
+        unit, period = split_address(address)
+        try:
+            return saving.load(self, cycle_id(unit, period))
+        except AggregateNotFoundError:
+            raise NotFound(
+                f"未知周期 '{address}'；先开启：pdca cycle open {unit} {period} --scheme 方案（pdca cycle list 查看已有周期）"
+            ) from None
+
+    def scheme_of(self, cycle: Cycle) -> Scheme:
+        return pinned(cycle.scheme_text)
+
+    def advance(self, actor: str, address: str, trigger: str, reason: str | None) -> Cycle:
+        cycle = self.get_cycle(address)
+        from_stage = cycle.stage
+        to_stage = machine.check(self.scheme_of(cycle), from_stage, trigger, cycle)
+        if to_stage == "closed":
+            self.require_rectifications_settled(cycle)
+        cycle.record(
+            Cycle.StageAdvanced,
+            trigger=trigger,
+            from_stage=from_stage,
+            to_stage=to_stage,
+            actor=actor,
+            reason=reason,
+        )
+        self._save_changed(cycle, address)
+        log.info("stage_advanced", actor=actor, cycle=address, trigger=trigger, to=to_stage)
+        return cycle
+
+    def status(self, address: str) -> CycleStatus:
+        cycle = self.get_cycle(address)
+        scheme = self.scheme_of(cycle)
+        return CycleStatus(
+            cycle=cycle.address,
+            unit=cycle.unit,
+            period=cycle.period,
+            scheme=f"{cycle.scheme_id}@{cycle.scheme_version}",
+            scheme_digest=cycle.scheme_digest,
+            stage=cycle.stage,
+            stage_label=scheme.stage_label(cycle.stage),
+            version=cycle.version,
+            triggers=machine.options(scheme, cycle.stage, cycle),
+        )
+
+    def history(self, address: str) -> list[HistoryEntry]:
+        from pdca.rules.describe import describe
+
+        cycle = self.get_cycle(address)
+        scheme = self.scheme_of(cycle)
+        return [
+            HistoryEntry(
+                position=e.originator_version,
+                type=type(e).__name__,
+                recorded_at=e.timestamp.isoformat(),
+                actor=getattr(e, "actor", ""),
+                summary=describe(e, scheme),
+            )
+            for e in self.repository.event_store.get(cycle.id)
+        ]
+
+    # ---- the task list (任务清单) ------------------------------------------------------
+
+    @saving.commutes
+    def add_task(
+        self, actor: str, address: str, title: str, deadline: date, indicator: str | None
+    ) -> int:
+        cycle = self.get_cycle(address)
+        self._require_phase(cycle, ("plan", "do"), "添加任务")
+        title = title.strip()
+        if not title:
+            raise RuleViolation("任务标题不能为空")
+        if cycle.task_list_published and _phase(self.scheme_of(cycle), cycle.stage) == "plan":
+            raise RuleViolation("任务清单已发布，计划阶段不能再加任务；进入执行阶段后可追加任务")
+        task_no = cycle.next_task_no()
+        cycle.record(
+            Cycle.TaskAdded,
+            task_no=task_no,
+            title=title,
+            deadline=deadline,
+            indicator=indicator,
+            actor=actor,
+        )
+        self._save_changed(cycle, address)
+        log.info("task_added", actor=actor, cycle=address, task=task_no)
+        return task_no
+
+    def publish_task_list(self, actor: str, address: str) -> int:
+        cycle = self.get_cycle(address)
+        self._require_phase(cycle, ("plan",), "发布任务清单")
+        if cycle.task_list_published:
+            raise RuleViolation("任务清单已发布，不能重复发布")
+        if not cycle.tasks:
+            raise RuleViolation(
+                "任务清单为空，不能发布；先添加任务：pdca task add 周期 标题 --deadline 日期"
+            )
+        cycle.record(Cycle.TaskListPublished, task_count=len(cycle.tasks), actor=actor)
+        self._save_changed(cycle, address)
+        log.info("task_list_published", actor=actor, cycle=address, tasks=len(cycle.tasks))
+        return len(cycle.tasks)
+
+    # ---- lists, from the catalog projection ---------------------------------------------
+
+    def projection_runtime(self) -> Any:
+        if self._runtime is None:
+            from pdca.projections import builtin
+            from pdca.projections.private import use_cipher
+            from pdca.projections.runtime import Runtime
+            from pdca.storage.plaintext import readable
+
+            # Read models keep names and evidence under the events' own cipher.
+            use_cipher(self.mapper.cipher)
+            self._runtime = Runtime(
+                self.workspace.database,
+                readable(self.recorder, self.mapper.cipher),
+                builtin(),
+                workspace_dir=self.workspace.projections_dir,
+                cipher=self.mapper.cipher,
+            )
+        return self._runtime
+
+    def close(self) -> None:
+        if self._runtime is not None:
+            self._runtime.engine.dispose()
+            self._runtime = None
+        super().close()
+
+    def list_units(self) -> list[dict[str, Any]]:
+        from sqlalchemy import select
+
+        from pdca.projections.catalog import units
+
+        runtime = self.projection_runtime()
+        runtime.catch_up("catalog")
+        with runtime.engine.connect() as conn:
+            rows = conn.execute(select(units).order_by(units.c.category, units.c.name)).mappings()
+            return [dict(r) for r in rows]
+
+    def read_view(
+        self, projection: str, table: Any, *where: Any, order_by: Any = ()
+    ) -> list[dict[str, Any]]:
+        """Catch a projection up, then read its rows."""
+        from sqlalchemy import select
+
+        runtime = self.projection_runtime()
+        runtime.catch_up(projection)
+        query = select(table).where(*where).order_by(*order_by)
+        with runtime.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(query).mappings()]
+
+    def scores_of(self, period: str) -> list[dict[str, Any]]:
+        from pdca.projections.scores import scores
+
+        return self.read_view(
+            "scores", scores, scores.c.period == check_period(period), order_by=(scores.c.unit,)
+        )
+
+    def ledger_of(self, period: str | None, unit: str | None) -> list[dict[str, Any]]:
+        from pdca.projections.ledger import ledger
+
+        where = []
+        if period:
+            where.append(ledger.c.period == check_period(period))
+        if unit:
+            where.append(ledger.c.unit == clean_name(unit))
+        order = (ledger.c.period, ledger.c.unit, ledger.c.observed_on)
+        return self.read_view("ledger", ledger, *where, order_by=order)
+
+    def list_rounds(self) -> list[dict[str, Any]]:
+        from pdca.projections.catalog import rounds
+
+        return self.read_view("catalog", rounds, order_by=(rounds.c.period,))
+
+    def list_cycles(
+        self, period: str | None = None, stage: str | None = None
+    ) -> list[dict[str, Any]]:
+        from sqlalchemy import select
+
+        from pdca.projections.catalog import cycles
+
+        runtime = self.projection_runtime()
+        runtime.catch_up("catalog")
+        query = select(cycles).order_by(cycles.c.period, cycles.c.unit)
+        if period:
+            query = query.where(cycles.c.period == period)
+        with runtime.engine.connect() as conn:
+            rows = [dict(r) for r in conn.execute(query).mappings()]
+        result = []
+        for row in rows:
+            # A stage filter names a phase (督查) or a stage id (check, check.on_site).
+            phase = row["stage"].split(".")[0]
+            if stage and stage not in (row["stage"], phase, PHASE_LABELS.get(phase)):
+                continue
+            row["cycle"] = f"{row['unit']}/{row['period']}"
+            result.append(row)
+        return result
+
+    def stage_label(self, scheme_ref: str, stage: str) -> str:
+        """A stage's Chinese label from the workspace's copy of the scheme, else its phase's."""
+        try:
+            return self.workspace.scheme(scheme_ref).stage_label(stage)
+        except NotFound:
+            return PHASE_LABELS.get(stage.split(".")[0], stage)
+
+    # ---- helpers -------------------------------------------------------------------
+
+    def _require_phase(self, cycle: Cycle, phases: tuple[str, ...], what: str) -> None:
+        scheme = self.scheme_of(cycle)
+        phase = _phase(scheme, cycle.stage)
+        if phase not in phases:
+            allowed = one_of(PHASE_LABELS[p] for p in phases)
+            raise RuleViolation(
+                f"当前阶段为{scheme.stage_label(cycle.stage)}，不能{what}；只能在以下阶段：{allowed}"
+            )
+
+    def _exists(self, aggregate_id: UUID) -> bool:
+        return bool(self.recorder.select_events(aggregate_id, limit=1))
+
+    def _save_new(self, aggregate: Any, duplicate_message: str, *others: Any) -> None:
+        saving.save(self, (aggregate, *others), lambda _read: Conflict(duplicate_message))
+
+    def _save_changed(self, aggregate: Any, address: str, *others: Any) -> None:
+        """Save what one command changed, all or nothing; a concurrent change refuses it
+        with what changed (``@saving.commutes`` use cases run again instead)."""
+        saving.save(
+            self,
+            (aggregate, *others),
+            lambda read: saving.changed_underneath(self, f"'{address}'", read),
+        )
+
+
+def new_cycle(unit: str, period: str, scheme: Scheme, actor: str) -> Cycle:
+    """A cycle opened at the scheme's first stage, pinning its full text and digest."""
+    return Cycle(
+        unit=unit,
+        period=period,
+        scheme_id=scheme.id,
+        scheme_version=scheme.version,
+        scheme_digest=scheme.digest,
+        scheme_text=scheme.text,
+        stage=scheme.initial,
+        actor=actor,
+    )
+
+
+def _phase(scheme: Scheme, stage: str) -> str:
+    try:
+        return scheme.stage(stage).phase
+    except KeyError:
+        return stage
+
+
+def split_address(address: str) -> tuple[str, str]:
+    """``市财政局/2024`` → (unit, period). The unit is everything before the last slash."""
+    unit, sep, period = address.strip().rpartition("/")
+    if not sep or not unit.strip() or not period.strip():
+        raise RuleViolation(f"周期地址 '{address}' 格式不对；应为 单位/考核期，例如 市财政局/2024")
+    return clean_name(unit), period.strip()

@@ -1,0 +1,173 @@
+"""A workspace: a folder with ``pdca.toml``, ``workflows/``, ``projections/`` and,
+by default, the SQLite database file.
+
+Commands find their workspace from ``--workspace``/``PDCA_WORKSPACE``, else by
+walking up from the current directory to the first folder holding ``pdca.toml``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pdca
+from pdca.errors import NotFound, SchemeInvalid, StorageError, one_of
+from pdca.rules.schemes import Scheme, load_file
+from pdca.storage.database import Database, default_url, parse_url
+
+CONFIG_NAME = "pdca.toml"
+DEFAULT_CATEGORIES = ("党政机关", "中直单位", "群团组织", "企事业单位")
+
+CONFIG_TEMPLATE = """\
+# pdca 工作区配置 (workspace configuration)
+
+[database]
+# 默认：工作区内的 SQLite 文件。PostgreSQL 例：postgresql+psycopg://postgres@127.0.0.1:5432/pdca
+# The environment variable PDCA_DB and the option --db take precedence.
+url = "{url}"
+
+[units]
+# 单位类别 (categories a unit may be registered under); 吉林 uses these four.
+categories = [{categories}]
+"""
+
+
+@dataclass
+class Workspace:
+    root: Path
+    db_url: str
+    categories: tuple[str, ...] = DEFAULT_CATEGORIES
+    _schemes: list[Scheme] | None = field(default=None, repr=False)
+    _invalid: list[str] = field(default_factory=list, repr=False)
+
+    @property
+    def database(self) -> Database:
+        return parse_url(self.db_url, self.root)
+
+    @property
+    def workflows_dir(self) -> Path:
+        return self.root / "workflows"
+
+    @property
+    def projections_dir(self) -> Path:
+        return self.root / "projections"
+
+    def database_exists(self) -> bool:
+        """Whether the database is there to be opened already (a server, or an SQLite file)."""
+        database = self.database
+        return database.kind != "sqlite" or bool(
+            database.sqlite_path and database.sqlite_path.exists()
+        )
+
+    def schemes(self) -> list[Scheme]:
+        """Every valid scheme in ``workflows/``; an invalid file is refused when named."""
+        if self._schemes is None:
+            found = []
+            for path in sorted(self.workflows_dir.glob("*.toml")):
+                try:
+                    found.append(load_file(path))
+                except SchemeInvalid:
+                    self._invalid.append(path.name)
+            self._schemes = found
+        return self._schemes
+
+    def invalid_files(self) -> list[str]:
+        self.schemes()
+        return list(self._invalid)
+
+    def scheme(self, ref: str) -> Scheme:
+        """Find a scheme by ``ID`` or ``ID@VERSION``; a bare ID must be unambiguous."""
+        scheme_id, _, version = ref.partition("@")
+        candidates = [s for s in self.schemes() if s.id == scheme_id]
+        if version:
+            candidates = [s for s in candidates if s.version == version]
+        if len(candidates) == 1:
+            return candidates[0]
+        if len(candidates) > 1:
+            raise NotFound(f"方案 '{ref}' 有多个版本；请指定：{one_of(s.ref for s in candidates)}")
+        known = one_of(s.ref for s in self.schemes())
+        invalid = (
+            f"（另有无效的方案文件 {one_of(self._invalid)}，用 pdca scheme validate 查看问题）"
+            if self._invalid
+            else ""
+        )
+        raise NotFound(f"未知方案 '{ref}'；工作区 {self.workflows_dir} 中有：{known}{invalid}")
+
+
+def shipped_dir(kind: str) -> Path:
+    """What ships with pdca — ``workflows`` (the schemes) or ``projections`` (the worked
+    examples) — inside the wheel, or in the source checkout."""
+    package_root = Path(pdca.__file__).resolve().parent  # counted from the package, not
+    packaged = package_root / f"_{kind}"  # from this module, so a move cannot break it
+    if packaged.is_dir():
+        return packaged
+    return package_root.parents[1] / kind
+
+
+def find_root(explicit: str | None) -> Path:
+    if explicit:
+        root = Path(explicit).expanduser()
+        if not (root / CONFIG_NAME).is_file():
+            raise StorageError(
+                f"工作区 '{root}' 不存在或未初始化（缺少 {CONFIG_NAME}）；先运行：pdca init {root}"
+            )
+        return root.resolve()
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    raise StorageError(
+        f"当前目录 {here} 及其上级都不是工作区（缺少 {CONFIG_NAME}）；先运行 pdca init，或用 --workspace 指定"
+    )
+
+
+def open_workspace(explicit: str | None, db_override: str | None) -> Workspace:
+    root = find_root(explicit)
+    try:
+        config = tomllib.loads((root / CONFIG_NAME).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise StorageError(f"工作区配置 {root / CONFIG_NAME} 无法读取：{exc}") from None
+    url = db_override or config.get("database", {}).get("url") or default_url()
+    categories = tuple(config.get("units", {}).get("categories", DEFAULT_CATEGORIES))
+    return Workspace(root=root, db_url=url, categories=categories)
+
+
+def planned_workspace(root: Path, db_url: str | None) -> Workspace:
+    """The workspace ``create_workspace`` would make, without writing anything."""
+    root = root.expanduser().resolve()
+    if (root / CONFIG_NAME).is_file():
+        return open_workspace(str(root), db_url)
+    workspace = Workspace(root=root, db_url=db_url or default_url())
+    database = workspace.database
+    folder = database.sqlite_path.parent if database.sqlite_path else root
+    if folder != root and not folder.is_dir():
+        raise StorageError(
+            f"数据库文件 {database.sqlite_path} 所在的目录不存在；先建目录，或用默认地址 {default_url()}"
+        )
+    return workspace
+
+
+def create_workspace(root: Path, db_url: str | None) -> Workspace:
+    """Write the folders and config of a new workspace; keep whatever is already there."""
+    import shutil
+
+    root = root.expanduser().resolve()
+    try:
+        (root / "workflows").mkdir(parents=True, exist_ok=True)
+        (root / "projections").mkdir(exist_ok=True)
+        for kind, pattern in (("workflows", "*.toml"), ("projections", "*.py")):
+            for source in sorted(shipped_dir(kind).glob(pattern)):
+                target = root / kind / source.name
+                if not target.exists():
+                    shutil.copyfile(source, target)
+        config = root / CONFIG_NAME
+        if not config.exists():
+            categories = ", ".join(f'"{c}"' for c in DEFAULT_CATEGORIES)
+            config.write_text(
+                CONFIG_TEMPLATE.format(url=db_url or default_url(), categories=categories),
+                encoding="utf-8",
+            )
+    except OSError as exc:
+        raise StorageError(f"无法创建工作区 {root}：{exc}") from None
+    return open_workspace(str(root), db_url)

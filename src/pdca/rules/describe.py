@@ -1,0 +1,77 @@
+"""One-line Chinese summaries of events, for ``pdca history`` and the like."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pdca.rules.schemes import Scheme
+
+TYPE_LABELS = {
+    "Opened": "开启周期",
+    "StageAdvanced": "推进阶段",
+    "TaskAdded": "添加任务",
+    "TaskListPublished": "发布任务清单",
+    "Registered": "登记单位",
+    "TaskReported": "任务进度",
+    "TaskCompleted": "任务完成",
+    "FindingRecorded": "督查发现",
+    "ItemScored": "指标得分",
+    "BallotsIssued": "发放测评票",
+    "BallotCast": "测评票",
+    "VetoApplied": "一票否决",
+    "ComponentNotApplicable": "不适用认定",
+    "FactWithdrawn": "撤回记录",
+    "FactAmended": "更正记录",
+    "ProblemsCarriedIn": "结转老问题",
+    "CarriedProblemClosed": "老问题销号",
+}
+
+
+def type_label(event_type: str) -> str:
+    return TYPE_LABELS.get(event_type, event_type)
+
+
+def describe(event: Any, scheme: Scheme) -> str:
+    kind = type(event).__name__
+    if kind == "Opened":
+        return (
+            f"开启 {event.unit}/{event.period}，方案 {event.scheme_id}@{event.scheme_version}"
+            f"（摘要 {event.scheme_digest[:12]}），初始阶段{scheme.stage_label(event.stage)}"
+        )
+    if kind == "StageAdvanced":
+        reason = f"，理由：{event.reason}" if event.reason else ""
+        return (
+            f"{scheme.stage_label(event.from_stage)} → {scheme.stage_label(event.to_stage)}"
+            f"（{event.trigger}）{reason}"
+        )
+    if kind == "TaskAdded":
+        indicator = f"，指标 {event.indicator}" if event.indicator else ""
+        return (
+            f"任务 #{event.task_no}「{event.title}」，截止 {event.deadline.isoformat()}{indicator}"
+        )
+    if kind == "TaskListPublished":
+        return f"任务清单发布，共 {event.task_count} 项"
+    summaries = {
+        "TaskReported": lambda e: (
+            f"任务 #{e.task_no} 进度 {e.progress}%" + (f"：{e.note}" if e.note else "")
+        ),
+        "TaskCompleted": lambda e: (
+            f"任务 #{e.task_no} 完成" + (f"，质量 {e.quality}" if e.quality else "")
+        ),
+        "FindingRecorded": lambda e: (
+            f"{e.source} {e.indicator} {e.points}，发现于 {e.observed_on}：{e.evidence}"
+        ),
+        "ItemScored": lambda e: f"{e.item} = {e.value}：{e.evidence}",
+        "BallotsIssued": lambda e: f"{e.group} {len(e.token_digests)} 张",
+        "BallotCast": lambda e: f"{e.group} 合计 {sum(e.scores.values())}",
+        "VetoApplied": lambda e: f"{e.rule}：{e.reason}（证据：{e.evidence}）",
+        "ComponentNotApplicable": lambda e: f"{e.component} 不适用：{e.reason}",
+        "FactWithdrawn": lambda e: f"撤回 #{e.fact_position}：{e.reason}",
+        "FactAmended": lambda e: f"#{e.fact_position} 更正为 {e.value}：{e.reason}",
+        "ProblemsCarriedIn": lambda e: "；".join(
+            f"{i['item'][:8]}「{i['problem']}」（{i['from_cycle']}）" for i in e.items
+        ),
+        "CarriedProblemClosed": lambda e: f"{e.item[:8]} 于 {e.on} 销号",
+    }
+    summary = summaries.get(kind)
+    return summary(event) if summary else type_label(kind)
