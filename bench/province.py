@@ -24,6 +24,7 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from pdca.application.acting import Acting
 from pdca.application.demo import GRIDS, SPOT_CHECKS, TASKS, ballot_marks, ballot_token, item_value
 from pdca.application.recording import period_bounds, token_digest
 from pdca.application.service import PdcaApplication, new_cycle
@@ -148,8 +149,8 @@ def _year(
 
     # 处理: the rounds are finalised by the application, then the cycles closed.
     for scheme_id in sorted({c.scheme_id for c in cycles}):
-        app.open_round("基准-考核办", period, scheme_id)
-        app.finalize_round("基准-考核办", period, scheme_id, None)
+        app.open_round(Acting.declared("基准-考核办"), period, scheme_id)
+        app.finalize_round(Acting.declared("基准-考核办"), period, scheme_id, None)
     for cycle in cycles:
         _advance_to(cycle, scheme_of[cycle.id], "closed")
     app.save(*cycles)

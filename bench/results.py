@@ -32,6 +32,7 @@ PERIOD = "2024"
 def build(root: Path, units: int, seed: int = 2024) -> tuple[int, float]:
     """A scored, finalised year of ``units`` units; returns (events, seconds)."""
     from pdca.application import demo
+    from pdca.application.acting import Acting
     from pdca.application.recording import period_bounds
     from pdca.application.service import PdcaApplication
     from pdca.application.workspace import create_workspace
@@ -46,15 +47,19 @@ def build(root: Path, units: int, seed: int = 2024) -> tuple[int, float]:
     for n in range(units):
         category = CATEGORIES[n % len(CATEGORIES)]
         name = f"第{n + 1:03d}单位"
-        app.register_unit(demo.SUPERVISOR, name, category, demo.GRIDS[n % len(demo.GRIDS)])
-        cycle = app.open_cycle(demo.SUPERVISOR, name, PERIOD, demo.scheme_for(category))
+        app.register_unit(
+            Acting.declared(demo.SUPERVISOR), name, category, demo.GRIDS[n % len(demo.GRIDS)]
+        )
+        cycle = app.open_cycle(
+            Acting.declared(demo.SUPERVISOR), name, PERIOD, demo.scheme_for(category)
+        )
         demo._year(app, rng, cycle.address, start, end, today)
         cycles.append(cycle.address)
         if (n + 1) % 50 == 0:
             print(f"  built {n + 1}/{units} units ({time.perf_counter() - started:.0f} s)")
     for scheme_id in sorted({demo.scheme_for(c) for c in CATEGORIES}):
-        app.open_round("bench", PERIOD, scheme_id)
-        app.finalize_round("bench", PERIOD, scheme_id, None)
+        app.open_round(Acting.declared("bench"), PERIOD, scheme_id)
+        app.finalize_round(Acting.declared("bench"), PERIOD, scheme_id, None)
     for address in cycles:
         demo._rectify(app, rng, address, today)
     events = app.recorder.max_notification_id() or 0

@@ -19,6 +19,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from pdca.application.acting import Acting
 from pdca.application.service import PdcaApplication
 from pdca.application.workspace import open_workspace
 
@@ -32,6 +33,11 @@ OWNER = "王五"
 EXPECTED = {"甲局": ("89.75", 2, "较好", "二档"), "乙局": ("96.00", 1, "好", "一档")}
 
 
+def acting(name: str = ACTOR, day: date | None = None) -> Acting:
+    """The acting context of one call: a declared person, on ``day``."""
+    return Acting.declared(name, today=day)
+
+
 def _ballot(total: int) -> dict[str, Decimal]:
     base, extra = divmod(total, 5)
     return {item: Decimal(base + (1 if n < extra else 0)) for n, item in enumerate(BALLOT_ITEMS)}
@@ -39,47 +45,47 @@ def _ballot(total: int) -> dict[str, Decimal]:
 
 def _year(app: PdcaApplication, unit: str, ballot_total: int) -> str:
     cycle = f"{unit}/2024"
-    app.register_unit(ACTOR, unit, "党政机关", None)
-    app.open_cycle(ACTOR, unit, "2024", "jilin")
+    app.register_unit(acting(), unit, "党政机关", None)
+    app.open_cycle(acting(), unit, "2024", "jilin")
     for n in (1, 2):
-        app.add_task(ACTOR, cycle, f"重点任务{n}", date(2024, 11, 30), None)
-    app.publish_task_list(ACTOR, cycle)
-    app.advance(ACTOR, cycle, "start_do", "任务清单已发布")
-    app.report_task(ACTOR, cycle, 1, 60, "已完成两次专题学习")
+        app.add_task(acting(), cycle, f"重点任务{n}", date(2024, 11, 30), None)
+    app.publish_task_list(acting(), cycle)
+    app.advance(acting(), cycle, "start_do", "任务清单已发布")
+    app.report_task(acting(), cycle, 1, 60, "已完成两次专题学习")
     for n in (1, 2):
-        app.complete_task(ACTOR, cycle, n, "优")
+        app.complete_task(acting(), cycle, n, "优")
     return cycle
 
 
 def _ballots(app: PdcaApplication, cycle: str, total: int) -> None:
-    tokens = app.issue_ballots(ACTOR, cycle, "masses", 10)
-    app.cast_ballots(ACTOR, cycle, [(t, _ballot(total)) for t in tokens])
+    tokens = app.issue_ballots(acting(), cycle, "masses", 10)
+    app.cast_ballots(acting(), cycle, [(t, _ballot(total)) for t in tokens])
 
 
 def record_round(app: PdcaApplication) -> tuple[str, str]:
     """Record the round; return the two cycles (甲局, 乙局)."""
     jia = _year(app, "甲局", 95)
     discipline = app.record_finding(
-        ACTOR, jia, "暗访", "discipline", Decimal("-25"), date(2024, 5, 12), EVIDENCE
+        acting(), jia, "暗访", "discipline", Decimal("-25"), date(2024, 5, 12), EVIDENCE
     )
     late = app.record_finding(
-        ACTOR, jia, "督查", "participation", Decimal("-5"), date(2024, 3, 1), "缺席一次主题党日"
+        acting(), jia, "督查", "participation", Decimal("-5"), date(2024, 3, 1), "缺席一次主题党日"
     )
-    app.amend_fact(ACTOR, jia, late, Decimal("-2.5"), "复核：迟到而非缺席")
+    app.amend_fact(acting(), jia, late, Decimal("-2.5"), "复核：迟到而非缺席")
     yi = _year(app, "乙局", 90)
     wrong = app.record_finding(
-        ACTOR, yi, "暗访", "discipline", Decimal("-10"), date(2024, 6, 3), "上班时间离岗"
+        acting(), yi, "暗访", "discipline", Decimal("-10"), date(2024, 6, 3), "上班时间离岗"
     )
-    app.withdraw_fact(ACTOR, yi, wrong, "复核：当事人当日公出")
+    app.withdraw_fact(acting(), yi, wrong, "复核：当事人当日公出")
     for cycle, total in ((jia, 95), (yi, 90)):
-        app.advance(ACTOR, cycle, "start_check", None)
+        app.advance(acting(), cycle, "start_check", None)
         _ballots(app, cycle, total)
-        app.advance(ACTOR, cycle, "start_act", None)
+        app.advance(acting(), cycle, "start_act", None)
     app.order_rectification(
-        ACTOR, jia, "工作纪律松弛", OWNER, date(2025, 3, 31), discipline, date(2025, 1, 10)
+        acting(day=date(2025, 1, 10)), jia, "工作纪律松弛", OWNER, date(2025, 3, 31), discipline
     )
-    app.open_round(ACTOR, "2024", "jilin")
-    app.finalize_round(ACTOR, "2024", None, None)
+    app.open_round(acting(), "2024", "jilin")
+    app.finalize_round(acting(), "2024", None, None)
     return jia, yi
 
 

@@ -12,6 +12,9 @@ from typing import TYPE_CHECKING, Any
 import click
 
 if TYPE_CHECKING:
+    from datetime import date
+
+    from pdca.application.acting import Acting
     from pdca.application.service import PdcaApplication
     from pdca.application.workspace import Workspace
 
@@ -25,6 +28,7 @@ class CliContext:
     request_id: str | None = None
     _app: Any = field(default=None, repr=False)
     _workspace: Any = field(default=None, repr=False)
+    _acting: Any = field(default=None, repr=False)
 
     @property
     def actor(self) -> str:
@@ -60,27 +64,25 @@ class CliContext:
         return self._app
 
     def run(self, ctx: click.Context, call: Callable[[], Any]) -> Any:
-        """Run a command: a writing one only if the actor's role allows it, and under its
-        request id at most once (a repeat prints the first answer and records nothing)."""
+        """Run a command: a writing one as an acting context the application checks first
+        (so a refused actor learns it before any file is read), and under its request id
+        at most once (a repeat prints the first answer and records nothing)."""
         from pdca.application import roles
 
         command = command_name(ctx)
         if command in roles.READS or command in roles.SETUP:
             return call()
-        unit_limit = roles.load(self.workspace().root).permit(self.actor, command)
-        if not roles.records_events(command):
-            return call()
-        from pdca.application.saving import Acting
+        from pdca.application.acting import Acting
 
+        acting = self._acting = Acting.declared(self.actor, command, request_id=self.request_id)
         app = self.app()
-        if self.request_id is None:
-            app.acting = Acting(self.actor, command, unit_limit)
+        app.permit(acting, command)
+        if self.request_id is None or not roles.records_events(command):
             return call()
         from pdca.application import request_ids
 
         params = {**ctx.params, "--json": self.json}
-        digest = request_ids.request_digest(command, self.actor, params)
-        acting = app.acting = Acting(self.actor, command, unit_limit, self.request_id, digest)
+        acting.request_digest = request_ids.request_digest(command, self.actor, params)
         found = request_ids.previous(app, acting)
         if found is None:
             import contextlib
@@ -98,6 +100,18 @@ class CliContext:
                 return result
         click.echo(request_ids.replay_text(found), nl=False)
         return None
+
+    @property
+    def acting(self) -> Acting:
+        """The running writing command's acting context (built by ``run``)."""
+        if self._acting is None:  # pragma: no cover - every writing command runs through run
+            raise RuntimeError("no writing command is running")
+        return self._acting
+
+    def acting_on(self, day: date) -> Acting:
+        """The acting context of a command that acts on a given day (``--today``)."""
+        self.acting.today = day
+        return self.acting
 
 
 def command_name(ctx: click.Context) -> str:

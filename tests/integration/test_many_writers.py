@@ -157,4 +157,11 @@ def test_many_processes_store_each_accepted_command_once(
     # The shared tokens: each cast once, by whichever process came first.
     ballots = [r for r in accepted.values() if r["kind"] == "ballot"]
     assert len({mark_of(r).split("@")[0] for r in ballots}) == len(ballots)
-    assert len(accepted) > PROCESSES * COMMANDS * 0.5  # most commands got through
+    # How many got through depends on the machine's load (a slow process finds the cycle
+    # in 处理 more often), so the test asserts why each refusal happened, not how many:
+    # a commuting command is refused only by a rule — the stage, or a token already used.
+    assert accepted
+    for rid in refused:
+        run = first[rid]
+        if run["kind"] != "advance":
+            assert "当前阶段为" in run["stderr"] or "令牌" in run["stderr"], run

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from pdca.application.acting import Acting
 from pdca.application.service import PdcaApplication
 from pdca.application.workspace import open_workspace
 from pdca.domain.cycle import Cycle
@@ -17,12 +18,14 @@ def state(cycle: Cycle) -> dict:
 def test_replay_equals_live_aggregate_after_restart(workspace: Workspace) -> None:
     app = PdcaApplication(open_workspace(str(workspace.root), workspace.db_url))
     try:
-        app.register_unit("甲", "市委办", "党政机关", None)
-        app.open_cycle("甲", "市委办", "2024-H1", "gansu")
-        app.add_task("甲", "市委办/2024-H1", "三会一课", date(2024, 6, 30), "基本制度")
-        app.publish_task_list("乙", "市委办/2024-H1")
+        app.register_unit(Acting.declared("甲"), "市委办", "党政机关", None)
+        app.open_cycle(Acting.declared("甲"), "市委办", "2024-H1", "gansu")
+        app.add_task(
+            Acting.declared("甲"), "市委办/2024-H1", "三会一课", date(2024, 6, 30), "基本制度"
+        )
+        app.publish_task_list(Acting.declared("乙"), "市委办/2024-H1")
         for trigger in ("start_do", "start_self_check", "start_on_site"):
-            live = app.advance("丙", "市委办/2024-H1", trigger, None)
+            live = app.advance(Acting.declared("丙"), "市委办/2024-H1", trigger, None)
     finally:
         app.close()
 

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from pdca.application import request_ids, saving
+from pdca.application import request_ids
+from pdca.application.acting import Acting
 from pdca.application.service import PdcaApplication
 from pdca.application.workspace import open_workspace
 from pdca.errors import Conflict
@@ -118,9 +119,10 @@ def test_an_accepted_request_whose_answer_was_lost_says_so(
     assert ws.event_count() == count
 
 
-def _record(app: PdcaApplication, evidence: str, actor: str = "督查组-李四") -> int:
+def _record(app: PdcaApplication, evidence: str, actor: Acting | str = "督查组-李四") -> int:
+    acting = Acting.declared(actor) if isinstance(actor, str) else actor
     return app.record_finding(
-        actor, C, "暗访", "discipline", Decimal("-1"), date(2024, 5, 12), evidence
+        acting, C, "暗访", "discipline", Decimal("-1"), date(2024, 5, 12), evidence
     )
 
 
@@ -166,7 +168,7 @@ def test_a_stage_advance_is_refused_naming_what_changed(workspace: Workspace) ->
     try:
         _interleave(mine, "get_cycle", lambda: _record(theirs, "李四所见"))
         with pytest.raises(Conflict) as refused:
-            mine.advance(ws.actor, C, "start_check", None)
+            mine.advance(Acting.declared(ws.actor), C, "start_check", None)
     finally:
         mine.close()
         theirs.close()
@@ -192,10 +194,12 @@ def test_finalising_a_round_is_refused_when_a_cycle_moved_on(workspace: Workspac
         _interleave(
             mine,
             "_round_cycles",
-            lambda: theirs.mark_not_applicable("督查组-李四", C, "tasks", "任务未下达"),
+            lambda: theirs.mark_not_applicable(
+                Acting.declared("督查组-李四"), C, "tasks", "任务未下达"
+            ),
         )
         with pytest.raises(Conflict) as refused:
-            mine.finalize_round(ws.actor, "2024", None, None)
+            mine.finalize_round(Acting.declared(ws.actor), "2024", None, None)
     finally:
         mine.close()
         theirs.close()
@@ -208,14 +212,18 @@ def test_an_identical_request_that_raced_is_answered_not_recorded(workspace: Wor
     ws = workspace
     _cycle_in(ws, "start_do")
     digest = request_ids.request_digest("finding record", ws.actor, {"evidence": "x"})
-    acting = saving.Acting(ws.actor, "finding record", None, "req-1", digest)
+
+    def acting() -> Acting:  # each command its own context, under one request id
+        return Acting.declared(
+            ws.actor, "finding record", request_id="req-1", request_digest=digest
+        )
+
     first, second = _app(ws), _app(ws)
     try:
-        first.acting = second.acting = acting
-        _record(first, "x", actor=ws.actor)
+        _record(first, "x", actor=acting())
         before = ws.event_count()
         with pytest.raises(request_ids.RequestSeen):
-            _record(second, "x", actor=ws.actor)  # both read before either saved
+            _record(second, "x", actor=acting())  # both read before either saved
         assert ws.event_count() == before
     finally:
         first.close()

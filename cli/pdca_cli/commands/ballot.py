@@ -29,7 +29,7 @@ def issue(obj: CliContext, address: str, group: str, count: int) -> None:
     Example:
       pdca ballot issue 市财政局/2024 --group masses --count 30
     """
-    tokens = obj.app().issue_ballots(obj.actor, address, group, count)
+    tokens = obj.app().issue_ballots(obj.acting, address, group, count)
     if obj.json:
         emit_json({"cycle": address, "group": group, "tokens": tokens})
     else:
@@ -51,7 +51,7 @@ def cast(obj: CliContext, address: str, token: str, scores: tuple[str, ...]) -> 
     Example:
       pdca ballot cast 市财政局/2024 --token 3F9A1-0C2B7 duty=18 study=19 org=18 style=17 effect=18
     """
-    obj.app().cast_ballots(obj.actor, address, [(token, parse_scores(scores))])
+    obj.app().cast_ballots(obj.acting, address, [(token, parse_scores(scores))])
     if obj.json:
         emit_json({"cycle": address, "cast": 1})
     else:
@@ -79,7 +79,7 @@ def import_(obj: CliContext, address: str, file: Path) -> None:
     ballots = [
         (row.pop("token"), parse_scores([f"{k}={v}" for k, v in row.items()])) for row in rows
     ]
-    count = obj.app().cast_ballots(obj.actor, address, ballots)
+    count = obj.app().cast_ballots(obj.acting, address, ballots)
     if obj.json:
         emit_json({"cycle": address, "cast": count})
     else:

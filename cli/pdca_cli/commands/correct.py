@@ -24,7 +24,7 @@ def withdraw(obj: CliContext, address: str, position: int, reason: str) -> None:
     Example:
       pdca correct withdraw 市财政局/2024 12 --reason 误记到本单位
     """
-    at = obj.app().withdraw_fact(obj.actor, address, position, reason)
+    at = obj.app().withdraw_fact(obj.acting, address, position, reason)
     if obj.json:
         emit_json({"cycle": address, "position": at, "withdrawn": position})
     else:
@@ -47,7 +47,7 @@ def amend(obj: CliContext, address: str, position: int, value: str, reason: str)
     """
     from pdca.application.recording import parse_decimal
 
-    at = obj.app().amend_fact(obj.actor, address, position, parse_decimal(value, "更正值"), reason)
+    at = obj.app().amend_fact(obj.acting, address, position, parse_decimal(value, "更正值"), reason)
     if obj.json:
         emit_json({"cycle": address, "position": at, "amended": position, "value": value})
     else:

@@ -63,7 +63,7 @@ def open_(obj: CliContext, unit: str, period: str, scheme_ref: str) -> None:
     Example:
       pdca cycle open 市财政局 2024 --scheme jilin
     """
-    c = obj.app().open_cycle(obj.actor, unit, period, scheme_ref)
+    c = obj.app().open_cycle(obj.acting, unit, period, scheme_ref)
     if not obj.json:
         click.echo(f"已开启周期：{c.address}（方案 {c.scheme_id}@{c.scheme_version}）")
     _show_status(obj, c.address)
@@ -83,7 +83,7 @@ def advance(obj: CliContext, address: str, trigger: str, reason: str | None) -> 
       pdca cycle advance 市财政局/2024 start_do --reason 任务清单已发布
     """
     app = obj.app()
-    c = app.advance(obj.actor, address, trigger, reason)
+    c = app.advance(obj.acting, address, trigger, reason)
     before = c.facts.stages[-1][0]  # the from-stage of the move just recorded
     if obj.json:
         emit_json(

@@ -45,7 +45,7 @@ def record(
     from pdca.application.recording import parse_decimal
 
     position = obj.app().record_finding(
-        obj.actor,
+        obj.acting,
         address,
         source,
         indicator,

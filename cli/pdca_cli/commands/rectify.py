@@ -71,7 +71,7 @@ def order(
       pdca rectify order 市财政局/2024 --problem "三会一课记录不全" --owner 王五 --due 2025-03-31 --finding 12
     """
     item = obj.app().order_rectification(
-        obj.actor, address, problem, owner, parse_date(due, "整改期限"), finding, _today(today)
+        obj.acting_on(_today(today)), address, problem, owner, parse_date(due, "整改期限"), finding
     )
     _done(obj, item, f"已交办，期限 {item.due}")
 
@@ -89,7 +89,9 @@ def report(obj: CliContext, ref: str, note: str, today: str | None) -> None:
     Example:
       pdca rectify report 3f9a1c0e --note "已补齐1-6月会议记录"
     """
-    _done(obj, obj.app().report_rectification(obj.actor, ref, note, _today(today)), "已报告进展")
+    _done(
+        obj, obj.app().report_rectification(obj.acting_on(_today(today)), ref, note), "已报告进展"
+    )
 
 
 @rectify.command()
@@ -105,7 +107,9 @@ def submit(obj: CliContext, ref: str, note: str | None, today: str | None) -> No
     Example:
       pdca rectify submit 3f9a1c0e
     """
-    _done(obj, obj.app().submit_rectification(obj.actor, ref, note, _today(today)), "已提交验收")
+    _done(
+        obj, obj.app().submit_rectification(obj.acting_on(_today(today)), ref, note), "已提交验收"
+    )
 
 
 @rectify.command()
@@ -123,7 +127,7 @@ def verify(obj: CliContext, ref: str, accept: bool, reason: str | None, today: s
       pdca rectify verify 3f9a1c0e --accept
       pdca rectify verify 3f9a1c0e --reject --reason 记录仍缺7月
     """
-    item = obj.app().verify_rectification(obj.actor, ref, accept, reason, _today(today))
+    item = obj.app().verify_rectification(obj.acting_on(_today(today)), ref, accept, reason)
     _done(obj, item, "已销号" if accept else f"已退回整改：{reason}")
 
 
@@ -142,7 +146,7 @@ def extend(obj: CliContext, ref: str, due: str, reason: str) -> None:
     """
     _done(
         obj,
-        obj.app().extend_rectification(obj.actor, ref, parse_date(due, "新期限"), reason),
+        obj.app().extend_rectification(obj.acting, ref, parse_date(due, "新期限"), reason),
         f"期限延至 {due}",
     )
 
@@ -158,7 +162,7 @@ def sweep(obj: CliContext, today: str | None) -> None:
     Example:
       pdca rectify sweep --today 2025-05-01
     """
-    done = obj.app().sweep_rectifications(obj.actor, _today(today))
+    done = obj.app().sweep_rectifications(obj.acting_on(_today(today)))
     if obj.json:
         emit_json(
             [

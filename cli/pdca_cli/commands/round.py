@@ -25,7 +25,7 @@ def open_(obj: CliContext, period: str, scheme_ref: str) -> None:
     Example:
       pdca round open 2024 --scheme jilin
     """
-    r = obj.app().open_round(obj.actor, period, scheme_ref)
+    r = obj.app().open_round(obj.acting, period, scheme_ref)
     if obj.json:
         emit_json({"period": r.period, "scheme": r.scheme_id})
     else:
@@ -63,7 +63,7 @@ def finalize(obj: CliContext, period: str, scheme_id: str | None, reason: str | 
       pdca round finalize 2024
       pdca round finalize 2024 --reason 更正市财政局暗访记录后重新定稿
     """
-    result = obj.app().finalize_round(obj.actor, period, scheme_id, reason)
+    result = obj.app().finalize_round(obj.acting, period, scheme_id, reason)
     if obj.json:
         emit_json(result)
         return

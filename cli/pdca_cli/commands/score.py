@@ -28,7 +28,7 @@ def record(obj: CliContext, address: str, item: str, value: str, evidence: str) 
     from pdca.application.recording import parse_decimal
 
     position = obj.app().record_score(
-        obj.actor, address, item, parse_decimal(value, "数值"), evidence
+        obj.acting, address, item, parse_decimal(value, "数值"), evidence
     )
     if obj.json:
         emit_json({"cycle": address, "position": position, "item": item, "value": value})
@@ -49,7 +49,7 @@ def not_applicable(obj: CliContext, address: str, component: str, reason: str) -
     Example:
       pdca score na 市财政局/2024 tasks --reason 本年度无重点任务
     """
-    position = obj.app().mark_not_applicable(obj.actor, address, component, reason)
+    position = obj.app().mark_not_applicable(obj.acting, address, component, reason)
     if obj.json:
         emit_json({"cycle": address, "position": position, "component": component})
     else:

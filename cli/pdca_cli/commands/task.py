@@ -30,7 +30,7 @@ def add(obj: CliContext, address: str, title: str, deadline: object, indicator: 
       pdca task add 市财政局/2024 "落实三会一课" --deadline 2024-12-31
     """
     due: date = deadline.date()  # type: ignore[attr-defined]
-    number = obj.app().add_task(obj.actor, address, title, due, indicator)
+    number = obj.app().add_task(obj.acting, address, title, due, indicator)
     if obj.json:
         emit_json({"cycle": address, "task": number, "title": title, "deadline": due.isoformat()})
     else:
@@ -48,7 +48,7 @@ def publish(obj: CliContext, address: str) -> None:
     Example:
       pdca task publish 市财政局/2024
     """
-    count = obj.app().publish_task_list(obj.actor, address)
+    count = obj.app().publish_task_list(obj.acting, address)
     if obj.json:
         emit_json({"cycle": address, "published": True, "tasks": count})
     else:
@@ -69,7 +69,7 @@ def report(obj: CliContext, address: str, task_no: int, progress: int, note: str
     Example:
       pdca task report 市财政局/2024 1 --progress 60 --note 已完成两次专题学习
     """
-    obj.app().report_task(obj.actor, address, task_no, progress, note)
+    obj.app().report_task(obj.acting, address, task_no, progress, note)
     if obj.json:
         emit_json({"cycle": address, "task": task_no, "progress": progress})
     else:
@@ -89,7 +89,7 @@ def complete(obj: CliContext, address: str, task_no: int, quality: str | None) -
     Example:
       pdca task complete 市财政局/2024 1 --quality 优
     """
-    obj.app().complete_task(obj.actor, address, task_no, quality)
+    obj.app().complete_task(obj.acting, address, task_no, quality)
     if obj.json:
         emit_json({"cycle": address, "task": task_no, "completed": True, "quality": quality})
     else:

@@ -26,7 +26,7 @@ def add(obj: CliContext, name: str, category: str, grid: str | None) -> None:
     Example:
       pdca unit add 市财政局 --category 党政机关 --grid 第一片
     """
-    u = obj.app().register_unit(obj.actor, name, category, grid)
+    u = obj.app().register_unit(obj.acting, name, category, grid)
     if obj.json:
         emit_json({"unit": u.name, "category": u.category, "grid": u.grid})
     else:

@@ -25,7 +25,7 @@ def apply(obj: CliContext, address: str, rule: str, reason: str, evidence: str) 
     Example:
       pdca veto apply 某公司/2024 --rule serious_discipline --reason 班子成员严重违纪 --evidence 纪委通报2024-3号
     """
-    position = obj.app().apply_veto(obj.actor, address, rule, reason, evidence)
+    position = obj.app().apply_veto(obj.acting, address, rule, reason, evidence)
     if obj.json:
         emit_json({"cycle": address, "position": position, "rule": rule})
     else:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from pdca.application.acting import Acting
 from pdca.application.recording import period_bounds
 from pdca.application.service import PdcaApplication
 from pdca.domain.cycle import Cycle
@@ -97,19 +98,19 @@ def run(
     start, end = period_bounds(period)
     today = end + timedelta(days=40)  # the round is settled early next year
     for n, (name, category) in enumerate(UNITS[:unit_count]):
-        app.register_unit("演示-组织部", name, category, GRIDS[n % len(GRIDS)])
-        cycle = app.open_cycle(SUPERVISOR, name, period, scheme_for(category))
+        app.register_unit(_as("演示-组织部"), name, category, GRIDS[n % len(GRIDS)])
+        cycle = app.open_cycle(_as(SUPERVISOR), name, period, scheme_for(category))
         _year(app, rng, cycle.address, start, end, today)
         result.cycles.append(cycle.address)
     for scheme_id in sorted({scheme_for(c) for _, c in UNITS[:unit_count]}):
-        app.open_round("演示-考核办", period, scheme_id)
-        app.finalize_round("演示-考核办", period, scheme_id, None)
+        app.open_round(_as("演示-考核办"), period, scheme_id)
+        app.finalize_round(_as("演示-考核办"), period, scheme_id, None)
         result.rounds.append(scheme_id)
     for address in result.cycles:
         settled = _rectify(app, rng, address, today)
         if settled and rng.random() < 0.8:
             _advance_to(app, address, "closed", "结果已运用")
-    app.sweep_rectifications("演示-督办室", today + timedelta(days=150))
+    app.sweep_rectifications(_as("演示-督办室", today + timedelta(days=150)))
     result.events = app.recorder.max_notification_id() or 0
     return result
 
@@ -127,23 +128,23 @@ def _rectify(app: PdcaApplication, rng: random.Random, address: str, today: date
         owner = f"{address.split('/')[0]}机关党委"
         due = today + timedelta(days=rng.choice((30, 60, 90)))
         item = app.order_rectification(
-            SUPERVISOR, address, finding.evidence, owner, due, position, today
+            _as(SUPERVISOR, today), address, finding.evidence, owner, due, position
         )
         fate = rng.random()
         if fate < 0.25:
             settled = False  # left open: the sweep will find it overdue
             continue
         app.report_rectification(
-            owner, item.id.hex, "整改月报：已制定整改措施", today + timedelta(days=10)
+            _as(owner, today + timedelta(days=10)), item.id.hex, "整改月报：已制定整改措施"
         )
-        app.submit_rectification(owner, item.id.hex, None, today + timedelta(days=20))
+        app.submit_rectification(_as(owner, today + timedelta(days=20)), item.id.hex, None)
         if fate < 0.4:
             app.verify_rectification(
-                SUPERVISOR, item.id.hex, False, "回访发现仍有缺项", today + timedelta(days=22)
+                _as(SUPERVISOR, today + timedelta(days=22)), item.id.hex, False, "回访发现仍有缺项"
             )
-            app.submit_rectification(owner, item.id.hex, "已补齐", today + timedelta(days=28))
+            app.submit_rectification(_as(owner, today + timedelta(days=28)), item.id.hex, "已补齐")
         app.verify_rectification(
-            SUPERVISOR, item.id.hex, True, "回访核实，予以销号", today + timedelta(days=30)
+            _as(SUPERVISOR, today + timedelta(days=30)), item.id.hex, True, "回访核实，予以销号"
         )
     return settled
 
@@ -154,8 +155,10 @@ def _year(
     cycle = app.get_cycle(address)
     rules = app.scheme_of(cycle).rules
     for title in rng.sample(TASKS, k=rng.randint(3, 6)):
-        app.add_task(SUPERVISOR, address, title, start + timedelta(days=rng.randint(90, 360)), None)
-    app.publish_task_list(SUPERVISOR, address)
+        app.add_task(
+            _as(SUPERVISOR), address, title, start + timedelta(days=rng.randint(90, 360)), None
+        )
+    app.publish_task_list(_as(SUPERVISOR), address)
     _advance_to(app, address, "do", "任务清单已发布")
     _work(app, rng, address, rules, start, end, today)
     _advance_to(app, address, "check", None)
@@ -175,9 +178,9 @@ def _work(
     qualities = [q for q, _ in rules.quality] or [None]
     for task in list(app.get_cycle(address).tasks.values()):
         if rng.random() < 0.8:
-            app.complete_task(SUPERVISOR, address, task.no, rng.choice(qualities[:3]))
+            app.complete_task(_as(SUPERVISOR), address, task.no, rng.choice(qualities[:3]))
         else:
-            app.report_task(SUPERVISOR, address, task.no, rng.choice((40, 60, 80)), "按月报告")
+            app.report_task(_as(SUPERVISOR), address, task.no, rng.choice((40, 60, 80)), "按月报告")
     indicators = [i for i in rules.ledger_indicators if i.min_points < 0]
     for _ in range(rng.choice((0, 0, 1, 1, 2)) if indicators else 0):
         indicator = rng.choice(indicators)
@@ -185,15 +188,19 @@ def _work(
         points = Decimal(rng.randint(int(worst * 2), -1)) / 2
         observed = start + timedelta(days=rng.randint(0, (end - start).days))
         app.record_finding(
-            SUPERVISOR,
+            _as(SUPERVISOR, today),
             address,
             rng.choice(rules.ledger_sources),
             indicator.id,
             points,
             observed,
             rng.choice(SPOT_CHECKS),
-            today=today,
         )
+
+
+def _as(name: str, day: date | None = None) -> Acting:
+    """The demo's people name themselves: a declared acting context, on ``day``."""
+    return Acting.declared(name, "demo", today=day)
 
 
 def item_value(rng: random.Random, item: Item) -> Decimal:
@@ -210,7 +217,7 @@ def _check(app: PdcaApplication, rng: random.Random, address: str, rules: Rules)
     for category in rules.categories:
         for item in category.items:
             app.record_score(
-                SUPERVISOR, address, item.id, item_value(rng, item), "查阅资料、现场核查"
+                _as(SUPERVISOR), address, item.id, item_value(rng, item), "查阅资料、现场核查"
             )
     if rules.ballot is None or not any(c.source == "ballots" for c in rules.components):
         return
@@ -220,10 +227,10 @@ def _check(app: PdcaApplication, rng: random.Random, address: str, rules: Rules)
     casts = []
     for group in ballot.groups:
         for token in app.issue_ballots(
-            SUPERVISOR, address, group.id, per_group, make_token=lambda: ballot_token(rng)
+            _as(SUPERVISOR), address, group.id, per_group, make_token=lambda: ballot_token(rng)
         ):
             casts.append((token, ballot_marks(rng, level, ballot.items)))
-    app.cast_ballots(SUPERVISOR, address, casts)
+    app.cast_ballots(_as(SUPERVISOR), address, casts)
 
 
 def ballot_marks(
@@ -257,7 +264,7 @@ def _advance_to(app: PdcaApplication, address: str, phase: str, reason: str | No
         stage, path = paths.popleft()
         if scheme.stage(stage).phase == phase:
             for trigger in path:
-                app.advance(SUPERVISOR, address, trigger, reason)
+                app.advance(_as(SUPERVISOR), address, trigger, reason)
             return
         for trigger in scheme.triggers_from(stage):
             if trigger.dest not in seen:

@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from pdca import log
+from pdca.application.acting import Acting, writes
 from pdca.application.saving import commutes
 from pdca.domain.cycle import Cycle
 from pdca.domain.facts import Finding, ItemScore
@@ -79,11 +80,12 @@ def check_item_value(item: Item, value: Decimal) -> None:
 
 class Recording:
     """Mixed into ``PdcaApplication``; relies on its ``get_cycle``, ``scheme_of``,
-    ``_require_phase`` and ``_save_changed``."""
+    ``_require_phase``, ``_record_fact`` and ``_save_changed``."""
 
-    get_cycle: Callable[[str], Cycle]
+    get_cycle: Callable[..., Cycle]
     scheme_of: Callable[[Cycle], Any]
     _require_phase: Callable[..., None]
+    _record_fact: Callable[..., None]
     _save_changed: Callable[..., None]
 
     # ---- tasks ------------------------------------------------------------------------
@@ -95,24 +97,34 @@ class Recording:
             )
         return cycle.tasks[task_no]
 
+    @writes("task report")
     @commutes
     def report_task(
-        self, actor: str, address: str, task_no: int, progress: int, note: str | None
+        self, acting: Acting, address: str, task_no: int, progress: int, note: str | None
     ) -> None:
-        cycle = self.get_cycle(address)
+        cycle = self.get_cycle(address, acting)
         self._require_phase(cycle, COLLECTING, "报告任务进度")
         task = self._task(cycle, task_no)
         if task.completed:
             raise RuleViolation(f"任务 #{task_no} 已完成，不能再报告进度")
         if not 0 <= progress <= 100:
             raise RuleViolation(f"进度 {progress}% 超出范围；允许 0 至 100")
-        cycle.record(Cycle.TaskReported, task_no=task_no, progress=progress, note=note, actor=actor)
-        self._save_changed(cycle, address)
-        log.info("task_reported", actor=actor, cycle=address, task=task_no, progress=progress)
+        self._record_fact(
+            acting,
+            cycle,
+            address,
+            Cycle.TaskReported,
+            task_no=task_no,
+            progress=progress,
+            note=note,
+        )
 
+    @writes("task complete")
     @commutes
-    def complete_task(self, actor: str, address: str, task_no: int, quality: str | None) -> None:
-        cycle = self.get_cycle(address)
+    def complete_task(
+        self, acting: Acting, address: str, task_no: int, quality: str | None
+    ) -> None:
+        cycle = self.get_cycle(address, acting)
         self._require_phase(cycle, COLLECTING, "完成任务")
         task = self._task(cycle, task_no)
         if task.completed:
@@ -120,25 +132,23 @@ class Recording:
         qualities = [q for q, _ in self.scheme_of(cycle).rules.quality]
         if quality is not None and qualities and quality not in qualities:
             raise RuleViolation(f"未知质量评价 '{quality}'；允许：{one_of(qualities)}")
-        cycle.record(Cycle.TaskCompleted, task_no=task_no, quality=quality, actor=actor)
-        self._save_changed(cycle, address)
-        log.info("task_completed", actor=actor, cycle=address, task=task_no)
+        self._record_fact(acting, cycle, address, Cycle.TaskCompleted, task_no=task_no, quality=quality)
 
     # ---- the ledger (台账) ----------------------------------------------------------------
 
+    @writes("finding record")
     @commutes
     def record_finding(
         self,
-        actor: str,
+        acting: Acting,
         address: str,
         source: str,
         indicator: str,
         points: Decimal,
         observed_on: date,
         evidence: str,
-        today: date | None = None,
     ) -> int:
-        cycle = self.get_cycle(address)
+        cycle = self.get_cycle(address, acting)
         self._require_phase(cycle, COLLECTING, "记录督查发现")
         rules = self.scheme_of(cycle).rules
         if source not in rules.ledger_sources:
@@ -157,22 +167,20 @@ class Recording:
             raise RuleViolation(
                 f"发现日期 {observed_on} 不在考核期 {cycle.period}（{start} 至 {end}）内"
             )
-        if observed_on > (today or date.today()):
+        if observed_on > acting.day:
             raise RuleViolation(f"发现日期 {observed_on} 晚于今天，不能记录尚未发生的发现")
         if not evidence.strip():
             raise RuleViolation("必须写明证据（--evidence）")
-        cycle.record(
+        self._record_fact(
+            acting,
+            cycle,
+            address,
             Cycle.FindingRecorded,
             source=source,
             indicator=indicator,
             points=points,
             observed_on=observed_on,
             evidence=evidence.strip(),
-            actor=actor,
-        )
-        self._save_changed(cycle, address)
-        log.info(
-            "finding_recorded", actor=actor, cycle=address, indicator=indicator, points=str(points)
         )
         return cycle.version
 
@@ -187,11 +195,12 @@ class Recording:
             )
         return found[1]
 
+    @writes("score record")
     @commutes
     def record_score(
-        self, actor: str, address: str, item_id: str, value: Decimal, evidence: str
+        self, acting: Acting, address: str, item_id: str, value: Decimal, evidence: str
     ) -> int:
-        cycle = self.get_cycle(address)
+        cycle = self.get_cycle(address, acting)
         item = self._item(cycle, item_id)
         self._require_phase(cycle, SCORING, "记录指标得分")
         check_item_value(item, value)
@@ -202,25 +211,30 @@ class Recording:
             )
         if not evidence.strip():
             raise RuleViolation("必须写明证据（--evidence）")
-        cycle.record(
-            Cycle.ItemScored, item=item_id, value=value, evidence=evidence.strip(), actor=actor
+        self._record_fact(
+            acting,
+            cycle,
+            address,
+            Cycle.ItemScored,
+            item=item_id,
+            value=value,
+            evidence=evidence.strip(),
         )
-        self._save_changed(cycle, address)
-        log.info("item_scored", actor=actor, cycle=address, item=item_id, value=str(value))
         return cycle.version
 
     # ---- ballots (测评票) ------------------------------------------------------------------
 
+    @writes("ballot issue")
     @commutes
     def issue_ballots(
         self,
-        actor: str,
+        acting: Acting,
         address: str,
         group: str,
         count: int,
         make_token: Callable[[], str] = new_token,
     ) -> list[str]:
-        cycle = self.get_cycle(address)
+        cycle = self.get_cycle(address, acting)
         self._require_phase(cycle, SCORING, "发放测评票")
         ballot = self.scheme_of(cycle).rules.ballot
         if ballot is None:
@@ -232,14 +246,10 @@ class Recording:
         if not 1 <= count <= 1000:
             raise RuleViolation(f"一次发放 {count} 张不可；允许 1 至 1000 张")
         tokens = [make_token() for _ in range(count)]
-        cycle.record(
-            Cycle.BallotsIssued,
-            group=group,
-            token_digests=[token_digest(t) for t in tokens],
-            actor=actor,
+        digests = [token_digest(t) for t in tokens]
+        self._record_fact(
+            acting, cycle, address, Cycle.BallotsIssued, group=group, token_digests=digests
         )
-        self._save_changed(cycle, address)
-        log.info("ballots_issued", actor=actor, cycle=address, group=group, count=count)
         return tokens
 
     def _check_ballot(
@@ -268,12 +278,13 @@ class Recording:
                 )
         return digest, cycle.facts.issued_tokens[digest]
 
+    @writes("ballot cast", "ballot import")
     @commutes
     def cast_ballots(
-        self, actor: str, address: str, ballots: list[tuple[str, dict[str, Decimal]]]
+        self, acting: Acting, address: str, ballots: list[tuple[str, dict[str, Decimal]]]
     ) -> int:
         """Cast one or many ballots; all are checked before any is recorded."""
-        cycle = self.get_cycle(address)
+        cycle = self.get_cycle(address, acting)
         self._require_phase(cycle, SCORING, "投测评票")
         if not ballots:
             raise RuleViolation("没有要投的测评票")
@@ -289,17 +300,24 @@ class Recording:
             checked.append((digest, group, scores))
         for digest, group, scores in checked:
             cycle.record(
-                Cycle.BallotCast, token_digest=digest, group=group, scores=dict(scores), actor=actor
+                Cycle.BallotCast,
+                token_digest=digest,
+                group=group,
+                scores=dict(scores),
+                actor=acting.person,
             )
-        self._save_changed(cycle, address)
-        log.info("ballots_cast", actor=actor, cycle=address, count=len(checked))
+        self._save_changed(acting, cycle, address)
+        log.info("ballots_cast", actor=acting.person, cycle=address, count=len(checked))
         return len(checked)
 
     # ---- vetoes, not applicable, corrections ---------------------------------------------
 
+    @writes("veto apply")
     @commutes
-    def apply_veto(self, actor: str, address: str, rule: str, reason: str, evidence: str) -> int:
-        cycle = self.get_cycle(address)
+    def apply_veto(
+        self, acting: Acting, address: str, rule: str, reason: str, evidence: str
+    ) -> int:
+        cycle = self.get_cycle(address, acting)
         self._require_phase(cycle, ("check", "act"), "实施一票否决")
         rules = self.scheme_of(cycle).rules
         veto = rules.veto(rule)
@@ -311,20 +329,21 @@ class Recording:
             raise Conflict(f"否决规则 {rule} 已对 {address} 实施")
         if not reason.strip() or not evidence.strip():
             raise RuleViolation("一票否决必须写明理由（--reason）和证据（--evidence）")
-        cycle.record(
+        self._record_fact(
+            acting,
+            cycle,
+            address,
             Cycle.VetoApplied,
             rule=rule,
             reason=reason.strip(),
             evidence=evidence.strip(),
-            actor=actor,
         )
-        self._save_changed(cycle, address)
-        log.info("veto_applied", actor=actor, cycle=address, rule=rule)
         return cycle.version
 
+    @writes("score na")
     @commutes
-    def mark_not_applicable(self, actor: str, address: str, component: str, reason: str) -> int:
-        cycle = self.get_cycle(address)
+    def mark_not_applicable(self, acting: Acting, address: str, component: str, reason: str) -> int:
+        cycle = self.get_cycle(address, acting)
         self._require_phase(cycle, ("check", "act"), "认定组成部分不适用")
         rules = self.scheme_of(cycle).rules
         if rules.component(component) is None:
@@ -335,10 +354,14 @@ class Recording:
             raise Conflict(f"组成部分 {component} 已认定不适用")
         if not reason.strip():
             raise RuleViolation("必须写明理由（--reason）")
-        cycle.record(
-            Cycle.ComponentNotApplicable, component=component, reason=reason.strip(), actor=actor
+        self._record_fact(
+            acting,
+            cycle,
+            address,
+            Cycle.ComponentNotApplicable,
+            component=component,
+            reason=reason.strip(),
         )
-        self._save_changed(cycle, address)
         return cycle.version
 
     def _correctable(self, cycle: Cycle, position: int, reason: str) -> Any:
@@ -355,20 +378,25 @@ class Recording:
             raise RuleViolation("更正必须写明理由（--reason）")
         return fact
 
-    def withdraw_fact(self, actor: str, address: str, position: int, reason: str) -> int:
-        cycle = self.get_cycle(address)
+    @writes("correct withdraw")
+    def withdraw_fact(self, acting: Acting, address: str, position: int, reason: str) -> int:
+        cycle = self.get_cycle(address, acting)
         self._correctable(cycle, position, reason)
-        cycle.record(
-            Cycle.FactWithdrawn, fact_position=position, reason=reason.strip(), actor=actor
+        self._record_fact(
+            acting,
+            cycle,
+            address,
+            Cycle.FactWithdrawn,
+            fact_position=position,
+            reason=reason.strip(),
         )
-        self._save_changed(cycle, address)
-        log.info("fact_withdrawn", actor=actor, cycle=address, fact=position)
         return cycle.version
 
+    @writes("correct amend")
     def amend_fact(
-        self, actor: str, address: str, position: int, value: Decimal, reason: str
+        self, acting: Acting, address: str, position: int, value: Decimal, reason: str
     ) -> int:
-        cycle = self.get_cycle(address)
+        cycle = self.get_cycle(address, acting)
         fact = self._correctable(cycle, position, reason)
         rules = self.scheme_of(cycle).rules
         if isinstance(fact, Finding):
@@ -383,13 +411,13 @@ class Recording:
             raise RuleViolation(
                 f"记录 #{position} 是{'测评票' if fact.kind == 'ballot' else '否决或认定'}，只能撤回，不能改数值"
             )
-        cycle.record(
+        self._record_fact(
+            acting,
+            cycle,
+            address,
             Cycle.FactAmended,
             fact_position=position,
             value=value,
             reason=reason.strip(),
-            actor=actor,
         )
-        self._save_changed(cycle, address)
-        log.info("fact_amended", actor=actor, cycle=address, fact=position, value=str(value))
         return cycle.version

@@ -16,6 +16,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 
 from pdca import log
+from pdca.application.acting import Acting, writes
 from pdca.application.saving import commutes
 from pdca.domain.facts import Finding
 from pdca.errors import NotFound, RuleViolation, one_of
@@ -61,17 +62,18 @@ class Rectifying:
     _save_new: Callable[..., None]
     _save_changed: Callable[..., None]
 
+    @writes("rectify order")
     def order_rectification(
         self,
-        actor: str,
+        acting: Acting,
         address: str,
         problem: str,
         owner: str,
         due: date,
         finding: int | None,
-        today: date,
     ) -> Rectification:
-        cycle = self.get_cycle(address)
+        today = acting.day
+        cycle = self.get_cycle(address, acting)
         self._require_phase(cycle, ORDERING, "交办整改")
         if not problem.strip() or not owner.strip():
             raise RuleViolation("必须写明问题（--problem）和整改责任人（--owner）")
@@ -93,12 +95,12 @@ class Rectifying:
             due=due,
             ordered_on=today,
             finding=finding,
-            actor=actor,
+            actor=acting.person,
         )
-        self._save_new(item, "整改事项已存在")
+        self._save_new(acting, item, "整改事项已存在")
         log.info(
             "rectification_ordered",
-            actor=actor,
+            actor=acting.person,
             cycle=address,
             item=item.short_id,
             due=due.isoformat(),
@@ -132,54 +134,59 @@ class Rectifying:
 
         rectification_flow.check(item.status, move, item.submitted_by, actor)
 
+    @writes("rectify report")
     @commutes
-    def report_rectification(self, actor: str, ref: str, note: str, today: date) -> Rectification:
+    def report_rectification(self, acting: Acting, ref: str, note: str) -> Rectification:
         item = self.get_rectification(ref)
-        self._move(item, "report", actor)
+        self._move(item, "report", acting.person)
         if not note.strip():
             raise RuleViolation("进展报告不能为空（--note）")
-        item.report(note=note.strip(), on=today, actor=actor)
-        self._save_changed(item, f"整改事项 {item.short_id}")
+        item.report(note=note.strip(), on=acting.day, actor=acting.person)
+        self._save_changed(acting, item, f"整改事项 {item.short_id}")
         return item
 
-    def submit_rectification(
-        self, actor: str, ref: str, note: str | None, today: date
-    ) -> Rectification:
+    @writes("rectify submit")
+    def submit_rectification(self, acting: Acting, ref: str, note: str | None) -> Rectification:
         item = self.get_rectification(ref)
-        self._move(item, "submit", actor)
-        item.submit(note=note, on=today, actor=actor)
-        self._save_changed(item, f"整改事项 {item.short_id}")
+        self._move(item, "submit", acting.person)
+        item.submit(note=note, on=acting.day, actor=acting.person)
+        self._save_changed(acting, item, f"整改事项 {item.short_id}")
         return item
 
+    @writes("rectify verify")
     def verify_rectification(
-        self, actor: str, ref: str, accept: bool, reason: str | None, today: date
+        self, acting: Acting, ref: str, accept: bool, reason: str | None
     ) -> Rectification:
         item = self.get_rectification(ref)
-        self._move(item, "accept" if accept else "reject", actor)
+        self._move(item, "accept" if accept else "reject", acting.person)
         if not accept and not (reason or "").strip():
             raise RuleViolation("退回整改必须写明理由（--reason）")
+        today, actor = acting.day, acting.person
         item.verify(accepted=accept, reason=(reason or "").strip(), on=today, actor=actor)
         receiving = []
         if accept and item.carried_to:
             # The next period checks its 老毛病: tell it this one is now put right.
             from pdca.domain.cycle import Cycle
 
-            cycle = self.get_cycle(item.carried_to)
+            cycle = self.get_cycle(item.carried_to, acting)
             cycle.record(Cycle.CarriedProblemClosed, item=item.id.hex, on=today, actor=actor)
             receiving.append(cycle)
-        self._save_changed(item, f"整改事项 {item.short_id}", *receiving)
+        self._save_changed(acting, item, f"整改事项 {item.short_id}", *receiving)
         log.info("rectification_verified", actor=actor, item=item.short_id, accepted=accept)
         return item
 
-    def extend_rectification(self, actor: str, ref: str, due: date, reason: str) -> Rectification:
+    @writes("rectify extend")
+    def extend_rectification(
+        self, acting: Acting, ref: str, due: date, reason: str
+    ) -> Rectification:
         item = self.get_rectification(ref)
-        self._move(item, "extend", actor)
+        self._move(item, "extend", acting.person)
         if due <= item.due:
             raise RuleViolation(f"新期限 {due} 必须晚于现期限 {item.due}")
         if not reason.strip():
             raise RuleViolation("延期必须写明理由（--reason）")
-        item.extend(due=due, reason=reason.strip(), actor=actor)
-        self._save_changed(item, f"整改事项 {item.short_id}")
+        item.extend(due=due, reason=reason.strip(), actor=acting.person)
+        self._save_changed(acting, item, f"整改事项 {item.short_id}")
         return item
 
     def _open_items(self, *where: Any) -> list[dict[str, Any]]:
@@ -228,9 +235,11 @@ class Rectifying:
                 f"销号（pdca rectify verify）或待下一考核期开启时自动结转"
             )
 
+    @writes("rectify sweep")
     @commutes
-    def sweep_rectifications(self, actor: str, today: date) -> list[Escalated]:
+    def sweep_rectifications(self, acting: Acting) -> list[Escalated]:
         """Record each escalation step an overdue item has reached and not yet had, once."""
+        today, actor = acting.day, acting.person
         from pdca.projections.rectifications import rectifications
 
         rows = self.read_view(
@@ -255,7 +264,7 @@ class Rectifying:
                 changed.append(item)
         if changed:
             # One save: a sweep is recorded whole or not at all.
-            self._save_changed(changed[0], "逐级督办", *changed[1:])
+            self._save_changed(acting, changed[0], "逐级督办", *changed[1:])
         log.info(
             "rectifications_swept", actor=actor, today=today.isoformat(), escalated=len(recorded)
         )

@@ -1,7 +1,7 @@
 """Request ids (``--request-id``): a command recorded at most once, and its answer kept
 so a retry after a lost answer prints what the first time printed.
 
-``writing.save`` stores the request record in the same transaction as the command's
+``saving.save`` stores the request record in the same transaction as the command's
 events; this module finds it again, tells a repeat from a misuse of the id, and keeps
 the answer once the command has printed it.
 """
@@ -16,7 +16,7 @@ from eventsourcing.persistence import IntegrityError
 from pdca.errors import Conflict
 
 if TYPE_CHECKING:
-    from pdca.application.saving import Acting
+    from pdca.application.acting import Acting
 
 #: Answers never kept for a replay: ballot tokens are shown once and stored only as
 #: digests, so keeping the printed tokens would undo the ballot's anonymity.
@@ -64,12 +64,12 @@ def previous(app: Any, acting: Acting) -> Any:
     from pdca.domain.request import request_id
 
     try:
-        found = app.repository.get(request_id(acting.request_key or ""))
+        found = app.repository.get(request_id(acting.request_id or ""))
     except AggregateNotFoundError:
         return None
     if found.digest != acting.request_digest:
         raise Conflict(
-            f"请求号 {acting.request_key} 已于 {found.created_on.astimezone():%Y-%m-%d %H:%M:%S} "
+            f"请求号 {acting.request_id} 已于 {found.created_on.astimezone():%Y-%m-%d %H:%M:%S} "
             f"由 {found.actor} 用于 pdca {found.command}，参数不同；本次未记录，请换一个请求号"
         )
     return found
@@ -92,14 +92,14 @@ def keep_answer(app: Any, acting: Acting, output: str) -> None:
     from pdca.domain.request import request_id
 
     withheld = WITHHELD.get(acting.command)
-    found = app.accepted
-    if found is None or found.key != acting.request_key:
+    found = acting.accepted
+    if found is None or found.key != acting.request_id:
         try:
-            found = app.repository.get(request_id(acting.request_key or ""))
+            found = app.repository.get(request_id(acting.request_id or ""))
         except AggregateNotFoundError:
             return  # the command recorded nothing (a finalisation that changed nothing)
     try:
-        found.answered(output=f"{withheld}\n" if withheld else output, actor=acting.actor)
+        found.answered(output=f"{withheld}\n" if withheld else output, actor=acting.person)
         app.save(found)
     except IntegrityError:
         pass  # an identical retry answered first: its answer is this one

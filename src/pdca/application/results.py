@@ -16,6 +16,7 @@ from eventsourcing.application import AggregateNotFoundError
 
 from pdca import log
 from pdca.application import saving
+from pdca.application.acting import Acting, writes
 from pdca.domain.cycle import Cycle
 from pdca.domain.facts import CycleFacts
 from pdca.domain.ids import check_period, cycle_id
@@ -99,7 +100,8 @@ class Results:
 
     # ---- rounds -------------------------------------------------------------------------
 
-    def open_round(self, actor: str, period: str, scheme_ref: str) -> Round:
+    @writes("round open")
+    def open_round(self, acting: Acting, period: str, scheme_ref: str) -> Round:
         period = check_period(period)
         scheme = self.workspace.scheme(scheme_ref)
         if not scheme.rules.scored:
@@ -110,9 +112,9 @@ class Results:
             raise Conflict(f"考核轮次 {period}（方案 {scheme.id}）已开启")
         from pdca.domain.round import Round
 
-        new = Round(period=period, scheme_id=scheme.id, actor=actor)
-        self._save_new(new, f"考核轮次 {period}（方案 {scheme.id}）已开启")
-        log.info("round_opened", actor=actor, period=period, scheme=scheme.id)
+        new = Round(period=period, scheme_id=scheme.id, actor=acting.person)
+        self._save_new(acting, new, f"考核轮次 {period}（方案 {scheme.id}）已开启")
+        log.info("round_opened", actor=acting.person, period=period, scheme=scheme.id)
         return new
 
     def _round_or_none(self, period: str, scheme_id: str) -> Round | None:
@@ -167,8 +169,9 @@ class Results:
         ]
         return entries, scheme
 
+    @writes("round finalize")
     def finalize_round(
-        self, actor: str, period: str, scheme_id: str | None, reason: str | None
+        self, acting: Acting, period: str, scheme_id: str | None, reason: str | None
     ) -> dict[str, Any]:
         rnd = self.get_round(period, scheme_id)
         pairs = self._round_cycles(rnd)
@@ -220,11 +223,11 @@ class Results:
             {c.id: f"{c.address} " for c, _ in pairs},
             f"考核轮次 {rnd.period} 的周期",
         )
-        rnd.finalize(outcomes=outcomes, changes=changes, actor=actor, reason=reason)
-        self._save_changed(rnd, f"考核轮次 {rnd.period}")
+        rnd.finalize(outcomes=outcomes, changes=changes, actor=acting.person, reason=reason)
+        self._save_changed(acting, rnd, f"考核轮次 {rnd.period}")
         log.info(
             "round_finalized",
-            actor=actor,
+            actor=acting.person,
             period=rnd.period,
             scheme=rnd.scheme_id,
             units=len(outcomes),

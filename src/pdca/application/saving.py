@@ -14,27 +14,18 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, TypeVar
 
 from eventsourcing.persistence import IntegrityError
 
 from pdca import log
+from pdca.application.acting import Acting
 from pdca.errors import Conflict, PdcaError
 
 ATTEMPTS = 20
 BACKOFF_SECONDS = 0.004  # doubled each attempt, jittered, capped below
 BACKOFF_CAP_SECONDS = 0.25
 _LISTED = 5  # changes named in a refusal; the rest are counted
-
-
-class Acting(NamedTuple):
-    """The command being run, as the CLI checked it (``roles.Roles.permit``)."""
-
-    actor: str
-    command: str
-    unit_limit: str | None = None
-    request_key: str | None = None
-    request_digest: str | None = None
 
 
 class ChangedUnderneath(Conflict):
@@ -48,14 +39,14 @@ def commutes(method: F) -> F:
     """Declare a use case's facts commutative: rerun it on a concurrent modification."""
 
     @functools.wraps(method)
-    def retrying(app: Any, *args: Any, **kwargs: Any) -> Any:
-        outermost = app.kept is None
+    def retrying(app: Any, acting: Acting, *args: Any, **kwargs: Any) -> Any:
+        outermost = acting.kept is None
         if outermost:
-            app.kept = {}
+            acting.kept = {}
         try:
             for attempt in range(1, ATTEMPTS + 1):
                 try:
-                    return method(app, *args, **kwargs)
+                    return method(app, acting, *args, **kwargs)
                 except ChangedUnderneath as exc:
                     if attempt == ATTEMPTS or not outermost:
                         raise ChangedUnderneath(f"{exc}（已自动重试 {attempt - 1} 次）") from None
@@ -68,16 +59,16 @@ def commutes(method: F) -> F:
             raise AssertionError("unreachable")  # pragma: no cover
         finally:
             if outermost:
-                app.kept = None
+                acting.kept = None
 
     return retrying  # type: ignore[return-value]
 
 
-def load(app: Any, aggregate_id: Any) -> Any:
+def load(app: Any, aggregate_id: Any, acting: Acting | None = None) -> Any:
     """Load an aggregate; inside a commuting use case, keep a copy as loaded, so a retry
     reads only the events recorded since instead of the whole history. (A retry's
     window between reading and saving must be short, or a busy cycle starves it.)"""
-    kept = app.kept
+    kept = acting.kept if acting is not None else None
     if kept is None:
         return app.repository.get(aggregate_id)
     import pickle
@@ -95,27 +86,29 @@ def load(app: Any, aggregate_id: Any) -> Any:
 
 
 def save(
-    app: Any, aggregates: Sequence[Any], conflict: Callable[[dict[Any, int]], PdcaError]
+    app: Any,
+    acting: Acting,
+    aggregates: Sequence[Any],
+    conflict: Callable[[dict[Any, int]], PdcaError],
 ) -> None:
     """Save what one command changed, in one transaction with its request record.
     ``conflict`` turns the versions the command read into the refusal to raise."""
     from pdca.application import roles
 
-    acting: Acting | None = app.acting
     read = {a.id: a.version - len(a.pending_events) for a in aggregates}
     extra = []
-    if acting is not None and acting.unit_limit is not None:
+    if acting.unit_limit is not None:
         units = [getattr(a, "unit", type(a).__name__) for a in aggregates]
-        roles.check_unit(acting.actor, acting.command, acting.unit_limit, units)
-    if acting is not None and acting.request_key:
+        roles.check_unit(acting.person, acting.command, acting.unit_limit, units)
+    if acting.request_id:
         from pdca.domain.request import Request
 
         extra.append(
             Request(
-                key=acting.request_key,
+                key=acting.request_id,
                 command=acting.command,
                 digest=acting.request_digest or "",
-                actor=acting.actor,
+                actor=acting.person,
                 events=[
                     f"{a.id.hex}:{e.originator_version}"
                     for a in aggregates
@@ -125,12 +118,12 @@ def save(
         )
     try:
         app.save(*aggregates, *extra)
-        app.accepted = extra[0] if extra else None
+        acting.accepted = extra[0] if extra else None
     except IntegrityError:
         if extra and app.recorder.select_events(extra[0].id, limit=1):
             from pdca.application.request_ids import RequestSeen
 
-            raise RequestSeen(acting.request_key) from None  # type: ignore[union-attr]
+            raise RequestSeen(acting.request_id) from None
         raise conflict(read) from None
 
 

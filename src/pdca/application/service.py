@@ -12,7 +12,7 @@ import contextlib
 import importlib
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -20,9 +20,10 @@ from eventsourcing.persistence import Mapper, PersistenceError, Transcoder
 
 from pdca import log
 from pdca.application import saving
+from pdca.application.acting import Acting, writes
 from pdca.application.workspace import Workspace
 from pdca.domain.cycle import Cycle
-from pdca.domain.ids import check_period, clean_name, cycle_id, unit_id
+from pdca.domain.ids import check_period, clean_name, cycle_id, split_address, unit_id
 from pdca.domain.unit import Unit
 from pdca.errors import Conflict, NotFound, RuleViolation, one_of
 from pdca.rules import machine
@@ -84,6 +85,24 @@ USE_CASES: dict[str, tuple[str, ...]] = {
 _USE_CASE_OF = {name: target for target, names in USE_CASES.items() for name in names}
 
 
+if TYPE_CHECKING:
+    # What static readers (IDEs, type checkers, "go to definition") see: the use cases
+    # of the modules below are the application's own methods. At run time they are
+    # looked up through ``USE_CASES`` on first use instead, to keep start-up cheap.
+    from pdca.application.recording import Recording
+    from pdca.application.rectifying import Rectifying
+    from pdca.application.results import Results
+    from pdca.application.settlement import Settlement
+    from pdca.application.verifying import Verifying
+
+    class _UseCases(Recording, Results, Rectifying, Settlement, Verifying):
+        pass
+else:
+
+    class _UseCases:
+        pass
+
+
 @dataclass(frozen=True)
 class CycleStatus:
     cycle: str
@@ -106,17 +125,12 @@ class HistoryEntry:
     summary: str
 
 
-class PdcaApplication(Application[UUID]):
+class PdcaApplication(_UseCases, Application[UUID]):
     name = "pdca"
 
     def __init__(self, workspace: Workspace, create_tables: bool = False) -> None:
         self.workspace = workspace
         self._runtime: Any = None
-        #: The command being run, set by the CLI: who, within which unit, under which
-        #: request id. None when the application is used as a library (the demo).
-        self.acting: saving.Acting | None = None
-        self.kept: dict[UUID, tuple[int, bytes]] | None = None  # see saving.load
-        self.accepted: Any = None  # the request record last saved (saving.save)
         try:
             super().__init__(env=workspace.database.event_store_env(create_tables))
             self.mapper.recorder = self.recorder  # type: ignore[attr-defined]
@@ -165,7 +179,8 @@ class PdcaApplication(Application[UUID]):
 
     # ---- units ---------------------------------------------------------------------
 
-    def register_unit(self, actor: str, name: str, category: str, grid: str | None) -> Unit:
+    @writes("unit add")
+    def register_unit(self, acting: Acting, name: str, category: str, grid: str | None) -> Unit:
         name = clean_name(name)
         if not name:
             raise RuleViolation("单位名称不能为空")
@@ -175,11 +190,10 @@ class PdcaApplication(Application[UUID]):
             )
         if self._exists(unit_id(name)):
             raise Conflict(f"单位 '{name}' 已登记")
-        unit = Unit(
-            name=name, category=category, grid=clean_name(grid) if grid else None, actor=actor
-        )
-        self._save_new(unit, f"单位 '{name}' 已登记")
-        log.info("unit_registered", actor=actor, unit=name, category=category, grid=grid)
+        grid = clean_name(grid) if grid else None
+        unit = Unit(name=name, category=category, grid=grid, actor=acting.person)
+        self._save_new(acting, unit, f"单位 '{name}' 已登记")
+        log.info("unit_registered", actor=acting.person, unit=name, category=category, grid=grid)
         return unit
 
     def get_unit(self, name: str) -> Unit:
@@ -192,7 +206,8 @@ class PdcaApplication(Application[UUID]):
 
     # ---- cycles --------------------------------------------------------------------
 
-    def open_cycle(self, actor: str, unit_name: str, period: str, scheme_ref: str) -> Cycle:
+    @writes("cycle open")
+    def open_cycle(self, acting: Acting, unit_name: str, period: str, scheme_ref: str) -> Cycle:
         unit = self.get_unit(unit_name)
         period = check_period(period)
         scheme = self.workspace.scheme(scheme_ref)
@@ -200,22 +215,24 @@ class PdcaApplication(Application[UUID]):
             raise Conflict(
                 f"周期 '{unit.name}/{period}' 已存在；pdca cycle status {unit.name}/{period} 查看"
             )
-        cycle = new_cycle(unit.name, period, scheme, actor)
-        carried = self.carry_over_into(cycle, actor)
-        self._save_new(cycle, f"周期 '{cycle.address}' 已存在", *carried)
+        cycle = new_cycle(unit.name, period, scheme, acting.person)
+        carried = self.carry_over_into(cycle, acting.person)
+        self._save_new(acting, cycle, f"周期 '{cycle.address}' 已存在", *carried)
         log.info(
             "cycle_opened",
-            actor=actor,
+            actor=acting.person,
             cycle=cycle.address,
             scheme=scheme.ref,
             carried=len(carried),
         )
         return cycle
 
-    def get_cycle(self, address: str) -> Cycle:
+    def get_cycle(self, address: str, acting: Acting | None = None) -> Cycle:
+        """The cycle at ``UNIT/PERIOD``; a writing use case passes its acting context, so
+        a retry after a concurrent change reads only what was recorded since."""
         unit, period = split_address(address)
         try:
-            return saving.load(self, cycle_id(unit, period))
+            return saving.load(self, cycle_id(unit, period), acting)
         except AggregateNotFoundError:
             raise NotFound(
                 f"未知周期 '{address}'；先开启：pdca cycle open {unit} {period} --scheme 方案（pdca cycle list 查看已有周期）"
@@ -224,22 +241,23 @@ class PdcaApplication(Application[UUID]):
     def scheme_of(self, cycle: Cycle) -> Scheme:
         return pinned(cycle.scheme_text)
 
-    def advance(self, actor: str, address: str, trigger: str, reason: str | None) -> Cycle:
-        cycle = self.get_cycle(address)
+    @writes("cycle advance")
+    def advance(self, acting: Acting, address: str, trigger: str, reason: str | None) -> Cycle:
+        cycle = self.get_cycle(address, acting)
         from_stage = cycle.stage
         to_stage = machine.check(self.scheme_of(cycle), from_stage, trigger, cycle)
         if to_stage == "closed":
             self.require_rectifications_settled(cycle)
-        cycle.record(
+        self._record_fact(
+            acting,
+            cycle,
+            address,
             Cycle.StageAdvanced,
             trigger=trigger,
             from_stage=from_stage,
             to_stage=to_stage,
-            actor=actor,
             reason=reason,
         )
-        self._save_changed(cycle, address)
-        log.info("stage_advanced", actor=actor, cycle=address, trigger=trigger, to=to_stage)
         return cycle
 
     def status(self, address: str) -> CycleStatus:
@@ -275,11 +293,12 @@ class PdcaApplication(Application[UUID]):
 
     # ---- the task list (任务清单) ------------------------------------------------------
 
+    @writes("task add")
     @saving.commutes
     def add_task(
-        self, actor: str, address: str, title: str, deadline: date, indicator: str | None
+        self, acting: Acting, address: str, title: str, deadline: date, indicator: str | None
     ) -> int:
-        cycle = self.get_cycle(address)
+        cycle = self.get_cycle(address, acting)
         self._require_phase(cycle, ("plan", "do"), "添加任务")
         title = title.strip()
         if not title:
@@ -287,20 +306,21 @@ class PdcaApplication(Application[UUID]):
         if cycle.task_list_published and _phase(self.scheme_of(cycle), cycle.stage) == "plan":
             raise RuleViolation("任务清单已发布，计划阶段不能再加任务；进入执行阶段后可追加任务")
         task_no = cycle.next_task_no()
-        cycle.record(
+        self._record_fact(
+            acting,
+            cycle,
+            address,
             Cycle.TaskAdded,
             task_no=task_no,
             title=title,
             deadline=deadline,
             indicator=indicator,
-            actor=actor,
         )
-        self._save_changed(cycle, address)
-        log.info("task_added", actor=actor, cycle=address, task=task_no)
         return task_no
 
-    def publish_task_list(self, actor: str, address: str) -> int:
-        cycle = self.get_cycle(address)
+    @writes("task publish")
+    def publish_task_list(self, acting: Acting, address: str) -> int:
+        cycle = self.get_cycle(address, acting)
         self._require_phase(cycle, ("plan",), "发布任务清单")
         if cycle.task_list_published:
             raise RuleViolation("任务清单已发布，不能重复发布")
@@ -308,9 +328,7 @@ class PdcaApplication(Application[UUID]):
             raise RuleViolation(
                 "任务清单为空，不能发布；先添加任务：pdca task add 周期 标题 --deadline 日期"
             )
-        cycle.record(Cycle.TaskListPublished, task_count=len(cycle.tasks), actor=actor)
-        self._save_changed(cycle, address)
-        log.info("task_list_published", actor=actor, cycle=address, tasks=len(cycle.tasks))
+        self._record_fact(acting, cycle, address, Cycle.TaskListPublished, task_count=len(cycle.tasks))
         return len(cycle.tasks)
 
     # ---- lists, from the catalog projection ---------------------------------------------
@@ -430,17 +448,39 @@ class PdcaApplication(Application[UUID]):
     def _exists(self, aggregate_id: UUID) -> bool:
         return bool(self.recorder.select_events(aggregate_id, limit=1))
 
-    def _save_new(self, aggregate: Any, duplicate_message: str, *others: Any) -> None:
-        saving.save(self, (aggregate, *others), lambda _read: Conflict(duplicate_message))
+    def permit(self, acting: Acting, command: str) -> None:
+        """Refuse unless the acting person may run ``command`` (``roles.PERMISSIONS``);
+        note the unit a staff member is limited to. Checked once per command."""
+        if command in acting.permitted:
+            return
+        from pdca.application import roles
 
-    def _save_changed(self, aggregate: Any, address: str, *others: Any) -> None:
+        acting.unit_limit = roles.load(self.workspace.root).permit(acting.person, command)
+        acting.permitted = acting.permitted | {command}
+
+    def _save_new(
+        self, acting: Acting, aggregate: Any, duplicate_message: str, *others: Any
+    ) -> None:
+        saving.save(self, acting, (aggregate, *others), lambda _read: Conflict(duplicate_message))
+
+    def _save_changed(self, acting: Acting, aggregate: Any, address: str, *others: Any) -> None:
         """Save what one command changed, all or nothing; a concurrent change refuses it
         with what changed (``@saving.commutes`` use cases run again instead)."""
         saving.save(
             self,
+            acting,
             (aggregate, *others),
             lambda read: saving.changed_underneath(self, f"'{address}'", read),
         )
+
+    def _record_fact(
+        self, acting: Acting, cycle: Cycle, address: str, event: type, **fields: Any
+    ) -> None:
+        """The tail of most use cases: record one fact on a cycle as the acting person,
+        save it, and log it (``FindingRecorded`` → ``finding_recorded``)."""
+        cycle.record(event, **fields, actor=acting.person)
+        self._save_changed(acting, cycle, address)
+        log.info(_snake(event.__name__), actor=acting.person, cycle=address, **_loggable(fields))
 
 
 def new_cycle(unit: str, period: str, scheme: Scheme, actor: str) -> Cycle:
@@ -464,9 +504,14 @@ def _phase(scheme: Scheme, stage: str) -> str:
         return stage
 
 
-def split_address(address: str) -> tuple[str, str]:
-    """``市财政局/2024`` → (unit, period). The unit is everything before the last slash."""
-    unit, sep, period = address.strip().rpartition("/")
-    if not sep or not unit.strip() or not period.strip():
-        raise RuleViolation(f"周期地址 '{address}' 格式不对；应为 单位/考核期，例如 市财政局/2024")
-    return clean_name(unit), period.strip()
+def _snake(name: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
+
+
+def _loggable(fields: dict[str, Any]) -> dict[str, Any]:
+    """A fact's fields as a log line shows them: short, and no free text."""
+    return {
+        k: v if isinstance(v, int | str | type(None)) and not isinstance(v, bool) else str(v)
+        for k, v in fields.items()
+        if k not in ("evidence", "note", "reason", "title", "scores", "token_digest")
+    }

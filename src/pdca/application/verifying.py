@@ -66,7 +66,7 @@ class Verifying:
         if address is None:
             stored, labels = _read(_pages(self.recorder, ()), cipher)
         else:
-            from pdca.application.service import split_address
+            from pdca.domain.ids import split_address
 
             unit, period = split_address(address)
             wanted = cycle_id(unit, period)

@@ -31,3 +31,11 @@ def unit_id(name: str) -> UUID:
 
 def cycle_id(unit: str, period: str) -> UUID:
     return uuid5(NAMESPACE, f"cycle:{clean_name(unit)}/{period.strip()}")
+
+
+def split_address(address: str) -> tuple[str, str]:
+    """``市财政局/2024`` → (unit, period). The unit is everything before the last slash."""
+    unit, sep, period = address.strip().rpartition("/")
+    if not sep or not unit.strip() or not period.strip():
+        raise RuleViolation(f"周期地址 '{address}' 格式不对；应为 单位/考核期，例如 市财政局/2024")
+    return clean_name(unit), period.strip()

@@ -1,0 +1,75 @@
+"""Who runs a command, and what the command keeps while it runs.
+
+Every writing use case takes an ``Acting`` as its first argument: the front end (the
+CLI, later a web server) builds it, the application checks it (``writes``) and records
+its ``person`` as each event's actor. Nothing about the call is kept on the
+application object, so one application instance serves concurrent calls.
+
+Standard library only: this is on the path of every writing command.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, TypeVar
+from uuid import UUID
+
+
+@dataclass
+class Acting:
+    """One command's acting context.
+
+    ``principal`` is who connected and ``person`` on whose behalf the command runs; until
+    accounts exist both are the declared name (``--actor``, ``PDCA_ACTOR`` or the login
+    name) and equal. ``command`` names the row of the role table the front end ran
+    (``finding record``). ``today`` is the day the command acts on (``--today``).
+    The rest is filled in while the command runs: the unit a staff member is limited
+    to, the copies a commuting use case keeps for its retries, the request record saved.
+    """
+
+    principal: str
+    person: str
+    command: str = ""
+    request_id: str | None = None
+    request_digest: str | None = None
+    today: date | None = None
+    unit_limit: str | None = None
+    permitted: frozenset[str] = frozenset()
+    kept: dict[UUID, tuple[int, bytes]] | None = field(default=None, repr=False)
+    accepted: Any = field(default=None, repr=False)
+
+    @classmethod
+    def declared(cls, name: str, command: str = "", **kwargs: Any) -> Acting:
+        """A context whose actor names itself (no account vouches for it)."""
+        return cls(principal=name, person=name, command=command, **kwargs)
+
+    @property
+    def day(self) -> date:
+        """The day the command acts on: ``today`` when given, else the calendar's."""
+        return self.today or date.today()
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def writes(*commands: str) -> Callable[[F], F]:
+    """Declare a writing use case and the role-table rows it serves (``ballot cast`` and
+    ``ballot import`` both cast ballots). Before the use case reads anything, the
+    application checks that the acting person may run the command — the one permission
+    check every front end goes through."""
+
+    def decorate(method: F) -> F:
+        @functools.wraps(method)
+        def checked(app: Any, acting: Acting, *args: Any, **kwargs: Any) -> Any:
+            if not isinstance(acting, Acting):
+                raise TypeError(f"{method.__name__}: the first argument is the Acting context")
+            app.permit(acting, acting.command if acting.command in commands else commands[0])
+            return method(app, acting, *args, **kwargs)
+
+        checked.commands = commands  # type: ignore[attr-defined]
+        return checked  # type: ignore[return-value]
+
+    return decorate
