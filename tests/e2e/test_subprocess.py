@@ -133,3 +133,20 @@ def test_a_write_logs_one_structured_line_on_stderr_when_asked(workspace: Worksp
         timeout=60,
     )
     assert quiet.stderr == ""
+
+
+def test_reading_projection_files_leaves_no_bytecode_in_the_workspace(
+    sqlite_workspace: Workspace,
+) -> None:
+    # A user's Python writes __pycache__/ beside every module it imports; the admin's
+    # projection files are read on every ``projections`` command and must not be.
+    ws = sqlite_workspace
+    env = {k: v for k, v in {**os.environ, **ws.env}.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    for args in (
+        ["projections", "list"],
+        ["projections", "new", "my_view"],
+        ["view", "grid_ranking"],
+    ):
+        subprocess.run([PDCA, *args], env=env, capture_output=True, timeout=60, check=False)
+    assert (ws.root / "projections" / "my_view.py").exists()
+    assert not list(ws.root.rglob("__pycache__"))

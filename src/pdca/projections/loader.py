@@ -10,8 +10,8 @@ file, so a typo in an admin's file never reaches the event log's readers.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import re
+import types
 from pathlib import Path
 
 from pdca.errors import SchemeInvalid, one_of
@@ -48,12 +48,12 @@ def _classes(path: Path) -> list[type[Projection]]:
     # edited file) in one process never share a module.
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
     module_name = f"pdca_workspace_projection_{path.stem}_{digest}"
-    spec = importlib.util.spec_from_file_location(module_name, path)
-    if spec is None or spec.loader is None:
-        raise ProjectionInvalid(f"投影文件 {path.name}：无法导入")
-    module = importlib.util.module_from_spec(spec)
+    module = types.ModuleType(module_name)
+    module.__file__ = str(path)
     try:
-        spec.loader.exec_module(module)
+        # Compiled and run from its text, never through the import system's loader: that
+        # would leave a __pycache__/ in the admin's projections folder on every read.
+        exec(compile(path.read_bytes(), str(path), "exec"), module.__dict__)  # noqa: S102
     except Exception as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
         raise ProjectionInvalid(
