@@ -4,9 +4,23 @@ from pathlib import Path
 
 import click
 
+from pdca_cli._columns import Column, or_dash, records, show_table
 from pdca_cli._context import CliContext, json_option, pass_cli
-from pdca_cli._output import emit_json, emit_table
+from pdca_cli._output import emit_json
 from pdca_cli.commands.explain import render_tree
+
+#: The demo's published ranking (rows of the scores projection).
+RANKING = (
+    Column(None, "方案", get="scheme_id"),
+    Column(None, "名次", get="rank"),
+    Column("unit", "单位"),
+    Column("category", "类别"),
+    Column("scheme", None, get="scheme_id"),
+    Column("total", "总分", get="published_total"),
+    Column("grade", "等次", show=or_dash),
+    Column("rank", None),
+    Column("tier", "档次", show=or_dash),
+)
 
 
 def _fresh_folder() -> Path:
@@ -63,18 +77,7 @@ def demo(obj: CliContext, seed: int, unit_count: int) -> None:
                 "workspace": str(workspace.root),
                 "period": result.period,
                 "events": result.events,
-                "ranking": [
-                    {
-                        "unit": r["unit"],
-                        "category": r["category"],
-                        "scheme": r["scheme_id"],
-                        "total": r["published_total"],
-                        "grade": r["grade"],
-                        "rank": r["rank"],
-                        "tier": r["tier"],
-                    }
-                    for r in ranking
-                ],
+                "ranking": records(RANKING, ranking),
                 "explain": explained.to_json(),
             }
         )
@@ -87,22 +90,7 @@ def demo(obj: CliContext, seed: int, unit_count: int) -> None:
         f"{result.period} 年度：{len(rows)} 个周期，{result.events} 个事件；阶段："
         + "，".join(f"{k} {v}" for k, v in sorted(counts.items()))
     )
-    click.echo(f"\n排名（pdca ranking {result.period}）：")
-    emit_table(
-        ["方案", "名次", "单位", "类别", "总分", "等次", "档次"],
-        [
-            [
-                r["scheme_id"],
-                r["rank"],
-                r["unit"],
-                r["category"],
-                r["published_total"],
-                r["grade"] or "—",
-                r["tier"] or "—",
-            ]
-            for r in ranking
-        ],
-    )
+    show_table(RANKING, ranking, title=f"\n排名（pdca ranking {result.period}）：")
     from datetime import date
 
     items = app.list_rectifications(date.today())

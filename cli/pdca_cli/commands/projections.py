@@ -6,10 +6,35 @@ from typing import Any
 
 import click
 
-from pdca.errors import Conflict, RuleViolation, one_of
+from pdca.errors import RuleViolation
+from pdca_cli._columns import Column, emit, joined, show_table
 from pdca_cli._context import CliContext, json_option, pass_cli
-from pdca_cli._output import emit_json, emit_table
+from pdca_cli._output import answer, emit_json
 from pdca_cli._progress import progress
+
+PROJECTIONS = (
+    Column("name", "投影"),
+    Column("source", "来源"),
+    Column("tables", "表", show=joined),
+    Column("version", "版本"),
+    Column("title", "说明"),
+)
+STATUS = (
+    Column("name", "投影"),
+    Column("source", "来源"),
+    Column("position", "位置"),
+    Column("head", "最新"),
+    Column("lag", "滞后"),
+    Column("version", None),
+    Column(
+        "updated_at", "更新时间", show=lambda at: at.strftime("%Y-%m-%d %H:%M:%S") if at else "—"
+    ),
+    Column("last_error", "最近错误", show=lambda error: error or "—"),
+)
+EVENT_TYPES = (
+    Column(None, "事件类型", get=lambda item: item[0]),
+    Column(None, "字段", get=lambda item: ", ".join(item[1])),
+)
 
 
 @click.group()
@@ -36,24 +61,9 @@ def list_(obj: CliContext) -> None:
     Example:
       pdca projections list --json
     """
-    runtime = _runtime(obj)
-    rows = [
-        {
-            "name": name,
-            "source": runtime.sources[name],
-            "tables": [t.name for t in runtime.get(name).tables],
-            "version": runtime.get(name).version,
-            "title": runtime.get(name).title,
-        }
-        for name in runtime.names()
-    ]
-    if obj.json:
-        emit_json(rows)
-        return
-    emit_table(
-        ["投影", "来源", "表", "版本", "说明"],
-        [[r["name"], r["source"], "、".join(r["tables"]), r["version"], r["title"]] for r in rows],
-    )
+    from pdca.application import views
+
+    emit(PROJECTIONS, views.projections(obj.app()), obj.json)
 
 
 @projections.command()
@@ -66,39 +76,7 @@ def status(obj: CliContext) -> None:
     Example:
       pdca projections status
     """
-    rows = _runtime(obj).status()
-    if obj.json:
-        emit_json(
-            [
-                {
-                    "name": s.name,
-                    "source": s.source,
-                    "position": s.position,
-                    "head": s.head,
-                    "lag": s.lag,
-                    "version": s.version,
-                    "updated_at": s.updated_at,
-                    "last_error": s.last_error,
-                }
-                for s in rows
-            ]
-        )
-        return
-    emit_table(
-        ["投影", "来源", "位置", "最新", "滞后", "更新时间", "最近错误"],
-        [
-            [
-                s.name,
-                s.source,
-                s.position,
-                s.head,
-                s.lag,
-                s.updated_at.strftime("%Y-%m-%d %H:%M:%S") if s.updated_at else "—",
-                s.last_error or "—",
-            ]
-            for s in rows
-        ],
-    )
+    emit(STATUS, _runtime(obj).status(), obj.json)
 
 
 def _chosen(runtime: Any, names: tuple[str, ...], every: bool) -> list[str]:
@@ -112,11 +90,13 @@ def _chosen(runtime: Any, names: tuple[str, ...], every: bool) -> list[str]:
 
 
 def _report(obj: CliContext, verb: str, names: list[str], read: int, seconds: float) -> None:
-    if obj.json:
-        emit_json({"projections": names, "events": read, "seconds": round(seconds, 3)})
-        return
     rate = f"，{read / seconds:,.0f} 事件/秒" if read and seconds > 0 else ""
-    click.echo(f"已{verb} {'、'.join(names)}：读取 {read:,} 个事件，用时 {seconds:.2f} 秒{rate}")
+    data = {"projections": names, "events": read, "seconds": round(seconds, 3)}
+    answer(
+        obj.json,
+        data,
+        f"已{verb} {'、'.join(names)}：读取 {read:,} 个事件，用时 {seconds:.2f} 秒{rate}",
+    )
 
 
 @projections.command()
@@ -207,23 +187,10 @@ def new(obj: CliContext, name: str) -> None:
     Example:
       pdca projections new grid_summary
     """
-    from pdca.projections.loader import NAME
-    from pdca.projections.template import render
+    from pdca.application import views
 
-    if not NAME.match(name):
-        raise RuleViolation(
-            f"投影名 '{name}' 不可用：须为小写字母开头的小写字母、数字、下划线，如 grid_summary"
-        )
-    workspace = obj.workspace()
-    runtime = _runtime(obj)
-    taken = runtime.names()
-    if name in taken:
-        raise Conflict(f"投影 {name} 已存在；已有：{one_of(taken)}")
-    path = workspace.projections_dir / f"{name}.py"
-    if path.exists():
-        raise Conflict(f"文件 {path} 已存在；换一个名称或先移走它")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render(name), encoding="utf-8")
+    views.check_name(name)  # before the database is opened
+    path = views.new_projection(obj.app(), name)
     click.echo(f"已生成 {path}")
     click.echo(f"改好后运行：pdca projections rebuild {name} && pdca view {name}")
 
@@ -238,10 +205,10 @@ def events(obj: CliContext) -> None:
     Example:
       pdca projections events
     """
-    from pdca.projections.decoding import event_fields
+    from pdca.application import views
 
-    fields = event_fields()
+    fields = views.event_fields()
     if obj.json:
-        emit_json(fields)
+        emit_json(fields)  # a mapping: event type → its fields
         return
-    emit_table(["事件类型", "字段"], [[t, ", ".join(f)] for t, f in fields.items()])
+    show_table(EVENT_TYPES, fields.items())
