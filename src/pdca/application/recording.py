@@ -122,7 +122,9 @@ class Recording:
         qualities = [q for q, _ in self.scheme_of(cycle).rules.quality]
         if quality is not None and qualities and quality not in qualities:
             raise RuleViolation(f"未知质量评价 '{quality}'；允许：{one_of(qualities)}")
-        self._record_fact(acting, cycle, address, Cycle.TaskCompleted, task_no=task_no, quality=quality)
+        self._record_fact(
+            acting, cycle, address, Cycle.TaskCompleted, task_no=task_no, quality=quality
+        )
 
     # ---- the ledger (台账) ----------------------------------------------------------------
 
