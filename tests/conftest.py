@@ -75,7 +75,7 @@ class Workspace:
         result = self.run(*args)
         assert result.exit_code != 0, result.output
         lines = [line for line in result.output.splitlines() if line.strip()]
-        assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
+        assert len(lines) == 1 and lines[0].startswith("错误："), result.output
         assert "Traceback" not in result.output
         assert self.event_count() == before
         return lines[0]

@@ -11,8 +11,12 @@ from typing import Any
 
 import click
 
-from pdca.errors import PdcaError
-from pdca_cli._context import CliContext, add_request_option, json_option
+from pdca_cli import _words
+
+_words.install()  # before any command is declared: decorators ask for click's words
+
+from pdca.errors import PdcaError  # noqa: E402
+from pdca_cli._context import CliContext, add_request_option, json_option  # noqa: E402
 
 _COMMANDS = {
     "init": "pdca_cli.commands.init:init",
@@ -43,7 +47,7 @@ _COMMANDS = {
 
 
 class Refused(click.ClickException):
-    """A domain refusal, printed as one ``Error: …`` line with the error's exit code."""
+    """A domain refusal, printed as one ``错误：…`` line with the error's exit code."""
 
     def __init__(self, error: PdcaError) -> None:
         super().__init__(str(error))

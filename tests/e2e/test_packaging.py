@@ -77,7 +77,7 @@ def test_the_installed_program_runs_from_the_wheel(venv: Path, tmp_path: Path) -
     site = (venv.parent / "lib").resolve()
     assert all(Path(p).resolve().is_relative_to(site) for p in where), where
 
-    assert "Usage: pdca" in _run([venv / "pdca", "--help"], cwd=tmp_path)
+    assert "用法: pdca" in _run([venv / "pdca", "--help"], cwd=tmp_path)
 
     _run([venv / "pdca", "init", "X"], cwd=tmp_path)
     workspace = tmp_path / "X"

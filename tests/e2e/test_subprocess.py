@@ -60,7 +60,7 @@ def test_refusal_in_a_subprocess_is_one_line_on_stderr(workspace: Workspace) -> 
     assert done.returncode == 1
     assert done.stdout == ""
     assert done.stderr.strip().splitlines() == [
-        "Error: 触发器 'start_check' 在此阶段不可用：当前阶段为计划，可用触发器：start_do"
+        "错误：触发器 'start_check' 在此阶段不可用：当前阶段为计划，可用触发器：start_do"
     ]
     assert workspace.event_count() == before
 

@@ -17,7 +17,7 @@ def test_a_refusal_and_a_repeat_in_real_processes(sqlite_workspace: Workspace) -
     refused = pdca(ws, "cycle", "open", "市财政局", "2024", "--scheme", "jilin")
     assert refused.returncode == 7 and refused.stdout == ""
     assert refused.stderr == (
-        "Error: 操作人 审计-赵六（审计员）无权执行 pdca cycle open；可执行者：督查员"
+        "错误：操作人 审计-赵六（审计员）无权执行 pdca cycle open；可执行者：督查员"
         f"（角色见 {ws.root / 'roles.toml'}）\n"
     )
     assert ws.event_count() == before

@@ -63,9 +63,9 @@ def test_the_store_holds_no_plaintext_yet_everything_reads_with_the_key(
 @pytest.mark.parametrize(
     ("key", "message"),
     [
-        (None, "Error: 数据库中的事件已加密，需要初始化时的密钥：设置环境变量 PDCA_CIPHER_KEY"),
-        (b64encode(b"x" * 32).decode(), "Error: PDCA_CIPHER_KEY 不是这个数据库初始化时的密钥"),
-        ("not-a-key", "Error: PDCA_CIPHER_KEY 不是有效的密钥（须为 16、24 或 32 字节的 base64）"),
+        (None, "错误：数据库中的事件已加密，需要初始化时的密钥：设置环境变量 PDCA_CIPHER_KEY"),
+        (b64encode(b"x" * 32).decode(), "错误：PDCA_CIPHER_KEY 不是这个数据库初始化时的密钥"),
+        ("not-a-key", "错误：PDCA_CIPHER_KEY 不是有效的密钥（须为 16、24 或 32 字节的 base64）"),
     ],
 )
 def test_without_the_right_key_every_command_refuses(
@@ -92,4 +92,4 @@ def test_a_key_on_an_unencrypted_store_is_refused(
 ) -> None:
     monkeypatch.setenv("PDCA_CIPHER_KEY", b64encode(b"k" * 32).decode())
     line = sqlite_workspace.refused("unit", "add", "市财政局", "--category", "党政机关")
-    assert line.startswith("Error: 数据库未加密，但设置了 PDCA_CIPHER_KEY")
+    assert line.startswith("错误：数据库未加密，但设置了 PDCA_CIPHER_KEY")

@@ -117,7 +117,7 @@ def test_many_processes_store_each_accepted_command_once(
         if r["exit"] == 0:
             accepted.setdefault(r["rid"], r)
         else:
-            assert r["stderr"].startswith("Error: ") and r["stderr"].count("\n") == 1, r
+            assert r["stderr"].startswith("错误：") and r["stderr"].count("\n") == 1, r
             assert r["exit"] in (1, 4), r
     refused = set(first) - set(accepted)
 

@@ -67,7 +67,7 @@ def test_the_same_request_id_for_another_command_is_refused(workspace: Workspace
     ws.ok(*FINDING, "--request-id", "req-1")
     other = [*FINDING[:-1], "上班时间打游戏"]
     line = ws.refused(*other, "--request-id", "req-1")
-    assert line.startswith("Error: 请求号 req-1 已于 ") and line.endswith(
+    assert line.startswith("错误：请求号 req-1 已于 ") and line.endswith(
         f"由 {ws.actor} 用于 pdca finding record，参数不同；本次未记录，请换一个请求号"
     ), line
     assert ws.run(*other, "--request-id", "req-1").exit_code == 4

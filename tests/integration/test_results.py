@@ -137,7 +137,7 @@ def test_ledger_and_rectification_exports_have_a_row_per_finding_and_per_item(
 def test_a_refused_export_report_or_board_writes_nothing(demo: Workspace, tmp_path: Path) -> None:
     target = tmp_path / "x.xlsx"
     line = demo.refused("export", "scores", "2023", "-o", str(target))
-    assert line == "Error: 考核期 2023 没有任何周期；pdca cycle list 查看已有周期"
+    assert line == "错误：考核期 2023 没有任何周期；pdca cycle list 查看已有周期"
     assert demo.run("export", "scores", "2023").exit_code == 3
     assert "必须用 -o 指定输出文件" in demo.refused("export", "scores", "2024", "--format", "xlsx")
     assert "格式不对" in demo.refused("export", "ledger", "24x", "--format", "csv")

@@ -23,7 +23,7 @@ def refused_as(ws: Workspace, actor: str, *args: str, code: int = 7) -> str:
     result = ws.run(*args, actor=actor)
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert result.exit_code == code, (args, result.output)
-    assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
+    assert len(lines) == 1 and lines[0].startswith("错误："), result.output
     assert ws.event_count() == before
     return lines[0]
 
@@ -86,7 +86,7 @@ def test_an_auditor_reads_everything_and_writes_nothing(workspace: Workspace) ->
         line = refused_as(ws, AUDITOR, *args)
         allowed = "、".join(roles.LABELS[r] for r in roles.PERMISSIONS[command])
         assert line.startswith(
-            f"Error: 操作人 {AUDITOR}（审计员）无权执行 pdca {command}；可执行者：{allowed}"
+            f"错误：操作人 {AUDITOR}（审计员）无权执行 pdca {command}；可执行者：{allowed}"
         ), line
     assert (ws.root / "roles.toml").read_text(encoding="utf-8") == roles_file
     assert not (ws.root / "projections" / "my_view.py").exists()
@@ -120,7 +120,7 @@ def test_unit_staff_report_progress_on_their_own_unit_only(workspace: Workspace)
     )
     line = refused_as(ws, STAFF, "task", "report", "市税务局/2024", "1", "--progress", "40")
     assert line == (
-        f"Error: 操作人 {STAFF}（单位填报员，市财政局）只能为本单位填报；"
+        f"错误：操作人 {STAFF}（单位填报员，市财政局）只能为本单位填报；"
         "pdca task report 涉及 市税务局，未记录"
     )
     line = refused_as(ws, STAFF, *SAMPLES["finding record"])

@@ -19,7 +19,7 @@ FAST = {"PDCA_POSTGRES_CONNECT_TIMEOUT": "1", "PDCA_ACTOR": "督查组-张三"}
 def one_error_line(result: Result) -> str:
     assert result.exit_code == 6, result.output
     lines = [line for line in result.output.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
+    assert len(lines) == 1 and lines[0].startswith("错误："), result.output
     assert "Traceback" not in result.output
     return lines[0]
 
