@@ -69,7 +69,7 @@ class Workspace:
         return result
 
     def refused(self, *args: str) -> str:
-        """Run a command that must be refused: one ``Error:`` line, a non-zero exit, and
+        """Run a command that must be refused: one ``错误：`` line, a non-zero exit, and
         not one event written. Returns the line."""
         before = self.event_count()
         result = self.run(*args)

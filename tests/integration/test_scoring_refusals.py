@@ -52,7 +52,7 @@ def finding(
         ),
         (
             finding(indicator="nosuch"),
-            "未知台账指标 'nosuch'；允许：participation、thinking、discipline、old_problems",
+            "未知台账指标 'nosuch'；方案 jilin@2024.1 的台账指标（ID 或名称）：participation（参与度）",
         ),
         (finding(points="-30"), "单条记录的分值 -30 超出范围；允许 -25 至 0"),
         (finding(points="abc"), "分值 'abc' 不是数值"),

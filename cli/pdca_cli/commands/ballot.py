@@ -18,7 +18,7 @@ def ballot() -> None:
 
 @ballot.command()
 @click.argument("address", metavar="CYCLE")
-@click.option("--group", required=True, help="评议群体，见 pdca scheme show。")
+@click.option("--group", required=True, help="评议群体的 ID 或名称，见 pdca scheme show。")
 @click.option("--count", required=True, type=int, help="张数。")
 @json_option
 @pass_cli
@@ -30,6 +30,7 @@ def issue(obj: CliContext, address: str, group: str, count: int) -> None:
       pdca ballot issue 市财政局/2024 --group masses --count 30
     """
     tokens = obj.app().issue_ballots(obj.acting, address, group, count)
+    group = obj.acting.named.get("group", group)  # a label names its id
     data = {"cycle": address, "group": group, "tokens": tokens}
     answer(obj.json, data, "\n".join([f"已发放 {len(tokens)} 张（{group}），令牌：", *tokens]))
 
@@ -41,7 +42,7 @@ def issue(obj: CliContext, address: str, group: str, count: int) -> None:
 @json_option
 @pass_cli
 def cast(obj: CliContext, address: str, token: str, scores: tuple[str, ...]) -> None:
-    """投一张测评票：每个项目一个分数。令牌用过即失效。
+    """投一张测评票：每个项目一个分数（项目写 ID 或名称）。令牌用过即失效。
 
     \b
     Example:

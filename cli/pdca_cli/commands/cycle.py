@@ -74,7 +74,7 @@ def open_(obj: CliContext, unit: str, period: str, scheme_ref: str) -> None:
 @json_option
 @pass_cli
 def advance(obj: CliContext, address: str, trigger: str, reason: str | None) -> None:
-    """按方案的触发器推进周期阶段；守卫不满足时拒绝并说明原因。
+    """按方案的触发器（名称或中文名）推进周期阶段；守卫不满足时拒绝并说明原因。
 
     \b
     Example:
@@ -82,6 +82,7 @@ def advance(obj: CliContext, address: str, trigger: str, reason: str | None) -> 
     """
     app = obj.app()
     c = app.advance(obj.acting, address, trigger, reason)
+    trigger = obj.acting.named.get("trigger", trigger)  # a label names its id
     before = c.facts.stages[-1][0]  # the from-stage of the move just recorded
     scheme = app.scheme_of(c)
     answer(

@@ -15,7 +15,11 @@ def finding() -> None:
 @finding.command("record")
 @click.argument("address", metavar="CYCLE")
 @click.option("--source", required=True, help="来源：暗访、督查、调研、互检（以方案为准）。")
-@click.option("--indicator", required=True, help="台账指标，如 discipline（纪律性）。")
+@click.option(
+    "--indicator",
+    required=True,
+    help="台账指标的 ID 或名称，如 discipline 或 纪律性（见 pdca scheme show）。",
+)
 @click.option("--points", required=True, help="分值，扣分为负，如 -2。")
 @click.option(
     "--observed-on",
@@ -51,6 +55,7 @@ def record(
         parse_date(observed_on, "发现日期"),
         evidence,
     )
+    indicator = obj.acting.named.get("indicator", indicator)  # a label names its id
     data = {"cycle": address, "position": position, "indicator": indicator, "points": points}
     answer(
         obj.json,

@@ -20,7 +20,7 @@ def score() -> None:
 @json_option
 @pass_cli
 def record(obj: CliContext, address: str, item: str, value: str, evidence: str) -> None:
-    """记录一个指标的值（督查阶段）。VALUE 按指标规则：直接计分为分数，按次扣分为次数，按档扣分为百分比。
+    """记录一个指标的值（督查阶段）。ITEM 为指标 ID 或名称（见 pdca scheme show）；VALUE 按指标规则：直接计分为分数，按次扣分为次数，按档扣分为百分比。
 
     \b
     Example:
@@ -29,6 +29,7 @@ def record(obj: CliContext, address: str, item: str, value: str, evidence: str) 
     position = obj.app().record_score(
         obj.acting, address, item, parse_decimal(value, "数值"), evidence
     )
+    item = obj.acting.named.get("item", item)  # a label names its id
     data = {"cycle": address, "position": position, "item": item, "value": value}
     answer(obj.json, data, f"已记录 #{position}：{item} = {value}")
 
@@ -40,12 +41,13 @@ def record(obj: CliContext, address: str, item: str, value: str, evidence: str) 
 @json_option
 @pass_cli
 def not_applicable(obj: CliContext, address: str, component: str, reason: str) -> None:
-    """认定一个组成部分对本单位不适用：不计入，其余权重按比例归一。
+    """认定一个组成部分（ID 或名称）对本单位不适用：不计入，其余权重按比例归一。
 
     \b
     Example:
       pdca score na 市财政局/2024 tasks --reason 本年度无重点任务
     """
     position = obj.app().mark_not_applicable(obj.acting, address, component, reason)
+    component = obj.acting.named.get("component", component)  # a label names its id
     data = {"cycle": address, "position": position, "component": component}
     answer(obj.json, data, f"已认定 #{position}：{component} 不适用")

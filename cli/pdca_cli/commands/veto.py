@@ -13,7 +13,7 @@ def veto() -> None:
 
 @veto.command()
 @click.argument("address", metavar="CYCLE")
-@click.option("--rule", required=True, help="方案中的否决规则 ID。")
+@click.option("--rule", required=True, help="方案中的否决规则 ID 或名称（见 pdca scheme show）。")
 @click.option("--reason", required=True, help="决定理由。")
 @click.option("--evidence", required=True, help="证据。")
 @json_option
@@ -26,5 +26,6 @@ def apply(obj: CliContext, address: str, rule: str, reason: str, evidence: str) 
       pdca veto apply 某公司/2024 --rule serious_discipline --reason 班子成员严重违纪 --evidence 纪委通报2024-3号
     """
     position = obj.app().apply_veto(obj.acting, address, rule, reason, evidence)
+    rule = obj.acting.named.get("veto", rule)  # a label names its id
     data = {"cycle": address, "position": position, "rule": rule}
     answer(obj.json, data, f"已实施一票否决 #{position}：{rule}")

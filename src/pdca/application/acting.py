@@ -27,7 +27,9 @@ class Acting:
     name) and equal. ``command`` names the row of the role table the front end ran
     (``finding record``). ``today`` is the day the command acts on (``--today``).
     The rest is filled in while the command runs: the unit a staff member is limited
-    to, the copies a commuting use case keeps for its retries, the request record saved.
+    to, the copies a commuting use case keeps for its retries, the request record saved,
+    and the ids the names it was given stand for (``named``: ``--indicator 纪律性`` →
+    ``{"indicator": "discipline"}``), so a front end answers with what was recorded.
     """
 
     principal: str
@@ -40,6 +42,7 @@ class Acting:
     permitted: frozenset[str] = frozenset()
     kept: dict[UUID, tuple[int, bytes]] | None = field(default=None, repr=False)
     accepted: Any = field(default=None, repr=False)
+    named: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def declared(cls, name: str, command: str = "", **kwargs: Any) -> Acting:

@@ -19,6 +19,7 @@ from pdca.application.saving import commutes
 from pdca.domain.cycle import Cycle
 from pdca.domain.facts import Finding, ItemScore
 from pdca.errors import Conflict, NotFound, RuleViolation, one_of
+from pdca.rules.naming import resolve
 
 if TYPE_CHECKING:
     from pdca.rules.scoring_rules import Item
@@ -66,6 +67,19 @@ def check_item_value(item: Item, value: Decimal) -> None:
         )
     if item.rule in ("per_occurrence", "ratio_to_best") and value < 0:
         raise RuleViolation(f"指标 {item.id}（{item.label}）记录的是次数或数量，不能为负数 {value}")
+
+
+def _by_id(scheme: Any, scores: Mapping[str, Decimal]) -> dict[str, Decimal]:
+    """A ballot's scores keyed by item id, whether an item was named by id or label; an
+    unknown name stays as it is, for the ballot's own check to name."""
+    found: dict[str, Decimal] = {}
+    given: dict[str, str] = {}
+    for name, value in scores.items():
+        item = resolve(scheme, "ballot_item", name, unknown_as_is=True)
+        if item in found:
+            raise RuleViolation(f"测评项目 {item} 填了两次（{given[item]}、{name}）")
+        found[item], given[item] = value, name
+    return found
 
 
 class Recording:
@@ -142,14 +156,13 @@ class Recording:
     ) -> int:
         cycle = self.get_cycle(address, acting)
         self._require_phase(cycle, COLLECTING, "记录督查发现")
-        rules = self.scheme_of(cycle).rules
+        scheme = self.scheme_of(cycle)
+        rules = scheme.rules
         if source not in rules.ledger_sources:
             raise RuleViolation(f"未知来源 '{source}'；允许：{one_of(rules.ledger_sources)}")
+        indicator = acting.named["indicator"] = resolve(scheme, "indicator", indicator)
         found = rules.indicator(indicator)
-        if found is None:
-            raise RuleViolation(
-                f"未知台账指标 '{indicator}'；允许：{one_of(i.id for i in rules.ledger_indicators)}"
-            )
+        assert found is not None
         if not found.min_points <= points <= found.max_points:
             raise RuleViolation(
                 f"指标 {indicator}（{found.label}）单条记录的分值 {points} 超出范围；允许 {found.min_points} 至 {found.max_points}"
@@ -193,6 +206,7 @@ class Recording:
         self, acting: Acting, address: str, item_id: str, value: Decimal, evidence: str
     ) -> int:
         cycle = self.get_cycle(address, acting)
+        item_id = acting.named["item"] = resolve(self.scheme_of(cycle), "item", item_id)
         item = self._item(cycle, item_id)
         self._require_phase(cycle, SCORING, "记录指标得分")
         check_item_value(item, value)
@@ -228,13 +242,10 @@ class Recording:
     ) -> list[str]:
         cycle = self.get_cycle(address, acting)
         self._require_phase(cycle, SCORING, "发放测评票")
-        ballot = self.scheme_of(cycle).rules.ballot
-        if ballot is None:
+        scheme = self.scheme_of(cycle)
+        if scheme.rules.ballot is None:
             raise RuleViolation(f"方案 {cycle.scheme_id} 没有测评票")
-        if group not in [g.id for g in ballot.groups]:
-            raise RuleViolation(
-                f"未知评议群体 '{group}'；允许：{one_of(f'{g.id}（{g.label}）' for g in ballot.groups)}"
-            )
+        group = acting.named["group"] = resolve(scheme, "group", group)
         if not 1 <= count <= 1000:
             raise RuleViolation(f"一次发放 {count} 张不可；允许 1 至 1000 张")
         tokens = [make_token() for _ in range(count)]
@@ -246,10 +257,13 @@ class Recording:
 
     def _check_ballot(
         self, cycle: Cycle, token: str, scores: Mapping[str, Decimal], pending: set[str]
-    ) -> tuple[str, str]:
-        ballot = self.scheme_of(cycle).rules.ballot
+    ) -> tuple[str, str, dict[str, Decimal]]:
+        """A ballot checked whole: its token's digest, its group and its scores by item id."""
+        scheme = self.scheme_of(cycle)
+        ballot = scheme.rules.ballot
         if ballot is None:
             raise RuleViolation(f"方案 {cycle.scheme_id} 没有测评票")
+        scores = _by_id(scheme, scores)
         digest = token_digest(token)
         if digest not in cycle.facts.issued_tokens:
             raise RuleViolation(f"测评票令牌 '{token}' 无效：不是本周期发放的令牌")
@@ -268,7 +282,7 @@ class Recording:
                 raise RuleViolation(
                     f"测评项目 {item.id}（{item.label}）的分数 {scores[item.id]} 超出范围；允许 0 至 {item.max}"
                 )
-        return digest, cycle.facts.issued_tokens[digest]
+        return digest, cycle.facts.issued_tokens[digest], scores
 
     @writes("ballot cast", "ballot import")
     @commutes
@@ -284,7 +298,7 @@ class Recording:
         checked = []
         for n, (token, scores) in enumerate(ballots, 1):
             try:
-                digest, group = self._check_ballot(cycle, token, scores, pending)
+                digest, group, scores = self._check_ballot(cycle, token, scores, pending)
             except (RuleViolation, Conflict) as exc:
                 prefix = f"第 {n} 张票：" if len(ballots) > 1 else ""
                 raise type(exc)(f"{prefix}{exc}；整批未记录") from None
@@ -311,12 +325,7 @@ class Recording:
     ) -> int:
         cycle = self.get_cycle(address, acting)
         self._require_phase(cycle, ("check", "act"), "实施一票否决")
-        rules = self.scheme_of(cycle).rules
-        veto = rules.veto(rule)
-        if veto is None:
-            raise RuleViolation(
-                f"未知否决规则 '{rule}'；允许：{one_of(f'{v.id}（{v.label}）' for v in rules.vetoes)}"
-            )
+        rule = acting.named["veto"] = resolve(self.scheme_of(cycle), "veto", rule)
         if any(v.rule == rule for v in cycle.facts.vetoes()):
             raise Conflict(f"否决规则 {rule} 已对 {address} 实施")
         if not reason.strip() or not evidence.strip():
@@ -337,11 +346,9 @@ class Recording:
     def mark_not_applicable(self, acting: Acting, address: str, component: str, reason: str) -> int:
         cycle = self.get_cycle(address, acting)
         self._require_phase(cycle, ("check", "act"), "认定组成部分不适用")
-        rules = self.scheme_of(cycle).rules
-        if rules.component(component) is None:
-            raise RuleViolation(
-                f"未知组成部分 '{component}'；允许：{one_of(c.id for c in rules.components)}"
-            )
+        component = acting.named["component"] = resolve(
+            self.scheme_of(cycle), "component", component
+        )
         if cycle.facts.not_applicable(component) is not None:
             raise Conflict(f"组成部分 {component} 已认定不适用")
         if not reason.strip():

@@ -243,9 +243,14 @@ class PdcaApplication(_UseCases, Application[UUID]):
 
     @writes("cycle advance")
     def advance(self, acting: Acting, address: str, trigger: str, reason: str | None) -> Cycle:
+        from pdca.rules.naming import resolve
+
         cycle = self.get_cycle(address, acting)
         from_stage = cycle.stage
-        to_stage = machine.check(self.scheme_of(cycle), from_stage, trigger, cycle)
+        scheme = self.scheme_of(cycle)
+        # An unknown name is the machine's to refuse: it names the stage and what may fire.
+        trigger = acting.named["trigger"] = resolve(scheme, "trigger", trigger, unknown_as_is=True)
+        to_stage = machine.check(scheme, from_stage, trigger, cycle)
         if to_stage == "closed":
             self.require_rectifications_settled(cycle)
         self._record_fact(
