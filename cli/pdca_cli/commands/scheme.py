@@ -5,7 +5,7 @@ from typing import Any
 
 import click
 
-from pdca_cli._columns import Column, Listing, emit, joined, records, show_table
+from pdca_cli._columns import Column, Listing, emit, joined, or_blank, show_table
 from pdca_cli._context import CliContext, json_option, pass_cli
 from pdca_cli._output import emit_json
 
@@ -16,11 +16,6 @@ SCHEMES = (
     Column(None, "阶段", get=lambda s: "→".join(st.full_label for st in s.stages)),
     Column("digest", "摘要", show=lambda digest: digest[:12]),
 )
-STAGES = (
-    Column("id", None),
-    Column("label", None, get="full_label"),
-    Column("phase", None),
-)
 
 
 @click.group()
@@ -28,31 +23,151 @@ def scheme() -> None:
     """考核方案（工作流定义）：列出、查看、校验。"""
 
 
-def _scheme_json(s) -> dict:  # type: ignore[no-untyped-def]
-    return {
-        "id": s.id,
-        "version": s.version,
-        "name": s.name,
-        "source": s.source,
-        "digest": s.digest,
-        "initial": s.initial,
-        "stages": records(STAGES, s.stages),
-        "triggers": records(_triggers(s), s.triggers),
-        "warnings": list(s.warnings),
-    }
-
-
-def _triggers(s: Any) -> Listing:
+def _triggers(s: dict[str, Any]) -> Listing:
     """A scheme's triggers: the JSON names stages by id, the table by their labels."""
+    label = {st["id"]: st["label"] for st in s["stages"]}
     return (
         Column("name", "触发器"),
         Column("label", "名称"),
-        Column("source", None, get=lambda t: list(t.sources)),
-        Column(None, "从", get=lambda t: joined(s.stage_label(x) for x in t.sources)),
-        Column("dest", None),
-        Column(None, "到", get=lambda t: s.stage_label(t.dest)),
-        Column("guards", "守卫", get=lambda t: list(t.guards), show=joined),
+        Column(None, "从", get=lambda t: joined(label.get(x, x) for x in t["source"])),
+        Column(None, "到", get=lambda t: label.get(t["dest"], t["dest"])),
+        Column("guards", "守卫", show=joined),
     )
+
+
+def percent(value: Any) -> str:
+    return f"{value}%"
+
+
+COMPONENTS = (
+    Column("id", "组成部分"),
+    Column("label", "名称"),
+    Column("weight", "权重", show=percent),
+    Column("source_label", "来源"),
+    Column("missing_label", "无记录时"),
+    Column("categories", "汇总类别", show=joined),
+)
+ITEMS = (
+    Column("category", "类别"),
+    Column("id", "指标"),
+    Column("label", "名称"),
+    Column("max", "分值"),
+    Column("rule_label", "规则"),
+    Column("rule_text", "计分方法"),
+)
+GROUPS = (
+    Column("id", "评议群体"),
+    Column("label", "名称"),
+    Column("weight", "权重", show=percent),
+)
+BALLOT_ITEMS = (
+    Column("id", "测评项目"),
+    Column("label", "名称"),
+    Column("max", "分值"),
+)
+INDICATORS = (
+    Column("id", "台账指标"),
+    Column("label", "名称"),
+    Column("max", "满分"),
+    Column(None, "单条分值", get=lambda i: f"{i['min_points']} 至 {i['max_points']}"),
+    Column("per_open_carried", "每个结转未销号问题", show=lambda v: v if v != "0" else ""),
+)
+VETOES = (
+    Column("id", "否决规则"),
+    Column("label", "名称"),
+    Column(None, "效果", get=lambda v: f"{v['effect_label']}{v['grade']}"),
+    Column("auto_indicator", "自动触发（台账指标）", show=or_blank),
+)
+GRADES = (
+    Column("id", "等次"),
+    Column("label", "名称"),
+    Column("min", "分数下限"),
+)
+QUOTAS = (
+    Column("grades", "等次", show=joined),
+    Column("max_share", "最多占比", show=percent),
+    Column("rounding", "人数取整"),
+)
+TIERS = (
+    Column("id", "档次"),
+    Column("label", "名称"),
+    Column(
+        None,
+        "划定方法",
+        get=lambda t: (
+            f"名次前 {t['top_share']}%" if t["top_share"] is not None else f"总分 ≥ {t['min']}"
+        ),
+    ),
+)
+ROUND_AT = {"total": "只在总分", "component": "各组成部分与总分"}
+RANK_BY = {"round": "全轮次一起排名", "category": "按单位类别分别排名"}
+SCOPE = {"round": "全轮次", "category": "按单位类别"}
+ROUNDING = {"floor": "向下取整", "half_up": "四舍五入", "ceil": "向上取整"}
+
+
+def _section(title: str, listing: Listing, rows: list[Any]) -> None:
+    """One part of the scheme: a blank line, then its table under its title; nothing when
+    the scheme has nothing of the kind."""
+    if rows:
+        click.echo()
+        show_table(listing, rows, title=title)
+
+
+def _show(s: dict[str, Any]) -> None:
+    """The whole scheme, part by part, for people (``pdca scheme show``)."""
+    click.echo(f"{s['name']}（{s['id']}@{s['version']}，摘要 {s['digest'][:12]}）")
+    if s["source"]:
+        click.echo(f"依据：{s['source']}")
+    click.echo("阶段：" + " → ".join(st["label"] for st in s["stages"]))
+    show_table(_triggers(s), s["triggers"])
+    if not s["components"]:
+        click.echo()
+        click.echo("本方案没有计分内容（[[components]]）。")
+        return
+    sc = s["scoring"]
+    labels = {f"component:{c['id']}": f"{c['label']}（{c['id']}）" for c in s["components"]}
+    ties = joined(labels.get(t, t) for t in sc["tie_break"]) or "无（同分者名次并列）"
+    click.echo()
+    click.echo(
+        f"计分：各组成部分按 0–{sc['scale']} 计分后加权；{ROUND_AT[sc['round_at']]}四舍五入到 "
+        f"{sc['precision']}；{RANK_BY[sc['rank_by']]}；同分时依次比较：{ties}"
+    )
+    _section("组成部分", COMPONENTS, s["components"])
+    items = [{**i, "category": c["label"]} for c in s["catalog"] for i in c["items"]]
+    _section(f"指标体系（{len(s['catalog'])} 个类别，{len(items)} 项）", ITEMS, items)
+    ballot = s["ballot"]
+    if ballot is not None:
+        trim = "去掉一个最高分和一个最低分，" if ballot["trim"] else ""
+        title = f"测评票（满分 {ballot['max']}；{trim}每个群体至少 {ballot['quorum']} 张票）"
+        _section(title, BALLOT_ITEMS, ballot["items"])
+        _section("评议群体", GROUPS, ballot["groups"])
+    ledger = s["ledger"]
+    title = f"台账指标（来源：{joined(ledger['sources'])}）"
+    _section(title, INDICATORS, ledger["indicators"])
+    quality = s["tasks"]["quality"]
+    if quality:
+        click.echo()
+        click.echo("任务质量系数：" + joined(f"{q['label']} {q['factor']}" for q in quality))
+    adjustments = s["adjustments"]
+    if adjustments["bonus_cap"] != "0" or adjustments["deduction_cap"] is not None:
+        click.echo()
+        click.echo(
+            f"加分上限 {adjustments['bonus_cap']}，扣分上限 {adjustments['deduction_cap'] or '不限'}"
+        )
+    _section("一票否决", VETOES, s["vetoes"])
+    _section("等次", GRADES, s["grades"])
+    quotas = [
+        {**q, "rounding": ROUNDING.get(q["rounding"], q["rounding"])}
+        for q in s["distribution"]["quotas"]
+    ]
+    _section(f"强制分布配额（{SCOPE[s['distribution']['scope']]}）", QUOTAS, quotas)
+    _section("档次", TIERS, s["tiers"])
+    rect = s["rectification"]
+    steps = joined(f"逾期 {e['after_days']} 天起{e['measure']}" for e in rect["escalation"])
+    click.echo()
+    click.echo(f"整改督办：期限前 {rect['near_days']} 天提示临近；{steps}")
+    for warning in s["warnings"]:
+        click.echo(f"警告：{warning}")
 
 
 @scheme.command("list")
@@ -77,21 +192,21 @@ def list_(obj: CliContext) -> None:
 @json_option
 @pass_cli
 def show(obj: CliContext, scheme_ref: str) -> None:
-    """显示一个方案的阶段与触发器（ID 或 ID@版本）。
+    """显示一个方案的全部内容（ID 或 ID@版本）：阶段与触发器、组成部分与权重、指标体系、
+    测评票的群体与项目、台账指标、一票否决、等次、配额与档次。各项的 ID 与名称在命令中通用。
 
     \b
     Example:
       pdca scheme show jilin
+      pdca scheme show gansu --json
     """
-    s = obj.workspace().scheme(scheme_ref)
+    from pdca.application.scheme_contents import contents
+
+    s = contents(obj.workspace().scheme(scheme_ref))
     if obj.json:
-        emit_json(_scheme_json(s))
+        emit_json(s)
         return
-    click.echo(f"{s.name}（{s.ref}，摘要 {s.digest[:12]}）")
-    if s.source:
-        click.echo(f"依据：{s.source}")
-    click.echo("阶段：" + " → ".join(st.full_label for st in s.stages))
-    show_table(_triggers(s), s.triggers)
+    _show(s)
 
 
 @scheme.command()
@@ -105,11 +220,12 @@ def validate(obj: CliContext, file: Path) -> None:
     Example:
       pdca scheme validate workflows/jilin.toml
     """
+    from pdca.application.scheme_contents import contents
     from pdca.application.workspace import check_scheme_file
 
     s = check_scheme_file(file)
     if obj.json:
-        emit_json({"valid": True, **_scheme_json(s)})
+        emit_json({"valid": True, **contents(s)})
         return
     click.echo(f"方案有效：{s.ref}（{len(s.stages)} 个阶段，{len(s.triggers)} 个触发器）")
     for warning in s.warnings:

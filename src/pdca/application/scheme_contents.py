@@ -1,0 +1,182 @@
+"""Everything a scheme says, as plain data for a front end to show (``pdca scheme show``):
+its stages and triggers, and its scoring content — components and weights, the
+catalogue and its items, ballot groups and items, ledger indicators, grades, quotas,
+tiers, vetoes, adjustments, the rectification escalation.
+
+Decimals are strings, as in every JSON pdca writes, so nothing is lost; each thing keeps
+its id (what commands store) beside its label (what people read and may type instead,
+``pdca.rules.naming``). An item's rule is also said in words (``rule_text``).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pdca.rules.schemes import Scheme
+    from pdca.rules.scoring_rules import Item
+
+RULE_LABELS = {
+    "direct": "直接计分",
+    "per_occurrence": "按次扣分",
+    "banded": "按档扣分",
+    "ratio_to_best": "与第一名之比",
+}
+SOURCE_LABELS = {"items": "指标体系", "ballots": "测评票", "ledger": "台账", "tasks": "任务清单"}
+MISSING_LABELS = {"zero": "计 0 分", "reweight": "不计入，权重归一", "refuse": "不能计分"}
+EFFECT_LABELS = {"force_grade": "等次定为", "cap_grade": "等次最高为"}
+
+
+def _s(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def rule_text(item: Item) -> str:
+    """How a recorded value becomes the item's points, in words."""
+    if item.rule == "per_occurrence":
+        return f"应 {item.required} 次，每少一次扣 {item.per}，扣完为止"
+    if item.rule == "banded":
+        return f"比率低于 {item.threshold}% 时每低 {item.band}% 扣 {item.per}，扣完为止"
+    if item.rule == "ratio_to_best":
+        return "第一名满分，其余按与第一名之比"
+    return "记录值即得分"
+
+
+def contents(scheme: Scheme) -> dict[str, Any]:
+    """The whole scheme as plain data (dicts, lists, strings, numbers, booleans)."""
+    data: dict[str, Any] = {
+        "id": scheme.id,
+        "version": scheme.version,
+        "name": scheme.name,
+        "source": scheme.source,
+        "digest": scheme.digest,
+        "initial": scheme.initial,
+        "stages": [{"id": s.id, "label": s.full_label, "phase": s.phase} for s in scheme.stages],
+        "triggers": [
+            {
+                "name": t.name,
+                "label": t.label,
+                "source": list(t.sources),
+                "dest": t.dest,
+                "guards": list(t.guards),
+            }
+            for t in scheme.triggers
+        ],
+    }
+    rules = scheme.rules
+    data["scoring"] = {
+        "scale": str(rules.scale),
+        "precision": str(rules.precision),
+        "round_at": rules.round_at,
+        "rank_by": rules.rank_by,
+        "tie_break": list(rules.tie_break),
+        "missing": rules.missing,
+    }
+    data["components"] = [
+        {
+            "id": c.id,
+            "label": c.label,
+            "weight": str(c.weight),
+            "source": c.source,
+            "source_label": SOURCE_LABELS.get(c.source, c.source),
+            "missing": c.missing,
+            "missing_label": MISSING_LABELS.get(c.missing, c.missing),
+            "categories": list(c.categories),
+        }
+        for c in rules.components
+    ]
+    data["catalog"] = [
+        {
+            "id": c.id,
+            "label": c.label,
+            "max": str(c.max),
+            "bonus": c.bonus,
+            "items": [
+                {
+                    "id": i.id,
+                    "label": i.label,
+                    "max": str(i.max),
+                    "kind": i.kind,
+                    "rule": i.rule,
+                    "rule_label": RULE_LABELS.get(i.rule, i.rule),
+                    "rule_text": rule_text(i),
+                    "required": str(i.required),
+                    "per": str(i.per),
+                    "threshold": str(i.threshold),
+                    "band": str(i.band),
+                    "points": [{"id": p.id, "label": p.label, "max": str(p.max)} for p in i.points],
+                }
+                for i in c.items
+            ],
+        }
+        for c in rules.categories
+    ]
+    ballot = rules.ballot
+    data["ballot"] = (
+        None
+        if ballot is None
+        else {
+            "max": str(ballot.max),
+            "trim": ballot.trim,
+            "quorum": ballot.quorum,
+            "masses_group": ballot.masses_group or None,
+            "masses_min_share": str(ballot.masses_min_share),
+            "groups": [
+                {"id": g.id, "label": g.label, "weight": str(g.weight)} for g in ballot.groups
+            ],
+            "items": [{"id": i.id, "label": i.label, "max": str(i.max)} for i in ballot.items],
+        }
+    )
+    data["ledger"] = {
+        "sources": list(rules.ledger_sources),
+        "indicators": [
+            {
+                "id": i.id,
+                "label": i.label,
+                "max": str(i.max),
+                "min_points": str(i.min_points),
+                "max_points": str(i.max_points),
+                "per_open_carried": str(i.per_open_carried),
+            }
+            for i in rules.ledger_indicators
+        ],
+    }
+    data["tasks"] = {
+        "quality": [{"label": label, "factor": str(factor)} for label, factor in rules.quality]
+    }
+    data["adjustments"] = {
+        "bonus_cap": str(rules.bonus_cap),
+        "deduction_cap": _s(rules.deduction_cap),
+    }
+    data["vetoes"] = [
+        {
+            "id": v.id,
+            "label": v.label,
+            "effect": v.effect,
+            "effect_label": EFFECT_LABELS.get(v.effect, v.effect),
+            "grade": v.grade,
+            "auto_indicator": v.auto_indicator or None,
+        }
+        for v in rules.vetoes
+    ]
+    data["grades"] = [{"id": g.id, "label": g.label, "min": str(g.min)} for g in rules.grades]
+    data["distribution"] = {
+        "scope": rules.distribution_scope,
+        "quotas": [
+            {"grades": list(q.grades), "max_share": str(q.max_share), "rounding": q.rounding}
+            for q in rules.quotas
+        ],
+    }
+    data["tiers"] = [
+        {"id": t.id, "label": t.label, "top_share": _s(t.top_share), "min": _s(t.min)}
+        for t in rules.tiers
+    ]
+    data["rectification"] = {
+        "near_days": rules.near_days,
+        "escalation": [
+            {"after_days": e.after_days, "measure": e.measure} for e in rules.escalations
+        ],
+    }
+    data["warnings"] = list(scheme.warnings)
+    return data
