@@ -46,7 +46,7 @@ def cast(obj: CliContext, address: str, token: str, scores: tuple[str, ...]) -> 
 
     \b
     Example:
-      pdca ballot cast 市财政局/2024 --token 3F9A1-0C2B7 duty=18 study=19 org=18 style=17 effect=18
+      pdca ballot cast 市财政局/2024 --token 3F9A1-0C2B7 duty=18 report=19 answers=18 daily_work=17 rectification=18
     """
     obj.app().cast_ballots(obj.acting, address, [(token, parse_scores(scores))])
     answer(obj.json, {"cycle": address, "cast": 1}, "已投票 1 张")
@@ -63,7 +63,7 @@ def import_(obj: CliContext, address: str, file: Path) -> None:
     \b
     Example:
       pdca ballot import 市财政局/2024 ballots.csv
-      # ballots.csv:  token,duty,study,org,style,effect
+      # ballots.csv:  token,duty,report,answers,daily_work,rectification
       #               3F9A1-0C2B7,18,19,18,17,18
     """
     with file.open(encoding="utf-8-sig", newline="") as handle:

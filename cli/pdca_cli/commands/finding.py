@@ -45,6 +45,8 @@ def record(
     Example:
       pdca finding record 市财政局/2024 --source 暗访 --indicator discipline \\
           --points -2 --observed-on 2024-05-12 --evidence "工作时间网购、打游戏"
+      pdca finding record 市财政局/2024 --source 督查 --indicator 参与度 \\
+          --points -1 --observed-on 2024-06-03 --evidence "缺席主题党日"
     """
     position = obj.app().record_finding(
         obj.acting,

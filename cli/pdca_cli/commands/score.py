@@ -24,7 +24,8 @@ def record(obj: CliContext, address: str, item: str, value: str, evidence: str) 
 
     \b
     Example:
-      pdca score record 省财政厅/2017 three_meetings 10 --evidence "会议记录 10 次"
+      pdca score record 省财政厅/2017 bs_party_lecture 4 --evidence "党课记录 4 次"
+      pdca score record 省财政厅/2017 三级抓党建责任清单 2.5 --evidence "清单齐全，两级未更新"
     """
     position = obj.app().record_score(
         obj.acting, address, item, parse_decimal(value, "数值"), evidence
