@@ -65,10 +65,11 @@ def demo(obj: CliContext, seed: int, unit_count: int) -> None:
     app.projection_runtime().create_tables()
     result = simulation.run(app, seed=seed, unit_count=unit_count)
     rows = app.list_cycles(result.period)
-    ranking = sorted(
-        (r for r in app.scores_of(result.period) if r["rank"] is not None),
-        key=lambda r: (r["scheme_id"], r["rank"], r["unit"]),
-    )
+    from pdca.reports.tables import ranked
+
+    # As pdca ranking lists it: by scheme, then by category (categories do not interleave).
+    everyone = ranked(app.scores_of(result.period), None, workspace.categories)
+    ranking = [r for r in everyone if r["rank"] is not None]
     sample = ranking[0]["cycle"]
     explained = app.explain(sample)
     if obj.json:
@@ -100,6 +101,6 @@ def demo(obj: CliContext, seed: int, unit_count: int) -> None:
         f"未销号 {len(still_open)} 项（逾期 {sum(1 for r in still_open if r['days_overdue'])} 项，已逐级督办）"
     )
     click.echo(f"\n得分来历（pdca explain {sample}）：")
-    for line in render_tree(explained.to_json()["tree"]):
+    for line in render_tree(explained.to_json()["tree"], precision=explained.precision):
         click.echo(line)
     click.echo(f"\n继续查看：cd {workspace.root} && pdca ledger {result.period}")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import click
@@ -8,8 +9,20 @@ from pdca_cli._context import CliContext, json_option, pass_cli
 from pdca_cli._output import emit_json
 
 
-def render_tree(node: dict[str, Any], depth: int = 0) -> list[str]:
-    value = "" if node["value"] is None else f" = {node['value']}"
+def figure(node: dict[str, Any], precision: Decimal | None) -> str:
+    """A node's value as the table shows it: a recorded fact (it has an event position) as
+    recorded, a figure worked out from facts at the scheme's precision (JSON keeps both
+    exact)."""
+    value = node["value"]
+    if precision is None or "position" in node:
+        return value
+    return str(Decimal(value).quantize(precision, rounding=ROUND_HALF_UP))
+
+
+def render_tree(
+    node: dict[str, Any], depth: int = 0, precision: Decimal | None = None
+) -> list[str]:
+    value = "" if node["value"] is None else f" = {figure(node, precision)}"
     facts = ""
     if "position" in node:
         facts = f"  [事件 #{node['position']} {node['recorded_at'][:19].replace('T', ' ')} {node['actor']}"
@@ -19,7 +32,7 @@ def render_tree(node: dict[str, Any], depth: int = 0) -> list[str]:
     note = f"（{node['note']}）" if node.get("note") else ""
     lines = [f"{'  ' * depth}{'└ ' if depth else ''}{node['label']}{value}{note}{facts}"]
     for child in node.get("children", []):
-        lines += render_tree(child, depth + 1)
+        lines += render_tree(child, depth + 1, precision)
     return lines
 
 
@@ -53,7 +66,7 @@ def explain(obj: CliContext, address: str, as_of: str | None) -> None:
         click.echo(f"链摘要（第 {data['head_position']} 号事件）：{data['head_digest']}")
     if data["refused"]:
         click.echo(f"尚不能计分：{data['refused']}")
-    for line in render_tree(data["tree"]):
+    for line in render_tree(data["tree"], precision=Decimal(data["precision"])):
         click.echo(line)
     outcome = data["outcome"]
     if outcome:

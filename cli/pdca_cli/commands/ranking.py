@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import click
 
-from pdca_cli._columns import Column, emit, or_blank, or_dash
+from pdca_cli._columns import Column, or_blank, or_dash, records, show_table
 from pdca_cli._context import CliContext, json_option, pass_cli
+from pdca_cli._output import emit_json
 
 #: The table: the published result beside the current score. The JSON has the scores
 #: export's ranking keys (``pdca.reports.tables.RANKING_KEYS``), where ``total`` is the
@@ -42,9 +43,22 @@ def ranking(obj: CliContext, period: str, scheme_id: str | None) -> None:
             "scheme_id": r["scheme_id"],
             "published_total": r["published_total"],
         }
-        for r in ranked(obj.app().scores_of(period), scheme_id)
+        for r in ranked(obj.app().scores_of(period), scheme_id, obj.workspace().categories)
     ]
     published = all(r["rank"] is not None for r in rows) and bool(rows)
     title = f"{period} 排名{'（已定稿发布）' if published else '（含未定稿的暂列，名次为空）'}"
     listing = [*(Column(k, None) for k in RANKING_KEYS), *SHOWN]
-    emit(listing, rows, obj.json, title=title)
+    if obj.json:
+        emit_json(records(listing, rows))
+        return
+    if not rows:
+        show_table(listing, rows, title=title)
+        return
+    # One table per scheme and unit category: the categories do not interleave.
+    click.echo(title)
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for r in rows:
+        groups.setdefault((r["scheme_id"], r["category"] or "（未分类）"), []).append(r)
+    for (scheme, category), members in groups.items():
+        click.echo()
+        show_table(listing, members, title=f"{category}（方案 {scheme}，{len(members)} 个单位）")

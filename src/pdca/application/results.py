@@ -40,6 +40,7 @@ class Explanation:
     breakdown: scoring.Breakdown
     outcome: dict[str, Any] | None
     head_digest: str | None = None
+    precision: Decimal = Decimal("0.01")  # the scheme's: how people are shown figures
 
     def to_json(self) -> dict[str, Any]:
         b = self.breakdown
@@ -52,6 +53,9 @@ class Explanation:
             "head_digest": self.head_digest,
             "total": str(b.total),
             "unrounded": str(b.unrounded),
+            # JSON keeps exact figures (the tree's values unrounded); a table shows them
+            # at this precision, the scheme's.
+            "precision": str(self.precision),
             "refused": b.refused or None,
             "components": [
                 {
@@ -281,6 +285,7 @@ class Results:
             breakdown,
             _jsonable(outcome),
             self.mapper.digest_at(cycle.id, head),
+            scheme.rules.precision,
         )
 
     def _round_events(self, rnd: Round) -> list[Any]:

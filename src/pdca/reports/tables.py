@@ -10,7 +10,7 @@ typed: ``Decimal`` at the scheme's precision, ``int``, ``date``, ``bool``, ``str
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -76,14 +76,23 @@ _SCORE_TAIL = (
 )
 
 
-def ranked(rows: Iterable[dict[str, Any]], scheme_id: str | None = None) -> list[dict[str, Any]]:
-    """Scored rows of the scores projection in ranking order: by scheme, the published
-    ranks first, then the units not yet published by their current total."""
+def ranked(
+    rows: Iterable[dict[str, Any]],
+    scheme_id: str | None = None,
+    categories: Sequence[str] = (),
+) -> list[dict[str, Any]]:
+    """Scored rows of the scores projection in ranking order: by scheme, then by unit
+    category (as a 通报 lists them; a scheme ranking per category has a 1st in each) in
+    the order of ``categories`` (the workspace's), the published ranks first, then the
+    units not yet published by their current total."""
+    place = {c: n for n, c in enumerate(categories)}
 
     def key(r: dict[str, Any]) -> tuple[Any, ...]:
+        category = r["category"] or ""
+        group = (r["scheme_id"], place.get(category, len(place)), category)
         if r["rank"] is not None:
-            return (r["scheme_id"], 0, r["rank"], r["unit"])
-        return (r["scheme_id"], 1, -Decimal(r["total"]), r["unit"])
+            return (*group, 0, r["rank"], r["unit"])
+        return (*group, 1, -Decimal(r["total"]), r["unit"])
 
     chosen = [
         r for r in rows if r["total"] is not None and (not scheme_id or r["scheme_id"] == scheme_id)
@@ -134,7 +143,7 @@ def score_row(r: dict[str, Any], stage_label: str = "") -> dict[str, Any]:
 
 
 def scores_table(app: PdcaApplication, period: str, scheme_id: str | None = None) -> Table:
-    rows = ranked(_require(app.scores_of(period), period), scheme_id)
+    rows = ranked(_require(app.scores_of(period), period), scheme_id, app.workspace.categories)
     components: dict[str, Column] = {}
     out = []
     for r in rows:

@@ -95,6 +95,16 @@ def round_half_up(value: Decimal, precision: Decimal) -> Decimal:
     return value.quantize(precision, rounding=ROUND_HALF_UP)
 
 
+def unrounded_text(value: Decimal, precision: Decimal) -> str:
+    """An unrounded figure as people read it: exact, without trailing zeros, when it has at
+    most four places more than the precision (``85.25``, ``82.655``); else rounded there
+    and marked (``≈86.666667``), not 28 digits. The exact figure stays in the breakdown."""
+    places = precision.scaleb(-4)
+    near = round_half_up(value, places)
+    shown = format(near.normalize(), "f") if near else "0"
+    return shown if near == value else f"≈{shown}"
+
+
 def _leaf(
     label: str,
     value: Decimal | None,
@@ -350,7 +360,7 @@ def score(facts: CycleFacts, scheme: Scheme, context: RoundContext | None = None
         component_scores.append(
             ComponentScore(component.id, component.label, weight, value, shown, status)
         )
-        note = f"得分 {value:.4f}（0–{rules.scale}），权重 {component.weight}%"
+        note = f"得分 {round_half_up(value, rules.precision)}（0–{rules.scale}），权重 {component.weight}%"
         if weight != component.weight:
             note += f"，重新归一后 {weight:.4f}%"
         component_nodes.append(
@@ -365,7 +375,7 @@ def score(facts: CycleFacts, scheme: Scheme, context: RoundContext | None = None
     children = list(component_nodes)
     children += adjust_nodes
     children += [Node(f"一票否决：{label}", None, note=effect) for _, label, effect in vetoes]
-    note = f"未舍入 {unrounded}；四舍五入到 {rules.precision}"
+    note = f"未舍入 {unrounded_text(unrounded, rules.precision)}；四舍五入到 {rules.precision}"
     tree = Node(
         f"{facts.unit}/{facts.period} 总分（方案 {scheme.ref}）", total, tuple(children), note=note
     )
