@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -193,6 +194,71 @@ def test_the_board_counts_cycles_by_stage_and_marks_the_overdue(demo: Workspace)
     assert f"逾期整改 {len(overdue)} 项" in text
 
 
+# ---- what people look at: ranking by category, figures at the scheme's precision ---------------
+
+CATEGORIES = ("党政机关", "中直单位", "群团组织", "企事业单位")  # the workspace's, in its order
+
+
+def test_ranking_is_grouped_by_category(demo: Workspace) -> None:
+    # 吉林 ranks per category: before, its 1st of 党政机关, 中直单位 and 群团组织 interleaved.
+    rows = js(demo, "ranking", "2024")
+    groups = [(r["scheme"], CATEGORIES.index(r["category"])) for r in rows]
+    assert groups == sorted(groups)
+    for scheme, category in set(groups):
+        ranks = [
+            r["rank"]
+            for r in rows
+            if (r["scheme"], CATEGORIES.index(r["category"])) == (scheme, category)
+        ]
+        assert ranks == sorted(ranks)
+    text = demo.ok("ranking", "2024").stdout
+    titles = [line for line in text.splitlines() if "（方案 " in line]
+    assert len(titles) == len(set(groups))
+    assert titles[1].startswith("党政机关（方案 jilin，")  # gansu's 企事业单位 first, then jilin's
+    exported = list(csv.reader(io.StringIO(demo.ok("export", "scores", "2024").stdout)))
+    assert [r[1] for r in exported[1:]] == [r["unit"] for r in rows]  # the export follows
+
+
+def test_explain_shows_worked_figures_at_the_schemes_precision(demo: Workspace) -> None:
+    figure = re.compile(r" = (-?[0-9.]+)")
+    exact_kept = False
+    for row in js(demo, "ranking", "2024")[::5]:
+        cycle = f"{row['unit']}/2024"
+        data = js(demo, "explain", cycle)
+        assert data["precision"] == "0.01"
+        text = demo.ok("explain", cycle).stdout
+        tree = [line for line in text.splitlines() if "└" in line or "总分（方案" in line]
+        for line in tree:
+            if "[事件 #" in line:
+                continue  # a recorded fact, shown as recorded
+            found = figure.search(line)
+            if found:
+                assert re.fullmatch(r"-?\d+\.\d{2}", found.group(1)), line
+        unrounded = re.search(r"未舍入 ≈?(-?[0-9.]+)", text).group(1)  # type: ignore[union-attr]
+        assert len(unrounded.partition(".")[2]) <= 6, text
+        values = json.dumps(data["tree"])
+        exact_kept |= bool(re.search(r'"value": "-?\d+\.\d{10,}"', values))
+    assert exact_kept, "--json keeps the exact figures (a mean of three tasks: 28 digits)"
+
+
+def test_rectify_show_speaks_chinese_as_history_does(demo: Workspace) -> None:
+    items = js(demo, "rectify", "list", "--today", TODAY)
+    closed = next(i for i in items if i["status"] == "closed")
+    escalated = next(i for i in items if i["escalation"])
+    for item in (closed, escalated):
+        text = demo.ok("rectify", "show", item["id"]).stdout
+        header = text.splitlines()[1]
+        assert header.split() == ["序号", "记录时间", "操作人", "类型", "摘要"]
+        for english in ("Ordered", "Verified", "Escalated", "problem=", "owner=", "on="):
+            assert english not in text, (english, text)
+        assert f"交办整改  交办「{item['problem']}」" in text
+        shown = js(demo, "rectify", "show", item["id"])
+        assert [e["type"] for e in shown["history"]][0] == "Ordered"  # JSON keeps the codes
+        assert all(e["summary"] and e["detail"] for e in shown["history"])
+    assert "验收通过，销号" in demo.ok("rectify", "show", closed["id"]).stdout
+    assert "逾期督办第 1 级：提醒" in demo.ok("rectify", "show", escalated["id"]).stdout
+
+
 # ---- the round report ------------------------------------------------------------------------
 
 
@@ -263,13 +329,25 @@ def test_the_reports_figures_are_the_projections(demo: Workspace, report: Path) 
     assert page.headings == HEADINGS
     expected = ranking(demo)
 
-    # The ranking table is the scores export, cell for cell.
-    table = page.sections["ranking"][0]
+    # One ranking table per scheme, its cells the scores export's (a digest's first 12 hex
+    # digits), the published outcome in the first columns; in the export's order.
+    tables = page.sections["ranking"]
     exported = list(csv.reader(io.StringIO(demo.ok("export", "scores", "2024").stdout)))
-    assert table == exported
-    col = {h: i for i, h in enumerate(table[0])}
-    for row in table[1:]:
-        assert row[col["总分"]] == expected[row[col["单位"]]]["total"]
+    header, exported = exported[0], [dict(zip(exported[0], r, strict=True)) for r in exported[1:]]
+    assert len(tables) == len({r["方案"] for r in exported}) == 2
+    shown = []
+    for table in tables:
+        assert table[0][:7] == ["名次", "单位", "类别", "总分", "等次", "档次", "一票否决"]
+        assert set(table[0]) <= set(header)
+        for row in table[1:]:
+            cells = dict(zip(table[0], row, strict=True))
+            export_row = next(r for r in exported if r["单位"] == cells["单位"])
+            digest = export_row.pop("链头摘要")
+            assert cells.pop("链头摘要") == digest[:12]
+            assert cells == {h: export_row[h] for h in cells}
+            assert cells["总分"] == expected[cells["单位"]]["total"]
+            shown.append(cells["单位"])
+    assert shown == [r["单位"] for r in exported]
 
     # Grades and tiers: the counts of the published outcome, per scheme.
     grade_tables = page.sections["grades"]
@@ -307,10 +385,12 @@ def test_the_reports_figures_are_the_projections(demo: Workspace, report: Path) 
         unit = row[mcol["单位"]]
         assert row[mcol["计入台账总分"]] == expected[unit]["current_total"]
         assert int(row[mcol["计入台账名次"]]) == expected[unit]["rank"]
-        assert int(row[mcol["名次变化"]]) == int(row[mcol["计入台账名次"]]) - int(
-            row[mcol["不计台账名次"]]
+        # Signed as people read a change of rank: a fall is negative.
+        assert int(row[mcol["名次变化"]]) == int(row[mcol["不计台账名次"]]) - int(
+            row[mcol["计入台账名次"]]
         )
         assert row[mcol["名次变化"]] != "+0"
+    assert any(int(row[mcol["名次变化"]]) < 0 for row in moves[1:]), "the demo has a fall"
 
 
 def _chromium() -> str:
@@ -367,6 +447,75 @@ def test_the_report_renders_its_charts_in_headless_chromium(report: Path, tmp_pa
     assert all(n > 10 for n in marks), marks
     assert "党政机关" in "".join(labels)  # Chinese labels are text the browser draws
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 50_000
+
+
+#: Per ranking table: the right edges of the 总分, 等次 and 档次 headers and of the table.
+EDGES = """() => [...document.querySelectorAll('#ranking table')].map(t => {
+  const edge = (h) => [...t.querySelectorAll('th')].find(th => th.textContent === h)
+    .getBoundingClientRect().right;
+  return {总分: edge('总分'), 等次: edge('等次'), 档次: edge('档次'),
+          table: t.getBoundingClientRect().right};
+})"""
+
+
+def test_the_totals_are_seen_at_1280_px_and_on_a4(report: Path, tmp_path: Path) -> None:
+    # The ranking table was 2,418 px wide: 总分, 等次 and 档次 were off-screen at 1,280 px
+    # and cut off on an A4 page. Now each scheme's table fits, on screen and in print
+    # (A4 is 794 px wide at 96 dpi).
+    chromium = _chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=chromium, headless=True, args=["--no-sandbox", "--disable-gpu"]
+        )
+        for media, width in (("screen", 1280), ("print", 794)):
+            page = browser.new_page(viewport={"width": width, "height": 1000})
+            page.emulate_media(media=media)
+            page.goto(report.as_uri())
+            edges = page.evaluate(EDGES)
+            page.locator("#ranking").screenshot(path=str(tmp_path / f"ranking-{media}.png"))
+            assert len(edges) == 2, edges
+            for table in edges:
+                assert all(0 < right <= width for right in table.values()), (media, table)
+            if media == "print":  # the page's wider columns are left out, charts shrink
+                widest = page.evaluate(
+                    "Math.max(...[...document.querySelectorAll('table, figure svg')]"
+                    ".map(e => e.getBoundingClientRect().right))"
+                )
+                assert widest <= width
+                assert page.locator("#ranking th.wide").first.is_hidden()
+        browser.close()
+
+
+def test_overdue_is_red_and_a_fall_in_rank_is_red_and_negative() -> None:
+    from pdca.reports import charts
+
+    months = ["2025-01", "2025-02", "2025-03"]
+    svg = charts.closeout(
+        months,
+        {
+            "累计交办": [3, 3, 3],
+            "累计销号": [0, 1, 2],
+            "月末未销号": [3, 2, 1],
+            "月末逾期": [0, 1, 1],
+        },
+        "整改",
+    )
+
+    def shapes(svg: str, colour: str) -> int:
+        """Bars and legend keys filled with ``colour`` (not a line's markers)."""
+        return len(re.findall(rf'<path [^>]*style="fill: {colour}', svg))
+
+    # Three overdue bars and their legend key in red; no bar green (closed-out is a green
+    # line). On main the overdue bars were green.
+    assert shapes(svg, charts.RED) == len(months) + 1
+    assert shapes(svg, charts.GREEN) == 0
+    fell = charts.moves(["甲局"], [-2], "名次变化")
+    assert (shapes(fell, charts.RED), shapes(fell, charts.GREEN)) == (1, 0)
+    assert "负数：名次下降" in fell
+    rose = charts.moves(["乙局"], [1], "名次变化")
+    assert (shapes(rose, charts.RED), shapes(rose, charts.GREEN)) == (0, 1)
 
 
 # ---- PostgreSQL: the key export once ---------------------------------------------------------

@@ -39,12 +39,9 @@ EVENTS = (
     Column("type", None),
     Column("recorded_at", "记录时间", show=moment),
     Column("actor", "操作人"),
-    Column(None, "类型", get="type"),
-    Column(
-        "detail",
-        "内容",
-        show=lambda d: "，".join(f"{k}={v}" for k, v in d.items() if v not in (None, "")),
-    ),
+    Column(None, "类型", get=lambda e: labels.event_type(e["type"])),
+    Column("summary", "摘要"),
+    Column("detail", None),
 )
 MONTH = (
     Column("unit", "单位"),

@@ -1,5 +1,6 @@
 """An aggregate's recorded events as plain rows, for a front end to list (``pdca rectify
-show``): position, type, when recorded, by whom, and the event's own fields."""
+show``): position, type, when recorded, by whom, a one-line summary in Chinese (as
+``pdca history`` gives a cycle's), and the event's own fields."""
 
 from __future__ import annotations
 
@@ -15,17 +16,23 @@ _ENVELOPE = ("originator_id", "originator_version", "timestamp", "originator_top
 
 
 def event_rows(app: PdcaApplication, aggregate_id: UUID) -> list[dict[str, Any]]:
-    return [
-        {
-            "position": e.originator_version,
-            "type": type(e).__name__,
-            "recorded_at": e.timestamp.isoformat(),
-            "actor": getattr(e, "actor", ""),
-            "detail": {
-                k: (v.isoformat() if isinstance(v, date) else v)
-                for k, v in vars(e).items()
-                if k not in _ENVELOPE
-            },
+    from pdca.rules.describe import describe_rectification
+
+    rows = []
+    for e in app.repository.event_store.get(aggregate_id):
+        detail = {
+            k: (v.isoformat() if isinstance(v, date) else v)
+            for k, v in vars(e).items()
+            if k not in _ENVELOPE
         }
-        for e in app.repository.event_store.get(aggregate_id)
-    ]
+        rows.append(
+            {
+                "position": e.originator_version,
+                "type": type(e).__name__,
+                "recorded_at": e.timestamp.isoformat(),
+                "actor": getattr(e, "actor", ""),
+                "summary": describe_rectification(type(e).__name__, detail),
+                "detail": detail,
+            }
+        )
+    return rows

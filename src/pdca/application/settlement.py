@@ -34,7 +34,8 @@ class Settlement:
 
     def ledger_moves(self, period: str) -> list[dict[str, Any]]:
         """Per unit of each round of ``period``: rank and total without and with the
-        ledger, and how many places the ledger moved it (positive: it fell). The units
+        ledger, and how many places the ledger moved it: ``rank_change`` (negative: it
+        fell, as people read a change of rank) and ``fell_by`` (its opposite). The units
         moved most come first. Cycles that cannot be scored yet are left out."""
         from pdca.domain.ids import check_period
         from pdca.rules import ranking
@@ -70,6 +71,7 @@ class Settlement:
                         "tier_before": was.tier,
                         "tier_after": now.tier,
                         "fell_by": now.rank - was.rank,
+                        "rank_change": was.rank - now.rank,
                     }
                 )
         moves.sort(key=lambda m: (-abs(m["fell_by"]), m["scheme"], m["rank_after"], m["unit"]))

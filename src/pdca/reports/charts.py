@@ -32,6 +32,10 @@ CJK_FONTS = [
     "DejaVu Sans",
 ]
 PALETTE = ["#c0392b", "#2e86c1", "#d4ac0d", "#229954", "#7d3c98", "#ca6f1e", "#566573"]
+#: What a colour means, the same in every chart and in the CLI (``rectify list``: 红 overdue):
+#: red is bad news (overdue, a fall in rank), green good news (closed out, a rise).
+RED, BLUE, AMBER, GREEN = PALETTE[0], PALETTE[1], PALETTE[2], PALETTE[3]
+CLOSEOUT_COLOURS = {"累计交办": BLUE, "累计销号": GREEN, "月末未销号": AMBER, "月末逾期": RED}
 
 plt.rcParams.update(
     {
@@ -149,11 +153,11 @@ def closeout(months: list[str], series: dict[str, list[int]], title: str) -> str
             series[key],
             width,
             label=key,
-            color=PALETTE[2 + n],
-            alpha=0.8,
+            color=CLOSEOUT_COLOURS.get(key, PALETTE[4 + n]),
         )
     for n, key in enumerate(k for k in series if k not in bar_keys):
-        ax.plot(x, series[key], marker="o", label=key, color=PALETTE[n])
+        colour = CLOSEOUT_COLOURS.get(key, PALETTE[4 + n])
+        ax.plot(x, series[key], marker="o", label=key, color=colour)
     ax.set_xticks(x, months)
     ax.set_ylabel("事项数")
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
@@ -163,16 +167,17 @@ def closeout(months: list[str], series: dict[str, list[int]], title: str) -> str
     return svg(fig)
 
 
-def moves(labels: list[str], fell_by: list[int], title: str) -> str:
-    """Places lost (red, right) or gained (green, left) once the ledger was applied."""
+def moves(labels: list[str], changes: list[int], title: str) -> str:
+    """How each unit's rank changed once the ledger was applied, signed as people read a
+    change of rank: a fall is negative (red, left), a rise positive (green, right)."""
     fig, ax = plt.subplots(figsize=(7, 0.3 * len(labels) + 1.2))
-    colours = [PALETTE[0] if v > 0 else PALETTE[3] for v in fell_by]
+    colours = [RED if v < 0 else GREEN for v in changes]
     y = list(range(len(labels)))
-    ax.barh(y, fell_by, color=colours, height=0.6)
+    ax.barh(y, changes, color=colours, height=0.6)
     ax.set_yticks(y, labels)
     ax.invert_yaxis()
     ax.axvline(0, color="#333", linewidth=0.8)
-    ax.set_xlabel("名次变化（正数：下降的名次）")
+    ax.set_xlabel("名次变化（负数：名次下降）")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title(title)
     return svg(fig)

@@ -27,14 +27,29 @@ TOP_MOVES = 15
 RANKING_NOTE = (
     "名次、总分、等次、档次为定稿发布的结果（未定稿的周期名次为空、总分为当前得分）；"
     "分项为各分项的折算分，按方案精度四舍五入显示；当前得分为按今日事实的得分。"
+    "每个方案一张表，同一方案内按单位类别分组；链头摘要只显示前 12 位（完整值见成绩导出）；"
+    "打印时略去片区、阶段、发布时事件号与链头摘要。"
 )
+#: The ranking's columns in the report, the published outcome first so it is seen
+#: without scrolling; then each component, the adjustments and the rest.
+FIRST = ("rank", "unit", "category", "total", "grade", "tier", "veto")
+LAST = (
+    "bonus",
+    "deduction",
+    "current_total",
+    "stage",
+    "grid",
+    "published_head",
+    "published_digest",
+)
+WIDE = frozenset({"stage", "grid", "published_head", "published_digest"})
 
 
 def build(app: PdcaApplication, period: str, today: date, done: Callable[[int], None]) -> str:
     """The page; ``done(n)`` is called as each of the ``STEPS`` sections is ready."""
     table = scores_table(app, period)
     parts: list[tuple[str, str, Callable[[], str]]] = [
-        ("ranking", "排名", lambda: h.export_table(table) + h.note(RANKING_NOTE)),
+        ("ranking", "排名", lambda: _ranking(table)),
         ("distribution", "各类别得分分布", lambda: _distribution(table)),
         ("breakdown", "各单位分项得分构成", lambda: _breakdown(table)),
         ("grades", "等次、档次与配额", lambda: _grades(app, period, table)),
@@ -58,6 +73,30 @@ def _by_scheme(table: Table) -> dict[str, list[dict[str, Any]]]:
     for row in table.rows:
         groups.setdefault(row["scheme"], []).append(row)
     return groups
+
+
+def _ranking(table: Table) -> str:
+    """One ranking table per scheme, its cells the scores export's."""
+    by_key = {c.key: c for c in table.columns}
+    parts = []
+    for scheme, rows in _by_scheme(table).items():
+        components = [
+            c
+            for c in table.columns
+            if c.key.startswith("component.") and any(r.get(c.key) is not None for r in rows)
+        ]
+        columns = [by_key[k] for k in FIRST] + components + [by_key[k] for k in LAST]
+        parts.append(f"<h3>{escape(scheme)}（{len(rows)} 个单位）</h3>")
+        parts.append(
+            h.columns_table(
+                columns,
+                rows,
+                wide=WIDE,
+                long=frozenset({"veto"}),
+                marked=frozenset({"total", "grade", "tier"}),
+            )
+        )
+    return "".join(parts) + h.note(RANKING_NOTE)
 
 
 def _distribution(table: Table) -> str:
@@ -195,21 +234,25 @@ def _closeout(app: PdcaApplication, period: str, today: date) -> str:
         rows.append([month, sums["opened"], sums["closed"], *(sums[k] for k in keys)])
     svg = charts.closeout(months, series, f"{period} 整改事项：交办与销号")
     headers = ["月份", "本月交办", "本月销号", *keys.values()]
-    return h.figure(svg, "来自各月整改月报（pdca rectify bulletin）。") + h.table(
-        headers, rows, [False] + [True] * 6
+    marks = ["", "", "", "", "", "", "overdue"]  # overdue is red, as everywhere
+    return h.figure(svg, "来自各月整改月报（pdca rectify bulletin）；逾期为红色。") + h.table(
+        headers, rows, [False] + [True] * 6, marks
     )
 
 
 def _moves(app: PdcaApplication, period: str) -> str:
-    moved = [m for m in app.ledger_moves(period) if m["fell_by"]][:TOP_MOVES]
+    moved = [m for m in app.ledger_moves(period) if m["rank_change"]][:TOP_MOVES]
     explain = (
         "“不计台账”为只按年终考核（各周期去掉平时暗访、督查等台账发现后）用同一计分函数排出的名次，"
-        "“计入台账”为计入全部台账发现后的名次（即定稿的算法）；正数表示名次下降。"
+        "“计入台账”为计入全部台账发现后的名次（即定稿的算法）；名次变化为负数表示名次下降（红色），"
+        "正数表示上升（绿色）。"
     )
     if not moved:
         return h.note("台账没有改变任何单位的名次。" + explain)
     svg = charts.moves(
-        [f"{m['unit']}（{m['scheme']}）" for m in moved], [m["fell_by"] for m in moved], "名次变化"
+        [f"{m['unit']}（{m['scheme']}）" for m in moved],
+        [m["rank_change"] for m in moved],
+        "名次变化",
     )
     headers = [
         "单位",
@@ -236,7 +279,7 @@ def _moves(app: PdcaApplication, period: str) -> str:
             m["total_after"],
             m["rank_after"],
             m["tier_after"],
-            f"{m['fell_by']:+d}",
+            f"{m['rank_change']:+d}",
         ]
         for m in moved
     ]

@@ -24,6 +24,14 @@ TYPE_LABELS = {
     "FactAmended": "更正记录",
     "ProblemsCarriedIn": "结转老问题",
     "CarriedProblemClosed": "老问题销号",
+    # A rectification item's (整改事项, ``pdca rectify show``).
+    "Ordered": "交办整改",
+    "ProgressReported": "整改进展",
+    "Submitted": "提交验收",
+    "Verified": "验收",
+    "DeadlineExtended": "延长期限",
+    "Escalated": "逾期督办",
+    "CarriedOver": "结转下一周期",
 }
 
 
@@ -75,3 +83,32 @@ def describe(event: Any, scheme: Scheme) -> str:
     }
     summary = summaries.get(kind)
     return summary(event) if summary else type_label(kind)
+
+
+def describe_rectification(kind: str, fields: dict[str, Any]) -> str:
+    """One line for a rectification item's event, from its stored fields."""
+
+    def said(key: str, before: str = "：") -> str:
+        return f"{before}{fields[key]}" if fields.get(key) else ""
+
+    if kind == "Ordered":
+        finding = f"，来源发现 #{fields['finding']}" if fields.get("finding") else ""
+        return (
+            f"交办「{fields['problem']}」（{fields['cycle']}{finding}），责任人 {fields['owner']}，"
+            f"期限 {fields['due']}，交办日期 {fields['ordered_on']}"
+        )
+    if kind == "ProgressReported":
+        return f"{fields['on']} 报告进展{said('note')}"
+    if kind == "Submitted":
+        return f"{fields['on']} 提交验收{said('note')}"
+    if kind == "Verified":
+        if fields.get("accepted"):
+            return f"{fields['on']} 验收通过，销号{said('reason')}"
+        return f"{fields['on']} 验收不通过，退回整改{said('reason')}"
+    if kind == "DeadlineExtended":
+        return f"期限延至 {fields['due']}{said('reason')}"
+    if kind == "Escalated":
+        return f"{fields['on']} 逾期督办第 {fields['level']} 级：{fields['measure']}"
+    if kind == "CarriedOver":
+        return f"未销号，结转至 {fields['to_cycle']}"
+    return type_label(kind)
