@@ -147,3 +147,13 @@ def test_a_broken_file_in_workflows_is_named_and_skipped(sqlite_workspace, kind:
     line = ws.refused("scheme", "validate", str(ws.root / "workflows" / "deep.toml"))
     assert "嵌套过深" in line
     assert "未知方案 'deep'" in ws.refused("cycle", "open", "市财政局", "2025", "--scheme", "deep")
+
+
+def test_a_fifo_or_folder_named_toml_is_refused_without_reading(tmp_path: Path) -> None:
+    import os
+
+    os.mkfifo(tmp_path / "pipe.toml")
+    (tmp_path / "folder.toml").mkdir()
+    for name in ("pipe.toml", "folder.toml"):
+        with pytest.raises(SchemeInvalid, match="不是普通文件"):
+            load_file(tmp_path / name)

@@ -32,7 +32,10 @@ _BRACKET = re.compile(r"[\[\]{}]")
 
 
 def read_file(path: Path) -> str:
-    """A scheme file's text, refused unread when it is too large."""
+    """A scheme file's text, refused unread when it is too large or not a file (a FIFO
+    named ``x.toml`` would block the read forever)."""
+    if path.exists() and not path.is_file():
+        raise SchemeInvalid(f"无法读取方案文件 {path}：不是普通文件")
     try:
         with path.open("rb") as handle:
             raw = handle.read(MAX_BYTES + 1)
