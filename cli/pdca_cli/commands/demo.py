@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 import click
@@ -103,4 +104,19 @@ def demo(obj: CliContext, seed: int, unit_count: int) -> None:
     click.echo(f"\n得分来历（pdca explain {sample}）：")
     for line in render_tree(explained.to_json()["tree"], precision=explained.precision):
         click.echo(line)
-    click.echo(f"\n继续查看：cd {workspace.root} && pdca ledger {result.period}")
+    root = shlex.quote(str(workspace.root))
+    click.echo(f"\n继续查看：cd {root} && {shlex.quote(_program())} ledger {result.period}")
+
+
+def _program() -> str:
+    """How to run this pdca again from the demo's folder: ``pdca`` when the PATH finds
+    this very program, else its full path (after the README's install, pdca is
+    ``.venv/bin/pdca``, which no PATH names)."""
+    import shutil
+    import sys
+
+    here = Path(sys.argv[0]).resolve()
+    found = shutil.which("pdca")
+    if here.name != "pdca" or (found and Path(found).resolve() == here):
+        return "pdca"
+    return str(here)

@@ -47,10 +47,6 @@ def projections() -> None:
     """
 
 
-def _runtime(obj: CliContext) -> Any:
-    return obj.app().projection_runtime()
-
-
 @projections.command("list")
 @json_option
 @pass_cli
@@ -76,17 +72,9 @@ def status(obj: CliContext) -> None:
     Example:
       pdca projections status
     """
-    emit(STATUS, _runtime(obj).status(), obj.json)
+    from pdca.application import views
 
-
-def _chosen(runtime: Any, names: tuple[str, ...], every: bool) -> list[str]:
-    if every and names:
-        raise RuleViolation("请只给出投影名称或 --all 之一")
-    if every or not names:
-        return runtime.names()
-    for name in names:
-        runtime.get(name)  # refuses an unknown name before anything runs
-    return list(dict.fromkeys(names))
+    emit(STATUS, views.status(obj.app()), obj.json)
 
 
 def _report(obj: CliContext, verb: str, names: list[str], read: int, seconds: float) -> None:
@@ -116,11 +104,13 @@ def rebuild(obj: CliContext, names: tuple[str, ...], every: bool) -> None:
     """
     if not names and not every:
         raise RuleViolation("请给出要重建的投影名称，或用 --all 重建全部")
-    runtime = _runtime(obj)
-    chosen = _chosen(runtime, names, every)
+    from pdca.application import views
+
+    app = obj.app()
+    chosen = views.chosen(app, names, every)
     started = time.monotonic()
-    with progress("重建 " + "、".join(chosen), runtime.head()) as update:
-        read = runtime.rebuild(*chosen, progress=lambda done, head: update(done, head))
+    with progress("重建 " + "、".join(chosen), views.log_head(app)) as update:
+        read = views.rebuild(app, obj.acting, chosen, lambda done, head: update(done, head))
     _report(obj, "重建", chosen, read, time.monotonic() - started)
 
 
@@ -147,12 +137,14 @@ def run(obj: CliContext, names: tuple[str, ...], follow: bool, interval: float) 
       pdca projections run
       pdca projections run scores ledger --follow
     """
-    runtime = _runtime(obj)
-    chosen = _chosen(runtime, names, False)
+    from pdca.application import views
+
+    app = obj.app()
+    chosen = views.chosen(app, names, False)
     started = time.monotonic()
     if not follow:
-        with progress("追赶 " + "、".join(chosen), runtime.head()) as update:
-            read = runtime.catch_up(*chosen, progress=lambda done, head: update(done, head))
+        with progress("追赶 " + "、".join(chosen), views.log_head(app)) as update:
+            read = views.catch_up(app, obj.acting, chosen, lambda done, head: update(done, head))
         _report(obj, "追上", chosen, read, time.monotonic() - started)
         return
     stopping = {"now": False}
@@ -171,9 +163,7 @@ def run(obj: CliContext, names: tuple[str, ...], follow: bool, interval: float) 
         if not obj.json:
             click.echo(f"已处理至事件 {position:,}（最新 {head:,}）", err=True)
 
-    read = runtime.follow(
-        *chosen, interval=interval, should_stop=lambda: stopping["now"], progress=tell
-    )
+    read = views.follow(app, obj.acting, chosen, interval, lambda: stopping["now"], tell)
     _report(obj, "跟随", chosen, read, time.monotonic() - started)
 
 

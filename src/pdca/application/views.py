@@ -11,7 +11,12 @@ from typing import TYPE_CHECKING, Any
 from pdca.errors import Conflict, RuleViolation, one_of
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from pdca.application.acting import Acting
     from pdca.application.service import PdcaApplication
+
+    Progress = Callable[[int, int], None]  # events done, the log's head
 
 
 @dataclass(frozen=True)
@@ -77,3 +82,55 @@ def new_projection(app: PdcaApplication, name: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render(name), encoding="utf-8")
     return path
+
+
+# ---- the admin's work on the read models (projections status/rebuild/run) -------------
+
+
+def status(app: PdcaApplication) -> list[dict[str, Any]]:
+    """Each projection's position, the log's head, how far behind, the last error."""
+    return app.projection_runtime().status()
+
+
+def chosen(app: PdcaApplication, names: tuple[str, ...], every: bool) -> list[str]:
+    """The projections a command names (none, or ``--all``: every one); an unknown name is
+    refused before anything runs."""
+    runtime = app.projection_runtime()
+    if every and names:
+        raise RuleViolation("请只给出投影名称或 --all 之一")
+    if every or not names:
+        return runtime.names()
+    for name in names:
+        runtime.get(name)
+    return list(dict.fromkeys(names))
+
+
+def log_head(app: PdcaApplication) -> int:
+    """The newest event's position in the log (for progress)."""
+    return app.projection_runtime().head()
+
+
+def rebuild(app: PdcaApplication, acting: Acting, names: list[str], progress: Progress) -> int:
+    """Empty the projections' tables and replay the whole history (admin)."""
+    app.permit(acting, "projections rebuild")
+    return app.projection_runtime().rebuild(*names, progress=progress)
+
+
+def catch_up(app: PdcaApplication, acting: Acting, names: list[str], progress: Progress) -> int:
+    """Catch the projections up from their positions (admin or the worker)."""
+    app.permit(acting, "projections run")
+    return app.projection_runtime().catch_up(*names, progress=progress)
+
+
+def follow(
+    app: PdcaApplication,
+    acting: Acting,
+    names: list[str],
+    interval: float,
+    should_stop: Callable[[], bool],
+    progress: Callable[[int, int], None],
+) -> int:
+    """Catch up, then keep following new events until ``should_stop``."""
+    app.permit(acting, "projections run")
+    runtime = app.projection_runtime()
+    return runtime.follow(*names, interval=interval, should_stop=should_stop, progress=progress)
