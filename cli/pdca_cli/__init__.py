@@ -110,7 +110,7 @@ def cli(ctx: click.Context, workspace: str | None, db: str | None, actor: str | 
     """pdca：机关党建绩效考核 PDCA 闭环（计划—执行—督查—处理）的事件溯源工作流引擎。
 
     \b
-    Example:
+    示例:
       pdca init 考核2024 && cd 考核2024
       pdca unit add 市财政局 --category 党政机关 --grid 第一片
       pdca cycle open 市财政局 2024 --scheme jilin

@@ -24,4 +24,4 @@ def test_every_command_has_help_with_an_example() -> None:
         result = CliRunner().invoke(cli, [*path, "--help"])
         assert result.exit_code == 0, path
         if not isinstance(command, click.Group):
-            assert "Example:" in result.output, f"pdca {' '.join(path)} has no Example"
+            assert "示例:" in result.output, f"pdca {' '.join(path)} has no example (示例:)"

@@ -54,7 +54,7 @@ def examples(help_text: str) -> list[tuple[str, list[str]]]:
     """The example block's command lines (a trailing ``\\`` joins the next line), each with
     the comment lines under it (``# ballots.csv: token,duty,…``)."""
     lines = help_text.splitlines()
-    start = next((n for n, line in enumerate(lines) if line.strip() in ("Example:", "示例:")), None)
+    start = next((n for n, line in enumerate(lines) if line.strip() == "示例:"), None)
     if start is None:
         return []
     found: list[tuple[str, list[str]]] = []

@@ -26,7 +26,7 @@ def issue(obj: CliContext, address: str, group: str, count: int) -> None:
     """发放一次性令牌，每张测评票一个；只保存令牌摘要，不保存投票人。
 
     \b
-    Example:
+    示例:
       pdca ballot issue 市财政局/2024 --group masses --count 30
     """
     tokens = obj.app().issue_ballots(obj.acting, address, group, count)
@@ -45,7 +45,7 @@ def cast(obj: CliContext, address: str, token: str, scores: tuple[str, ...]) -> 
     """投一张测评票：每个项目一个分数（项目写 ID 或名称）。令牌用过即失效。
 
     \b
-    Example:
+    示例:
       pdca ballot cast 市财政局/2024 --token 3F9A1-0C2B7 duty=18 report=19 answers=18 daily_work=17 rectification=18
     """
     obj.app().cast_ballots(obj.acting, address, [(token, parse_scores(scores))])
@@ -61,7 +61,7 @@ def import_(obj: CliContext, address: str, file: Path) -> None:
     """从 CSV 导入测评票：首列 token，其余各列为项目。整批校验，有一张不合格则一张都不记录。
 
     \b
-    Example:
+    示例:
       pdca ballot import 市财政局/2024 ballots.csv
       # ballots.csv:  token,duty,report,answers,daily_work,rectification
       #               3F9A1-0C2B7,18,19,18,17,18

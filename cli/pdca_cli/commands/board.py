@@ -54,7 +54,7 @@ def board(obj: CliContext, period: str | None, today: str | None, show_all: bool
     """看板：各周期按阶段（计划/执行/督查/处理/已结束）分栏，附数量；有逾期整改的周期标红，并列出逾期事项。
 
     \b
-    Example:
+    示例:
       pdca board 2024
       pdca board --today 2025-05-01
     """

@@ -22,7 +22,7 @@ def withdraw(obj: CliContext, address: str, position: int, reason: str) -> None:
     """撤回一条记录（发现、得分、测评票、否决、不适用认定），POSITION 见 pdca history。
 
     \b
-    Example:
+    示例:
       pdca correct withdraw 市财政局/2024 12 --reason 误记到本单位
     """
     at = obj.app().withdraw_fact(obj.acting, address, position, reason)
@@ -41,7 +41,7 @@ def amend(obj: CliContext, address: str, position: int, value: str, reason: str)
     """更正一条发现的分值或一个指标的记录值。
 
     \b
-    Example:
+    示例:
       pdca correct amend 市财政局/2024 12 -1 --reason 复核后减轻
     """
     at = obj.app().amend_fact(obj.acting, address, position, parse_decimal(value, "更正值"), reason)

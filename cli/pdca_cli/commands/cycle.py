@@ -58,7 +58,7 @@ def open_(obj: CliContext, unit: str, period: str, scheme_ref: str) -> None:
     """为一个单位开启一个考核期的周期，锁定所用方案的全文与摘要。
 
     \b
-    Example:
+    示例:
       pdca cycle open 市财政局 2024 --scheme jilin
     """
     c = obj.app().open_cycle(obj.acting, unit, period, scheme_ref)
@@ -77,7 +77,7 @@ def advance(obj: CliContext, address: str, trigger: str, reason: str | None) -> 
     """按方案的触发器（名称或中文名）推进周期阶段；守卫不满足时拒绝并说明原因。
 
     \b
-    Example:
+    示例:
       pdca cycle advance 市财政局/2024 start_do --reason 任务清单已发布
     """
     app = obj.app()
@@ -106,7 +106,7 @@ def status(obj: CliContext, address: str) -> None:
     """周期的当前阶段，以及每个触发器能否执行、为何不能。
 
     \b
-    Example:
+    示例:
       pdca cycle status 市财政局/2024 --json
     """
     _show_status(obj, address)
@@ -121,7 +121,7 @@ def list_(obj: CliContext, period: str | None, stage: str | None) -> None:
     """列出周期及其当前阶段。
 
     \b
-    Example:
+    示例:
       pdca cycle list --period 2024 --stage 督查
     """
     app = obj.app()

@@ -49,7 +49,7 @@ def demo(obj: CliContext, seed: int, unit_count: int) -> None:
     """演示：在一个新工作区里走完一轮考核（开启、清单、推进各阶段），可继续用各命令查看。
 
     \b
-    Example:
+    示例:
       pdca demo
       pdca --workspace 演示区 demo --seed 7
       cd pdca-demo && pdca cycle list

@@ -47,7 +47,7 @@ def explain(obj: CliContext, address: str, as_of: str | None) -> None:
     """分数的来历：从总分到每条事实（事件号、发现日期、记录时间、操作人、证据），及所用方案版本。
 
     \b
-    Example:
+    示例:
       pdca explain 市财政局/2024
       pdca explain 市财政局/2024 --as-of 2024-07-01 --json
     """

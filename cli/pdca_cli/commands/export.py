@@ -45,7 +45,7 @@ def export(
     """导出通报用的表格（来自投影）：scores 每单位一行（分项折算分、加减分、否决、总分、等次、名次、档次、发布时事件号与链头摘要），ledger 每条发现一行，rectifications 每项整改一行。
 
     \b
-    Example:
+    示例:
       pdca export scores 2024 -o 2024考核结果.xlsx
       pdca export ledger 2024 --format csv > 台账.csv
       pdca export rectifications 2024 --format json --today 2025-05-01

@@ -42,7 +42,7 @@ def record(
     """记录一条日常抽查发现：何时发现、何来源、何指标、几分、何证据。年底处理阶段“秋后算账”。
 
     \b
-    Example:
+    示例:
       pdca finding record 市财政局/2024 --source 暗访 --indicator discipline \\
           --points -2 --observed-on 2024-05-12 --evidence "工作时间网购、打游戏"
       pdca finding record 市财政局/2024 --source 督查 --indicator 参与度 \\

@@ -24,7 +24,7 @@ def history(obj: CliContext, address: str) -> None:
     """一个周期的全部事件：序号、记录时间、操作人、类型、摘要。
 
     \b
-    Example:
+    示例:
       pdca history 市财政局/2024
     """
     emit(ENTRIES, obj.app().history(address), obj.json)

@@ -18,7 +18,7 @@ def init(obj: CliContext, directory: str | None) -> None:
     设置了 PDCA_CIPHER_KEY 时，新数据库中的事件加密存放（之后每条命令都要同一密钥）。
 
     \b
-    Example:
+    示例:
       pdca init 考核2024
       PDCA_DB=postgresql+psycopg://postgres@127.0.0.1:5432/pdca pdca init 考核2024
       PDCA_CIPHER_KEY=$(openssl rand -base64 32) pdca init 加密工作区

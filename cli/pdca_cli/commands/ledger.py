@@ -29,7 +29,7 @@ def ledger(obj: CliContext, period: str | None, unit: str | None) -> None:
     """秋后算账台账：每条发现的发现日期、来源、指标、分值、记录人，以及是否、何时已在处理阶段算账。
 
     \b
-    Example:
+    示例:
       pdca ledger 2024 --unit 市财政局
     """
     from pdca.reports.tables import LEDGER_COLUMNS, ledger_row

@@ -54,7 +54,7 @@ def list_(obj: CliContext) -> None:
     """列出全部投影：名称、来源、表、说明。
 
     \b
-    Example:
+    示例:
       pdca projections list --json
     """
     from pdca.application import views
@@ -69,7 +69,7 @@ def status(obj: CliContext) -> None:
     """每个投影的位置、事件日志最新位置、滞后、最近一次错误。
 
     \b
-    Example:
+    示例:
       pdca projections status
     """
     from pdca.application import views
@@ -98,7 +98,7 @@ def rebuild(obj: CliContext, names: tuple[str, ...], every: bool) -> None:
     中断（Ctrl-C、进程被杀）后已提交的批次保留：pdca projections run 名称 从断点继续。
 
     \b
-    Example:
+    示例:
       pdca projections rebuild scores ledger
       pdca projections rebuild --all
     """
@@ -133,7 +133,7 @@ def run(obj: CliContext, names: tuple[str, ...], follow: bool, interval: float) 
     同一事件不会被处理两次。
 
     \b
-    Example:
+    示例:
       pdca projections run
       pdca projections run scores ledger --follow
     """
@@ -174,7 +174,7 @@ def new(obj: CliContext, name: str) -> None:
     """在工作区 projections/ 下生成一个可直接运行、带注释的投影文件。
 
     \b
-    Example:
+    示例:
       pdca projections new grid_summary
     """
     from pdca.application import views
@@ -192,7 +192,7 @@ def events(obj: CliContext) -> None:
     """列出投影可处理的事件类型及其字段（写投影时 fact["字段"] 可读的内容）。
 
     \b
-    Example:
+    示例:
       pdca projections events
     """
     from pdca.application import views

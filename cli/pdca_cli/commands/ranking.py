@@ -31,7 +31,7 @@ def ranking(obj: CliContext, period: str, scheme_id: str | None) -> None:
     """考核期的排名（来自 scores 投影）：已定稿的按发布结果，未定稿的按当前得分暂列。
 
     \b
-    Example:
+    示例:
       pdca ranking 2024
       pdca ranking 2024 --json
     """

@@ -100,7 +100,7 @@ def order(
     """交办一项整改（督查、处理阶段）：问题、责任人、期限，可关联督查发现。
 
     \b
-    Example:
+    示例:
       pdca rectify order 市财政局/2024 --problem "三会一课记录不全" --owner 王五 --due 2025-03-31 --finding 12
     """
     item = obj.app().order_rectification(
@@ -119,7 +119,7 @@ def report(obj: CliContext, ref: str, note: str, today: str | None) -> None:
     """报告整改进展。
 
     \b
-    Example:
+    示例:
       pdca rectify report 3f9a1c0e --note "已补齐1-6月会议记录"
     """
     _done(
@@ -137,7 +137,7 @@ def submit(obj: CliContext, ref: str, note: str | None, today: str | None) -> No
     """提交验收。
 
     \b
-    Example:
+    示例:
       pdca rectify submit 3f9a1c0e
     """
     _done(
@@ -156,7 +156,7 @@ def verify(obj: CliContext, ref: str, accept: bool, reason: str | None, today: s
     """验收：通过即销号，或写明理由退回。验收人不能是提交人。
 
     \b
-    Example:
+    示例:
       pdca rectify verify 3f9a1c0e --accept
       pdca rectify verify 3f9a1c0e --reject --reason 记录仍缺7月
     """
@@ -174,7 +174,7 @@ def extend(obj: CliContext, ref: str, due: str, reason: str) -> None:
     """延长整改期限（须写明理由，记入历史）。
 
     \b
-    Example:
+    示例:
       pdca rectify extend 3f9a1c0e --due 2025-06-30 --reason 涉及机构改革
     """
     _done(
@@ -192,7 +192,7 @@ def sweep(obj: CliContext, today: str | None) -> None:
     """逐级督办：为逾期事项按方案记录提醒、约谈、问责，每级一次；重复运行不重复记录。
 
     \b
-    Example:
+    示例:
       pdca rectify sweep --today 2025-05-01
     """
     done = obj.app().sweep_rectifications(obj.acting_on(_today(today)))
@@ -212,7 +212,7 @@ def list_(
     """列出整改事项：状态、责任人、期限、逾期天数、督办颜色（红逾期、黄滞后或被退回、蓝临期）、督办级别、结转。
 
     \b
-    Example:
+    示例:
       pdca rectify list --overdue
     """
     rows = obj.app().list_rectifications(_today(today), unit, status, overdue)
@@ -227,7 +227,7 @@ def show(obj: CliContext, ref: str) -> None:
     """一项整改的全部历史。
 
     \b
-    Example:
+    示例:
       pdca rectify show 3f9a1c0e
     """
     from pdca.application.histories import event_rows
@@ -250,7 +250,7 @@ def bulletin(obj: CliContext, month: str) -> None:
     """整改月报：各单位本月交办、本月销号、月末未销号与逾期数、累计销号率。
 
     \b
-    Example:
+    示例:
       pdca rectify bulletin 2025-03
     """
     emit(MONTH, obj.app().rectification_bulletin(month), obj.json, title=f"{month} 整改月报")

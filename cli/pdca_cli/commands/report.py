@@ -18,7 +18,7 @@ def report(obj: CliContext, period: str, output: str | None, today: str | None) 
     """考核结果报告：一个自包含的 HTML 文件（无需联网），含排名表和图表——各类别得分分布、各单位分项构成、等次与档次对照配额、整改销号逐月进度、秋后算账后名次变化最大的单位。
 
     \b
-    Example:
+    示例:
       pdca report 2024 -o 2024考核结果报告.html
     """
     from pdca.application import inputs

@@ -33,7 +33,7 @@ def set_(obj: CliContext, actor: str, roles_: tuple[str, ...], unit: str | None)
     第一次使用时建立 roles.toml，其中必须有一名管理员（admin）。
 
     \b
-    Example:
+    示例:
       pdca role set 张三 admin supervisor
       pdca role set 审计-赵六 auditor
       pdca role set 王五 staff --unit 市财政局
@@ -55,7 +55,7 @@ def remove(obj: CliContext, actor: str) -> None:
     """取消操作人的全部角色。
 
     \b
-    Example:
+    示例:
       pdca role remove 王五
     """
     from pdca.application import roles
@@ -77,7 +77,7 @@ def list_(obj: CliContext) -> None:
     """列出操作人及其角色，以及各写命令需要的角色。
 
     \b
-    Example:
+    示例:
       pdca role list
     """
     from pdca.application import roles

@@ -40,7 +40,7 @@ def open_(obj: CliContext, period: str, scheme_ref: str) -> None:
     """开启一个考核期的轮次：该期用此方案的所有周期一起排名。
 
     \b
-    Example:
+    示例:
       pdca round open 2024 --scheme jilin
     """
     r = obj.app().open_round(obj.acting, period, scheme_ref)
@@ -59,7 +59,7 @@ def finalize(obj: CliContext, period: str, scheme_id: str | None, reason: str | 
     已发布后再定稿会列出变化（谁、变多少）并记录。
 
     \b
-    Example:
+    示例:
       pdca round finalize 2024
       pdca round finalize 2024 --reason 更正市财政局暗访记录后重新定稿
     """

@@ -177,7 +177,7 @@ def list_(obj: CliContext) -> None:
     """列出工作区 workflows/ 中的方案。
 
     \b
-    Example:
+    示例:
       pdca scheme list --json
     """
     workspace = obj.workspace()
@@ -196,7 +196,7 @@ def show(obj: CliContext, scheme_ref: str) -> None:
     测评票的群体与项目、台账指标、一票否决、等次、配额与档次。各项的 ID 与名称在命令中通用。
 
     \b
-    Example:
+    示例:
       pdca scheme show jilin
       pdca scheme show gansu --json
     """
@@ -217,7 +217,7 @@ def validate(obj: CliContext, file: Path) -> None:
     """校验一个方案文件，列出所有问题及其位置（文件、键）。
 
     \b
-    Example:
+    示例:
       pdca scheme validate workflows/jilin.toml
     """
     from pdca.application.scheme_contents import contents

@@ -23,7 +23,7 @@ def record(obj: CliContext, address: str, item: str, value: str, evidence: str) 
     """记录一个指标的值（督查阶段）。ITEM 为指标 ID 或名称（见 pdca scheme show）；VALUE 按指标规则：直接计分为分数，按次扣分为次数，按档扣分为百分比。
 
     \b
-    Example:
+    示例:
       pdca score record 省财政厅/2017 bs_party_lecture 4 --evidence "党课记录 4 次"
       pdca score record 省财政厅/2017 三级抓党建责任清单 2.5 --evidence "清单齐全，两级未更新"
     """
@@ -45,7 +45,7 @@ def not_applicable(obj: CliContext, address: str, component: str, reason: str) -
     """认定一个组成部分（ID 或名称）对本单位不适用：不计入，其余权重按比例归一。
 
     \b
-    Example:
+    示例:
       pdca score na 市财政局/2024 tasks --reason 本年度无重点任务
     """
     position = obj.app().mark_not_applicable(obj.acting, address, component, reason)

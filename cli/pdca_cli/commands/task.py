@@ -37,7 +37,7 @@ def add(obj: CliContext, address: str, title: str, deadline: object, indicator: 
     """向周期的任务清单添加一项任务（计划阶段，或执行阶段追加）。
 
     \b
-    Example:
+    示例:
       pdca task add 市财政局/2024 "落实三会一课" --deadline 2024-12-31
     """
     due: date = deadline.date()  # type: ignore[attr-defined]
@@ -54,7 +54,7 @@ def publish(obj: CliContext, address: str) -> None:
     """发布任务清单（计划阶段）；方案通常以此为进入执行阶段的守卫。
 
     \b
-    Example:
+    示例:
       pdca task publish 市财政局/2024
     """
     count = obj.app().publish_task_list(obj.acting, address)
@@ -73,7 +73,7 @@ def report(obj: CliContext, address: str, task_no: int, progress: int, note: str
     """报告任务进度（执行、督查阶段）。
 
     \b
-    Example:
+    示例:
       pdca task report 市财政局/2024 1 --progress 60 --note 已完成两次专题学习
     """
     obj.app().report_task(obj.acting, address, task_no, progress, note)
@@ -91,7 +91,7 @@ def complete(obj: CliContext, address: str, task_no: int, quality: str | None) -
     """标记任务完成，可附质量评价。
 
     \b
-    Example:
+    示例:
       pdca task complete 市财政局/2024 1 --quality 优
     """
     obj.app().complete_task(obj.acting, address, task_no, quality)
@@ -107,7 +107,7 @@ def list_(obj: CliContext, address: str) -> None:
     """列出周期的任务清单。
 
     \b
-    Example:
+    示例:
       pdca task list 市财政局/2024
     """
     c = obj.app().get_cycle(address)

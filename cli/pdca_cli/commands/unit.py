@@ -30,7 +30,7 @@ def add(obj: CliContext, name: str, category: str, grid: str | None) -> None:
     """登记一个被考核单位。
 
     \b
-    Example:
+    示例:
       pdca unit add 市财政局 --category 党政机关 --grid 第一片
     """
     u = obj.app().register_unit(obj.acting, name, category, grid)
@@ -45,7 +45,7 @@ def list_(obj: CliContext) -> None:
     """列出已登记单位。
 
     \b
-    Example:
+    示例:
       pdca unit list --json
     """
     emit(UNITS, obj.app().list_units(), obj.json)

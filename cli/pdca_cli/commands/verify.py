@@ -39,7 +39,7 @@ def verify(obj: CliContext, address: str | None, everything: bool) -> None:
     发现篡改时退出码 8。
 
     \b
-    Example:
+    示例:
       pdca verify 市财政局/2024
       pdca verify --all --json
     """

@@ -22,7 +22,7 @@ def apply(obj: CliContext, address: str, rule: str, reason: str, evidence: str) 
     """实施一票否决：记录谁决定、理由与证据；等次被强制或封顶，分数照常显示。
 
     \b
-    Example:
+    示例:
       pdca veto apply 某公司/2024 --rule serious_discipline --reason 班子成员严重违纪 --evidence 纪委通报2024-3号
     """
     position = obj.app().apply_veto(obj.acting, address, rule, reason, evidence)

@@ -20,7 +20,7 @@ def view(obj: CliContext, name: str, filters: tuple[str, ...], limit: int | None
     """查看任一投影的表（先追上事件日志）。NAME 为表名，或只有一张表的投影名。
 
     \b
-    Example:
+    示例:
       pdca view scores --where period=2024
       pdca view grid_ranking --where grid=第一片 --json
     """
