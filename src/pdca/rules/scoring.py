@@ -96,12 +96,12 @@ def round_half_up(value: Decimal, precision: Decimal) -> Decimal:
 
 
 def unrounded_text(value: Decimal, precision: Decimal) -> str:
-    """An unrounded figure as people read it: exact, without trailing zeros, when it has at
-    most four places more than the precision (``85.25``, ``82.655``); else rounded there
+    """An unrounded figure as people read it: exact, at the precision's places or as many
+    more as it needs up to four (``96.00``, ``85.25``, ``82.655``); past that rounded there
     and marked (``≈86.666667``), not 28 digits. The exact figure stays in the breakdown."""
-    places = precision.scaleb(-4)
-    near = round_half_up(value, places)
-    shown = format(near.normalize(), "f") if near else "0"
+    near = round_half_up(value, precision.scaleb(-4))
+    exponent = min(near.normalize().as_tuple().exponent, precision.as_tuple().exponent)  # type: ignore[type-var]
+    shown = str(near.quantize(Decimal(1).scaleb(exponent)))
     return shown if near == value else f"≈{shown}"
 
 
