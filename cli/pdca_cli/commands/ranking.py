@@ -39,7 +39,7 @@ def ranking(obj: CliContext, period: str, scheme_id: str | None) -> None:
                 r["grade"] or "—",
                 r["tier"] or "—",
                 r["vetoes"] or "",
-                r["total"],
+                r["total"] if r["total"] is not None else f"—（{r['refused']}）",
             ]
             for r in rows
         ],
