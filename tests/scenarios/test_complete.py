@@ -136,7 +136,10 @@ def test_an_item_not_applicable_leaves_its_category_maximum(workspace: Workspace
         "score", "na", finance, "nosuch", "--reason", "x"
     )
     assert "已有得分记录" in ws.refused("score", "na", finance, "mr_lists", "--reason", "x")
-    ws.ok("score", "na", finance, SKIPPED, "--reason", "本年度由上级党组统一研究")
+    assert (
+        js(ws, "score", "na", finance, SKIPPED, "--reason", "本年度由上级党组统一研究")["item"]
+        == SKIPPED
+    )
     assert "已认定不适用" in ws.refused("score", "na", finance, SKIPPED, "--reason", "again")
     assert "已认定不适用" in ws.refused("score", "record", finance, SKIPPED, "2", "--evidence", "x")
 

@@ -52,8 +52,11 @@ def not_applicable(obj: CliContext, address: str, target: str, reason: str) -> N
       pdca score na 市财政局/2024 tasks --reason 本年度无重点任务
       pdca score na 省财政厅/2017 mr_democratic_life --reason 本年度按规定不召开
     """
-    position = obj.app().mark_not_applicable(obj.acting, address, target, reason)
+    app = obj.app()
+    position = app.mark_not_applicable(obj.acting, address, target, reason)
     if obj.json:
-        emit_json({"cycle": address, "position": position, "component": target})
+        rules = app.scheme_of(app.get_cycle(address)).rules
+        kind = "component" if rules.component(target) is not None else "item"
+        emit_json({"cycle": address, "position": position, kind: target})
     else:
         click.echo(f"已认定 #{position}：{target} 不适用")

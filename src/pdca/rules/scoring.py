@@ -24,7 +24,14 @@ from datetime import date
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
 
-from pdca.domain.facts import CycleFacts, Fact, Finding, ItemScore, Provenance
+from pdca.domain.facts import (
+    CycleFacts,
+    Fact,
+    Finding,
+    ItemNotApplicable,
+    ItemScore,
+    Provenance,
+)
 from pdca.rules.schemes import Scheme
 from pdca.rules.scoring_rules import HUNDRED, Category, Component, Item, Rules
 
@@ -229,6 +236,24 @@ def item_points(item: Item, value: Decimal, context: RoundContext) -> tuple[Deci
     return points, f"第1名 {best} 满分，其余按比例：{item.max} × {value} ÷ {best}"
 
 
+@dataclass(frozen=True)
+class _Recorded:
+    """Each item's active score and 不适用, looked up once per scoring (not per item)."""
+
+    scores: dict[str, ItemScore]
+    excluded: dict[str, ItemNotApplicable]
+
+
+def _recorded(facts: CycleFacts) -> _Recorded:
+    scores: dict[str, ItemScore] = {}
+    excluded: dict[str, ItemNotApplicable] = {}
+    for score in facts.active(ItemScore):
+        scores.setdefault(score.item, score)  # the first, as CycleFacts.item_score
+    for na in facts.active(ItemNotApplicable):
+        excluded.setdefault(na.item, na)
+    return _Recorded(scores, excluded)
+
+
 @dataclass
 class _Category:
     node: Node
@@ -237,7 +262,7 @@ class _Category:
 
 
 def _category(
-    category: Category, facts: CycleFacts, context: RoundContext, required: bool = False
+    category: Category, recorded: _Recorded, context: RoundContext, required: bool = False
 ) -> _Category:
     """A category's capped points. ``required``: an item with neither a score nor a
     不适用 is missing (the cycle cannot be scored); otherwise it counts 0, as a bonus
@@ -249,7 +274,7 @@ def _category(
     missing: list[Item] = []
     for item in category.items:
         label = f"{item.label}（{item.id}）"
-        score: ItemScore | None = facts.item_score(item.id)
+        score = recorded.scores.get(item.id)
         if score is not None:
             points, how = item_points(item, score.value, context)
             total += points
@@ -271,7 +296,7 @@ def _category(
                 )
             )
             continue
-        na = facts.item_not_applicable(item.id)
+        na = recorded.excluded.get(item.id)
         if na is not None:
             excluded += item.max
             children.append(
@@ -333,18 +358,16 @@ class _Items:
 
 
 def _items_component(
-    component: Component, rules: Rules, facts: CycleFacts, context: RoundContext
+    component: Component, rules: Rules, recorded: _Recorded, context: RoundContext
 ) -> _Items:
     categories = [c for c in rules.categories if c.id in component.categories]
     present = any(
-        facts.item_score(i.id) is not None or facts.item_not_applicable(i.id) is not None
-        for c in categories
-        for i in c.items
+        i.id in recorded.scores or i.id in recorded.excluded for c in categories for i in c.items
     )
     # Nothing recorded at all: the scheme's ``missing`` says what the component is
     # (refuse, zero, reweight). Anything recorded: every item is then required.
     required = present or component.missing == "refuse"
-    parts = [_category(c, facts, context, required) for c in categories]
+    parts = [_category(c, recorded, context, required) for c in categories]
     missing = [i for p in parts for i in p.missing]
     cap = sum((p.cap for p in parts), ZERO)
     nodes = [p.node for p in parts]
@@ -457,6 +480,7 @@ def score(facts: CycleFacts, scheme: Scheme, context: RoundContext | None = None
     ``missing``, and has no total."""
     rules = scheme.rules
     context = context or RoundContext()
+    recorded = _recorded(facts)
     computed: list[tuple[Component, Decimal | None, list[Node], str]] = []
     missing: list[Missing] = []
     refusals: list[str] = []
@@ -470,7 +494,7 @@ def score(facts: CycleFacts, scheme: Scheme, context: RoundContext | None = None
         value: Decimal | None
         try:
             if component.source == "items":
-                items = _items_component(component, rules, facts, context)
+                items = _items_component(component, rules, recorded, context)
                 if items.missing:
                     missing += [
                         Missing(
@@ -602,7 +626,8 @@ def _adjustments(
 ) -> tuple[Decimal, Decimal, list[Node]]:
     nodes = []
     bonus_raw = ZERO
-    bonus_nodes = [_category(c, facts, context).node for c in rules.categories if c.bonus]
+    recorded = _recorded(facts)
+    bonus_nodes = [_category(c, recorded, context).node for c in rules.categories if c.bonus]
     bonus_raw += sum((n.value or ZERO for n in bonus_nodes), ZERO)
     ledger_is_component = any(c.source == "ledger" for c in rules.components)
     findings: list[Finding] = [] if ledger_is_component else facts.findings()
