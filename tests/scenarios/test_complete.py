@@ -193,7 +193,7 @@ def test_round_show_flags_a_round_published_with_an_item_missing(workspace: Work
 
     shown = js(ws, "round", "show", "2017")
     assert shown["published"] is True and shown["finalisations"] == 1
-    assert shown["last_finalisation"]["actor"] == "督查组-旧版"
+    assert shown["published_by"] == "督查组-旧版"
     assert shown["incomplete"] == []  # complete now …
     flagged = shown["published_incomplete"]  # … but not when it was published
     assert [c["cycle"] for c in flagged] == [finance]

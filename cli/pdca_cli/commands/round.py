@@ -101,19 +101,17 @@ def show(obj: CliContext, period: str, scheme_id: str | None) -> None:
       pdca round show 2024
       pdca round show 2017 --scheme gansu --json
     """
-    data = obj.app().round_status(period, scheme_id)
+    data = obj.app().round_completeness(period, scheme_id)
     if obj.json:
         emit_json(data)
         return
     click.echo(f"考核轮次 {data['period']}（方案 {data['scheme']}）：{data['cycles']} 个周期")
-    last = data["last_finalisation"]
-    if last is None:
+    if not data["published"]:
         click.echo("未发布")
     else:
-        when = last["recorded_at"][:19].replace("T", " ")
+        when = data["published_at"][:19].replace("T", " ")
         click.echo(
-            f"已发布：共定稿 {data['finalisations']} 次，最近一次 {when} 由 {last['actor']}"
-            f"（{last['units']} 个单位{'，理由：' + last['reason'] if last['reason'] else ''}）"
+            f"已发布：共定稿 {data['finalisations']} 次，最近一次 {when} 由 {data['published_by']}"
         )
         flagged = data["published_incomplete"]
         if flagged:

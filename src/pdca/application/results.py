@@ -248,10 +248,10 @@ class Results:
             "changes": changes,
         }
 
-    def round_status(self, period: str, scheme_id: str | None = None) -> dict[str, Any]:
-        """A round at a glance: its cycles, whether and when it was published, which
-        cycles are incomplete now, and — for a round published before finalisation
-        checked completeness — which published cycles had items missing then."""
+    def round_completeness(self, period: str, scheme_id: str | None = None) -> dict[str, Any]:
+        """Which cycles of a round are incomplete now, and — for a round published before
+        finalisation checked completeness — which published cycles had something missing
+        at the event the round published (each scored as it stood then)."""
         from pdca.rules import scoring
 
         rnd = self.get_round(period, scheme_id)
@@ -262,16 +262,8 @@ class Results:
             incomplete = [_incomplete(e.cycle, e.breakdown) for e in entries if e.breakdown.refused]
         finalised = self._round_events(rnd)
         published_incomplete: list[dict[str, Any]] = []
-        last = None
         if finalised:
             event = finalised[-1]
-            last = {
-                "position": event.originator_version,
-                "recorded_at": event.timestamp.isoformat(),
-                "actor": event.actor,
-                "reason": event.reason,
-                "units": len(event.outcomes),
-            }
             at_publication = []
             for o in event.outcomes:
                 cycle = self.get_cycle(o["cycle"])
@@ -280,8 +272,8 @@ class Results:
                 at_publication.append(
                     (o["cycle"], facts_of(events, None if head else event.timestamp, head))
                 )
-            scheme = pinned(at_publication[0][1].scheme_text) if at_publication else None
-            if scheme is not None:
+            if at_publication:
+                scheme = pinned(at_publication[0][1].scheme_text)
                 context = scoring.round_context([f for _, f in at_publication], scheme)
                 for address, facts in at_publication:
                     breakdown = scoring.score(facts, scheme, context)
@@ -291,9 +283,10 @@ class Results:
             "period": rnd.period,
             "scheme": rnd.scheme_id,
             "cycles": len(pairs),
-            "published": last is not None,
+            "published": bool(finalised),
+            "published_at": finalised[-1].timestamp.isoformat() if finalised else None,
+            "published_by": finalised[-1].actor if finalised else None,
             "finalisations": len(finalised),
-            "last_finalisation": last,
             "incomplete": incomplete,
             "published_incomplete": published_incomplete,
         }

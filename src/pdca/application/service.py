@@ -64,7 +64,7 @@ USE_CASES: dict[str, tuple[str, ...]] = {
         "finalize_round",
         "get_round",
         "open_round",
-        "round_status",
+        "round_completeness",
     ),
     "pdca.application.rectifying:Rectifying": (
         "_move",
