@@ -3,7 +3,7 @@ from __future__ import annotations
 import click
 
 from pdca_cli._context import CliContext, json_option, pass_cli
-from pdca_cli._output import emit_json
+from pdca_cli._output import answer
 
 
 @click.group()
@@ -36,7 +36,5 @@ def apply(
 
     observed = parse_date(observed_on, "查实日期") if observed_on else None
     position = obj.app().apply_veto(obj.acting, address, rule, reason, evidence, observed)
-    if obj.json:
-        emit_json({"cycle": address, "position": position, "rule": rule})
-    else:
-        click.echo(f"已实施一票否决 #{position}：{rule}")
+    data = {"cycle": address, "position": position, "rule": rule}
+    answer(obj.json, data, f"已实施一票否决 #{position}：{rule}")
