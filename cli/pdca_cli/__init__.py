@@ -47,11 +47,26 @@ _COMMANDS = {
 
 
 class Refused(click.ClickException):
-    """A domain refusal, printed as one ``错误：…`` line with the error's exit code."""
+    """A domain refusal, printed as one ``错误：…`` line with the error's exit code.
 
-    def __init__(self, error: PdcaError) -> None:
+    Under ``--json`` the one line on stderr is a JSON object instead, so a script reads
+    a refusal as it reads an answer: ``{"error": message, "exit_code": n, …details}``
+    (e.g. ``round finalize``'s ``incomplete``: what each cycle lacks)."""
+
+    def __init__(self, error: PdcaError, as_json: bool = False) -> None:
         super().__init__(str(error))
         self.exit_code = error.exit_code
+        self.as_json = as_json
+        self.details = dict(getattr(error, "details", {}) or {})
+
+    def show(self, file: Any = None) -> None:
+        if not self.as_json:
+            super().show(file)
+            return
+        import json
+
+        data = {"error": self.format_message(), "exit_code": self.exit_code, **self.details}
+        click.echo(json.dumps(data, ensure_ascii=False), file=file, err=file is None)
 
 
 def _storage_failure(exc: Exception) -> Refused:
@@ -61,6 +76,10 @@ def _storage_failure(exc: Exception) -> Refused:
     if "no such table" in text or "does not exist" in text:
         return Refused(StorageError(f"数据库未初始化（{text}）；先运行：pdca init"))
     return Refused(StorageError(f"数据库不可用：{text}"))
+
+
+def _wants_json(ctx: click.Context) -> bool:
+    return isinstance(ctx.obj, CliContext) and ctx.obj.json
 
 
 class LazyGroup(click.Group):
@@ -85,9 +104,11 @@ class LazyGroup(click.Group):
         try:
             return super().invoke(ctx)
         except PdcaError as exc:
-            raise Refused(exc) from None
+            raise Refused(exc, _wants_json(ctx)) from None
         except PersistenceError as exc:
-            raise _storage_failure(exc) from None
+            refused = _storage_failure(exc)
+            refused.as_json = _wants_json(ctx)
+            raise refused from None
 
 
 @click.group(cls=LazyGroup, lazy=_COMMANDS)

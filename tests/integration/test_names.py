@@ -145,6 +145,11 @@ def test_items_and_vetoes_by_label(sqlite_workspace: Workspace) -> None:
         "查阅资料",
     ).output
     assert out.rstrip().endswith("：sc_integration = 2.5")
+    # An item not applicable, by its label; the answer names its id and its kind.
+    declared = ws.ok(
+        "score", "na", cycle, "党组（党委）民主生活会", "--reason", "本年度按规定不召开", "--json"
+    ).output
+    assert json.loads(declared)["item"] == "mr_democratic_life"
 
     soe = "丙公司/2024"
     ws.ok("unit", "add", "丙公司", "--category", "企事业单位")

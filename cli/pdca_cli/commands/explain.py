@@ -23,6 +23,8 @@ def render_tree(
     node: dict[str, Any], depth: int = 0, precision: Decimal | None = None
 ) -> list[str]:
     value = "" if node["value"] is None else f" = {figure(node, precision)}"
+    if node["value"] is None and node.get("status") == "missing":
+        value = " = —"  # not a score: no number where a fact is missing
     facts = ""
     if "position" in node:
         facts = f"  [事件 #{node['position']} {node['recorded_at'][:19].replace('T', ' ')} {node['actor']}"

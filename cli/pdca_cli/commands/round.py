@@ -28,7 +28,7 @@ CHANGES = (
 
 @click.group("round")
 def round_() -> None:
-    """考核轮次：开启、定稿（排名、等次、强制分布、档次）。"""
+    """考核轮次：开启、定稿（排名、等次、强制分布、档次）、查看。"""
 
 
 @round_.command("open")
@@ -55,7 +55,8 @@ def open_(obj: CliContext, period: str, scheme_ref: str) -> None:
 @json_option
 @pass_cli
 def finalize(obj: CliContext, period: str, scheme_id: str | None, reason: str | None) -> None:
-    """定稿：所有周期须已进入处理阶段；计算总分、排名、等次、强制分布与档次并记录。
+    """定稿：所有周期须已进入处理阶段且完整（每个指标有得分或认定不适用、测评票达到法定数），
+    否则拒绝并列出各周期所缺；计算总分、排名、等次、强制分布与档次并记录。
     已发布后再定稿会列出变化（谁、变多少）并记录。
 
     \b
@@ -76,3 +77,44 @@ def finalize(obj: CliContext, period: str, scheme_id: str | None, reason: str | 
     show_table(OUTCOMES, result["outcomes"], title=title)
     if result["changes"]:
         show_table(CHANGES, result["changes"], title="\n与上次发布相比的变化：")
+
+
+@round_.command()
+@click.argument("period")
+@click.option("--scheme", "scheme_id", help="该期有多个轮次时指定方案。")
+@json_option
+@pass_cli
+def show(obj: CliContext, period: str, scheme_id: str | None) -> None:
+    """一个轮次的概况：周期数、是否已发布、当前不完整的周期，以及发布时就有缺项的周期。
+
+    发布时有缺项：定稿检查完整性之前发布的轮次，把未记录的指标算作 0 分发布了；补记后须重新定稿（--reason）。
+
+    \b
+    示例:
+      pdca round show 2024
+      pdca round show 2017 --scheme gansu --json
+    """
+    data = obj.app().round_completeness(period, scheme_id)
+    if obj.json:
+        emit_json(data)
+        return
+    click.echo(f"考核轮次 {data['period']}（方案 {data['scheme']}）：{data['cycles']} 个周期")
+    if not data["published"]:
+        click.echo("未发布")
+    else:
+        when = data["published_at"][:19].replace("T", " ")
+        click.echo(
+            f"已发布：共定稿 {data['finalisations']} 次，最近一次 {when} 由 {data['published_by']}"
+        )
+        flagged = data["published_incomplete"]
+        if flagged:
+            listed = "；".join(f"{c['cycle']}（{c['refused']}）" for c in flagged)
+            click.echo(f"注意：发布时有 {len(flagged)} 个周期缺项，所发布的分数不完整：{listed}")
+        else:
+            click.echo("发布时各周期均完整")
+    incomplete = data["incomplete"]
+    if incomplete:
+        listed = "；".join(f"{c['cycle']}（{c['refused']}）" for c in incomplete)
+        click.echo(f"当前不完整的周期（{len(incomplete)} 个，定稿前须补齐）：{listed}")
+    else:
+        click.echo("当前各周期均完整")

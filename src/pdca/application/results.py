@@ -51,8 +51,9 @@ class Explanation:
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "head_position": self.head,
             "head_digest": self.head_digest,
-            "total": str(b.total),
-            "unrounded": str(b.unrounded),
+            # A cycle that cannot be scored has no total: null, never a number.
+            "total": _text(b.total),
+            "unrounded": _text(b.unrounded),
             # JSON keeps exact figures (the tree's values unrounded); a table shows them
             # at this precision, the scheme's.
             "precision": str(self.precision),
@@ -62,26 +63,35 @@ class Explanation:
                     "id": c.id,
                     "label": c.label,
                     "weight": str(c.weight),
-                    "score": str(c.score),
-                    "weighted": str(c.weighted),
+                    "score": _text(c.score),
+                    "weighted": _text(c.weighted),
                     "status": c.status,
                 }
                 for c in b.components
             ],
             "bonus": str(b.bonus),
             "deduction": str(b.deduction),
-            "vetoes": [{"rule": v[0], "label": v[1], "effect": v[2]} for v in b.vetoes],
+            "vetoes": [v.to_json(self.cycle) for v in b.vetoes],
             "outcome": self.outcome,
             "tree": b.tree.to_json(self.cycle),
         }
         return data
 
 
-def facts_of(events: list[Any], as_of: datetime | None = None) -> CycleFacts:
-    """Fold a cycle's domain events (as stored) into facts, up to ``as_of``."""
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def facts_of(
+    events: list[Any], as_of: datetime | None = None, head: int | None = None
+) -> CycleFacts:
+    """Fold a cycle's domain events (as stored) into facts, up to ``as_of`` (a moment)
+    or ``head`` (an event version)."""
     facts = CycleFacts()
     for e in events:
         if as_of is not None and e.timestamp > as_of:
+            break
+        if head is not None and e.originator_version > head:
             break
         data = vars(e)
         facts.apply(type(e).__name__, e.originator_version, e.timestamp, data)
@@ -189,9 +199,7 @@ class Results:
         if not_ready:
             raise RuleViolation(f"还有周期未进入处理阶段，不能定稿：{one_of(not_ready)}")
         entries, scheme = self._entries(pairs)
-        refused = [f"{e.cycle}：{e.breakdown.refused}" for e in entries if e.breakdown.refused]
-        if refused:
-            raise RuleViolation(f"有周期无法计分，不能定稿：{one_of(refused)}")
+        _require_complete(entries)
         from pdca.rules import ranking
 
         heads = {c.address: (c.version, self.mapper.digest_at(c.id, c.version)) for c, _ in pairs}
@@ -244,6 +252,49 @@ class Results:
             "changes": changes,
         }
 
+    def round_completeness(self, period: str, scheme_id: str | None = None) -> dict[str, Any]:
+        """Which cycles of a round are incomplete now, and — for a round published before
+        finalisation checked completeness — which published cycles had something missing
+        at the event the round published (each scored as it stood then)."""
+        from pdca.rules import scoring
+
+        rnd = self.get_round(period, scheme_id)
+        pairs = self._round_cycles(rnd)
+        incomplete = []
+        if pairs:
+            entries, _ = self._entries(pairs)
+            incomplete = [_incomplete(e.cycle, e.breakdown) for e in entries if e.breakdown.refused]
+        finalised = self._round_events(rnd)
+        published_incomplete: list[dict[str, Any]] = []
+        if finalised:
+            event = finalised[-1]
+            at_publication = []
+            for o in event.outcomes:
+                cycle = self.get_cycle(o["cycle"])
+                events = list(self.repository.event_store.get(cycle.id))
+                head = o.get("head")
+                at_publication.append(
+                    (o["cycle"], facts_of(events, None if head else event.timestamp, head))
+                )
+            if at_publication:
+                scheme = pinned(at_publication[0][1].scheme_text)
+                context = scoring.round_context([f for _, f in at_publication], scheme)
+                for address, facts in at_publication:
+                    breakdown = scoring.score(facts, scheme, context)
+                    if breakdown.refused:
+                        published_incomplete.append(_incomplete(address, breakdown))
+        return {
+            "period": rnd.period,
+            "scheme": rnd.scheme_id,
+            "cycles": len(pairs),
+            "published": bool(finalised),
+            "published_at": finalised[-1].timestamp.isoformat() if finalised else None,
+            "published_by": finalised[-1].actor if finalised else None,
+            "finalisations": len(finalised),
+            "incomplete": incomplete,
+            "published_incomplete": published_incomplete,
+        }
+
     # ---- explain --------------------------------------------------------------------------
 
     def explain(self, address: str, as_of: datetime | None = None) -> Explanation:
@@ -292,6 +343,33 @@ class Results:
         return [
             e for e in self.repository.event_store.get(rnd.id) if type(e).__name__ == "Finalized"
         ]
+
+
+def _incomplete(cycle: str, breakdown: scoring.Breakdown) -> dict[str, Any]:
+    return {
+        "cycle": cycle,
+        "refused": breakdown.refused,
+        "missing": [m.to_json() for m in breakdown.missing],
+    }
+
+
+def _require_complete(entries: list[ranking.Entry]) -> None:
+    """Complete before final: refuse, naming what each incomplete cycle lacks."""
+    incomplete = [e for e in entries if e.breakdown.refused]
+    if not incomplete:
+        return
+    listed = "；".join(f"{e.cycle}（{e.breakdown.refused}）" for e in incomplete)
+    items = any(m.item for e in incomplete for m in e.breakdown.missing)
+    hint = (
+        "；缺项请补记（pdca score record 周期 指标 值，处理阶段也可补记缺项）"
+        "或认定不适用（pdca score na 周期 指标 --reason 理由）"
+        if items
+        else ""
+    )
+    raise RuleViolation(
+        f"有 {len(incomplete)} 个周期不完整，不能定稿：{listed}{hint}",
+        details={"incomplete": [_incomplete(e.cycle, e.breakdown) for e in incomplete]},
+    )
 
 
 def _round_id(period: str, scheme_id: str) -> Any:

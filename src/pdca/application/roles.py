@@ -86,6 +86,7 @@ READS = frozenset(
         "task list",
         "history",
         "explain",
+        "round show",
         "ranking",
         "ledger",
         "rectify list",

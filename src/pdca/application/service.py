@@ -42,6 +42,7 @@ USE_CASES: dict[str, tuple[str, ...]] = {
         "_check_ballot",
         "_correctable",
         "_item",
+        "_item_not_applicable",
         "_task",
         "amend_fact",
         "apply_veto",
@@ -63,6 +64,7 @@ USE_CASES: dict[str, tuple[str, ...]] = {
         "finalize_round",
         "get_round",
         "open_round",
+        "round_completeness",
     ),
     "pdca.application.rectifying:Rectifying": (
         "_move",
@@ -443,14 +445,21 @@ class PdcaApplication(_UseCases, Application[UUID]):
 
     # ---- helpers -------------------------------------------------------------------
 
-    def _require_phase(self, cycle: Cycle, phases: tuple[str, ...], what: str) -> None:
+    def _require_phase(
+        self, cycle: Cycle, phases: tuple[str, ...], what: str, also: str = ""
+    ) -> None:
+        """Refuse unless the cycle is in one of ``phases``; ``also`` names what else is
+        allowed elsewhere (e.g. a late record in 处理)."""
         scheme = self.scheme_of(cycle)
         phase = _phase(scheme, cycle.stage)
         if phase not in phases:
             allowed = one_of(PHASE_LABELS[p] for p in phases)
             raise RuleViolation(
-                f"当前阶段为{scheme.stage_label(cycle.stage)}，不能{what}；只能在以下阶段：{allowed}"
+                f"当前阶段为{scheme.stage_label(cycle.stage)}，不能{what}；只能在以下阶段：{allowed}{also}"
             )
+
+    def _phase_of(self, cycle: Cycle) -> str:
+        return _phase(self.scheme_of(cycle), cycle.stage)
 
     def _exists(self, aggregate_id: UUID) -> bool:
         return bool(self.recorder.select_events(aggregate_id, limit=1))

@@ -85,13 +85,25 @@ class Cycle(Aggregate):
         actor: str
 
     class VetoApplied(Recorded):
+        class_version = 2  # v1 had no observed_on
+        upcast_v1_v2 = staticmethod(upcasts.observed_on_v1_v2)
         rule: str
         reason: str
         evidence: str
+        # When the facts behind the decision happened or were established (an 通报 of
+        # 3 June recorded on 20 June); None for vetoes recorded before v2.
+        observed_on: date | None
         actor: str
 
     class ComponentNotApplicable(Recorded):
         component: str
+        reason: str
+        actor: str
+
+    class ItemNotApplicable(Recorded):
+        # One catalogue item does not apply to this unit: excluded from its
+        # category's maximum, so the round can be complete without a score for it.
+        item: str
         reason: str
         actor: str
 

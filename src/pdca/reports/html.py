@@ -9,6 +9,7 @@ to the page and no row is cut across two pages."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from html import escape
 from typing import Any
 
@@ -108,9 +109,9 @@ def columns_table(
         text = text_of(value)
         kinds = classes(c)
         title = ""
-        if c.kind in ("number", "integer"):
+        if c.kind in ("number", "integer") and isinstance(value, Decimal | int):
             kinds.append("n")
-        elif c.key in long:
+        elif c.key in long or c.kind in ("number", "integer"):  # "—（why not scored）" wraps
             kinds.append("t")
         elif c.key.endswith("digest") and len(text) > DIGEST_SHOWN:
             kinds.append("d")
