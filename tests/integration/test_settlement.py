@@ -34,10 +34,12 @@ def test_the_report_names_the_unit_the_ledger_moved_and_by_how_much(
     rows = [
         re.findall(r"<td[^>]*>([^<]*)</td>", row) for row in re.findall(r"<tr>(<td.*?)</tr>", moves)
     ]
-    # unit, scheme, category, findings, total / rank / tier without the ledger, then with it, move
+    # unit, scheme, category, findings, total / rank / tier without the ledger, then with it,
+    # the change of rank as people read it: 甲局 fell from 1st to 4th, 1 − 4 = −3; the others
+    # rose one place each, 2 − 1 = +1.
     assert rows == [
-        ["甲局", "jilin", "党政机关", "1", "99.20", "1", "一档", "91.70", "4", "三档", "+3"],
-        ["乙局", "jilin", "党政机关", "0", "98.00", "2", "二档", "98.00", "1", "一档", "-1"],
-        ["丙局", "jilin", "党政机关", "0", "97.60", "3", "二档", "97.60", "2", "二档", "-1"],
-        ["丁局", "jilin", "党政机关", "0", "97.20", "4", "三档", "97.20", "3", "二档", "-1"],
+        ["甲局", "jilin", "党政机关", "1", "99.20", "1", "一档", "91.70", "4", "三档", "-3"],
+        ["乙局", "jilin", "党政机关", "0", "98.00", "2", "二档", "98.00", "1", "一档", "+1"],
+        ["丙局", "jilin", "党政机关", "0", "97.60", "3", "二档", "97.60", "2", "二档", "+1"],
+        ["丁局", "jilin", "党政机关", "0", "97.20", "4", "三档", "97.20", "3", "二档", "+1"],
     ]
