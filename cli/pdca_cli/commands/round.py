@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import click
 
-from pdca_cli._columns import Column, show_table
+from pdca_cli._columns import Column, emit, moment, or_dash, records, show_table, yes_no
 from pdca_cli._context import CliContext, json_option, pass_cli
 from pdca_cli._output import answer, emit_json
 
@@ -23,6 +23,23 @@ CHANGES = (
     Column("field", "项目"),
     Column("before", "原为"),
     Column("after", "现为"),
+)
+
+#: A round as ``round list`` and ``round show`` describe it.
+ROUNDS = (
+    Column("period", "考核期"),
+    Column("scheme", "方案"),
+    Column("cycles", "周期数"),
+    Column(
+        "stages",
+        "各阶段周期",
+        show=lambda stages: "，".join(f"{k} {n}" for k, n in stages.items()) or "—",
+    ),
+    Column("published", "已发布", show=yes_no),
+    Column("published_at", "发布时间", show=lambda t: moment(t) if t else "—"),
+    Column("published_by", "发布人", show=or_dash),
+    Column("finalisations", "定稿次数"),
+    Column("units", "发布单位数", show=lambda n: "—" if n is None else n),
 )
 
 
@@ -52,20 +69,35 @@ def open_(obj: CliContext, period: str, scheme_ref: str) -> None:
 @click.argument("period")
 @click.option("--scheme", "scheme_id", help="该期有多个轮次时指定方案。")
 @click.option("--reason", help="重新定稿（结果已发布后）必须写明理由。")
+@click.option("--dry-run", is_flag=True, help="只算不记：列出定稿结果与相比上次发布的变化。")
 @json_option
 @pass_cli
-def finalize(obj: CliContext, period: str, scheme_id: str | None, reason: str | None) -> None:
+def finalize(
+    obj: CliContext, period: str, scheme_id: str | None, reason: str | None, dry_run: bool
+) -> None:
     """定稿：所有周期须已进入处理阶段；计算总分、排名、等次、强制分布与档次并记录。
-    已发布后再定稿会列出变化（谁、变多少）并记录。
+    已发布后再定稿会列出变化（谁、变多少）并记录。--dry-run 只预览，不记录。
 
     \b
     Example:
       pdca round finalize 2024
+      pdca round finalize 2024 --dry-run
       pdca round finalize 2024 --reason 更正市财政局暗访记录后重新定稿
     """
-    result = obj.app().finalize_round(obj.acting, period, scheme_id, reason)
+    result = obj.app().finalize_round(obj.acting, period, scheme_id, reason, dry_run=dry_run)
     if obj.json:
         emit_json(result)
+        return
+    if dry_run:
+        title = f"预览（未记录）：{result['period']}（方案 {result['scheme']}），{len(result['outcomes'])} 个单位"
+        show_table(OUTCOMES, result["outcomes"], title=title)
+        if result["published"]:
+            show_table(
+                CHANGES,
+                result["changes"],
+                title="\n若重新定稿，与上次发布相比的变化：",
+                empty="（无变化）",
+            )
         return
     if not result["recorded"]:
         click.echo(f"{result['period']}（方案 {result['scheme']}）结果与上次发布相同，未重复记录")
@@ -76,3 +108,46 @@ def finalize(obj: CliContext, period: str, scheme_id: str | None, reason: str | 
     show_table(OUTCOMES, result["outcomes"], title=title)
     if result["changes"]:
         show_table(CHANGES, result["changes"], title="\n与上次发布相比的变化：")
+
+
+@round_.command("list")
+@json_option
+@pass_cli
+def list_(obj: CliContext) -> None:
+    """列出考核轮次：各阶段周期数、是否已发布、何时由谁发布、发布了多少单位。
+
+    \b
+    Example:
+      pdca round list
+    """
+    emit(ROUNDS, obj.app().round_summaries(), obj.json)
+
+
+@round_.command()
+@click.argument("period")
+@click.option("--scheme", "scheme_id", help="该期有多个轮次时指定方案。")
+@json_option
+@pass_cli
+def show(obj: CliContext, period: str, scheme_id: str | None) -> None:
+    """一个考核轮次：概况，以及最近一次发布的结果与变化。
+
+    \b
+    Example:
+      pdca round show 2024
+    """
+    data = obj.app().round_details(period, scheme_id)
+    if obj.json:
+        emit_json(
+            {
+                **records(ROUNDS, [data])[0],
+                **{k: data[k] for k in ("reason", "outcomes", "changes")},
+            }
+        )
+        return
+    show_table(ROUNDS, [data], title=f"考核轮次 {data['period']}（方案 {data['scheme']}）")
+    if data["published"]:
+        title = f"\n最近一次发布的结果（{len(data['outcomes'])} 个单位）："
+        show_table(OUTCOMES, data["outcomes"], title=title)
+        if data["changes"]:
+            reason = f"（理由：{data['reason']}）" if data["reason"] else ""
+            show_table(CHANGES, data["changes"], title=f"\n与前一次发布相比的变化{reason}：")

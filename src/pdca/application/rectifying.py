@@ -185,7 +185,7 @@ class Rectifying:
             raise RuleViolation(f"新期限 {due} 必须晚于现期限 {item.due}")
         if not reason.strip():
             raise RuleViolation("延期必须写明理由（--reason）")
-        item.extend(due=due, reason=reason.strip(), actor=acting.person)
+        item.extend(due=due, reason=reason.strip(), on=acting.day, actor=acting.person)
         self._save_changed(acting, item, f"整改事项 {item.short_id}")
         return item
 

@@ -169,10 +169,56 @@ class Results:
         ]
         return entries, scheme
 
+    def round_summaries(self, period: str | None = None) -> list[dict[str, Any]]:
+        """Every round (of ``period``): its cycles per stage and its last publication."""
+        period = check_period(period) if period else None
+        rows = [r for r in self.list_rounds() if period is None or r["period"] == period]
+        return [
+            self._summary(self.repository.get(_round_id(r["period"], r["scheme_id"])))
+            for r in sorted(rows, key=lambda r: (r["period"], r["scheme_id"]))
+        ]
+
+    def round_details(self, period: str, scheme_id: str | None = None) -> dict[str, Any]:
+        """One round's summary with what it last published and what that changed."""
+        rnd = self.get_round(period, scheme_id)
+        last = rnd.finalisations[-1] if rnd.finalisations else None
+        return {
+            **self._summary(rnd),
+            "reason": last["reason"] if last else None,
+            "outcomes": [_jsonable(o) for o in last["outcomes"]] if last else [],
+            "changes": [_jsonable(c) for c in last["changes"]] if last else [],
+        }
+
+    def _summary(self, rnd: Round) -> dict[str, Any]:
+        stages: dict[str, int] = {}
+        for row in self.list_cycles(rnd.period):
+            if row["scheme"].split("@")[0] == rnd.scheme_id:
+                stages[row["stage"]] = stages.get(row["stage"], 0) + 1
+        finalised = self._round_events(rnd)
+        last = finalised[-1] if finalised else None
+        return {
+            "period": rnd.period,
+            "scheme": rnd.scheme_id,
+            "cycles": sum(stages.values()),
+            "stages": dict(sorted(stages.items())),
+            "published": last is not None,
+            "published_at": last.timestamp.isoformat() if last else None,
+            "published_by": last.actor if last else None,
+            "finalisations": len(finalised),
+            "units": len(last.outcomes) if last else None,
+        }
+
     @writes("round finalize")
     def finalize_round(
-        self, acting: Acting, period: str, scheme_id: str | None, reason: str | None
+        self,
+        acting: Acting,
+        period: str,
+        scheme_id: str | None,
+        reason: str | None,
+        dry_run: bool = False,
     ) -> dict[str, Any]:
+        """Rank and record the round; with ``dry_run``, the same outcome and diff a
+        finalisation would record, recording nothing."""
         rnd = self.get_round(period, scheme_id)
         pairs = self._round_cycles(rnd)
         if not pairs:
@@ -204,6 +250,16 @@ class Results:
             )
         )
         changes = _changes(rnd.published, outcomes)
+        if dry_run:
+            return {
+                "period": rnd.period,
+                "scheme": rnd.scheme_id,
+                "recorded": False,
+                "dry_run": True,
+                "published": rnd.published is not None,
+                "outcomes": outcomes,
+                "changes": changes,
+            }
         if rnd.published is not None and not changes:
             return {
                 "period": rnd.period,

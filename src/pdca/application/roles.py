@@ -83,6 +83,8 @@ READS = frozenset(
         "unit list",
         "cycle status",
         "cycle list",
+        "round list",
+        "round show",
         "task list",
         "history",
         "explain",

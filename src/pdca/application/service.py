@@ -59,10 +59,13 @@ USE_CASES: dict[str, tuple[str, ...]] = {
         "_round_cycles",
         "_round_events",
         "_round_or_none",
+        "_summary",
         "explain",
         "finalize_round",
         "get_round",
         "open_round",
+        "round_details",
+        "round_summaries",
     ),
     "pdca.application.rectifying:Rectifying": (
         "_move",
