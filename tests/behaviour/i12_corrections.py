@@ -1,7 +1,8 @@
 """Issue 12, item 6 (corrections) changes some ``--help`` texts on purpose: new options
 (``rectify extend --today``, ``round finalize --dry-run``) and new commands (``round
 list/show``, ``unit edit``, ``cycle void``, ``cycle list --all``). This updates exactly
-those entries of answers.json, inserting the new ones where ``record.commands`` lists
+those entries of answers.json (and ``role list``, whose table lists the new writing
+commands), inserting the new ones where ``record.commands`` lists
 them, and leaves every other entry as recorded.
 
 Run once after changing those helps: ``python -m tests.behaviour.i12_corrections``.
@@ -27,6 +28,8 @@ CHANGED = [
     ["cycle", "list"],
     ["cycle", "void"],
 ]
+#: Script entries this item changes: the role table lists the new writing commands.
+CHANGED_SCRIPT = [["role", "list"]]
 
 
 def main() -> None:
@@ -38,15 +41,12 @@ def main() -> None:
     known = {tuple(path) for path in commands(cli, [])}
     changed = [p for p in CHANGED if tuple(p) in known]
     with tempfile.TemporaryDirectory() as tmp:
-        wanted = [[*p, "--help"] for p in changed]
-        original_script = record.SCRIPT
-        record.SCRIPT = []
-        try:
-            fresh = {
-                tuple(a["args"]): a for a in record.answers(cli, Path(tmp)) if a["args"] in wanted
-            }
-        finally:
-            record.SCRIPT = original_script
+        wanted = [[*p, "--help"] for p in changed] + CHANGED_SCRIPT
+        fresh = {
+            tuple(a["args"]): a
+            for a in record.answers(cli, record.fresh_workspace(cli, Path(tmp)))
+            if a["args"] in wanted
+        }
     recorded = json.loads(ANSWERS.read_text(encoding="utf-8"))
     by_args = {tuple(a["args"]): a for a in recorded}
     helps = [[*path, "--help"] for path in [[], *commands(cli, [])]]
@@ -60,7 +60,7 @@ def main() -> None:
                 result.append(fresh.get(key) or by_args[key])
             done.add("helps")
         if args[-1] != "--help":
-            result.append(entry)
+            result.append(fresh.get(tuple(args), entry))
     ANSWERS.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 

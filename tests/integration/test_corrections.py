@@ -98,3 +98,53 @@ def test_round_list_and_show(workspace: Workspace) -> None:
     text = ws.ok("round", "show", "2024", "--scheme", "jilin").output
     assert "最近一次发布的结果（2 个单位）" in text
     assert "没有" in ws.refused("round", "show", "2023")
+
+
+def test_unit_edit_corrects_category_and_a_rename_keeps_every_name_working(
+    workspace: Workspace,
+) -> None:
+    ws = workspace
+    ws.ok("unit", "add", "甲局", "--category", "中直单位", "--grid", "第一片")
+    ws.ok("unit", "add", "乙局", "--category", "党政机关")
+    ws.ok("cycle", "open", "甲局", "2024", "--scheme", "jilin")
+    ws.ok("unit", "edit", "甲局", "--category", "党政机关", "--reason", "登记时选错类别")
+    ws.ok("unit", "edit", "甲局", "--name", "甲新局", "--reason", "机构改革更名")
+    units = {u["unit"]: u for u in json.loads(ws.ok("unit", "list", "--json").output)}
+    assert set(units) == {"甲新局", "乙局"}
+    assert (units["甲新局"]["category"], units["甲新局"]["grid"]) == ("党政机关", "第一片")
+    # The old name still addresses the unit and its cycle, and says so once on stderr.
+    old = ws.ok("cycle", "status", "甲局/2024", "--json")
+    assert old.stderr == "单位 甲局 已更名为 甲新局\n"
+    new = ws.ok("cycle", "status", "甲新局/2024", "--json")
+    assert new.stderr == ""
+    assert json.loads(old.stdout)["cycle"] == json.loads(new.stdout)["cycle"]
+    ws.ok("task", "add", "甲新局/2024", "任务", "--deadline", "2024-06-30")
+    # Neither name can be registered again, nor taken by another unit.
+    assert "已登记" in ws.refused("unit", "add", "甲局", "--category", "党政机关")
+    assert "已登记" in ws.refused("unit", "add", "甲新局", "--category", "党政机关")
+    assert "另一单位" in ws.refused("unit", "edit", "乙局", "--name", "甲局", "--reason", "r")
+    assert "没有要更正" in ws.refused(
+        "unit", "edit", "甲新局", "--category", "党政机关", "--reason", "r"
+    )
+    assert "未知单位类别" in ws.refused("unit", "edit", "乙局", "--category", "x", "--reason", "r")
+    assert "理由" in ws.refused("unit", "edit", "乙局", "--category", "中直单位", "--reason", " ")
+    assert "未知单位" in ws.refused(
+        "unit", "edit", "丙局", "--category", "党政机关", "--reason", "r"
+    )
+
+
+def test_a_corrected_category_ranks_new_finalisations(workspace: Workspace) -> None:
+    ws = workspace
+    record_round_in(ws)
+    ws.ok("unit", "edit", "甲局", "--category", "中直单位", "--reason", "登记时选错类别")
+    preview = json.loads(ws.ok("round", "finalize", "2024", "--dry-run", "--json").output)
+    assert {o["unit"]: o["category"] for o in preview["outcomes"]} == {
+        "甲局": "中直单位",
+        "乙局": "党政机关",
+    }
+    # The published round keeps what it published.
+    shown = json.loads(ws.ok("round", "show", "2024", "--json").output)
+    assert {o["unit"]: o["category"] for o in shown["outcomes"]} == {
+        "甲局": "党政机关",
+        "乙局": "党政机关",
+    }

@@ -163,7 +163,10 @@ class Results:
         context = scoring.round_context([f for _, f in pairs], scheme)
         entries = [
             ranking.Entry(
-                c.address, c.unit, self.get_unit(c.unit).category, scoring.score(f, scheme, context)
+                c.address,
+                c.unit,
+                self.get_unit(c.unit, tell=False).category,
+                scoring.score(f, scheme, context),
             )
             for c, f in pairs
         ]

@@ -38,6 +38,7 @@ _REPORTERS = (SUPERVISOR, STAFF)  # staff: their own unit only (checked on what 
 #: separation of duties an audited score needs; give one actor both roles if needed.
 PERMISSIONS: dict[str, tuple[str, ...]] = {
     "unit add": (ADMIN, SUPERVISOR),
+    "unit edit": (ADMIN, SUPERVISOR),
     "cycle open": _SUPERVISORS,
     "cycle advance": _SUPERVISORS,
     "task add": _SUPERVISORS,

@@ -134,6 +134,8 @@ class PdcaApplication(_UseCases, Application[UUID]):
     def __init__(self, workspace: Workspace, create_tables: bool = False) -> None:
         self.workspace = workspace
         self._runtime: Any = None
+        self.notices: list[str] = []
+        self.on_notice: Any = None
         try:
             super().__init__(env=workspace.database.event_store_env(create_tables))
             self.mapper.recorder = self.recorder  # type: ignore[attr-defined]
@@ -199,13 +201,87 @@ class PdcaApplication(_UseCases, Application[UUID]):
         log.info("unit_registered", actor=acting.person, unit=name, category=category, grid=grid)
         return unit
 
-    def get_unit(self, name: str) -> Unit:
+    def get_unit(self, name: str, tell: bool = True) -> Unit:
+        """The unit any of its names (registered, current, earlier) addresses; a name
+        that is no longer its current one is said once (``tell``; ``notify`` is the library's)."""
+        from pdca.domain.unit import UnitName
+
+        name = clean_name(name)
         try:
-            return self.repository.get(unit_id(name))
+            found = self.repository.get(unit_id(name))
+            if isinstance(found, UnitName):
+                found = self.repository.get(UUID(found.unit))
         except AggregateNotFoundError:
             raise NotFound(
-                f"未知单位 '{clean_name(name)}'；先登记：pdca unit add 名称 --category 类别（pdca unit list 查看已登记单位）"
+                f"未知单位 '{name}'；先登记：pdca unit add 名称 --category 类别（pdca unit list 查看已登记单位）"
             ) from None
+        if tell and found.name != name:
+            self.tell(f"单位 {name} 已更名为 {found.name}")
+        return found
+
+    def tell(self, line: str) -> None:
+        """Say something the user should know beside the answer (the CLI: once, on
+        stderr). Lines are kept until a front end sets ``on_notice``."""
+        if line not in self.notices:
+            self.notices.append(line)
+            if self.on_notice is not None:
+                self.on_notice(line)
+
+    @writes("unit edit")
+    def edit_unit(
+        self,
+        acting: Acting,
+        name: str,
+        category: str | None,
+        grid: str | None,
+        new_name: str | None,
+        reason: str,
+    ) -> Unit:
+        """Correct a unit's category, grid or name, as an event with its reason. A new
+        name is registered as an alias of the unit, so every name it had still works."""
+        from pdca.domain.unit import UnitName
+
+        unit = self.get_unit(name)
+        if not reason.strip():
+            raise RuleViolation("更正单位必须写明理由（--reason）")
+        if category is not None and category not in self.workspace.categories:
+            raise RuleViolation(
+                f"未知单位类别 '{category}'；允许：{one_of(self.workspace.categories)}"
+            )
+        new_name = clean_name(new_name) if new_name is not None else unit.name
+        if not new_name:
+            raise RuleViolation("单位名称不能为空")
+        result = (
+            new_name,
+            unit.category if category is None else category,
+            unit.grid if grid is None else (clean_name(grid) or None),
+        )
+        if result == (unit.name, unit.category, unit.grid):
+            raise RuleViolation(
+                "没有要更正的内容；用 --name、--category 或 --grid 给出与现在不同的值"
+            )
+        others: list[Any] = []
+        if new_name != unit.name:
+            try:
+                holder = self.repository.get(unit_id(new_name))
+            except AggregateNotFoundError:
+                others.append(UnitName(name=new_name, unit=unit.id.hex, actor=acting.person))
+            else:
+                if holder.id != unit.id and getattr(holder, "unit", None) != unit.id.hex:
+                    raise Conflict(f"名称 '{new_name}' 已被另一单位使用，不能改用")
+        previous = unit.name
+        unit.edit(
+            name=result[0],
+            category=result[1],
+            grid=result[2],
+            previous_name=previous,
+            registered_name=unit.registered_name,
+            reason=reason.strip(),
+            actor=acting.person,
+        )
+        self._save_changed(acting, unit, f"单位 '{previous}'", *others)
+        log.info("unit_edited", actor=acting.person, unit=previous, name=result[0])
+        return unit
 
     # ---- cycles --------------------------------------------------------------------
 
@@ -214,11 +290,11 @@ class PdcaApplication(_UseCases, Application[UUID]):
         unit = self.get_unit(unit_name)
         period = check_period(period)
         scheme = self.workspace.scheme(scheme_ref)
-        if self._exists(cycle_id(unit.name, period)):
-            raise Conflict(
-                f"周期 '{unit.name}/{period}' 已存在；pdca cycle status {unit.name}/{period} 查看"
-            )
-        cycle = new_cycle(unit.name, period, scheme, acting.person)
+        # A cycle is keyed by the unit's registered name, so a rename keeps its id.
+        key = unit.registered_name
+        if self._exists(cycle_id(key, period)):
+            raise Conflict(f"周期 '{key}/{period}' 已存在；pdca cycle status {key}/{period} 查看")
+        cycle = new_cycle(key, period, scheme, acting.person)
         carried = self.carry_over_into(cycle, acting.person)
         self._save_new(acting, cycle, f"周期 '{cycle.address}' 已存在", *carried)
         log.info(
@@ -234,6 +310,10 @@ class PdcaApplication(_UseCases, Application[UUID]):
         """The cycle at ``UNIT/PERIOD``; a writing use case passes its acting context, so
         a retry after a concurrent change reads only what was recorded since."""
         unit, period = split_address(address)
+        # Any name of the unit addresses its cycles (keyed by its registered name); an
+        # unknown unit has no cycle either, and the message below says so.
+        with contextlib.suppress(NotFound):
+            unit = self.get_unit(unit).registered_name
         try:
             return saving.load(self, cycle_id(unit, period), acting)
         except AggregateNotFoundError:

@@ -60,6 +60,21 @@ class Catalog(Projection):
             },
         )
 
+    @handles("Unit.Edited")
+    def unit_edited(self, fact: Fact, batch: Batch) -> None:
+        # Rows are keyed by name: a renamed unit's row moves to its new name.
+        row = batch.get(units, fact["previous_name"])
+        batch.delete(units, fact["previous_name"])
+        batch.put(
+            units,
+            {
+                "name": fact["name"],
+                "category": fact["category"],
+                "grid": fact["grid"],
+                "registered_by": row["registered_by"] if row else fact["actor"],
+            },
+        )
+
     @handles("Cycle.Opened")
     def cycle_opened(self, fact: Fact, batch: Batch) -> None:
         batch.put(

@@ -74,6 +74,11 @@ class Scores(Projection):
     def unit_registered(self, fact: Fact, batch: Batch) -> None:
         batch.put(units, {"name": fact["name"], "category": fact["category"], "grid": fact["grid"]})
 
+    @handles("Unit.Edited")
+    def unit_edited(self, fact: Fact, batch: Batch) -> None:
+        # Cycles name their unit by its registered name: the row stays under it.
+        batch.update(units, fact["registered_name"], category=fact["category"], grid=fact["grid"])
+
     @handles("Cycle.*")
     def cycle_changed(self, fact: Fact, batch: Batch) -> None:
         batch.cycle(fact)
