@@ -7,7 +7,7 @@ import json
 
 from tests._round import ACTOR, record_round_in
 from tests.conftest import Workspace
-from tests.scenarios.test_rectification import in_check_with_a_finding, order
+from tests.scenarios.test_rectification import CYCLE, OWNER, in_check_with_a_finding, order
 
 
 def test_rectify_extend_records_the_day_given_by_today(workspace: Workspace) -> None:
@@ -148,3 +148,65 @@ def test_a_corrected_category_ranks_new_finalisations(workspace: Workspace) -> N
         "甲局": "党政机关",
         "乙局": "党政机关",
     }
+
+
+def test_a_voided_cycle_leaves_the_lists_and_its_address_opens_again(
+    workspace: Workspace,
+) -> None:
+    ws = workspace
+    ws.ok("unit", "add", "甲局", "--category", "党政机关")
+    ws.ok("cycle", "open", "甲局", "2024", "--scheme", "jilin")
+    ws.ok("task", "add", "甲局/2024", "误加的任务", "--deadline", "2024-06-30")
+    assert "理由" in ws.refused("cycle", "void", "甲局/2024", "--reason", " ")
+    ws.ok("cycle", "void", "甲局/2024", "--reason", "误选方案")
+    assert json.loads(ws.ok("cycle", "list", "--json").output) == []
+    listed = json.loads(ws.ok("cycle", "list", "--all", "--json").output)
+    assert [(c["cycle"], c["stage"]) for c in listed] == [("甲局/2024", "voided")]
+    assert "已作废" in ws.ok("cycle", "list", "--all").output
+    # Nothing more is recorded on it, and voiding it twice is refused.
+    assert "已作废" in ws.refused("task", "add", "甲局/2024", "任务", "--deadline", "2024-06-30")
+    assert "已作废" in ws.refused("cycle", "void", "甲局/2024", "--reason", "r")
+    ws.ok("cycle", "open", "甲局", "2024", "--scheme", "jilin")
+    status = json.loads(ws.ok("cycle", "status", "甲局/2024", "--json").output)
+    assert (status["stage"], status["version"]) == ("plan", 1)  # a new cycle: Opened only
+    assert "已存在" in ws.refused("cycle", "open", "甲局", "2024", "--scheme", "jilin")
+    listed = json.loads(ws.ok("cycle", "list", "--all", "--json").output)
+    assert sorted(c["stage"] for c in listed) == ["plan", "voided"]
+    assert [c["stage"] for c in json.loads(ws.ok("cycle", "list", "--json").output)] == ["plan"]
+
+
+def test_void_is_refused_while_its_own_items_are_open_and_carried_items_move_on(
+    workspace: Workspace,
+) -> None:
+    ws = workspace
+    in_check_with_a_finding(ws)
+    item = order(ws, "2025-03-31")
+    assert "未销号" in ws.refused("cycle", "void", CYCLE, "--reason", "r")
+    # The open item is carried into 2025; voiding 2025 leaves it waiting at that address,
+    # and the 2025 cycle opened again checks it as 老毛病.
+    ws.ok("cycle", "open", "甲局", "2025", "--scheme", "jilin")
+    ws.ok("cycle", "void", "甲局/2025", "--reason", "误开")
+    ws.ok("cycle", "open", "甲局", "2025", "--scheme", "jilin")
+    history = json.loads(ws.ok("history", "甲局/2025", "--json").output)
+    assert [e["type"] for e in history] == ["Opened", "ProblemsCarriedIn"]
+    row = json.loads(ws.ok("rectify", "show", item, "--json").output)
+    assert row["carried_to"] == "甲局/2025"
+    ws.ok("rectify", "submit", item, actor=OWNER)
+    ws.ok("rectify", "verify", item, "--accept", "--today", "2025-03-01")
+    history = json.loads(ws.ok("history", "甲局/2025", "--json").output)
+    assert [e["type"] for e in history][-1] == "CarriedProblemClosed"
+
+
+def test_a_voided_cycle_leaves_its_round_and_the_ranking(workspace: Workspace) -> None:
+    ws = workspace
+    record_round_in(ws)
+    ws.ok("cycle", "void", "乙局/2024", "--reason", "不属本轮考核")
+    preview = json.loads(ws.ok("round", "finalize", "2024", "--dry-run", "--json").output)
+    assert [o["unit"] for o in preview["outcomes"]] == ["甲局"]
+    assert {"cycle": "乙局/2024", "field": "移出", "before": "96.00", "after": None} in preview[
+        "changes"
+    ]
+    assert "乙局" not in ws.ok("ranking", "2024", "--json").output
+    assert "乙局" not in ws.ok("board", "2024", "--json").output
+    summary = json.loads(ws.ok("round", "list", "--json").output)[0]
+    assert (summary["cycles"], summary["stages"]) == (1, {"act": 1})

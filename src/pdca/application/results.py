@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
@@ -19,7 +20,7 @@ from pdca.application import saving
 from pdca.application.acting import Acting, writes
 from pdca.domain.cycle import Cycle
 from pdca.domain.facts import CycleFacts
-from pdca.domain.ids import check_period, cycle_id
+from pdca.domain.ids import check_period
 from pdca.errors import Conflict, NotFound, RuleViolation, one_of
 from pdca.rules.schemes import Scheme, pinned
 
@@ -145,7 +146,7 @@ class Results:
         for row in self.list_cycles(rnd.period):
             if row["scheme"].split("@")[0] != rnd.scheme_id:
                 continue
-            cycle = self.repository.get(cycle_id(row["unit"], row["period"]))
+            cycle = self.repository.get(UUID(row["cycle_id"]))
             events = list(self.repository.event_store.get(cycle.id))
             result.append((cycle, facts_of(events, as_of)))
         return result
@@ -367,7 +368,13 @@ def _changes(
     if before is None:
         return []
     old = {o["cycle"]: o for o in before}
-    changes = []
+    now = {o["cycle"] for o in after}
+    changes = [
+        # A cycle voided since: it leaves the round.
+        {"cycle": c, "field": "移出", "before": _s(o["total"]), "after": None}
+        for c, o in old.items()
+        if c not in now
+    ]
     for o in after:
         previous = old.get(o["cycle"])
         if previous is None:

@@ -41,6 +41,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "unit edit": (ADMIN, SUPERVISOR),
     "cycle open": _SUPERVISORS,
     "cycle advance": _SUPERVISORS,
+    "cycle void": _SUPERVISORS,
     "task add": _SUPERVISORS,
     "task publish": _SUPERVISORS,
     "task report": _REPORTERS,

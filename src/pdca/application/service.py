@@ -32,6 +32,9 @@ from pdca.storage import meta
 from pdca.storage.chain import ChainedMapper
 from pdca.storage.transcodings import register_all
 
+#: The catalog's stage of a voided cycle (``cycle list --all`` shows it).
+VOIDED = "voided"
+
 #: Use cases kept in modules of their own (recording facts, rounds and explain,
 #: rectification), imported on first use: a supervisor's ``pdca cycle advance``
 #: should not pay for ballots, scoring and 整改. Their methods are the application's
@@ -290,11 +293,17 @@ class PdcaApplication(_UseCases, Application[UUID]):
         unit = self.get_unit(unit_name)
         period = check_period(period)
         scheme = self.workspace.scheme(scheme_ref)
-        # A cycle is keyed by the unit's registered name, so a rename keeps its id.
+        # A cycle is keyed by the unit's registered name, so a rename keeps its id; after
+        # a void the address is opened again as the next generation.
         key = unit.registered_name
-        if self._exists(cycle_id(key, period)):
-            raise Conflict(f"周期 '{key}/{period}' 已存在；pdca cycle status {key}/{period} 查看")
-        cycle = new_cycle(key, period, scheme, acting.person)
+        generation = 0
+        while self._exists(cycle_id(key, period, generation)):
+            if not self.repository.get(cycle_id(key, period, generation)).voided:
+                raise Conflict(
+                    f"周期 '{key}/{period}' 已存在；pdca cycle status {key}/{period} 查看"
+                )
+            generation += 1
+        cycle = new_cycle(key, period, scheme, acting.person, cycle_id(key, period, generation))
         carried = self.carry_over_into(cycle, acting.person)
         self._save_new(acting, cycle, f"周期 '{cycle.address}' 已存在", *carried)
         log.info(
@@ -306,20 +315,58 @@ class PdcaApplication(_UseCases, Application[UUID]):
         )
         return cycle
 
-    def get_cycle(self, address: str, acting: Acting | None = None) -> Cycle:
-        """The cycle at ``UNIT/PERIOD``; a writing use case passes its acting context, so
-        a retry after a concurrent change reads only what was recorded since."""
+    def get_cycle(
+        self, address: str, acting: Acting | None = None, voided_too: bool = False
+    ) -> Cycle:
+        """The cycle at ``UNIT/PERIOD`` (its latest generation); a writing use case passes
+        its acting context, so a retry after a concurrent change reads only what was
+        recorded since, and is refused on a voided cycle unless ``voided_too``."""
+        cycle = self._cycle_at(address, acting)
+        if acting is not None and cycle.voided and not voided_too:
+            raise RuleViolation(
+                f"周期 {cycle.address} 已作废（{cycle.facts.void_reason}），不能再记录；"
+                f"可重新开启：pdca cycle open {cycle.unit} {cycle.period} --scheme 方案"
+            )
+        return cycle
+
+    def _cycle_at(self, address: str, acting: Acting | None) -> Cycle:
         unit, period = split_address(address)
         # Any name of the unit addresses its cycles (keyed by its registered name); an
         # unknown unit has no cycle either, and the message below says so.
         with contextlib.suppress(NotFound):
             unit = self.get_unit(unit).registered_name
         try:
-            return saving.load(self, cycle_id(unit, period), acting)
+            cycle = saving.load(self, cycle_id(unit, period), acting)
+            generation = 0
+            while cycle.voided and self._exists(cycle_id(unit, period, generation + 1)):
+                generation += 1
+                cycle = saving.load(self, cycle_id(unit, period, generation), acting)
+            return cycle
         except AggregateNotFoundError:
             raise NotFound(
                 f"未知周期 '{address}'；先开启：pdca cycle open {unit} {period} --scheme 方案（pdca cycle list 查看已有周期）"
             ) from None
+
+    @writes("cycle void")
+    def void_cycle(self, acting: Acting, address: str, reason: str) -> Cycle:
+        """Void a cycle opened by mistake. Refused while rectification items ordered in it
+        are open (they are its own findings' remedies: close them first); items carried
+        into it from earlier periods stay on its address and go to the cycle opened there
+        next."""
+        cycle = self.get_cycle(address, acting)
+        if not reason.strip():
+            raise RuleViolation("作废周期必须写明理由（--reason）")
+        from pdca.projections.rectifications import rectifications as r
+
+        own = self._open_items(r.c.cycle == cycle.address)
+        if own:
+            listed = one_of(f"{x['item_id'][:8]}「{x['problem']}」" for x in own)
+            raise RuleViolation(
+                f"周期 {cycle.address} 还有未销号的整改事项，不能作废：{listed}；"
+                "先验收销号（pdca rectify verify）"
+            )
+        self._record_fact(acting, cycle, address, Cycle.Voided, reason=reason.strip())
+        return cycle
 
     def scheme_of(self, cycle: Cycle) -> Scheme:
         return pinned(cycle.scheme_text)
@@ -489,8 +536,9 @@ class PdcaApplication(_UseCases, Application[UUID]):
         return self.read_view("catalog", rounds, order_by=(rounds.c.period,))
 
     def list_cycles(
-        self, period: str | None = None, stage: str | None = None
+        self, period: str | None = None, stage: str | None = None, voided: bool = False
     ) -> list[dict[str, Any]]:
+        """The cycles (of ``period``, at ``stage``); voided ones only when ``voided``."""
         from sqlalchemy import select
 
         from pdca.projections.catalog import cycles
@@ -504,6 +552,8 @@ class PdcaApplication(_UseCases, Application[UUID]):
             rows = [dict(r) for r in conn.execute(query).mappings()]
         result = []
         for row in rows:
+            if row["stage"] == VOIDED and not voided:
+                continue
             # A stage filter names a phase (督查) or a stage id (check, check.on_site).
             phase = row["stage"].split(".")[0]
             if stage and stage not in (row["stage"], phase, PHASE_LABELS.get(phase)):
@@ -514,6 +564,8 @@ class PdcaApplication(_UseCases, Application[UUID]):
 
     def stage_label(self, scheme_ref: str, stage: str) -> str:
         """A stage's Chinese label from the workspace's copy of the scheme, else its phase's."""
+        if stage == VOIDED:
+            return "已作废"
         try:
             return self.workspace.scheme(scheme_ref).stage_label(stage)
         except NotFound:
@@ -568,18 +620,23 @@ class PdcaApplication(_UseCases, Application[UUID]):
         log.info(_snake(event.__name__), actor=acting.person, cycle=address, **_loggable(fields))
 
 
-def new_cycle(unit: str, period: str, scheme: Scheme, actor: str) -> Cycle:
-    """A cycle opened at the scheme's first stage, pinning its full text and digest."""
-    return Cycle(
-        unit=unit,
-        period=period,
-        scheme_id=scheme.id,
-        scheme_version=scheme.version,
-        scheme_digest=scheme.digest,
-        scheme_text=scheme.text,
-        stage=scheme.initial,
-        actor=actor,
-    )
+def new_cycle(unit: str, period: str, scheme: Scheme, actor: str, id: UUID | None = None) -> Cycle:
+    """A cycle opened at the scheme's first stage, pinning its full text and digest
+    (``id``: another generation of the address, after a void)."""
+    fields = {
+        "unit": unit,
+        "period": period,
+        "scheme_id": scheme.id,
+        "scheme_version": scheme.version,
+        "scheme_digest": scheme.digest,
+        "scheme_text": scheme.text,
+        "stage": scheme.initial,
+        "actor": actor,
+    }
+    if id is None or id == cycle_id(unit, period):
+        return Cycle(**fields)
+    # The library's way to give an aggregate an id its ``create_id`` would not make.
+    return Cycle._create(event_class=Cycle.Opened, id=id, **fields)  # type: ignore[attr-defined]
 
 
 def _phase(scheme: Scheme, stage: str) -> str:

@@ -92,6 +92,11 @@ class Catalog(Projection):
     def stage_advanced(self, fact: Fact, batch: Batch) -> None:
         batch.update(cycles, str(fact.originator_id), stage=fact["to_stage"])
 
+    @handles("Cycle.Voided")
+    def cycle_voided(self, fact: Fact, batch: Batch) -> None:
+        # Out of every list but ``cycle list --all`` (application.service.VOIDED).
+        batch.update(cycles, str(fact.originator_id), stage="voided")
+
     @handles("Round.Opened")
     def round_opened(self, fact: Fact, batch: Batch) -> None:
         batch.put(

@@ -91,6 +91,10 @@ class Scores(Projection):
 
     def end_batch(self, batch: Batch) -> None:
         folded = {oid: batch.cycle_at(oid, version) for oid, version in self._dirty.items()}
+        for oid in [o for o, facts in folded.items() if facts.voided is not None]:
+            # A voided cycle leaves the scores (and so ranking, exports and the report).
+            batch.delete(scores, str(oid))
+            del folded[oid]
         groups: dict[tuple[str, str], list[UUID]] = {}
         for oid, facts in folded.items():
             groups.setdefault((facts.period, facts.scheme_id), []).append(oid)
