@@ -4,8 +4,11 @@ list/show``, ``round finalize --dry-run``, ``unit edit`` with rename aliases, ``
 from __future__ import annotations
 
 import json
+from datetime import date
 
-from tests._round import ACTOR, record_round_in
+from pdca.application.service import PdcaApplication
+from pdca.application.workspace import open_workspace
+from tests._round import ACTOR, _ballots, acting, record_round_in
 from tests.conftest import Workspace
 from tests.scenarios.test_rectification import CYCLE, OWNER, in_check_with_a_finding, order
 
@@ -210,3 +213,44 @@ def test_a_voided_cycle_leaves_its_round_and_the_ranking(workspace: Workspace) -
     assert "乙局" not in ws.ok("board", "2024", "--json").output
     summary = json.loads(ws.ok("round", "list", "--json").output)[0]
     assert (summary["cycles"], summary["stages"]) == (1, {"act": 1})
+
+
+def _to_act(ws: Workspace, cycle: str, ballot_total: int) -> None:
+    """Take a just opened 吉林 cycle to 处理 as ``tests._round`` takes 乙局: two tasks 优,
+    ten ballots of ``ballot_total``, no finding."""
+    app = PdcaApplication(open_workspace(str(ws.root), ws.db_url))
+    try:
+        for n in (1, 2):
+            app.add_task(acting(), cycle, f"重点任务{n}", date(2024, 11, 30), None)
+        app.publish_task_list(acting(), cycle)
+        app.advance(acting(), cycle, "start_do", None)
+        for n in (1, 2):
+            app.complete_task(acting(), cycle, n, "优")
+        app.advance(acting(), cycle, "start_check", None)
+        _ballots(app, cycle, ballot_total)
+        app.advance(acting(), cycle, "start_act", None)
+    finally:
+        app.close()
+
+
+def test_a_round_published_after_a_void_and_reopening_verifies_clean(
+    workspace: Workspace,
+) -> None:
+    ws = workspace
+    record_round_in(ws)
+    ws.ok("cycle", "void", "乙局/2024", "--reason", "误开")
+    ws.ok("cycle", "open", "乙局", "2024", "--scheme", "jilin")
+    # Ballots of 80: 80 × 40% = 32.00 + 30.00 + 30.00 = 92.00, still first above 89.75.
+    _to_act(ws, "乙局/2024", 80)
+    ws.ok("round", "finalize", "2024", "--reason", "乙局周期重开")
+    shown = json.loads(ws.ok("round", "show", "2024", "--json").output)
+    assert shown["changes"] == [
+        {"cycle": "乙局/2024", "field": "total", "before": "96.00", "after": "92.00"}
+    ]
+    # The re-opened cycle is not the one its address's id names: the outcome says which.
+    assert sorted((o["unit"], "cycle_id" in o) for o in shown["outcomes"]) == [
+        ("乙局", True),
+        ("甲局", False),
+    ]
+    assert ws.run("verify").exit_code == 0
+    assert ws.run("verify", "乙局/2024").exit_code == 0

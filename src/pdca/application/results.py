@@ -20,7 +20,7 @@ from pdca.application import saving
 from pdca.application.acting import Acting, writes
 from pdca.domain.cycle import Cycle
 from pdca.domain.facts import CycleFacts
-from pdca.domain.ids import check_period
+from pdca.domain.ids import check_period, cycle_id
 from pdca.errors import Conflict, NotFound, RuleViolation, one_of
 from pdca.rules.schemes import Scheme, pinned
 
@@ -241,9 +241,16 @@ class Results:
         from pdca.rules import ranking
 
         heads = {c.address: (c.version, self.mapper.digest_at(c.id, c.version)) for c, _ in pairs}
+        # A cycle opened again after a void is not the one its address's id names: say which.
+        reopened = {c.address: c.id.hex for c, _ in pairs if c.id != cycle_id(c.unit, c.period)}
         outcomes = [
             # The head digest anchors the cycle's hash chain outside the database.
-            {**asdict(o), "head": heads[o.cycle][0], "digest": heads[o.cycle][1]}
+            {
+                **asdict(o),
+                "head": heads[o.cycle][0],
+                "digest": heads[o.cycle][1],
+                **({"cycle_id": reopened[o.cycle]} if o.cycle in reopened else {}),
+            }
             for o in ranking.rank(entries, scheme.rules)
         ]
         outcomes.sort(
