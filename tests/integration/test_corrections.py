@@ -122,6 +122,27 @@ def test_unit_edit_corrects_category_and_a_rename_keeps_every_name_working(
     assert new.stderr == ""
     assert json.loads(old.stdout)["cycle"] == json.loads(new.stdout)["cycle"]
     ws.ok("task", "add", "甲新局/2024", "任务", "--deadline", "2024-06-30")
+    ws.ok("task", "publish", "甲新局/2024")
+    ws.ok("cycle", "advance", "甲新局/2024", "start_do")
+    ws.ok(
+        "finding",
+        "record",
+        "甲新局/2024",
+        "--source",
+        "督查",
+        "--indicator",
+        "participation",
+        "--points",
+        "-2",
+        "--observed-on",
+        "2024-09-01",
+        "--evidence",
+        "记录不全",
+    )
+    # Filters by unit take any of its names.
+    for name in ("甲局", "甲新局"):
+        assert len(json.loads(ws.ok("ledger", "2024", "--unit", name, "--json").stdout)) == 1
+    assert json.loads(ws.ok("rectify", "list", "--unit", "甲新局", "--json").output) == []
     # Neither name can be registered again, nor taken by another unit.
     assert "已登记" in ws.refused("unit", "add", "甲局", "--category", "党政机关")
     assert "已登记" in ws.refused("unit", "add", "甲新局", "--category", "党政机关")

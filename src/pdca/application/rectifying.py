@@ -61,6 +61,7 @@ class Rectifying:
     _require_phase: Callable[..., None]
     _save_new: Callable[..., None]
     _save_changed: Callable[..., None]
+    unit_key: Callable[[str], str]
 
     @writes("rectify order")
     def order_rectification(
@@ -339,7 +340,7 @@ class Rectifying:
             raise RuleViolation(f"未知状态 '{status}'；允许：{allowed}")
         where = []
         if unit:
-            where.append(rectifications.c.unit == unit.strip())
+            where.append(rectifications.c.unit == self.unit_key(unit))
         if status:
             code = next((k for k, v in STATUS_LABELS.items() if status in (k, v)), status)
             where.append(rectifications.c.status == code)

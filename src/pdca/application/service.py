@@ -222,6 +222,14 @@ class PdcaApplication(_UseCases, Application[UUID]):
             self.tell(f"单位 {name} 已更名为 {found.name}")
         return found
 
+    def unit_key(self, name: str) -> str:
+        """The name a unit's cycles (and the views of them) know it by: its registered
+        name, whichever of its names is given; an unknown name as given."""
+        try:
+            return self.get_unit(name).registered_name
+        except NotFound:
+            return clean_name(name)
+
     def tell(self, line: str) -> None:
         """Say something the user should know beside the answer (the CLI: once, on
         stderr). Lines are kept until a front end sets ``on_notice``."""
@@ -526,7 +534,7 @@ class PdcaApplication(_UseCases, Application[UUID]):
         if period:
             where.append(ledger.c.period == check_period(period))
         if unit:
-            where.append(ledger.c.unit == clean_name(unit))
+            where.append(ledger.c.unit == self.unit_key(unit))
         order = (ledger.c.period, ledger.c.unit, ledger.c.observed_on)
         return self.read_view("ledger", ledger, *where, order_by=order)
 
