@@ -78,6 +78,11 @@ class Scores(Projection):
     def unit_registered(self, fact: Fact, batch: Batch) -> None:
         batch.put(units, {"name": fact["name"], "category": fact["category"], "grid": fact["grid"]})
 
+    @handles("Unit.Edited")
+    def unit_edited(self, fact: Fact, batch: Batch) -> None:
+        # Cycles name their unit by its registered name: the row stays under it.
+        batch.update(units, fact["registered_name"], category=fact["category"], grid=fact["grid"])
+
     @handles("Cycle.*")
     def cycle_changed(self, fact: Fact, batch: Batch) -> None:
         batch.cycle(fact)
@@ -90,6 +95,10 @@ class Scores(Projection):
 
     def end_batch(self, batch: Batch) -> None:
         folded = {oid: batch.cycle_at(oid, version) for oid, version in self._dirty.items()}
+        for oid in [o for o, facts in folded.items() if facts.voided is not None]:
+            # A voided cycle leaves the scores (and so ranking, exports and the report).
+            batch.delete(scores, str(oid))
+            del folded[oid]
         groups: dict[tuple[str, str], list[UUID]] = {}
         for oid, facts in folded.items():
             groups.setdefault((facts.period, facts.scheme_id), []).append(oid)
