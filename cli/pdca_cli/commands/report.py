@@ -1,10 +1,7 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
-from pdca.errors import StorageError
 from pdca_cli._context import CliContext, pass_cli
 from pdca_cli._parse import parse_date
 
@@ -28,15 +25,17 @@ def report(obj: CliContext, period: str, output: str | None, today: str | None) 
 
     period = check_period(period)
     on = parse_date(today, "--today") if today else date.today()
-    path = Path(output or f"report-{period}.html")
+    target = output or f"report-{period}.html"
+    from pdca.reports.output import STDOUT, check_target, write_document
+
+    check_target(target)  # before the long build, not after it
     app = obj.app()
     # matplotlib loads here, and only for this command.
     from pdca.reports import round_report as round_report
 
     with progress(f"生成报告 {period}", total=round_report.STEPS, unit="节") as update:
         html = round_report.build(app, period, on, lambda done: update(done, None))
-    try:
-        path.write_text(html, encoding="utf-8")
-    except OSError as exc:
-        raise StorageError(f"无法写入 {path}：{exc.strerror or exc}") from None
-    click.echo(f"已生成报告 {path}（{len(html.encode()) // 1024} KB）")
+    data = html.encode("utf-8")
+    write_document(target, lambda out: out.write(data), click.get_binary_stream("stdout"))
+    if target != STDOUT:
+        click.echo(f"已生成报告 {target}（{len(data) // 1024} KB）")

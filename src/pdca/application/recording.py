@@ -8,7 +8,7 @@ stage, then records one event (or, for a ballot file, all of them in one save).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
@@ -132,7 +132,9 @@ class Recording:
         qualities = [q for q, _ in self.scheme_of(cycle).rules.quality]
         if quality is not None and qualities and quality not in qualities:
             raise RuleViolation(f"未知质量评价 '{quality}'；允许：{one_of(qualities)}")
-        self._record_fact(acting, cycle, address, Cycle.TaskCompleted, task_no=task_no, quality=quality)
+        self._record_fact(
+            acting, cycle, address, Cycle.TaskCompleted, task_no=task_no, quality=quality
+        )
 
     # ---- the ledger (台账) ----------------------------------------------------------------
 
@@ -281,11 +283,28 @@ class Recording:
     @writes("ballot cast", "ballot import")
     @commutes
     def cast_ballots(
-        self, acting: Acting, address: str, ballots: list[tuple[str, dict[str, Decimal]]]
+        self,
+        acting: Acting,
+        address: str,
+        ballots: list[tuple[str, dict[str, Decimal]]],
+        columns: Sequence[str] | None = None,
     ) -> int:
-        """Cast one or many ballots; all are checked before any is recorded."""
+        """Cast one or many ballots; all are checked before any is recorded. ``columns``:
+        the items a ballot file's header names, checked against the scheme first."""
         cycle = self.get_cycle(address, acting)
         self._require_phase(cycle, SCORING, "投测评票")
+        ballot = self.scheme_of(cycle).rules.ballot
+        if columns is not None and ballot is not None:
+            expected = [i.id for i in ballot.items]
+            unknown = [c for c in columns if c not in expected]
+            missing = [i for i in expected if i not in columns]
+            if unknown or missing:
+                told = ([f"未知列 {'、'.join(unknown)}"] if unknown else []) + (
+                    [f"缺少列 {'、'.join(missing)}"] if missing else []
+                )
+                raise RuleViolation(
+                    f"测评票文件的列不符：{'；'.join(told)}；首行应为 token,{','.join(expected)}；整批未记录"
+                )
         if not ballots:
             raise RuleViolation("没有要投的测评票")
         pending: set[str] = set()
