@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import sys
+
 import click
 
 from pdca_cli._context import CliContext, json_option, pass_cli
@@ -70,8 +72,7 @@ def import_(obj: CliContext, address: str, file: str) -> None:
     """
     from pdca.application.ballot_file import read_ballots
 
-    read = read_ballots(file, click.get_binary_stream("stdin"))
-    count = obj.app().cast_ballots(obj.acting, address, read.ballots, columns=read.items)
+    count = obj.app().import_ballots(obj.acting, address, read_ballots(file, sys.stdin.buffer))
     if obj.json:
         emit_json({"cycle": address, "cast": count})
     else:

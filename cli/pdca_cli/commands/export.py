@@ -94,14 +94,14 @@ def _write_file(table: object, fmt: str, output: str) -> None:
         text.flush()
         text.detach()
 
-    write_document(output, write, click.get_binary_stream("stdout"))
+    write_document(output, write, sys.stdout.buffer)
 
 
 def _check_output(output: str, fmt: str) -> None:
     """Refuse a target the export could not write, before reading the projections."""
     from pdca.reports.output import STDOUT, check_target
 
-    if output == STDOUT and fmt == "xlsx" and click.get_binary_stream("stdout").isatty():
+    if output == STDOUT and fmt == "xlsx" and sys.stdout.buffer.isatty():
         raise RuleViolation(
             "xlsx 是二进制文件，不能写到终端；用 -o 文件名，或把标准输出重定向到文件"
         )

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import sys
+
 import click
 
 from pdca_cli._context import CliContext, pass_cli
@@ -36,6 +38,6 @@ def report(obj: CliContext, period: str, output: str | None, today: str | None) 
     with progress(f"生成报告 {period}", total=round_report.STEPS, unit="节") as update:
         html = round_report.build(app, period, on, lambda done: update(done, None))
     data = html.encode("utf-8")
-    write_document(target, lambda out: out.write(data), click.get_binary_stream("stdout"))
+    write_document(target, lambda out: out.write(data), sys.stdout.buffer)
     if target != STDOUT:
         click.echo(f"已生成报告 {target}（{len(data) // 1024} KB）")

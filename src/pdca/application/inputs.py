@@ -53,26 +53,26 @@ def decode_text(data: bytes, label: str) -> str:
             f"{label} 是 UTF-16 编码（Excel 的“Unicode 文本”）；请另存为“CSV UTF-8”或“CSV（逗号分隔）”"
         )
     if data.startswith(_UTF8_BOM):
-        return _decode(data[len(_UTF8_BOM) :], "utf-8", label)
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    return _decode(data, "gb18030", label, tried="UTF-8 和 GB18030（GBK）")
+        text = _decode(data[len(_UTF8_BOM) :], "utf-8", label, "UTF-8")
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = _decode(data, "gb18030", label, "UTF-8 和 GB18030（GBK）")
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise RuleViolation(f"{label} 第 {line} 行含 NUL 字节，不是文本表格")
+    return text
 
 
-def _decode(data: bytes, encoding: str, label: str, tried: str = "UTF-8") -> str:
+def _decode(data: bytes, encoding: str, label: str, tried: str) -> str:
     try:
-        text = data.decode(encoding)
+        return data.decode(encoding)
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise RuleViolation(
             f"{label} 第 {line} 行有无法识别的字节（按 {tried} 都读不通）；请另存为“CSV UTF-8”"
         ) from None
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        raise RuleViolation(f"{label} 第 {line} 行含 NUL 字节，不是文本表格")
-    return text
 
 
 @dataclass(frozen=True)

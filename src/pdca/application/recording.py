@@ -8,7 +8,7 @@ stage, then records one event (or, for a ballot file, all of them in one save).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
@@ -21,6 +21,7 @@ from pdca.domain.facts import Finding, ItemScore
 from pdca.errors import Conflict, NotFound, RuleViolation, one_of
 
 if TYPE_CHECKING:
+    from pdca.application.ballot_file import BallotFile
     from pdca.rules.scoring_rules import Item
 
 COLLECTING = ("do", "check")  # the ledger is kept all year: 执行 and 督查
@@ -283,28 +284,11 @@ class Recording:
     @writes("ballot cast", "ballot import")
     @commutes
     def cast_ballots(
-        self,
-        acting: Acting,
-        address: str,
-        ballots: list[tuple[str, dict[str, Decimal]]],
-        columns: Sequence[str] | None = None,
+        self, acting: Acting, address: str, ballots: list[tuple[str, dict[str, Decimal]]]
     ) -> int:
-        """Cast one or many ballots; all are checked before any is recorded. ``columns``:
-        the items a ballot file's header names, checked against the scheme first."""
+        """Cast one or many ballots; all are checked before any is recorded."""
         cycle = self.get_cycle(address, acting)
         self._require_phase(cycle, SCORING, "投测评票")
-        ballot = self.scheme_of(cycle).rules.ballot
-        if columns is not None and ballot is not None:
-            expected = [i.id for i in ballot.items]
-            unknown = [c for c in columns if c not in expected]
-            missing = [i for i in expected if i not in columns]
-            if unknown or missing:
-                told = ([f"未知列 {'、'.join(unknown)}"] if unknown else []) + (
-                    [f"缺少列 {'、'.join(missing)}"] if missing else []
-                )
-                raise RuleViolation(
-                    f"测评票文件的列不符：{'；'.join(told)}；首行应为 token,{','.join(expected)}；整批未记录"
-                )
         if not ballots:
             raise RuleViolation("没有要投的测评票")
         pending: set[str] = set()
@@ -328,6 +312,28 @@ class Recording:
         self._save_changed(acting, cycle, address)
         log.info("ballots_cast", actor=acting.person, cycle=address, count=len(checked))
         return len(checked)
+
+    @writes("ballot import")
+    @commutes
+    def import_ballots(self, acting: Acting, address: str, file: BallotFile) -> int:
+        """Cast a ballot file's ballots: its columns are checked against the scheme's
+        ballot items first, so an unknown or a missing column is named as a column."""
+        cycle = self.get_cycle(address, acting)
+        self._require_phase(cycle, SCORING, "投测评票")
+        ballot = self.scheme_of(cycle).rules.ballot
+        if ballot is not None:
+            expected = [i.id for i in ballot.items]
+            unknown = [c for c in file.items if c not in expected]
+            missing = [i for i in expected if i not in file.items]
+            if unknown or missing:
+                told = ([f"未知列 {'、'.join(unknown)}"] if unknown else []) + (
+                    [f"缺少列 {'、'.join(missing)}"] if missing else []
+                )
+                raise RuleViolation(
+                    f"测评票文件的列不符：{'；'.join(told)}；"
+                    f"首行应为 token,{','.join(expected)}；整批未记录"
+                )
+        return self.cast_ballots(acting, address, file.ballots())
 
     # ---- vetoes, not applicable, corrections ---------------------------------------------
 

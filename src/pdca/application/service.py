@@ -48,6 +48,7 @@ USE_CASES: dict[str, tuple[str, ...]] = {
         "apply_veto",
         "cast_ballots",
         "complete_task",
+        "import_ballots",
         "issue_ballots",
         "mark_not_applicable",
         "record_finding",

@@ -23,8 +23,8 @@ def clean_name(name: str) -> str:
 def check_period(period: str) -> str:
     period = period.strip()
     if not _PERIOD.fullmatch(period):
-        hint = "（只能用半角数字和字母）" if not period.isascii() else ""
-        raise RuleViolation(f"考核期 '{shown(period)}' 格式不对{hint}；允许：{PERIOD_FORMS}")
+        hint = "（只用半角数字和字母）" if not period.isascii() else ""
+        raise RuleViolation(f"考核期 '{shown(period)}' 格式不对；允许：{PERIOD_FORMS}{hint}")
     return period
 
 

@@ -79,7 +79,7 @@ def _replaceable_mode(target: str) -> int | None:
         found = os.lstat(path)
     except FileNotFoundError:
         if not path.parent.is_dir():
-            raise RuleViolation(f"输出 {target} 所在的目录 {path.parent} 不存在") from None
+            raise StorageError(f"无法写入 {target}：目录 {path.parent} 不存在") from None
         return None
     except OSError as exc:
         raise StorageError(f"无法写入 {target}：{exc.strerror or exc}") from None
