@@ -64,6 +64,8 @@ def cast(obj: CliContext, address: str, token: str, scores: tuple[str, ...]) -> 
 def import_(obj: CliContext, address: str, file: str) -> None:
     """从 CSV 导入测评票：首列 token，其余各列为项目。整批校验，有一张不合格则一张都不记录。
 
+    FILE 为 - 时读标准输入。编码可为 UTF-8（可带 BOM）或 GB18030/GBK（Excel 另存的“CSV（逗号分隔）”）；表头每列只能出现一次，且须正好是方案的测评项目。
+
     \b
     Example:
       pdca ballot import 市财政局/2024 ballots.csv

@@ -29,7 +29,11 @@ def _format(fmt: str | None, output: str | None) -> str:
     type=click.Choice(["xlsx", "csv", "json"]),
     help="文件格式（默认按 -o 的扩展名，否则 csv）。",
 )
-@click.option("-o", "--output", help="输出文件（csv、json 默认写到标准输出；xlsx 必须指定）。")
+@click.option(
+    "-o",
+    "--output",
+    help="输出文件（csv、json 默认写到标准输出；xlsx 必须指定；- 为标准输出）。只写普通文件：不写设备、命名管道、目录，也不跟随符号链接。",
+)
 @click.option("--scheme", "scheme_id", help="scores：只导出此方案的周期。")
 @click.option("--today", help="rectifications：按此日期计算逾期（YYYY-MM-DD，默认今天）。")
 @json_option

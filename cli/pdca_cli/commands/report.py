@@ -10,7 +10,11 @@ from pdca_cli._parse import parse_date
 
 @click.command()
 @click.argument("period")
-@click.option("-o", "--output", help="输出的 HTML 文件（默认 report-考核期.html）。")
+@click.option(
+    "-o",
+    "--output",
+    help="输出的 HTML 文件（默认 report-考核期.html；- 为标准输出）。只写普通文件，不跟随符号链接。",
+)
 @click.option("--today", help="按此日期计算整改逾期（YYYY-MM-DD，默认今天）。")
 @pass_cli
 def report(obj: CliContext, period: str, output: str | None, today: str | None) -> None:

@@ -11,10 +11,13 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from pdca.domain.ids import shown
 from pdca.errors import RuleViolation, one_of
+
+if TYPE_CHECKING:
+    from pdca.rules.schemes import Scheme
 
 STDIN = "-"
 #: A ballot file of a whole province is well under a megabyte; a bigger "file" is a
@@ -73,6 +76,22 @@ def _decode(data: bytes, encoding: str, label: str, tried: str) -> str:
         raise RuleViolation(
             f"{label} 第 {line} 行有无法识别的字节（按 {tried} 都读不通）；请另存为“CSV UTF-8”"
         ) from None
+
+
+def load_scheme(name: str, stdin: BinaryIO) -> Scheme:
+    """A scheme file to validate (``-``: standard input). TOML is UTF-8 by definition."""
+    from pathlib import Path
+
+    from pdca.errors import SchemeInvalid
+    from pdca.rules.schemes import load_file, parse
+
+    if name != STDIN:
+        return load_file(Path(name))
+    try:
+        text = read_bytes(name, stdin).decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SchemeInvalid(f"无法读取方案文件 标准输入：不是 UTF-8（{exc.reason}）") from None
+    return parse(text, origin="标准输入")
 
 
 @dataclass(frozen=True)
