@@ -2,14 +2,13 @@
 column per ballot item (``token,duty,report,…``), one row per ballot.
 
 Which items a cycle's ballot has is the scheme's business: ``import_ballots`` checks
-the columns before any ballot, so a file with an unknown or a missing column is refused
-naming the columns, not ballot by ballot.
+the columns before any value, so a file with an unknown or a missing column is refused
+naming the columns, not ballot by ballot. The values stay text until then.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import BinaryIO
 
 from pdca.application import inputs
@@ -23,22 +22,6 @@ class BallotFile:
     label: str
     items: tuple[str, ...]  # the columns other than the token, in the file's order
     rows: tuple[tuple[int, str, tuple[str, ...]], ...]  # line, token, one value per item
-
-    def ballots(self) -> list[tuple[str, dict[str, Decimal]]]:
-        """The ballots, each value a number or refused naming its line and item. (Read
-        after the columns are checked, so a wrong column is told as a column.)"""
-        from pdca.application.recording import parse_decimal
-
-        return [
-            (
-                token,
-                {
-                    item: parse_decimal(value, f"{self.label} 第 {line} 行测评项目 {item} 的分数")
-                    for item, value in zip(self.items, values, strict=True)
-                },
-            )
-            for line, token, values in self.rows
-        ]
 
 
 def read_ballots(name: str, stdin: BinaryIO) -> BallotFile:

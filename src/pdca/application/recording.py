@@ -333,7 +333,17 @@ class Recording:
                     f"测评票文件的列不符：{'；'.join(told)}；"
                     f"首行应为 token,{','.join(expected)}；整批未记录"
                 )
-        return self.cast_ballots(acting, address, file.ballots())
+        ballots = [
+            (
+                token,
+                {
+                    item: parse_decimal(value, f"{file.label} 第 {line} 行测评项目 {item} 的分数")
+                    for item, value in zip(file.items, values, strict=True)
+                },
+            )
+            for line, token, values in file.rows
+        ]
+        return self.cast_ballots(acting, address, ballots)
 
     # ---- vetoes, not applicable, corrections ---------------------------------------------
 
