@@ -8,7 +8,7 @@ import click
 
 from pdca.errors import RuleViolation
 from pdca_cli._context import CliContext, json_option, pass_cli
-from pdca_cli._parse import parse_date
+from pdca_cli._parse import parse_today, today_option
 
 
 def _format(fmt: str | None, output: str | None) -> str:
@@ -35,7 +35,7 @@ def _format(fmt: str | None, output: str | None) -> str:
     help="输出文件（csv、json 默认写到标准输出；xlsx 必须指定；- 为标准输出）。只写普通文件：不写设备、命名管道、目录，也不跟随符号链接。",
 )
 @click.option("--scheme", "scheme_id", help="scores：只导出此方案的周期。")
-@click.option("--today", help="rectifications：按此日期计算逾期（YYYY-MM-DD，默认今天）。")
+@today_option("rectifications：按此日期计算逾期（YYYY-MM-DD，默认今天）。")
 @json_option
 @pass_cli
 def export(
@@ -55,15 +55,13 @@ def export(
       pdca export ledger 2024 --format csv > 台账.csv
       pdca export rectifications 2024 --format json --today 2025-05-01
     """
-    from datetime import date
-
     from pdca.reports import files, tables
     from pdca_cli._progress import progress
 
     fmt = _format(fmt or ("json" if obj.json else None), output)
     if fmt == "xlsx" and not output:
         raise RuleViolation("xlsx 是二进制文件，必须用 -o 指定输出文件，例如 -o 考核结果.xlsx")
-    on = parse_date(today, "--today") if today else date.today()
+    on = parse_today(today)
     if output is not None:
         _check_output(output, fmt)
     # ``-o -`` is standard output: csv and json exactly as without -o, xlsx as bytes.

@@ -3,15 +3,16 @@ column per ballot item (``token,duty,report,…``), one row per ballot.
 
 Which items a cycle's ballot has is the scheme's business: ``import_ballots`` checks
 the columns before any value, so a file with an unknown or a missing column is refused
-naming the columns, not ballot by ballot. The values stay text until then.
+naming the columns, not ballot by ballot; the cells are read as numbers after that.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import BinaryIO
 
-from pdca.application import inputs
+from pdca.application import input_files as inputs
 from pdca.errors import RuleViolation
 
 TOKEN = "token"
@@ -22,6 +23,31 @@ class BallotFile:
     label: str
     items: tuple[str, ...]  # the columns other than the token, in the file's order
     rows: tuple[tuple[int, str, tuple[str, ...]], ...]  # line, token, one value per item
+
+    def ballots(self) -> list[tuple[str, dict[str, Decimal]]]:
+        """The ballots, each cell a number or refused naming its line and item. Called
+        once the columns are known right, so a wrong column is told as a column."""
+        return [
+            (
+                token,
+                {
+                    item: _number(value, f"{self.label} 第 {line} 行测评项目 {item} 的分数")
+                    for item, value in zip(self.items, values, strict=True)
+                },
+            )
+            for line, token, values in self.rows
+        ]
+
+
+def _number(text: str, what: str) -> Decimal:
+    """A cell of the file as a decimal, as ``ballot cast`` reads ``duty=18``."""
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise RuleViolation(f"{what} '{text}' 不是数值；应为如 2、-0.5、87.5 的小数") from None
+    if not value.is_finite():
+        raise RuleViolation(f"{what} '{text}' 不是有限数值")
+    return value
 
 
 def read_ballots(name: str, stdin: BinaryIO) -> BallotFile:

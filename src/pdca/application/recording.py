@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from pdca import log
@@ -38,16 +38,6 @@ def new_token() -> str:
 
     raw = secrets.token_hex(5).upper()
     return f"{raw[:5]}-{raw[5:]}"
-
-
-def parse_decimal(text: str, what: str) -> Decimal:
-    try:
-        value = Decimal(str(text).strip())
-    except InvalidOperation:
-        raise RuleViolation(f"{what} '{text}' 不是数值；应为如 2、-0.5、87.5 的小数") from None
-    if not value.is_finite():
-        raise RuleViolation(f"{what} '{text}' 不是有限数值")
-    return value
 
 
 def period_bounds(period: str) -> tuple[date, date]:
@@ -333,17 +323,7 @@ class Recording:
                     f"测评票文件的列不符：{'；'.join(told)}；"
                     f"首行应为 token,{','.join(expected)}；整批未记录"
                 )
-        ballots = [
-            (
-                token,
-                {
-                    item: parse_decimal(value, f"{file.label} 第 {line} 行测评项目 {item} 的分数")
-                    for item, value in zip(file.items, values, strict=True)
-                },
-            )
-            for line, token, values in file.rows
-        ]
-        return self.cast_ballots(acting, address, ballots)
+        return self.cast_ballots(acting, address, file.ballots())
 
     # ---- vetoes, not applicable, corrections ---------------------------------------------
 
