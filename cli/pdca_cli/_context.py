@@ -61,6 +61,7 @@ class CliContext:
                     f"数据库文件 {database.sqlite_path} 不存在；先运行：pdca init {workspace.root}"
                 )
             self._app = PdcaApplication(workspace)
+            self._app.on_notice = lambda line: click.echo(line, err=True)
         return self._app
 
     def run(self, ctx: click.Context, call: Callable[[], Any]) -> Any:

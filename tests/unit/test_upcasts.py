@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from pdca.domain import upcasts
 from pdca.domain.cycle import Cycle
+from pdca.domain.rectification import Rectification
+
+AGGREGATES = {"Cycle": Cycle, "Rectification": Rectification}
 
 
 def test_every_upcast_table_entry_matches_its_event_class() -> None:
     for name, steps in upcasts.STEPS.items():
         aggregate, _, event = name.partition(".")
-        cls = getattr(Cycle, event)
-        assert aggregate == "Cycle" and cls.class_version == len(steps) + 1
+        cls = getattr(AGGREGATES[aggregate], event)
+        assert cls.class_version == len(steps) + 1
         for n, step in enumerate(steps, 1):
             assert getattr(cls, f"upcast_v{n}_v{n + 1}") is step
 

@@ -22,6 +22,7 @@ from pdca.errors import Conflict, NotFound, RuleViolation, one_of
 from pdca.rules.naming import listed, resolve, things
 
 if TYPE_CHECKING:
+    from pdca.application.ballot_file import BallotFile
     from pdca.rules.scoring_rules import Item
 
 COLLECTING = ("do", "check")  # the ledger is kept all year: 执行 and 督查
@@ -324,6 +325,37 @@ class Recording:
         self._save_changed(acting, cycle, address)
         log.info("ballots_cast", actor=acting.person, cycle=address, count=len(checked))
         return len(checked)
+
+    @writes("ballot import")
+    @commutes
+    def import_ballots(self, acting: Acting, address: str, file: BallotFile) -> int:
+        """Cast a ballot file's ballots: its columns are checked against the scheme's
+        ballot items first, so an unknown or a missing column is named as a column."""
+        cycle = self.get_cycle(address, acting)
+        self._require_phase(cycle, SCORING, "投测评票")
+        scheme = self.scheme_of(cycle)
+        ballot = scheme.rules.ballot
+        if ballot is not None:
+            expected = [i.id for i in ballot.items]
+            # A column names an item by its id or its label.
+            named = {c: resolve(scheme, "ballot_item", c, unknown_as_is=True) for c in file.items}
+            unknown = [c for c in file.items if named[c] not in expected]
+            missing = [i for i in expected if i not in named.values()]
+            twice = [c for c in file.items if list(named.values()).count(named[c]) > 1]
+            if twice:
+                raise RuleViolation(
+                    f"测评票文件的列 {'、'.join(twice)} 是同一个测评项目 "
+                    f"{named[twice[0]]}；每个项目只能有一列；整批未记录"
+                )
+            if unknown or missing:
+                told = ([f"未知列 {'、'.join(unknown)}"] if unknown else []) + (
+                    [f"缺少列 {'、'.join(missing)}"] if missing else []
+                )
+                raise RuleViolation(
+                    f"测评票文件的列不符：{'；'.join(told)}；"
+                    f"首行应为 token,{','.join(expected)}；整批未记录"
+                )
+        return self.cast_ballots(acting, address, file.ballots())
 
     # ---- vetoes, not applicable, corrections ---------------------------------------------
 

@@ -18,6 +18,7 @@ from eventsourcing.application import AggregateNotFoundError
 from pdca import log
 from pdca.application.acting import Acting, writes
 from pdca.application.saving import commutes
+from pdca.domain import names
 from pdca.domain.facts import Finding
 from pdca.errors import NotFound, RuleViolation, one_of
 
@@ -61,6 +62,7 @@ class Rectifying:
     _require_phase: Callable[..., None]
     _save_new: Callable[..., None]
     _save_changed: Callable[..., None]
+    unit_key: Callable[[str], str]
 
     @writes("rectify order")
     def order_rectification(
@@ -77,6 +79,7 @@ class Rectifying:
         self._require_phase(cycle, ORDERING, "交办整改")
         if not problem.strip() or not owner.strip():
             raise RuleViolation("必须写明问题（--problem）和整改责任人（--owner）")
+        owner = names.check_name(owner, names.OWNER)
         if due < today:
             raise RuleViolation(f"整改期限 {due} 早于交办日期 {today}；期限必须不早于交办当日")
         if finding is not None and not isinstance(cycle.facts.facts.get(finding), Finding):
@@ -91,7 +94,7 @@ class Rectifying:
             unit=cycle.unit,
             period=cycle.period,
             problem=problem.strip(),
-            owner=owner.strip(),
+            owner=owner,
             due=due,
             ordered_on=today,
             finding=finding,
@@ -116,7 +119,10 @@ class Rectifying:
         from pdca.projections.rectifications import rectifications
 
         rows = self.read_view(
-            "rectifications", rectifications, rectifications.c.item_id.startswith(ref)
+            # autoescape: a typed ``%`` or ``_`` is a character, not a LIKE wildcard.
+            "rectifications",
+            rectifications,
+            rectifications.c.item_id.startswith(ref, autoescape=True),
         )
         if not rows:
             raise NotFound(f"未知整改事项 '{ref}'；pdca rectify list 查看已有事项")
@@ -168,7 +174,8 @@ class Rectifying:
             # The next period checks its 老毛病: tell it this one is now put right.
             from pdca.domain.cycle import Cycle
 
-            cycle = self.get_cycle(item.carried_to, acting)
+            # Even a voided one: the item waits there for the cycle opened again.
+            cycle = self.get_cycle(item.carried_to, acting, voided_too=True)
             cycle.record(Cycle.CarriedProblemClosed, item=item.id.hex, on=today, actor=actor)
             receiving.append(cycle)
         self._save_changed(acting, item, f"整改事项 {item.short_id}", *receiving)
@@ -185,7 +192,7 @@ class Rectifying:
             raise RuleViolation(f"新期限 {due} 必须晚于现期限 {item.due}")
         if not reason.strip():
             raise RuleViolation("延期必须写明理由（--reason）")
-        item.extend(due=due, reason=reason.strip(), actor=acting.person)
+        item.extend(due=due, reason=reason.strip(), on=acting.day, actor=acting.person)
         self._save_changed(acting, item, f"整改事项 {item.short_id}")
         return item
 
@@ -203,14 +210,26 @@ class Rectifying:
 
     def carry_over_into(self, cycle: Any, actor: str) -> list[Any]:
         """Record on a newly opened cycle the unit's items still open from earlier periods,
-        and on each item where it went. Returns the items, to be saved with the cycle."""
+        and on each item where it went. Returns the items, to be saved with the cycle.
+
+        Items carried into a voided cycle at the same address come to the cycle opened
+        there again: they already name its address, so only the cycle records them."""
+        from sqlalchemy import and_
+
         from pdca.domain.cycle import Cycle
         from pdca.projections.rectifications import rectifications as r
 
         rows = [x for x in self._open_items(r.c.unit == cycle.unit) if x["period"] < cycle.period]
-        if not rows:
+        moving = [self.repository.get(UUID(x["item_id"])) for x in rows]
+        again = self.read_view(
+            "rectifications",
+            r,
+            and_(r.c.status != "closed", r.c.carried_to == cycle.address),
+            order_by=(r.c.due, r.c.item_id),
+        )
+        items = moving + [self.repository.get(UUID(x["item_id"])) for x in again]
+        if not items:
             return []
-        items = [self.repository.get(UUID(x["item_id"])) for x in rows]
         cycle.record(
             Cycle.ProblemsCarriedIn,
             items=[
@@ -219,9 +238,9 @@ class Rectifying:
             ],
             actor=actor,
         )
-        for item in items:
+        for item in moving:
             item.carry_over(to_cycle=cycle.address, actor=actor)
-        return items
+        return moving
 
     def require_rectifications_settled(self, cycle: Any) -> None:
         """A cycle closes only when its items are closed out (销号) or carried over."""
@@ -275,11 +294,16 @@ class Rectifying:
         overdue at its end, and the close-out rate of everything ordered so far; only the
         items ordered in the cycles of ``period`` when it is given."""
         import calendar
+        import re
 
         from pdca.projections.rectifications import rectifications as r
 
         try:
-            year, mon = (int(x) for x in month.split("-"))
+            # ASCII digits only: int() also reads full-width and Arabic-Indic ones.
+            found = re.fullmatch(r"(\d{4})-(\d{1,2})", month.strip(), re.ASCII)
+            if found is None:
+                raise ValueError(month)
+            year, mon = int(found[1]), int(found[2])
             start, end = date(year, mon, 1), date(year, mon, calendar.monthrange(year, mon)[1])
         except ValueError:
             raise RuleViolation(f"月份 '{month}' 格式不对；应为 YYYY-MM，例如 2025-03") from None
@@ -326,7 +350,7 @@ class Rectifying:
             raise RuleViolation(f"未知状态 '{status}'；允许：{allowed}")
         where = []
         if unit:
-            where.append(rectifications.c.unit == unit.strip())
+            where.append(rectifications.c.unit == self.unit_key(unit))
         if status:
             code = next((k for k, v in STATUS_LABELS.items() if status in (k, v)), status)
             where.append(rectifications.c.status == code)

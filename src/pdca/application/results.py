@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
@@ -159,7 +160,7 @@ class Results:
         for row in self.list_cycles(rnd.period):
             if row["scheme"].split("@")[0] != rnd.scheme_id:
                 continue
-            cycle = self.repository.get(cycle_id(row["unit"], row["period"]))
+            cycle = self.repository.get(UUID(row["cycle_id"]))
             events = list(self.repository.event_store.get(cycle.id))
             result.append((cycle, facts_of(events, as_of)))
         return result
@@ -177,16 +178,65 @@ class Results:
         context = scoring.round_context([f for _, f in pairs], scheme)
         entries = [
             ranking.Entry(
-                c.address, c.unit, self.get_unit(c.unit).category, scoring.score(f, scheme, context)
+                c.address,
+                c.unit,
+                self.get_unit(c.unit, tell=False).category,
+                scoring.score(f, scheme, context),
             )
             for c, f in pairs
         ]
         return entries, scheme
 
+    def round_summaries(self, period: str | None = None) -> list[dict[str, Any]]:
+        """Every round (of ``period``): its cycles per stage and its last publication."""
+        period = check_period(period) if period else None
+        rows = [r for r in self.list_rounds() if period is None or r["period"] == period]
+        return [
+            self._summary(self.repository.get(_round_id(r["period"], r["scheme_id"])))
+            for r in sorted(rows, key=lambda r: (r["period"], r["scheme_id"]))
+        ]
+
+    def round_details(self, period: str, scheme_id: str | None = None) -> dict[str, Any]:
+        """One round's summary with what it last published and what that changed."""
+        rnd = self.get_round(period, scheme_id)
+        last = rnd.finalisations[-1] if rnd.finalisations else None
+        return {
+            **self._summary(rnd),
+            "reason": last["reason"] if last else None,
+            "outcomes": [_jsonable(o) for o in last["outcomes"]] if last else [],
+            "changes": [_jsonable(c) for c in last["changes"]] if last else [],
+        }
+
+    def _summary(self, rnd: Round) -> dict[str, Any]:
+        stages: dict[str, int] = {}
+        for row in self.list_cycles(rnd.period):
+            if row["scheme"].split("@")[0] == rnd.scheme_id:
+                stages[row["stage"]] = stages.get(row["stage"], 0) + 1
+        finalised = self._round_events(rnd)
+        last = finalised[-1] if finalised else None
+        return {
+            "period": rnd.period,
+            "scheme": rnd.scheme_id,
+            "cycles": sum(stages.values()),
+            "stages": dict(sorted(stages.items())),
+            "published": last is not None,
+            "published_at": last.timestamp.isoformat() if last else None,
+            "published_by": last.actor if last else None,
+            "finalisations": len(finalised),
+            "units": len(last.outcomes) if last else None,
+        }
+
     @writes("round finalize")
     def finalize_round(
-        self, acting: Acting, period: str, scheme_id: str | None, reason: str | None
+        self,
+        acting: Acting,
+        period: str,
+        scheme_id: str | None,
+        reason: str | None,
+        dry_run: bool = False,
     ) -> dict[str, Any]:
+        """Rank and record the round; with ``dry_run``, the same outcome and diff a
+        finalisation would record, recording nothing."""
         rnd = self.get_round(period, scheme_id)
         pairs = self._round_cycles(rnd)
         if not pairs:
@@ -203,9 +253,16 @@ class Results:
         from pdca.rules import ranking
 
         heads = {c.address: (c.version, self.mapper.digest_at(c.id, c.version)) for c, _ in pairs}
+        # A cycle opened again after a void is not the one its address's id names: say which.
+        reopened = {c.address: c.id.hex for c, _ in pairs if c.id != cycle_id(c.unit, c.period)}
         outcomes = [
             # The head digest anchors the cycle's hash chain outside the database.
-            {**asdict(o), "head": heads[o.cycle][0], "digest": heads[o.cycle][1]}
+            {
+                **asdict(o),
+                "head": heads[o.cycle][0],
+                "digest": heads[o.cycle][1],
+                **({"cycle_id": reopened[o.cycle]} if o.cycle in reopened else {}),
+            }
             for o in ranking.rank(entries, scheme.rules)
         ]
         outcomes.sort(
@@ -216,6 +273,16 @@ class Results:
             )
         )
         changes = _changes(rnd.published, outcomes)
+        if dry_run:
+            return {
+                "period": rnd.period,
+                "scheme": rnd.scheme_id,
+                "recorded": False,
+                "dry_run": True,
+                "published": rnd.published is not None,
+                "outcomes": outcomes,
+                "changes": changes,
+            }
         if rnd.published is not None and not changes:
             return {
                 "period": rnd.period,
@@ -391,7 +458,13 @@ def _changes(
     if before is None:
         return []
     old = {o["cycle"]: o for o in before}
-    changes = []
+    now = {o["cycle"] for o in after}
+    changes = [
+        # A cycle voided since: it leaves the round.
+        {"cycle": c, "field": "移出", "before": _s(o["total"]), "after": None}
+        for c, o in old.items()
+        if c not in now
+    ]
     for o in after:
         previous = old.get(o["cycle"])
         if previous is None:

@@ -38,8 +38,10 @@ _REPORTERS = (SUPERVISOR, STAFF)  # staff: their own unit only (checked on what 
 #: separation of duties an audited score needs; give one actor both roles if needed.
 PERMISSIONS: dict[str, tuple[str, ...]] = {
     "unit add": (ADMIN, SUPERVISOR),
+    "unit edit": (ADMIN, SUPERVISOR),
     "cycle open": _SUPERVISORS,
     "cycle advance": _SUPERVISORS,
+    "cycle void": _SUPERVISORS,
     "task add": _SUPERVISORS,
     "task publish": _SUPERVISORS,
     "task report": _REPORTERS,
@@ -83,10 +85,11 @@ READS = frozenset(
         "unit list",
         "cycle status",
         "cycle list",
+        "round list",
+        "round show",
         "task list",
         "history",
         "explain",
-        "round show",
         "ranking",
         "ledger",
         "rectify list",
@@ -207,7 +210,10 @@ def make_grant(actor: str, roles: list[str] | tuple[str, ...], unit: str | None)
     if (STAFF in roles) != bool(unit and unit.strip()):
         raise RuleViolation("单位填报员（staff）必须且只有它需要指定所属单位（--unit）")
     ordered = tuple(r for r in LABELS if r in roles)
-    return Grant(actor, ordered, _name(unit) if unit else None)
+    from pdca.domain import names
+
+    actor = names.check_name(actor, names.ACTOR)
+    return Grant(actor, ordered, names.check_name(unit, names.UNIT) if unit else None)
 
 
 def save(roles: Roles, grants: dict[str, Grant]) -> None:

@@ -132,6 +132,12 @@ class Cycle(Aggregate):
         reason: str
         actor: str
 
+    class Voided(Recorded):
+        # Opened by mistake: the cycle leaves rounds, the board and lists; its address
+        # may be opened again (the next generation of its id).
+        reason: str
+        actor: str
+
     @staticmethod
     def create_id(unit: str, period: str) -> UUID:
         return cycle_id(unit, period)
@@ -198,6 +204,10 @@ class Cycle(Aggregate):
     @property
     def scheme_text(self) -> str:
         return self.facts.scheme_text
+
+    @property
+    def voided(self) -> bool:
+        return self.facts.voided is not None
 
     @property
     def tasks(self) -> dict[int, Task]:

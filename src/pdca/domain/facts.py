@@ -153,6 +153,8 @@ class CycleFacts:
     issued_tokens: dict[str, str] = field(default_factory=dict)  # token digest -> group
     used_tokens: set[str] = field(default_factory=set)
     carried: dict[str, CarriedProblem] = field(default_factory=dict)  # item id (hex) -> problem
+    voided: Provenance | None = None  # opened by mistake: out of rounds, board and lists
+    void_reason: str = ""
 
     # ---- views the rules read ---------------------------------------------------------
 
@@ -278,6 +280,9 @@ class CycleFacts:
 
     def _on_CarriedProblemClosed(self, p: Provenance, d: Mapping[str, Any]) -> None:
         self.carried[d["item"]].closed = p
+
+    def _on_Voided(self, p: Provenance, d: Mapping[str, Any]) -> None:
+        self.voided, self.void_reason = p, d["reason"]
 
     def open_carried(self) -> list[CarriedProblem]:
         return [c for c in self.carried.values() if c.closed is None]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import Column, MetaData, String, Table
 
+from pdca.domain import names
 from pdca.projections.api import Batch, Projection, handles
 from pdca.projections.decoding import Fact
 from pdca.projections.private import Private
@@ -17,9 +18,9 @@ metadata = MetaData()
 units = Table(
     "catalog_units",
     metadata,
-    Column("name", String(200), primary_key=True),
-    Column("category", String(100), nullable=False),
-    Column("grid", String(100)),
+    Column("name", String(names.UNIT.max_length), primary_key=True),
+    Column("category", String(names.CATEGORY.max_length), nullable=False),
+    Column("grid", String(names.GRID.max_length)),
     Column("registered_by", Private),
 )
 
@@ -27,8 +28,8 @@ cycles = Table(
     "catalog_cycles",
     metadata,
     Column("cycle_id", String(36), primary_key=True),
-    Column("unit", String(200), nullable=False, index=True),
-    Column("period", String(20), nullable=False, index=True),
+    Column("unit", String(names.UNIT.max_length), nullable=False, index=True),
+    Column("period", String(names.PERIOD_COLUMN), nullable=False, index=True),
     Column("scheme", String(200), nullable=False),
     Column("stage", String(100), nullable=False),
 )
@@ -37,7 +38,7 @@ rounds = Table(
     "catalog_rounds",
     metadata,
     Column("round_id", String(36), primary_key=True),
-    Column("period", String(20), nullable=False, index=True),
+    Column("period", String(names.PERIOD_COLUMN), nullable=False, index=True),
     Column("scheme_id", String(100), nullable=False),
 )
 
@@ -60,6 +61,21 @@ class Catalog(Projection):
             },
         )
 
+    @handles("Unit.Edited")
+    def unit_edited(self, fact: Fact, batch: Batch) -> None:
+        # Rows are keyed by name: a renamed unit's row moves to its new name.
+        row = batch.get(units, fact["previous_name"])
+        batch.delete(units, fact["previous_name"])
+        batch.put(
+            units,
+            {
+                "name": fact["name"],
+                "category": fact["category"],
+                "grid": fact["grid"],
+                "registered_by": row["registered_by"] if row else fact["actor"],
+            },
+        )
+
     @handles("Cycle.Opened")
     def cycle_opened(self, fact: Fact, batch: Batch) -> None:
         batch.put(
@@ -76,6 +92,11 @@ class Catalog(Projection):
     @handles("Cycle.StageAdvanced")
     def stage_advanced(self, fact: Fact, batch: Batch) -> None:
         batch.update(cycles, str(fact.originator_id), stage=fact["to_stage"])
+
+    @handles("Cycle.Voided")
+    def cycle_voided(self, fact: Fact, batch: Batch) -> None:
+        # Out of every list but ``cycle list --all`` (application.service.VOIDED).
+        batch.update(cycles, str(fact.originator_id), stage="voided")
 
     @handles("Round.Opened")
     def round_opened(self, fact: Fact, batch: Batch) -> None:
