@@ -5,7 +5,6 @@ instants are spelled, worked by hand. Shanghai is UTC+8 all year (no summer time
 from __future__ import annotations
 
 import re
-
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
