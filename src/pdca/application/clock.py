@@ -8,8 +8,8 @@ Asia/Shanghai — never as UTC, never as the machine's zone (``TZ``).
 
 This module owns the zone and the spelling of times: input without an offset means the
 zone; a date alone in ``--as-of`` means the end of that day; every time shown (tables,
-JSON, refusals, exports) is in the zone with its offset. Nothing else in pdca calls
-``astimezone()``, ``isoformat()`` or ``strftime`` on an instant.
+JSON, refusals, exports) is in the zone with its offset. Nothing else in pdca spells an
+instant for a reader (stores keep UTC text: the ledger's columns, marked as instants).
 
 Standard library only (``zoneinfo``; the ``tzdata`` package supplies the zones where the
 operating system has no zone database): it is on the path of every command.
@@ -24,6 +24,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pdca.errors import RuleViolation, StorageError
+from pdca.storage.meta import ZONE
 
 #: The zone of a database that names none: the one every seed system works in.
 DEFAULT_ZONE = "Asia/Shanghai"
@@ -180,7 +181,7 @@ def for_init(stored: dict[str, Any], requested: str | None, has_events: bool) ->
     the zone it already has (or Asia/Shanghai, if it was made before zones were recorded
     and holds events), refusing a different one — every answer already given depends on it."""
     asked = zone_named(requested) if requested is not None else None
-    current = stored.get("time_zone")
+    current = stored.get(ZONE)
     if current is None and not has_events:
         return asked or ZoneInfo(DEFAULT_ZONE)
     kept = stored_zone(current)
