@@ -218,6 +218,18 @@ def test_a_refusal_names_its_time_in_the_zone(workspace: Workspace) -> None:
     # 2024-01-01T00:00:00Z is 08:00:00 in Shanghai; the cut-off is the end of that second.
     line = ws.refused("explain", C, "--as-of", "2024-01-01T00:00:00Z")
     assert line == f"Error: 2024-01-01 08:00:00+08:00 时周期 {C} 尚未开启"
+    # A request id used before names when, in the zone (the machine's zone is not asked).
+    with machine_zone("America/New_York"):
+        ws.ok("unit", "add", "市委办", "--category", "党政机关", "--request-id", "r-1")
+        _, opened = _last(ws)
+        line = ws.refused(
+            "unit", "add", "市教育局", "--category", "党政机关", "--request-id", "r-1"
+        )
+    when = re.search(r"已于 (\S+ \S+) 由", line)
+    assert when is not None and when[1].endswith("+08:00"), line
+    # The same instant, not a UTC wall clock labelled +08:00 (that would be 8 hours off): the
+    # request was recorded within moments of the cycle's last event.
+    assert abs(datetime.fromisoformat(when[1]) - opened) < timedelta(minutes=2)
 
 
 # ---- the zone is the database's: chosen at init, kept, never the folder's --------------
