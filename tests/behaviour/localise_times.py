@@ -55,8 +55,12 @@ def localise_iso(text: str) -> str:
 
 
 def localise_table(text: str) -> str:
-    """Instants as tables show them, and the 记录时间 column widened to hold them."""
-    lines = TABLE_UTC.sub(_shown, text).split("\n")
+    """Instants as tables show them, and the 记录时间 column widened to hold them. Text
+    already rewritten is left as it is (the script can run again after a merge)."""
+    text, count = TABLE_UTC.subn(_shown, text)
+    if not count:
+        return text
+    lines = text.split("\n")
     for i, line in enumerate(lines):
         header = re.match(r"(序号 +)(记录时间 +)(.*)", line)
         if header is None:

@@ -165,6 +165,39 @@ def test_every_time_shown_is_in_the_zone_with_its_offset(workspace: Workspace) -
         assert seen > 20
 
 
+def test_vetoes_and_rounds_show_their_times_in_the_zone(workspace: Workspace) -> None:
+    from tests.scenarios._year import advance
+    from tests.scenarios.test_soe import PERIOD, year_unit
+
+    ws = workspace
+    # test_soe's 能源公司 (figures worked there), vetoed by decision.
+    energy = year_unit(
+        ws, "能源公司", ("20", "12", "15", "20", "24", "10"), ("40", "29", "29"), "100",
+        {"leaders": [96, 97, 99], "middle": [97, 97, 97], "masses": [90, 97, 97, 100]},
+    )  # fmt: skip
+    assert advance(ws, energy, "start_assess") == "act.assess"
+    with machine_zone("America/New_York"):
+        ws.ok(
+            "veto", "apply", energy, "--rule", "serious_discipline", "--reason", "通报",
+            "--evidence", "市纪委通报", "--observed-on", "2024-06-03",
+        )  # fmt: skip
+        ws.ok("round", "open", PERIOD, "--scheme", "soe")
+        ws.ok("round", "finalize", PERIOD)
+        shown = [
+            ("explain", energy, "--json"),
+            ("export", "scores", PERIOD, "--format", "json"),
+            ("export", "scores", PERIOD, "--format", "csv"),
+            ("view", "scores", "--json"),
+            ("round", "show", PERIOD),
+            ("round", "show", PERIOD, "--json"),
+        ]
+        for args in shown:
+            out = ws.ok(*args).output
+            found = [m for m in INSTANT.finditer(out)]
+            assert found, args
+            assert all(m[1].startswith("+08:00") for m in found), (args, out)
+
+
 def test_the_answers_do_not_change_with_the_machines_zone(workspace: Workspace) -> None:
     ws = workspace
     _cycle_doing(ws)

@@ -110,13 +110,17 @@ class Clock:
 
     def rows(self, table: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """A read model's ``rows`` of ``table`` (SQLAlchemy) with every instant as ISO text
-        in the zone: ``DateTime`` columns, and text columns marked ``info={"instant":
-        True}`` (the ledger keeps its instants as UTC text)."""
+        in the zone: ``DateTime`` columns, text columns marked ``info={"instant": True}``
+        (the ledger keeps its instants as UTC text), and the keys a JSON column names in
+        ``info={"instants_in_json": (key, …)}`` (the scores' veto facts)."""
         from sqlalchemy import DateTime
 
         instants = [
             c.name for c in table.c if c.info.get("instant") or isinstance(c.type, DateTime)
         ]
+        in_json = {
+            c.name: c.info["instants_in_json"] for c in table.c if "instants_in_json" in c.info
+        }
         for row in rows:
             for name in instants:
                 value = row.get(name)
@@ -124,7 +128,26 @@ class Clock:
                     row[name] = self.iso_text(value)
                 elif value is not None:
                     row[name] = self.iso(value)
+            for name, keys in in_json.items():
+                if row.get(name):
+                    row[name] = self._json_text(row[name], keys)
         return rows
+
+    def _json_text(self, text: str, keys: tuple[str, ...]) -> str:
+        """JSON text with the instants under ``keys`` (at any depth) in the zone."""
+        import json
+
+        def walk(value: Any) -> Any:
+            if isinstance(value, dict):
+                return {
+                    k: self.iso_text(v) if k in keys and isinstance(v, str) else walk(v)
+                    for k, v in value.items()
+                }
+            if isinstance(value, list):
+                return [walk(v) for v in value]
+            return value
+
+        return json.dumps(walk(json.loads(text)), ensure_ascii=False)
 
     def today(self) -> date:
         """Today's date in the zone: what ``--today`` means when not given."""

@@ -129,7 +129,10 @@ class AppliedVeto:
     observed_on: date | None
     finding: Finding | None = None
 
-    def to_json(self, cycle_id: str = "") -> dict[str, Any]:
+    def to_json(
+        self, cycle_id: str = "", moment: Callable[[datetime], str] = datetime.isoformat
+    ) -> dict[str, Any]:
+        """The veto for programs; ``moment`` spells an instant (as ``Node.to_json``)."""
         p = self.provenance
         data: dict[str, Any] = {
             "rule": self.id,
@@ -138,7 +141,7 @@ class AppliedVeto:
             "trigger": "automatic" if self.automatic else "decision",
             "event_id": f"{cycle_id}:{p.position}" if cycle_id else str(p.position),
             "position": p.position,
-            "recorded_at": p.recorded_at.isoformat(),
+            "recorded_at": moment(p.recorded_at),
             "actor": p.actor,
             "observed_on": self.observed_on.isoformat() if self.observed_on else None,
             "reason": self.reason,
