@@ -21,6 +21,7 @@ from eventsourcing.persistence import Mapper, PersistenceError, Transcoder
 from pdca import log
 from pdca.application import saving
 from pdca.application.acting import Acting, writes
+from pdca.application.clock import Clock, stored_zone
 from pdca.application.workspace import Workspace
 from pdca.domain import names
 from pdca.domain.cycle import Cycle
@@ -143,6 +144,8 @@ class PdcaApplication(_UseCases, Application[UUID]):
         self._runtime: Any = None
         self.notices: list[str] = []
         self.on_notice: Any = None
+        self._clock: Clock | None = None
+        self._zone: str | None = None  # as the marker names it (None: not recorded)
         try:
             super().__init__(env=workspace.database.event_store_env(create_tables))
             self.mapper.recorder = self.recorder  # type: ignore[attr-defined]
@@ -169,7 +172,22 @@ class PdcaApplication(_UseCases, Application[UUID]):
 
     def check_marker(self) -> bool:
         """Refuse a database this pdca must not touch; True when its marker is older."""
-        return meta.check(self.marker.read(), self.mapper.cipher)
+        values = self.marker.read()
+        self._zone = values.get(meta.ZONE)
+        return meta.check(values, self.mapper.cipher)
+
+    @property
+    def clock(self) -> Clock:
+        """Local time in the database's zone (``clock``): how typed times are read and
+        every time is shown. Not the machine's zone, and not pdca.toml's to change."""
+        if self._clock is None:
+            self._clock = Clock(stored_zone(self._zone))
+        return self._clock
+
+    def use_zone(self, name: str) -> None:
+        """The zone ``pdca init`` has just recorded (this application read the marker
+        before it was written)."""
+        self._zone, self._clock = name, None
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
         if self._marker_is_old:
@@ -438,7 +456,7 @@ class PdcaApplication(_UseCases, Application[UUID]):
             HistoryEntry(
                 position=e.originator_version,
                 type=type(e).__name__,
-                recorded_at=e.timestamp.isoformat(),
+                recorded_at=self.clock.iso(e.timestamp),
                 actor=getattr(e, "actor", ""),
                 summary=describe(e, scheme),
             )
@@ -527,14 +545,14 @@ class PdcaApplication(_UseCases, Application[UUID]):
     def read_view(
         self, projection: str, table: Any, *where: Any, order_by: Any = ()
     ) -> list[dict[str, Any]]:
-        """Catch a projection up, then read its rows."""
+        """Catch a projection up, then read its rows (instants in the database's zone)."""
         from sqlalchemy import select
 
         runtime = self.projection_runtime()
         runtime.catch_up(projection)
         query = select(table).where(*where).order_by(*order_by)
         with runtime.engine.connect() as conn:
-            return [dict(r) for r in conn.execute(query).mappings()]
+            return self.clock.rows(table, [dict(r) for r in conn.execute(query).mappings()])
 
     def scores_of(self, period: str) -> list[dict[str, Any]]:
         from pdca.projections.scores import scores
