@@ -75,9 +75,9 @@ def localise_table(text: str) -> str:
 def localise_refusal(text: str) -> str:
     """``explain --as-of``'s refusal: its moment as a table shows it, in the zone."""
     return re.sub(
-        r"Error: (\S+) 时周期",
+        r"错误：(\S+) 时周期",
         lambda m: (
-            "Error: "
+            "错误："
             + datetime.fromisoformat(m[1]).astimezone(ZONE).isoformat(sep=" ", timespec="seconds")
             + " 时周期"
         ),

@@ -242,7 +242,7 @@ def test_today_is_the_databases_today_not_the_machines(workspace: Workspace) -> 
                 line = ws.refused(
                     *finding, "--points", "-1", "--observed-on", str(tomorrow), "--evidence", "明日"
                 )
-                assert line == f"Error: 发现日期 {tomorrow} 晚于今天，不能记录尚未发生的发现"
+                assert line == f"错误：发现日期 {tomorrow} 晚于今天，不能记录尚未发生的发现"
 
 
 def test_a_refusal_names_its_time_in_the_zone(workspace: Workspace) -> None:
@@ -250,7 +250,7 @@ def test_a_refusal_names_its_time_in_the_zone(workspace: Workspace) -> None:
     _cycle_doing(ws)
     # 2024-01-01T00:00:00Z is 08:00:00 in Shanghai; the cut-off is the end of that second.
     line = ws.refused("explain", C, "--as-of", "2024-01-01T00:00:00Z")
-    assert line == f"Error: 2024-01-01 08:00:00+08:00 时周期 {C} 尚未开启"
+    assert line == f"错误：2024-01-01 08:00:00+08:00 时周期 {C} 尚未开启"
     # A request id used before names when, in the zone (the machine's zone is not asked).
     with machine_zone("America/New_York"):
         ws.ok("unit", "add", "市委办", "--category", "党政机关", "--request-id", "r-1")
@@ -307,7 +307,7 @@ def test_init_keeps_the_zone_asked_for_and_every_time_is_shown_in_it(urumqi: Wor
         # 2024-01-01T00:00 typed in Urumqi is 2023-12-31T18:00 UTC; the cut-off is the
         # end of that minute, shown in Urumqi's zone.
         line = ws.refused("explain", C, "--as-of", "2024-01-01T00:00")
-        assert line == f"Error: 2024-01-01 00:00:59+06:00 时周期 {C} 尚未开启"
+        assert line == f"错误：2024-01-01 00:00:59+06:00 时周期 {C} 尚未开启"
 
 
 def test_init_refuses_another_zone_for_an_existing_database_and_writes_nothing(
@@ -318,7 +318,7 @@ def test_init_refuses_another_zone_for_an_existing_database_and_writes_nothing(
     config = (ws.root / "pdca.toml").read_text(encoding="utf-8")
     line = ws.refused("init", str(ws.root), "--time-zone", "UTC")
     assert line == (
-        "Error: 数据库的时区是 Asia/Shanghai（初始化时确定），不能改为 UTC：已记录的时刻与"
+        "错误：数据库的时区是 Asia/Shanghai（初始化时确定），不能改为 UTC：已记录的时刻与"
         "不带时差的输入都按它解读；要用 UTC，请新建工作区"
     )
     assert ws.sql("SELECT value FROM pdca_meta WHERE key = 'time_zone'") == [("Asia/Shanghai",)]
@@ -333,7 +333,7 @@ def test_a_zone_that_is_no_zone_is_refused_before_anything_is_written(tmp_path: 
         result = runner.invoke(cli, ["init", str(target), "--time-zone", name], env={"PDCA_DB": ""})
         assert result.exit_code == 1, result.output
         assert result.output == (
-            f"Error: 未知时区 '{name}'；应为 IANA 时区名，如 Asia/Shanghai、Asia/Urumqi、"
+            f"错误：未知时区 '{name}'；应为 IANA 时区名，如 Asia/Shanghai、Asia/Urumqi、"
             "Asia/Hong_Kong、UTC\n"
         )
         assert not target.exists()
@@ -362,7 +362,7 @@ def test_a_zone_in_pdca_toml_is_refused_not_ignored(workspace: Workspace) -> Non
     config.write_text(config.read_text(encoding="utf-8") + '\n[time]\ntime_zone = "UTC"\n')
     line = one_error_line(ws.run("history", C))
     assert line == (
-        f"Error: {config} 中的 time.time_zone 不起作用：时区保存在数据库中，建库时由 "
+        f"错误：{config} 中的 time.time_zone 不起作用：时区保存在数据库中，建库时由 "
         "pdca init --time-zone 确定，之后不能更改；请删去这一项"
     )
 
