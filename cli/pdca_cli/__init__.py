@@ -6,7 +6,9 @@ Sub-command modules are imported only when their command runs, so a supervisor's
 
 from __future__ import annotations
 
+import errno
 import importlib
+import sys
 from typing import Any
 
 import click
@@ -50,15 +52,6 @@ class Refused(click.ClickException):
         self.exit_code = error.exit_code
 
 
-def _storage_failure(exc: Exception) -> Refused:
-    from pdca.errors import StorageError
-
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    if "no such table" in text or "does not exist" in text:
-        return Refused(StorageError(f"数据库未初始化（{text}）；先运行：pdca init"))
-    return Refused(StorageError(f"数据库不可用：{text}"))
-
-
 class LazyGroup(click.Group):
     """A group whose sub-commands are imported on first use."""
 
@@ -76,14 +69,45 @@ class LazyGroup(click.Group):
         return super().get_command(ctx, name)
 
     def invoke(self, ctx: click.Context) -> Any:
-        from eventsourcing.persistence import PersistenceError
-
         try:
             return super().invoke(ctx)
-        except PdcaError as exc:
-            raise Refused(exc) from None
-        except PersistenceError as exc:
-            raise _storage_failure(exc) from None
+        except (click.ClickException, click.exceptions.Exit, click.Abort, EOFError):
+            raise
+        except Exception as exc:
+            raise _answer(exc, ctx.find_object(CliContext)) from None
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        # What escapes ``invoke`` — closing the database after the command, say — is
+        # answered the same way: never a traceback.
+        try:
+            return super().main(*args, **kwargs)
+        except Exception as exc:
+            if not kwargs.get("standalone_mode", True):
+                raise
+            answer = _answer(exc, None)
+            answer.show()
+            sys.exit(answer.exit_code)
+
+
+def _answer(exc: Exception, obj: CliContext | None) -> click.ClickException:
+    """A refusal for a known failure (exit 1–7); for anything else, one line naming the log
+    file that keeps the traceback (exit 9)."""
+    from pdca.application.failures import refusal
+
+    if isinstance(exc, OSError) and exc.errno == errno.EPIPE:
+        raise exc  # click's own: the reader of our output went away
+    known = refusal(exc, obj.database_description() if obj is not None else None)
+    if known is not None:
+        return Refused(known)
+    from pdca_cli._crash import report
+
+    return report(exc, obj.workspace_root() if obj is not None else _workspace_root())
+
+
+def _workspace_root() -> Any:
+    from pdca_cli._context import find_workspace_root
+
+    return find_workspace_root(None)
 
 
 @click.group(cls=LazyGroup, lazy=_COMMANDS)

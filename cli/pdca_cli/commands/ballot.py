@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 import click
@@ -8,7 +9,7 @@ import click
 from pdca.errors import RuleViolation
 from pdca_cli._context import CliContext, json_option, pass_cli
 from pdca_cli._output import emit_json
-from pdca_cli._parse import parse_scores
+from pdca_cli._parse import parse_scores, read_text
 
 
 @click.group()
@@ -72,8 +73,12 @@ def import_(obj: CliContext, address: str, file: Path) -> None:
       # ballots.csv:  token,duty,study,org,style,effect
       #               3F9A1-0C2B7,18,19,18,17,18
     """
-    with file.open(encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+    try:
+        rows = list(csv.DictReader(io.StringIO(read_text(file), newline="")))
+    except csv.Error as exc:
+        raise RuleViolation(
+            f"{file} 不是测评票 CSV（{exc}）：首行应为 token,项目1,项目2,…"
+        ) from None
     if not rows or "token" not in rows[0]:
         raise RuleViolation(f"{file} 不是测评票 CSV：首行应为 token,项目1,项目2,…")
     ballots = [

@@ -58,6 +58,10 @@ def export(
     fmt = _format(fmt or ("json" if obj.json else None), output)
     if fmt == "xlsx" and not output:
         raise RuleViolation("xlsx 是二进制文件，必须用 -o 指定输出文件，例如 -o 考核结果.xlsx")
+    if output is not None and Path(output).is_dir():
+        raise RuleViolation(
+            f"-o {output} 是目录；请给出文件名，例如 -o {Path(output) / f'{kind}-{period}.{fmt}'}"
+        )
     on = parse_date(today, "--today") if today else date.today()
     with progress(f"导出 {kind} {period}", total=2, unit="步") as update:
         table = tables.table_of(obj.app(), kind, period, on, scheme_id)

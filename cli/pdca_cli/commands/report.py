@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 
-from pdca.errors import StorageError
+from pdca.errors import RuleViolation, StorageError
 from pdca_cli._context import CliContext, pass_cli
 from pdca_cli._parse import parse_date
 
@@ -29,6 +29,10 @@ def report(obj: CliContext, period: str, output: str | None, today: str | None) 
     period = check_period(period)
     on = parse_date(today, "--today") if today else date.today()
     path = Path(output or f"report-{period}.html")
+    if path.is_dir():
+        raise RuleViolation(
+            f"-o {path} 是目录；请给出文件名，例如 -o {path / f'report-{period}.html'}"
+        )
     app = obj.app()
     # matplotlib loads here, and only for this command.
     from pdca.reports import round_report as round_report

@@ -134,12 +134,16 @@ def list_(obj: CliContext, address: str) -> None:
         ["序号", "任务", "截止", "指标", "进度", "完成（质量）"],
         [
             [
-                t["no"],
-                t["title"],
-                t["deadline"].isoformat(),
-                t["indicator"] or "",
-                f"{t['progress']}%",
-                "是" if t["completed"] else "否",
+                t.no,
+                t.title,
+                t.deadline.isoformat(),
+                t.indicator or "",
+                f"{t.progress}%",
+                f"是（{t.quality}）"
+                if t.completed and t.quality
+                else "是"
+                if t.completed
+                else "否",
             ]
             for t in tasks
         ],
