@@ -83,6 +83,14 @@ class CliContext:
         """Run a command: a writing one as an acting context the application checks first
         (so a refused actor learns it before any file is read), and under its request id
         at most once (a repeat prints the first answer and records nothing)."""
+        result = self._run(ctx, call)
+        if self._app is not None:
+            # Beside the answer, never in it: stdout and --json keep their shape.
+            for line in self._app.notices():
+                click.echo(line, err=True)
+        return result
+
+    def _run(self, ctx: click.Context, call: Callable[[], Any]) -> Any:
         from pdca.application import roles
 
         command = command_name(ctx)

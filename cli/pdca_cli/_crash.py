@@ -45,12 +45,16 @@ def report(exc: BaseException, workspace_root: Path | None) -> InternalError:
 
 
 def _entry(exc: BaseException) -> str:
-    import pdca
+    from importlib.metadata import PackageNotFoundError, version
 
+    try:
+        release = version("pdca")
+    except PackageNotFoundError:
+        release = "?"
     argv = " ".join(_PASSWORD.sub(r"\1:***@", a) for a in sys.argv[1:])
     stamp = datetime.now().astimezone().isoformat(timespec="seconds")
     lines = [
-        f"==== {stamp}  pdca {pdca.__version__}  Python {sys.version.split()[0]}",
+        f"==== {stamp}  pdca {release}  Python {sys.version.split()[0]}",
         f"命令：pdca {argv}",
         "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)).rstrip(),
         "",

@@ -36,7 +36,7 @@ def init(obj: CliContext, directory: str | None) -> None:
     app = PdcaApplication(workspace, create_tables=True)
     obj._app = app  # closed with the command
     meta.initialise(app.marker, app.mapper.cipher, app.recorder.max_notification_id() or 0)
-    app.projection_runtime().create_tables()
+    app.projection_runtime().create_tables(include_workspace=True)
     schemes = workspace.schemes()
     if obj.json:
         emit_json(

@@ -363,22 +363,23 @@ class PdcaApplication(_UseCases, Application[UUID]):
         from pdca.projections.catalog import units
 
         runtime = self.projection_runtime()
-        runtime.catch_up("catalog")
-        with runtime.engine.connect() as conn:
-            rows = conn.execute(select(units).order_by(units.c.category, units.c.name)).mappings()
-            return [dict(r) for r in rows]
+        runtime.refresh("catalog")
+        return runtime.rows("catalog", select(units).order_by(units.c.category, units.c.name))
 
     def read_view(
         self, projection: str, table: Any, *where: Any, order_by: Any = ()
     ) -> list[dict[str, Any]]:
-        """Catch a projection up, then read its rows."""
+        """Catch a projection up (when this login may write), then read its rows."""
         from sqlalchemy import select
 
         runtime = self.projection_runtime()
-        runtime.catch_up(projection)
-        query = select(table).where(*where).order_by(*order_by)
-        with runtime.engine.connect() as conn:
-            return [dict(r) for r in conn.execute(query).mappings()]
+        runtime.refresh(projection)
+        return runtime.rows(projection, select(table).where(*where).order_by(*order_by))
+
+    def notices(self) -> list[str]:
+        """What this command's reads could not do (views behind, views to rebuild): one
+        line each, for the front end to show beside the answer."""
+        return self._runtime.notices() if self._runtime is not None else []
 
     def scores_of(self, period: str) -> list[dict[str, Any]]:
         from pdca.projections.scores import scores
@@ -411,12 +412,11 @@ class PdcaApplication(_UseCases, Application[UUID]):
         from pdca.projections.catalog import cycles
 
         runtime = self.projection_runtime()
-        runtime.catch_up("catalog")
+        runtime.refresh("catalog")
         query = select(cycles).order_by(cycles.c.period, cycles.c.unit)
         if period:
             query = query.where(cycles.c.period == period)
-        with runtime.engine.connect() as conn:
-            rows = [dict(r) for r in conn.execute(query).mappings()]
+        rows = runtime.rows("catalog", query)
         result = []
         for row in rows:
             # A stage filter names a phase (督查) or a stage id (check, check.on_site).
