@@ -31,7 +31,7 @@ def init(obj: CliContext, directory: str | None) -> None:
     # A database that cannot be reached or is not ours refuses before any file is written.
     planned = planned_workspace(root, obj.db_option)
     if planned.database_exists():
-        PdcaApplication(planned).close()
+        PdcaApplication(planned, initialised=False).close()
     workspace = create_workspace(root, obj.db_option)
     app = PdcaApplication(workspace, create_tables=True)
     obj._app = app  # closed with the command

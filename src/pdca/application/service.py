@@ -128,9 +128,14 @@ class HistoryEntry:
 class PdcaApplication(_UseCases, Application[UUID]):
     name = "pdca"
 
-    def __init__(self, workspace: Workspace, create_tables: bool = False) -> None:
+    def __init__(
+        self, workspace: Workspace, create_tables: bool = False, initialised: bool = True
+    ) -> None:
+        """``create_tables``: ``pdca init`` making the tables. ``initialised=False``: init
+        checking a database it is about to initialise (reachable, ours to touch)."""
         self.workspace = workspace
         self._runtime: Any = None
+        self._expect_tables = initialised and not create_tables
         try:
             super().__init__(env=workspace.database.event_store_env(create_tables))
             self.mapper.recorder = self.recorder  # type: ignore[attr-defined]
@@ -157,7 +162,12 @@ class PdcaApplication(_UseCases, Application[UUID]):
 
     def check_marker(self) -> bool:
         """Refuse a database this pdca must not touch; True when its marker is older."""
-        return meta.check(self.marker.read(), self.mapper.cipher)
+        values = self.marker.read()
+        if not values and self._expect_tables:
+            # No marker: made before markers existed, or never initialised — then refuse
+            # before anything (the marker, a view's table) is written into it.
+            meta.require_events_table(self.recorder, self.workspace.database.describe())
+        return meta.check(values, self.mapper.cipher)
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
         if self._marker_is_old:
