@@ -32,6 +32,14 @@ def emit_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default))
 
 
+def answer(as_json: bool, data: dict[str, Any], line: str) -> None:
+    """A command's one answer, said in one place: ``data`` for programs, ``line`` for people."""
+    if as_json:
+        emit_json(data)
+    else:
+        click.echo(line)
+
+
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     cells = [[("" if v is None else str(v)) for v in row] for row in rows]
     widths = [max([_width(h)] + [_width(r[i]) for r in cells]) for i, h in enumerate(headers)]

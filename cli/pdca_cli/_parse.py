@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any, TypeVar
 
-from pdca.application.recording import parse_decimal
+import click
+
 from pdca.errors import RuleViolation
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 #: What a user's CSV may be written in: UTF-8 (with or without the mark a spreadsheet
 #: program adds) and GB18030, which includes GBK — what Excel writes on Chinese Windows.
@@ -34,6 +39,17 @@ def parse_date(text: str, what: str = "日期") -> date:
         raise RuleViolation(f"{what} '{text}' 格式不对；应为 YYYY-MM-DD，例如 2024-05-12") from None
 
 
+def today_option(help: str) -> Callable[[F], F]:
+    """``--today``, declared once; each command says in its help what the day decides.
+    The value stays text until ``parse_today``: a request id's digest covers the text given."""
+    return click.option("--today", "today", help=help)
+
+
+def parse_today(text: str | None) -> date:
+    """``--today`` as a date: today's when not given."""
+    return parse_date(text, "--today") if text else date.today()
+
+
 def parse_moment(text: str) -> datetime:
     """An ISO time; without an offset it is taken as UTC (how events record time)."""
     try:
@@ -47,6 +63,16 @@ def parse_moment(text: str) -> datetime:
 
         moment = moment.replace(tzinfo=UTC)
     return moment
+
+
+def parse_decimal(text: str, what: str) -> Decimal:
+    try:
+        value = Decimal(str(text).strip())
+    except InvalidOperation:
+        raise RuleViolation(f"{what} '{text}' 不是数值；应为如 2、-0.5、87.5 的小数") from None
+    if not value.is_finite():
+        raise RuleViolation(f"{what} '{text}' 不是有限数值")
+    return value
 
 
 def parse_scores(pairs: tuple[str, ...] | list[str]) -> dict[str, Decimal]:

@@ -78,7 +78,11 @@ def test_missing_workspace_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_demo_makes_a_fresh_workspace_that_the_other_commands_read(tmp_path: Path) -> None:
+    # As after the README's install: the venv's bin folder is on no PATH.
     env = {k: v for k, v in os.environ.items() if not k.startswith("PDCA_")}
+    env["PATH"] = os.pathsep.join(
+        p for p in env.get("PATH", "").split(os.pathsep) if Path(p) != Path(PDCA).parent
+    )
     done = subprocess.run(
         [PDCA, "demo", "--units", "4"],
         cwd=tmp_path,
@@ -98,6 +102,19 @@ def test_demo_makes_a_fresh_workspace_that_the_other_commands_read(tmp_path: Pat
         timeout=60,
     )
     assert len(json.loads(listed.stdout)) == 4
+    # Its closing hint works as printed, from anywhere.
+    hint = done.stdout.splitlines()[-1]
+    assert hint.startswith("继续查看：cd ")
+    followed = subprocess.run(
+        ["sh", "-c", hint.removeprefix("继续查看：")],
+        cwd="/",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert followed.returncode == 0, followed.stderr
+    assert "周期" in followed.stdout
     again = subprocess.run(
         [PDCA, "demo", "--units", "1"],
         cwd=tmp_path,

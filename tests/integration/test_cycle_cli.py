@@ -254,3 +254,24 @@ def test_validate_reports_the_seed_inconsistency_as_a_warning(workspace: Workspa
     assert (
         "警告：catalog: 来源文件称定量 57 项 + 定性 11 项 = 68 项，但总数为 71 项（相差 3）" in out
     )
+
+
+def test_task_list_shows_its_table_and_the_same_tasks_as_json(workspace: Workspace) -> None:
+    # The table once read tasks by key and failed on the first task (issue 11's column spec).
+    open_cycle(workspace)
+    workspace.ok("task", "add", CYCLE, "落实三会一课制度", "--deadline", "2024-12-31")
+    workspace.ok("task", "add", CYCLE, "自查", "--deadline", "2024-06-30", "--indicator", "study")
+    workspace.ok("task", "publish", CYCLE)
+    workspace.ok("cycle", "advance", CYCLE, "start_do")
+    workspace.ok("task", "report", CYCLE, "1", "--progress", "60")
+    workspace.ok("task", "complete", CYCLE, "2", "--quality", "优")
+    lines = workspace.ok("task", "list", CYCLE).output.splitlines()
+    assert lines[0] == f"任务清单：{CYCLE}（已发布）"
+    assert lines[1].split() == ["序号", "任务", "截止", "指标", "进度", "完成（质量）"]
+    assert lines[3].split() == ["1", "落实三会一课制度", "2024-12-31", "60%", "否"]
+    assert lines[4].split() == ["2", "自查", "2024-06-30", "study", "100%", "是"]
+    listed = json.loads(workspace.ok("task", "list", CYCLE, "--json").output)
+    assert [(t["no"], t["progress"], t["completed"], t["quality"]) for t in listed["tasks"]] == [
+        (1, 60, False, None),
+        (2, 100, True, "优"),
+    ]

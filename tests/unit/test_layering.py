@@ -371,3 +371,61 @@ def test_an_unknown_room_and_too_many_flat_modules_are_reported() -> None:
         "pdca.misc lies in no known room",
         "7 flat modules, at most 6",
     ]
+
+
+# --- no import circle ------------------------------------------------------------------
+
+
+def circles(sources: Iterable[Source]) -> list[list[str]]:
+    """Every loop of modules that import each other, however spelt (a lazy or a
+    ``TYPE_CHECKING`` import still ties the two: a reader must hold both at once)."""
+    sources = list(sources)
+    known = {s.name for s in sources}
+    graph = {
+        s.name: sorted({i.module for i in imports_of(s, known) if i.module in known} - {s.name})
+        for s in sources
+    }
+    found: list[list[str]] = []
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> None:  # Tarjan's strongly connected components
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for nxt in graph[node]:
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for name in sorted(graph):
+        if name not in index:
+            visit(name)
+    return found
+
+
+def test_no_modules_import_each_other() -> None:
+    assert circles(project_sources()) == []
+
+
+def test_a_circle_is_reported() -> None:
+    files = {
+        "pdca/application/saving.py": "from pdca.application import request_ids\n",
+        "pdca/application/request_ids.py": (
+            "from typing import TYPE_CHECKING\n"
+            "if TYPE_CHECKING:\n    from pdca.application.saving import Acting\n"
+        ),
+    }
+    found = circles(source_of(path, text) for path, text in files.items())
+    assert found == [["pdca.application.request_ids", "pdca.application.saving"]]

@@ -8,7 +8,7 @@ import click
 
 from pdca.errors import RuleViolation
 from pdca_cli._context import CliContext, json_option, pass_cli
-from pdca_cli._output import emit_json
+from pdca_cli._output import answer
 from pdca_cli._parse import parse_scores, read_text
 
 
@@ -31,12 +31,8 @@ def issue(obj: CliContext, address: str, group: str, count: int) -> None:
       pdca ballot issue 市财政局/2024 --group masses --count 30
     """
     tokens = obj.app().issue_ballots(obj.acting, address, group, count)
-    if obj.json:
-        emit_json({"cycle": address, "group": group, "tokens": tokens})
-    else:
-        click.echo(f"已发放 {len(tokens)} 张（{group}），令牌：")
-        for token in tokens:
-            click.echo(token)
+    data = {"cycle": address, "group": group, "tokens": tokens}
+    answer(obj.json, data, "\n".join([f"已发放 {len(tokens)} 张（{group}），令牌：", *tokens]))
 
 
 @ballot.command()
@@ -53,10 +49,7 @@ def cast(obj: CliContext, address: str, token: str, scores: tuple[str, ...]) -> 
       pdca ballot cast 市财政局/2024 --token 3F9A1-0C2B7 duty=18 study=19 org=18 style=17 effect=18
     """
     obj.app().cast_ballots(obj.acting, address, [(token, parse_scores(scores))])
-    if obj.json:
-        emit_json({"cycle": address, "cast": 1})
-    else:
-        click.echo("已投票 1 张")
+    answer(obj.json, {"cycle": address, "cast": 1}, "已投票 1 张")
 
 
 @ballot.command("import")
@@ -85,7 +78,4 @@ def import_(obj: CliContext, address: str, file: Path) -> None:
         (row.pop("token"), parse_scores([f"{k}={v}" for k, v in row.items()])) for row in rows
     ]
     count = obj.app().cast_ballots(obj.acting, address, ballots)
-    if obj.json:
-        emit_json({"cycle": address, "cast": count})
-    else:
-        click.echo(f"已导入测评票 {count} 张")
+    answer(obj.json, {"cycle": address, "cast": count}, f"已导入测评票 {count} 张")

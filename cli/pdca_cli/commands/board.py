@@ -4,46 +4,47 @@ from typing import Any
 
 import click
 
+from pdca_cli._columns import Column, cells, headers, or_blank, records
 from pdca_cli._context import CliContext, json_option, pass_cli
 from pdca_cli._output import emit_json
-from pdca_cli._parse import parse_date
+from pdca_cli._parse import parse_today, today_option
 
 LANE_LIMIT = 25  # cards shown per lane unless --all
+
+LANES = (
+    Column("stage", None, get="phase"),
+    Column("label", None),
+    Column("count", None, get=lambda lane: len(lane.cards)),
+    Column("cycles", None, get=lambda lane: records(CARDS, lane.cards)),
+)
+CARDS = (
+    Column("cycle", None),
+    Column("stage", None),
+    Column("overdue", None),
+)
+OVERDUE = (
+    Column("id", "编号", get=lambda r: r["item_id"][:8]),
+    Column("cycle", "周期"),
+    Column("problem", "问题"),
+    Column("owner", "责任人"),
+    Column("due", "期限", get=lambda r: r["due"].isoformat()),
+    Column("days_overdue", "逾期天数"),
+    Column("measure", "督办", show=or_blank),
+)
 
 
 def _json(b: Any) -> dict[str, Any]:
     return {
         "period": b.period,
         "today": b.today.isoformat(),
-        "lanes": [
-            {
-                "stage": lane.phase,
-                "label": lane.label,
-                "count": len(lane.cards),
-                "cycles": [
-                    {"cycle": c.cycle, "stage": c.stage, "overdue": c.overdue} for c in lane.cards
-                ],
-            }
-            for lane in b.lanes
-        ],
-        "overdue": [
-            {
-                "id": r["item_id"][:8],
-                "cycle": r["cycle"],
-                "problem": r["problem"],
-                "owner": r["owner"],
-                "due": r["due"].isoformat(),
-                "days_overdue": r["days_overdue"],
-                "measure": r["measure"],
-            }
-            for r in b.overdue
-        ],
+        "lanes": records(LANES, b.lanes),
+        "overdue": records(OVERDUE, b.overdue),
     }
 
 
 @click.command()
 @click.argument("period", required=False)
-@click.option("--today", help="按此日期判断逾期（YYYY-MM-DD，默认今天）。")
+@today_option("按此日期判断逾期（YYYY-MM-DD，默认今天）。")
 @click.option(
     "--all", "show_all", is_flag=True, help=f"每个阶段列出全部周期（默认最多 {LANE_LIMIT} 个）。"
 )
@@ -57,12 +58,9 @@ def board(obj: CliContext, period: str | None, today: str | None, show_all: bool
       pdca board 2024
       pdca board --today 2025-05-01
     """
-    from datetime import date
-
     from pdca.reports.board import board as build
 
-    on = parse_date(today, "--today") if today else date.today()
-    b = build(obj.app(), period, on)
+    b = build(obj.app(), period, parse_today(today))
     if obj.json:
         emit_json(_json(b))
         return
@@ -83,7 +81,7 @@ def _render(b: Any, show_all: bool) -> None:
     lanes = Table(title=title)
     for lane in b.lanes:
         lanes.add_column(f"{lane.label}（{len(lane.cards)}）", no_wrap=True)
-    cells = []
+    lane_texts = []
     for lane in b.lanes:
         text = Text()
         cards = lane.cards if show_all else lane.cards[:LANE_LIMIT]
@@ -99,23 +97,18 @@ def _render(b: Any, show_all: bool) -> None:
         if len(lane.cards) > len(cards):
             text.append(f"…另 {len(lane.cards) - len(cards)} 个（--all）", style="dim")
         text.rstrip()
-        cells.append(text)
-    lanes.add_row(*cells)
+        lane_texts.append(text)
+    lanes.add_row(*lane_texts)
     console.print(lanes)
     if not b.overdue:
         console.print("没有逾期未销号的整改事项。")
         return
     items = Table(title=f"逾期整改 {len(b.overdue)} 项", title_style="bold red")
-    for header in ("编号", "周期", "问题", "责任人", "期限", "逾期天数", "督办"):
+    shown = headers(OVERDUE)
+    for header in shown:
         items.add_column(header, no_wrap=header != "问题")
-    for r in b.overdue:
-        items.add_row(
-            r["item_id"][:8],
-            r["cycle"],
-            r["problem"],
-            r["owner"],
-            str(r["due"]),
-            Text(str(r["days_overdue"]), style="bold red"),
-            r["measure"] or "",
-        )
+    days = shown.index("逾期天数")
+    for row in cells(OVERDUE, b.overdue):
+        texts = [str(v) for v in row]
+        items.add_row(*texts[:days], Text(texts[days], style="bold red"), *texts[days + 1 :])
     console.print(items)

@@ -3,7 +3,8 @@ from __future__ import annotations
 import click
 
 from pdca_cli._context import CliContext, json_option, pass_cli
-from pdca_cli._output import emit_json
+from pdca_cli._output import answer
+from pdca_cli._parse import parse_decimal
 
 
 @click.group()
@@ -25,10 +26,8 @@ def withdraw(obj: CliContext, address: str, position: int, reason: str) -> None:
       pdca correct withdraw 市财政局/2024 12 --reason 误记到本单位
     """
     at = obj.app().withdraw_fact(obj.acting, address, position, reason)
-    if obj.json:
-        emit_json({"cycle": address, "position": at, "withdrawn": position})
-    else:
-        click.echo(f"#{at}：已撤回记录 #{position}")
+    data = {"cycle": address, "position": at, "withdrawn": position}
+    answer(obj.json, data, f"#{at}：已撤回记录 #{position}")
 
 
 @correct.command(context_settings={"ignore_unknown_options": True})
@@ -45,10 +44,6 @@ def amend(obj: CliContext, address: str, position: int, value: str, reason: str)
     Example:
       pdca correct amend 市财政局/2024 12 -1 --reason 复核后减轻
     """
-    from pdca.application.recording import parse_decimal
-
     at = obj.app().amend_fact(obj.acting, address, position, parse_decimal(value, "更正值"), reason)
-    if obj.json:
-        emit_json({"cycle": address, "position": at, "amended": position, "value": value})
-    else:
-        click.echo(f"#{at}：记录 #{position} 更正为 {value}")
+    data = {"cycle": address, "position": at, "amended": position, "value": value}
+    answer(obj.json, data, f"#{at}：记录 #{position} 更正为 {value}")

@@ -4,8 +4,18 @@ from typing import Any
 
 import click
 
+from pdca_cli._columns import Column, emit, records, show_table, yes_no
 from pdca_cli._context import CliContext, json_option, pass_cli
-from pdca_cli._output import emit_json, emit_table
+from pdca_cli._output import answer, emit_json
+
+TRIGGERS = (
+    Column("name", "触发器"),
+    Column("label", "名称"),
+    Column("to", None),
+    Column(None, "去往", get="to_label"),
+    Column("allowed", "可执行", show=yes_no),
+    Column("reason", "原因"),
+)
 
 
 @click.group()
@@ -23,10 +33,7 @@ def _status_json(status: Any) -> dict[str, Any]:
         "stage": status.stage,
         "stage_label": status.stage_label,
         "version": status.version,
-        "triggers": [
-            {"name": t.name, "label": t.label, "to": t.to, "allowed": t.allowed, "reason": t.reason}
-            for t in status.triggers
-        ],
+        "triggers": records(TRIGGERS, status.triggers),
     }
 
 
@@ -35,17 +42,8 @@ def _show_status(obj: CliContext, address: str) -> None:
     if obj.json:
         emit_json(_status_json(status))
         return
-    click.echo(
-        f"周期：{status.cycle}    方案：{status.scheme}    阶段：{status.stage_label}（{status.stage}）"
-    )
-    emit_table(
-        ["触发器", "名称", "去往", "可执行", "原因"],
-        [
-            [t.name, t.label, t.to_label, "是" if t.allowed else "否", t.reason]
-            for t in status.triggers
-        ],
-        empty="（已结束，无可用触发器）",
-    )
+    title = f"周期：{status.cycle}    方案：{status.scheme}    阶段：{status.stage_label}（{status.stage}）"
+    show_table(TRIGGERS, status.triggers, title=title, empty="（已结束，无可用触发器）")
 
 
 @cycle.command("open")
@@ -85,20 +83,17 @@ def advance(obj: CliContext, address: str, trigger: str, reason: str | None) -> 
     app = obj.app()
     c = app.advance(obj.acting, address, trigger, reason)
     before = c.facts.stages[-1][0]  # the from-stage of the move just recorded
-    if obj.json:
-        emit_json(
-            {
-                "cycle": c.address,
-                "trigger": trigger,
-                "from": before,
-                "stage": c.stage,
-                "version": c.version,
-            }
-        )
-        return
     scheme = app.scheme_of(c)
-    click.echo(
-        f"{c.address}：{scheme.stage_label(before)} → {scheme.stage_label(c.stage)}（{trigger}）"
+    answer(
+        obj.json,
+        {
+            "cycle": c.address,
+            "trigger": trigger,
+            "from": before,
+            "stage": c.stage,
+            "version": c.version,
+        },
+        f"{c.address}：{scheme.stage_label(before)} → {scheme.stage_label(c.stage)}（{trigger}）",
     )
 
 
@@ -129,31 +124,12 @@ def list_(obj: CliContext, period: str | None, stage: str | None) -> None:
       pdca cycle list --period 2024 --stage 督查
     """
     app = obj.app()
-    rows = app.list_cycles(period, stage)
-    if obj.json:
-        emit_json(
-            [
-                {
-                    "cycle": r["cycle"],
-                    "unit": r["unit"],
-                    "period": r["period"],
-                    "scheme": r["scheme"],
-                    "stage": r["stage"],
-                }
-                for r in rows
-            ]
-        )
-        return
-    emit_table(
-        ["周期", "单位", "考核期", "方案", "阶段"],
-        [
-            [
-                r["cycle"],
-                r["unit"],
-                r["period"],
-                r["scheme"],
-                app.stage_label(r["scheme"], r["stage"]),
-            ]
-            for r in rows
-        ],
+    listing = (
+        Column("cycle", "周期"),
+        Column("unit", "单位"),
+        Column("period", "考核期"),
+        Column("scheme", "方案"),
+        Column("stage", None),
+        Column(None, "阶段", get=lambda r: app.stage_label(r["scheme"], r["stage"])),
     )
+    emit(listing, app.list_cycles(period, stage), obj.json)

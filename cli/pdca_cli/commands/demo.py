@@ -1,12 +1,27 @@
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 import click
 
+from pdca_cli._columns import Column, or_dash, records, show_table
 from pdca_cli._context import CliContext, json_option, pass_cli
-from pdca_cli._output import emit_json, emit_table
+from pdca_cli._output import emit_json
 from pdca_cli.commands.explain import render_tree
+
+#: The demo's published ranking (rows of the scores projection).
+RANKING = (
+    Column(None, "方案", get="scheme_id"),
+    Column(None, "名次", get="rank"),
+    Column("unit", "单位"),
+    Column("category", "类别"),
+    Column("scheme", None, get="scheme_id"),
+    Column("total", "总分", get="published_total"),
+    Column("grade", "等次", show=or_dash),
+    Column("rank", None),
+    Column("tier", "档次", show=or_dash),
+)
 
 
 def _fresh_folder() -> Path:
@@ -63,18 +78,7 @@ def demo(obj: CliContext, seed: int, unit_count: int) -> None:
                 "workspace": str(workspace.root),
                 "period": result.period,
                 "events": result.events,
-                "ranking": [
-                    {
-                        "unit": r["unit"],
-                        "category": r["category"],
-                        "scheme": r["scheme_id"],
-                        "total": r["published_total"],
-                        "grade": r["grade"],
-                        "rank": r["rank"],
-                        "tier": r["tier"],
-                    }
-                    for r in ranking
-                ],
+                "ranking": records(RANKING, ranking),
                 "explain": explained.to_json(),
             }
         )
@@ -87,22 +91,7 @@ def demo(obj: CliContext, seed: int, unit_count: int) -> None:
         f"{result.period} 年度：{len(rows)} 个周期，{result.events} 个事件；阶段："
         + "，".join(f"{k} {v}" for k, v in sorted(counts.items()))
     )
-    click.echo(f"\n排名（pdca ranking {result.period}）：")
-    emit_table(
-        ["方案", "名次", "单位", "类别", "总分", "等次", "档次"],
-        [
-            [
-                r["scheme_id"],
-                r["rank"],
-                r["unit"],
-                r["category"],
-                r["published_total"],
-                r["grade"] or "—",
-                r["tier"] or "—",
-            ]
-            for r in ranking
-        ],
-    )
+    show_table(RANKING, ranking, title=f"\n排名（pdca ranking {result.period}）：")
     from datetime import date
 
     items = app.list_rectifications(date.today())
@@ -114,4 +103,19 @@ def demo(obj: CliContext, seed: int, unit_count: int) -> None:
     click.echo(f"\n得分来历（pdca explain {sample}）：")
     for line in render_tree(explained.to_json()["tree"]):
         click.echo(line)
-    click.echo(f"\n继续查看：cd {workspace.root} && pdca ledger {result.period}")
+    root = shlex.quote(str(workspace.root))
+    click.echo(f"\n继续查看：cd {root} && {shlex.quote(_program())} ledger {result.period}")
+
+
+def _program() -> str:
+    """How to run this pdca again from the demo's folder: ``pdca`` when the PATH finds
+    this very program, else its full path (after the README's install, pdca is
+    ``.venv/bin/pdca``, which no PATH names)."""
+    import shutil
+    import sys
+
+    here = Path(sys.argv[0]).resolve()
+    found = shutil.which("pdca")
+    if here.name != "pdca" or (found and Path(found).resolve() == here):
+        return "pdca"
+    return str(here)

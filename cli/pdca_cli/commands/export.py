@@ -7,7 +7,7 @@ import click
 
 from pdca.errors import RuleViolation, StorageError
 from pdca_cli._context import CliContext, json_option, pass_cli
-from pdca_cli._parse import parse_date
+from pdca_cli._parse import parse_today, today_option
 
 
 def _format(fmt: str | None, output: str | None) -> str:
@@ -30,7 +30,7 @@ def _format(fmt: str | None, output: str | None) -> str:
 )
 @click.option("-o", "--output", help="输出文件（csv、json 默认写到标准输出；xlsx 必须指定）。")
 @click.option("--scheme", "scheme_id", help="scores：只导出此方案的周期。")
-@click.option("--today", help="rectifications：按此日期计算逾期（YYYY-MM-DD，默认今天）。")
+@today_option("rectifications：按此日期计算逾期（YYYY-MM-DD，默认今天）。")
 @json_option
 @pass_cli
 def export(
@@ -50,8 +50,6 @@ def export(
       pdca export ledger 2024 --format csv > 台账.csv
       pdca export rectifications 2024 --format json --today 2025-05-01
     """
-    from datetime import date
-
     from pdca.reports import files, tables
     from pdca_cli._progress import progress
 
@@ -62,7 +60,7 @@ def export(
         raise RuleViolation(
             f"-o {output} 是目录；请给出文件名，例如 -o {Path(output) / f'{kind}-{period}.{fmt}'}"
         )
-    on = parse_date(today, "--today") if today else date.today()
+    on = parse_today(today)
     with progress(f"导出 {kind} {period}", total=2, unit="步") as update:
         table = tables.table_of(obj.app(), kind, period, on, scheme_id)
         update(1, None)

@@ -3,8 +3,8 @@ from __future__ import annotations
 import click
 
 from pdca_cli._context import CliContext, json_option, pass_cli
-from pdca_cli._output import emit_json
-from pdca_cli._parse import parse_date
+from pdca_cli._output import answer
+from pdca_cli._parse import parse_date, parse_decimal
 
 
 @click.group()
@@ -42,8 +42,6 @@ def record(
       pdca finding record 市财政局/2024 --source 暗访 --indicator discipline \\
           --points -2 --observed-on 2024-05-12 --evidence "工作时间网购、打游戏"
     """
-    from pdca.application.recording import parse_decimal
-
     position = obj.app().record_finding(
         obj.acting,
         address,
@@ -53,9 +51,9 @@ def record(
         parse_date(observed_on, "发现日期"),
         evidence,
     )
-    if obj.json:
-        emit_json(
-            {"cycle": address, "position": position, "indicator": indicator, "points": points}
-        )
-    else:
-        click.echo(f"已记录发现 #{position}：{source} {indicator} {points}（发现于 {observed_on}）")
+    data = {"cycle": address, "position": position, "indicator": indicator, "points": points}
+    answer(
+        obj.json,
+        data,
+        f"已记录发现 #{position}：{source} {indicator} {points}（发现于 {observed_on}）",
+    )

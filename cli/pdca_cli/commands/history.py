@@ -2,8 +2,18 @@ from __future__ import annotations
 
 import click
 
+from pdca.application import labels
+from pdca_cli._columns import Column, emit, moment
 from pdca_cli._context import CliContext, json_option, pass_cli
-from pdca_cli._output import emit_json, emit_table
+
+ENTRIES = (
+    Column("position", "序号"),
+    Column("type", None),
+    Column("recorded_at", "记录时间", show=moment),
+    Column("actor", "操作人"),
+    Column(None, "类型", get=lambda e: labels.event_type(e.type)),
+    Column("summary", "摘要"),
+)
 
 
 @click.command()
@@ -17,33 +27,4 @@ def history(obj: CliContext, address: str) -> None:
     Example:
       pdca history 市财政局/2024
     """
-    from pdca.rules.describe import type_label
-
-    entries = obj.app().history(address)
-    if obj.json:
-        emit_json(
-            [
-                {
-                    "position": e.position,
-                    "type": e.type,
-                    "recorded_at": e.recorded_at,
-                    "actor": e.actor,
-                    "summary": e.summary,
-                }
-                for e in entries
-            ]
-        )
-        return
-    emit_table(
-        ["序号", "记录时间", "操作人", "类型", "摘要"],
-        [
-            [
-                e.position,
-                e.recorded_at[:19].replace("T", " "),
-                e.actor,
-                type_label(e.type),
-                e.summary,
-            ]
-            for e in entries
-        ],
-    )
+    emit(ENTRIES, obj.app().history(address), obj.json)

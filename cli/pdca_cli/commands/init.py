@@ -5,7 +5,7 @@ from pathlib import Path
 import click
 
 from pdca_cli._context import CliContext, json_option, pass_cli
-from pdca_cli._output import emit_json
+from pdca_cli._output import answer
 
 
 @click.command()
@@ -23,33 +23,25 @@ def init(obj: CliContext, directory: str | None) -> None:
       PDCA_DB=postgresql+psycopg://postgres@127.0.0.1:5432/pdca pdca init 考核2024
       PDCA_CIPHER_KEY=$(openssl rand -base64 32) pdca init 加密工作区
     """
-    from pdca.application.service import PdcaApplication
-    from pdca.application.workspace import create_workspace, planned_workspace
-    from pdca.storage import meta
+    from pdca.application.initialising import initialise
 
-    root = Path(directory or obj.workspace_option or ".")
-    # A database that cannot be reached or is not ours refuses before any file is written.
-    planned = planned_workspace(root, obj.db_option)
-    if planned.database_exists():
-        PdcaApplication(planned, initialised=False).close()
-    workspace = create_workspace(root, obj.db_option)
-    app = PdcaApplication(workspace, create_tables=True)
-    obj._app = app  # closed with the command
-    meta.initialise(app.marker, app.mapper.cipher, app.recorder.max_notification_id() or 0)
-    app.projection_runtime().create_tables(include_workspace=True)
+    done = initialise(Path(directory or obj.workspace_option or "."), obj.db_option)
+    obj._app = done.app  # closed with the command
+    workspace = done.workspace
     schemes = workspace.schemes()
-    if obj.json:
-        emit_json(
-            {
-                "workspace": str(workspace.root),
-                "database": workspace.database.describe(),
-                "schemes": [s.ref for s in schemes],
-                "encrypted": app.mapper.cipher is not None,
-            }
-        )
-        return
-    click.echo(f"工作区已就绪：{workspace.root}")
-    click.echo(f"数据库：{workspace.database.describe()}")
-    if app.mapper.cipher is not None:
-        click.echo(f"事件加密：开启（AES-GCM，密钥取自 {meta.KEY_VARIABLE}，请妥善保存）")
-    click.echo(f"方案（{len(schemes)} 个）：{'、'.join(s.ref for s in schemes) or '（无）'}")
+    refs = [s.ref for s in schemes]
+    encrypted = done.key_variable is not None
+    lines = [f"工作区已就绪：{workspace.root}", f"数据库：{workspace.database.describe()}"]
+    if encrypted:
+        lines.append(f"事件加密：开启（AES-GCM，密钥取自 {done.key_variable}，请妥善保存）")
+    lines.append(f"方案（{len(schemes)} 个）：{'、'.join(refs) or '（无）'}")
+    answer(
+        obj.json,
+        {
+            "workspace": str(workspace.root),
+            "database": workspace.database.describe(),
+            "schemes": refs,
+            "encrypted": encrypted,
+        },
+        "\n".join(lines),
+    )

@@ -2,8 +2,22 @@ from __future__ import annotations
 
 import click
 
+from pdca_cli._columns import Column, emit, with_keys
 from pdca_cli._context import CliContext, json_option, pass_cli
-from pdca_cli._output import emit_json, emit_table
+
+#: What the table shows of a ledger export row; the JSON has the whole row.
+SHOWN = (
+    Column("cycle", "周期"),
+    Column("position", "事件", show=lambda p: f"#{p}"),
+    Column("observed_on", "发现日期"),
+    Column("source", "来源"),
+    Column("indicator", "指标"),
+    Column("points", "分值"),
+    Column("status", "状态"),
+    Column("actor", "记录人"),
+    Column("applied_at", "已算账", show=lambda at: str(at)[:10] if at else "否"),
+    Column("evidence", "证据"),
+)
 
 
 @click.command()
@@ -18,27 +32,7 @@ def ledger(obj: CliContext, period: str | None, unit: str | None) -> None:
     Example:
       pdca ledger 2024 --unit 市财政局
     """
-    rows = obj.app().ledger_of(period, unit)
-    if obj.json:
-        from pdca.reports.tables import ledger_row
+    from pdca.reports.tables import LEDGER_COLUMNS, ledger_row
 
-        emit_json([ledger_row(r) for r in rows])
-        return
-    emit_table(
-        ["周期", "事件", "发现日期", "来源", "指标", "分值", "状态", "记录人", "已算账", "证据"],
-        [
-            [
-                r["cycle"],
-                f"#{r['position']}",
-                r["observed_on"],
-                r["source"],
-                r["indicator"],
-                r["points"],
-                r["status"],
-                r["actor"],
-                str(r["applied_at"])[:10] if r["applied_at"] else "否",
-                r["evidence"],
-            ]
-            for r in rows
-        ],
-    )
+    findings = with_keys([c.key for c in LEDGER_COLUMNS], SHOWN)
+    emit(findings, [ledger_row(r) for r in obj.app().ledger_of(period, unit)], obj.json)

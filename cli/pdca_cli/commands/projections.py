@@ -6,10 +6,35 @@ from typing import Any
 
 import click
 
-from pdca.errors import Conflict, RuleViolation, one_of
+from pdca.errors import RuleViolation
+from pdca_cli._columns import Column, emit, joined, show_table
 from pdca_cli._context import CliContext, json_option, pass_cli
-from pdca_cli._output import emit_json, emit_table
+from pdca_cli._output import answer, emit_json
 from pdca_cli._progress import progress
+
+PROJECTIONS = (
+    Column("name", "投影"),
+    Column("source", "来源"),
+    Column("tables", "表", show=joined),
+    Column("version", "版本"),
+    Column("title", "说明"),
+)
+STATUS = (
+    Column("name", "投影"),
+    Column("source", "来源"),
+    Column("position", "位置"),
+    Column("head", "最新"),
+    Column("lag", "滞后"),
+    Column("version", None),
+    Column(
+        "updated_at", "更新时间", show=lambda at: at.strftime("%Y-%m-%d %H:%M:%S") if at else "—"
+    ),
+    Column("last_error", "最近错误", show=lambda error: error or "—"),
+)
+EVENT_TYPES = (
+    Column(None, "事件类型", get=lambda item: item[0]),
+    Column(None, "字段", get=lambda item: ", ".join(item[1])),
+)
 
 
 @click.group()
@@ -22,10 +47,6 @@ def projections() -> None:
     """
 
 
-def _runtime(obj: CliContext) -> Any:
-    return obj.app().projection_runtime()
-
-
 @projections.command("list")
 @json_option
 @pass_cli
@@ -36,24 +57,9 @@ def list_(obj: CliContext) -> None:
     Example:
       pdca projections list --json
     """
-    runtime = _runtime(obj)
-    rows = [
-        {
-            "name": name,
-            "source": runtime.sources[name],
-            "tables": [t.name for t in runtime.get(name).tables],
-            "version": runtime.get(name).version,
-            "title": runtime.get(name).title,
-        }
-        for name in runtime.names()
-    ]
-    if obj.json:
-        emit_json(rows)
-        return
-    emit_table(
-        ["投影", "来源", "表", "版本", "说明"],
-        [[r["name"], r["source"], "、".join(r["tables"]), r["version"], r["title"]] for r in rows],
-    )
+    from pdca.application import views
+
+    emit(PROJECTIONS, views.projections(obj.app()), obj.json)
 
 
 @projections.command()
@@ -66,57 +72,19 @@ def status(obj: CliContext) -> None:
     Example:
       pdca projections status
     """
-    rows = _runtime(obj).status()
-    if obj.json:
-        emit_json(
-            [
-                {
-                    "name": s.name,
-                    "source": s.source,
-                    "position": s.position,
-                    "head": s.head,
-                    "lag": s.lag,
-                    "version": s.version,
-                    "updated_at": s.updated_at,
-                    "last_error": s.last_error,
-                }
-                for s in rows
-            ]
-        )
-        return
-    emit_table(
-        ["投影", "来源", "位置", "最新", "滞后", "更新时间", "最近错误"],
-        [
-            [
-                s.name,
-                s.source,
-                s.position,
-                s.head,
-                s.lag,
-                s.updated_at.strftime("%Y-%m-%d %H:%M:%S") if s.updated_at else "—",
-                s.last_error or "—",
-            ]
-            for s in rows
-        ],
-    )
+    from pdca.application import views
 
-
-def _chosen(runtime: Any, names: tuple[str, ...], every: bool) -> list[str]:
-    if every and names:
-        raise RuleViolation("请只给出投影名称或 --all 之一")
-    if every or not names:
-        return runtime.names()
-    for name in names:
-        runtime.get(name)  # refuses an unknown name before anything runs
-    return list(dict.fromkeys(names))
+    emit(STATUS, views.status(obj.app()), obj.json)
 
 
 def _report(obj: CliContext, verb: str, names: list[str], read: int, seconds: float) -> None:
-    if obj.json:
-        emit_json({"projections": names, "events": read, "seconds": round(seconds, 3)})
-        return
     rate = f"，{read / seconds:,.0f} 事件/秒" if read and seconds > 0 else ""
-    click.echo(f"已{verb} {'、'.join(names)}：读取 {read:,} 个事件，用时 {seconds:.2f} 秒{rate}")
+    data = {"projections": names, "events": read, "seconds": round(seconds, 3)}
+    answer(
+        obj.json,
+        data,
+        f"已{verb} {'、'.join(names)}：读取 {read:,} 个事件，用时 {seconds:.2f} 秒{rate}",
+    )
 
 
 @projections.command()
@@ -136,11 +104,13 @@ def rebuild(obj: CliContext, names: tuple[str, ...], every: bool) -> None:
     """
     if not names and not every:
         raise RuleViolation("请给出要重建的投影名称，或用 --all 重建全部")
-    runtime = _runtime(obj)
-    chosen = _chosen(runtime, names, every)
+    from pdca.application import views
+
+    app = obj.app()
+    chosen = views.chosen(app, names, every)
     started = time.monotonic()
-    with progress("重建 " + "、".join(chosen), runtime.head()) as update:
-        read = runtime.rebuild(*chosen, progress=lambda done, head: update(done, head))
+    with progress("重建 " + "、".join(chosen), views.log_head(app)) as update:
+        read = views.rebuild(app, obj.acting, chosen, lambda done, head: update(done, head))
     _report(obj, "重建", chosen, read, time.monotonic() - started)
 
 
@@ -167,12 +137,14 @@ def run(obj: CliContext, names: tuple[str, ...], follow: bool, interval: float) 
       pdca projections run
       pdca projections run scores ledger --follow
     """
-    runtime = _runtime(obj)
-    chosen = _chosen(runtime, names, False)
+    from pdca.application import views
+
+    app = obj.app()
+    chosen = views.chosen(app, names, False)
     started = time.monotonic()
     if not follow:
-        with progress("追赶 " + "、".join(chosen), runtime.head()) as update:
-            read = runtime.catch_up(*chosen, progress=lambda done, head: update(done, head))
+        with progress("追赶 " + "、".join(chosen), views.log_head(app)) as update:
+            read = views.catch_up(app, obj.acting, chosen, lambda done, head: update(done, head))
         _report(obj, "追上", chosen, read, time.monotonic() - started)
         return
     stopping = {"now": False}
@@ -191,9 +163,7 @@ def run(obj: CliContext, names: tuple[str, ...], follow: bool, interval: float) 
         if not obj.json:
             click.echo(f"已处理至事件 {position:,}（最新 {head:,}）", err=True)
 
-    read = runtime.follow(
-        *chosen, interval=interval, should_stop=lambda: stopping["now"], progress=tell
-    )
+    read = views.follow(app, obj.acting, chosen, interval, lambda: stopping["now"], tell)
     _report(obj, "跟随", chosen, read, time.monotonic() - started)
 
 
@@ -207,23 +177,10 @@ def new(obj: CliContext, name: str) -> None:
     Example:
       pdca projections new grid_summary
     """
-    from pdca.projections.loader import NAME
-    from pdca.projections.template import render
+    from pdca.application import views
 
-    if not NAME.match(name):
-        raise RuleViolation(
-            f"投影名 '{name}' 不可用：须为小写字母开头的小写字母、数字、下划线，如 grid_summary"
-        )
-    workspace = obj.workspace()
-    runtime = _runtime(obj)
-    taken = runtime.names()
-    if name in taken:
-        raise Conflict(f"投影 {name} 已存在；已有：{one_of(taken)}")
-    path = workspace.projections_dir / f"{name}.py"
-    if path.exists():
-        raise Conflict(f"文件 {path} 已存在；换一个名称或先移走它")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render(name), encoding="utf-8")
+    views.check_name(name)  # before the database is opened
+    path = views.new_projection(obj.app(), name)
     click.echo(f"已生成 {path}")
     click.echo(f"改好后运行：pdca projections rebuild {name} && pdca view {name}")
 
@@ -238,10 +195,10 @@ def events(obj: CliContext) -> None:
     Example:
       pdca projections events
     """
-    from pdca.projections.decoding import event_fields
+    from pdca.application import views
 
-    fields = event_fields()
+    fields = views.event_fields()
     if obj.json:
-        emit_json(fields)
+        emit_json(fields)  # a mapping: event type → its fields
         return
-    emit_table(["事件类型", "字段"], [[t, ", ".join(f)] for t, f in fields.items()])
+    show_table(EVENT_TYPES, fields.items())

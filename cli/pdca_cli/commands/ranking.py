@@ -2,8 +2,23 @@ from __future__ import annotations
 
 import click
 
+from pdca_cli._columns import Column, emit, or_blank, or_dash
 from pdca_cli._context import CliContext, json_option, pass_cli
-from pdca_cli._output import emit_json, emit_table
+
+#: The table: the published result beside the current score. The JSON has the scores
+#: export's ranking keys (``pdca.reports.tables.RANKING_KEYS``), where ``total`` is the
+#: published total, or the current one before publication.
+SHOWN = (
+    Column(None, "名次", get="rank", show=or_dash),
+    Column(None, "单位", get="unit"),
+    Column(None, "类别", get="category", show=or_blank),
+    Column(None, "方案", get="scheme_id"),
+    Column(None, "总分", get="published_total", show=or_dash),
+    Column(None, "等次", get="grade", show=or_dash),
+    Column(None, "档次", get="tier", show=or_dash),
+    Column(None, "否决", get="veto", show=or_blank),
+    Column(None, "当前得分", get="current_total"),
+)
 
 
 @click.command()
@@ -19,28 +34,17 @@ def ranking(obj: CliContext, period: str, scheme_id: str | None) -> None:
       pdca ranking 2024
       pdca ranking 2024 --json
     """
-    from pdca.reports.tables import ranked, ranking_json, score_row
+    from pdca.reports.tables import RANKING_KEYS, ranked, ranking_json, score_row
 
-    rows = ranked(obj.app().scores_of(period), scheme_id)
+    rows = [
+        {
+            **ranking_json(score_row(r)),
+            "scheme_id": r["scheme_id"],
+            "published_total": r["published_total"],
+        }
+        for r in ranked(obj.app().scores_of(period), scheme_id)
+    ]
     published = all(r["rank"] is not None for r in rows) and bool(rows)
-    if obj.json:
-        emit_json([ranking_json(score_row(r)) for r in rows])
-        return
-    click.echo(f"{period} 排名{'（已定稿发布）' if published else '（含未定稿的暂列，名次为空）'}")
-    emit_table(
-        ["名次", "单位", "类别", "方案", "总分", "等次", "档次", "否决", "当前得分"],
-        [
-            [
-                r["rank"] or "—",
-                r["unit"],
-                r["category"] or "",
-                r["scheme_id"],
-                r["published_total"] or "—",
-                r["grade"] or "—",
-                r["tier"] or "—",
-                r["vetoes"] or "",
-                r["total"],
-            ]
-            for r in rows
-        ],
-    )
+    title = f"{period} 排名{'（已定稿发布）' if published else '（含未定稿的暂列，名次为空）'}"
+    listing = [*(Column(k, None) for k in RANKING_KEYS), *SHOWN]
+    emit(listing, rows, obj.json, title=title)

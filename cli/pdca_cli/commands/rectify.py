@@ -1,21 +1,60 @@
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import click
 
+from pdca.application import labels
+from pdca_cli._columns import Column, emit, moment, or_blank, records, show_table
 from pdca_cli._context import CliContext, json_option, pass_cli
-from pdca_cli._output import emit_json, emit_table
-from pdca_cli._parse import parse_date
+from pdca_cli._output import answer, emit_json
+from pdca_cli._parse import parse_date, today_option
+from pdca_cli._parse import parse_today as _today
 
+on_day = today_option("按此日期记录（YYYY-MM-DD，默认今天），便于补录与复现。")
 
-def _today(text: str | None) -> date:
-    return parse_date(text, "--today") if text else date.today()
-
-
-today_option = click.option(
-    "--today", "today", help="按此日期记录（YYYY-MM-DD，默认今天），便于补录与复现。"
+ESCALATED = (
+    Column("id", "事项", get="item"),
+    Column("cycle", "周期"),
+    Column("days_overdue", "逾期天数"),
+    Column("level", "级别"),
+    Column("measure", "措施"),
+)
+ITEMS = (
+    Column("id", "编号", get=lambda r: r["item_id"][:8]),
+    Column("cycle", "周期"),
+    Column("unit", None),
+    Column("problem", "问题"),
+    Column("owner", "责任人"),
+    Column("due", "期限"),
+    Column("status", "状态", show=labels.rectification_status),
+    Column("days_overdue", "逾期", show=or_blank),
+    Column("colour", "颜色"),
+    Column("escalation", None),
+    Column("measure", "督办", show=or_blank),
+    Column("carried_to", "结转", show=or_blank),
+)
+EVENTS = (
+    Column("position", "序号"),
+    Column("type", None),
+    Column("recorded_at", "记录时间", show=moment),
+    Column("actor", "操作人"),
+    Column(None, "类型", get="type"),
+    Column(
+        "detail",
+        "内容",
+        show=lambda d: "，".join(f"{k}={v}" for k, v in d.items() if v not in (None, "")),
+    ),
+)
+MONTH = (
+    Column("unit", "单位"),
+    Column("opened", "本月交办"),
+    Column("closed", "本月销号"),
+    Column("open", "月末未销号"),
+    Column("overdue", "其中逾期"),
+    Column("ordered", "累计交办"),
+    Column("closed_total", None),
+    Column("rate", "累计销号率"),
 )
 
 
@@ -35,10 +74,7 @@ def _item_json(item: Any) -> dict[str, Any]:
 
 
 def _done(obj: CliContext, item: Any, message: str) -> None:
-    if obj.json:
-        emit_json(_item_json(item))
-    else:
-        click.echo(f"整改事项 {item.short_id}（{item.cycle}）：{message}")
+    answer(obj.json, _item_json(item), f"整改事项 {item.short_id}（{item.cycle}）：{message}")
 
 
 @click.group()
@@ -52,7 +88,7 @@ def rectify() -> None:
 @click.option("--owner", required=True, help="整改责任人。")
 @click.option("--due", required=True, help="整改期限 YYYY-MM-DD。")
 @click.option("--finding", type=int, help="来源督查发现的事件号（见 pdca ledger）。")
-@today_option
+@on_day
 @json_option
 @pass_cli
 def order(
@@ -79,7 +115,7 @@ def order(
 @rectify.command()
 @click.argument("ref", metavar="ID")
 @click.option("--note", required=True, help="进展说明（南通：整改月报）。")
-@today_option
+@on_day
 @json_option
 @pass_cli
 def report(obj: CliContext, ref: str, note: str, today: str | None) -> None:
@@ -97,7 +133,7 @@ def report(obj: CliContext, ref: str, note: str, today: str | None) -> None:
 @rectify.command()
 @click.argument("ref", metavar="ID")
 @click.option("--note", help="提交说明。")
-@today_option
+@on_day
 @json_option
 @pass_cli
 def submit(obj: CliContext, ref: str, note: str | None, today: str | None) -> None:
@@ -116,7 +152,7 @@ def submit(obj: CliContext, ref: str, note: str | None, today: str | None) -> No
 @click.argument("ref", metavar="ID")
 @click.option("--accept/--reject", required=True, help="验收通过（销号）或退回整改。")
 @click.option("--reason", help="理由；退回时必填。")
-@today_option
+@on_day
 @json_option
 @pass_cli
 def verify(obj: CliContext, ref: str, accept: bool, reason: str | None, today: str | None) -> None:
@@ -152,7 +188,7 @@ def extend(obj: CliContext, ref: str, due: str, reason: str) -> None:
 
 
 @rectify.command()
-@today_option
+@on_day
 @json_option
 @pass_cli
 def sweep(obj: CliContext, today: str | None) -> None:
@@ -163,33 +199,14 @@ def sweep(obj: CliContext, today: str | None) -> None:
       pdca rectify sweep --today 2025-05-01
     """
     done = obj.app().sweep_rectifications(obj.acting_on(_today(today)))
-    if obj.json:
-        emit_json(
-            [
-                {
-                    "id": e.item,
-                    "cycle": e.cycle,
-                    "days_overdue": e.days_overdue,
-                    "level": e.level,
-                    "measure": e.measure,
-                }
-                for e in done
-            ]
-        )
-        return
-    click.echo(f"记录督办 {len(done)} 项")
-    emit_table(
-        ["事项", "周期", "逾期天数", "级别", "措施"],
-        [[e.item, e.cycle, e.days_overdue, e.level, e.measure] for e in done],
-        empty="",
-    )
+    emit(ESCALATED, done, obj.json, title=f"记录督办 {len(done)} 项", empty="")
 
 
 @rectify.command("list")
 @click.option("--unit", help="只列此单位。")
 @click.option("--status", help="ordered/in_progress/submitted/closed 或中文名。")
 @click.option("--overdue", is_flag=True, help="只列逾期未销号的。")
-@today_option
+@on_day
 @json_option
 @pass_cli
 def list_(
@@ -201,48 +218,8 @@ def list_(
     Example:
       pdca rectify list --overdue
     """
-    from pdca.domain.rectification import STATUS_LABELS
-
     rows = obj.app().list_rectifications(_today(today), unit, status, overdue)
-    if obj.json:
-        emit_json(
-            [
-                {
-                    "id": r["item_id"][:8],
-                    "cycle": r["cycle"],
-                    "unit": r["unit"],
-                    "problem": r["problem"],
-                    "owner": r["owner"],
-                    "due": r["due"],
-                    "status": r["status"],
-                    "days_overdue": r["days_overdue"],
-                    "colour": r["colour"],
-                    "escalation": r["escalation"],
-                    "measure": r["measure"],
-                    "carried_to": r["carried_to"],
-                }
-                for r in rows
-            ]
-        )
-        return
-    emit_table(
-        ["编号", "周期", "问题", "责任人", "期限", "状态", "逾期", "颜色", "督办", "结转"],
-        [
-            [
-                r["item_id"][:8],
-                r["cycle"],
-                r["problem"],
-                r["owner"],
-                r["due"],
-                STATUS_LABELS[r["status"]],
-                r["days_overdue"] or "",
-                r["colour"],
-                r["measure"] or "",
-                r["carried_to"] or "",
-            ]
-            for r in rows
-        ],
-    )
+    emit(ITEMS, rows, obj.json)
 
 
 @rectify.command()
@@ -256,49 +233,16 @@ def show(obj: CliContext, ref: str) -> None:
     Example:
       pdca rectify show 3f9a1c0e
     """
+    from pdca.application.histories import event_rows
+
     app = obj.app()
     item = app.get_rectification(ref)
-    events = list(app.repository.event_store.get(item.id))
-    history = [
-        {
-            "position": e.originator_version,
-            "type": type(e).__name__,
-            "recorded_at": e.timestamp.isoformat(),
-            "actor": getattr(e, "actor", ""),
-            "detail": {
-                k: (v.isoformat() if isinstance(v, date) else v)
-                for k, v in vars(e).items()
-                if k
-                not in (
-                    "originator_id",
-                    "originator_version",
-                    "timestamp",
-                    "originator_topic",
-                    "actor",
-                )
-            },
-        }
-        for e in events
-    ]
+    events = event_rows(app, item.id)
     if obj.json:
-        emit_json({**_item_json(item), "history": history})
+        emit_json({**_item_json(item), "history": records(EVENTS, events)})
         return
-    click.echo(
-        f"整改事项 {item.short_id}：{item.problem}（{item.cycle}，责任人 {item.owner}，期限 {item.due}）"
-    )
-    emit_table(
-        ["序号", "记录时间", "操作人", "类型", "内容"],
-        [
-            [
-                h["position"],
-                h["recorded_at"][:19].replace("T", " "),
-                h["actor"],
-                h["type"],
-                "，".join(f"{k}={v}" for k, v in h["detail"].items() if v not in (None, "")),
-            ]
-            for h in history
-        ],
-    )
+    title = f"整改事项 {item.short_id}：{item.problem}（{item.cycle}，责任人 {item.owner}，期限 {item.due}）"
+    show_table(EVENTS, events, title=title)
 
 
 @rectify.command()
@@ -312,15 +256,4 @@ def bulletin(obj: CliContext, month: str) -> None:
     Example:
       pdca rectify bulletin 2025-03
     """
-    rows = obj.app().rectification_bulletin(month)
-    if obj.json:
-        emit_json(rows)
-        return
-    click.echo(f"{month} 整改月报")
-    emit_table(
-        ["单位", "本月交办", "本月销号", "月末未销号", "其中逾期", "累计交办", "累计销号率"],
-        [
-            [r["unit"], r["opened"], r["closed"], r["open"], r["overdue"], r["ordered"], r["rate"]]
-            for r in rows
-        ],
-    )
+    emit(MONTH, obj.app().rectification_bulletin(month), obj.json, title=f"{month} 整改月报")

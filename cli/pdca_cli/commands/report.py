@@ -6,13 +6,13 @@ import click
 
 from pdca.errors import RuleViolation, StorageError
 from pdca_cli._context import CliContext, pass_cli
-from pdca_cli._parse import parse_date
+from pdca_cli._parse import parse_today, today_option
 
 
 @click.command()
 @click.argument("period")
 @click.option("-o", "--output", help="输出的 HTML 文件（默认 report-考核期.html）。")
-@click.option("--today", help="按此日期计算整改逾期（YYYY-MM-DD，默认今天）。")
+@today_option("按此日期计算整改逾期（YYYY-MM-DD，默认今天）。")
 @pass_cli
 def report(obj: CliContext, period: str, output: str | None, today: str | None) -> None:
     """考核结果报告：一个自包含的 HTML 文件（无需联网），含排名表和图表——各类别得分分布、各单位分项构成、等次与档次对照配额、整改销号逐月进度、秋后算账后名次变化最大的单位。
@@ -21,13 +21,11 @@ def report(obj: CliContext, period: str, output: str | None, today: str | None) 
     Example:
       pdca report 2024 -o 2024考核结果报告.html
     """
-    from datetime import date
-
-    from pdca.domain.ids import check_period
+    from pdca.application import inputs
     from pdca_cli._progress import progress
 
-    period = check_period(period)
-    on = parse_date(today, "--today") if today else date.today()
+    period = inputs.period(period)
+    on = parse_today(today)
     path = Path(output or f"report-{period}.html")
     if path.is_dir():
         raise RuleViolation(

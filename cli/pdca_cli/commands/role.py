@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import click
 
+from pdca_cli._columns import Column, records, show_table
 from pdca_cli._context import CliContext, json_option, pass_cli
-from pdca_cli._output import emit_json, emit_table
+from pdca_cli._output import answer, emit_json
+
+GRANTS = (
+    Column("actor", "操作人"),
+    Column("roles", None, get=lambda g: list(g.roles)),
+    Column(None, "角色", get=lambda g: g.describe().split("，")[0]),
+    Column("unit", "单位"),
+)
 
 
 @click.group()
@@ -35,10 +43,8 @@ def set_(obj: CliContext, actor: str, roles_: tuple[str, ...], unit: str | None)
     current = roles.load(obj.workspace().root)
     grant = roles.make_grant(actor, roles_, unit)
     roles.save(current, {**(current.grants or {}), grant.actor: grant})
-    if obj.json:
-        emit_json({"actor": grant.actor, "roles": list(grant.roles), "unit": grant.unit})
-    else:
-        click.echo(f"{grant.actor}：{grant.describe()}（{current.path}）")
+    data = {"actor": grant.actor, "roles": list(grant.roles), "unit": grant.unit}
+    answer(obj.json, data, f"{grant.actor}：{grant.describe()}（{current.path}）")
 
 
 @role.command()
@@ -60,10 +66,8 @@ def remove(obj: CliContext, actor: str) -> None:
     if grant is None:
         raise NotFound(f"操作人 {actor.strip()} 没有角色；pdca role list 查看")
     roles.save(current, {a: g for a, g in (current.grants or {}).items() if a != grant.actor})
-    if obj.json:
-        emit_json({"actor": grant.actor, "removed": list(grant.roles)})
-    else:
-        click.echo(f"已取消 {grant.actor} 的角色：{grant.describe()}")
+    data = {"actor": grant.actor, "removed": list(grant.roles)}
+    answer(obj.json, data, f"已取消 {grant.actor} 的角色：{grant.describe()}")
 
 
 @role.command("list")
@@ -84,9 +88,7 @@ def list_(obj: CliContext) -> None:
         emit_json(
             {
                 "open": current.open,
-                "actors": [
-                    {"actor": g.actor, "roles": list(g.roles), "unit": g.unit} for g in grants
-                ],
+                "actors": records(GRANTS, grants),
                 "commands": {c: list(r) for c, r in roles.PERMISSIONS.items()},
             }
         )
@@ -96,15 +98,11 @@ def list_(obj: CliContext) -> None:
             f"没有 {current.path.name}：人人可执行所有命令。建立：pdca role set 你的名字 admin"
         )
     else:
-        emit_table(
-            ["操作人", "角色", "单位"],
-            [(g.actor, g.describe().split("，")[0], g.unit) for g in grants],
-        )
-    click.echo("")
-    emit_table(
-        ["写命令", "可执行者"],
-        [
-            (f"pdca {c}", "、".join(roles.LABELS[x] for x in r))
-            for c, r in roles.PERMISSIONS.items()
-        ],
+        show_table(GRANTS, grants)
+    # The JSON above keeps each command's role codes; people read the roles' names.
+    who_may = (
+        Column(None, "写命令", get=lambda p: f"pdca {p[0]}"),
+        Column(None, "可执行者", get=lambda p: "、".join(roles.LABELS[x] for x in p[1])),
     )
+    click.echo("")
+    show_table(who_may, roles.PERMISSIONS.items())

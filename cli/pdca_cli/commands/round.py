@@ -1,11 +1,29 @@
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
+from pdca_cli._columns import Column, show_table
 from pdca_cli._context import CliContext, json_option, pass_cli
-from pdca_cli._output import emit_json, emit_table
+from pdca_cli._output import answer, emit_json
+
+#: A finalised round's outcomes and changes as the table shows them; the JSON is the
+#: whole result, as recorded in the round's event.
+OUTCOMES = (
+    Column("rank", "名次"),
+    Column("unit", "单位"),
+    Column("category", "类别"),
+    Column("total", "总分"),
+    Column("grade", "等次"),
+    Column("tier", "档次"),
+    Column("veto", "否决"),
+    Column("note", "说明", get=lambda o: o.get("note", "")),
+)
+CHANGES = (
+    Column("cycle", "周期"),
+    Column("field", "项目"),
+    Column("before", "原为"),
+    Column("after", "现为"),
+)
 
 
 @click.group("round")
@@ -26,26 +44,8 @@ def open_(obj: CliContext, period: str, scheme_ref: str) -> None:
       pdca round open 2024 --scheme jilin
     """
     r = obj.app().open_round(obj.acting, period, scheme_ref)
-    if obj.json:
-        emit_json({"period": r.period, "scheme": r.scheme_id})
-    else:
-        click.echo(f"已开启考核轮次：{r.period}（方案 {r.scheme_id}）")
-
-
-def _outcome_rows(outcomes: list[dict[str, Any]]) -> list[list[Any]]:
-    return [
-        [
-            o["rank"],
-            o["unit"],
-            o["category"],
-            o["total"],
-            o["grade"],
-            o["tier"],
-            o["veto"],
-            o.get("note", ""),
-        ]
-        for o in outcomes
-    ]
+    data = {"period": r.period, "scheme": r.scheme_id}
+    answer(obj.json, data, f"已开启考核轮次：{r.period}（方案 {r.scheme_id}）")
 
 
 @round_.command()
@@ -70,16 +70,9 @@ def finalize(obj: CliContext, period: str, scheme_id: str | None, reason: str | 
     if not result["recorded"]:
         click.echo(f"{result['period']}（方案 {result['scheme']}）结果与上次发布相同，未重复记录")
         return
-    click.echo(
+    title = (
         f"已定稿：{result['period']}（方案 {result['scheme']}），{len(result['outcomes'])} 个单位"
     )
-    emit_table(
-        ["名次", "单位", "类别", "总分", "等次", "档次", "否决", "说明"],
-        _outcome_rows(result["outcomes"]),
-    )
+    show_table(OUTCOMES, result["outcomes"], title=title)
     if result["changes"]:
-        click.echo("\n与上次发布相比的变化：")
-        emit_table(
-            ["周期", "项目", "原为", "现为"],
-            [[c["cycle"], c["field"], c["before"], c["after"]] for c in result["changes"]],
-        )
+        show_table(CHANGES, result["changes"], title="\n与上次发布相比的变化：")

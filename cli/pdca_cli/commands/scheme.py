@@ -1,11 +1,26 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
+from pdca_cli._columns import Column, Listing, emit, joined, records, show_table
 from pdca_cli._context import CliContext, json_option, pass_cli
-from pdca_cli._output import emit_json, emit_table
+from pdca_cli._output import emit_json
+
+SCHEMES = (
+    Column("id", "方案"),
+    Column("version", "版本"),
+    Column("name", "名称"),
+    Column(None, "阶段", get=lambda s: "→".join(st.full_label for st in s.stages)),
+    Column("digest", "摘要", show=lambda digest: digest[:12]),
+)
+STAGES = (
+    Column("id", None),
+    Column("label", None, get="full_label"),
+    Column("phase", None),
+)
 
 
 @click.group()
@@ -21,19 +36,23 @@ def _scheme_json(s) -> dict:  # type: ignore[no-untyped-def]
         "source": s.source,
         "digest": s.digest,
         "initial": s.initial,
-        "stages": [{"id": st.id, "label": st.full_label, "phase": st.phase} for st in s.stages],
-        "triggers": [
-            {
-                "name": t.name,
-                "label": t.label,
-                "source": list(t.sources),
-                "dest": t.dest,
-                "guards": list(t.guards),
-            }
-            for t in s.triggers
-        ],
+        "stages": records(STAGES, s.stages),
+        "triggers": records(_triggers(s), s.triggers),
         "warnings": list(s.warnings),
     }
+
+
+def _triggers(s: Any) -> Listing:
+    """A scheme's triggers: the JSON names stages by id, the table by their labels."""
+    return (
+        Column("name", "触发器"),
+        Column("label", "名称"),
+        Column("source", None, get=lambda t: list(t.sources)),
+        Column(None, "从", get=lambda t: joined(s.stage_label(x) for x in t.sources)),
+        Column("dest", None),
+        Column(None, "到", get=lambda t: s.stage_label(t.dest)),
+        Column("guards", "守卫", get=lambda t: list(t.guards), show=joined),
+    )
 
 
 @scheme.command("list")
@@ -47,24 +66,10 @@ def list_(obj: CliContext) -> None:
       pdca scheme list --json
     """
     workspace = obj.workspace()
-    schemes = workspace.schemes()
-    if obj.json:
-        emit_json(
-            [
-                {"id": s.id, "version": s.version, "name": s.name, "digest": s.digest}
-                for s in schemes
-            ]
-        )
-        return
-    emit_table(
-        ["方案", "版本", "名称", "阶段", "摘要"],
-        [
-            [s.id, s.version, s.name, "→".join(st.full_label for st in s.stages), s.digest[:12]]
-            for s in schemes
-        ],
-    )
-    for name in workspace.invalid_files():
-        click.echo(f"无效：{name}（pdca scheme validate {workspace.workflows_dir / name}）")
+    emit(SCHEMES, workspace.schemes(), obj.json)
+    if not obj.json:
+        for name in workspace.invalid_files():
+            click.echo(f"无效：{name}（pdca scheme validate {workspace.workflows_dir / name}）")
 
 
 @scheme.command()
@@ -86,19 +91,7 @@ def show(obj: CliContext, scheme_ref: str) -> None:
     if s.source:
         click.echo(f"依据：{s.source}")
     click.echo("阶段：" + " → ".join(st.full_label for st in s.stages))
-    emit_table(
-        ["触发器", "名称", "从", "到", "守卫"],
-        [
-            [
-                t.name,
-                t.label,
-                "、".join(s.stage_label(x) for x in t.sources),
-                s.stage_label(t.dest),
-                "、".join(t.guards),
-            ]
-            for t in s.triggers
-        ],
-    )
+    show_table(_triggers(s), s.triggers)
 
 
 @scheme.command()
@@ -112,9 +105,9 @@ def validate(obj: CliContext, file: Path) -> None:
     Example:
       pdca scheme validate workflows/jilin.toml
     """
-    from pdca.rules.schemes import load_file
+    from pdca.application.workspace import check_scheme_file
 
-    s = load_file(file)
+    s = check_scheme_file(file)
     if obj.json:
         emit_json({"valid": True, **_scheme_json(s)})
         return

@@ -3,7 +3,8 @@ from __future__ import annotations
 import click
 
 from pdca_cli._context import CliContext, json_option, pass_cli
-from pdca_cli._output import emit_json
+from pdca_cli._output import answer
+from pdca_cli._parse import parse_decimal
 
 
 @click.group()
@@ -25,15 +26,11 @@ def record(obj: CliContext, address: str, item: str, value: str, evidence: str) 
     Example:
       pdca score record 省财政厅/2017 three_meetings 10 --evidence "会议记录 10 次"
     """
-    from pdca.application.recording import parse_decimal
-
     position = obj.app().record_score(
         obj.acting, address, item, parse_decimal(value, "数值"), evidence
     )
-    if obj.json:
-        emit_json({"cycle": address, "position": position, "item": item, "value": value})
-    else:
-        click.echo(f"已记录 #{position}：{item} = {value}")
+    data = {"cycle": address, "position": position, "item": item, "value": value}
+    answer(obj.json, data, f"已记录 #{position}：{item} = {value}")
 
 
 @score.command("na")
@@ -50,7 +47,5 @@ def not_applicable(obj: CliContext, address: str, component: str, reason: str) -
       pdca score na 市财政局/2024 tasks --reason 本年度无重点任务
     """
     position = obj.app().mark_not_applicable(obj.acting, address, component, reason)
-    if obj.json:
-        emit_json({"cycle": address, "position": position, "component": component})
-    else:
-        click.echo(f"已认定 #{position}：{component} 不适用")
+    data = {"cycle": address, "position": position, "component": component}
+    answer(obj.json, data, f"已认定 #{position}：{component} 不适用")

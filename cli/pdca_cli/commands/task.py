@@ -4,8 +4,19 @@ from datetime import date
 
 import click
 
+from pdca_cli._columns import Column, records, show_table, yes_no
 from pdca_cli._context import CliContext, json_option, pass_cli
-from pdca_cli._output import emit_json, emit_table
+from pdca_cli._output import answer, emit_json
+
+TASKS = (
+    Column("no", "序号"),
+    Column("title", "任务"),
+    Column("deadline", "截止", get=lambda t: t.deadline.isoformat()),
+    Column("indicator", "指标"),
+    Column("progress", "进度", show=lambda p: f"{p}%"),
+    Column("completed", "完成（质量）", show=yes_no),
+    Column("quality", None),
+)
 
 
 @click.group()
@@ -31,10 +42,8 @@ def add(obj: CliContext, address: str, title: str, deadline: object, indicator: 
     """
     due: date = deadline.date()  # type: ignore[attr-defined]
     number = obj.app().add_task(obj.acting, address, title, due, indicator)
-    if obj.json:
-        emit_json({"cycle": address, "task": number, "title": title, "deadline": due.isoformat()})
-    else:
-        click.echo(f"已添加任务 #{number}：{title}（截止 {due.isoformat()}）")
+    data = {"cycle": address, "task": number, "title": title, "deadline": due.isoformat()}
+    answer(obj.json, data, f"已添加任务 #{number}：{title}（截止 {due.isoformat()}）")
 
 
 @task.command()
@@ -49,10 +58,8 @@ def publish(obj: CliContext, address: str) -> None:
       pdca task publish 市财政局/2024
     """
     count = obj.app().publish_task_list(obj.acting, address)
-    if obj.json:
-        emit_json({"cycle": address, "published": True, "tasks": count})
-    else:
-        click.echo(f"任务清单已发布：{address}，共 {count} 项")
+    data = {"cycle": address, "published": True, "tasks": count}
+    answer(obj.json, data, f"任务清单已发布：{address}，共 {count} 项")
 
 
 @task.command()
@@ -70,10 +77,8 @@ def report(obj: CliContext, address: str, task_no: int, progress: int, note: str
       pdca task report 市财政局/2024 1 --progress 60 --note 已完成两次专题学习
     """
     obj.app().report_task(obj.acting, address, task_no, progress, note)
-    if obj.json:
-        emit_json({"cycle": address, "task": task_no, "progress": progress})
-    else:
-        click.echo(f"任务 #{task_no} 进度：{progress}%")
+    data = {"cycle": address, "task": task_no, "progress": progress}
+    answer(obj.json, data, f"任务 #{task_no} 进度：{progress}%")
 
 
 @task.command()
@@ -90,10 +95,8 @@ def complete(obj: CliContext, address: str, task_no: int, quality: str | None) -
       pdca task complete 市财政局/2024 1 --quality 优
     """
     obj.app().complete_task(obj.acting, address, task_no, quality)
-    if obj.json:
-        emit_json({"cycle": address, "task": task_no, "completed": True, "quality": quality})
-    else:
-        click.echo(f"任务 #{task_no} 已完成{'（' + quality + '）' if quality else ''}")
+    data = {"cycle": address, "task": task_no, "completed": True, "quality": quality}
+    answer(obj.json, data, f"任务 #{task_no} 已完成{'（' + quality + '）' if quality else ''}")
 
 
 @task.command("list")
@@ -114,37 +117,9 @@ def list_(obj: CliContext, address: str) -> None:
             {
                 "cycle": c.address,
                 "published": c.task_list_published,
-                "tasks": [
-                    {
-                        "no": t.no,
-                        "title": t.title,
-                        "deadline": t.deadline.isoformat(),
-                        "indicator": t.indicator,
-                        "progress": t.progress,
-                        "completed": t.completed,
-                        "quality": t.quality,
-                    }
-                    for t in tasks
-                ],
+                "tasks": records(TASKS, tasks),
             }
         )
         return
-    click.echo(f"任务清单：{c.address}（{'已发布' if c.task_list_published else '未发布'}）")
-    emit_table(
-        ["序号", "任务", "截止", "指标", "进度", "完成（质量）"],
-        [
-            [
-                t.no,
-                t.title,
-                t.deadline.isoformat(),
-                t.indicator or "",
-                f"{t.progress}%",
-                f"是（{t.quality}）"
-                if t.completed and t.quality
-                else "是"
-                if t.completed
-                else "否",
-            ]
-            for t in tasks
-        ],
-    )
+    published = "已发布" if c.task_list_published else "未发布"
+    show_table(TASKS, tasks, title=f"任务清单：{c.address}（{published}）")

@@ -2,8 +2,15 @@ from __future__ import annotations
 
 import click
 
+from pdca_cli._columns import Column, emit
 from pdca_cli._context import CliContext, json_option, pass_cli
-from pdca_cli._output import emit_json, emit_table
+from pdca_cli._output import answer
+
+UNITS = (
+    Column("unit", "单位", get="name"),
+    Column("category", "类别"),
+    Column("grid", "联系片"),
+)
 
 
 @click.group()
@@ -27,10 +34,8 @@ def add(obj: CliContext, name: str, category: str, grid: str | None) -> None:
       pdca unit add 市财政局 --category 党政机关 --grid 第一片
     """
     u = obj.app().register_unit(obj.acting, name, category, grid)
-    if obj.json:
-        emit_json({"unit": u.name, "category": u.category, "grid": u.grid})
-    else:
-        click.echo(f"已登记单位：{u.name}（{u.category}{'，' + u.grid if u.grid else ''}）")
+    data = {"unit": u.name, "category": u.category, "grid": u.grid}
+    answer(obj.json, data, f"已登记单位：{u.name}（{u.category}{'，' + u.grid if u.grid else ''}）")
 
 
 @unit.command("list")
@@ -43,10 +48,4 @@ def list_(obj: CliContext) -> None:
     Example:
       pdca unit list --json
     """
-    rows = obj.app().list_units()
-    if obj.json:
-        emit_json([{"unit": r["name"], "category": r["category"], "grid": r["grid"]} for r in rows])
-        return
-    emit_table(
-        ["单位", "类别", "联系片"], [[r["name"], r["category"], r["grid"] or ""] for r in rows]
-    )
+    emit(UNITS, obj.app().list_units(), obj.json)

@@ -2,11 +2,29 @@ from __future__ import annotations
 
 import click
 
+from pdca.application import labels
+from pdca_cli._columns import Column, emit, records
 from pdca_cli._context import CliContext, json_option, pass_cli
-from pdca_cli._output import emit_json, emit_table
+from pdca_cli._output import emit_json
 
 #: Exit code when tampering is found (README, exit codes).
 TAMPERED = 8
+
+HEADS = (
+    Column("aggregate", None, get="label"),
+    Column("id", None, get=lambda a: str(a.id)),
+    Column("events", None),
+    Column("digest", None, get="head_digest"),
+)
+#: One row per tampered position: (the aggregate's check, the tampering found).
+PROBLEMS = (
+    Column("aggregate", "聚合", get=lambda p: p[0].label),
+    Column("id", None, get=lambda p: str(p[0].id)),
+    Column("position", "位置", get=lambda p: p[1].position),
+    Column("kind", None, get=lambda p: p[1].kind),
+    Column("label", "篡改", get=lambda p: labels.tamper_kind(p[1].kind)),
+    Column("detail", "说明", get=lambda p: p[1].detail),
+)
 
 
 @click.command()
@@ -25,8 +43,6 @@ def verify(obj: CliContext, address: str | None, everything: bool) -> None:
       pdca verify 市财政局/2024
       pdca verify --all --json
     """
-    from pdca.storage.tamper import KIND_LABELS
-
     if address and everything:
         raise click.UsageError("给出周期时不能再用 --all；二者选一")
     report = obj.app().verify_history(address)
@@ -37,26 +53,8 @@ def verify(obj: CliContext, address: str | None, everything: bool) -> None:
                 "aggregates": len(report.aggregates),
                 "events": report.events,
                 "anchors": report.anchors,
-                "heads": [
-                    {
-                        "aggregate": a.label,
-                        "id": str(a.id),
-                        "events": a.events,
-                        "digest": a.head_digest,
-                    }
-                    for a in report.aggregates
-                ],
-                "problems": [
-                    {
-                        "aggregate": a.label,
-                        "id": str(a.id),
-                        "position": t.position,
-                        "kind": t.kind,
-                        "label": KIND_LABELS[t.kind],
-                        "detail": t.detail,
-                    }
-                    for a, t in report.problems
-                ],
+                "heads": records(HEADS, report.aggregates),
+                "problems": records(PROBLEMS, report.problems),
             }
         )
     else:
@@ -64,10 +62,11 @@ def verify(obj: CliContext, address: str | None, everything: bool) -> None:
         if report.clean:
             click.echo(f"{scope}：未发现篡改")
         else:
-            click.echo(f"{scope}：发现 {len(report.problems)} 处篡改")
-            emit_table(
-                ["聚合", "位置", "篡改", "说明"],
-                [[a.label, t.position, KIND_LABELS[t.kind], t.detail] for a, t in report.problems],
+            emit(
+                PROBLEMS,
+                report.problems,
+                False,
+                title=f"{scope}：发现 {len(report.problems)} 处篡改",
             )
     if not report.clean:
         click.get_current_context().exit(TAMPERED)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import click
 
 from pdca_cli._context import CliContext, json_option, pass_cli
-from pdca_cli._output import emit_json
+from pdca_cli._output import answer
 
 
 @click.group()
@@ -26,7 +26,5 @@ def apply(obj: CliContext, address: str, rule: str, reason: str, evidence: str) 
       pdca veto apply 某公司/2024 --rule serious_discipline --reason 班子成员严重违纪 --evidence 纪委通报2024-3号
     """
     position = obj.app().apply_veto(obj.acting, address, rule, reason, evidence)
-    if obj.json:
-        emit_json({"cycle": address, "position": position, "rule": rule})
-    else:
-        click.echo(f"已实施一票否决 #{position}：{rule}")
+    data = {"cycle": address, "position": position, "rule": rule}
+    answer(obj.json, data, f"已实施一票否决 #{position}：{rule}")

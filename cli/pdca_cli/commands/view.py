@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
+from pdca_cli._columns import Column, emit
 from pdca_cli._context import CliContext, json_option, pass_cli
-from pdca_cli._output import emit_json, emit_table
 
 
 @click.command()
@@ -22,17 +24,16 @@ def view(obj: CliContext, name: str, filters: tuple[str, ...], limit: int | None
       pdca view scores --where period=2024
       pdca view grid_ranking --where grid=第一片 --json
     """
-    from pdca.projections.view import read
+    from pdca.application import views
 
-    table, rows = read(obj.app().projection_runtime(), name, list(filters), limit)
-    if obj.json:
-        emit_json(rows)
+    found = views.read(obj.app(), name, list(filters), limit)
+    if not found.rows and not obj.json:
+        click.echo(f"表 {found.table} 中没有符合条件的行")
         return
-    if not rows:
-        click.echo(f"表 {table.name} 中没有符合条件的行")
-        return
-    columns = list(table.c)
-    emit_table(
-        [c.comment or c.name for c in columns],
-        [["—" if r[c.name] is None else r[c.name] for c in columns] for r in rows],
-    )
+    # Any projection's table: its columns are known only now, and say their own headers.
+    listing = [Column(c, header, show=_dash) for c, header in found.columns]
+    emit(listing, found.rows, obj.json)
+
+
+def _dash(value: Any) -> Any:
+    return "—" if value is None else value

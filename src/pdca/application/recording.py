@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from pdca import log
@@ -37,16 +37,6 @@ def new_token() -> str:
 
     raw = secrets.token_hex(5).upper()
     return f"{raw[:5]}-{raw[5:]}"
-
-
-def parse_decimal(text: str, what: str) -> Decimal:
-    try:
-        value = Decimal(str(text).strip())
-    except InvalidOperation:
-        raise RuleViolation(f"{what} '{text}' 不是数值；应为如 2、-0.5、87.5 的小数") from None
-    if not value.is_finite():
-        raise RuleViolation(f"{what} '{text}' 不是有限数值")
-    return value
 
 
 def period_bounds(period: str) -> tuple[date, date]:
@@ -132,7 +122,9 @@ class Recording:
         qualities = [q for q, _ in self.scheme_of(cycle).rules.quality]
         if quality is not None and qualities and quality not in qualities:
             raise RuleViolation(f"未知质量评价 '{quality}'；允许：{one_of(qualities)}")
-        self._record_fact(acting, cycle, address, Cycle.TaskCompleted, task_no=task_no, quality=quality)
+        self._record_fact(
+            acting, cycle, address, Cycle.TaskCompleted, task_no=task_no, quality=quality
+        )
 
     # ---- the ledger (台账) ----------------------------------------------------------------
 

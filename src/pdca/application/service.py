@@ -338,7 +338,9 @@ class PdcaApplication(_UseCases, Application[UUID]):
             raise RuleViolation(
                 "任务清单为空，不能发布；先添加任务：pdca task add 周期 标题 --deadline 日期"
             )
-        self._record_fact(acting, cycle, address, Cycle.TaskListPublished, task_count=len(cycle.tasks))
+        self._record_fact(
+            acting, cycle, address, Cycle.TaskListPublished, task_count=len(cycle.tasks)
+        )
         return len(cycle.tasks)
 
     # ---- lists, from the catalog projection ---------------------------------------------

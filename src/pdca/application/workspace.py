@@ -171,3 +171,9 @@ def create_workspace(root: Path, db_url: str | None) -> Workspace:
     except OSError as exc:
         raise StorageError(f"无法创建工作区 {root}：{exc}") from None
     return open_workspace(str(root), db_url)
+
+
+def check_scheme_file(path: Path) -> Scheme:
+    """A scheme file read and checked as a workspace loads its schemes (``pdca scheme
+    validate``): every problem at once, each with its file and key (``SchemeInvalid``)."""
+    return load_file(path)

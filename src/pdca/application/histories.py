@@ -1,0 +1,31 @@
+"""An aggregate's recorded events as plain rows, for a front end to list (``pdca rectify
+show``): position, type, when recorded, by whom, and the event's own fields."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+if TYPE_CHECKING:
+    from pdca.application.service import PdcaApplication
+
+#: Every event has these; they are the row's own columns, not its detail.
+_ENVELOPE = ("originator_id", "originator_version", "timestamp", "originator_topic", "actor")
+
+
+def event_rows(app: PdcaApplication, aggregate_id: UUID) -> list[dict[str, Any]]:
+    return [
+        {
+            "position": e.originator_version,
+            "type": type(e).__name__,
+            "recorded_at": e.timestamp.isoformat(),
+            "actor": getattr(e, "actor", ""),
+            "detail": {
+                k: (v.isoformat() if isinstance(v, date) else v)
+                for k, v in vars(e).items()
+                if k not in _ENVELOPE
+            },
+        }
+        for e in app.repository.event_store.get(aggregate_id)
+    ]
