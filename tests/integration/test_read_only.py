@@ -68,7 +68,7 @@ def read_commands(cycle: str, item: str, report: Path, root: Path) -> list[list[
 
 #: What reads the history or the workspace's files, not a view (and so is never behind).
 NOT_FROM_A_VIEW = ("scheme", "cycle status", "task list", "history", "explain", "role list",
-                   "projections", "verify")  # fmt: skip
+                   "projections", "verify", "init")  # fmt: skip
 
 
 def reads_a_view(args: list[str]) -> bool:
@@ -268,6 +268,69 @@ def test_a_read_only_sqlite_file_serves_every_read_command(
     assert database.read_bytes() == stored
     mode = os.stat(database).st_mode
     assert not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+
+
+# ---- a read-only file system ------------------------------------------------------------------
+
+_RUN_ALL = """
+import json, subprocess, sys
+pdca, commands = sys.argv[1], json.loads(sys.argv[2])
+out = []
+for args in commands:
+    done = subprocess.run([pdca, *args], capture_output=True, text=True, timeout=120)
+    out.append([args, done.returncode, done.stdout, done.stderr])
+print(json.dumps(out))
+"""
+
+
+def test_a_workspace_on_a_read_only_file_system_reads_and_refuses_writes_in_one_line(
+    shared_copy: tuple[Workspace, Path, str, str],
+) -> None:
+    # A bind mount remounted read-only, in a mount namespace of the test's own: EROFS for
+    # every user, root included, and nothing outside the test sees it.
+    unshare = shutil.which("unshare")
+    if unshare is None or subprocess.run([unshare, "-rm", "true"], check=False).returncode:
+        pytest.skip("no mount namespace here to make a read-only file system in")
+    ws, copy, cycle, item = shared_copy
+    out = copy.parent / "out"
+    out.mkdir()
+    commands = read_commands(cycle, item, out / "report.html", copy)
+    writes = [
+        ["unit", "add", "戊局", "--category", "党政机关"],
+        ["report", "2024", "--today", TODAY],  # report-2024.html in the read-only folder
+        ["export", "scores", "2024", "-o", "成绩.csv"],
+        ["projections", "new", "my_view"],
+        ["projections", "run"],
+        ["role", "set", "张三", "admin"],
+    ]
+    # init on a workspace that has everything already changes nothing, and says it is ready.
+    commands.append(["init", str(copy)])
+    script = (
+        f"mount --bind '{copy}' '{copy}' && mount -o remount,bind,ro '{copy}' '{copy}' && "
+        f'cd \'{copy}\' && exec \'{sys.executable}\' -c "$0" "$1" "$2"'
+    )
+    env = {**os.environ, **ws.env, "PDCA_WORKSPACE": str(copy), "PDCA_DB": "", "HOME": str(out)}
+    done = subprocess.run(
+        [unshare, "-rm", "sh", "-c", script, _RUN_ALL, PDCA, json.dumps(commands + writes)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    for args, code, stdout, stderr in json.loads(done.stdout):
+        said = f"pdca {' '.join(args)} → {code}\n{stdout}{stderr}"
+        assert "Traceback" not in stdout + stderr and code != 9, said
+        if args in writes:
+            assert code == 6, said
+            line = said_beside(stderr)
+            assert line.count("\n") == 1 and line.startswith("Error: "), said
+            assert "只读" in stderr, said
+        else:
+            assert code == 0, said
+            if reads_a_view(args):
+                assert said_beside(stderr) == BEHIND.format(n=1) + "\n", said
+    assert not list(copy.rglob("*.csv")) and not list(copy.rglob("*.html"))
 
 
 # ---- a database never initialised ------------------------------------------------------------

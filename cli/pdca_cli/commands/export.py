@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from pdca.errors import RuleViolation, StorageError
+from pdca.errors import RuleViolation
 from pdca_cli._context import CliContext, json_option, pass_cli
 from pdca_cli._parse import parse_today, today_option
 
@@ -83,7 +83,9 @@ def _write_file(table: object, fmt: str, path: Path) -> None:
     try:
         fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     except OSError as exc:
-        raise StorageError(f"无法写入 {path}：{exc.strerror or exc}") from None
+        from pdca.application.failures import cannot_write_file
+
+        raise cannot_write_file(path, exc) from None
     try:
         if fmt == "xlsx":
             with os.fdopen(fd, "wb") as binary:
@@ -94,6 +96,10 @@ def _write_file(table: object, fmt: str, path: Path) -> None:
             with os.fdopen(fd, "w", encoding=encoding, newline="") as text:
                 files.write(table, fmt, text)  # type: ignore[arg-type]
         os.replace(temp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(temp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):  # a full disk, say: named by the target, not the temp file
+            from pdca.application.failures import cannot_write_file
+
+            raise cannot_write_file(path, exc) from None
         raise

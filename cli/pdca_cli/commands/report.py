@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 
-from pdca.errors import RuleViolation, StorageError
+from pdca.errors import RuleViolation
 from pdca_cli._context import CliContext, pass_cli
 from pdca_cli._parse import parse_today, today_option
 
@@ -40,5 +40,7 @@ def report(obj: CliContext, period: str, output: str | None, today: str | None) 
     try:
         path.write_text(html, encoding="utf-8")
     except OSError as exc:
-        raise StorageError(f"无法写入 {path}：{exc.strerror or exc}") from None
+        from pdca.application.failures import cannot_write_file
+
+        raise cannot_write_file(path, exc) from None
     click.echo(f"已生成报告 {path}（{len(html.encode()) // 1024} KB）")

@@ -41,8 +41,18 @@ def refusal(exc: BaseException, database: str | None = None) -> PdcaError | None
     return None
 
 
+def cannot_write_file(path: object, exc: OSError) -> StorageError:
+    """A file the user asked for (``-o``) could not be written: where, and why in Chinese."""
+    return StorageError(f"无法写入 {path}：{os_reason(exc)}（{exc.strerror or exc}）")
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file could not be read or written, in Chinese."""
+    return _OS_REASONS.get(exc.errno or 0) or exc.strerror or first_line(exc)
+
+
 def _file_refusal(exc: OSError) -> StorageError:
-    reason = _OS_REASONS.get(exc.errno or 0) or exc.strerror or first_line(exc)
+    reason = os_reason(exc)
     name = exc.filename if exc.filename is not None else ""
     target = f" {name}" if name else ""
     return StorageError(f"无法读写文件{target}：{reason}（{exc.strerror or exc}）")
