@@ -9,12 +9,15 @@ from __future__ import annotations
 import errno
 import importlib
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from pdca.errors import PdcaError
 from pdca_cli._context import CliContext, add_request_option, json_option
+
+if TYPE_CHECKING:
+    from pdca_cli._crash import InternalError
 
 _COMMANDS = {
     "init": "pdca_cli.commands.init:init",
@@ -45,11 +48,30 @@ _COMMANDS = {
 
 
 class Refused(click.ClickException):
-    """A domain refusal, printed as one ``Error: …`` line with the error's exit code."""
+    """A domain refusal, printed as one ``Error: …`` line with the error's exit code.
 
-    def __init__(self, error: PdcaError) -> None:
+    Under ``--json`` the one line on stderr is a JSON object instead, so a script reads
+    a refusal as it reads an answer: ``{"error": message, "exit_code": n, …details}``
+    (e.g. ``round finalize``'s ``incomplete``: what each cycle lacks)."""
+
+    def __init__(self, error: PdcaError | InternalError, as_json: bool = False) -> None:
         super().__init__(str(error))
         self.exit_code = error.exit_code
+        self.as_json = as_json
+        self.details = dict(getattr(error, "details", {}) or {})
+
+    def show(self, file: Any = None) -> None:
+        if not self.as_json:
+            super().show(file)
+            return
+        import json
+
+        data = {"error": self.format_message(), "exit_code": self.exit_code, **self.details}
+        click.echo(json.dumps(data, ensure_ascii=False), file=file, err=file is None)
+
+
+def _wants_json(ctx: click.Context | None) -> bool:
+    return ctx is not None and isinstance(ctx.obj, CliContext) and ctx.obj.json
 
 
 class LazyGroup(click.Group):
@@ -74,7 +96,7 @@ class LazyGroup(click.Group):
         except (click.ClickException, click.exceptions.Exit, click.Abort, EOFError):
             raise
         except Exception as exc:
-            raise _answer(exc, ctx.find_object(CliContext)) from None
+            raise _answer(exc, ctx.find_object(CliContext), _wants_json(ctx)) from None
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         # What escapes ``invoke`` — closing the database after the command, say — is
@@ -84,24 +106,25 @@ class LazyGroup(click.Group):
         except Exception as exc:
             if not kwargs.get("standalone_mode", True):
                 raise
-            answer = _answer(exc, None)
+            answer = _answer(exc, None, "--json" in sys.argv[1:])
             answer.show()
             sys.exit(answer.exit_code)
 
 
-def _answer(exc: Exception, obj: CliContext | None) -> click.ClickException:
+def _answer(exc: Exception, obj: CliContext | None, as_json: bool) -> Refused:
     """A refusal for a known failure (exit 1–7); for anything else, one line naming the log
-    file that keeps the traceback (exit 9)."""
+    file that keeps the traceback (exit 9). Under ``--json`` either is a JSON line."""
     from pdca.application.failures import refusal
 
     if isinstance(exc, OSError) and exc.errno == errno.EPIPE:
         raise exc  # click's own: the reader of our output went away
     known = refusal(exc, obj.database_description() if obj is not None else None)
     if known is not None:
-        return Refused(known)
+        return Refused(known, as_json)
     from pdca_cli._crash import report
 
-    return report(exc, obj.workspace_root() if obj is not None else _workspace_root())
+    root = obj.workspace_root() if obj is not None else _workspace_root()
+    return Refused(report(exc, root), as_json)
 
 
 def _workspace_root() -> Any:

@@ -77,6 +77,7 @@ class CliContext:
                     f"数据库文件 {database.sqlite_path} 不存在；先运行：pdca init {workspace.root}"
                 )
             self._app = PdcaApplication(workspace)
+            self._app.on_notice = lambda line: click.echo(line, err=True)
         return self._app
 
     def run(self, ctx: click.Context, call: Callable[[], Any]) -> Any:
@@ -86,8 +87,7 @@ class CliContext:
         result = self._run(ctx, call)
         if self._app is not None:
             # Beside the answer, never in it: stdout and --json keep their shape.
-            for line in self._app.notices():
-                click.echo(line, err=True)
+            self._app.tell_view_notices()
         return result
 
     def _run(self, ctx: click.Context, call: Callable[[], Any]) -> Any:

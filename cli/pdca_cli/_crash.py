@@ -18,15 +18,13 @@ import traceback
 from datetime import datetime
 from pathlib import Path
 
-import click
-
 from pdca.errors import INTERNAL_ERROR_EXIT
 
 _PASSWORD = re.compile(r"(://[^:/@\s]*):[^@\s]*@")
 
 
-class InternalError(click.ClickException):
-    """Printed by click as one ``Error: …`` line, with the internal-error exit code."""
+class InternalError(Exception):
+    """What the user is told of a bug: one line (printed like a refusal), exit 9."""
 
     exit_code = INTERNAL_ERROR_EXIT
 

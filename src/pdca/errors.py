@@ -13,9 +13,16 @@ INTERNAL_ERROR_EXIT = 9
 
 
 class PdcaError(Exception):
-    """A refused command: the message is the whole answer to the user."""
+    """A refused command: the message is the whole answer to the user.
+
+    ``details`` is the same refusal as data, for ``--json`` (e.g. what each cycle of a
+    round lacks); the message alone must still say everything."""
 
     exit_code = 1
+
+    def __init__(self, message: str = "", details: dict[str, object] | None = None) -> None:
+        super().__init__(message)
+        self.details: dict[str, object] = details or {}
 
 
 class RuleViolation(PdcaError):

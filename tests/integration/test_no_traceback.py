@@ -76,6 +76,11 @@ def test_an_unexpected_exception_is_one_line_exit_9_and_the_traceback_in_a_log(
     # A second failure the same day is appended to the same file.
     ws.run("unit", "list")
     assert log.read_text(encoding="utf-8").count("Traceback (most recent call last)") == 2
+    # Under --json the line is a JSON object, as a refusal's is.
+    as_json = ws.run("--json", "unit", "list")
+    assert as_json.exit_code == 9 and as_json.stdout == ""
+    said = json.loads(as_json.stderr)
+    assert said["exit_code"] == 9 and LOG_LINE.match("Error: " + said["error"])
     assert ws.event_count() == before
     # click's own usage errors keep exit 2.
     assert ws.run("unit", "add").exit_code == 2

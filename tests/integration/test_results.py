@@ -160,7 +160,9 @@ def test_export_in_a_real_subprocess(demo: Workspace, tmp_path: Path) -> None:
         stdin=subprocess.DEVNULL,
     )
     assert done.returncode == 0, done.stderr
-    assert done.stderr == ""  # quick work prints no progress lines
+    # Nothing on stderr but progress lines (how many depends on how long the export took
+    # on this machine: one every two seconds when stderr is not a terminal).
+    assert all("/秒" in line for line in done.stderr.splitlines()), done.stderr
     from openpyxl import load_workbook
 
     assert load_workbook(target).active.max_row == 31  # header + 30 units

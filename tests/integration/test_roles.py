@@ -37,8 +37,10 @@ def _staffed(ws: Workspace) -> None:
 # One valid-looking invocation of every writing command: the role check comes first.
 SAMPLES: dict[str, list[str]] = {
     "unit add": ["unit", "add", "市税务局", "--category", "党政机关"],
+    "unit edit": ["unit", "edit", "市财政局", "--category", "中直单位", "--reason", "r"],
     "cycle open": ["cycle", "open", "市财政局", "2025", "--scheme", "jilin"],
     "cycle advance": ["cycle", "advance", C, "start_do"],
+    "cycle void": ["cycle", "void", C, "--reason", "r"],
     "task add": ["task", "add", C, "专题学习", "--deadline", "2024-12-31"],
     "task publish": ["task", "publish", C],
     "task report": ["task", "report", C, "1", "--progress", "50"],

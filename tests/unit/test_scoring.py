@@ -80,3 +80,80 @@ def test_a_withdrawn_fact_no_longer_counts() -> None:
     b = score(facts, SCHEME)
     # meetings no longer recorded: 0 of 2 → 0; ballots unchanged 32.77
     assert b.total == Decimal("32.77")
+
+
+# ---- complete before final ------------------------------------------------------------------
+
+CAPPED = parse(
+    SCORED.replace(
+        """[[catalog.categories]]
+id = "basic"
+label = "基础"
+""",
+        """[[catalog.categories]]
+id = "basic"
+label = "基础"
+max = "8"
+[[catalog.categories.items]]
+id = "study"
+label = "专题学习"
+max = "6"
+[[catalog.categories.items]]
+id = "visits"
+label = "走访"
+max = "4"
+""",
+    )
+)
+VOTES = [("leaders", "81"), ("leaders", "80"), ("masses", "90")]  # 32.77, as above
+
+
+def scored(facts: CycleFacts, **values: str) -> CycleFacts:
+    position = 100
+    for item, value in values.items():
+        position += 1
+        kind, data = (
+            ("ItemNotApplicable", {"item": item, "reason": "不适用"})
+            if value == "na"
+            else ("ItemScored", {"item": item, "value": Decimal(value), "evidence": "e"})
+        )
+        facts.apply(kind, position, NOW, {**data, "actor": "a"})
+    return facts
+
+
+def test_an_unrecorded_item_beside_recorded_ones_is_missing_and_there_is_no_total() -> None:
+    # meetings recorded, study and visits not: the component is partly recorded, so
+    # every item is required (the scheme's missing = "zero" speaks only of an empty one).
+    facts = scored(facts_with(VOTES), study="6")
+    b = score(facts, CAPPED)
+    assert (b.total, b.unrounded) == (None, None)
+    assert [(m.component, m.item) for m in b.missing] == [("onsite", "visits")]
+    assert b.refused == "onsite缺 1 项：visits（走访）"
+    assert b.component("onsite").status == "missing" and b.component("onsite").score is None
+    visits = next(
+        n for n in b.tree.children[0].children[0].children[0].children if "visits" in n.label
+    )
+    assert (visits.value, visits.status) == (None, "missing")
+    assert b.tree.status == "missing" and b.tree.value is None
+
+
+def test_an_item_not_applicable_shrinks_a_capped_category_in_proportion() -> None:
+    # 基础: items 2 + 6 + 4 = 12, capped at 8. visits (4) not applicable: the cap becomes
+    # 8 × (12 − 4) / 12 = 16/3 = 5.333…; meetings 1 (10 of 12 held) + study 6 = 7,
+    # capped at 5.333… → 100% of onsite → 100 × 60% = 60; ballots 32.77 → 92.77.
+    facts = scored(facts_with(VOTES), study="6", visits="na")
+    b = score(facts, CAPPED)
+    assert b.total == Decimal("92.77") and not b.missing
+    assert b.component("onsite").score == Decimal(100)
+    # Without the 不适用 and visits scored 0: 7 of 8 → 87.5 × 60% = 52.5 → 85.27.
+    b = score(scored(facts_with(VOTES), study="6", visits="0"), CAPPED)
+    assert b.total == Decimal("85.27")
+
+
+def test_a_component_whose_items_are_all_not_applicable_drops_out() -> None:
+    # onsite drops out; votes alone, reweighted to 100%: 81.925 → 81.93 (81.925 half-up).
+    facts = scored(facts_with(VOTES, meetings=None), meetings="na", study="na", visits="na")
+    b = score(facts, CAPPED)
+    assert b.component("onsite").status == "not_applicable"
+    assert b.component("votes").weight == Decimal(100)
+    assert b.total == Decimal("81.93")

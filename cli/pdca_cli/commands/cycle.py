@@ -114,9 +114,10 @@ def status(obj: CliContext, address: str) -> None:
 @cycle.command("list")
 @click.option("--period", help="只列出此考核期。")
 @click.option("--stage", help="只列出此阶段（plan/do/check/act/closed、中文名或子阶段 ID）。")
+@click.option("--all", "every", is_flag=True, help="也列出已作废的周期（阶段为 voided）。")
 @json_option
 @pass_cli
-def list_(obj: CliContext, period: str | None, stage: str | None) -> None:
+def list_(obj: CliContext, period: str | None, stage: str | None, every: bool) -> None:
     """列出周期及其当前阶段。
 
     \b
@@ -132,4 +133,21 @@ def list_(obj: CliContext, period: str | None, stage: str | None) -> None:
         Column("stage", None),
         Column(None, "阶段", get=lambda r: app.stage_label(r["scheme"], r["stage"])),
     )
-    emit(listing, app.list_cycles(period, stage), obj.json)
+    emit(listing, app.list_cycles(period, stage, voided=every), obj.json)
+
+
+@cycle.command()
+@click.argument("address", metavar="CYCLE")
+@click.option("--reason", required=True, help="作废理由（记入历史）。")
+@json_option
+@pass_cli
+def void(obj: CliContext, address: str, reason: str) -> None:
+    """作废误开的周期：移出轮次、看板与周期列表（--all 仍可见），之后可重新开启同一周期。
+    本周期交办的整改须先销号；从上一考核期结转来的整改转入重新开启的周期。
+
+    \b
+    Example:
+      pdca cycle void 市财政局/2024 --reason 误选方案，重新开启
+    """
+    c = obj.app().void_cycle(obj.acting, address, reason)
+    answer(obj.json, {"cycle": c.address, "voided": True}, f"{c.address}：已作废（{reason}）")

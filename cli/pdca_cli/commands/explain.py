@@ -10,6 +10,8 @@ from pdca_cli._output import emit_json
 
 def render_tree(node: dict[str, Any], depth: int = 0) -> list[str]:
     value = "" if node["value"] is None else f" = {node['value']}"
+    if node["value"] is None and node.get("status") == "missing":
+        value = " = —"  # not a score: no number where a fact is missing
     facts = ""
     if "position" in node:
         facts = f"  [事件 #{node['position']} {node['recorded_at'][:19].replace('T', ' ')} {node['actor']}"

@@ -7,7 +7,9 @@ from pdca_cli._context import CliContext, json_option, pass_cli
 
 #: The table: the published result beside the current score. The JSON has the scores
 #: export's ranking keys (``pdca.reports.tables.RANKING_KEYS``), where ``total`` is the
-#: published total, or the current one before publication.
+#: published total, or the current one before publication (null while it cannot be
+#: scored), and ``veto`` each veto with the facts behind it; the table names vetoes by
+#: their labels and shows "—" with the reason for a score there is not.
 SHOWN = (
     Column(None, "名次", get="rank", show=or_dash),
     Column(None, "单位", get="unit"),
@@ -16,8 +18,8 @@ SHOWN = (
     Column(None, "总分", get="published_total", show=or_dash),
     Column(None, "等次", get="grade", show=or_dash),
     Column(None, "档次", get="tier", show=or_dash),
-    Column(None, "否决", get="veto", show=or_blank),
-    Column(None, "当前得分", get="current_total"),
+    Column(None, "否决", get="vetoes", show=or_blank),
+    Column(None, "当前得分", get=lambda r: r["current_total"] or f"—（{r['refused']}）"),
 )
 
 
@@ -41,6 +43,8 @@ def ranking(obj: CliContext, period: str, scheme_id: str | None) -> None:
             **ranking_json(score_row(r)),
             "scheme_id": r["scheme_id"],
             "published_total": r["published_total"],
+            "vetoes": r["vetoes"],
+            "refused": r["refused"],
         }
         for r in ranked(obj.app().scores_of(period), scheme_id)
     ]

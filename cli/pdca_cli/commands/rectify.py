@@ -171,9 +171,10 @@ def verify(obj: CliContext, ref: str, accept: bool, reason: str | None, today: s
 @click.argument("ref", metavar="ID")
 @click.option("--due", required=True, help="新期限 YYYY-MM-DD。")
 @click.option("--reason", required=True, help="延期理由。")
+@on_day
 @json_option
 @pass_cli
-def extend(obj: CliContext, ref: str, due: str, reason: str) -> None:
+def extend(obj: CliContext, ref: str, due: str, reason: str, today: str | None) -> None:
     """延长整改期限（须写明理由，记入历史）。
 
     \b
@@ -182,7 +183,9 @@ def extend(obj: CliContext, ref: str, due: str, reason: str) -> None:
     """
     _done(
         obj,
-        obj.app().extend_rectification(obj.acting, ref, parse_date(due, "新期限"), reason),
+        obj.app().extend_rectification(
+            obj.acting_on(_today(today)), ref, parse_date(due, "新期限"), reason
+        ),
         f"期限延至 {due}",
     )
 

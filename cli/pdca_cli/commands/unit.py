@@ -49,3 +49,31 @@ def list_(obj: CliContext) -> None:
       pdca unit list --json
     """
     emit(UNITS, obj.app().list_units(), obj.json)
+
+
+@unit.command()
+@click.argument("name")
+@click.option("--category", help="更正后的单位类别。")
+@click.option("--grid", help="更正后的联系片（空字符串表示不属任何片）。")
+@click.option("--name", "new_name", help="新名称：旧名称仍可使用，并提示已更名。")
+@click.option("--reason", required=True, help="更正理由（记入历史）。")
+@json_option
+@pass_cli
+def edit(
+    obj: CliContext,
+    name: str,
+    category: str | None,
+    grid: str | None,
+    new_name: str | None,
+    reason: str,
+) -> None:
+    """更正单位的类别、联系片或名称（记为事件）。更名后旧名称仍指向该单位。
+
+    \b
+    Example:
+      pdca unit edit 市财政局 --category 党政机关 --reason 登记时选错类别
+      pdca unit edit 市财政局 --name 市财政局（市国资委） --reason 机构改革更名
+    """
+    u = obj.app().edit_unit(obj.acting, name, category, grid, new_name, reason)
+    data = {"unit": u.name, "category": u.category, "grid": u.grid}
+    answer(obj.json, data, f"已更正单位：{u.name}（{u.category}{'，' + u.grid if u.grid else ''}）")

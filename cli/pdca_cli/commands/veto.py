@@ -16,15 +16,25 @@ def veto() -> None:
 @click.option("--rule", required=True, help="方案中的否决规则 ID。")
 @click.option("--reason", required=True, help="决定理由。")
 @click.option("--evidence", required=True, help="证据。")
+@click.option(
+    "--observed-on",
+    "observed_on",
+    help="所依据事实发生或查实的日期（YYYY-MM-DD，默认今天）。",
+)
 @json_option
 @pass_cli
-def apply(obj: CliContext, address: str, rule: str, reason: str, evidence: str) -> None:
-    """实施一票否决：记录谁决定、理由与证据；等次被强制或封顶，分数照常显示。
+def apply(
+    obj: CliContext, address: str, rule: str, reason: str, evidence: str, observed_on: str | None
+) -> None:
+    """实施一票否决：记录谁决定、理由、证据与查实日期；等次被强制或封顶，分数照常显示。
 
     \b
     Example:
-      pdca veto apply 某公司/2024 --rule serious_discipline --reason 班子成员严重违纪 --evidence 纪委通报2024-3号
+      pdca veto apply 某公司/2024 --rule serious_discipline --reason 班子成员严重违纪 --evidence 纪委通报2024-3号 --observed-on 2024-06-03
     """
-    position = obj.app().apply_veto(obj.acting, address, rule, reason, evidence)
+    from pdca_cli._parse import parse_date
+
+    observed = parse_date(observed_on, "查实日期") if observed_on else None
+    position = obj.app().apply_veto(obj.acting, address, rule, reason, evidence, observed)
     data = {"cycle": address, "position": position, "rule": rule}
     answer(obj.json, data, f"已实施一票否决 #{position}：{rule}")

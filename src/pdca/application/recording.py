@@ -1,5 +1,5 @@
 """Recording facts on a cycle: task progress, ledger findings, item scores, ballots,
-vetoes, not-applicable components and corrections.
+vetoes, not-applicable components and items, and corrections.
 
 Each method checks the whole command against the cycle's pinned scheme and current
 stage, then records one event (or, for a ballot file, all of them in one save).
@@ -75,6 +75,7 @@ class Recording:
     get_cycle: Callable[..., Cycle]
     scheme_of: Callable[[Cycle], Any]
     _require_phase: Callable[..., None]
+    _phase_of: Callable[[Cycle], str]
     _record_fact: Callable[..., None]
     _save_changed: Callable[..., None]
 
@@ -194,12 +195,20 @@ class Recording:
     ) -> int:
         cycle = self.get_cycle(address, acting)
         item = self._item(cycle, item_id)
-        self._require_phase(cycle, SCORING, "记录指标得分")
+        # Scores belong to 督查; in 处理 an item still missing may be recorded late (补记),
+        # since a round cannot be finalised without it and not every scheme can go back.
+        if self._phase_of(cycle) != "act":
+            self._require_phase(cycle, SCORING, "记录指标得分", "（处理阶段可补记尚未记录的指标）")
         check_item_value(item, value)
         existing = cycle.facts.item_score(item_id)
         if existing is not None:
             raise Conflict(
                 f"指标 {item_id} 已有得分记录 #{existing.provenance.position}；更正请用：pdca correct amend {address} {existing.provenance.position} 新值 --reason 理由"
+            )
+        na = cycle.facts.item_not_applicable(item_id)
+        if na is not None:
+            raise Conflict(
+                f"指标 {item_id} 已认定不适用 #{na.provenance.position}；如需记录得分，先撤回认定：pdca correct withdraw {address} {na.provenance.position} --reason 理由"
             )
         if not evidence.strip():
             raise RuleViolation("必须写明证据（--evidence）")
@@ -307,8 +316,16 @@ class Recording:
     @writes("veto apply")
     @commutes
     def apply_veto(
-        self, acting: Acting, address: str, rule: str, reason: str, evidence: str
+        self,
+        acting: Acting,
+        address: str,
+        rule: str,
+        reason: str,
+        evidence: str,
+        observed_on: date | None = None,
     ) -> int:
+        """``observed_on``: when the facts behind the decision happened or were
+        established (default: the acting day)."""
         cycle = self.get_cycle(address, acting)
         self._require_phase(cycle, ("check", "act"), "实施一票否决")
         rules = self.scheme_of(cycle).rules
@@ -321,6 +338,9 @@ class Recording:
             raise Conflict(f"否决规则 {rule} 已对 {address} 实施")
         if not reason.strip() or not evidence.strip():
             raise RuleViolation("一票否决必须写明理由（--reason）和证据（--evidence）")
+        observed = observed_on or acting.day
+        if observed > acting.day:
+            raise RuleViolation(f"查实日期 {observed} 晚于今天，不能记录尚未发生的事实")
         self._record_fact(
             acting,
             cycle,
@@ -329,21 +349,32 @@ class Recording:
             rule=rule,
             reason=reason.strip(),
             evidence=evidence.strip(),
+            observed_on=observed,
         )
         return cycle.version
 
     @writes("score na")
     @commutes
-    def mark_not_applicable(self, acting: Acting, address: str, component: str, reason: str) -> int:
+    def mark_not_applicable(self, acting: Acting, address: str, target: str, reason: str) -> int:
+        """A component (reweighted) or a catalogue item (left out of its category's
+        maximum) does not apply to this unit."""
         cycle = self.get_cycle(address, acting)
-        self._require_phase(cycle, ("check", "act"), "认定组成部分不适用")
         rules = self.scheme_of(cycle).rules
-        if rules.component(component) is None:
+        component, found = rules.component(target), rules.item(target)
+        if component is None and found is None:
             raise RuleViolation(
-                f"未知组成部分 '{component}'；允许：{one_of(c.id for c in rules.components)}"
+                f"未知组成部分或指标 '{target}'；组成部分：{one_of(c.id for c in rules.components)}；"
+                f"指标：{one_of(rules.item_ids())}"
             )
-        if cycle.facts.not_applicable(component) is not None:
-            raise Conflict(f"组成部分 {component} 已认定不适用")
+        if component is not None and found is not None:
+            raise RuleViolation(
+                f"'{target}' 在方案 {cycle.scheme_id} 中既是组成部分又是指标，无法区分；请修改方案中的 ID"
+            )
+        if found is not None:
+            return self._item_not_applicable(acting, cycle, address, found, reason)
+        self._require_phase(cycle, ("check", "act"), "认定组成部分不适用")
+        if cycle.facts.not_applicable(target) is not None:
+            raise Conflict(f"组成部分 {target} 已认定不适用")
         if not reason.strip():
             raise RuleViolation("必须写明理由（--reason）")
         self._record_fact(
@@ -351,8 +382,31 @@ class Recording:
             cycle,
             address,
             Cycle.ComponentNotApplicable,
-            component=component,
+            component=target,
             reason=reason.strip(),
+        )
+        return cycle.version
+
+    def _item_not_applicable(
+        self, acting: Acting, cycle: Cycle, address: str, found: Any, reason: str
+    ) -> int:
+        category, item = found
+        self._require_phase(cycle, ("check", "act"), "认定指标不适用")
+        if category.bonus:
+            raise RuleViolation(
+                f"指标 {item.id} 属于加分类别「{category.label}」：未记录即不加分，无需认定不适用"
+            )
+        if cycle.facts.item_not_applicable(item.id) is not None:
+            raise Conflict(f"指标 {item.id} 已认定不适用")
+        existing = cycle.facts.item_score(item.id)
+        if existing is not None:
+            raise Conflict(
+                f"指标 {item.id} 已有得分记录 #{existing.provenance.position}；如确不适用，先撤回：pdca correct withdraw {address} {existing.provenance.position} --reason 理由"
+            )
+        if not reason.strip():
+            raise RuleViolation("必须写明理由（--reason）")
+        self._record_fact(
+            acting, cycle, address, Cycle.ItemNotApplicable, item=item.id, reason=reason.strip()
         )
         return cycle.version
 

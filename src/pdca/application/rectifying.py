@@ -61,6 +61,7 @@ class Rectifying:
     _require_phase: Callable[..., None]
     _save_new: Callable[..., None]
     _save_changed: Callable[..., None]
+    unit_key: Callable[[str], str]
 
     @writes("rectify order")
     def order_rectification(
@@ -168,7 +169,8 @@ class Rectifying:
             # The next period checks its 老毛病: tell it this one is now put right.
             from pdca.domain.cycle import Cycle
 
-            cycle = self.get_cycle(item.carried_to, acting)
+            # Even a voided one: the item waits there for the cycle opened again.
+            cycle = self.get_cycle(item.carried_to, acting, voided_too=True)
             cycle.record(Cycle.CarriedProblemClosed, item=item.id.hex, on=today, actor=actor)
             receiving.append(cycle)
         self._save_changed(acting, item, f"整改事项 {item.short_id}", *receiving)
@@ -185,7 +187,7 @@ class Rectifying:
             raise RuleViolation(f"新期限 {due} 必须晚于现期限 {item.due}")
         if not reason.strip():
             raise RuleViolation("延期必须写明理由（--reason）")
-        item.extend(due=due, reason=reason.strip(), actor=acting.person)
+        item.extend(due=due, reason=reason.strip(), on=acting.day, actor=acting.person)
         self._save_changed(acting, item, f"整改事项 {item.short_id}")
         return item
 
@@ -203,14 +205,26 @@ class Rectifying:
 
     def carry_over_into(self, cycle: Any, actor: str) -> list[Any]:
         """Record on a newly opened cycle the unit's items still open from earlier periods,
-        and on each item where it went. Returns the items, to be saved with the cycle."""
+        and on each item where it went. Returns the items, to be saved with the cycle.
+
+        Items carried into a voided cycle at the same address come to the cycle opened
+        there again: they already name its address, so only the cycle records them."""
+        from sqlalchemy import and_
+
         from pdca.domain.cycle import Cycle
         from pdca.projections.rectifications import rectifications as r
 
         rows = [x for x in self._open_items(r.c.unit == cycle.unit) if x["period"] < cycle.period]
-        if not rows:
+        moving = [self.repository.get(UUID(x["item_id"])) for x in rows]
+        again = self.read_view(
+            "rectifications",
+            r,
+            and_(r.c.status != "closed", r.c.carried_to == cycle.address),
+            order_by=(r.c.due, r.c.item_id),
+        )
+        items = moving + [self.repository.get(UUID(x["item_id"])) for x in again]
+        if not items:
             return []
-        items = [self.repository.get(UUID(x["item_id"])) for x in rows]
         cycle.record(
             Cycle.ProblemsCarriedIn,
             items=[
@@ -219,9 +233,9 @@ class Rectifying:
             ],
             actor=actor,
         )
-        for item in items:
+        for item in moving:
             item.carry_over(to_cycle=cycle.address, actor=actor)
-        return items
+        return moving
 
     def require_rectifications_settled(self, cycle: Any) -> None:
         """A cycle closes only when its items are closed out (销号) or carried over."""
@@ -326,7 +340,7 @@ class Rectifying:
             raise RuleViolation(f"未知状态 '{status}'；允许：{allowed}")
         where = []
         if unit:
-            where.append(rectifications.c.unit == unit.strip())
+            where.append(rectifications.c.unit == self.unit_key(unit))
         if status:
             code = next((k for k, v in STATUS_LABELS.items() if status in (k, v)), status)
             where.append(rectifications.c.status == code)

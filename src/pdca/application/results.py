@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
@@ -50,34 +51,44 @@ class Explanation:
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "head_position": self.head,
             "head_digest": self.head_digest,
-            "total": str(b.total),
-            "unrounded": str(b.unrounded),
+            # A cycle that cannot be scored has no total: null, never a number.
+            "total": _text(b.total),
+            "unrounded": _text(b.unrounded),
             "refused": b.refused or None,
             "components": [
                 {
                     "id": c.id,
                     "label": c.label,
                     "weight": str(c.weight),
-                    "score": str(c.score),
-                    "weighted": str(c.weighted),
+                    "score": _text(c.score),
+                    "weighted": _text(c.weighted),
                     "status": c.status,
                 }
                 for c in b.components
             ],
             "bonus": str(b.bonus),
             "deduction": str(b.deduction),
-            "vetoes": [{"rule": v[0], "label": v[1], "effect": v[2]} for v in b.vetoes],
+            "vetoes": [v.to_json(self.cycle) for v in b.vetoes],
             "outcome": self.outcome,
             "tree": b.tree.to_json(self.cycle),
         }
         return data
 
 
-def facts_of(events: list[Any], as_of: datetime | None = None) -> CycleFacts:
-    """Fold a cycle's domain events (as stored) into facts, up to ``as_of``."""
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def facts_of(
+    events: list[Any], as_of: datetime | None = None, head: int | None = None
+) -> CycleFacts:
+    """Fold a cycle's domain events (as stored) into facts, up to ``as_of`` (a moment)
+    or ``head`` (an event version)."""
     facts = CycleFacts()
     for e in events:
         if as_of is not None and e.timestamp > as_of:
+            break
+        if head is not None and e.originator_version > head:
             break
         data = vars(e)
         facts.apply(type(e).__name__, e.originator_version, e.timestamp, data)
@@ -145,7 +156,7 @@ class Results:
         for row in self.list_cycles(rnd.period):
             if row["scheme"].split("@")[0] != rnd.scheme_id:
                 continue
-            cycle = self.repository.get(cycle_id(row["unit"], row["period"]))
+            cycle = self.repository.get(UUID(row["cycle_id"]))
             events = list(self.repository.event_store.get(cycle.id))
             result.append((cycle, facts_of(events, as_of)))
         return result
@@ -163,16 +174,65 @@ class Results:
         context = scoring.round_context([f for _, f in pairs], scheme)
         entries = [
             ranking.Entry(
-                c.address, c.unit, self.get_unit(c.unit).category, scoring.score(f, scheme, context)
+                c.address,
+                c.unit,
+                self.get_unit(c.unit, tell=False).category,
+                scoring.score(f, scheme, context),
             )
             for c, f in pairs
         ]
         return entries, scheme
 
+    def round_summaries(self, period: str | None = None) -> list[dict[str, Any]]:
+        """Every round (of ``period``): its cycles per stage and its last publication."""
+        period = check_period(period) if period else None
+        rows = [r for r in self.list_rounds() if period is None or r["period"] == period]
+        return [
+            self._summary(self.repository.get(_round_id(r["period"], r["scheme_id"])))
+            for r in sorted(rows, key=lambda r: (r["period"], r["scheme_id"]))
+        ]
+
+    def round_details(self, period: str, scheme_id: str | None = None) -> dict[str, Any]:
+        """One round's summary with what it last published and what that changed."""
+        rnd = self.get_round(period, scheme_id)
+        last = rnd.finalisations[-1] if rnd.finalisations else None
+        return {
+            **self._summary(rnd),
+            "reason": last["reason"] if last else None,
+            "outcomes": [_jsonable(o) for o in last["outcomes"]] if last else [],
+            "changes": [_jsonable(c) for c in last["changes"]] if last else [],
+        }
+
+    def _summary(self, rnd: Round) -> dict[str, Any]:
+        stages: dict[str, int] = {}
+        for row in self.list_cycles(rnd.period):
+            if row["scheme"].split("@")[0] == rnd.scheme_id:
+                stages[row["stage"]] = stages.get(row["stage"], 0) + 1
+        finalised = self._round_events(rnd)
+        last = finalised[-1] if finalised else None
+        return {
+            "period": rnd.period,
+            "scheme": rnd.scheme_id,
+            "cycles": sum(stages.values()),
+            "stages": dict(sorted(stages.items())),
+            "published": last is not None,
+            "published_at": last.timestamp.isoformat() if last else None,
+            "published_by": last.actor if last else None,
+            "finalisations": len(finalised),
+            "units": len(last.outcomes) if last else None,
+        }
+
     @writes("round finalize")
     def finalize_round(
-        self, acting: Acting, period: str, scheme_id: str | None, reason: str | None
+        self,
+        acting: Acting,
+        period: str,
+        scheme_id: str | None,
+        reason: str | None,
+        dry_run: bool = False,
     ) -> dict[str, Any]:
+        """Rank and record the round; with ``dry_run``, the same outcome and diff a
+        finalisation would record, recording nothing."""
         rnd = self.get_round(period, scheme_id)
         pairs = self._round_cycles(rnd)
         if not pairs:
@@ -185,15 +245,20 @@ class Results:
         if not_ready:
             raise RuleViolation(f"还有周期未进入处理阶段，不能定稿：{one_of(not_ready)}")
         entries, scheme = self._entries(pairs)
-        refused = [f"{e.cycle}：{e.breakdown.refused}" for e in entries if e.breakdown.refused]
-        if refused:
-            raise RuleViolation(f"有周期无法计分，不能定稿：{one_of(refused)}")
+        _require_complete(entries)
         from pdca.rules import ranking
 
         heads = {c.address: (c.version, self.mapper.digest_at(c.id, c.version)) for c, _ in pairs}
+        # A cycle opened again after a void is not the one its address's id names: say which.
+        reopened = {c.address: c.id.hex for c, _ in pairs if c.id != cycle_id(c.unit, c.period)}
         outcomes = [
             # The head digest anchors the cycle's hash chain outside the database.
-            {**asdict(o), "head": heads[o.cycle][0], "digest": heads[o.cycle][1]}
+            {
+                **asdict(o),
+                "head": heads[o.cycle][0],
+                "digest": heads[o.cycle][1],
+                **({"cycle_id": reopened[o.cycle]} if o.cycle in reopened else {}),
+            }
             for o in ranking.rank(entries, scheme.rules)
         ]
         outcomes.sort(
@@ -204,6 +269,16 @@ class Results:
             )
         )
         changes = _changes(rnd.published, outcomes)
+        if dry_run:
+            return {
+                "period": rnd.period,
+                "scheme": rnd.scheme_id,
+                "recorded": False,
+                "dry_run": True,
+                "published": rnd.published is not None,
+                "outcomes": outcomes,
+                "changes": changes,
+            }
         if rnd.published is not None and not changes:
             return {
                 "period": rnd.period,
@@ -238,6 +313,49 @@ class Results:
             "recorded": True,
             "outcomes": outcomes,
             "changes": changes,
+        }
+
+    def round_completeness(self, period: str, scheme_id: str | None = None) -> dict[str, Any]:
+        """Which cycles of a round are incomplete now, and — for a round published before
+        finalisation checked completeness — which published cycles had something missing
+        at the event the round published (each scored as it stood then)."""
+        from pdca.rules import scoring
+
+        rnd = self.get_round(period, scheme_id)
+        pairs = self._round_cycles(rnd)
+        incomplete = []
+        if pairs:
+            entries, _ = self._entries(pairs)
+            incomplete = [_incomplete(e.cycle, e.breakdown) for e in entries if e.breakdown.refused]
+        finalised = self._round_events(rnd)
+        published_incomplete: list[dict[str, Any]] = []
+        if finalised:
+            event = finalised[-1]
+            at_publication = []
+            for o in event.outcomes:
+                cycle = self.get_cycle(o["cycle"])
+                events = list(self.repository.event_store.get(cycle.id))
+                head = o.get("head")
+                at_publication.append(
+                    (o["cycle"], facts_of(events, None if head else event.timestamp, head))
+                )
+            if at_publication:
+                scheme = pinned(at_publication[0][1].scheme_text)
+                context = scoring.round_context([f for _, f in at_publication], scheme)
+                for address, facts in at_publication:
+                    breakdown = scoring.score(facts, scheme, context)
+                    if breakdown.refused:
+                        published_incomplete.append(_incomplete(address, breakdown))
+        return {
+            "period": rnd.period,
+            "scheme": rnd.scheme_id,
+            "cycles": len(pairs),
+            "published": bool(finalised),
+            "published_at": finalised[-1].timestamp.isoformat() if finalised else None,
+            "published_by": finalised[-1].actor if finalised else None,
+            "finalisations": len(finalised),
+            "incomplete": incomplete,
+            "published_incomplete": published_incomplete,
         }
 
     # ---- explain --------------------------------------------------------------------------
@@ -289,6 +407,33 @@ class Results:
         ]
 
 
+def _incomplete(cycle: str, breakdown: scoring.Breakdown) -> dict[str, Any]:
+    return {
+        "cycle": cycle,
+        "refused": breakdown.refused,
+        "missing": [m.to_json() for m in breakdown.missing],
+    }
+
+
+def _require_complete(entries: list[ranking.Entry]) -> None:
+    """Complete before final: refuse, naming what each incomplete cycle lacks."""
+    incomplete = [e for e in entries if e.breakdown.refused]
+    if not incomplete:
+        return
+    listed = "；".join(f"{e.cycle}（{e.breakdown.refused}）" for e in incomplete)
+    items = any(m.item for e in incomplete for m in e.breakdown.missing)
+    hint = (
+        "；缺项请补记（pdca score record 周期 指标 值，处理阶段也可补记缺项）"
+        "或认定不适用（pdca score na 周期 指标 --reason 理由）"
+        if items
+        else ""
+    )
+    raise RuleViolation(
+        f"有 {len(incomplete)} 个周期不完整，不能定稿：{listed}{hint}",
+        details={"incomplete": [_incomplete(e.cycle, e.breakdown) for e in incomplete]},
+    )
+
+
 def _round_id(period: str, scheme_id: str) -> Any:
     from pdca.domain.round import round_id
 
@@ -308,7 +453,13 @@ def _changes(
     if before is None:
         return []
     old = {o["cycle"]: o for o in before}
-    changes = []
+    now = {o["cycle"] for o in after}
+    changes = [
+        # A cycle voided since: it leaves the round.
+        {"cycle": c, "field": "移出", "before": _s(o["total"]), "after": None}
+        for c, o in old.items()
+        if c not in now
+    ]
     for o in after:
         previous = old.get(o["cycle"])
         if previous is None:

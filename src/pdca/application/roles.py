@@ -38,8 +38,10 @@ _REPORTERS = (SUPERVISOR, STAFF)  # staff: their own unit only (checked on what 
 #: separation of duties an audited score needs; give one actor both roles if needed.
 PERMISSIONS: dict[str, tuple[str, ...]] = {
     "unit add": (ADMIN, SUPERVISOR),
+    "unit edit": (ADMIN, SUPERVISOR),
     "cycle open": _SUPERVISORS,
     "cycle advance": _SUPERVISORS,
+    "cycle void": _SUPERVISORS,
     "task add": _SUPERVISORS,
     "task publish": _SUPERVISORS,
     "task report": _REPORTERS,
@@ -83,6 +85,8 @@ READS = frozenset(
         "unit list",
         "cycle status",
         "cycle list",
+        "round list",
+        "round show",
         "task list",
         "history",
         "explain",

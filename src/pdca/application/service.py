@@ -32,6 +32,9 @@ from pdca.storage import meta
 from pdca.storage.chain import ChainedMapper
 from pdca.storage.transcodings import register_all
 
+#: The catalog's stage of a voided cycle (``cycle list --all`` shows it).
+VOIDED = "voided"
+
 #: Use cases kept in modules of their own (recording facts, rounds and explain,
 #: rectification), imported on first use: a supervisor's ``pdca cycle advance``
 #: should not pay for ballots, scoring and 整改. Their methods are the application's
@@ -42,6 +45,7 @@ USE_CASES: dict[str, tuple[str, ...]] = {
         "_check_ballot",
         "_correctable",
         "_item",
+        "_item_not_applicable",
         "_task",
         "amend_fact",
         "apply_veto",
@@ -59,10 +63,14 @@ USE_CASES: dict[str, tuple[str, ...]] = {
         "_round_cycles",
         "_round_events",
         "_round_or_none",
+        "_summary",
         "explain",
         "finalize_round",
         "get_round",
         "open_round",
+        "round_completeness",
+        "round_details",
+        "round_summaries",
     ),
     "pdca.application.rectifying:Rectifying": (
         "_move",
@@ -136,6 +144,8 @@ class PdcaApplication(_UseCases, Application[UUID]):
         self.workspace = workspace
         self._runtime: Any = None
         self._expect_tables = initialised and not create_tables
+        self.notices: list[str] = []
+        self.on_notice: Any = None
         try:
             super().__init__(env=workspace.database.event_store_env(create_tables))
             self.mapper.recorder = self.recorder  # type: ignore[attr-defined]
@@ -206,13 +216,95 @@ class PdcaApplication(_UseCases, Application[UUID]):
         log.info("unit_registered", actor=acting.person, unit=name, category=category, grid=grid)
         return unit
 
-    def get_unit(self, name: str) -> Unit:
+    def get_unit(self, name: str, tell: bool = True) -> Unit:
+        """The unit any of its names (registered, current, earlier) addresses; a name
+        that is no longer its current one is said once (``tell``; ``notify`` is the library's)."""
+        from pdca.domain.unit import UnitName
+
+        name = clean_name(name)
         try:
-            return self.repository.get(unit_id(name))
+            found = self.repository.get(unit_id(name))
+            if isinstance(found, UnitName):
+                found = self.repository.get(UUID(found.unit))
         except AggregateNotFoundError:
             raise NotFound(
-                f"未知单位 '{clean_name(name)}'；先登记：pdca unit add 名称 --category 类别（pdca unit list 查看已登记单位）"
+                f"未知单位 '{name}'；先登记：pdca unit add 名称 --category 类别（pdca unit list 查看已登记单位）"
             ) from None
+        if tell and found.name != name:
+            self.tell(f"单位 {name} 已更名为 {found.name}")
+        return found
+
+    def unit_key(self, name: str) -> str:
+        """The name a unit's cycles (and the views of them) know it by: its registered
+        name, whichever of its names is given; an unknown name as given."""
+        try:
+            return self.get_unit(name).registered_name
+        except NotFound:
+            return clean_name(name)
+
+    def tell(self, line: str) -> None:
+        """Say something the user should know beside the answer (the CLI: once, on
+        stderr). Lines are kept until a front end sets ``on_notice``."""
+        if line not in self.notices:
+            self.notices.append(line)
+            if self.on_notice is not None:
+                self.on_notice(line)
+
+    @writes("unit edit")
+    def edit_unit(
+        self,
+        acting: Acting,
+        name: str,
+        category: str | None,
+        grid: str | None,
+        new_name: str | None,
+        reason: str,
+    ) -> Unit:
+        """Correct a unit's category, grid or name, as an event with its reason. A new
+        name is registered as an alias of the unit, so every name it had still works."""
+        from pdca.domain.unit import UnitName
+
+        unit = self.get_unit(name)
+        if not reason.strip():
+            raise RuleViolation("更正单位必须写明理由（--reason）")
+        if category is not None and category not in self.workspace.categories:
+            raise RuleViolation(
+                f"未知单位类别 '{category}'；允许：{one_of(self.workspace.categories)}"
+            )
+        new_name = clean_name(new_name) if new_name is not None else unit.name
+        if not new_name:
+            raise RuleViolation("单位名称不能为空")
+        result = (
+            new_name,
+            unit.category if category is None else category,
+            unit.grid if grid is None else (clean_name(grid) or None),
+        )
+        if result == (unit.name, unit.category, unit.grid):
+            raise RuleViolation(
+                "没有要更正的内容；用 --name、--category 或 --grid 给出与现在不同的值"
+            )
+        others: list[Any] = []
+        if new_name != unit.name:
+            try:
+                holder = self.repository.get(unit_id(new_name))
+            except AggregateNotFoundError:
+                others.append(UnitName(name=new_name, unit=unit.id.hex, actor=acting.person))
+            else:
+                if holder.id != unit.id and getattr(holder, "unit", None) != unit.id.hex:
+                    raise Conflict(f"名称 '{new_name}' 已被另一单位使用，不能改用")
+        previous = unit.name
+        unit.edit(
+            name=result[0],
+            category=result[1],
+            grid=result[2],
+            previous_name=previous,
+            registered_name=unit.registered_name,
+            reason=reason.strip(),
+            actor=acting.person,
+        )
+        self._save_changed(acting, unit, f"单位 '{previous}'", *others)
+        log.info("unit_edited", actor=acting.person, unit=previous, name=result[0])
+        return unit
 
     # ---- cycles --------------------------------------------------------------------
 
@@ -221,11 +313,17 @@ class PdcaApplication(_UseCases, Application[UUID]):
         unit = self.get_unit(unit_name)
         period = check_period(period)
         scheme = self.workspace.scheme(scheme_ref)
-        if self._exists(cycle_id(unit.name, period)):
-            raise Conflict(
-                f"周期 '{unit.name}/{period}' 已存在；pdca cycle status {unit.name}/{period} 查看"
-            )
-        cycle = new_cycle(unit.name, period, scheme, acting.person)
+        # A cycle is keyed by the unit's registered name, so a rename keeps its id; after
+        # a void the address is opened again as the next generation.
+        key = unit.registered_name
+        generation = 0
+        while self._exists(cycle_id(key, period, generation)):
+            if not self.repository.get(cycle_id(key, period, generation)).voided:
+                raise Conflict(
+                    f"周期 '{key}/{period}' 已存在；pdca cycle status {key}/{period} 查看"
+                )
+            generation += 1
+        cycle = new_cycle(key, period, scheme, acting.person, cycle_id(key, period, generation))
         carried = self.carry_over_into(cycle, acting.person)
         self._save_new(acting, cycle, f"周期 '{cycle.address}' 已存在", *carried)
         log.info(
@@ -237,16 +335,58 @@ class PdcaApplication(_UseCases, Application[UUID]):
         )
         return cycle
 
-    def get_cycle(self, address: str, acting: Acting | None = None) -> Cycle:
-        """The cycle at ``UNIT/PERIOD``; a writing use case passes its acting context, so
-        a retry after a concurrent change reads only what was recorded since."""
+    def get_cycle(
+        self, address: str, acting: Acting | None = None, voided_too: bool = False
+    ) -> Cycle:
+        """The cycle at ``UNIT/PERIOD`` (its latest generation); a writing use case passes
+        its acting context, so a retry after a concurrent change reads only what was
+        recorded since, and is refused on a voided cycle unless ``voided_too``."""
+        cycle = self._cycle_at(address, acting)
+        if acting is not None and cycle.voided and not voided_too:
+            raise RuleViolation(
+                f"周期 {cycle.address} 已作废（{cycle.facts.void_reason}），不能再记录；"
+                f"可重新开启：pdca cycle open {cycle.unit} {cycle.period} --scheme 方案"
+            )
+        return cycle
+
+    def _cycle_at(self, address: str, acting: Acting | None) -> Cycle:
         unit, period = split_address(address)
+        # Any name of the unit addresses its cycles (keyed by its registered name); an
+        # unknown unit has no cycle either, and the message below says so.
+        with contextlib.suppress(NotFound):
+            unit = self.get_unit(unit).registered_name
         try:
-            return saving.load(self, cycle_id(unit, period), acting)
+            cycle = saving.load(self, cycle_id(unit, period), acting)
+            generation = 0
+            while cycle.voided and self._exists(cycle_id(unit, period, generation + 1)):
+                generation += 1
+                cycle = saving.load(self, cycle_id(unit, period, generation), acting)
+            return cycle
         except AggregateNotFoundError:
             raise NotFound(
                 f"未知周期 '{address}'；先开启：pdca cycle open {unit} {period} --scheme 方案（pdca cycle list 查看已有周期）"
             ) from None
+
+    @writes("cycle void")
+    def void_cycle(self, acting: Acting, address: str, reason: str) -> Cycle:
+        """Void a cycle opened by mistake. Refused while rectification items ordered in it
+        are open (they are its own findings' remedies: close them first); items carried
+        into it from earlier periods stay on its address and go to the cycle opened there
+        next."""
+        cycle = self.get_cycle(address, acting)
+        if not reason.strip():
+            raise RuleViolation("作废周期必须写明理由（--reason）")
+        from pdca.projections.rectifications import rectifications as r
+
+        own = self._open_items(r.c.cycle == cycle.address)
+        if own:
+            listed = one_of(f"{x['item_id'][:8]}「{x['problem']}」" for x in own)
+            raise RuleViolation(
+                f"周期 {cycle.address} 还有未销号的整改事项，不能作废：{listed}；"
+                "先验收销号（pdca rectify verify）"
+            )
+        self._record_fact(acting, cycle, address, Cycle.Voided, reason=reason.strip())
+        return cycle
 
     def scheme_of(self, cycle: Cycle) -> Scheme:
         return pinned(cycle.scheme_text)
@@ -388,10 +528,12 @@ class PdcaApplication(_UseCases, Application[UUID]):
         runtime.refresh(projection)
         return runtime.rows(projection, select(table).where(*where).order_by(*order_by))
 
-    def notices(self) -> list[str]:
-        """What this command's reads could not do (views behind, views to rebuild): one
-        line each, for the front end to show beside the answer."""
-        return self._runtime.notices() if self._runtime is not None else []
+    def tell_view_notices(self) -> None:
+        """Say what this command's reads could not do (views behind, views to rebuild),
+        one line each (``tell``): once, when the command is done, so several views read
+        by one command give one line of how far behind they are."""
+        for line in self._runtime.notices() if self._runtime is not None else []:
+            self.tell(line)
 
     def scores_of(self, period: str) -> list[dict[str, Any]]:
         from pdca.projections.scores import scores
@@ -407,7 +549,7 @@ class PdcaApplication(_UseCases, Application[UUID]):
         if period:
             where.append(ledger.c.period == check_period(period))
         if unit:
-            where.append(ledger.c.unit == clean_name(unit))
+            where.append(ledger.c.unit == self.unit_key(unit))
         order = (ledger.c.period, ledger.c.unit, ledger.c.observed_on)
         return self.read_view("ledger", ledger, *where, order_by=order)
 
@@ -417,8 +559,9 @@ class PdcaApplication(_UseCases, Application[UUID]):
         return self.read_view("catalog", rounds, order_by=(rounds.c.period,))
 
     def list_cycles(
-        self, period: str | None = None, stage: str | None = None
+        self, period: str | None = None, stage: str | None = None, voided: bool = False
     ) -> list[dict[str, Any]]:
+        """The cycles (of ``period``, at ``stage``); voided ones only when ``voided``."""
         from sqlalchemy import select
 
         from pdca.projections.catalog import cycles
@@ -431,6 +574,8 @@ class PdcaApplication(_UseCases, Application[UUID]):
         rows = runtime.rows("catalog", query)
         result = []
         for row in rows:
+            if row["stage"] == VOIDED and not voided:
+                continue
             # A stage filter names a phase (督查) or a stage id (check, check.on_site).
             phase = row["stage"].split(".")[0]
             if stage and stage not in (row["stage"], phase, PHASE_LABELS.get(phase)):
@@ -441,6 +586,8 @@ class PdcaApplication(_UseCases, Application[UUID]):
 
     def stage_label(self, scheme_ref: str, stage: str) -> str:
         """A stage's Chinese label from the workspace's copy of the scheme, else its phase's."""
+        if stage == VOIDED:
+            return "已作废"
         try:
             return self.workspace.scheme(scheme_ref).stage_label(stage)
         except NotFound:
@@ -448,14 +595,21 @@ class PdcaApplication(_UseCases, Application[UUID]):
 
     # ---- helpers -------------------------------------------------------------------
 
-    def _require_phase(self, cycle: Cycle, phases: tuple[str, ...], what: str) -> None:
+    def _require_phase(
+        self, cycle: Cycle, phases: tuple[str, ...], what: str, also: str = ""
+    ) -> None:
+        """Refuse unless the cycle is in one of ``phases``; ``also`` names what else is
+        allowed elsewhere (e.g. a late record in 处理)."""
         scheme = self.scheme_of(cycle)
         phase = _phase(scheme, cycle.stage)
         if phase not in phases:
             allowed = one_of(PHASE_LABELS[p] for p in phases)
             raise RuleViolation(
-                f"当前阶段为{scheme.stage_label(cycle.stage)}，不能{what}；只能在以下阶段：{allowed}"
+                f"当前阶段为{scheme.stage_label(cycle.stage)}，不能{what}；只能在以下阶段：{allowed}{also}"
             )
+
+    def _phase_of(self, cycle: Cycle) -> str:
+        return _phase(self.scheme_of(cycle), cycle.stage)
 
     def _exists(self, aggregate_id: UUID) -> bool:
         return bool(self.recorder.select_events(aggregate_id, limit=1))
@@ -495,18 +649,23 @@ class PdcaApplication(_UseCases, Application[UUID]):
         log.info(_snake(event.__name__), actor=acting.person, cycle=address, **_loggable(fields))
 
 
-def new_cycle(unit: str, period: str, scheme: Scheme, actor: str) -> Cycle:
-    """A cycle opened at the scheme's first stage, pinning its full text and digest."""
-    return Cycle(
-        unit=unit,
-        period=period,
-        scheme_id=scheme.id,
-        scheme_version=scheme.version,
-        scheme_digest=scheme.digest,
-        scheme_text=scheme.text,
-        stage=scheme.initial,
-        actor=actor,
-    )
+def new_cycle(unit: str, period: str, scheme: Scheme, actor: str, id: UUID | None = None) -> Cycle:
+    """A cycle opened at the scheme's first stage, pinning its full text and digest
+    (``id``: another generation of the address, after a void)."""
+    fields = {
+        "unit": unit,
+        "period": period,
+        "scheme_id": scheme.id,
+        "scheme_version": scheme.version,
+        "scheme_digest": scheme.digest,
+        "scheme_text": scheme.text,
+        "stage": scheme.initial,
+        "actor": actor,
+    }
+    if id is None or id == cycle_id(unit, period):
+        return Cycle(**fields)
+    # The library's way to give an aggregate an id its ``create_id`` would not make.
+    return Cycle._create(event_class=Cycle.Opened, id=id, **fields)  # type: ignore[attr-defined]
 
 
 def _phase(scheme: Scheme, stage: str) -> str:

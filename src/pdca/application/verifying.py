@@ -8,7 +8,8 @@ round finalisations published.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import contextlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -57,6 +58,7 @@ class Verifying:
     """Mixed into ``PdcaApplication``."""
 
     recorder: Any
+    get_unit: Callable[..., Any]
     mapper: Any
 
     def verify_history(self, address: str | None = None) -> Report:
@@ -69,11 +71,19 @@ class Verifying:
             from pdca.domain.ids import split_address
 
             unit, period = split_address(address)
+            with contextlib.suppress(Exception):  # a renamed unit: its cycles' key name
+                unit = self.get_unit(unit, tell=False).registered_name
             wanted = cycle_id(unit, period)
-            rounds = {r for r, anchors in published.items() if wanted in anchors}
-            rows = (r for oid in (wanted, *rounds) for r in self.recorder.select_events(oid))
+            # Every generation of the address (cycles opened again after a void).
+            generations = [wanted]
+            while self.recorder.select_events(cycle_id(unit, period, len(generations)), limit=1):
+                generations.append(cycle_id(unit, period, len(generations)))
+            rounds = {
+                r for r, anchors in published.items() if any(g in anchors for g in generations)
+            }
+            rows = (r for oid in (*generations, *rounds) for r in self.recorder.select_events(oid))
             stored, labels = _read(rows, cipher)
-            if wanted not in stored and not rounds:
+            if not any(g in stored for g in generations) and not rounds:
                 raise NotFound(f"未知周期 '{address}'：库中没有它的事件，也没有发布过它的摘要")
             stored.setdefault(wanted, [])  # all of it removed: its published heads say so
         anchors: dict[UUID, list[Anchor]] = {}
@@ -145,9 +155,9 @@ def _anchors(recorder: Any, cipher: Any) -> dict[UUID, dict[UUID, list[tuple[int
             if not outcome.get("digest"):
                 continue  # finalised before heads were chained
             unit, _, period = outcome["cycle"].rpartition("/")
-            found.setdefault(stored.originator_id, {}).setdefault(
-                cycle_id(unit, period), []
-            ).append(
+            # A cycle opened again after a void names its id (its address names generation 0).
+            oid = UUID(outcome["cycle_id"]) if "cycle_id" in outcome else cycle_id(unit, period)
+            found.setdefault(stored.originator_id, {}).setdefault(oid, []).append(
                 (stored.originator_version, outcome["head"], outcome["digest"], outcome["cycle"])
             )
     return found

@@ -85,13 +85,25 @@ class Cycle(Aggregate):
         actor: str
 
     class VetoApplied(Recorded):
+        class_version = 2  # v1 had no observed_on
+        upcast_v1_v2 = staticmethod(upcasts.observed_on_v1_v2)
         rule: str
         reason: str
         evidence: str
+        # When the facts behind the decision happened or were established (an 通报 of
+        # 3 June recorded on 20 June); None for vetoes recorded before v2.
+        observed_on: date | None
         actor: str
 
     class ComponentNotApplicable(Recorded):
         component: str
+        reason: str
+        actor: str
+
+    class ItemNotApplicable(Recorded):
+        # One catalogue item does not apply to this unit: excluded from its
+        # category's maximum, so the round can be complete without a score for it.
+        item: str
         reason: str
         actor: str
 
@@ -117,6 +129,12 @@ class Cycle(Aggregate):
         upcast_v1_v2 = staticmethod(upcasts.fact_position_v1_v2)
         fact_position: int
         value: Decimal
+        reason: str
+        actor: str
+
+    class Voided(Recorded):
+        # Opened by mistake: the cycle leaves rounds, the board and lists; its address
+        # may be opened again (the next generation of its id).
         reason: str
         actor: str
 
@@ -186,6 +204,10 @@ class Cycle(Aggregate):
     @property
     def scheme_text(self) -> str:
         return self.facts.scheme_text
+
+    @property
+    def voided(self) -> bool:
+        return self.facts.voided is not None
 
     @property
     def tasks(self) -> dict[int, Task]:

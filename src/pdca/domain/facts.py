@@ -87,6 +87,8 @@ class ItemScore(Fact):
     item: str = ""
     recorded_value: Decimal = Decimal(0)
     evidence: str = ""
+    #: Recorded in 处理 (补记): only an item still missing may be, and explain says so.
+    late: bool = False
 
     @property
     def value(self) -> Decimal:
@@ -108,11 +110,18 @@ class VetoRecord(Fact):
     rule: str = ""
     reason: str = ""
     evidence: str = ""
+    observed_on: date | None = None
 
 
 @dataclass
 class NotApplicable(Fact):
     component: str = ""
+    reason: str = ""
+
+
+@dataclass
+class ItemNotApplicable(Fact):
+    item: str = ""
     reason: str = ""
 
 
@@ -144,6 +153,8 @@ class CycleFacts:
     issued_tokens: dict[str, str] = field(default_factory=dict)  # token digest -> group
     used_tokens: set[str] = field(default_factory=set)
     carried: dict[str, CarriedProblem] = field(default_factory=dict)  # item id (hex) -> problem
+    voided: Provenance | None = None  # opened by mistake: out of rounds, board and lists
+    void_reason: str = ""
 
     # ---- views the rules read ---------------------------------------------------------
 
@@ -164,6 +175,9 @@ class CycleFacts:
 
     def not_applicable(self, component: str) -> NotApplicable | None:
         return next((n for n in self.active(NotApplicable) if n.component == component), None)
+
+    def item_not_applicable(self, item: str) -> ItemNotApplicable | None:
+        return next((n for n in self.active(ItemNotApplicable) if n.item == item), None)
 
     # ---- the fold -----------------------------------------------------------------------
 
@@ -222,7 +236,12 @@ class CycleFacts:
 
     def _on_ItemScored(self, p: Provenance, d: Mapping[str, Any]) -> None:
         self.facts[p.position] = ItemScore(
-            "score", p, item=d["item"], recorded_value=d["value"], evidence=d["evidence"]
+            "score",
+            p,
+            item=d["item"],
+            recorded_value=d["value"],
+            evidence=d["evidence"],
+            late=self.stage.split(".")[0] == "act",
         )
 
     def _on_BallotsIssued(self, p: Provenance, d: Mapping[str, Any]) -> None:
@@ -235,12 +254,22 @@ class CycleFacts:
 
     def _on_VetoApplied(self, p: Provenance, d: Mapping[str, Any]) -> None:
         self.facts[p.position] = VetoRecord(
-            "veto", p, rule=d["rule"], reason=d["reason"], evidence=d["evidence"]
+            "veto",
+            p,
+            rule=d["rule"],
+            reason=d["reason"],
+            evidence=d["evidence"],
+            observed_on=d.get("observed_on"),
         )
 
     def _on_ComponentNotApplicable(self, p: Provenance, d: Mapping[str, Any]) -> None:
         self.facts[p.position] = NotApplicable(
             "not_applicable", p, component=d["component"], reason=d["reason"]
+        )
+
+    def _on_ItemNotApplicable(self, p: Provenance, d: Mapping[str, Any]) -> None:
+        self.facts[p.position] = ItemNotApplicable(
+            "item_not_applicable", p, item=d["item"], reason=d["reason"]
         )
 
     def _on_ProblemsCarriedIn(self, p: Provenance, d: Mapping[str, Any]) -> None:
@@ -251,6 +280,9 @@ class CycleFacts:
 
     def _on_CarriedProblemClosed(self, p: Provenance, d: Mapping[str, Any]) -> None:
         self.carried[d["item"]].closed = p
+
+    def _on_Voided(self, p: Provenance, d: Mapping[str, Any]) -> None:
+        self.voided, self.void_reason = p, d["reason"]
 
     def open_carried(self) -> list[CarriedProblem]:
         return [c for c in self.carried.values() if c.closed is None]

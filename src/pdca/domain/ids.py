@@ -29,8 +29,11 @@ def unit_id(name: str) -> UUID:
     return uuid5(NAMESPACE, f"unit:{clean_name(name)}")
 
 
-def cycle_id(unit: str, period: str) -> UUID:
-    return uuid5(NAMESPACE, f"cycle:{clean_name(unit)}/{period.strip()}")
+def cycle_id(unit: str, period: str, generation: int = 0) -> UUID:
+    """A cycle's id. A cycle opened again after a void is another generation of the
+    same address (found by walking from generation 0); generation 0 keeps the old id."""
+    key = f"cycle:{clean_name(unit)}/{period.strip()}"
+    return uuid5(NAMESPACE, key if generation == 0 else f"{key}#{generation}")
 
 
 def split_address(address: str) -> tuple[str, str]:

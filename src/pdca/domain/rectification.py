@@ -8,8 +8,11 @@ checks every command (the lifecycle machine, four eyes, dates) before calling it
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from eventsourcing.domain import Aggregate, event
+
+from pdca.domain import upcasts
 
 STATUS_LABELS = {
     "ordered": "已交办",
@@ -61,9 +64,20 @@ class Rectification(Aggregate):
         self.status = "closed" if accepted else "in_progress"
         self.closed_on = on if accepted else None
 
-    @event("DeadlineExtended")
-    def extend(self, due: date, reason: str, actor: str) -> None:
-        self.due = due
+    class DeadlineExtended(Aggregate.Event):
+        # v2 records the day the extension was granted (``--today``); v1 had none.
+        class_version = 2
+        upcast_v1_v2 = staticmethod(upcasts.extended_on_v1_v2)
+        due: date
+        reason: str
+        on: date | None
+        actor: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.due = self.due
+
+    def extend(self, due: date, reason: str, on: date, actor: str) -> None:
+        self.trigger_event(self.DeadlineExtended, due=due, reason=reason, on=on, actor=actor)
 
     @event("Escalated")
     def escalate(self, level: int, measure: str, on: date, actor: str) -> None:

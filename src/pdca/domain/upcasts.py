@@ -24,10 +24,22 @@ def fact_position_v1_v2(state: dict[str, Any]) -> None:
     state["fact_position"] = state.pop("fact")
 
 
+def observed_on_v1_v2(state: dict[str, Any]) -> None:
+    """v1 vetoes recorded no date for the facts behind them: unknown, not the record's."""
+    state.setdefault("observed_on", None)
+
+
+def extended_on_v1_v2(state: dict[str, Any]) -> None:
+    """v1 of an extension did not record the day it was granted."""
+    state.setdefault("on", None)
+
+
 #: event type (``Aggregate.Event``) → the steps from version 1 upwards.
 STEPS: dict[str, tuple[Step, ...]] = {
     "Cycle.FactWithdrawn": (fact_position_v1_v2,),
     "Cycle.FactAmended": (fact_position_v1_v2,),
+    "Cycle.VetoApplied": (observed_on_v1_v2,),
+    "Rectification.DeadlineExtended": (extended_on_v1_v2,),
 }
 
 

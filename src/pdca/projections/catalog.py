@@ -60,6 +60,21 @@ class Catalog(Projection):
             },
         )
 
+    @handles("Unit.Edited")
+    def unit_edited(self, fact: Fact, batch: Batch) -> None:
+        # Rows are keyed by name: a renamed unit's row moves to its new name.
+        row = batch.get(units, fact["previous_name"])
+        batch.delete(units, fact["previous_name"])
+        batch.put(
+            units,
+            {
+                "name": fact["name"],
+                "category": fact["category"],
+                "grid": fact["grid"],
+                "registered_by": row["registered_by"] if row else fact["actor"],
+            },
+        )
+
     @handles("Cycle.Opened")
     def cycle_opened(self, fact: Fact, batch: Batch) -> None:
         batch.put(
@@ -76,6 +91,11 @@ class Catalog(Projection):
     @handles("Cycle.StageAdvanced")
     def stage_advanced(self, fact: Fact, batch: Batch) -> None:
         batch.update(cycles, str(fact.originator_id), stage=fact["to_stage"])
+
+    @handles("Cycle.Voided")
+    def cycle_voided(self, fact: Fact, batch: Batch) -> None:
+        # Out of every list but ``cycle list --all`` (application.service.VOIDED).
+        batch.update(cycles, str(fact.originator_id), stage="voided")
 
     @handles("Round.Opened")
     def round_opened(self, fact: Fact, batch: Batch) -> None:

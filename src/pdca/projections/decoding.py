@@ -83,6 +83,7 @@ def _uuid(text: str) -> UUID:
 _AGGREGATES = {
     "Cycle": "pdca.domain.cycle",
     "Unit": "pdca.domain.unit",
+    "UnitName": "pdca.domain.unit",
     "Round": "pdca.domain.round",
     "Rectification": "pdca.domain.rectification",
 }

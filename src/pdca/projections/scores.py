@@ -10,6 +10,7 @@ the whole round is rescored.
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -36,12 +37,14 @@ scores = Table(
     Column("scheme_id", String(100), nullable=False),
     Column("scheme", String(200), nullable=False),
     Column("stage", String(100), nullable=False),
-    Column("total", String(40)),  # decimals as text: exact on every database
+    Column("total", String(40)),  # decimals as text: exact on every database; null: not scored
     Column("unrounded", String(60)),
+    Column("precision", String(40)),  # the scheme's rounding step, e.g. "0.01"
     Column("components", Text),
     Column("bonus", String(40)),
     Column("deduction", String(40)),
     Column("vetoes", Text),
+    Column("veto_facts", Text),  # JSON: each veto with its event, actor, times, evidence
     Column("refused", Text),
     Column("published_total", String(40)),
     Column("rank", Integer),
@@ -63,7 +66,8 @@ units = Table(
 class Scores(Projection):
     name = "scores"
     title = "各周期得分（唯一计分函数）及所在轮次公布的名次、等次、档次"
-    version = 3
+    # 4: no total while a cycle cannot be scored; precision; each veto's facts.
+    version = 4
     tables = (scores, units)
 
     def begin_batch(self) -> None:
@@ -73,6 +77,11 @@ class Scores(Projection):
     @handles("Unit.Registered")
     def unit_registered(self, fact: Fact, batch: Batch) -> None:
         batch.put(units, {"name": fact["name"], "category": fact["category"], "grid": fact["grid"]})
+
+    @handles("Unit.Edited")
+    def unit_edited(self, fact: Fact, batch: Batch) -> None:
+        # Cycles name their unit by its registered name: the row stays under it.
+        batch.update(units, fact["registered_name"], category=fact["category"], grid=fact["grid"])
 
     @handles("Cycle.*")
     def cycle_changed(self, fact: Fact, batch: Batch) -> None:
@@ -86,6 +95,10 @@ class Scores(Projection):
 
     def end_batch(self, batch: Batch) -> None:
         folded = {oid: batch.cycle_at(oid, version) for oid, version in self._dirty.items()}
+        for oid in [o for o, facts in folded.items() if facts.voided is not None]:
+            # A voided cycle leaves the scores (and so ranking, exports and the report).
+            batch.delete(scores, str(oid))
+            del folded[oid]
         groups: dict[tuple[str, str], list[UUID]] = {}
         for oid, facts in folded.items():
             groups.setdefault((facts.period, facts.scheme_id), []).append(oid)
@@ -143,26 +156,29 @@ def score_row(
         "stage": facts.stage,
         "total": None,
         "unrounded": None,
+        "precision": None,
         "components": None,
         "bonus": None,
         "deduction": None,
         "vetoes": None,
+        "veto_facts": None,
         "refused": None,
     }
     scheme = pinned(facts.scheme_text)
     if scheme.rules.scored:
         b = scoring.score(facts, scheme, context)
         row.update(
-            total=str(b.total),
-            unrounded=str(b.unrounded),
+            total=_text(b.total),
+            unrounded=_text(b.unrounded),
+            precision=str(scheme.rules.precision),
             components=json.dumps(
                 [
                     {
                         "id": c.id,
                         "label": c.label,
                         "weight": str(c.weight),
-                        "score": str(c.score),
-                        "weighted": str(c.weighted),
+                        "score": _text(c.score),
+                        "weighted": _text(c.weighted),
                     }
                     for c in b.components
                 ],
@@ -170,10 +186,17 @@ def score_row(
             ),
             bonus=str(b.bonus),
             deduction=str(b.deduction),
-            vetoes="；".join(label for _, label, _ in b.vetoes) or None,
+            vetoes="；".join(v.label for v in b.vetoes) or None,
+            veto_facts=json.dumps([v.to_json(row["cycle"]) for v in b.vetoes], ensure_ascii=False)
+            if b.vetoes
+            else None,
             refused=b.refused or None,
         )
     return row
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
 
 
 def published_values(fact: Fact) -> dict[str, dict[str, Any]]:

@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
-from pdca.reports.tables import Table
+from pdca.reports.tables import NotScored, Table
 
 FORMATS = ("xlsx", "csv", "json")
 
@@ -41,6 +41,8 @@ def write_csv(table: Table, out: TextIO) -> None:
 
 
 def _json_value(value: Any) -> Any:
+    if isinstance(value, NotScored):
+        return None  # no number where there is no score; the reason is in explain
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, date | datetime):
@@ -83,6 +85,8 @@ def write_xlsx(table: Table, out: BinaryIO | Path) -> None:
             cell = sheet.cell(row=r, column=i + 1)
             if isinstance(value, bool):
                 cell.value = "是" if value else "否"
+            elif isinstance(value, NotScored):
+                cell.value = str(value)  # text, so no sum or chart takes it for a score
             elif isinstance(value, Decimal):
                 cell.value = value  # written exactly; read back as a number
                 cell.number_format = _number_format(value)

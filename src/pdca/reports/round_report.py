@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from pdca.reports import charts
 from pdca.reports import html as h
-from pdca.reports.tables import Table, scores_table
+from pdca.reports.tables import NotScored, Table, scores_table
 
 if TYPE_CHECKING:
     from pdca.application.service import PdcaApplication
@@ -26,7 +26,8 @@ STEPS = 6  # the report's sections, for the progress bar
 TOP_MOVES = 15
 RANKING_NOTE = (
     "名次、总分、等次、档次为定稿发布的结果（未定稿的周期名次为空、总分为当前得分）；"
-    "分项为各分项的折算分，按方案精度四舍五入显示；当前得分为按今日事实的得分。"
+    "分项为各分项的折算分，按方案精度四舍五入显示；当前得分为按今日事实的得分；"
+    "尚有缺项、不能计分的周期总分为“—”并注明原因；一票否决注明事件号、记录人、记录与查实时间及证据。"
 )
 
 
@@ -60,20 +61,39 @@ def _by_scheme(table: Table) -> dict[str, list[dict[str, Any]]]:
     return groups
 
 
+def _unscored(rows: list[dict[str, Any]]) -> str:
+    """A note naming the units left out of a chart because they have no score yet."""
+    left_out = [r["unit"] for r in rows if isinstance(r["total"], NotScored)]
+    if not left_out:
+        return ""
+    return h.note(
+        f"尚不能计分、未画出的单位（{len(left_out)} 个）：{'、'.join(left_out)}；原因见排名表。"
+    )
+
+
 def _distribution(table: Table) -> str:
     groups: dict[str, list[Decimal]] = {}
     for row in table.rows:
-        groups.setdefault(row["category"] or "（未分类）", []).append(row["total"])
+        if not isinstance(row["total"], NotScored):
+            groups.setdefault(row["category"] or "（未分类）", []).append(row["total"])
+    if not groups:
+        return h.note("还没有可以计分的单位。") + _unscored(table.rows)
     svg = charts.distribution(groups, "总分分布（按单位类别）")
     rows = [[c, len(v), min(v), max(v)] for c, v in groups.items()]
-    return h.figure(svg, "每个点是一个单位的总分；箱体为四分位。") + h.table(
-        ["类别", "单位数", "最低分", "最高分"], rows, [False, True, True, True]
+    return (
+        h.figure(svg, "每个点是一个单位的总分；箱体为四分位。")
+        + h.table(["类别", "单位数", "最低分", "最高分"], rows, [False, True, True, True])
+        + _unscored(table.rows)
     )
 
 
 def _breakdown(table: Table) -> str:
     parts = []
-    for scheme, rows in _by_scheme(table).items():
+    for scheme, everyone in _by_scheme(table).items():
+        rows = [r for r in everyone if not isinstance(r["total"], NotScored)]
+        if not rows:
+            parts.append(f"<h3>{escape(scheme)}</h3>" + _unscored(everyone))
+            continue
         keys = [
             c
             for c in table.columns
@@ -89,6 +109,7 @@ def _breakdown(table: Table) -> str:
                 "按名次排列；扣分未画出，见排名表。",
             )
         )
+        parts.append(_unscored(everyone))
     return "".join(parts)
 
 

@@ -76,24 +76,35 @@ _SCORE_TAIL = (
 )
 
 
+@dataclass(frozen=True)
+class NotScored:
+    """A total that cannot be scored yet, as a cell: null in JSON, "—" with the reason
+    in tables, spreadsheets and the report — never a number."""
+
+    reason: str
+
+    def __str__(self) -> str:
+        return f"—（{self.reason}）"
+
+
 def ranked(rows: Iterable[dict[str, Any]], scheme_id: str | None = None) -> list[dict[str, Any]]:
-    """Scored rows of the scores projection in ranking order: by scheme, the published
-    ranks first, then the units not yet published by their current total."""
+    """Rows of the scores projection under a scoring scheme, in ranking order: by scheme,
+    the published ranks first, then the units not yet published by their current total,
+    then those that cannot be scored yet."""
 
     def key(r: dict[str, Any]) -> tuple[Any, ...]:
         if r["rank"] is not None:
             return (r["scheme_id"], 0, r["rank"], r["unit"])
+        if r["total"] is None:
+            return (r["scheme_id"], 2, 0, r["unit"])
         return (r["scheme_id"], 1, -Decimal(r["total"]), r["unit"])
 
     chosen = [
-        r for r in rows if r["total"] is not None and (not scheme_id or r["scheme_id"] == scheme_id)
+        r
+        for r in rows
+        if r["components"] is not None and (not scheme_id or r["scheme_id"] == scheme_id)
     ]
     return sorted(chosen, key=key)
-
-
-def precision_of(total: str) -> Decimal:
-    """The scheme's precision, read off a total the one scoring function rounded to it."""
-    return Decimal(1).scaleb(Decimal(total).as_tuple().exponent)  # type: ignore[arg-type]
 
 
 def _at(value: str | None, precision: Decimal) -> Decimal | None:
@@ -104,12 +115,34 @@ def _at(value: str | None, precision: Decimal) -> Decimal | None:
     return round_half_up(Decimal(value), precision)
 
 
+def veto_text(v: dict[str, Any]) -> str:
+    """One veto with the facts behind it (``scoring.AppliedVeto.to_json``), for a cell."""
+    recorded = f"{v['actor']} 记录于 {v['recorded_at'][:19].replace('T', ' ')}"
+    finding = v.get("finding")
+    if finding:
+        observed = f"，发现于 {v['observed_on']}" if v["observed_on"] else ""
+        return (
+            f"{v['label']}：{v['effect']}（由台账发现 #{v['position']} 自动触发："
+            f"{finding['source']}，指标 {finding['indicator']}，{recorded}{observed}；"
+            f"证据：{v['evidence']}）"
+        )
+    observed = f"，查实于 {v['observed_on']}" if v["observed_on"] else ""
+    return (
+        f"{v['label']}：{v['effect']}（事件 #{v['position']}，{recorded}{observed}；"
+        f"理由：{v['reason']}；证据：{v['evidence']}）"
+    )
+
+
 def score_row(r: dict[str, Any], stage_label: str = "") -> dict[str, Any]:
     """One scores-projection row as the export's row (components keyed by label)."""
     import json
 
-    precision = precision_of(r["total"])
+    precision = Decimal(r["precision"])
     published = r["rank"] is not None
+    current: Decimal | NotScored = (
+        NotScored(r["refused"] or "尚不能计分") if r["total"] is None else Decimal(r["total"])
+    )
+    vetoes = json.loads(r["veto_facts"] or "[]")
     row: dict[str, Any] = {
         "rank": r["rank"],
         "unit": r["unit"],
@@ -119,11 +152,12 @@ def score_row(r: dict[str, Any], stage_label: str = "") -> dict[str, Any]:
         "stage": stage_label or r["stage"],
         "bonus": _at(r["bonus"], precision),
         "deduction": _at(r["deduction"], precision),
-        "veto": r["vetoes"],
-        "total": Decimal(r["published_total"] if published else r["total"]),
+        # Each veto with its event, who, when recorded and observed, and its evidence.
+        "veto": "；".join(veto_text(v) for v in vetoes) or None,
+        "total": Decimal(r["published_total"]) if published else current,
         "grade": r["grade"],
         "tier": r["tier"],
-        "current_total": Decimal(r["total"]),
+        "current_total": current,
         "published_head": r["published_head"],
         # Added by the tamper-evidence chain; blank until that column exists.
         "published_digest": r.get("published_digest"),
@@ -148,7 +182,7 @@ def scores_table(app: PdcaApplication, period: str, scheme_id: str | None = None
 
 
 def ranking_json(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: row[k] for k in RANKING_KEYS}
+    return {k: None if isinstance(row[k], NotScored) else row[k] for k in RANKING_KEYS}
 
 
 # ---- the 秋后算账 ledger -----------------------------------------------------------------

@@ -20,6 +20,7 @@ TYPE_LABELS = {
     "BallotCast": "测评票",
     "VetoApplied": "一票否决",
     "ComponentNotApplicable": "不适用认定",
+    "ItemNotApplicable": "指标不适用认定",
     "FactWithdrawn": "撤回记录",
     "FactAmended": "更正记录",
     "ProblemsCarriedIn": "结转老问题",
@@ -64,8 +65,13 @@ def describe(event: Any, scheme: Scheme) -> str:
         "ItemScored": lambda e: f"{e.item} = {e.value}：{e.evidence}",
         "BallotsIssued": lambda e: f"{e.group} {len(e.token_digests)} 张",
         "BallotCast": lambda e: f"{e.group} 合计 {sum(e.scores.values())}",
-        "VetoApplied": lambda e: f"{e.rule}：{e.reason}（证据：{e.evidence}）",
+        "VetoApplied": lambda e: (
+            f"{e.rule}：{e.reason}（证据：{e.evidence}"
+            + (f"，查实于 {e.observed_on}" if e.observed_on else "")
+            + "）"
+        ),
         "ComponentNotApplicable": lambda e: f"{e.component} 不适用：{e.reason}",
+        "ItemNotApplicable": lambda e: f"指标 {e.item} 不适用：{e.reason}",
         "FactWithdrawn": lambda e: f"撤回 #{e.fact_position}：{e.reason}",
         "FactAmended": lambda e: f"#{e.fact_position} 更正为 {e.value}：{e.reason}",
         "ProblemsCarriedIn": lambda e: "；".join(

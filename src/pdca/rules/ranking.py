@@ -46,10 +46,13 @@ class Outcome:
 
 
 def _sort_key(entry: Entry, rules: Rules) -> tuple[Decimal, ...]:
+    # Only complete cycles are ranked (finalisation refuses the others), so every
+    # figure here is a score.
+    assert entry.breakdown.total is not None, entry.cycle
     keys = [entry.breakdown.total]
     for ref in rules.tie_break:
         component = entry.breakdown.component(ref.partition(":")[2])
-        keys.append(component.score if component else Decimal(0))
+        keys.append(component.score if component and component.score is not None else Decimal(0))
     return tuple(keys)
 
 
@@ -107,11 +110,13 @@ def _rank_scope(scope: list[Entry], rules: Rules) -> list[Outcome]:
 def _grade(breakdown: Breakdown, rules: Rules) -> tuple[str, str, str]:
     if not rules.grades:
         return "", "", ""
+    assert breakdown.total is not None
     grade = next(g.id for g in rules.grades if breakdown.total >= g.min)
     vetoes, notes = [], []
-    for veto_id, label, _ in breakdown.vetoes:
-        veto = rules.veto(veto_id)
+    for applied in breakdown.vetoes:
+        veto = rules.veto(applied.id)
         assert veto is not None
+        label = applied.label
         vetoes.append(label)
         if veto.effect == "force_grade" or rules.grade_index(grade) < rules.grade_index(veto.grade):
             notes.append(f"一票否决「{label}」：{grade} → {veto.grade}")

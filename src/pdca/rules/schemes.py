@@ -1,17 +1,21 @@
-"""Workflow definitions (考核方案): a TOML file → a frozen, validated ``Scheme``.
+"""Workflow definitions (考核方案): a TOML file → a frozen ``Scheme``.
 
-The loader reports every problem it finds, each with its place (file and key), in
-one message, so an admin fixes a file in one pass instead of one error at a time.
+Two ways in:
 
-A cycle pins the exact text and digest of the scheme it was opened with; that text
-is parsed again with ``strict=False`` when the cycle is replayed, so a validator
-that grows stricter later never makes old history unreadable.
+- ``load_file``/``parse``: a file an admin offers (``scheme validate``, ``scheme list``,
+  ``cycle open``). It is checked whole against the declared format
+  (``scheme_format``, through ``scheme_check``) and its rules (``scoring_read``); every
+  problem is listed, each with its key path, in one message.
+- ``pinned``: the exact text a cycle was opened with, stored in its history. It is never
+  re-validated, so a format that grows stricter never makes old history unreadable: the
+  workflow is read here without the validation library (``cycle status`` and
+  ``cycle advance`` start fast), the scoring rules on first use, as pdca read them when
+  the cycle was opened (format 1: the text carries no ``format`` key).
 """
 
 from __future__ import annotations
 
 import hashlib
-import tomllib
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -19,27 +23,11 @@ from typing import TYPE_CHECKING, Any
 
 from pdca.domain.guards import GUARDS
 from pdca.errors import SchemeInvalid
+from pdca.rules.problems import Problems
+from pdca.rules.scheme_text import format_of, read_file, read_table
 
 if TYPE_CHECKING:
     from pdca.rules.scoring_rules import Rules
-
-#: The tables of the scoring content (``pdca.rules.scoring_rules``), named here without importing it.
-SCORING_KEYS = frozenset(
-    {
-        "scoring",
-        "catalog",
-        "components",
-        "ballot",
-        "ledger",
-        "tasks",
-        "adjustments",
-        "vetoes",
-        "grades",
-        "distribution",
-        "tiers",
-        "rectification",
-    }
-)
 
 #: The four PDCA phases plus the end state, in the order every cycle runs them.
 PHASES: tuple[str, ...] = ("plan", "do", "check", "act", "closed")
@@ -51,7 +39,6 @@ PHASE_LABELS: dict[str, str] = {
     "closed": "已结束",
 }
 SUBSTAGE_SEPARATOR = "."
-_TOP_KEYS = {"scheme", "workflow", *SCORING_KEYS}
 
 
 @dataclass(frozen=True)
@@ -93,14 +80,15 @@ class Scheme:
     digest: str
     data: dict[str, Any] = field(default_factory=dict, repr=False, compare=False, hash=False)
     warnings: tuple[str, ...] = ()
+    format: int = 1
 
     @cached_property
     def rules(self) -> Rules:
-        """The scoring content. Parsed on first use: moving a cycle through its stages
+        """The scoring content. Read on first use: moving a cycle through its stages
         does not need it, and a supervisor's command should not pay for it."""
-        from pdca.rules.scoring_rules import parse_rules
+        from pdca.rules.scoring_read import rules_of
 
-        return parse_rules(self.data, _Problems("（方案）"))
+        return rules_of(self.data)
 
     @property
     def ref(self) -> str:
@@ -136,53 +124,35 @@ def digest_of(text: str) -> str:
 
 
 def load_file(path: Path) -> Scheme:
-    """Read and validate one scheme file; raise ``SchemeInvalid`` listing every problem."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SchemeInvalid(f"无法读取方案文件 {path}：{exc}") from None
-    return parse(text, origin=str(path))
+    """Read and check one scheme file; raise ``SchemeInvalid`` listing every problem."""
+    return parse(read_file(path), origin=str(path))
 
 
 def parse(text: str, origin: str = "<方案>", strict: bool = True) -> Scheme:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise SchemeInvalid(f"方案文件无效 {origin}：TOML 语法错误：{exc}") from None
-    problems = _Problems(origin)
-    scheme = _build(data, text, problems)
-    if scheme is not None and strict:
-        from pdca.rules.scoring_rules import parse_rules
+    """``strict``: check the text whole; otherwise read it as a cycle pinned it."""
+    data = read_table(text, origin)
+    problems = Problems(origin)
+    if not strict:
+        version = format_of(data, origin)
+        scheme = _build(data, text, problems)
+        if scheme is None:
+            raise SchemeInvalid(problems.message())
+        return replace(scheme, format=version)
+    from pdca.rules.scheme_check import check
+    from pdca.rules.scoring_read import read_rules
 
-        # A file named by an admin is checked whole, scoring content included.
-        rules = parse_rules(data, problems)
-        scheme = replace(scheme, warnings=tuple(problems.warnings))
-        scheme.__dict__["rules"] = rules
-    if problems.items and (strict or scheme is None):
+    declared = check(data, problems)
+    scheme = _build(data, text, problems)
+    rules = read_rules(declared, problems)
+    if problems.items or scheme is None:
         raise SchemeInvalid(problems.message())
-    assert scheme is not None
+    scheme = replace(scheme, warnings=tuple(problems.warnings), format=declared.format)
+    scheme.__dict__["rules"] = rules
     return scheme
 
 
-class _Problems:
-    def __init__(self, origin: str) -> None:
-        self.origin = origin
-        self.items: list[str] = []
-        self.warnings: list[str] = []
-
-    def add(self, key: str, message: str) -> None:
-        self.items.append(f"{key}: {message}")
-
-    def warn(self, key: str, message: str) -> None:
-        self.warnings.append(f"{key}: {message}")
-
-    def message(self) -> str:
-        listed = "；".join(f"{n}) {p}" for n, p in enumerate(self.items, 1))
-        return f"方案文件无效 {self.origin}：{len(self.items)} 处问题：{listed}"
-
-
 def _text(
-    table: dict[str, Any], key: str, where: str, problems: _Problems, default: str | None = None
+    table: dict[str, Any], key: str, where: str, problems: Problems, default: str | None = None
 ) -> str:
     value = table.get(key, default)
     if not isinstance(value, str) or not value.strip():
@@ -191,9 +161,7 @@ def _text(
     return value
 
 
-def _build(data: dict[str, Any], text: str, problems: _Problems) -> Scheme | None:
-    for key in sorted(set(data) - _TOP_KEYS):
-        problems.add(key, f"未知的顶层键；允许：{'、'.join(sorted(_TOP_KEYS))}")
+def _build(data: dict[str, Any], text: str, problems: Problems) -> Scheme | None:
     meta = data.get("scheme")
     if not isinstance(meta, dict):
         problems.add("scheme", "缺少 [scheme] 表（id、version、name）")
@@ -215,8 +183,6 @@ def _build(data: dict[str, Any], text: str, problems: _Problems) -> Scheme | Non
             "workflow.initial", f"未知阶段 '{initial}'；允许：{'、'.join(s.id for s in stages)}"
         )
     triggers = _triggers(workflow.get("triggers"), stages, parents, initial, problems)
-    for key in sorted(set(workflow) - {"initial", "stages", "triggers"}):
-        problems.add(f"workflow.{key}", "未知键；允许：initial、stages、triggers")
     return Scheme(
         id=scheme_id,
         version=version,
@@ -231,7 +197,7 @@ def _build(data: dict[str, Any], text: str, problems: _Problems) -> Scheme | Non
     )
 
 
-def _stages(raw: Any, problems: _Problems) -> tuple[list[Stage], dict[str, list[str]]]:
+def _stages(raw: Any, problems: Problems) -> tuple[list[Stage], dict[str, list[str]]]:
     """Flatten phases and sub-stages into leaf states, in order."""
     if not isinstance(raw, list) or not raw:
         problems.add("workflow.stages", f"必须列出阶段：{'、'.join(PHASES)}")
@@ -291,7 +257,7 @@ def _resolve_sources(name: str, parents: dict[str, list[str]]) -> list[str]:
 
 
 def _triggers(
-    raw: Any, stages: list[Stage], parents: dict[str, list[str]], initial: str, problems: _Problems
+    raw: Any, stages: list[Stage], parents: dict[str, list[str]], initial: str, problems: Problems
 ) -> list[Trigger]:
     if not isinstance(raw, list) or not raw:
         problems.add("workflow.triggers", "必须至少定义一个触发器 [[workflow.triggers]]")
@@ -340,8 +306,6 @@ def _triggers(
                 problems.add(
                     f"{where}.guards", f"未知守卫 '{guard}'；允许：{'、'.join(sorted(GUARDS))}"
                 )
-        for key in sorted(set(entry) - {"name", "label", "source", "dest", "guards"}):
-            problems.add(f"{where}.{key}", "未知键；允许：name、label、source、dest、guards")
         triggers.append(Trigger(name, label, tuple(sources), dest, tuple(guards)))
     for dup in sorted({x for x in names if x and names.count(x) > 1}):
         # The same name from different sources is how a scheme says "this move

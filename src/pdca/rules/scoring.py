@@ -8,16 +8,30 @@ both the unrounded and the rounded figures are kept.
 
 Means (ballots, tasks) divide, so they carry 28 significant digits (Python's
 Decimal context) until the one rounding step.
+
+Complete before final: every catalogue item of a scored component needs an active
+score or an item-level 不适用; a ballot component its quorum. What is missing is named
+on the breakdown (``missing``) and on each leaf (``status = "missing"``), and a cycle
+with anything missing has no total at all (``None``), never a number that is not a
+score.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
 
-from pdca.domain.facts import CycleFacts, Fact, Finding, ItemScore, Provenance
+from pdca.domain.facts import (
+    CycleFacts,
+    Fact,
+    Finding,
+    ItemNotApplicable,
+    ItemScore,
+    Provenance,
+)
 from pdca.rules.schemes import Scheme
 from pdca.rules.scoring_rules import HUNDRED, Category, Component, Item, Rules
 
@@ -33,12 +47,17 @@ class Node:
     provenance: Provenance | None = None
     evidence: str = ""
     observed_on: str = ""
+    #: "" for an ordinary figure; "missing" where a fact the scheme requires is not
+    #: recorded (and every figure above it cannot be scored); "not_applicable".
+    status: str = ""
 
     def to_json(self, cycle_id: str = "") -> dict[str, Any]:
         data: dict[str, Any] = {
             "label": self.label,
             "value": None if self.value is None else str(self.value),
         }
+        if self.status:
+            data["status"] = self.status
         if self.note:
             data["note"] = self.note
         if self.provenance is not None:
@@ -64,21 +83,89 @@ class ComponentScore:
     id: str
     label: str
     weight: Decimal  # effective weight after reweighting, percent
-    score: Decimal  # 0..scale
-    weighted: Decimal  # unrounded contribution to the total
+    score: Decimal | None  # 0..scale; None: it cannot be scored (something is missing)
+    weighted: Decimal | None  # unrounded contribution to the total
     status: str = "scored"  # "scored" | "missing" | "not_applicable"
 
 
 @dataclass(frozen=True)
+class Missing:
+    """One thing a cycle lacks before it can be scored: a catalogue item nobody
+    recorded (``item``), or a whole component (``item`` empty: ballots short of the
+    quorum, nothing recorded where the scheme refuses a missing component)."""
+
+    component: str
+    component_label: str
+    item: str = ""
+    item_label: str = ""
+    reason: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "component": self.component,
+            "component_label": self.component_label,
+            "item": self.item or None,
+            "item_label": self.item_label or None,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class AppliedVeto:
+    """A veto in force, with the fact behind it: the ``VetoApplied`` event of a
+    decision, or — for an automatic veto — the ledger finding that triggered it."""
+
+    id: str
+    label: str
+    effect: str  # 等次定为 D / 等次最高为 C
+    automatic: bool
+    provenance: Provenance  # the decision's event, or the triggering finding's
+    reason: str
+    evidence: str
+    observed_on: date | None
+    finding: Finding | None = None
+
+    def to_json(self, cycle_id: str = "") -> dict[str, Any]:
+        p = self.provenance
+        data: dict[str, Any] = {
+            "rule": self.id,
+            "label": self.label,
+            "effect": self.effect,
+            "trigger": "automatic" if self.automatic else "decision",
+            "event_id": f"{cycle_id}:{p.position}" if cycle_id else str(p.position),
+            "position": p.position,
+            "recorded_at": p.recorded_at.isoformat(),
+            "actor": p.actor,
+            "observed_on": self.observed_on.isoformat() if self.observed_on else None,
+            "reason": self.reason,
+            "evidence": self.evidence,
+            "finding": None,
+        }
+        if self.finding is not None:
+            f = self.finding
+            data["finding"] = {
+                "event_id": data["event_id"],
+                "position": p.position,
+                "source": f.source,
+                "indicator": f.indicator,
+                "points": str(f.points),
+                "observed_on": data["observed_on"],
+                "evidence": f.evidence,
+            }
+        return data
+
+
+@dataclass(frozen=True)
 class Breakdown:
-    total: Decimal  # rounded: the published figure
-    unrounded: Decimal
+    total: Decimal | None  # rounded: the published figure; None while anything is missing
+    unrounded: Decimal | None
     components: tuple[ComponentScore, ...]
     bonus: Decimal
     deduction: Decimal
-    vetoes: tuple[tuple[str, str, str], ...]  # (rule id, label, effect description)
+    vetoes: tuple[AppliedVeto, ...]
     tree: Node
-    refused: str = ""  # why this cycle cannot be scored yet (e.g. ballot quorum)
+    refused: str = ""  # why this cycle cannot be scored yet, one line
+    missing: tuple[Missing, ...] = ()
 
     def component(self, component_id: str) -> ComponentScore | None:
         return next((c for c in self.components if c.id == component_id), None)
@@ -149,29 +236,109 @@ def item_points(item: Item, value: Decimal, context: RoundContext) -> tuple[Deci
     return points, f"第1名 {best} 满分，其余按比例：{item.max} × {value} ÷ {best}"
 
 
-def _category(category: Category, facts: CycleFacts, context: RoundContext) -> Node:
+@dataclass(frozen=True)
+class _Recorded:
+    """Each item's active score and 不适用, looked up once per scoring (not per item)."""
+
+    scores: dict[str, ItemScore]
+    excluded: dict[str, ItemNotApplicable]
+
+
+def _recorded(facts: CycleFacts) -> _Recorded:
+    scores: dict[str, ItemScore] = {}
+    excluded: dict[str, ItemNotApplicable] = {}
+    for score in facts.active(ItemScore):
+        scores.setdefault(score.item, score)  # the first, as CycleFacts.item_score
+    for na in facts.active(ItemNotApplicable):
+        excluded.setdefault(na.item, na)
+    return _Recorded(scores, excluded)
+
+
+@dataclass
+class _Category:
+    node: Node
+    cap: Decimal  # the category's maximum once items not applicable are left out
+    missing: list[Item]
+
+
+def _category(
+    category: Category, recorded: _Recorded, context: RoundContext, required: bool = False
+) -> _Category:
+    """A category's capped points. ``required``: an item with neither a score nor a
+    不适用 is missing (the cycle cannot be scored); otherwise it counts 0, as a bonus
+    item nobody earned does."""
     children = []
     total = ZERO
+    possible = sum((i.max for i in category.items), ZERO)
+    excluded = ZERO
+    missing: list[Item] = []
     for item in category.items:
-        score: ItemScore | None = facts.item_score(item.id)
-        if score is None:
+        label = f"{item.label}（{item.id}）"
+        score = recorded.scores.get(item.id)
+        if score is not None:
+            points, how = item_points(item, score.value, context)
+            total += points
+            late = "处理阶段补记" if score.late else ""
             children.append(
-                Node(f"{item.label}（{item.id}）", ZERO, note=f"未记录；满分 {item.max}")
+                Node(
+                    label,
+                    points,
+                    (
+                        _leaf(
+                            f"记录值 {score.value}",
+                            score.value,
+                            score,
+                            evidence=score.evidence,
+                            note=late,
+                        ),
+                    ),
+                    note=f"{how}；满分 {item.max}",
+                )
             )
             continue
-        points, how = item_points(item, score.value, context)
-        total += points
-        children.append(
-            Node(
-                f"{item.label}（{item.id}）",
-                points,
-                (_leaf(f"记录值 {score.value}", score.value, score, evidence=score.evidence),),
-                note=f"{how}；满分 {item.max}",
+        na = recorded.excluded.get(item.id)
+        if na is not None:
+            excluded += item.max
+            children.append(
+                Node(
+                    label,
+                    None,
+                    (_leaf(f"不适用：{na.reason}", None, na),),
+                    note=f"不适用，满分 {item.max} 不计入类别满分",
+                    status="not_applicable",
+                )
             )
-        )
-    capped = min(total, category.max)
-    note = f"合计 {total}，封顶 {category.max}" if capped != total else f"满分 {category.max}"
-    return Node(category.label, capped, tuple(children), note=note)
+        elif required:
+            missing.append(item)
+            children.append(
+                Node(
+                    label,
+                    None,
+                    note=f"未记录；满分 {item.max}；须记录得分或认定不适用",
+                    status="missing",
+                )
+            )
+        else:
+            children.append(Node(label, ZERO, note=f"未记录；满分 {item.max}"))
+    # An item not applicable leaves the category's maximum in proportion to its own
+    # (with the default maximum, the sum of the applicable items' maxima): the items
+    # that apply are scored against what they could earn, as components are reweighted.
+    cap = category.max * (possible - excluded) / possible if excluded else category.max
+    capped = min(total, cap)
+    if excluded:
+        note = f"合计 {total}；不适用项满分 {excluded} 不计入，类别满分 {category.max} 按比例折为 {cap}"
+    elif capped != total:
+        note = f"合计 {total}，封顶 {category.max}"
+    else:
+        note = f"满分 {category.max}"
+    status = "missing" if missing else ""
+    return _Category(
+        Node(
+            category.label, None if missing else capped, tuple(children), note=note, status=status
+        ),
+        cap,
+        missing,
+    )
 
 
 # ---- component sources -------------------------------------------------------------------
@@ -181,19 +348,34 @@ class CannotScore(Exception):
     """This cycle's facts do not allow a score yet (quorum, a missing guaranteed group)."""
 
 
+@dataclass
+class _Items:
+    value: Decimal | None  # None: an item is missing
+    nodes: list[Node]
+    present: bool  # any item scored or declared not applicable
+    missing: list[Item]
+    all_excluded: bool  # every item declared not applicable: the component drops out
+
+
 def _items_component(
-    component: Component, rules: Rules, facts: CycleFacts, context: RoundContext
-) -> tuple[Decimal, list[Node], bool]:
-    nodes = [_category(c, facts, context) for c in rules.categories if c.id in component.categories]
-    cap = sum((c.max for c in rules.categories if c.id in component.categories), ZERO)
-    recorded = any(
-        facts.item_score(i.id) is not None
-        for c in rules.categories
-        if c.id in component.categories
-        for i in c.items
+    component: Component, rules: Rules, recorded: _Recorded, context: RoundContext
+) -> _Items:
+    categories = [c for c in rules.categories if c.id in component.categories]
+    present = any(
+        i.id in recorded.scores or i.id in recorded.excluded for c in categories for i in c.items
     )
+    # Nothing recorded at all: the scheme's ``missing`` says what the component is
+    # (refuse, zero, reweight). Anything recorded: every item is then required.
+    required = present or component.missing == "refuse"
+    parts = [_category(c, recorded, context, required) for c in categories]
+    missing = [i for p in parts for i in p.missing]
+    cap = sum((p.cap for p in parts), ZERO)
+    nodes = [p.node for p in parts]
+    if missing:
+        return _Items(None, nodes, present, missing, False)
     got = sum((n.value or ZERO for n in nodes), ZERO)
-    return (got / cap * rules.scale if cap else ZERO), nodes, recorded
+    all_excluded = present and cap == 0
+    return _Items((got / cap * rules.scale if cap else ZERO), nodes, present, [], all_excluded)
 
 
 def _ballots_component(rules: Rules, facts: CycleFacts) -> tuple[Decimal, list[Node], bool]:
@@ -294,11 +476,14 @@ def _tasks_component(rules: Rules, facts: CycleFacts) -> tuple[Decimal, list[Nod
 
 def score(facts: CycleFacts, scheme: Scheme, context: RoundContext | None = None) -> Breakdown:
     """Score one cycle by its pinned scheme. Never raises for missing facts: a cycle
-    that cannot be scored yet says why in ``refused``."""
+    that cannot be scored yet says why in ``refused``, lists what it lacks in
+    ``missing``, and has no total."""
     rules = scheme.rules
     context = context or RoundContext()
-    computed: list[tuple[Component, Decimal, list[Node], str]] = []
-    refused = ""
+    recorded = _recorded(facts)
+    computed: list[tuple[Component, Decimal | None, list[Node], str]] = []
+    missing: list[Missing] = []
+    refusals: list[str] = []
     for component in rules.components:
         na = facts.not_applicable(component.id)
         if na is not None:
@@ -306,9 +491,28 @@ def score(facts: CycleFacts, scheme: Scheme, context: RoundContext | None = None
                 (component, ZERO, [_leaf(f"不适用：{na.reason}", None, na)], "not_applicable")
             )
             continue
+        value: Decimal | None
         try:
             if component.source == "items":
-                value, nodes, present = _items_component(component, rules, facts, context)
+                items = _items_component(component, rules, recorded, context)
+                if items.missing:
+                    missing += [
+                        Missing(
+                            component.id,
+                            component.label,
+                            i.id,
+                            i.label,
+                            "未记录得分，也未认定不适用",
+                        )
+                        for i in items.missing
+                    ]
+                    refusals.append(_items_refusal(component, items))
+                    computed.append((component, None, items.nodes, "missing"))
+                    continue
+                if items.all_excluded:
+                    computed.append((component, ZERO, items.nodes, "not_applicable"))
+                    continue
+                value, nodes, present = items.value, items.nodes, items.present
             elif component.source == "ballots":
                 value, nodes, present = _ballots_component(rules, facts)
             elif component.source == "ledger":
@@ -316,13 +520,18 @@ def score(facts: CycleFacts, scheme: Scheme, context: RoundContext | None = None
             else:
                 value, nodes, present = _tasks_component(rules, facts)
         except CannotScore as exc:
-            refused = refused or f"{component.label}：{exc}"
-            computed.append((component, ZERO, [Node(str(exc), None)], "missing"))
+            missing.append(Missing(component.id, component.label, reason=str(exc)))
+            refusals.append(f"{component.label}：{exc}")
+            computed.append((component, None, [Node(str(exc), None, status="missing")], "missing"))
             continue
         status = "scored"
         if not present:
             if component.missing == "refuse":
-                refused = refused or f"{component.label}：没有任何记录，方案规定缺项不能计分"
+                reason = "没有任何记录，方案规定缺项不能计分"
+                missing.append(Missing(component.id, component.label, reason=reason))
+                refusals.append(f"{component.label}：{reason}")
+                computed.append((component, None, nodes, "missing"))
+                continue
             status = "missing" if component.missing != "zero" else "scored"
             if component.missing == "zero":
                 nodes = [*nodes, Node("没有任何记录，按方案计 0 分", ZERO)]
@@ -332,46 +541,84 @@ def score(facts: CycleFacts, scheme: Scheme, context: RoundContext | None = None
     # the remaining weights are scaled back up to 100%.
     dropped = [
         c
-        for c, _, _, status in computed
-        if status == "not_applicable" or (status == "missing" and c.missing == "reweight")
+        for c, value, _, status in computed
+        if status == "not_applicable"
+        or (status == "missing" and value is not None and c.missing == "reweight")
     ]
     kept_weight = sum((c.weight for c, _, _, _ in computed if c not in dropped), ZERO)
     component_scores, component_nodes = [], []
     for component, value, nodes, status in computed:
+        weighted: Decimal | None
         if component in dropped or kept_weight == 0:
             weight, weighted = ZERO, ZERO
         else:
             weight = component.weight * HUNDRED / kept_weight
-            weighted = value * weight / HUNDRED
-        if rules.round_at == "component":
+            weighted = None if value is None else value * weight / HUNDRED
+        if rules.round_at == "component" and weighted is not None:
             shown = round_half_up(weighted, rules.precision)
         else:
             shown = weighted
         component_scores.append(
             ComponentScore(component.id, component.label, weight, value, shown, status)
         )
-        note = f"得分 {value:.4f}（0–{rules.scale}），权重 {component.weight}%"
-        if weight != component.weight:
-            note += f"，重新归一后 {weight:.4f}%"
+        if value is None:
+            note = f"不能计分：有缺项，权重 {component.weight}%"
+        else:
+            note = f"得分 {value:.4f}（0–{rules.scale}），权重 {component.weight}%"
+            if weight != component.weight:
+                note += f"，重新归一后 {weight:.4f}%"
+        flag = "missing" if value is None else ""
         component_nodes.append(
-            Node(component.label, shown, (Node("得分", value, tuple(nodes)),), note=note)
+            Node(
+                component.label,
+                shown,
+                (Node("得分", value, tuple(nodes), status=flag),),
+                note=note,
+                status=flag,
+            )
         )
 
-    base = sum((c.weighted for c in component_scores), ZERO)
     bonus, deduction, adjust_nodes = _adjustments(rules, facts, context)
-    unrounded = max(base + bonus - deduction, ZERO)
-    total = round_half_up(unrounded, rules.precision)
+    refused = "；".join(refusals)
+    total: Decimal | None = None
+    unrounded: Decimal | None = None
+    if not refused:
+        base = sum((c.weighted or ZERO for c in component_scores), ZERO)
+        unrounded = max(base + bonus - deduction, ZERO)
+        total = round_half_up(unrounded, rules.precision)
     vetoes = _vetoes(rules, facts)
     children = list(component_nodes)
     children += adjust_nodes
-    children += [Node(f"一票否决：{label}", None, note=effect) for _, label, effect in vetoes]
-    note = f"未舍入 {unrounded}；四舍五入到 {rules.precision}"
+    children += [_veto_node(v) for v in vetoes]
+    if refused:
+        note, flag = f"尚不能计分：{refused}", "missing"
+    else:
+        note, flag = f"未舍入 {unrounded}；四舍五入到 {rules.precision}", ""
     tree = Node(
-        f"{facts.unit}/{facts.period} 总分（方案 {scheme.ref}）", total, tuple(children), note=note
+        f"{facts.unit}/{facts.period} 总分（方案 {scheme.ref}）",
+        total,
+        tuple(children),
+        note=note,
+        status=flag,
     )
     return Breakdown(
-        total, unrounded, tuple(component_scores), bonus, deduction, tuple(vetoes), tree, refused
+        total,
+        unrounded,
+        tuple(component_scores),
+        bonus,
+        deduction,
+        tuple(vetoes),
+        tree,
+        refused,
+        tuple(missing),
     )
+
+
+def _items_refusal(component: Component, items: _Items) -> str:
+    if not items.present:
+        return f"{component.label}：{len(items.missing)} 项均未记录，方案规定缺项不能计分"
+    listed = "、".join(f"{i.id}（{i.label}）" for i in items.missing)
+    return f"{component.label}缺 {len(items.missing)} 项：{listed}"
 
 
 def _adjustments(
@@ -379,7 +626,8 @@ def _adjustments(
 ) -> tuple[Decimal, Decimal, list[Node]]:
     nodes = []
     bonus_raw = ZERO
-    bonus_nodes = [_category(c, facts, context) for c in rules.categories if c.bonus]
+    recorded = _recorded(facts)
+    bonus_nodes = [_category(c, recorded, context).node for c in rules.categories if c.bonus]
     bonus_raw += sum((n.value or ZERO for n in bonus_nodes), ZERO)
     ledger_is_component = any(c.source == "ledger" for c in rules.components)
     findings: list[Finding] = [] if ledger_is_component else facts.findings()
@@ -408,33 +656,62 @@ def _adjustments(
     return bonus, deduction, nodes
 
 
-def _vetoes(rules: Rules, facts: CycleFacts) -> list[tuple[str, str, str]]:
+def _vetoes(rules: Rules, facts: CycleFacts) -> list[AppliedVeto]:
     found = []
     for record in facts.vetoes():
         veto = rules.veto(record.rule)
         if veto is not None:
             found.append(
-                (
+                AppliedVeto(
                     veto.id,
                     veto.label,
-                    _effect(veto.effect, veto.grade)
-                    + f"（#{record.provenance.position} {record.provenance.actor} 决定：{record.reason}）",
+                    _effect(veto.effect, veto.grade),
+                    False,
+                    record.provenance,
+                    record.reason,
+                    record.evidence,
+                    record.observed_on,
                 )
             )
     for veto in rules.vetoes:
-        if (
-            veto.auto_indicator
-            and any(f.indicator == veto.auto_indicator for f in facts.findings())
-            and veto.id not in {v[0] for v in found}
-        ):
+        if not veto.auto_indicator or veto.id in {v.id for v in found}:
+            continue
+        # The earliest active finding on the indicator is the one that triggered it.
+        trigger = next((f for f in facts.findings() if f.indicator == veto.auto_indicator), None)
+        if trigger is not None:
             found.append(
-                (
+                AppliedVeto(
                     veto.id,
                     veto.label,
-                    _effect(veto.effect, veto.grade) + f"（台账指标 {veto.auto_indicator} 有记录）",
+                    _effect(veto.effect, veto.grade),
+                    True,
+                    trigger.provenance,
+                    f"台账指标 {veto.auto_indicator} 有发现 #{trigger.provenance.position}（{trigger.source}）",
+                    trigger.evidence,
+                    trigger.observed_on,
+                    trigger,
                 )
             )
     return found
+
+
+def _veto_node(veto: AppliedVeto) -> Node:
+    if veto.automatic:
+        assert veto.finding is not None
+        return Node(
+            f"一票否决：{veto.label}",
+            None,
+            (_finding_leaf(veto.finding),),
+            note=f"{veto.effect}；由台账发现 #{veto.provenance.position}（指标 {veto.finding.indicator}）自动触发",
+        )
+    return Node(
+        f"一票否决：{veto.label}",
+        None,
+        note=f"{veto.effect}；理由：{veto.reason}；证据：{veto.evidence}",
+        provenance=veto.provenance,
+        evidence=veto.evidence,
+        observed_on=veto.observed_on.isoformat() if veto.observed_on else "",
+    )
 
 
 def _effect(effect: str, grade: str) -> str:

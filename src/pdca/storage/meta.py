@@ -16,7 +16,10 @@ from pdca.errors import StorageError
 
 #: 1: every event chained to its predecessor (``prev_digest``).
 #: 2: ``Cycle.FactWithdrawn``/``FactAmended`` v2 (``fact`` renamed ``fact_position``).
-FORMAT = 2
+#: 3: ``Cycle.VetoApplied`` v2 (``observed_on``); ``Cycle.ItemNotApplicable``;
+#:    ``Rectification.DeadlineExtended`` v2 (``on``); ``Unit`` edits, name aliases and
+#:    ``Cycle.Voided``, which an older pdca would not see (a voided cycle counted).
+FORMAT = 3
 TABLE = "pdca_meta"
 #: The environment variable holding the AES key (base64 of 16, 24 or 32 bytes).
 #: ``eventsourcing`` reads it as the application's ``CIPHER_KEY`` setting.

@@ -1,0 +1,293 @@
+"""The scheme file format, declared once (docs/schemes.md is tested against it).
+
+Every table of a ``workflows/*.toml`` file is a ``msgspec.Struct`` below; a key not
+declared here is refused, each value is checked against its type and constraints by
+msgspec (``scheme_check`` walks the file so that every problem is reported at once,
+in Chinese, with its key path). Three things follow from the types:
+
+- booleans are TOML booleans (``trim = "false"`` is a string, and was once read as true);
+- figures are decimals written as TOML strings (``"2.5"``) or integers, never floats,
+  and at most 9 integer and 6 decimal places, so no figure can overflow a rounding step;
+- ``precision`` is a power of ten from ``"1"`` to ``"0.0001"``.
+
+Lengths match the read models' columns (an id lands in a ``String(40)`` grade or tier
+column, a scheme reference in ``String(200)``): PostgreSQL refuses a longer value for
+good, SQLite never does.
+
+Imported only to check a file or to read a cycle's scoring rules: moving a cycle
+through its stages (``cycle status``/``advance``) reads its pinned workflow without it.
+"""
+
+# No ``from __future__ import annotations`` here: msgspec would evaluate every string
+# annotation again for each table on first use (~15 ms, measured), which ``explain`` pays.
+from typing import Annotated, Literal
+
+import msgspec
+from msgspec import Meta
+
+FORMAT = Literal[1, 2]
+PHASE = Literal["plan", "do", "check", "act", "closed"]
+ITEM_RULE = Literal["direct", "per_occurrence", "banded", "ratio_to_best"]
+ITEM_KIND = Literal["quantitative", "qualitative"]
+SOURCE = Literal["ballots", "ledger", "tasks", "items"]
+MISSING = Literal["zero", "reweight", "refuse"]
+ROUND_AT = Literal["total", "component"]
+SCOPE = Literal["round", "category"]
+VETO_EFFECT = Literal["force_grade", "cap_grade"]
+QUOTA_ROUNDING = Literal["floor", "half_up", "ceil"]
+
+#: The four ways 吉林 checks a unit all year (平时调研、督查、暗访; 交叉互检).
+LEDGER_SOURCES = ("暗访", "督查", "调研", "互检")
+
+Figure = Annotated[
+    Annotated[int, Meta(ge=-999_999_999, le=999_999_999)]
+    | Annotated[str, Meta(pattern=r"^-?[0-9]{1,9}(\.[0-9]{1,6})?$")],
+    Meta(description='必须是写成字符串的小数，如 "2.5"、"-10"（至多 9 位整数、6 位小数）'),
+]
+Precision = Annotated[
+    str,
+    Meta(
+        pattern=r"^(1|0\.1|0\.01|0\.001|0\.0001)$",
+        description='必须是 "1"、"0.1"、"0.01"、"0.001" 或 "0.0001" 之一（四舍五入的单位）',
+    ),
+]
+Id = Annotated[
+    str,
+    Meta(
+        min_length=1, max_length=40, pattern=r"^\S+$", description="必须是不含空白的标识（1–40 字）"
+    ),
+]
+SchemeKey = Annotated[
+    str,
+    Meta(
+        min_length=1, max_length=64, pattern=r"^\S+$", description="必须是不含空白的标识（1–64 字）"
+    ),
+]
+StageRef = Annotated[
+    str,
+    Meta(
+        min_length=1,
+        max_length=100,
+        pattern=r"^\S+$",
+        description="必须是阶段名（如 check 或 check.on_site）",
+    ),
+]
+StageName = Annotated[
+    str, Meta(min_length=1, max_length=100, description="必须是阶段名（如 check 或 check.on_site）")
+]
+Label = Annotated[
+    str,
+    Meta(
+        min_length=1, max_length=200, pattern=r"\S", description="必须是非空字符串（至多 200 字）"
+    ),
+]
+Note = Annotated[str, Meta(max_length=500, description="必须是字符串（至多 500 字）")]
+Word = Annotated[
+    str,
+    Meta(min_length=1, max_length=40, pattern=r"\S", description="必须是非空字符串（至多 40 字）"),
+]
+Count = Annotated[int, Meta(ge=0, le=100_000, description="必须是 0–100000 的整数")]
+Quorum = Annotated[int, Meta(ge=1, le=100_000, description="必须是 1–100000 的整数（张）")]
+NearDays = Annotated[int, Meta(ge=0, le=3650, description="必须是 0–3650 的整数（天）")]
+AfterDays = Annotated[int, Meta(ge=1, le=36_500, description="必须是 1–36500 的整数（逾期天数）")]
+
+
+class Table(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
+    """A TOML table: only the declared keys."""
+
+
+# ---- [scheme] and [workflow] -------------------------------------------------------------
+
+
+class SchemeMeta(Table, kw_only=True):
+    id: SchemeKey
+    version: SchemeKey
+    name: Label
+    source: Note = ""
+
+
+class Substage(Table, kw_only=True):
+    id: Id
+    label: Label | None = None
+
+
+class StageEntry(Table, kw_only=True):
+    id: PHASE
+    label: Label | None = None
+    substages: list[Substage] = []
+
+
+class TriggerEntry(Table, kw_only=True):
+    name: Id
+    label: Label | None = None
+    # Not StageRef | list[…]: msgspec 0.22 crashes the interpreter converting to a union
+    # of a pattern-checked string and an array (a reference-count bug, seen here); the
+    # stage a name refers to is checked when the workflow is built.
+    source: StageName | list[StageRef]
+    dest: StageRef
+    guards: list[Id] = []
+
+
+class Workflow(Table, kw_only=True):
+    initial: StageRef = "plan"
+    stages: list[StageEntry]
+    triggers: list[TriggerEntry]
+
+
+# ---- scoring -----------------------------------------------------------------------------
+
+
+class Scoring(Table, kw_only=True):
+    scale: Figure = "100"
+    precision: Precision = "0.01"
+    round_at: ROUND_AT = "total"
+    rank_by: SCOPE = "round"
+    tie_break: list[Word] = []
+    missing: MISSING = "zero"
+
+
+class PointEntry(Table, kw_only=True):
+    """A scoring point (采分点) of a catalogue item, or an item of the ballot."""
+
+    id: Id
+    label: Label | None = None
+    max: Figure
+
+
+class ItemEntry(Table, kw_only=True):
+    id: Id
+    label: Label | None = None
+    max: Figure
+    kind: ITEM_KIND = "quantitative"
+    rule: ITEM_RULE = "direct"
+    required: Figure | None = None
+    per: Figure | None = None
+    threshold: Figure = "100"
+    band: Figure = "10"
+    points: list[PointEntry] = []
+
+
+class CategoryEntry(Table, kw_only=True):
+    id: Id
+    label: Label | None = None
+    max: Figure | None = None
+    bonus: bool = False
+    items: list[ItemEntry] = []
+
+
+class Catalog(Table, kw_only=True):
+    declared_items: Count | None = None
+    declared_quantitative: Count | None = None
+    declared_qualitative: Count | None = None
+    categories: list[CategoryEntry] = []
+
+
+class ComponentEntry(Table, kw_only=True):
+    id: Id
+    label: Label | None = None
+    weight: Figure
+    source: SOURCE = "items"
+    missing: MISSING | None = None
+    categories: list[Id] = []
+
+
+class GroupEntry(Table, kw_only=True):
+    id: Id
+    label: Label | None = None
+    weight: Figure
+
+
+class BallotTable(Table, kw_only=True):
+    max: Figure = "100"
+    trim: bool = False
+    quorum: Quorum = 1
+    masses_group: Id | None = None
+    masses_min_share: Figure = "0"
+    items: list[PointEntry] = []
+    groups: list[GroupEntry] = []
+
+
+class IndicatorEntry(Table, kw_only=True):
+    id: Id
+    label: Label | None = None
+    max: Figure = "0"
+    min_points: Figure | None = None
+    max_points: Figure = "0"
+    per_open_carried: Figure = "0"
+
+
+class LedgerTable(Table, kw_only=True):
+    sources: list[Word] = msgspec.field(default_factory=lambda: list(LEDGER_SOURCES))
+    indicators: list[IndicatorEntry] = []
+
+
+class TasksTable(Table, kw_only=True):
+    quality: dict[Word, Figure] = {}
+
+
+class Adjustments(Table, kw_only=True):
+    bonus_cap: Figure = "0"
+    deduction_cap: Figure | None = None
+
+
+class VetoEntry(Table, kw_only=True):
+    id: Id
+    label: Label | None = None
+    effect: VETO_EFFECT = "force_grade"
+    grade: Id
+    auto_indicator: Id | None = None
+
+
+class GradeEntry(Table, kw_only=True):
+    id: Id
+    label: Label | None = None
+    min: Figure
+
+
+class QuotaEntry(Table, kw_only=True):
+    grades: list[Id]
+    max_share: Figure
+    rounding: QUOTA_ROUNDING = "floor"
+
+
+class Distribution(Table, kw_only=True):
+    scope: SCOPE = "round"
+    quotas: list[QuotaEntry] = []
+
+
+class TierEntry(Table, kw_only=True):
+    id: Id
+    label: Label | None = None
+    top_share: Figure | None = None
+    min: Figure | None = None
+
+
+class EscalationEntry(Table, kw_only=True):
+    after_days: AfterDays
+    measure: Word
+
+
+class Rectification(Table, kw_only=True):
+    near_days: NearDays = 7
+    escalation: list[EscalationEntry] = []
+
+
+class SchemeFile(Table, kw_only=True):
+    """A whole scheme file. ``format`` comes first in the file (TOML puts top-level keys
+    before the first table); a file without it is format 1."""
+
+    format: FORMAT = 1
+    scheme: SchemeMeta
+    workflow: Workflow
+    scoring: Scoring = msgspec.field(default_factory=Scoring)
+    catalog: Catalog = msgspec.field(default_factory=Catalog)
+    components: list[ComponentEntry] = []
+    ballot: BallotTable | None = None
+    ledger: LedgerTable = msgspec.field(default_factory=LedgerTable)
+    tasks: TasksTable = msgspec.field(default_factory=TasksTable)
+    adjustments: Adjustments = msgspec.field(default_factory=Adjustments)
+    vetoes: list[VetoEntry] = []
+    grades: list[GradeEntry] = []
+    distribution: Distribution = msgspec.field(default_factory=Distribution)
+    tiers: list[TierEntry] = []
+    rectification: Rectification = msgspec.field(default_factory=Rectification)

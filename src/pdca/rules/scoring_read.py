@@ -1,0 +1,407 @@
+"""A scheme file's declared scoring tables → ``Rules``, with the arithmetic checked.
+
+Types, keys and ranges were checked against the declaration (``scheme_format``) by
+``scheme_check``; what is left here is what relates one value to another: weights
+sum to 100, points to their item's maximum, a veto names a grade that exists. What
+it finds is sorted into problems (the file is refused) and warnings (the file loads,
+the numbers are reported, e.g. 甘肃's "57 quantitative + 11 qualitative ≠ 71 items").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from pdca.rules import scheme_format as fmt
+from pdca.rules.scoring_rules import (
+    DEFAULT_ESCALATIONS,
+    HUNDRED,
+    Ballot,
+    BallotGroup,
+    Category,
+    Component,
+    Escalation,
+    Grade,
+    Item,
+    LedgerIndicator,
+    Quota,
+    Reporter,
+    Rules,
+    ScoringPoint,
+    Tier,
+    Veto,
+)
+
+_NEEDED = '缺少数值（写成字符串形式的小数，如 "2.5"）'
+
+
+def rules_of(data: dict[str, Any]) -> Rules:
+    """The rules of a text a cycle pinned: read as pdca read it then, never re-validated."""
+    from pdca.rules.problems import Problems
+    from pdca.rules.scheme_check import check
+
+    ignored = Problems("（周期锁定的方案）")
+    return read_rules(check(data, ignored, lenient=True), ignored)
+
+
+def read_rules(file: fmt.SchemeFile, out: Reporter) -> Rules:
+    scoring = file.scoring
+    categories = _catalog(file.catalog, out)
+    components = _components(file.components, categories, scoring.missing, out)
+    ballot = _ballot(file.ballot, out) if file.ballot is not None else None
+    indicators = _indicators(file.ledger.indicators, out)
+    _sources_present(components, ballot, indicators, out)
+    grades = _grades(file.grades, out)
+    near_days, escalations = _rectification(file.rectification, out)
+    return Rules(
+        near_days=near_days,
+        escalations=escalations,
+        scale=_d(scoring.scale),
+        precision=_d(scoring.precision),
+        round_at=scoring.round_at,
+        rank_by=scoring.rank_by,
+        tie_break=_tie_break(scoring.tie_break, components, out),
+        missing=scoring.missing,
+        categories=categories,
+        components=components,
+        ballot=ballot,
+        ledger_sources=tuple(file.ledger.sources),
+        ledger_indicators=indicators,
+        quality=tuple((str(k), _d(v)) for k, v in file.tasks.quality.items()),
+        bonus_cap=_d(file.adjustments.bonus_cap),
+        deduction_cap=_maybe(file.adjustments.deduction_cap),
+        vetoes=_vetoes(file.vetoes, grades, indicators, out),
+        grades=grades,
+        distribution_scope=file.distribution.scope,
+        quotas=_quotas(file.distribution.quotas, grades, out),
+        tiers=_tiers(file.tiers, out),
+    )
+
+
+def _d(value: int | str) -> Decimal:
+    return Decimal(str(value))
+
+
+def _maybe(value: int | str | None) -> Decimal | None:
+    return None if value is None else _d(value)
+
+
+def _or_zero(value: int | str | None) -> Decimal:
+    return Decimal(0) if value is None else _d(value)
+
+
+def _label(entry: Any) -> str:
+    return entry.label if entry.label is not None else entry.id
+
+
+def _unique(ids: Sequence[str], where: str, what: str, out: Reporter) -> None:
+    for dup in sorted({i for i in ids if ids.count(i) > 1}):
+        out.add(where, f"{what} '{dup}' 重复")
+
+
+def _needed(value: int | str | None, where: str, out: Reporter) -> Decimal:
+    if value is None:
+        out.add(where, _NEEDED)
+        return Decimal(0)
+    return _d(value)
+
+
+# ---- catalogue -------------------------------------------------------------------------
+
+
+def _points(entries: list[fmt.PointEntry]) -> tuple[ScoringPoint, ...]:
+    return tuple(ScoringPoint(p.id, _label(p), _d(p.max)) for p in entries)
+
+
+def _item(entry: fmt.ItemEntry, where: str, out: Reporter) -> Item:
+    rule = entry.rule
+    required = (
+        _needed(entry.required, f"{where}.required", out)
+        if rule == "per_occurrence"
+        else _or_zero(entry.required)
+    )
+    per = (
+        _needed(entry.per, f"{where}.per", out)
+        if rule in ("per_occurrence", "banded")
+        else _or_zero(entry.per)
+    )
+    item = Item(
+        id=entry.id,
+        label=_label(entry),
+        max=_d(entry.max),
+        kind=entry.kind,
+        rule=rule,
+        required=required,
+        per=per,
+        threshold=_d(entry.threshold),
+        band=_d(entry.band),
+        points=_points(entry.points),
+    )
+    if item.max <= 0:
+        out.add(f"{where}.max", f"分值必须大于 0，实际为 {item.max}")
+    if item.points:
+        total = sum((p.max for p in item.points), Decimal(0))
+        if total != item.max:
+            out.add(f"{where}.points", f"采分点合计 {total} 不等于该项分值 {item.max}")
+    if rule == "banded" and item.band <= 0:
+        out.add(f"{where}.band", "档宽必须大于 0")
+    return item
+
+
+def _category(entry: fmt.CategoryEntry, where: str, out: Reporter) -> Category:
+    items = tuple(_item(i, f"{where}.items[{n}]", out) for n, i in enumerate(entry.items))
+    item_total = sum((i.max for i in items), Decimal(0))
+    cap = _d(entry.max) if entry.max is not None else item_total
+    if cap > item_total:
+        out.warn(
+            f"{where}.max",
+            f"类别封顶 {cap} 大于其各项分值合计 {item_total}，该类别永远拿不到满分",
+        )
+    return Category(entry.id, _label(entry), cap, entry.bonus, items)
+
+
+def _catalog(catalog: fmt.Catalog, out: Reporter) -> tuple[Category, ...]:
+    categories = tuple(
+        _category(c, f"catalog.categories[{n}]", out) for n, c in enumerate(catalog.categories)
+    )
+    items = [i for c in categories for i in c.items]
+    _unique([c.id for c in categories], "catalog.categories", "类别", out)
+    _unique([i.id for i in items], "catalog.categories", "指标项", out)
+    _declared_counts(catalog, items, out)
+    return categories
+
+
+def _declared_counts(catalog: fmt.Catalog, items: list[Item], out: Reporter) -> None:
+    """What the source document says against what the file lists: a warning, since
+    the seeds themselves disagree (甘肃: 57 + 11 ≠ 71)."""
+    declared = catalog.declared_items
+    if declared is None:
+        return
+    quantitative = sum(1 for i in items if i.kind == "quantitative")
+    qualitative = len(items) - quantitative
+    said_quant, said_qual = catalog.declared_quantitative, catalog.declared_qualitative
+    if said_quant is not None and said_qual is not None and said_quant + said_qual != declared:
+        parts = said_quant + said_qual
+        out.warn(
+            "catalog",
+            f"来源文件称定量 {said_quant} 项 + 定性 {said_qual} 项"
+            f" = {parts} 项，但总数为 {declared} 项（相差 {declared - parts}）",
+        )
+    if declared != len(items):
+        out.warn(
+            "catalog",
+            f"来源文件称共 {declared} 项，本文件列出 {len(items)} 项"
+            f"（定量 {quantitative}、定性 {qualitative}）",
+        )
+
+
+# ---- components, ballot, ledger ----------------------------------------------------------
+
+
+def _components(
+    entries: list[fmt.ComponentEntry],
+    categories: tuple[Category, ...],
+    default_missing: str,
+    out: Reporter,
+) -> tuple[Component, ...]:
+    category_ids = {c.id for c in categories}
+    components = []
+    for n, entry in enumerate(entries):
+        where = f"components[{n}]"
+        if entry.source == "items" and not entry.categories:
+            out.add(f"{where}.categories", 'source = "items" 的组成部分必须列出所汇总的类别')
+        for c in entry.categories if entry.source == "items" else ():
+            if c not in category_ids:
+                out.add(
+                    f"{where}.categories",
+                    f"未知类别 '{c}'；允许：{'、'.join(sorted(category_ids)) or '（无）'}",
+                )
+        components.append(
+            Component(
+                id=entry.id,
+                label=_label(entry),
+                weight=_d(entry.weight),
+                source=entry.source,
+                missing=entry.missing or default_missing,
+                categories=tuple(entry.categories),
+            )
+        )
+    if components:
+        total = sum((c.weight for c in components), Decimal(0))
+        if total != HUNDRED:
+            listed = " + ".join(f"{c.id} {c.weight}" for c in components)
+            out.add("components", f"权重合计必须为 100%，实际为 {listed} = {total}%")
+    _unique([c.id for c in components], "components", "组成部分", out)
+    return tuple(components)
+
+
+def _ballot(raw: fmt.BallotTable, out: Reporter) -> Ballot:
+    items = _points(raw.items)
+    groups = tuple(BallotGroup(g.id, _label(g), _d(g.weight)) for g in raw.groups)
+    ballot = Ballot(
+        max=_d(raw.max),
+        trim=raw.trim,
+        quorum=raw.quorum,
+        items=items,
+        groups=groups,
+        masses_group=raw.masses_group or "",
+        masses_min_share=_d(raw.masses_min_share),
+    )
+    if not items:
+        out.add("ballot.items", "测评票至少要有一个项目")
+    item_total = sum((i.max for i in items), Decimal(0))
+    if items and item_total != ballot.max:
+        out.add("ballot.items", f"测评票各项目分值合计 {item_total} 不等于总分 {ballot.max}")
+    if not groups:
+        out.add("ballot.groups", "至少要有一个评议群体")
+    weight_total = sum((g.weight for g in groups), Decimal(0))
+    if groups and weight_total != HUNDRED:
+        out.add("ballot.groups", f"评议群体权重合计必须为 100%，实际为 {weight_total}%")
+    _masses(ballot, out)
+    _unique([i.id for i in items], "ballot.items", "测评项目", out)
+    _unique([g.id for g in groups], "ballot.groups", "评议群体", out)
+    return ballot
+
+
+def _masses(ballot: Ballot, out: Reporter) -> None:
+    if not ballot.masses_group:
+        return
+    masses = next((g for g in ballot.groups if g.id == ballot.masses_group), None)
+    if masses is None:
+        out.add(
+            "ballot.masses_group",
+            f"未知评议群体 '{ballot.masses_group}'；允许：{'、'.join(g.id for g in ballot.groups)}",
+        )
+    elif masses.weight < ballot.masses_min_share:
+        out.add(
+            "ballot.masses_group",
+            f"群众评价比例 {masses.weight}% 低于方案规定的下限 {ballot.masses_min_share}%",
+        )
+
+
+def _indicators(entries: list[fmt.IndicatorEntry], out: Reporter) -> tuple[LedgerIndicator, ...]:
+    indicators = []
+    for entry in entries:
+        cap = _d(entry.max)
+        indicators.append(
+            LedgerIndicator(
+                id=entry.id,
+                label=_label(entry),
+                max=cap,
+                min_points=_d(entry.min_points)
+                if entry.min_points is not None
+                else (-cap if cap else Decimal(-100)),
+                max_points=_d(entry.max_points),
+                per_open_carried=_d(entry.per_open_carried),
+            )
+        )
+    _unique([i.id for i in indicators], "ledger.indicators", "台账指标", out)
+    return tuple(indicators)
+
+
+def _sources_present(
+    components: tuple[Component, ...],
+    ballot: Ballot | None,
+    indicators: tuple[LedgerIndicator, ...],
+    out: Reporter,
+) -> None:
+    by_source = {c.source for c in components}
+    if "ballots" in by_source and ballot is None:
+        out.add("components", '有 source = "ballots" 的组成部分，却没有 [ballot] 表')
+    if "ledger" in by_source and not indicators:
+        out.add("components", '有 source = "ledger" 的组成部分，却没有 [[ledger.indicators]]')
+
+
+# ---- grades, vetoes, distribution, tiers, ranking ----------------------------------------
+
+
+def _grades(entries: list[fmt.GradeEntry], out: Reporter) -> tuple[Grade, ...]:
+    grades = tuple(Grade(g.id, _label(g), _d(g.min)) for g in entries)
+    mins = [g.min for g in grades]
+    if grades and (mins != sorted(mins, reverse=True) or mins[-1] != 0):
+        out.add(
+            "grades",
+            f"等次下限必须从高到低排列且最后一档为 0，实际为 {'、'.join(str(m) for m in mins)}",
+        )
+    _unique([g.id for g in grades], "grades", "等次", out)
+    return grades
+
+
+def _vetoes(
+    entries: list[fmt.VetoEntry],
+    grades: tuple[Grade, ...],
+    indicators: tuple[LedgerIndicator, ...],
+    out: Reporter,
+) -> tuple[Veto, ...]:
+    grade_ids = [g.id for g in grades]
+    indicator_ids = {i.id for i in indicators}
+    vetoes = []
+    for n, entry in enumerate(entries):
+        where = f"vetoes[{n}]"
+        veto = Veto(entry.id, _label(entry), entry.effect, entry.grade, entry.auto_indicator or "")
+        if veto.grade and veto.grade not in grade_ids:
+            out.add(
+                f"{where}.grade",
+                f"未知等次 '{veto.grade}'；允许：{'、'.join(grade_ids) or '（无等次）'}",
+            )
+        if veto.auto_indicator and veto.auto_indicator not in indicator_ids:
+            out.add(
+                f"{where}.auto_indicator",
+                f"未知台账指标 '{veto.auto_indicator}'；允许：{'、'.join(sorted(indicator_ids)) or '（无）'}",
+            )
+        vetoes.append(veto)
+    return tuple(vetoes)
+
+
+def _quotas(
+    entries: list[fmt.QuotaEntry], grades: tuple[Grade, ...], out: Reporter
+) -> tuple[Quota, ...]:
+    grade_ids = [g.id for g in grades]
+    quotas = []
+    for n, entry in enumerate(entries):
+        where = f"distribution.quotas[{n}]"
+        quota = Quota(tuple(entry.grades), _d(entry.max_share), entry.rounding)
+        for g in quota.grades:
+            if g not in grade_ids:
+                out.add(f"{where}.grades", f"未知等次 '{g}'；允许：{'、'.join(grade_ids)}")
+        if not quota.grades:
+            out.add(f"{where}.grades", "必须列出受限的等次")
+        quotas.append(quota)
+    return tuple(quotas)
+
+
+def _tiers(entries: list[fmt.TierEntry], out: Reporter) -> tuple[Tier, ...]:
+    tiers = []
+    for n, entry in enumerate(entries):
+        if (entry.top_share is None) == (entry.min is None):
+            out.add(f"tiers[{n}]", "档次必须且只能给出 top_share 或 min 之一")
+        tiers.append(Tier(entry.id, _label(entry), _maybe(entry.top_share), _maybe(entry.min)))
+    shares = [t.top_share for t in tiers if t.top_share is not None]
+    if shares and (shares != sorted(shares) or shares[-1] != HUNDRED):
+        out.add(
+            "tiers",
+            f"档次的 top_share 必须递增且最后为 100，实际为 {'、'.join(str(s) for s in shares)}",
+        )
+    return tuple(tiers)
+
+
+def _tie_break(
+    keys: list[str], components: tuple[Component, ...], out: Reporter
+) -> tuple[str, ...]:
+    component_ids = {c.id for c in components}
+    for key in keys:
+        kind, _, ref = str(key).partition(":")
+        if kind != "component" or ref not in component_ids:
+            out.add(
+                "scoring.tie_break",
+                f"'{key}' 不可用；允许：{'、'.join('component:' + c for c in sorted(component_ids))}",
+            )
+    return tuple(keys)
+
+
+def _rectification(raw: fmt.Rectification, out: Reporter) -> tuple[int, tuple[Escalation, ...]]:
+    steps = tuple(Escalation(e.after_days, e.measure) for e in raw.escalation)
+    if [s.after_days for s in steps] != sorted(s.after_days for s in steps):
+        out.add("rectification.escalation", "逐级督办必须按逾期天数从少到多排列")
+    return raw.near_days, steps or DEFAULT_ESCALATIONS
