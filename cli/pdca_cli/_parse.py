@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -13,23 +12,6 @@ import click
 from pdca.errors import RuleViolation
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-#: What a user's CSV may be written in: UTF-8 (with or without the mark a spreadsheet
-#: program adds) and GB18030, which includes GBK — what Excel writes on Chinese Windows.
-TEXT_ENCODINGS = ("utf-8-sig", "gb18030")
-
-
-def read_text(path: Path) -> str:
-    """A user's text file, in the first of ``TEXT_ENCODINGS`` that reads it whole."""
-    data = path.read_bytes()
-    for encoding in TEXT_ENCODINGS:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise RuleViolation(
-        f"文件 {path} 不是 UTF-8 或 GB18030（GBK）编码的文本；请在表格软件中另存为“CSV UTF-8”后再导入"
-    )
 
 
 def parse_date(text: str, what: str = "日期") -> date:

@@ -13,15 +13,18 @@ INTERNAL_ERROR_EXIT = 9
 
 
 class PdcaError(Exception):
-    """A refused command: the message is the whole answer to the user.
+    """A refused command: the message is the whole answer to the user, on one line.
 
-    ``details`` is the same refusal as data, for ``--json`` (e.g. what each cycle of a
-    round lacks); the message alone must still say everything."""
+    Refusals echo what was typed (``未知周期 '…'``); a newline, a bidi override or a
+    zero-width character in it is shown escaped (``\\u202e``), so the refusal stays one
+    line and says what really arrived. ``details`` is the same refusal as data, for
+    ``--json`` (e.g. what each cycle of a round lacks); the message alone must still say
+    everything."""
 
     exit_code = 1
 
-    def __init__(self, message: str = "", details: dict[str, object] | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, message: object = "", details: dict[str, object] | None = None) -> None:
+        super().__init__(one_line(str(message)))
         self.details: dict[str, object] = details or {}
 
 
@@ -59,6 +62,22 @@ class NotPermitted(PdcaError):
     """The actor's role (``roles.toml``) does not allow this command."""
 
     exit_code = 7
+
+
+def one_line(text: str) -> str:
+    """``text`` with every character that would break or disguise a line escaped."""
+    if text.isprintable():
+        return text
+    import unicodedata
+
+    return "".join(
+        ch
+        if ch.isprintable() or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Zl", "Zp")
+        else f"\\u{ord(ch):04x}"
+        if ord(ch) <= 0xFFFF
+        else f"\\U{ord(ch):08x}"
+        for ch in text
+    )
 
 
 def one_of(values: object) -> str:

@@ -1,7 +1,7 @@
 """No traceback, ever: a bug is one line naming the log that keeps its traceback (exit 9),
-and what used to crash — a GBK ballot file, a corrupt SQLite file, a damaged stored event,
-``-o DIRECTORY`` — is answered in one line instead. (``task list``'s table, which crashed
-too, is tested with the listings in test_cycle_cli.py.)"""
+and what used to crash — a corrupt SQLite file, a damaged stored event, ``-o DIRECTORY``
+— is answered in one line instead. (``task list``'s table and GBK ballot files, which
+crashed too, are tested in test_cycle_cli.py and test_input_files.py.)"""
 
 from __future__ import annotations
 
@@ -147,53 +147,6 @@ def test_exit_9_from_a_real_process_without_a_workspace(tmp_path: Path) -> None:
 # ---- what used to crash ----------------------------------------------------------------------
 
 
-def _ballots_open(ws: Workspace) -> list[str]:
-    in_do(ws)
-    ws.ok("cycle", "advance", C, "start_check")
-    issued = ws.ok("ballot", "issue", C, "--group", "masses", "--count", "2", "--json").output
-    return json.loads(issued)["tokens"]
-
-
-HEADER = "token,duty,report,answers,daily_work,rectification"
-
-
-def test_ballot_files_in_utf8_with_a_mark_and_in_gbk_are_read(
-    workspace: Workspace, tmp_path: Path
-) -> None:
-    ws = workspace
-    tokens = _ballots_open(ws)
-    # What Excel writes as "CSV UTF-8": a byte-order mark first.
-    marked = tmp_path / "utf8-bom.csv"
-    marked.write_bytes(f"{HEADER}\n{tokens[0]},18,18,18,18,18\n".encode("utf-8-sig"))
-    assert ws.ok("ballot", "import", C, str(marked), "--json").output.count('"cast": 1') == 1
-    # What Excel writes on Chinese Windows: GBK. The column name is read right, so the
-    # refusal names it (an unknown item), instead of a decoding traceback.
-    gbk = tmp_path / "gbk.csv"
-    gbk.write_bytes(f"{HEADER},备注\n{tokens[1]},18,18,18,18,18,0\n".encode("gbk"))
-    line = ws.refused("ballot", "import", C, str(gbk))
-    assert "测评票项目不符：未知 备注" in line
-
-
-def test_a_ballot_file_in_another_encoding_is_one_line(
-    sqlite_workspace: Workspace, tmp_path: Path
-) -> None:
-    ws = sqlite_workspace
-    tokens = _ballots_open(ws)
-    utf16 = tmp_path / "unicode.csv"  # Excel's "Unicode text"
-    utf16.write_bytes(f"{HEADER}\n{tokens[0]},18,18,18,18,18\n".encode("utf-16"))
-    line = ws.refused("ballot", "import", C, str(utf16))
-    assert line == (
-        f"Error: 文件 {utf16} 不是 UTF-8 或 GB18030（GBK）编码的文本；"
-        "请在表格软件中另存为“CSV UTF-8”后再导入"
-    )
-    assert ws.run("ballot", "import", C, str(utf16)).exit_code == 1
-    huge = tmp_path / "huge.csv"  # a field past the csv module's limit (131,072 characters)
-    huge.write_text(f'{HEADER}\n{tokens[0]},"{"1" * 200_000}",18,18,18,18\n', encoding="utf-8")
-    assert "不是测评票 CSV（field larger than field limit" in ws.refused(
-        "ballot", "import", C, str(huge)
-    )
-
-
 def test_export_and_report_to_a_directory_are_refused(
     sqlite_workspace: Workspace, tmp_path: Path
 ) -> None:
@@ -201,12 +154,10 @@ def test_export_and_report_to_a_directory_are_refused(
     in_do(ws)
     folder = tmp_path / "导出"
     folder.mkdir()
-    assert ws.refused("export", "scores", "2024", "-o", str(folder)) == (
-        f"Error: -o {folder} 是目录；请给出文件名，例如 -o {folder}/scores-2024.csv"
-    )
-    assert ws.refused("report", "2024", "-o", str(folder)) == (
-        f"Error: -o {folder} 是目录；请给出文件名，例如 -o {folder}/report-2024.html"
-    )
+    for command in (("export", "scores", "2024"), ("report", "2024")):
+        line = ws.refused(*command, "-o", str(folder))
+        assert line.startswith(f"Error: 输出 {folder} 是目录，不是普通文件"), line
+        assert ws.run(*command, "-o", str(folder)).exit_code == 1
     assert list(folder.iterdir()) == []
 
 

@@ -1,15 +1,12 @@
 from __future__ import annotations
 
-import csv
-import io
-from pathlib import Path
+import sys
 
 import click
 
-from pdca.errors import RuleViolation
 from pdca_cli._context import CliContext, json_option, pass_cli
 from pdca_cli._output import answer
-from pdca_cli._parse import parse_scores, read_text
+from pdca_cli._parse import parse_scores
 
 
 @click.group()
@@ -54,11 +51,13 @@ def cast(obj: CliContext, address: str, token: str, scores: tuple[str, ...]) -> 
 
 @ballot.command("import")
 @click.argument("address", metavar="CYCLE")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @json_option
 @pass_cli
-def import_(obj: CliContext, address: str, file: Path) -> None:
+def import_(obj: CliContext, address: str, file: str) -> None:
     """从 CSV 导入测评票：首列 token，其余各列为项目。整批校验，有一张不合格则一张都不记录。
+
+    FILE 为 - 时读标准输入。编码可为 UTF-8（可带 BOM）或 GB18030/GBK（Excel 另存的“CSV（逗号分隔）”）；表头每列只能出现一次，且须正好是方案的测评项目。
 
     \b
     Example:
@@ -66,16 +65,7 @@ def import_(obj: CliContext, address: str, file: Path) -> None:
       # ballots.csv:  token,duty,study,org,style,effect
       #               3F9A1-0C2B7,18,19,18,17,18
     """
-    try:
-        rows = list(csv.DictReader(io.StringIO(read_text(file), newline="")))
-    except csv.Error as exc:
-        raise RuleViolation(
-            f"{file} 不是测评票 CSV（{exc}）：首行应为 token,项目1,项目2,…"
-        ) from None
-    if not rows or "token" not in rows[0]:
-        raise RuleViolation(f"{file} 不是测评票 CSV：首行应为 token,项目1,项目2,…")
-    ballots = [
-        (row.pop("token"), parse_scores([f"{k}={v}" for k, v in row.items()])) for row in rows
-    ]
-    count = obj.app().cast_ballots(obj.acting, address, ballots)
+    from pdca.application.ballot_file import read_ballots
+
+    count = obj.app().import_ballots(obj.acting, address, read_ballots(file, sys.stdin.buffer))
     answer(obj.json, {"cycle": address, "cast": count}, f"已导入测评票 {count} 张")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import BinaryIO
 
 import click
 
@@ -28,7 +29,11 @@ def _format(fmt: str | None, output: str | None) -> str:
     type=click.Choice(["xlsx", "csv", "json"]),
     help="文件格式（默认按 -o 的扩展名，否则 csv）。",
 )
-@click.option("-o", "--output", help="输出文件（csv、json 默认写到标准输出；xlsx 必须指定）。")
+@click.option(
+    "-o",
+    "--output",
+    help="输出文件（csv、json 默认写到标准输出；xlsx 必须指定；- 为标准输出）。只写普通文件：不写设备、命名管道、目录，也不跟随符号链接。",
+)
 @click.option("--scheme", "scheme_id", help="scores：只导出此方案的周期。")
 @today_option("rectifications：按此日期计算逾期（YYYY-MM-DD，默认今天）。")
 @json_option
@@ -56,50 +61,50 @@ def export(
     fmt = _format(fmt or ("json" if obj.json else None), output)
     if fmt == "xlsx" and not output:
         raise RuleViolation("xlsx 是二进制文件，必须用 -o 指定输出文件，例如 -o 考核结果.xlsx")
-    if output is not None and Path(output).is_dir():
-        raise RuleViolation(
-            f"-o {output} 是目录；请给出文件名，例如 -o {Path(output) / f'{kind}-{period}.{fmt}'}"
-        )
     on = parse_today(today)
+    if output is not None:
+        _check_output(output, fmt)
+    # ``-o -`` is standard output: csv and json exactly as without -o, xlsx as bytes.
+    to_stdout = output is None or (output == "-" and fmt != "xlsx")
     with progress(f"导出 {kind} {period}", total=2, unit="步") as update:
         table = tables.table_of(obj.app(), kind, period, on, scheme_id)
         update(1, None)
-        if output is None:
+        if to_stdout:
             files.write(table, fmt, sys.stdout)
         else:
-            _write_file(table, fmt, Path(output))
+            _write_file(table, fmt, output)
         update(2, None)
-    if output is not None:
+    if output not in (None, "-"):
         click.echo(f"已导出 {len(table.rows)} 行到 {output}（{fmt}）")
 
 
-def _write_file(table: object, fmt: str, path: Path) -> None:
-    """Write beside the target, then rename: a failed export leaves no half file."""
-    import os
-    import tempfile
+def _write_file(table: object, fmt: str, output: str) -> None:
+    """Write a regular file, or xlsx bytes to standard output (see reports.output)."""
+    import io
 
     from pdca.reports import files
+    from pdca.reports.output import write_document
 
-    try:
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    except OSError as exc:
-        from pdca.application.failures import cannot_write_file
-
-        raise cannot_write_file(path, exc) from None
-    try:
+    def write(binary: BinaryIO) -> None:
         if fmt == "xlsx":
-            with os.fdopen(fd, "wb") as binary:
-                files.write(table, fmt, binary)  # type: ignore[arg-type]
-        else:
-            # utf-8-sig: spreadsheet programs need the mark to read Chinese CSV right.
-            encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
-            with os.fdopen(fd, "w", encoding=encoding, newline="") as text:
-                files.write(table, fmt, text)  # type: ignore[arg-type]
-        os.replace(temp, path)
-    except BaseException as exc:
-        Path(temp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):  # a full disk, say: named by the target, not the temp file
-            from pdca.application.failures import cannot_write_file
+            files.write(table, fmt, binary)  # type: ignore[arg-type]
+            return
+        # utf-8-sig: spreadsheet programs need the mark to read Chinese CSV right.
+        encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+        text = io.TextIOWrapper(binary, encoding=encoding, newline="")
+        files.write(table, fmt, text)  # type: ignore[arg-type]
+        text.flush()
+        text.detach()
 
-            raise cannot_write_file(path, exc) from None
-        raise
+    write_document(output, write, sys.stdout.buffer)
+
+
+def _check_output(output: str, fmt: str) -> None:
+    """Refuse a target the export could not write, before reading the projections."""
+    from pdca.reports.output import STDOUT, check_target
+
+    if output == STDOUT and fmt == "xlsx" and sys.stdout.buffer.isatty():
+        raise RuleViolation(
+            "xlsx 是二进制文件，不能写到终端；用 -o 文件名，或把标准输出重定向到文件"
+        )
+    check_target(output)

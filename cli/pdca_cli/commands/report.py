@@ -1,17 +1,20 @@
 from __future__ import annotations
 
-from pathlib import Path
+import sys
 
 import click
 
-from pdca.errors import RuleViolation
 from pdca_cli._context import CliContext, pass_cli
 from pdca_cli._parse import parse_today, today_option
 
 
 @click.command()
 @click.argument("period")
-@click.option("-o", "--output", help="输出的 HTML 文件（默认 report-考核期.html）。")
+@click.option(
+    "-o",
+    "--output",
+    help="输出的 HTML 文件（默认 report-考核期.html；- 为标准输出）。只写普通文件，不跟随符号链接。",
+)
 @today_option("按此日期计算整改逾期（YYYY-MM-DD，默认今天）。")
 @pass_cli
 def report(obj: CliContext, period: str, output: str | None, today: str | None) -> None:
@@ -26,21 +29,17 @@ def report(obj: CliContext, period: str, output: str | None, today: str | None) 
 
     period = inputs.period(period)
     on = parse_today(today)
-    path = Path(output or f"report-{period}.html")
-    if path.is_dir():
-        raise RuleViolation(
-            f"-o {path} 是目录；请给出文件名，例如 -o {path / f'report-{period}.html'}"
-        )
+    target = output or f"report-{period}.html"
+    from pdca.reports.output import STDOUT, check_target, write_document
+
+    check_target(target)  # before the long build, not after it
     app = obj.app()
     # matplotlib loads here, and only for this command.
     from pdca.reports import round_report as round_report
 
     with progress(f"生成报告 {period}", total=round_report.STEPS, unit="节") as update:
         html = round_report.build(app, period, on, lambda done: update(done, None))
-    try:
-        path.write_text(html, encoding="utf-8")
-    except OSError as exc:
-        from pdca.application.failures import cannot_write_file
-
-        raise cannot_write_file(path, exc) from None
-    click.echo(f"已生成报告 {path}（{len(html.encode()) // 1024} KB）")
+    data = html.encode("utf-8")
+    write_document(target, lambda out: out.write(data), sys.stdout.buffer)
+    if target != STDOUT:
+        click.echo(f"已生成报告 {target}（{len(data) // 1024} KB）")

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from pathlib import Path
+import sys
 from typing import Any
 
 import click
@@ -95,19 +95,21 @@ def show(obj: CliContext, scheme_ref: str) -> None:
 
 
 @scheme.command()
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
 @json_option
 @pass_cli
-def validate(obj: CliContext, file: Path) -> None:
+def validate(obj: CliContext, file: str) -> None:
     """校验一个方案文件，列出所有问题及其位置（文件、键）。
+
+    FILE 为 - 时读标准输入。
 
     \b
     Example:
       pdca scheme validate workflows/jilin.toml
     """
-    from pdca.application.workspace import check_scheme_file
+    from pdca.application.input_files import load_scheme
 
-    s = check_scheme_file(file)
+    s = load_scheme(file, sys.stdin.buffer)
     if obj.json:
         emit_json({"valid": True, **_scheme_json(s)})
         return

@@ -5,7 +5,8 @@ CLI, later a web server) builds it, the application checks it (``writes``) and r
 its ``person`` as each event's actor. Nothing about the call is kept on the
 application object, so one application instance serves concurrent calls.
 
-Standard library only: this is on the path of every writing command.
+Standard library only (and the domain's name check): this is on the path of every
+writing command.
 """
 
 from __future__ import annotations
@@ -43,7 +44,11 @@ class Acting:
 
     @classmethod
     def declared(cls, name: str, command: str = "", **kwargs: Any) -> Acting:
-        """A context whose actor names itself (no account vouches for it)."""
+        """A context whose actor names itself (no account vouches for it). The name is
+        recorded in every event, so it is checked like every other name."""
+        from pdca.domain import names
+
+        name = names.check_name(name, names.ACTOR)
         return cls(principal=name, person=name, command=command, **kwargs)
 
     @property

@@ -21,6 +21,7 @@ from pdca.domain.facts import Finding, ItemScore
 from pdca.errors import Conflict, NotFound, RuleViolation, one_of
 
 if TYPE_CHECKING:
+    from pdca.application.ballot_file import BallotFile
     from pdca.rules.scoring_rules import Item
 
 COLLECTING = ("do", "check")  # the ledger is kept all year: 执行 and 督查
@@ -310,6 +311,28 @@ class Recording:
         self._save_changed(acting, cycle, address)
         log.info("ballots_cast", actor=acting.person, cycle=address, count=len(checked))
         return len(checked)
+
+    @writes("ballot import")
+    @commutes
+    def import_ballots(self, acting: Acting, address: str, file: BallotFile) -> int:
+        """Cast a ballot file's ballots: its columns are checked against the scheme's
+        ballot items first, so an unknown or a missing column is named as a column."""
+        cycle = self.get_cycle(address, acting)
+        self._require_phase(cycle, SCORING, "投测评票")
+        ballot = self.scheme_of(cycle).rules.ballot
+        if ballot is not None:
+            expected = [i.id for i in ballot.items]
+            unknown = [c for c in file.items if c not in expected]
+            missing = [i for i in expected if i not in file.items]
+            if unknown or missing:
+                told = ([f"未知列 {'、'.join(unknown)}"] if unknown else []) + (
+                    [f"缺少列 {'、'.join(missing)}"] if missing else []
+                )
+                raise RuleViolation(
+                    f"测评票文件的列不符：{'；'.join(told)}；"
+                    f"首行应为 token,{','.join(expected)}；整批未记录"
+                )
+        return self.cast_ballots(acting, address, file.ballots())
 
     # ---- vetoes, not applicable, corrections ---------------------------------------------
 

@@ -18,6 +18,7 @@ from eventsourcing.application import AggregateNotFoundError
 from pdca import log
 from pdca.application.acting import Acting, writes
 from pdca.application.saving import commutes
+from pdca.domain import names
 from pdca.domain.facts import Finding
 from pdca.errors import NotFound, RuleViolation, one_of
 
@@ -78,6 +79,7 @@ class Rectifying:
         self._require_phase(cycle, ORDERING, "交办整改")
         if not problem.strip() or not owner.strip():
             raise RuleViolation("必须写明问题（--problem）和整改责任人（--owner）")
+        owner = names.check_name(owner, names.OWNER)
         if due < today:
             raise RuleViolation(f"整改期限 {due} 早于交办日期 {today}；期限必须不早于交办当日")
         if finding is not None and not isinstance(cycle.facts.facts.get(finding), Finding):
@@ -92,7 +94,7 @@ class Rectifying:
             unit=cycle.unit,
             period=cycle.period,
             problem=problem.strip(),
-            owner=owner.strip(),
+            owner=owner,
             due=due,
             ordered_on=today,
             finding=finding,
@@ -117,7 +119,10 @@ class Rectifying:
         from pdca.projections.rectifications import rectifications
 
         rows = self.read_view(
-            "rectifications", rectifications, rectifications.c.item_id.startswith(ref)
+            # autoescape: a typed ``%`` or ``_`` is a character, not a LIKE wildcard.
+            "rectifications",
+            rectifications,
+            rectifications.c.item_id.startswith(ref, autoescape=True),
         )
         if not rows:
             raise NotFound(f"未知整改事项 '{ref}'；pdca rectify list 查看已有事项")
@@ -289,11 +294,16 @@ class Rectifying:
         overdue at its end, and the close-out rate of everything ordered so far; only the
         items ordered in the cycles of ``period`` when it is given."""
         import calendar
+        import re
 
         from pdca.projections.rectifications import rectifications as r
 
         try:
-            year, mon = (int(x) for x in month.split("-"))
+            # ASCII digits only: int() also reads full-width and Arabic-Indic ones.
+            found = re.fullmatch(r"(\d{4})-(\d{1,2})", month.strip(), re.ASCII)
+            if found is None:
+                raise ValueError(month)
+            year, mon = int(found[1]), int(found[2])
             start, end = date(year, mon, 1), date(year, mon, calendar.monthrange(year, mon)[1])
         except ValueError:
             raise RuleViolation(f"月份 '{month}' 格式不对；应为 YYYY-MM，例如 2025-03") from None

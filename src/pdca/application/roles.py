@@ -214,7 +214,10 @@ def make_grant(actor: str, roles: list[str] | tuple[str, ...], unit: str | None)
     if (STAFF in roles) != bool(unit and unit.strip()):
         raise RuleViolation("单位填报员（staff）必须且只有它需要指定所属单位（--unit）")
     ordered = tuple(r for r in LABELS if r in roles)
-    return Grant(actor, ordered, _name(unit) if unit else None)
+    from pdca.domain import names
+
+    actor = names.check_name(actor, names.ACTOR)
+    return Grant(actor, ordered, names.check_name(unit, names.UNIT) if unit else None)
 
 
 def save(roles: Roles, grants: dict[str, Grant]) -> None:

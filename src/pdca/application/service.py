@@ -22,8 +22,9 @@ from pdca import log
 from pdca.application import saving
 from pdca.application.acting import Acting, writes
 from pdca.application.workspace import Workspace
+from pdca.domain import names
 from pdca.domain.cycle import Cycle
-from pdca.domain.ids import check_period, clean_name, cycle_id, split_address, unit_id
+from pdca.domain.ids import check_period, clean_name, cycle_id, shown, split_address, unit_id
 from pdca.domain.unit import Unit
 from pdca.errors import Conflict, NotFound, RuleViolation, one_of
 from pdca.rules import machine
@@ -51,6 +52,7 @@ USE_CASES: dict[str, tuple[str, ...]] = {
         "apply_veto",
         "cast_ballots",
         "complete_task",
+        "import_ballots",
         "issue_ballots",
         "mark_not_applicable",
         "record_finding",
@@ -201,16 +203,16 @@ class PdcaApplication(_UseCases, Application[UUID]):
 
     @writes("unit add")
     def register_unit(self, acting: Acting, name: str, category: str, grid: str | None) -> Unit:
-        name = clean_name(name)
-        if not name:
-            raise RuleViolation("单位名称不能为空")
+        name = names.check_name(name, names.UNIT)
         if category not in self.workspace.categories:
             raise RuleViolation(
-                f"未知单位类别 '{category}'；允许：{one_of(self.workspace.categories)}"
+                f"未知单位类别 '{shown(category)}'；允许：{one_of(self.workspace.categories)}"
             )
+        # The category is one of pdca.toml's, which an admin may have written too long.
+        names.check_name(category, names.CATEGORY)
         if self._exists(unit_id(name)):
             raise Conflict(f"单位 '{name}' 已登记")
-        grid = clean_name(grid) if grid else None
+        grid = names.check_name(grid, names.GRID) if grid and grid.strip() else None
         unit = Unit(name=name, category=category, grid=grid, actor=acting.person)
         self._save_new(acting, unit, f"单位 '{name}' 已登记")
         log.info("unit_registered", actor=acting.person, unit=name, category=category, grid=grid)
@@ -227,8 +229,11 @@ class PdcaApplication(_UseCases, Application[UUID]):
             if isinstance(found, UnitName):
                 found = self.repository.get(UUID(found.unit))
         except AggregateNotFoundError:
+            # Found as typed (a name stored before names were checked stays reachable);
+            # not found, a name no unit may have is told as such.
+            names.refuse_invisible(clean_name(name), names.UNIT)
             raise NotFound(
-                f"未知单位 '{name}'；先登记：pdca unit add 名称 --category 类别（pdca unit list 查看已登记单位）"
+                f"未知单位 '{shown(name)}'；先登记：pdca unit add 名称 --category 类别（pdca unit list 查看已登记单位）"
             ) from None
         if tell and found.name != name:
             self.tell(f"单位 {name} 已更名为 {found.name}")
@@ -271,13 +276,14 @@ class PdcaApplication(_UseCases, Application[UUID]):
             raise RuleViolation(
                 f"未知单位类别 '{category}'；允许：{one_of(self.workspace.categories)}"
             )
-        new_name = clean_name(new_name) if new_name is not None else unit.name
-        if not new_name:
-            raise RuleViolation("单位名称不能为空")
+        # A new name or grid obeys what registering one does (visible, not too long).
+        new_name = names.check_name(new_name, names.UNIT) if new_name is not None else unit.name
         result = (
             new_name,
             unit.category if category is None else category,
-            unit.grid if grid is None else (clean_name(grid) or None),
+            unit.grid
+            if grid is None
+            else (names.check_name(grid, names.GRID) if grid.strip() else None),
         )
         if result == (unit.name, unit.category, unit.grid):
             raise RuleViolation(
@@ -363,8 +369,11 @@ class PdcaApplication(_UseCases, Application[UUID]):
                 cycle = saving.load(self, cycle_id(unit, period, generation), acting)
             return cycle
         except AggregateNotFoundError:
+            # As for units: look up as typed, explain a miss by what no cycle may have.
+            names.refuse_invisible(unit, names.UNIT)
+            check_period(period)
             raise NotFound(
-                f"未知周期 '{address}'；先开启：pdca cycle open {unit} {period} --scheme 方案（pdca cycle list 查看已有周期）"
+                f"未知周期 '{shown(address)}'；先开启：pdca cycle open {unit} {period} --scheme 方案（pdca cycle list 查看已有周期）"
             ) from None
 
     @writes("cycle void")

@@ -9,7 +9,9 @@ from uuid import UUID, uuid5
 from pdca.errors import RuleViolation
 
 NAMESPACE = UUID("6c1b3f0e-2f1a-5d7e-9a41-5043a2b7d0c1")
-_PERIOD = re.compile(r"^(19|20)\d\d(-(H[12]|Q[1-4]))?$")
+# re.ASCII: without it ``\d`` also matches full-width and Arabic-Indic digits, and
+# ``20２４`` opened a second 2024 cycle beside the round's.
+_PERIOD = re.compile(r"(19|20)\d\d(-(H[12]|Q[1-4]))?", re.ASCII)
 PERIOD_FORMS = "YYYY（年度）、YYYY-H1/H2（半年）、YYYY-Q1…Q4（季度）"
 
 
@@ -20,9 +22,16 @@ def clean_name(name: str) -> str:
 
 def check_period(period: str) -> str:
     period = period.strip()
-    if not _PERIOD.match(period):
-        raise RuleViolation(f"考核期 '{period}' 格式不对；允许：{PERIOD_FORMS}")
+    if not _PERIOD.fullmatch(period):
+        hint = "（只用半角数字和字母）" if not period.isascii() else ""
+        raise RuleViolation(f"考核期 '{shown(period)}' 格式不对；允许：{PERIOD_FORMS}{hint}")
     return period
+
+
+def shown(text: str, limit: int = 40) -> str:
+    """Typed text echoed in a refusal: long input cut short (the refusal stays one line;
+    ``PdcaError`` escapes what cannot be printed)."""
+    return text if len(text) <= limit else f"{text[:limit]}…（共 {len(text)} 个字符）"
 
 
 def unit_id(name: str) -> UUID:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import Column, MetaData, String, Table
 
+from pdca.domain import names
 from pdca.projections.api import Batch, Projection, handles
 from pdca.projections.decoding import Fact
 from pdca.projections.private import Private
@@ -17,9 +18,9 @@ metadata = MetaData()
 units = Table(
     "catalog_units",
     metadata,
-    Column("name", String(200), primary_key=True),
-    Column("category", String(100), nullable=False),
-    Column("grid", String(100)),
+    Column("name", String(names.UNIT.max_length), primary_key=True),
+    Column("category", String(names.CATEGORY.max_length), nullable=False),
+    Column("grid", String(names.GRID.max_length)),
     Column("registered_by", Private),
 )
 
@@ -27,8 +28,8 @@ cycles = Table(
     "catalog_cycles",
     metadata,
     Column("cycle_id", String(36), primary_key=True),
-    Column("unit", String(200), nullable=False, index=True),
-    Column("period", String(20), nullable=False, index=True),
+    Column("unit", String(names.UNIT.max_length), nullable=False, index=True),
+    Column("period", String(names.PERIOD_COLUMN), nullable=False, index=True),
     Column("scheme", String(200), nullable=False),
     Column("stage", String(100), nullable=False),
 )
@@ -37,7 +38,7 @@ rounds = Table(
     "catalog_rounds",
     metadata,
     Column("round_id", String(36), primary_key=True),
-    Column("period", String(20), nullable=False, index=True),
+    Column("period", String(names.PERIOD_COLUMN), nullable=False, index=True),
     Column("scheme_id", String(100), nullable=False),
 )
 

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from sqlalchemy import Column, Date, Integer, MetaData, String, Table
 
+from pdca.domain import names
 from pdca.domain.facts import CycleFacts, Finding
 from pdca.projections.api import Batch, Projection, handles
 from pdca.projections.decoding import Fact
@@ -21,9 +22,9 @@ ledger = Table(
     metadata,
     Column("cycle_id", String(36), primary_key=True),
     Column("position", Integer, primary_key=True),
-    Column("cycle", String(240), nullable=False),
-    Column("unit", String(200), nullable=False, index=True),
-    Column("period", String(20), nullable=False, index=True),
+    Column("cycle", String(names.ADDRESS_COLUMN), nullable=False),
+    Column("unit", String(names.UNIT.max_length), nullable=False, index=True),
+    Column("period", String(names.PERIOD_COLUMN), nullable=False, index=True),
     Column("source", String(40), nullable=False),
     Column("indicator", String(100), nullable=False),
     Column("points", String(40), nullable=False),

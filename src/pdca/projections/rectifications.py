@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, Table
 
+from pdca.domain import names
 from pdca.projections.api import Batch, Projection, handles
 from pdca.projections.decoding import Fact
 from pdca.projections.private import Private
@@ -16,9 +17,9 @@ rectifications = Table(
     "rectifications",
     metadata,
     Column("item_id", String(32), primary_key=True),  # the aggregate id, hex
-    Column("cycle", String(240), nullable=False),
-    Column("unit", String(200), nullable=False, index=True),
-    Column("period", String(20), nullable=False, index=True),
+    Column("cycle", String(names.ADDRESS_COLUMN), nullable=False),
+    Column("unit", String(names.UNIT.max_length), nullable=False, index=True),
+    Column("period", String(names.PERIOD_COLUMN), nullable=False, index=True),
     Column("problem", Private, nullable=False),
     Column("owner", Private, nullable=False),
     Column("finding", Integer),
@@ -29,7 +30,7 @@ rectifications = Table(
     Column("rejected", Boolean, nullable=False),
     Column("escalation", Integer, nullable=False),
     Column("measure", String(40)),
-    Column("carried_to", String(240)),
+    Column("carried_to", String(names.ADDRESS_COLUMN)),
     Column("closed_on", Date),
 )
 

@@ -16,6 +16,7 @@ from uuid import UUID
 
 from sqlalchemy import Column, Integer, MetaData, String, Table, Text
 
+from pdca.domain import names
 from pdca.domain.facts import CycleFacts
 from pdca.domain.ids import cycle_id
 from pdca.projections.api import Batch, Projection, handles
@@ -29,11 +30,11 @@ scores = Table(
     "scores",
     metadata,
     Column("cycle_id", String(36), primary_key=True),
-    Column("cycle", String(240), nullable=False),
-    Column("unit", String(200), nullable=False, index=True),
-    Column("category", String(100)),
-    Column("grid", String(100)),
-    Column("period", String(20), nullable=False, index=True),
+    Column("cycle", String(names.ADDRESS_COLUMN), nullable=False),
+    Column("unit", String(names.UNIT.max_length), nullable=False, index=True),
+    Column("category", String(names.CATEGORY.max_length)),
+    Column("grid", String(names.GRID.max_length)),
+    Column("period", String(names.PERIOD_COLUMN), nullable=False, index=True),
     Column("scheme_id", String(100), nullable=False),
     Column("scheme", String(200), nullable=False),
     Column("stage", String(100), nullable=False),
@@ -57,9 +58,9 @@ scores = Table(
 units = Table(
     "scores_units",
     metadata,
-    Column("name", String(200), primary_key=True),
-    Column("category", String(100)),
-    Column("grid", String(100)),
+    Column("name", String(names.UNIT.max_length), primary_key=True),
+    Column("category", String(names.CATEGORY.max_length)),
+    Column("grid", String(names.GRID.max_length)),
 )
 
 
