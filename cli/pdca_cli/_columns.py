@@ -110,8 +110,11 @@ def or_blank(value: Any) -> Any:
 
 
 def moment(iso: str) -> str:
-    """A recorded instant to the second, as people read it: ``2024-05-12 09:30:00``."""
-    return iso[:19].replace("T", " ")
+    """A recorded instant (ISO 8601, already in the database's zone) to the second, as
+    people read it: ``2024-05-12 09:30:00+08:00``."""
+    from pdca.application.clock import spelled
+
+    return spelled(iso)
 
 
 def joined(values: Iterable[Any]) -> str:

@@ -122,7 +122,7 @@ class CliContext:
                 click.echo(captured.getvalue(), nl=False)
                 request_ids.keep_answer(app, acting, captured.getvalue())
                 return result
-        click.echo(request_ids.replay_text(found), nl=False)
+        click.echo(request_ids.replay_text(app, found), nl=False)
         return None
 
     @property

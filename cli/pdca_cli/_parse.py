@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from pdca.errors import RuleViolation
+
+if TYPE_CHECKING:
+    from pdca.application.clock import Clock
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -28,23 +31,22 @@ def today_option(help: str) -> Callable[[F], F]:
 
 
 def parse_today(text: str | None) -> date:
-    """``--today`` as a date: today's when not given."""
-    return parse_date(text, "--today") if text else date.today()
+    """``--today`` as a date: when not given, today in the database's time zone (not the
+    machine's: a supervisor in Urumqi and a server in UTC act on the same day)."""
+    return parse_date(text, "--today") if text else _clock().today()
 
 
 def parse_moment(text: str) -> datetime:
-    """An ISO time; without an offset it is taken as UTC (how events record time)."""
-    try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise RuleViolation(
-            f"时刻 '{text}' 格式不对；应为 ISO 8601，例如 2024-06-30T18:00:00+08:00 或 2024-06-30"
-        ) from None
-    if moment.tzinfo is None:
-        from datetime import UTC
+    """A moment typed by a user (``--as-of``), read by the database's clock: without an
+    offset it is in the database's zone; a date alone means the end of that day."""
+    return _clock().moment(text)
 
-        moment = moment.replace(tzinfo=UTC)
-    return moment
+
+def _clock() -> Clock:
+    """The running command's database clock (its zone is the database's, stored at init)."""
+    from pdca_cli._context import CliContext
+
+    return click.get_current_context().ensure_object(CliContext).app().clock
 
 
 def parse_decimal(text: str, what: str) -> Decimal:

@@ -49,7 +49,12 @@ def run(ws: Workspace, args: list[str], tally: Counter[str], data: bytes | None 
         return True
     assert result.exit_code in USER_ERRORS, (args, result.exit_code, result.output)
     lines = [line for line in result.output.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("Error: "), (args, result.output)
+    assert len(lines) == 1, (args, result.output)
+    if "--json" in args:  # a refusal under --json is one JSON line with the same words
+        refusal = json.loads(lines[0])
+        assert refusal["error"] and refusal["exit_code"] == result.exit_code, (args, lines)
+    else:
+        assert lines[0].startswith("Error: "), (args, result.output)
     assert ws.event_count() == before, (args, result.output)
     tally[USER_ERRORS[result.exit_code]] += 1
     return False

@@ -11,6 +11,7 @@ discipline_serious 有记录" without naming the finding.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from tests.conftest import Workspace
 from tests.scenarios._year import advance, js
@@ -104,12 +105,14 @@ def test_decided_and_automatic_vetoes_carry_their_facts(workspace: Workspace) ->
     ws.ok("round", "open", PERIOD, "--scheme", "soe")
     ws.ok("round", "finalize", PERIOD)
     rows = {r["unit"]: r for r in js(ws, "export", "scores", PERIOD, "--format", "json")}
-    when = recorded["recorded_at"][:19].replace("T", " ")
+    # Times as tables show them: to the second, in the database's zone, with its offset.
+    when = datetime.fromisoformat(recorded["recorded_at"]).isoformat(sep=" ", timespec="seconds")
+    assert when.endswith("+08:00")
     assert rows["能源公司"]["veto"] == (
         f"发生严重违纪违法问题：等次定为 D（事件 #{position}，{ws.actor} 记录于 {when}，"
         f"查实于 2024-06-03；理由：纪委通报领导班子成员严重违纪；证据：{EVIDENCE}）"
     )
-    found = finding["recorded_at"][:19].replace("T", " ")
+    found = datetime.fromisoformat(finding["recorded_at"]).isoformat(sep=" ", timespec="seconds")
     assert rows["化工公司"]["veto"] == (
         f"发生严重违纪违法问题：等次定为 D（由台账发现 #{finding['position']} 自动触发："
         f"日常检查，指标 discipline_serious，{ws.actor} 记录于 {found}，发现于 2024-08-20；"

@@ -92,9 +92,7 @@ def demo(obj: CliContext, seed: int, unit_count: int) -> None:
         + "，".join(f"{k} {v}" for k, v in sorted(counts.items()))
     )
     show_table(RANKING, ranking, title=f"\n排名（pdca ranking {result.period}）：")
-    from datetime import date
-
-    items = app.list_rectifications(date.today())
+    items = app.list_rectifications(app.clock.today())
     still_open = [r for r in items if r["status"] != "closed"]
     click.echo(
         f"\n整改（pdca rectify list）：交办 {len(items)} 项，已销号 {len(items) - len(still_open)} 项，"

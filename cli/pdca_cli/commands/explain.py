@@ -4,6 +4,7 @@ from typing import Any
 
 import click
 
+from pdca_cli._columns import moment
 from pdca_cli._context import CliContext, json_option, pass_cli
 from pdca_cli._output import emit_json
 
@@ -14,7 +15,7 @@ def render_tree(node: dict[str, Any], depth: int = 0) -> list[str]:
         value = " = —"  # not a score: no number where a fact is missing
     facts = ""
     if "position" in node:
-        facts = f"  [事件 #{node['position']} {node['recorded_at'][:19].replace('T', ' ')} {node['actor']}"
+        facts = f"  [事件 #{node['position']} {moment(node['recorded_at'])} {node['actor']}"
         if node.get("observed_on"):
             facts += f"，发现于 {node['observed_on']}"
         facts += "]"
@@ -28,7 +29,10 @@ def render_tree(node: dict[str, Any], depth: int = 0) -> list[str]:
 @click.command()
 @click.argument("address", metavar="CYCLE")
 @click.option(
-    "--as-of", "as_of", help="只用此刻之前记录的事件（ISO 8601，如 2024-06-30T18:00:00+08:00）。"
+    "--as-of",
+    "as_of",
+    help="只用此刻及之前记录的事件（ISO 8601，如 2024-06-30T18:00:00+08:00）。"
+    "不写时差即按数据库的时区；只写日期即到当日结束。",
 )
 @json_option
 @pass_cli
@@ -47,7 +51,7 @@ def explain(obj: CliContext, address: str, as_of: str | None) -> None:
     if obj.json:
         emit_json(data)
         return
-    when = f"，截至 {data['as_of']}" if data["as_of"] else ""
+    when = f"，截至 {moment(data['as_of'])}" if data["as_of"] else ""
     click.echo(
         f"{data['cycle']}：方案 {data['scheme']}（摘要 {data['scheme_digest'][:12]}），历史至第 {data['head_position']} 号事件{when}"
     )

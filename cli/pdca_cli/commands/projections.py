@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from pdca.errors import RuleViolation
-from pdca_cli._columns import Column, emit, joined, show_table
+from pdca_cli._columns import Column, emit, joined, moment, show_table
 from pdca_cli._context import CliContext, json_option, pass_cli
 from pdca_cli._output import answer, emit_json
 from pdca_cli._progress import progress
@@ -26,9 +26,7 @@ STATUS = (
     Column("head", "最新"),
     Column("lag", "滞后"),
     Column("version", None),
-    Column(
-        "updated_at", "更新时间", show=lambda at: at.strftime("%Y-%m-%d %H:%M:%S") if at else "—"
-    ),
+    Column("updated_at", "更新时间", show=lambda at: moment(at) if at else "—"),
     Column("last_error", "最近错误", show=lambda error: error or "—"),
 )
 EVENT_TYPES = (

@@ -15,8 +15,11 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
 
 
 @dataclass
@@ -27,8 +30,9 @@ class Acting:
     accounts exist both are the declared name (``--actor``, ``PDCA_ACTOR`` or the login
     name) and equal. ``command`` names the row of the role table the front end ran
     (``finding record``). ``today`` is the day the command acts on (``--today``).
-    The rest is filled in while the command runs: the unit a staff member is limited
-    to, the copies a commuting use case keeps for its retries, the request record saved.
+    The rest is filled in while the command runs: the database's time zone (which day
+    "today" is when not given), the unit a staff member is limited to, the copies a
+    commuting use case keeps for its retries, the request record saved.
     """
 
     principal: str
@@ -37,6 +41,7 @@ class Acting:
     request_id: str | None = None
     request_digest: str | None = None
     today: date | None = None
+    zone: ZoneInfo | None = None
     unit_limit: str | None = None
     permitted: frozenset[str] = frozenset()
     kept: dict[UUID, tuple[int, bytes]] | None = field(default=None, repr=False)
@@ -53,8 +58,15 @@ class Acting:
 
     @property
     def day(self) -> date:
-        """The day the command acts on: ``today`` when given, else the calendar's."""
-        return self.today or date.today()
+        """The day the command acts on: ``today`` when given, else today in the database's
+        time zone (never the machine's: the application sets ``zone`` before a use case
+        runs; unset, the default zone, as ``pdca.application.clock`` reads a database
+        that names none)."""
+        if self.today is not None:
+            return self.today
+        from pdca.application.clock import Clock
+
+        return (Clock() if self.zone is None else Clock(self.zone)).today()
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -72,6 +84,8 @@ def writes(*commands: str) -> Callable[[F], F]:
             if not isinstance(acting, Acting):
                 raise TypeError(f"{method.__name__}: the first argument is the Acting context")
             app.permit(acting, acting.command if acting.command in commands else commands[0])
+            if acting.zone is None:
+                acting.zone = app.clock.zone  # "today", when not given, is the database's
             return method(app, acting, *args, **kwargs)
 
         checked.commands = commands  # type: ignore[attr-defined]

@@ -1,9 +1,10 @@
 """An aggregate's recorded events as plain rows, for a front end to list (``pdca rectify
-show``): position, type, when recorded, by whom, and the event's own fields."""
+show``): position, type, when recorded (in the database's zone), by whom, and the
+event's own fields."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -15,14 +16,21 @@ _ENVELOPE = ("originator_id", "originator_version", "timestamp", "originator_top
 
 
 def event_rows(app: PdcaApplication, aggregate_id: UUID) -> list[dict[str, Any]]:
+    clock = app.clock
     return [
         {
             "position": e.originator_version,
             "type": type(e).__name__,
-            "recorded_at": e.timestamp.isoformat(),
+            "recorded_at": clock.iso(e.timestamp),
             "actor": getattr(e, "actor", ""),
             "detail": {
-                k: (v.isoformat() if isinstance(v, date) else v)
+                k: (
+                    clock.iso(v)
+                    if isinstance(v, datetime)
+                    else v.isoformat()
+                    if isinstance(v, date)
+                    else v
+                )
                 for k, v in vars(e).items()
                 if k not in _ENVELOPE
             },

@@ -1,6 +1,7 @@
 """Setting up a workspace and its database (``pdca init``): a database that already
-exists is checked before any file is written; then the event tables, the marker that
-ties the database to this pdca (and to its cipher key), and the projections' tables.
+exists is checked before any file is written (its time zone included); then the event
+tables, the marker that ties the database to this pdca (to its cipher key and its time
+zone), and the projections' tables.
 Running it again on a workspace keeps what is there."""
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from pdca.application import clock
 from pdca.application.service import PdcaApplication
 from pdca.application.workspace import Workspace, create_workspace, planned_workspace
 from pdca.storage import meta
@@ -18,20 +20,44 @@ class Initialised:
     app: PdcaApplication  # open on the workspace; the caller closes it
     workspace: Workspace
     key_variable: str | None  # where the events' cipher key is read from, if encrypted
+    time_zone: str  # the database's zone (an IANA name)
 
 
-def initialise(root: Path, db_url: str | None) -> Initialised:
-    # A database that cannot be reached or is not ours refuses before any file is written.
+def initialise(root: Path, db_url: str | None, time_zone: str | None = None) -> Initialised:
+    """``time_zone``: the zone a new database keeps (default Asia/Shanghai); on an
+    existing database it must be the zone it has."""
+    if time_zone is not None:
+        clock.zone_named(time_zone)  # a misspelt zone refuses before anything is touched
+    # A database that cannot be reached or is not ours refuses before any file is written;
+    # so does one whose time zone is not the one asked for.
     planned = planned_workspace(root, db_url)
     if planned.database_exists():
-        PdcaApplication(planned, initialised=False).close()
+        existing = PdcaApplication(planned, initialised=False)
+        try:
+            clock.for_init(existing.marker.read(), time_zone, _holds_events(existing))
+        finally:
+            existing.close()
     workspace = create_workspace(root, db_url)
     app = PdcaApplication(workspace, create_tables=True)
     try:
         cipher = app.mapper.cipher
-        meta.initialise(app.marker, cipher, app.recorder.max_notification_id() or 0)
+        events = app.recorder.max_notification_id() or 0
+        zone = clock.for_init(app.marker.read(), time_zone, bool(events)).key
+        meta.initialise(app.marker, cipher, events, zone)
+        app.use_zone(zone)
         app.projection_runtime().create_tables(include_workspace=True)
     except BaseException:
         app.close()
         raise
-    return Initialised(app, workspace, meta.KEY_VARIABLE if cipher is not None else None)
+    return Initialised(app, workspace, meta.KEY_VARIABLE if cipher is not None else None, zone)
+
+
+def _holds_events(app: PdcaApplication) -> bool:
+    """Whether a database not yet set up by this ``init`` holds events (a server's schema
+    may have no event table yet: then it holds none)."""
+    from eventsourcing.persistence import PersistenceError
+
+    try:
+        return bool(app.recorder.max_notification_id())
+    except PersistenceError:
+        return False

@@ -69,18 +69,18 @@ def previous(app: Any, acting: Acting) -> Any:
         return None
     if found.digest != acting.request_digest:
         raise Conflict(
-            f"请求号 {acting.request_id} 已于 {found.created_on.astimezone():%Y-%m-%d %H:%M:%S} "
+            f"请求号 {acting.request_id} 已于 {app.clock.shown(found.created_on)} "
             f"由 {found.actor} 用于 pdca {found.command}，参数不同；本次未记录，请换一个请求号"
         )
     return found
 
 
-def replay_text(found: Any) -> str:
+def replay_text(app: Any, found: Any) -> str:
     """What a repeated request prints: the first answer, or why it cannot be repeated."""
     if found.answer is not None:
         return found.answer
     return (
-        f"请求 {found.key} 已于 {found.created_on.astimezone():%Y-%m-%d %H:%M:%S} 记录"
+        f"请求 {found.key} 已于 {app.clock.shown(found.created_on)} 记录"
         f"（pdca {found.command}，{len(found.events)} 个事件），原答复未保存；本次未重复记录\n"
     )
 

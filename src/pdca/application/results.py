@@ -18,6 +18,7 @@ from eventsourcing.application import AggregateNotFoundError
 from pdca import log
 from pdca.application import saving
 from pdca.application.acting import Acting, writes
+from pdca.application.clock import Clock
 from pdca.domain.cycle import Cycle
 from pdca.domain.facts import CycleFacts
 from pdca.domain.ids import check_period, cycle_id
@@ -41,6 +42,7 @@ class Explanation:
     breakdown: scoring.Breakdown
     outcome: dict[str, Any] | None
     head_digest: str | None = None
+    clock: Clock = Clock()  # the database's: spells every instant
 
     def to_json(self) -> dict[str, Any]:
         b = self.breakdown
@@ -48,7 +50,7 @@ class Explanation:
             "cycle": self.cycle,
             "scheme": self.scheme,
             "scheme_digest": self.scheme_digest,
-            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "as_of": self.clock.iso(self.as_of) if self.as_of else None,
             "head_position": self.head,
             "head_digest": self.head_digest,
             # A cycle that cannot be scored has no total: null, never a number.
@@ -68,9 +70,9 @@ class Explanation:
             ],
             "bonus": str(b.bonus),
             "deduction": str(b.deduction),
-            "vetoes": [v.to_json(self.cycle) for v in b.vetoes],
+            "vetoes": [v.to_json(self.cycle, self.clock.iso) for v in b.vetoes],
             "outcome": self.outcome,
-            "tree": b.tree.to_json(self.cycle),
+            "tree": b.tree.to_json(self.cycle, self.clock.iso),
         }
         return data
 
@@ -101,6 +103,7 @@ class Results:
     repository: Any
     workspace: Any
     mapper: Any
+    clock: Clock
     get_cycle: Callable[[str], Cycle]
     get_unit: Callable[[str], Any]
     list_cycles: Callable[..., list[dict[str, Any]]]
@@ -216,7 +219,7 @@ class Results:
             "cycles": sum(stages.values()),
             "stages": dict(sorted(stages.items())),
             "published": last is not None,
-            "published_at": last.timestamp.isoformat() if last else None,
+            "published_at": self.clock.iso(last.timestamp) if last else None,
             "published_by": last.actor if last else None,
             "finalisations": len(finalised),
             "units": len(last.outcomes) if last else None,
@@ -351,7 +354,7 @@ class Results:
             "scheme": rnd.scheme_id,
             "cycles": len(pairs),
             "published": bool(finalised),
-            "published_at": finalised[-1].timestamp.isoformat() if finalised else None,
+            "published_at": self.clock.iso(finalised[-1].timestamp) if finalised else None,
             "published_by": finalised[-1].actor if finalised else None,
             "finalisations": len(finalised),
             "incomplete": incomplete,
@@ -367,7 +370,8 @@ class Results:
         events = list(self.repository.event_store.get(cycle.id))
         facts = facts_of(events, as_of)
         if facts.opened is None:
-            raise NotFound(f"{as_of.isoformat() if as_of else ''} 时周期 {address} 尚未开启")
+            when = self.clock.shown(as_of) if as_of else ""
+            raise NotFound(f"{when} 时周期 {address} 尚未开启")
         scheme = pinned(facts.scheme_text)
         round_ = self._round_or_none(cycle.period, cycle.scheme_id)
         context = scoring.RoundContext()
@@ -399,6 +403,7 @@ class Results:
             breakdown,
             _jsonable(outcome),
             self.mapper.digest_at(cycle.id, head),
+            self.clock,
         )
 
     def _round_events(self, rnd: Round) -> list[Any]:

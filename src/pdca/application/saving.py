@@ -140,7 +140,7 @@ def changed_underneath(
     named = [
         f"{(names or {}).get(e.originator_id, '')}#{e.originator_version} "
         f"{type_label(type(e).__name__)}"
-        f"（{getattr(e, 'actor', '?')}，{e.timestamp.astimezone():%Y-%m-%d %H:%M:%S}）"
+        f"（{getattr(e, 'actor', '?')}，{app.clock.shown(e.timestamp)}）"
         for e in events[:_LISTED]
     ]
     more = f" 等 {len(events)} 个事件" if len(events) > _LISTED else ""

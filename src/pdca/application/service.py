@@ -21,6 +21,7 @@ from eventsourcing.persistence import Mapper, PersistenceError, Transcoder
 from pdca import log
 from pdca.application import saving
 from pdca.application.acting import Acting, writes
+from pdca.application.clock import Clock, stored_zone
 from pdca.application.workspace import Workspace
 from pdca.domain import names
 from pdca.domain.cycle import Cycle
@@ -148,6 +149,8 @@ class PdcaApplication(_UseCases, Application[UUID]):
         self._expect_tables = initialised and not create_tables
         self.notices: list[str] = []
         self.on_notice: Any = None
+        self._clock: Clock | None = None
+        self._zone: str | None = None  # as the marker names it (None: not recorded)
         try:
             super().__init__(env=workspace.database.event_store_env(create_tables))
             self.mapper.recorder = self.recorder  # type: ignore[attr-defined]
@@ -179,7 +182,21 @@ class PdcaApplication(_UseCases, Application[UUID]):
             # No marker: made before markers existed, or never initialised — then refuse
             # before anything (the marker, a view's table) is written into it.
             meta.require_events_table(self.recorder, self.workspace.database.describe())
+        self._zone = values.get(meta.ZONE)
         return meta.check(values, self.mapper.cipher)
+
+    @property
+    def clock(self) -> Clock:
+        """Local time in the database's zone (``clock``): how typed times are read and
+        every time is shown. Not the machine's zone, and not pdca.toml's to change."""
+        if self._clock is None:
+            self._clock = Clock(stored_zone(self._zone))
+        return self._clock
+
+    def use_zone(self, name: str) -> None:
+        """The zone ``pdca init`` has just recorded (this application read the marker
+        before it was written)."""
+        self._zone, self._clock = name, None
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
         if self._marker_is_old:
@@ -443,7 +460,7 @@ class PdcaApplication(_UseCases, Application[UUID]):
             HistoryEntry(
                 position=e.originator_version,
                 type=type(e).__name__,
-                recorded_at=e.timestamp.isoformat(),
+                recorded_at=self.clock.iso(e.timestamp),
                 actor=getattr(e, "actor", ""),
                 summary=describe(e, scheme),
             )
@@ -530,12 +547,14 @@ class PdcaApplication(_UseCases, Application[UUID]):
     def read_view(
         self, projection: str, table: Any, *where: Any, order_by: Any = ()
     ) -> list[dict[str, Any]]:
-        """Catch a projection up (when this login may write), then read its rows."""
+        """Catch a projection up (when this login may write), then read its rows
+        (instants in the database's zone)."""
         from sqlalchemy import select
 
         runtime = self.projection_runtime()
         runtime.refresh(projection)
-        return runtime.rows(projection, select(table).where(*where).order_by(*order_by))
+        query = select(table).where(*where).order_by(*order_by)
+        return self.clock.rows(table, runtime.rows(projection, query))
 
     def tell_view_notices(self) -> None:
         """Say what this command's reads could not do (views behind, views to rebuild),

@@ -43,11 +43,12 @@ def projections(app: PdcaApplication) -> list[dict[str, Any]]:
 
 def read(app: PdcaApplication, name: str, filters: list[str], limit: int | None) -> ViewRows:
     """A table's rows (``name``: a table, or a projection with one table), its projection
-    caught up first; ``filters`` are ``COL=VAL`` texts."""
+    caught up first; ``filters`` are ``COL=VAL`` texts. Instants in the database's zone."""
     from pdca.projections.view import read as read_table
 
     table, rows = read_table(app.projection_runtime(), name, filters, limit)
-    return ViewRows(table.name, [(c.name, c.comment or c.name) for c in table.c], rows)
+    columns = [(c.name, c.comment or c.name) for c in table.c]
+    return ViewRows(table.name, columns, app.clock.rows(table, rows))
 
 
 def event_fields() -> dict[str, list[str]]:
@@ -88,8 +89,19 @@ def new_projection(app: PdcaApplication, name: str) -> Path:
 
 
 def status(app: PdcaApplication) -> list[dict[str, Any]]:
-    """Each projection's position, the log's head, how far behind, the last error."""
-    return app.projection_runtime().status()
+    """Each projection's position, the log's head, how far behind, the last error, and
+    when it last moved (in the database's zone)."""
+    from dataclasses import asdict
+
+    clock = app.clock
+    return [
+        {
+            **asdict(s),
+            "lag": s.lag,
+            "updated_at": clock.iso(s.updated_at) if s.updated_at else None,
+        }
+        for s in app.projection_runtime().status()
+    ]
 
 
 def chosen(app: PdcaApplication, names: tuple[str, ...], every: bool) -> list[str]:

@@ -26,6 +26,8 @@ CONFIG_TEMPLATE = """\
 # 默认：工作区内的 SQLite 文件。PostgreSQL 例：postgresql+psycopg://postgres@127.0.0.1:5432/pdca
 # The environment variable PDCA_DB and the option --db take precedence.
 url = "{url}"
+# 时区不在此设置：它保存在数据库中，建库时由 pdca init --time-zone 确定（默认 Asia/Shanghai）。
+# (The time zone lives in the database, chosen once at init; it cannot be set here.)
 
 [units]
 # 单位类别 (categories a unit may be registered under); 吉林 uses these four.
@@ -128,9 +130,27 @@ def open_workspace(explicit: str | None, db_override: str | None) -> Workspace:
         config = tomllib.loads((root / CONFIG_NAME).read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise StorageError(f"工作区配置 {root / CONFIG_NAME} 无法读取：{exc}") from None
+    _refuse_time_zone(root / CONFIG_NAME, config)
     url = db_override or config.get("database", {}).get("url") or default_url()
     categories = tuple(config.get("units", {}).get("categories", DEFAULT_CATEGORIES))
     return Workspace(root=root, db_url=url, categories=categories)
+
+
+#: Keys a user might write in pdca.toml to set a time zone; the zone is the database's.
+_ZONE_KEYS = ("time_zone", "timezone", "tz")
+
+
+def _refuse_time_zone(path: Path, config: dict[str, object]) -> None:
+    """A time zone in pdca.toml would change no answer (the database's zone decides):
+    refuse it rather than ignore it silently."""
+    tables = [("", config)] + [(f"{k}.", v) for k, v in config.items() if isinstance(v, dict)]
+    for prefix, table in tables:
+        for key in _ZONE_KEYS:
+            if key in table:
+                raise StorageError(
+                    f"{path} 中的 {prefix}{key} 不起作用：时区保存在数据库中，建库时由 "
+                    "pdca init --time-zone 确定，之后不能更改；请删去这一项"
+                )
 
 
 def planned_workspace(root: Path, db_url: str | None) -> Workspace:

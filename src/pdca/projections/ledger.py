@@ -30,11 +30,13 @@ ledger = Table(
     Column("points", String(40), nullable=False),
     Column("recorded_points", String(40), nullable=False),
     Column("observed_on", Date, nullable=False),
-    Column("recorded_at", String(40), nullable=False),  # ISO 8601 with offset, on every database
+    # Instants as ISO 8601 text in UTC with the offset, on every database; marked
+    # ``instant`` so readers show them in the database's time zone.
+    Column("recorded_at", String(40), nullable=False, info={"instant": True}),
     Column("actor", Private, nullable=False),
     Column("evidence", Private, nullable=False),
     Column("status", String(20), nullable=False),  # 有效 / 已更正 / 已撤回
-    Column("applied_at", String(40)),
+    Column("applied_at", String(40), info={"instant": True}),
 )
 
 

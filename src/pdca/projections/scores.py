@@ -45,7 +45,9 @@ scores = Table(
     Column("bonus", String(40)),
     Column("deduction", String(40)),
     Column("vetoes", Text),
-    Column("veto_facts", Text),  # JSON: each veto with its event, actor, times, evidence
+    # JSON: each veto with its event, actor, times, evidence; its ``recorded_at`` is a UTC
+    # instant, which readers show in the database's time zone.
+    Column("veto_facts", Text, info={"instants_in_json": ("recorded_at",)}),
     Column("refused", Text),
     Column("published_total", String(40)),
     Column("rank", Integer),

@@ -16,6 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from pdca.application.clock import spelled
 from pdca.errors import NotFound
 
 if TYPE_CHECKING:
@@ -117,7 +118,7 @@ def _at(value: str | None, precision: Decimal) -> Decimal | None:
 
 def veto_text(v: dict[str, Any]) -> str:
     """One veto with the facts behind it (``scoring.AppliedVeto.to_json``), for a cell."""
-    recorded = f"{v['actor']} 记录于 {v['recorded_at'][:19].replace('T', ' ')}"
+    recorded = f"{v['actor']} 记录于 {spelled(v['recorded_at'])}"
     finding = v.get("finding")
     if finding:
         observed = f"，发现于 {v['observed_on']}" if v["observed_on"] else ""

@@ -18,9 +18,9 @@ score.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -51,7 +51,11 @@ class Node:
     #: recorded (and every figure above it cannot be scored); "not_applicable".
     status: str = ""
 
-    def to_json(self, cycle_id: str = "") -> dict[str, Any]:
+    def to_json(
+        self, cycle_id: str = "", moment: Callable[[datetime], str] = datetime.isoformat
+    ) -> dict[str, Any]:
+        """The node for programs; ``moment`` spells an instant (the application passes
+        its clock's, which writes it in the database's zone)."""
         data: dict[str, Any] = {
             "label": self.label,
             "value": None if self.value is None else str(self.value),
@@ -67,14 +71,14 @@ class Node:
                 else str(self.provenance.position)
             )
             data["position"] = self.provenance.position
-            data["recorded_at"] = self.provenance.recorded_at.isoformat()
+            data["recorded_at"] = moment(self.provenance.recorded_at)
             data["actor"] = self.provenance.actor
         if self.evidence:
             data["evidence"] = self.evidence
         if self.observed_on:
             data["observed_on"] = self.observed_on
         if self.children:
-            data["children"] = [c.to_json(cycle_id) for c in self.children]
+            data["children"] = [c.to_json(cycle_id, moment) for c in self.children]
         return data
 
 
@@ -125,7 +129,10 @@ class AppliedVeto:
     observed_on: date | None
     finding: Finding | None = None
 
-    def to_json(self, cycle_id: str = "") -> dict[str, Any]:
+    def to_json(
+        self, cycle_id: str = "", moment: Callable[[datetime], str] = datetime.isoformat
+    ) -> dict[str, Any]:
+        """The veto for programs; ``moment`` spells an instant (as ``Node.to_json``)."""
         p = self.provenance
         data: dict[str, Any] = {
             "rule": self.id,
@@ -134,7 +141,7 @@ class AppliedVeto:
             "trigger": "automatic" if self.automatic else "decision",
             "event_id": f"{cycle_id}:{p.position}" if cycle_id else str(p.position),
             "position": p.position,
-            "recorded_at": p.recorded_at.isoformat(),
+            "recorded_at": moment(p.recorded_at),
             "actor": p.actor,
             "observed_on": self.observed_on.isoformat() if self.observed_on else None,
             "reason": self.reason,

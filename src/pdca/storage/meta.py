@@ -1,5 +1,5 @@
-"""The database's own marker: which storage format wrote it, and whether its events
-are encrypted. ``pdca init`` writes it (table ``pdca_meta``, key/value rows); every
+"""The database's own marker: which storage format wrote it, whether its events
+are encrypted, and its time zone. ``pdca init`` writes it (table ``pdca_meta``, key/value rows); every
 command reads it before anything else and refuses a database it cannot read
 safely, before writing anything.
 
@@ -21,6 +21,9 @@ from pdca.errors import StorageError
 #:    ``Cycle.Voided``, which an older pdca would not see (a voided cycle counted).
 FORMAT = 3
 TABLE = "pdca_meta"
+#: The key of the database's time zone (an IANA name, written at init). A database made
+#: before it was recorded has none; ``pdca.application.clock`` says how that reads.
+ZONE = "time_zone"
 #: The environment variable holding the AES key (base64 of 16, 24 or 32 bytes).
 #: ``eventsourcing`` reads it as the application's ``CIPHER_KEY`` setting.
 KEY_VARIABLE = "PDCA_CIPHER_KEY"
@@ -71,10 +74,10 @@ class Meta:
                 )
 
 
-def initial_values(cipher: Any) -> dict[str, str]:
+def initial_values(cipher: Any, zone: str) -> dict[str, str]:
     from base64 import b64encode
 
-    values = {"format": str(FORMAT), "cipher": "none"}
+    values = {"format": str(FORMAT), "cipher": "none", ZONE: zone}
     if cipher is not None:
         values.update(cipher="aes-gcm", cipher_probe=b64encode(cipher.encrypt(_PROBE)).decode())
     return values
@@ -103,18 +106,22 @@ def check(values: dict[str, str], cipher: Any) -> bool:
     return stored < FORMAT
 
 
-def initialise(marker: Meta, cipher: Any, events: int) -> None:
-    """At ``pdca init``: write a new database's marker, or check (and raise) an old one's."""
+def initialise(marker: Meta, cipher: Any, events: int, zone: str) -> None:
+    """At ``pdca init``: write a new database's marker, or check (and raise) an old one's.
+    ``zone`` is the time zone the database keeps (the caller has checked it against the
+    marker's); an old marker without one gains it."""
     values = marker.read()
     if values:
         if check(values, cipher):
             marker.write({"format": str(FORMAT)})
+        if values.get(ZONE) != zone:
+            marker.write({ZONE: zone})
         return
     if cipher is not None and events:
         raise StorageError(
             f"数据库中已有未加密的事件，不能改为加密；取消 {KEY_VARIABLE}，或新建工作区"
         )
-    marker.write(initial_values(cipher))
+    marker.write(initial_values(cipher, zone))
 
 
 def require_events_table(recorder: Any, url: str) -> None:
