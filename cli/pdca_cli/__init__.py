@@ -6,8 +6,10 @@ Sub-command modules are imported only when their command runs, so a supervisor's
 
 from __future__ import annotations
 
+import errno
 import importlib
-from typing import Any
+import sys
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -17,6 +19,9 @@ _words.install()  # before any command is declared: decorators ask for click's w
 
 from pdca.errors import PdcaError  # noqa: E402
 from pdca_cli._context import CliContext, add_request_option, json_option  # noqa: E402
+
+if TYPE_CHECKING:
+    from pdca_cli._crash import InternalError
 
 _COMMANDS = {
     "init": "pdca_cli.commands.init:init",
@@ -53,7 +58,7 @@ class Refused(click.ClickException):
     a refusal as it reads an answer: ``{"error": message, "exit_code": n, …details}``
     (e.g. ``round finalize``'s ``incomplete``: what each cycle lacks)."""
 
-    def __init__(self, error: PdcaError, as_json: bool = False) -> None:
+    def __init__(self, error: PdcaError | InternalError, as_json: bool = False) -> None:
         super().__init__(str(error))
         self.exit_code = error.exit_code
         self.as_json = as_json
@@ -69,17 +74,8 @@ class Refused(click.ClickException):
         click.echo(json.dumps(data, ensure_ascii=False), file=file, err=file is None)
 
 
-def _storage_failure(exc: Exception) -> Refused:
-    from pdca.errors import StorageError
-
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    if "no such table" in text or "does not exist" in text:
-        return Refused(StorageError(f"数据库未初始化（{text}）；先运行：pdca init"))
-    return Refused(StorageError(f"数据库不可用：{text}"))
-
-
-def _wants_json(ctx: click.Context) -> bool:
-    return isinstance(ctx.obj, CliContext) and ctx.obj.json
+def _wants_json(ctx: click.Context | None) -> bool:
+    return ctx is not None and isinstance(ctx.obj, CliContext) and ctx.obj.json
 
 
 class LazyGroup(click.Group):
@@ -99,16 +95,46 @@ class LazyGroup(click.Group):
         return super().get_command(ctx, name)
 
     def invoke(self, ctx: click.Context) -> Any:
-        from eventsourcing.persistence import PersistenceError
-
         try:
             return super().invoke(ctx)
-        except PdcaError as exc:
-            raise Refused(exc, _wants_json(ctx)) from None
-        except PersistenceError as exc:
-            refused = _storage_failure(exc)
-            refused.as_json = _wants_json(ctx)
-            raise refused from None
+        except (click.ClickException, click.exceptions.Exit, click.Abort, EOFError):
+            raise
+        except Exception as exc:
+            raise _answer(exc, ctx.find_object(CliContext), _wants_json(ctx)) from None
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        # What escapes ``invoke`` — closing the database after the command, say — is
+        # answered the same way: never a traceback.
+        try:
+            return super().main(*args, **kwargs)
+        except Exception as exc:
+            if not kwargs.get("standalone_mode", True):
+                raise
+            answer = _answer(exc, None, "--json" in sys.argv[1:])
+            answer.show()
+            sys.exit(answer.exit_code)
+
+
+def _answer(exc: Exception, obj: CliContext | None, as_json: bool) -> Refused:
+    """A refusal for a known failure (exit 1–7); for anything else, one line naming the log
+    file that keeps the traceback (exit 9). Under ``--json`` either is a JSON line."""
+    from pdca.application.failures import refusal
+
+    if isinstance(exc, OSError) and exc.errno == errno.EPIPE:
+        raise exc  # click's own: the reader of our output went away
+    known = refusal(exc, obj.database_description() if obj is not None else None)
+    if known is not None:
+        return Refused(known, as_json)
+    from pdca_cli._crash import report
+
+    root = obj.workspace_root() if obj is not None else _workspace_root()
+    return Refused(report(exc, root), as_json)
+
+
+def _workspace_root() -> Any:
+    from pdca_cli._context import find_workspace_root
+
+    return find_workspace_root(None)
 
 
 @click.group(cls=LazyGroup, lazy=_COMMANDS)

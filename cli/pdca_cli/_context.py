@@ -7,6 +7,7 @@ import getpass
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import update_wrapper
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -41,6 +42,21 @@ class CliContext:
             self._workspace = open_workspace(self.workspace_option, self.db_option)
         return self._workspace
 
+    def workspace_root(self) -> Path | None:
+        """The workspace's folder when there is one (for the error log), else ``None``."""
+        if self._workspace is not None:
+            return self._workspace.root
+        return find_workspace_root(self.workspace_option)
+
+    def database_description(self) -> str | None:
+        """The database's URL without its password, once the workspace is known."""
+        if self._workspace is None:
+            return None
+        try:
+            return self._workspace.database.describe()
+        except Exception:  # an unusable URL is refused on its own; here it is only a name
+            return None
+
     def close(self) -> None:
         if self._app is not None:
             self._app.close()
@@ -68,6 +84,13 @@ class CliContext:
         """Run a command: a writing one as an acting context the application checks first
         (so a refused actor learns it before any file is read), and under its request id
         at most once (a repeat prints the first answer and records nothing)."""
+        result = self._run(ctx, call)
+        if self._app is not None:
+            # Beside the answer, never in it: stdout and --json keep their shape.
+            self._app.tell_view_notices()
+        return result
+
+    def _run(self, ctx: click.Context, call: Callable[[], Any]) -> Any:
         from pdca.application import roles
 
         command = command_name(ctx)
@@ -113,6 +136,19 @@ class CliContext:
         """The acting context of a command that acts on a given day (``--today``)."""
         self.acting.today = day
         return self.acting
+
+
+def find_workspace_root(explicit: str | None) -> Path | None:
+    """The workspace folder ``explicit``, ``PDCA_WORKSPACE`` or the current directory
+    belongs to, or ``None`` (used only to find where to keep an error log)."""
+    import os
+
+    from pdca.application.workspace import find_root
+
+    try:
+        return find_root(explicit or os.environ.get("PDCA_WORKSPACE") or None)
+    except Exception:
+        return None
 
 
 def command_name(ctx: click.Context) -> str:

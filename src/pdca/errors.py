@@ -7,6 +7,10 @@ README); nothing raises one of these after an event has been stored.
 
 from __future__ import annotations
 
+#: Not a refusal: pdca itself failed (a bug). The CLI prints one line naming the log file
+#: that holds the traceback and exits with this code; no ``PdcaError`` uses it.
+INTERNAL_ERROR_EXIT = 9
+
 
 class PdcaError(Exception):
     """A refused command: the message is the whole answer to the user, on one line.

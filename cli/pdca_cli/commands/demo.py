@@ -63,7 +63,7 @@ def demo(obj: CliContext, seed: int, unit_count: int) -> None:
     workspace = create_workspace(root, obj.db_option)
     app = PdcaApplication(workspace, create_tables=True)
     obj._app = app  # closed with the command
-    app.projection_runtime().create_tables()
+    app.projection_runtime().create_tables(include_workspace=True)
     result = simulation.run(app, seed=seed, unit_count=unit_count)
     rows = app.list_cycles(result.period)
     from pdca.reports.tables import ranked

@@ -32,7 +32,7 @@ def initialise(root: Path, db_url: str | None, time_zone: str | None = None) -> 
     # so does one whose time zone is not the one asked for.
     planned = planned_workspace(root, db_url)
     if planned.database_exists():
-        existing = PdcaApplication(planned)
+        existing = PdcaApplication(planned, initialised=False)
         try:
             clock.for_init(existing.marker.read(), time_zone, _holds_events(existing))
         finally:
@@ -45,7 +45,7 @@ def initialise(root: Path, db_url: str | None, time_zone: str | None = None) -> 
         zone = clock.for_init(app.marker.read(), time_zone, bool(events)).key
         meta.initialise(app.marker, cipher, events, zone)
         app.use_zone(zone)
-        app.projection_runtime().create_tables()
+        app.projection_runtime().create_tables(include_workspace=True)
     except BaseException:
         app.close()
         raise

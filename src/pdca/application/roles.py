@@ -183,7 +183,11 @@ def load(root: Path) -> Roles:
     except FileNotFoundError:
         return Roles(path, None)
     except OSError as exc:
-        raise StorageError(f"角色文件 {path} 无法读取：{exc}") from None
+        from pdca.application.failures import os_reason
+
+        raise StorageError(
+            f"角色文件 {path} 无法读取：{os_reason(exc)}（{exc.strerror}）"
+        ) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -239,4 +243,8 @@ def save(roles: Roles, grants: dict[str, Grant]) -> None:
     try:
         roles.path.write_text("\n".join(lines), encoding="utf-8")
     except OSError as exc:
-        raise StorageError(f"角色文件 {roles.path} 无法写入：{exc}") from None
+        from pdca.application.failures import os_reason
+
+        raise StorageError(
+            f"角色文件 {roles.path} 无法写入：{os_reason(exc)}（{exc.strerror}）"
+        ) from None

@@ -139,9 +139,14 @@ class HistoryEntry:
 class PdcaApplication(_UseCases, Application[UUID]):
     name = "pdca"
 
-    def __init__(self, workspace: Workspace, create_tables: bool = False) -> None:
+    def __init__(
+        self, workspace: Workspace, create_tables: bool = False, initialised: bool = True
+    ) -> None:
+        """``create_tables``: ``pdca init`` making the tables. ``initialised=False``: init
+        checking a database it is about to initialise (reachable, ours to touch)."""
         self.workspace = workspace
         self._runtime: Any = None
+        self._expect_tables = initialised and not create_tables
         self.notices: list[str] = []
         self.on_notice: Any = None
         self._clock: Clock | None = None
@@ -173,6 +178,10 @@ class PdcaApplication(_UseCases, Application[UUID]):
     def check_marker(self) -> bool:
         """Refuse a database this pdca must not touch; True when its marker is older."""
         values = self.marker.read()
+        if not values and self._expect_tables:
+            # No marker: made before markers existed, or never initialised — then refuse
+            # before anything (the marker, a view's table) is written into it.
+            meta.require_events_table(self.recorder, self.workspace.database.describe())
         self._zone = values.get(meta.ZONE)
         return meta.check(values, self.mapper.cipher)
 
@@ -537,22 +546,27 @@ class PdcaApplication(_UseCases, Application[UUID]):
         from pdca.projections.catalog import units
 
         runtime = self.projection_runtime()
-        runtime.catch_up("catalog")
-        with runtime.engine.connect() as conn:
-            rows = conn.execute(select(units).order_by(units.c.category, units.c.name)).mappings()
-            return [dict(r) for r in rows]
+        runtime.refresh("catalog")
+        return runtime.rows("catalog", select(units).order_by(units.c.category, units.c.name))
 
     def read_view(
         self, projection: str, table: Any, *where: Any, order_by: Any = ()
     ) -> list[dict[str, Any]]:
-        """Catch a projection up, then read its rows (instants in the database's zone)."""
+        """Catch a projection up (when this login may write), then read its rows
+        (instants in the database's zone)."""
         from sqlalchemy import select
 
         runtime = self.projection_runtime()
-        runtime.catch_up(projection)
+        runtime.refresh(projection)
         query = select(table).where(*where).order_by(*order_by)
-        with runtime.engine.connect() as conn:
-            return self.clock.rows(table, [dict(r) for r in conn.execute(query).mappings()])
+        return self.clock.rows(table, runtime.rows(projection, query))
+
+    def tell_view_notices(self) -> None:
+        """Say what this command's reads could not do (views behind, views to rebuild),
+        one line each (``tell``): once, when the command is done, so several views read
+        by one command give one line of how far behind they are."""
+        for line in self._runtime.notices() if self._runtime is not None else []:
+            self.tell(line)
 
     def scores_of(self, period: str) -> list[dict[str, Any]]:
         from pdca.projections.scores import scores
@@ -586,12 +600,11 @@ class PdcaApplication(_UseCases, Application[UUID]):
         from pdca.projections.catalog import cycles
 
         runtime = self.projection_runtime()
-        runtime.catch_up("catalog")
+        runtime.refresh("catalog")
         query = select(cycles).order_by(cycles.c.period, cycles.c.unit)
         if period:
             query = query.where(cycles.c.period == period)
-        with runtime.engine.connect() as conn:
-            rows = [dict(r) for r in conn.execute(query).mappings()]
+        rows = runtime.rows("catalog", query)
         result = []
         for row in rows:
             if row["stage"] == VOIDED and not voided:

@@ -12,10 +12,18 @@ library's SQLite tracking table is keyed by application name only, so two views
 would share it). Workers serialise on those rows: each batch first takes their
 write locks, then re-reads the positions under them, so two workers on different
 machines never apply the same event twice.
+
+Only ``pdca init`` and the admin's ``projections rebuild``/``run`` create, drop or
+re-create tables (``create_tables``, ``rebuild``, ``catch_up``). A read goes through
+``refresh``: it catches the views up when its connection may write, and otherwise
+— a SELECT-only PostgreSQL login, a read-only SQLite file — serves what the views
+hold and says how far behind they are (``notices``); a view whose definition
+changed since its tables were built is served as stored and said to need a rebuild.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -35,16 +43,18 @@ from sqlalchemy import (
     Text,
     create_engine,
     select,
+    text,
     update,
 )
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
-from pdca.errors import NotFound, PdcaError, one_of
+from pdca.errors import NotFound, PdcaError, SchemeInvalid, StorageError, one_of
 from pdca.projections.api import Batch, Projection
 from pdca.projections.decoding import Fact, decode, event_type, topics_of
 from pdca.projections.folds import CycleFolds
 from pdca.storage.database import Database
+from pdca.storage.failures import cannot_write
 from pdca.storage.plaintext import plain_state
 
 PAGE_SIZE = 2000
@@ -147,10 +157,18 @@ class Runtime:
         self.batch_seconds = _env_number("PDCA_PROJECTION_BATCH_SECONDS", BATCH_SECONDS)
         self.pause = _env_number("PDCA_PROJECTION_PAUSE", 0.0)
         self._prepared: set[str] = set()
+        # What a read could not do, said once per command (``notices``).
+        self._behind = 0
+        self._outdated: dict[str, tuple[int, int]] = {}
 
-    # ---- set-up ---------------------------------------------------------------------
+    # ---- set-up: init and the admin's rebuild/run only ------------------------------
 
-    def create_tables(self) -> None:
+    def create_tables(self, include_workspace: bool = False) -> None:
+        """Create every view's tables (``pdca init``); with ``include_workspace`` also those
+        of the admin's projections that load — a broken file is named when it is used."""
+        if include_workspace:
+            with contextlib.suppress(SchemeInvalid):
+                self.load_workspace()
         for projection in self.projections.values():
             self._prepare(projection)
 
@@ -245,10 +263,90 @@ class Runtime:
         should_stop: Callable[[], bool] = lambda: False,
     ) -> int:
         """Apply every event after each projection's position, up to the head as it is
-        now (or to ``until``); return how many events were read."""
+        now (or to ``until``); return how many events were read. Creates a missing
+        view's tables and rebuilds one whose version changed: the admin's ``run``."""
         chosen = sorted((self.get(n) for n in names), key=lambda p: p.name)
         for projection in chosen:
             self._prepare(projection)
+        return self._advance(chosen, progress, until, should_stop)
+
+    def refresh(self, *names: str) -> None:
+        """Before a read: bring these views up to date if this connection may write.
+
+        Never creates, drops or re-creates a table. A view that was never built is
+        refused; one whose version changed is served as stored (noted, not caught up:
+        new code must not fold events into an old table); and when the database lets
+        this login only read, the views are served as they are, noting how far behind."""
+        chosen = sorted((self.get(n) for n in names), key=lambda p: p.name)
+        tracked = self._tracked()
+        current = []
+        for projection in chosen:
+            row = tracked.get(projection.name)
+            if row is None:
+                raise StorageError(
+                    f"视图 {projection.name} 尚未建立（数据库中没有它的表）；"
+                    f"管理员运行：pdca projections rebuild {projection.name}"
+                )
+            if row.version != projection.version:
+                self._outdated[projection.name] = (row.version, projection.version)
+            else:
+                current.append(projection)
+        if not current:
+            return
+        try:
+            self._advance(current, None, None, lambda: False)
+        except DBAPIError as exc:
+            if not cannot_write(exc):
+                raise
+            start = min(tracked[p.name].position for p in current)
+            self._behind = max(self._behind, self._events_after(start))
+
+    def rows(self, projection: str, query: Any) -> list[dict[str, Any]]:
+        """The rows ``query`` reads from ``projection``'s tables (after ``refresh``)."""
+        try:
+            with self.engine.connect() as conn:
+                return [dict(r) for r in conn.execute(query).mappings()]
+        except DBAPIError:
+            if projection not in self._outdated:
+                raise
+            old, new = self._outdated.pop(projection)
+            raise StorageError(
+                f"视图 {projection} 的定义已更新（版本 {old} → {new}），旧表无法按新定义读取；"
+                f"管理员运行：pdca projections rebuild {projection}"
+            ) from None
+
+    def notices(self) -> list[str]:
+        """One line each for what the reads of this command could not do."""
+        lines = [
+            f"视图 {name} 的定义已更新（版本 {old} → {new}），尚未重建，所示为旧版视图的内容；"
+            f"管理员运行：pdca projections rebuild {name}"
+            for name, (old, new) in self._outdated.items()
+        ]
+        if self._behind:
+            lines.insert(
+                0,
+                f"视图落后 {self._behind} 个事件（当前数据库连接只能读取，无法追上事件日志；"
+                "所示为视图已有的内容）",
+            )
+        return lines
+
+    def _tracked(self) -> dict[str, Any]:
+        with self.engine.connect() as conn:
+            return {r.projection: r for r in conn.execute(select(tracking))}
+
+    def _events_after(self, position: int) -> int:
+        column = "rowid" if self._kind == "sqlite" else "notification_id"
+        query = text(f"SELECT count(*) FROM {self._events_table} WHERE {column} > :position")
+        with self.engine.connect() as conn:
+            return int(conn.execute(query, {"position": position}).scalar_one())
+
+    def _advance(
+        self,
+        chosen: list[Projection],
+        progress: Progress | None,
+        until: int | None,
+        should_stop: Callable[[], bool],
+    ) -> int:
         head = self.head() if until is None else min(self.head(), until)
         topics = topics_of(t for p in chosen for t in p.handlers)
         processed = 0
@@ -402,9 +500,7 @@ class Runtime:
     def status(self) -> list[Status]:
         self.load_workspace()
         head = self.head()
-        with self.engine.begin() as conn:
-            _tracking_metadata.create_all(conn)
-            rows = {r.projection: r for r in conn.execute(select(tracking))}
+        rows = self._tracked()  # a read: a database without the table is not initialised
         result = []
         for name, projection in self.projections.items():
             row = rows.get(name)

@@ -65,13 +65,13 @@ def parse_filters(table: Table, filters: list[str]) -> dict[str, Any]:
 def read(
     runtime: Runtime, name: str, filters: list[str], limit: int | None = None
 ) -> tuple[Table, list[dict[str, Any]]]:
-    """Catch the owning projection up, then read the table's matching rows."""
+    """Catch the owning projection up (when this login may write), then read the table's
+    matching rows."""
     projection, table = find_table(runtime, name)
     where = parse_filters(table, filters)
-    runtime.catch_up(projection)
+    runtime.refresh(projection)
     query = select(table).where(*(table.c[k] == v for k, v in where.items()))
     query = query.order_by(*table.primary_key.columns)
     if limit is not None:
         query = query.limit(limit)
-    with runtime.engine.connect() as conn:
-        return table, [dict(r) for r in conn.execute(query).mappings()]
+    return table, runtime.rows(projection, query)

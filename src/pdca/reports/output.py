@@ -22,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
+from pdca.application.failures import cannot_write_file
 from pdca.errors import RuleViolation, StorageError
 
 STDOUT = "-"
@@ -46,7 +47,7 @@ def write_document(target: str, write: Callable[[BinaryIO], None], stdout: Binar
     try:
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # umask applies
     except OSError as exc:
-        raise StorageError(f"无法写入 {target}：{exc.strerror or exc}") from None
+        raise cannot_write_file(target, exc) from None
     try:
         if mode is not None:
             os.fchmod(fd, mode)
@@ -55,7 +56,7 @@ def write_document(target: str, write: Callable[[BinaryIO], None], stdout: Binar
         os.replace(temp, path)
     except OSError as exc:
         temp.unlink(missing_ok=True)
-        raise StorageError(f"无法写入 {target}：{exc.strerror or exc}") from None
+        raise cannot_write_file(target, exc) from None
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
@@ -82,7 +83,7 @@ def _replaceable_mode(target: str) -> int | None:
             raise StorageError(f"无法写入 {target}：目录 {path.parent} 不存在") from None
         return None
     except OSError as exc:
-        raise StorageError(f"无法写入 {target}：{exc.strerror or exc}") from None
+        raise cannot_write_file(target, exc) from None
     if stat.S_ISLNK(found.st_mode):
         raise RuleViolation(
             f"输出 {target} 是符号链接（指向 {os.readlink(path)}）；导出不跟随符号链接，"

@@ -15,12 +15,16 @@ head digest; printed by ``explain``, it anchors the chain outside the database.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+from functools import cache
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Snapshot
 from eventsourcing.persistence import Mapper, StoredEvent
+
+from pdca.errors import StorageError
 
 #: The key under which each stored state names its predecessor.
 PREV = "prev_digest"
@@ -43,6 +47,30 @@ def as_bytes(state: bytes | memoryview | str) -> bytes:
     """A stored state as bytes, whatever the column handed back (an edit with SQL
     text functions can turn an SQLite BLOB into TEXT)."""
     return state.encode() if isinstance(state, str) else bytes(state)
+
+
+@cache
+def _required(cls: type) -> tuple[str, ...]:
+    """The fields an event of ``cls`` cannot be applied without (no default)."""
+    if not dataclasses.is_dataclass(cls):
+        return ()
+    return tuple(
+        f.name
+        for f in dataclasses.fields(cls)
+        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+    )
+
+
+def damaged(stored: StoredEvent, exc: BaseException) -> StorageError:
+    """The refusal for a stored event that cannot be read back."""
+    cause: BaseException = exc.__cause__ or exc
+    text = str(cause).strip().splitlines()[0] if str(cause).strip() else ""
+    event = stored.topic.rpartition(":")[2] or stored.topic
+    return StorageError(
+        f"历史已损坏：聚合 {stored.originator_id} 的第 {stored.originator_version} 个事件"
+        f"（{event}）无法读取（{type(cause).__name__}: {text[:200]}）；"
+        "运行 pdca verify 查看全部受损之处，并从备份恢复，本次未做任何改动"
+    )
 
 
 def digest_of(stored: StoredEvent) -> str:
@@ -76,7 +104,15 @@ class ChainedMapper(Mapper[UUID]):
         return stored
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
-        domain_event = super().to_domain_event(stored_event)
+        try:
+            domain_event = super().to_domain_event(stored_event)
+            missing = [f for f in _required(type(domain_event)) if f not in domain_event.__dict__]
+            if missing:
+                raise ValueError(f"缺少字段 {'、'.join(missing)}")
+        except Exception as exc:
+            # A row changed outside pdca (bytes that are not JSON, a topic or fields no
+            # event has): the history cannot be read past it, and saying so is the answer.
+            raise damaged(stored_event, exc) from exc
         if not isinstance(domain_event, Snapshot):
             domain_event.__dict__.pop(PREV, None)
             self._remember(stored_event)

@@ -11,9 +11,10 @@ This module is on every command's start-up path: it imports no SQLAlchemy.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from pdca.errors import StorageError
 
@@ -33,13 +34,41 @@ class Database:
     dbname: str = ""
     schema: str = ""
 
+    def sqlite_access(self) -> str:
+        """How this process may open the SQLite file: ``"rw"``; ``"ro"`` when the file or
+        its folder cannot be written (another user's file, a read-only file system); or
+        ``"immutable"`` when, besides, the folder cannot take the write-ahead log's
+        shared-memory file and no writer has one open (nothing is pending in a log the
+        reader could not see)."""
+        path = self.sqlite_path
+        if path is None or not path.exists():
+            return "rw"  # init creates it; other commands refuse before opening it
+        folder_writable = os.access(path.parent, os.W_OK)
+        if os.access(path, os.W_OK) and folder_writable:
+            return "rw"
+        shared = Path(f"{path}-shm")
+        if folder_writable or (shared.exists() and os.access(shared, os.R_OK)):
+            return "ro"
+        return "ro" if Path(f"{path}-wal").exists() else "immutable"
+
+    def read_only(self) -> bool:
+        return self.kind == "sqlite" and self.sqlite_access() != "rw"
+
+    def _sqlite_uri(self) -> str:
+        """The file as an SQLite URI, opened read-only when this process cannot write it."""
+        access = self.sqlite_access()
+        if access == "rw":
+            return str(self.sqlite_path)
+        query = "mode=ro" + ("&immutable=1" if access == "immutable" else "")
+        return f"file:{quote(str(self.sqlite_path))}?{query}"
+
     def event_store_env(self, create_tables: bool = False) -> dict[str, str]:
         """Settings for an ``eventsourcing`` application on this database."""
         env = {"CREATE_TABLE": "y" if create_tables else "n"}
         if self.kind == "sqlite":
             env.update(
                 PERSISTENCE_MODULE="eventsourcing.sqlite",
-                SQLITE_DBNAME=str(self.sqlite_path),
+                SQLITE_DBNAME=self._sqlite_uri(),
                 SQLITE_LOCK_TIMEOUT="30",
             )
         else:
@@ -59,7 +88,8 @@ class Database:
 
     def sqlalchemy_url(self) -> str:
         if self.kind == "sqlite":
-            return f"sqlite:///{self.sqlite_path}"
+            uri = self._sqlite_uri()
+            return f"sqlite:///{uri}&uri=true" if uri.startswith("file:") else f"sqlite:///{uri}"
         auth = self.user + (f":{self.password}" if self.password else "")
         return f"postgresql+psycopg://{auth}@{self.host}:{self.port}/{self.dbname}"
 

@@ -124,6 +124,22 @@ def initialise(marker: Meta, cipher: Any, events: int, zone: str) -> None:
     marker.write(initial_values(cipher, zone))
 
 
+def require_events_table(recorder: Any, url: str) -> None:
+    """Refuse a database that has no event table: ``pdca init`` never ran there."""
+    from eventsourcing.persistence import PersistenceError
+
+    try:
+        recorder.max_notification_id()
+    except PersistenceError as exc:
+        from pdca.storage.failures import is_missing_table
+
+        if is_missing_table(exc):
+            raise StorageError(
+                f"数据库 {url} 未初始化（没有 pdca 的表）；先运行：pdca init，本次未做任何改动"
+            ) from None
+        raise
+
+
 def unreachable(url: str, exc: Exception) -> StorageError:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return StorageError(
