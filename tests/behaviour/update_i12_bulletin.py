@@ -38,9 +38,13 @@ def main() -> None:
 def _only_the_version(before: str, now: str) -> bool:
     """The table's row or the JSON object of task_bulletin changed only 1 → 2."""
     lines = [(b, n) for b, n in zip(before.splitlines(), now.splitlines(), strict=True) if b != n]
-    return all(
-        n == b.replace("  1  ", "  2  ").replace('"version": 1', '"version": 2') for b, n in lines
-    ) and len(lines) == 1
+    return (
+        all(
+            n == b.replace("  1  ", "  2  ").replace('"version": 1', '"version": 2')
+            for b, n in lines
+        )
+        and len(lines) == 1
+    )
 
 
 if __name__ == "__main__":

@@ -21,9 +21,8 @@ handles every event of an aggregate type.
 
 from __future__ import annotations
 
-from datetime import tzinfo
-
 from collections.abc import Callable
+from datetime import tzinfo
 from typing import Any, ClassVar
 from uuid import UUID
 
