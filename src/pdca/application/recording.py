@@ -317,8 +317,10 @@ class Recording:
                 if item.rule == "opinion"
                 else f"pdca correct amend {address} {existing.provenance.position} 新值 --reason 理由"
             )
+            what = "采分点" if point_id else "指标"
+            kind = "评价意见" if item.rule == "opinion" else "得分"
             raise Conflict(
-                f"{'采分点' if point_id else '指标'} {name} 已有记录 #{existing.provenance.position}；更正请用：{how}"
+                f"{what} {name} 已有{kind}记录 #{existing.provenance.position}；更正请用：{how}"
             )
         na = facts.item_not_applicable(item.id)
         if na is not None:
@@ -539,7 +541,9 @@ class Recording:
             )
         if cycle.facts.item_not_applicable(item.id) is not None:
             raise Conflict(f"指标 {item.id} 已认定不适用")
-        existing = cycle.facts.item_score(item.id)
+        # A score of the item, of one of its 采分点, or an opinion on it.
+        recorded = [cycle.facts.item_score(item.id), cycle.facts.opinion(item.id)]
+        existing = next((f for f in [*recorded, *cycle.facts.points_of(item.id)] if f), None)
         if existing is not None:
             raise Conflict(
                 f"指标 {item.id} 已有得分记录 #{existing.provenance.position}；如确不适用，先撤回：pdca correct withdraw {address} {existing.provenance.position} --reason 理由"
