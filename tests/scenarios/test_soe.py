@@ -348,12 +348,8 @@ def test_soe_full_tie_at_the_quota_boundary_moves_together(workspace: Workspace)
     # 甲/乙: Q = 20 + 10 (12 times) + 15 + 19 + 24 + 9 = 97 → 48.5;
     # Ds = 39 + 29 + 29 = 97 → 19.4; R 100 → 10; M = 0.3·96 + 0.3·96 + 0.4·96 = 96 → 19.2
     # total = 48.5 + 19.4 + 10 + 19.2 = 97.10 → A+ band
-    a = year_unit(
-        ws, "甲集团", ("20", "12", "15", "19", "24", "9"), ("39", "29", "29"), "好", same
-    )
-    b = year_unit(
-        ws, "乙集团", ("20", "12", "15", "19", "24", "9"), ("39", "29", "29"), "好", same
-    )
+    a = year_unit(ws, "甲集团", ("20", "12", "15", "19", "24", "9"), ("39", "29", "29"), "好", same)
+    b = year_unit(ws, "乙集团", ("20", "12", "15", "19", "24", "9"), ("39", "29", "29"), "好", same)
     # 丙: Q = 16 + 8 (10 times) + 12 + 16 + 20 + 8 = 80 → 40; Ds = 32 + 24 + 24 = 80 → 16;
     # R 70 (一般) → 7; M: [80 82 85] → 82, [79 82 84] → 82, [70 82 82 90] → 82 → 16.4
     # total = 40 + 16 + 7 + 16.4 = 79.40 → C
@@ -375,3 +371,59 @@ def test_soe_full_tie_at_the_quota_boundary_moves_together(workspace: Workspace)
     ]
     note = js(ws, "explain", a)["outcome"]["note"]
     assert "A+ → A" in note and "A → B" in note, note
+
+
+def test_the_qualitative_review_is_recorded_as_the_opinion_and_scored_by_the_table(
+    workspace: Workspace,
+) -> None:
+    """002: 「将述职评议的定性评价转换为量化考核结果,以10%的比例纳入」: the opinion is the
+    fact; the scheme's table (好 100, 较好 85, 一般 70, 差 50) converts it."""
+    ws = workspace
+    cycle = open_with_tasks(ws, "测试公司", CATEGORY, PERIOD, "soe", tasks=1)
+    advance(ws, cycle, "start_do")
+    advance(ws, cycle, "start_report", "start_evaluate")
+    before = ws.event_count()
+    wrong = ws.refused("score", "record", cycle, "secretary_report", "85", "--evidence", "e")
+    assert wrong == (
+        "错误：指标 secretary_report（党组织书记抓基层党建述职评议）按意见计分，'85' 不可用；"
+        "允许：好（100 分）、较好（85 分）、一般（70 分）、差（50 分）"
+    )
+    assert ws.event_count() == before
+    recorded = js(
+        ws,
+        "score",
+        "record",
+        cycle,
+        "党组织书记抓基层党建述职评议",
+        "一般",
+        "--evidence",
+        "评议会意见",
+    )
+    assert (recorded["item"], recorded["value"]) == ("secretary_report", "一般")
+    again = ws.refused("score", "record", cycle, "secretary_report", "好", "--evidence", "e")
+    assert again.startswith("错误：指标 secretary_report 已有评价意见记录 #")
+    position = str(recorded["position"])
+    assert "评价意见" in ws.refused("correct", "amend", cycle, position, "100", "--reason", "x")
+    # explain: the item's points come from the table, the leaf is the event with the word.
+    tree = js(ws, "explain", cycle)["tree"]
+    nodes = {n["label"]: n for n in _walk(tree)}
+    item = nodes["党组织书记抓基层党建述职评议（secretary_report）"]
+    # 一般 → 70 of 100: the 述职评议 component scores 70, i.e. 7 of its 10%
+    assert Decimal(item["value"]) == 70
+    assert item["note"] == "意见「一般」按方案折 70 分（好 100、较好 85、一般 70、差 50）；满分 100"
+    leaf = item["children"][0]
+    assert (leaf["label"], leaf["evidence"], leaf["position"]) == (
+        "记录意见「一般」",
+        "评议会意见",
+        recorded["position"],
+    )
+    # Corrected by withdrawing and recording again.
+    ws.ok("correct", "withdraw", cycle, position, "--reason", "评议会复议")
+    ws.ok("score", "record", cycle, "secretary_report", "较好", "--evidence", "复议意见")
+    tree = js(ws, "explain", cycle)["tree"]
+    item = next(n for n in _walk(tree) if n["label"].endswith("（secretary_report）"))
+    assert Decimal(item["value"]) == 85
+
+
+def _walk(node: dict) -> list[dict]:
+    return [node, *(n for c in node.get("children", []) for n in _walk(c))]
