@@ -25,7 +25,7 @@ def record(obj: CliContext, address: str, item: str, value: str, evidence: str) 
     示例:
       pdca score record 省财政厅/2017 bs_party_lecture 4 --evidence "党课记录 4 次"
       pdca score record 省财政厅/2017 mr_lists.branches 1 --evidence "支部责任清单齐全"
-      pdca score record 集团二级单位甲/2023 review_quality 较好 --evidence "述职评议意见"
+      pdca score record 化工公司/2024 secretary_report 较好 --evidence "述职评议会意见"
     """
     position = obj.app().record_score(obj.acting, address, item, value, evidence)
     item = obj.acting.named.get("item", item)  # a label names its id

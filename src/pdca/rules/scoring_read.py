@@ -410,7 +410,7 @@ def _ballot(raw: fmt.BallotTable, out: Reporter) -> Ballot:
     _unique([i.id for i in items], "ballot.items", "测评项目", out)
     # A ballot keys its scores by these ids: a point may not share an item's id.
     if any(i.points for i in items):
-        _unique([f.id for f in ballot.fields()], "ballot.items", "测评项目或采分点", out)
+        _unique([f.id for f in ballot.accepted()], "ballot.items", "测评项目或采分点", out)
     _unique([g.id for g in groups], "ballot.groups", "评议群体", out)
     return ballot
 
