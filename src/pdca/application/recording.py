@@ -377,7 +377,7 @@ class Recording:
         if unknown or missing:
             raise RuleViolation(
                 f"测评票项目不符：{'未知 ' + '、'.join(sorted(unknown)) if unknown else ''}{'；' if unknown and missing else ''}"
-                f"{'缺少 ' + '、'.join(missing) if missing else ''}；应填：{one_of(f'{i.id}（0–{i.max}）' for i in ballot.fields())}"
+                f"{'缺少 ' + '、'.join(missing) if missing else ''}；应填：{one_of(f'{i.id}（0–{i.max}）' for i in ballot.asked(scores))}"
             )
         for field in ballot.accepted():
             if field.id in scores and not 0 <= scores[field.id] <= field.max:
@@ -449,7 +449,7 @@ class Recording:
                 )
                 raise RuleViolation(
                     f"测评票文件的列不符：{'；'.join(told)}；"
-                    f"首行应为 token,{','.join(f.id for f in ballot.fields())}；整批未记录"
+                    f"首行应为 token,{','.join(f.id for f in ballot.asked(named.values()))}；整批未记录"
                 )
         return self.cast_ballots(acting, address, file.ballots())
 

@@ -120,9 +120,19 @@ class Ballot:
         totals, whole (ballot files written for the format-2 scheme still import)."""
         return tuple(f for i in self.items for f in (i, *i.points))
 
+    def asked(self, keys: Collection[str]) -> tuple[ScoringPoint, ...]:
+        """What a ballot holding ``keys`` should hold: each item by its points where it
+        gives any of them, else the item whole (the shortest fix to name in a refusal)."""
+        return tuple(
+            f
+            for i in self.items
+            for f in (i.points if any(p.id in keys for p in i.points) else (i,))
+        )
+
     def gaps(self, keys: Collection[str]) -> tuple[list[str], list[str], list[str]]:
         """What is wrong with a ballot holding ``keys``: unknown keys, missing ones (an
-        item's points when the item was not given whole), and items given both ways."""
+        item given in neither form; the rest of an item's points when only some are
+        given), and items given both ways."""
         known = {f.id for f in self.accepted()}
         unknown = [k for k in keys if k not in known]
         missing: list[str] = []
@@ -132,7 +142,7 @@ class Ballot:
             if item.id in keys:
                 if given:
                     mixed.append(item.id)
-            elif item.points:
+            elif given:  # some of its points: the others are what is missing
                 missing += [p.id for p in item.points if p.id not in keys]
             else:
                 missing.append(item.id)
