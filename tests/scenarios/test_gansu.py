@@ -349,3 +349,6 @@ def test_a_point_is_named_as_item_point_by_its_own_id_or_label(workspace: Worksp
     tree = json.loads(ws.ok("explain", cycle, "--json").output)["tree"]
     point = next(n for n in _walk(tree) if n["label"].endswith("（mr_lists.branches）"))
     assert point["value"] == "1" and "更正为 1" in point["children"][0]["note"]
+    history = json.loads(ws.ok("history", cycle, "--json").output)
+    points = [h["summary"] for h in history if h["type"] == "PointScored"]
+    assert points == ["sec_leading_group.lead = 1：e", "mr_lists.branches = 0.5：e"]

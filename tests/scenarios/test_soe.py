@@ -423,6 +423,12 @@ def test_the_qualitative_review_is_recorded_as_the_opinion_and_scored_by_the_tab
     tree = js(ws, "explain", cycle)["tree"]
     item = next(n for n in _walk(tree) if n["label"].endswith("（secretary_report）"))
     assert Decimal(item["value"]) == 85
+    history = js(ws, "history", cycle)
+    opinions = [h["summary"] for h in history if h["type"] == "OpinionRecorded"]
+    assert opinions == [
+        "secretary_report：一般（评议会意见）",
+        "secretary_report：较好（复议意见）",
+    ]
 
 
 def _walk(node: dict) -> list[dict]:

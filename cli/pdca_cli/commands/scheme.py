@@ -109,6 +109,7 @@ AREAS = (
     Column("id", "大类"),
     Column("label", "名称"),
     Column(None, "类别", get=lambda a: str(len(a["categories"]))),
+    Column("items", "项"),
 )
 
 

@@ -199,6 +199,7 @@ def _format_3(data: dict[str, Any], scheme: Scheme) -> None:
             "id": a.id,
             "label": a.label,
             "categories": [c.id for c in rules.categories if c.area == a.id],
+            "items": sum(len(c.items) for c in rules.categories if c.area == a.id),
             "declared_categories": a.declared_categories,
             "declared_items": a.declared_items,
         }
