@@ -21,17 +21,27 @@ from uuid import UUID
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
+#: How sure the application is of who acted: an account vouched for the principal, or
+#: the names were only declared (a database without accounts; every older event).
+AUTHENTICATED, DECLARED = "authenticated", "declared"
+
 
 @dataclass
 class Acting:
     """One command's acting context.
 
-    ``principal`` is who connected and ``person`` on whose behalf the command runs; until
-    accounts exist both are the declared name (``--actor``, ``PDCA_ACTOR`` or the login
-    name) and equal. ``command`` names the row of the role table the front end ran
+    ``principal`` is who connected (the front end authenticated it: the OS user on
+    SQLite, the PostgreSQL login, later a web session's server login) and ``person``
+    on whose behalf the command runs (``--actor``; by default the principal's own
+    person). ``assurance`` says whether an account vouched for them: ``declared``
+    until the application's permission check finds the principal's account
+    (``authenticated``); a database without accounts records everyone as declared.
+    Every event the command saves records all three (``saving.save``).
+    ``command`` names the row of the role table the front end ran
     (``finding record``). ``today`` is the day the command acts on (``--today``).
     The rest is filled in while the command runs: the database's time zone (which day
-    "today" is when not given), the unit a staff member is limited to, the copies a
+    "today" is when not given), the scopes the person (and whoever enters for them)
+    are limited to, the copies a
     commuting use case keeps for its retries, the request record saved, and the ids the
     names it was given stand for (``named``: ``--indicator 纪律性`` →
     ``{"indicator": "discipline"}``), so a front end answers with what was recorded.
@@ -40,11 +50,12 @@ class Acting:
     principal: str
     person: str
     command: str = ""
+    assurance: str = DECLARED
     request_id: str | None = None
     request_digest: str | None = None
     today: date | None = None
     zone: ZoneInfo | None = None
-    unit_limit: str | None = None
+    limits: tuple[Any, ...] = ()  # pdca.application.scopes.Limit, one per account checked
     permitted: frozenset[str] = frozenset()
     kept: dict[UUID, tuple[int, bytes]] | None = field(default=None, repr=False)
     accepted: Any = field(default=None, repr=False)
@@ -52,8 +63,9 @@ class Acting:
 
     @classmethod
     def declared(cls, name: str, command: str = "", **kwargs: Any) -> Acting:
-        """A context whose actor names itself (no account vouches for it). The name is
-        recorded in every event, so it is checked like every other name."""
+        """A context whose principal and person are one name (the demo, in-process
+        tests). Whether an account vouches for it is the permission check's to say. The
+        name is recorded in every event, so it is checked like every other name."""
         from pdca.domain import names
 
         name = names.check_name(name, names.ACTOR)
@@ -70,6 +82,24 @@ class Acting:
         from pdca.application.clock import Clock
 
         return (Clock() if self.zone is None else Clock(self.zone)).today()
+
+
+def recorded_principal(event: Any) -> str:
+    """Who connected to record ``event``; an event recorded before principals were
+    kept names only its actor, who is then its principal too."""
+    return vars(event).get("principal") or getattr(event, "actor", "")
+
+
+def recorded_assurance(event: Any) -> str:
+    """``authenticated`` or ``declared``; every event older than accounts is declared."""
+    return vars(event).get("assurance") or DECLARED
+
+
+def identities(person: str, principal: str, assurance: str) -> frozenset[str]:
+    """The names one act counts as for four eyes: the person, and whoever recorded on
+    the person's behalf when an account vouched for them (declared principals are not
+    checked by anyone, so a one-person workspace may play two people)."""
+    return frozenset({person, principal} if assurance == AUTHENTICATED else {person})
 
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -1,5 +1,5 @@
-"""How a command's changes reach the event store: all or nothing, within the actor's
-unit when the actor is unit staff, under the client's request id when it gave one,
+"""How a command's changes reach the event store: all or nothing, stamped with who
+connected (``stamp``), within the scopes of the accounts that acted, under the client's request id when it gave one,
 and — when another writer got there first — retried or refused.
 
 Every use case saves through ``save``. A use case whose facts commute (adding a
@@ -93,13 +93,11 @@ def save(
 ) -> None:
     """Save what one command changed, in one transaction with its request record.
     ``conflict`` turns the versions the command read into the refusal to raise."""
-    from pdca.application import roles
+    from pdca.application import scopes
 
     read = {a.id: a.version - len(a.pending_events) for a in aggregates}
     extra = []
-    if acting.unit_limit is not None:
-        units = [getattr(a, "unit", type(a).__name__) for a in aggregates]
-        roles.check_unit(acting.person, acting.command, acting.unit_limit, units)
+    scopes.check(app, acting, aggregates)
     if acting.request_id:
         from pdca.domain.request import Request
 
@@ -116,6 +114,7 @@ def save(
                 ],
             )
         )
+    stamp(acting, [*aggregates, *extra])
     try:
         app.save(*aggregates, *extra)
         acting.accepted = extra[0] if extra else None
@@ -125,6 +124,20 @@ def save(
 
             raise RequestSeen(acting.request_id) from None
         raise conflict(read) from None
+
+
+def stamp(acting: Acting, aggregates: Sequence[Any]) -> None:
+    """Record who connected and how sure we are of it on every event about to be saved:
+    the one place that does, so no use case can forget. Events declare their ``actor``
+    (the person); the principal and assurance ride beside it in the stored state, and
+    an older event, which has neither, reads as principal = actor, declared
+    (``acting.recorded_principal``)."""
+    for aggregate in aggregates:
+        for event in aggregate.pending_events:
+            # Events are frozen once triggered; these two fields are the envelope's,
+            # set before the event is stored and never changed after.
+            object.__setattr__(event, "principal", acting.principal)
+            object.__setattr__(event, "assurance", acting.assurance)
 
 
 def changed_underneath(
