@@ -71,6 +71,20 @@ class Acting:
         name = names.check_name(name, names.ACTOR)
         return cls(principal=name, person=name, command=command, **kwargs)
 
+    def stamp(self, aggregates: Any) -> None:
+        """Record who connected and how sure we are of it on every event about to be
+        saved. The save path (``saving.save``, and a request's answer) calls it: the one
+        place that does, so no use case can forget. Events declare their ``actor`` (the
+        person); the principal and assurance ride beside it in the stored state, and an
+        older event, which has neither, reads as principal = actor, declared
+        (``recorded_principal``)."""
+        for aggregate in aggregates:
+            for event in aggregate.pending_events:
+                # Events are frozen once triggered; these two fields are the envelope's,
+                # set before the event is stored and never changed after.
+                object.__setattr__(event, "principal", self.principal)
+                object.__setattr__(event, "assurance", self.assurance)
+
     @property
     def day(self) -> date:
         """The day the command acts on: ``today`` when given, else today in the database's

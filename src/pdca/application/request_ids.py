@@ -100,9 +100,7 @@ def keep_answer(app: Any, acting: Acting, output: str) -> None:
             return  # the command recorded nothing (a finalisation that changed nothing)
     try:
         found.answered(output=f"{withheld}\n" if withheld else output, actor=acting.person)
-        from pdca.application.saving import stamp
-
-        stamp(acting, [found])
+        acting.stamp([found])
         app.save(found)
     except IntegrityError:
         pass  # an identical retry answered first: its answer is this one

@@ -114,7 +114,7 @@ def save(
                 ],
             )
         )
-    stamp(acting, [*aggregates, *extra])
+    acting.stamp([*aggregates, *extra])
     try:
         app.save(*aggregates, *extra)
         acting.accepted = extra[0] if extra else None
@@ -124,20 +124,6 @@ def save(
 
             raise RequestSeen(acting.request_id) from None
         raise conflict(read) from None
-
-
-def stamp(acting: Acting, aggregates: Sequence[Any]) -> None:
-    """Record who connected and how sure we are of it on every event about to be saved:
-    the one place that does, so no use case can forget. Events declare their ``actor``
-    (the person); the principal and assurance ride beside it in the stored state, and
-    an older event, which has neither, reads as principal = actor, declared
-    (``acting.recorded_principal``)."""
-    for aggregate in aggregates:
-        for event in aggregate.pending_events:
-            # Events are frozen once triggered; these two fields are the envelope's,
-            # set before the event is stored and never changed after.
-            object.__setattr__(event, "principal", acting.principal)
-            object.__setattr__(event, "assurance", acting.assurance)
 
 
 def changed_underneath(
