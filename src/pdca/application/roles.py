@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from pdca.errors import NotPermitted, RuleViolation, one_of
 
+#: An older workspace's roles file: imported once into accounts (``roles_file``), never read
+#: for permissions.
 FILE_NAME = "roles.toml"
 
 SUPERVISOR, AUDITOR, ADMIN, STAFF = "supervisor", "auditor", "admin", "staff"

@@ -17,9 +17,9 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from pdca.application.roles import FILE_NAME
 from pdca.errors import RuleViolation, StorageError
 
-FILE_NAME = "roles.toml"
 RETIRED_SUFFIX = ".imported"
 
 

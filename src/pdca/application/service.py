@@ -91,7 +91,7 @@ USE_CASES: dict[str, tuple[str, ...]] = {
         "verify_rectification",
     ),
     "pdca.application.settlement:Settlement": ("ledger_moves",),
-    "pdca.application.accounts:Accounting": (
+    "pdca.application.account_cases:Accounting": (
         "_owner_first",
         "_roster_to_change",
         "_save_roster",
@@ -114,7 +114,7 @@ if TYPE_CHECKING:
     # What static readers (IDEs, type checkers, "go to definition") see: the use cases
     # of the modules below are the application's own methods. At run time they are
     # looked up through ``USE_CASES`` on first use instead, to keep start-up cheap.
-    from pdca.application.accounts import Accounting
+    from pdca.application.account_cases import Accounting
     from pdca.application.recording import Recording
     from pdca.application.rectifying import Rectifying
     from pdca.application.results import Results

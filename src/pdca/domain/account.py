@@ -14,13 +14,11 @@ Nothing here checks a rule (``pdca.application.accounts`` does, before recording
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from uuid import UUID, uuid5
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from pdca.domain.ids import NAMESPACE
-
-ACCOUNTS_ID = uuid5(NAMESPACE, "accounts")
+from pdca.domain.ids import ACCOUNTS_ID
 
 
 @dataclass
