@@ -99,14 +99,18 @@ class Acting:
 
 
 def recorded_principal(event: Any) -> str:
-    """Who connected to record ``event``; an event recorded before principals were
-    kept names only its actor, who is then its principal too."""
-    return vars(event).get("principal") or getattr(event, "actor", "")
+    """Who connected to record ``event`` (a domain event, or a stored state decoded as a
+    dict); an event recorded before principals were kept names only its actor, who is
+    then its principal too."""
+    state = event if isinstance(event, dict) else vars(event)
+    return state.get("principal") or state.get("actor") or ""
 
 
 def recorded_assurance(event: Any) -> str:
-    """``authenticated`` or ``declared``; every event older than accounts is declared."""
-    return vars(event).get("assurance") or DECLARED
+    """``authenticated`` or ``declared`` (of an event or a decoded stored state); every
+    event older than accounts is declared."""
+    state = event if isinstance(event, dict) else vars(event)
+    return state.get("assurance") or DECLARED
 
 
 def identities(person: str, principal: str, assurance: str) -> frozenset[str]:
