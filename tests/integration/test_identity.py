@@ -133,7 +133,13 @@ def test_one_login_cannot_submit_and_verify_under_two_names(workspace: Workspace
     ws.ok("rectify", "submit", item, principal="lisi")  # 督查组-李四 submits
     # The same login names another supervisor as the verifier: still the submitter.
     line = refused(ws, "rectify", "verify", item, "--accept", principal="lisi", actor=ws.actor)
-    assert "验收人不能是提交人（lisi）" in line
+    assert "验收人不能是提交人（登录名 lisi）" in line
+    # Whoever entered a submission for its person (act for) counts as the submitter too.
+    other = json.loads(ws.ok(*order, "--today", "2024-11-02", "--json").output)["id"]
+    ws.ok("rectify", "submit", other, principal="lisi", actor="市财政局-王五")
+    line = refused(ws, "rectify", "verify", other, "--accept", principal="lisi")
+    assert "验收人不能是提交人（登录名 lisi）" in line
+    ws.ok("rectify", "verify", other, "--accept")
     # The other supervisor, connected as themselves, may.
     ws.ok("rectify", "verify", item, "--accept")
     shown = ws.ok("rectify", "show", item, "--json").output

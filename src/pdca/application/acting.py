@@ -117,7 +117,9 @@ def identities(person: str, principal: str, assurance: str) -> frozenset[str]:
     """The names one act counts as for four eyes: the person, and whoever recorded on
     the person's behalf when an account vouched for them (declared principals are not
     checked by anyone, so a one-person workspace may play two people)."""
-    return frozenset({person, principal} if assurance == AUTHENTICATED else {person})
+    # A login is kept apart from a person's name, so one person's login that happens to
+    # spell another person's name never counts as that person.
+    return frozenset({person, f"登录名 {principal}"} if assurance == AUTHENTICATED else {person})
 
 
 F = TypeVar("F", bound=Callable[..., Any])
