@@ -475,3 +475,13 @@ def test_the_principal_on_postgresql_is_the_session_login(workspace: Workspace) 
         with _pg_connect() as conn:
             conn.execute(f'DROP OWNED BY "{login}" CASCADE')
             conn.execute(f'DROP ROLE "{login}"')
+
+
+def test_a_database_without_an_owner_gains_one_at_init(sqlite_workspace: Workspace) -> None:
+    # Made before owners were kept: nobody founds the accounts until init records one.
+    ws = sqlite_workspace
+    ws.sql("DELETE FROM pdca_meta WHERE key = 'owner'")
+    line = refused(ws, "account", "add", "lisi", "--role", "supervisor")
+    assert "数据库没有记录所有者" in line
+    assert f"所有者：{pwd.getpwuid(os.geteuid()).pw_name}" in ws.ok("init", str(ws.root)).output
+    ws.ok("account", "add", "lisi", "--role", "supervisor")
