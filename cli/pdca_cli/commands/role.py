@@ -38,9 +38,11 @@ def list_(obj: CliContext) -> None:
         )
         return
     if listed["open"]:
+        # The owner is named by ``account list`` (and the JSON): this answer is the same
+        # whoever runs it.
         click.echo(
             "没有账户：人人可执行所有命令（记为声明）。"
-            f"由所有者 {listed['owner'] or '（未记录）'} 建立第一个账户：pdca account add"
+            "由数据库的所有者建立第一个账户：pdca account add（所有者见 pdca account list）"
         )
     else:
         click.echo(f"已启用账户（{len(listed['accounts'])} 个）：pdca account list 查看")
