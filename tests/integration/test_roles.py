@@ -185,6 +185,8 @@ def test_every_command_is_classified_and_writers_take_a_request_id() -> None:
             path = f"{prefix} {name}".strip()
             if isinstance(command, click.Group):
                 walk(command, path)
+                if command.invoke_without_command:  # ``pdca anchor`` runs on its own too
+                    leaves[path] = command
             else:
                 leaves[path] = command
 
