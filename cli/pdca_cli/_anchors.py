@@ -21,19 +21,8 @@ TRUSTED = frozenset({"signed", "unsigned", "unchecked"})
 
 def signature_rows(anchors_file: str, keyring: str | None) -> list[dict[str, Any]]:
     from pdca.application import signing
-    from pdca.storage import anchors
 
-    kept = anchors.read(Path(anchors_file))
-    keys = signing.read_keyring(Path(keyring)) if keyring else None
-    return [
-        {
-            "anchor": seq,
-            "status": status,
-            "label": signing.STATUS_LABELS[status],
-            "key_id": kid or None,
-        }
-        for seq, (status, kid) in sorted(signing.statuses(kept, keys).items())
-    ]
+    return signing.file_statuses(Path(anchors_file), Path(keyring) if keyring else None)
 
 
 def show_outside(outside: OutsideCheck, signatures: list[dict[str, Any]]) -> None:

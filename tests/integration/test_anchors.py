@@ -59,7 +59,8 @@ def plain_passes_anchored_catches(ws: Workspace, anchors: str) -> dict[str, Any]
 def test_a_clean_history_verifies_clean_against_its_anchors(round_ws: Workspace) -> None:
     ws = round_ws
     anchors = anchored(ws)
-    lines = [json.loads(line) for line in open(anchors, encoding="utf-8")]
+    text = (ws.root / "anchors.jsonl").read_text(encoding="utf-8")
+    lines = [json.loads(line) for line in text.splitlines()]
     # One from the finalisation, one taken here; numbered in order, each records itself.
     assert [a["anchor"] for a in lines] == [1, 2]
     assert lines[0]["note"].startswith("考核轮次 2024") and lines[1]["note"] == "测试前存档"
@@ -279,8 +280,9 @@ def test_signed_anchors_verify_by_keyring_and_a_rotated_key_keeps_old_ones(
     code, report = verify(ws, "--anchors", anchors, "--keyring", str(ring))
     assert code == 8 and report["anchors_file"]["signatures"][0]["status"] == "expired"
     # An anchor line edited in the file no longer matches its digest.
-    lines = open(anchors, encoding="utf-8").read().replace("测试前存档", "改过的说明", 1)
-    open(anchors, "w", encoding="utf-8").write(lines)
+    path = ws.root / "anchors.jsonl"
+    text = path.read_text(encoding="utf-8").replace("测试前存档", "改过的说明", 1)
+    path.write_text(text, encoding="utf-8")
     code, report = verify(ws, "--anchors", anchors)
     assert code == 8 and report["anchors_file"]["damaged"] == [1]
 

@@ -72,6 +72,7 @@ SAMPLES: dict[str, list[str]] = {
     "projections rebuild": ["projections", "rebuild", "--all"],
     "projections run": ["projections", "run"],
     "projections new": ["projections", "new", "my_view"],
+    "anchor": ["anchor"],
 }
 
 
@@ -233,4 +234,5 @@ def test_every_stored_event_records_its_actor(sqlite_workspace: Workspace) -> No
         ("StageAdvanced", "戊"),
         ("Opened", "辛"),
         ("Finalized", "壬"),
+        ("Taken", "壬"),  # the anchor finalisation takes
     ]

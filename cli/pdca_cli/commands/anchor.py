@@ -34,7 +34,7 @@ def anchor(ctx: click.Context, output: str | None, note: str, restore: bool) -> 
     示例:
       pdca anchor
       pdca anchor -o /mnt/存档/anchors.jsonl --note 年度定稿后存档
-      pdca anchor --restore --note 从备份恢复（2025-03-01 夜间备份）
+      pdca anchor --restore --note 从备份恢复：2025-03-01夜间备份
     """
     if ctx.invoked_subcommand is not None:
         return  # ``anchor sign`` / ``anchor keygen``: no anchor is taken

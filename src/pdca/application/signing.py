@@ -192,3 +192,13 @@ def statuses(kept: fmt.AnchorsFile, keyring: dict[str, Key] | None) -> dict[int,
                 best = (status, s.key_id)
         found[a.seq] = best
     return found
+
+
+def file_statuses(anchors_path: Path, keyring_path: Path | None) -> list[dict[str, Any]]:
+    """Each anchor of a file with its signature's status, for a front end."""
+    kept = fmt.read(anchors_path)
+    keys = read_keyring(keyring_path) if keyring_path is not None else None
+    return [
+        {"anchor": seq, "status": status, "label": STATUS_LABELS[status], "key_id": kid or None}
+        for seq, (status, kid) in sorted(statuses(kept, keys).items())
+    ]
