@@ -249,6 +249,14 @@ def test_a_restore_must_say_from_what(sqlite_workspace: Workspace) -> None:
     assert not (sqlite_workspace.root / "anchors.jsonl").exists()
 
 
+def test_an_anchor_that_could_not_be_written_records_nothing(workspace: Workspace) -> None:
+    missing = workspace.root / "没有的目录" / "anchors.jsonl"
+    assert "所在的目录不存在" in workspace.refused("anchor", "-o", str(missing))
+    assert "是目录" in workspace.refused("anchor", "-o", str(workspace.root))
+    (workspace.root / "anchors.jsonl").write_text("不是锚点\n", encoding="utf-8")
+    assert "第 1 行不是锚点或签名" in workspace.refused("anchor")
+
+
 def test_signed_anchors_verify_by_keyring_and_a_rotated_key_keeps_old_ones(
     sqlite_workspace: Workspace,
 ) -> None:

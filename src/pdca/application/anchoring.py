@@ -93,6 +93,7 @@ class Anchoring:
     def _anchor(self, acting: Acting, note: str, restore: bool, path: Path) -> tuple[Any, Any]:
         from pdca.domain.anchor import Anchor
 
+        fmt.check_appendable(path)
         on_file = fmt.read(path, missing_ok=True)
         log_head, heads = stored_heads(self.recorder)
         seq = _next_seq(self.recorder, on_file.highest)
@@ -124,7 +125,7 @@ class Anchoring:
             "anchor": seq,
             "code": fmt.code(seq, anchor.digest),
             "log_head": anchor.log_head,
-            "taken_at": self.clock.iso(anchor.created_on),
+            "taken_at": self.clock.shown(anchor.created_on),
             "events_after": len(after),
         }
 
@@ -140,7 +141,7 @@ class Anchoring:
             found.update(
                 in_database=fmt.code(seq, anchor.digest),
                 matches=anchor.digest.startswith(prefix),
-                taken_at=self.clock.iso(anchor.created_on),
+                taken_at=self.clock.shown(anchor.created_on),
                 log_head=anchor.log_head,
                 note=anchor.note,
             )

@@ -151,6 +151,19 @@ def signature_line(signature: Signature) -> str:
     return json.dumps(data, ensure_ascii=False) + "\n"
 
 
+def check_appendable(path: Path) -> None:
+    """Refuse, before anything is recorded, a file an anchor could not be appended to."""
+    import os
+
+    if path.is_dir():
+        raise StorageError(f"锚点文件 {path} 是目录；请给出文件名")
+    if not path.parent.is_dir():
+        raise StorageError(f"锚点文件 {path} 所在的目录不存在；先建目录，本次未做任何改动")
+    target = path if path.exists() else path.parent
+    if not os.access(target, os.W_OK):
+        raise StorageError(f"锚点文件 {path} 无法写入（没有写权限），本次未做任何改动")
+
+
 def append(path: Path, lines: Iterable[str]) -> None:
     """Append whole lines (opened for appending only: what is there stays as it is)."""
     text = "".join(lines)
