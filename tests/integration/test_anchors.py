@@ -6,6 +6,7 @@ backup is not tampering; signatures, a rotated key and the printed 校验码 are
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Iterator
 from typing import Any
@@ -315,3 +316,44 @@ def test_the_check_code_of_exports_is_checked_by_verify_code(round_ws: Workspace
     assert code in book["校验码"]["A1"].value
     html = ws.ok("report", "2024", "-o", str(ws.root / "r.html"))
     assert html.exit_code == 0 and f"校验码：{code}" in (ws.root / "r.html").read_text("utf-8")
+
+
+def test_anchors_work_under_the_cipher_and_hold_no_event_content(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    from base64 import b64encode
+
+    from tests.conftest import _init
+
+    monkeypatch.setenv("PDCA_CIPHER_KEY", b64encode(os.urandom(32)).decode())
+    ws = _init(tmp_path / "ws", "sqlite:///pdca.sqlite3", "sqlite")
+    record_round_in(ws)
+    anchors = ws.root / "anchors.jsonl"
+    assert "工作时间网购" not in anchors.read_text(encoding="utf-8")
+    code, report = verify(ws, "--anchors", str(anchors))
+    assert code == 0 and report["clean"]
+    (line,) = anchors.read_text(encoding="utf-8").splitlines()
+    number = json.loads(line)["anchor"]
+    digest_ = json.loads(line)["digest"]
+    printed = f"{number}-" + "-".join(digest_[i : i + 4] for i in range(0, 20, 4))
+    assert "相符" in ws.ok("verify", "--code", printed).output
+
+
+def test_pycryptodome_stays_off_the_start_up_path(sqlite_workspace: Workspace) -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from pdca_cli import cli\n"
+        "for args in (['anchor'], ['verify'], ['export', 'ledger', '2024']):\n"
+        "    CliRunner().invoke(cli, args)\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules if m.startswith('Crypto')}))\n"
+    )
+    env = {**os.environ, **sqlite_workspace.env}
+    out = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"
+    assert (sqlite_workspace.root / "anchors.jsonl").exists()  # the anchor was taken
