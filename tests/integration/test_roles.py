@@ -213,7 +213,8 @@ def test_every_stored_event_records_its_actor(sqlite_workspace: Workspace) -> No
     ws.ok("score", "na", C, "ballot", "--reason", "无", actor="庚")
     ws.ok("cycle", "advance", C, "start_act", actor="戊")
     ws.ok("round", "open", "2024", "--scheme", "jilin", actor="辛")
-    ws.ok("round", "finalize", "2024", actor="壬")
+    finalized = ws.ok("round", "finalize", "2024", actor="壬").output
+    assert "已记录锚点 1（未签名" in finalized and "校验码：1-" in finalized
     app = PdcaApplication(open_workspace(str(ws.root), ws.db_url))
     try:
         stored = app.recorder.select_notifications(start=1, limit=1000)

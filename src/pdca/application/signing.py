@@ -19,6 +19,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from pdca.application.failures import os_reason
 from pdca.errors import RuleViolation, StorageError
 from pdca.storage import anchors as fmt
 
@@ -63,7 +64,9 @@ def keygen(key_path: Path, keyring_path: Path, valid_from: date) -> str:
     except FileExistsError:
         raise RuleViolation(f"密钥文件 {key_path} 已存在；不覆盖已有密钥，换一个文件名") from None
     except OSError as exc:
-        raise StorageError(f"密钥文件 {key_path} 无法写入：{exc.strerror}") from None
+        raise StorageError(
+            f"密钥文件 {key_path} 无法写入：{os_reason(exc)}（{exc.strerror}）"
+        ) from None
     with os.fdopen(fd, "w", encoding="utf-8") as out:
         out.write(key.export_key(format="PEM"))
     entry = (
@@ -75,7 +78,9 @@ def keygen(key_path: Path, keyring_path: Path, valid_from: date) -> str:
         with keyring_path.open("a", encoding="utf-8") as out:
             out.write(entry)
     except OSError as exc:
-        raise StorageError(f"钥匙串 {keyring_path} 无法写入：{exc.strerror}") from None
+        raise StorageError(
+            f"钥匙串 {keyring_path} 无法写入：{os_reason(exc)}（{exc.strerror}）"
+        ) from None
     return kid
 
 
@@ -85,7 +90,9 @@ def _private(key_path: Path) -> Any:
     try:
         key = ECC.import_key(key_path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise StorageError(f"密钥文件 {key_path} 无法读取：{exc.strerror}") from None
+        raise StorageError(
+            f"密钥文件 {key_path} 无法读取：{os_reason(exc)}（{exc.strerror}）"
+        ) from None
     except (ValueError, IndexError, TypeError):
         raise RuleViolation(
             f"{key_path} 不是 Ed25519 私钥（PEM）；用 pdca anchor keygen 生成"
@@ -130,7 +137,7 @@ def read_keyring(path: Path) -> dict[str, Key]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise StorageError(f"钥匙串 {path} 无法读取：{exc.strerror}") from None
+        raise StorageError(f"钥匙串 {path} 无法读取：{os_reason(exc)}（{exc.strerror}）") from None
     except tomllib.TOMLDecodeError as exc:
         raise StorageError(f"钥匙串 {path} 不是有效的 TOML：{exc}") from None
     keys = {}

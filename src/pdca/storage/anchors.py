@@ -166,13 +166,11 @@ def check_appendable(path: Path) -> None:
 
 def append(path: Path, lines: Iterable[str]) -> None:
     """Append whole lines (opened for appending only: what is there stays as it is)."""
+    # Any other failure (no room, no permission) is said by the front end's file refusal.
     text = "".join(lines)
-    try:
-        with path.open("a", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-    except OSError as exc:
-        raise StorageError(f"锚点文件 {path} 无法写入：{exc.strerror or exc}") from None
+    with path.open("a", encoding="utf-8") as out:
+        out.write(text)
+        out.flush()
 
 
 def read(path: Path, missing_ok: bool = False) -> AnchorsFile:
@@ -184,8 +182,8 @@ def read(path: Path, missing_ok: bool = False) -> AnchorsFile:
         if missing_ok:
             return found
         raise StorageError(f"锚点文件 {path} 不存在") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise StorageError(f"锚点文件 {path} 无法读取：{exc}") from None
+    except UnicodeDecodeError:
+        raise StorageError(f"锚点文件 {path} 不是 UTF-8 文本；文件格式见 docs/anchors.md") from None
     for number, raw in enumerate(text.splitlines(), start=1):
         if not raw.strip():
             continue
