@@ -357,3 +357,26 @@ def test_pycryptodome_stays_off_the_start_up_path(sqlite_workspace: Workspace) -
     )
     assert out.stdout.strip() == "[]"
     assert (sqlite_workspace.root / "anchors.jsonl").exists()  # the anchor was taken
+
+
+def test_the_key_holders_path_in_real_processes(workspace: Workspace) -> None:
+    """keygen, sign and verify as separate ``pdca`` processes, as an office runs them."""
+    from tests.e2e.test_subprocess import pdca
+
+    ws = workspace
+    ring, key_file = str(ws.root / "ring.toml"), str(ws.root / "holder.pem")
+    assert pdca(ws, "unit", "add", "甲局", "--category", "党政机关").returncode == 0
+    taken = pdca(ws, "anchor", "--json")
+    assert taken.returncode == 0, taken.stderr
+    code = json.loads(taken.stdout)["code"]
+    assert pdca(ws, "anchor", "keygen", "--key", key_file, "--keyring", ring).returncode == 0
+    signed = pdca(ws, "anchor", "sign", "--key", key_file)
+    assert signed.returncode == 0 and "签名 1 个锚点：1" in signed.stdout
+    anchors = str(ws.root / "anchors.jsonl")
+    checked = pdca(ws, "verify", "--anchors", anchors, "--keyring", ring)
+    assert checked.returncode == 0 and "签名有效 1" in checked.stdout, checked.stdout
+    assert pdca(ws, "verify", "--code", code).returncode == 0
+    tamper(ws, f"DELETE FROM {ws.events_table} WHERE originator_id = '{key(ws, unit_id('甲局'))}'")
+    assert pdca(ws, "verify").returncode == 0  # today's verify: nothing to compare with
+    caught = pdca(ws, "verify", "--anchors", anchors, "--keyring", ring)
+    assert caught.returncode == 8 and "被删除" in caught.stdout and "Traceback" not in caught.stderr
