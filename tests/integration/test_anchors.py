@@ -314,6 +314,10 @@ def test_the_check_code_of_exports_is_checked_by_verify_code(round_ws: Workspace
     ws.ok("export", "scores", "2024", "-o", str(ws.root / "s.xlsx"))
     book = load_workbook(ws.root / "s.xlsx")
     assert code in book["校验码"]["A1"].value
+    assert "其后又记录了" not in out
+    ws.ok("unit", "edit", "乙局", "--grid", "第二片", "--reason", "联系片调整")
+    later = ws.ok("export", "scores", "2024", "-o", str(ws.root / "s2.csv")).output
+    assert f"校验码：{code}" in later and "其后又记录了 1 个事件，未在此锚点内" in later
     html = ws.ok("report", "2024", "-o", str(ws.root / "r.html"))
     assert html.exit_code == 0 and f"校验码：{code}" in (ws.root / "r.html").read_text("utf-8")
 

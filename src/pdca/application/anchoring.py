@@ -116,17 +116,23 @@ class Anchoring:
         if seq == 0:
             return None
         anchor = self._get_anchor(seq)
-        after = [
-            n
-            for n in self.recorder.select_notifications(start=anchor.log_head + 1, limit=10_000)
-            if n.topic != TAKEN and not n.topic.startswith("pdca.domain.request:")
-        ]
+        after, start = 0, anchor.log_head + 1
+        while True:  # anchors and request records are not what a reader asks about
+            page = self.recorder.select_notifications(start=start, limit=PAGE)
+            after += sum(
+                1
+                for n in page
+                if n.topic != TAKEN and not n.topic.startswith("pdca.domain.request:")
+            )
+            if len(page) < PAGE:
+                break
+            start = page[-1].id + 1
         return {
             "anchor": seq,
             "code": fmt.code(seq, anchor.digest),
             "log_head": anchor.log_head,
             "taken_at": self.clock.shown(anchor.created_on),
-            "events_after": len(after),
+            "events_after": after,
         }
 
     def check_code(self, text: str, file: str | None = None) -> dict[str, Any]:
