@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 _COMMANDS = {
     "init": "pdca_cli.commands.init:init",
+    "anchor": "pdca_cli.commands.anchor:anchor",
     "scheme": "pdca_cli.commands.scheme:scheme",
     "unit": "pdca_cli.commands.unit:unit",
     "cycle": "pdca_cli.commands.cycle:cycle",

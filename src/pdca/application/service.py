@@ -43,6 +43,14 @@ VOIDED = "voided"
 #: own (``self`` is the application); tests/unit/test_application.py keeps this table
 #: equal to what those classes define.
 USE_CASES: dict[str, tuple[str, ...]] = {
+    "pdca.application.anchoring:Anchoring": (
+        "_anchor",
+        "_get_anchor",
+        "anchor_after",
+        "check_code",
+        "latest_anchor",
+        "take_anchor",
+    ),
     "pdca.application.recording:Recording": (
         "_check_ballot",
         "_correctable",
@@ -115,13 +123,14 @@ if TYPE_CHECKING:
     # of the modules below are the application's own methods. At run time they are
     # looked up through ``USE_CASES`` on first use instead, to keep start-up cheap.
     from pdca.application.account_cases import Accounting
+    from pdca.application.anchoring import Anchoring
     from pdca.application.recording import Recording
     from pdca.application.rectifying import Rectifying
     from pdca.application.results import Results
     from pdca.application.settlement import Settlement
     from pdca.application.verifying import Verifying
 
-    class _UseCases(Recording, Results, Rectifying, Settlement, Verifying, Accounting):
+    class _UseCases(Anchoring, Recording, Results, Rectifying, Settlement, Verifying, Accounting):
         pass
 else:
 

@@ -19,10 +19,11 @@ from pdca.errors import StorageError
 #: 3: ``Cycle.VetoApplied`` v2 (``observed_on``); ``Cycle.ItemNotApplicable``;
 #:    ``Rectification.DeadlineExtended`` v2 (``on``); ``Unit`` edits, name aliases and
 #:    ``Cycle.Voided``, which an older pdca would not see (a voided cycle counted).
-#: 4: every new event records ``principal`` and ``assurance`` beside its ``actor``; the
+#: 4: ``Anchor.Taken`` (anchors outside the database), which an older pdca cannot read.
+#: 5: every new event records ``principal`` and ``assurance`` beside its ``actor``; the
 #:    ``Accounts`` aggregate (accounts and roles as events), which an older pdca would
 #:    ignore (and so let anyone write).
-FORMAT = 4
+FORMAT = 5
 TABLE = "pdca_meta"
 #: The key of the database's time zone (an IANA name, written at init). A database made
 #: before it was recorded has none; ``pdca.application.clock`` says how that reads.
