@@ -251,10 +251,13 @@ def list_(obj: CliContext) -> None:
         emit_json(listed)
         return
     if listed["open"]:
-        click.echo(
-            "没有账户：人人可执行所有命令（记为声明）。"
-            f"由所有者 {listed['owner'] or '（未记录）'} 建立第一个账户：pdca account add"
+        owner = listed["owner"]
+        first = (
+            f"由所有者 {owner} 建立第一个账户：pdca account add"
+            if owner
+            else "数据库尚未记录所有者：由其所有者运行一次 pdca init，再建立第一个账户"
         )
+        click.echo(f"没有账户：人人可执行所有命令（记为声明）。{first}")
         return
     emit(ACCOUNTS, listed["accounts"], False)
     for t in listed["teams"]:
