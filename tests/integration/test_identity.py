@@ -225,6 +225,8 @@ def test_roles_toml_is_imported_once_and_then_changes_nothing(workspace: Workspa
     )
     # Until it is imported, writing stops (the file said the workspace was closed).
     assert "尚未导入为账户" in refused(ws, "unit", "add", "市财政局", "--category", "党政机关")
+    # …and founding the accounts some other way would leave it behind, never imported.
+    assert "尚未导入为账户" in refused(ws, "account", "add", "lisi", "--role", "supervisor")
     # Only the owner imports it (a stranger may not found the accounts).
     assert "只有数据库的所有者" in refused(ws, "account", "import", principal="stranger")
     ws.ok("account", "import")

@@ -48,7 +48,7 @@ def permit(app: Any, acting: Acting, command: str) -> None:
         acting.assurance = DECLARED
         if command in FOUNDING:
             _require_owner(app, acting, command)
-        else:
+        if command != "account import":
             _require_no_pending_file(app, command)
         return
     account = found.by_login(acting.principal)
