@@ -68,13 +68,12 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "projections rebuild": (ADMIN,),
     "projections run": (ADMIN,),
     "projections new": (ADMIN,),
+    "projections register": (ADMIN,),
 }
 
 #: Writing commands that change the workspace's files and views, not its history: they
 #: record no event, so they take no ``--request-id`` (doing one twice is harmless).
-OUTSIDE_HISTORY = frozenset(
-    {"role set", "role remove", "projections rebuild", "projections run", "projections new"}
-)
+OUTSIDE_HISTORY = frozenset({"role set", "role remove", "projections rebuild", "projections run"})
 
 #: Commands that write nothing: open to every actor.
 READS = frozenset(

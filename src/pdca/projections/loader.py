@@ -85,6 +85,10 @@ def _check(cls: type[Projection], path: Path, names: set[str], tables: set[str])
     if not cls.tables:
         raise ProjectionInvalid(f"{where}：tables 为空；至少声明一张 SQLAlchemy 表")
     for table in cls.tables:
+        if table.name.startswith("pdca_"):
+            raise ProjectionInvalid(
+                f"{where}：表名 {table.name} 以 pdca_ 开头，这是 pdca 自己的表的前缀；请换一个"
+            )
         if table.name in tables:
             raise ProjectionInvalid(
                 f"{where}：表名 {table.name} 已被使用；请换一个（建议以投影名开头）"
