@@ -95,8 +95,9 @@ def _report(obj: CliContext, verb: str, names: list[str], read: int, seconds: fl
 def rebuild(obj: CliContext, names: tuple[str, ...], every: bool) -> None:
     """从第一个事件起重放整个历史，建好新表后一次换入。
 
-    建好之前（以及出错时）查询照常读原有的表，位置不变。中断（Ctrl-C、进程被杀）后
-    已提交的批次保留：pdca projections run 名称 从断点继续。
+    建好之前（以及出错时）查询照常读原有的表，位置不变。
+
+    中断（Ctrl-C、进程被杀）后已提交的批次保留：pdca projections run 名称 从断点继续。
 
     \b
     示例:
@@ -192,9 +193,9 @@ def new(obj: CliContext, name: str) -> None:
 def register(obj: CliContext) -> None:
     """登记 projections/ 下每个文件的摘要（管理员）：核对过的文件才会被运行。
 
-    投影文件是 Python 代码，以管理员的数据库连接运行：能改 projections/ 的人就能以
-    管理员身份运行代码。任何文件改动、新增或删除后，rebuild/run 与工作进程都拒绝运行，
-    直到管理员核对并重新登记。
+    投影文件是 Python 代码，以管理员的数据库连接运行：能改 projections/ 的人就能以管理员身份运行代码。
+
+    任何文件改动、新增或删除后，rebuild/run 与工作进程都拒绝运行，直到管理员核对并重新登记。
 
     \b
     示例:

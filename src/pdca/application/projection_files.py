@@ -13,13 +13,13 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 from pdca.application.acting import Acting, writes
 from pdca.errors import SchemeInvalid
 
-if TYPE_CHECKING:
-    from pdca.application.service import PdcaApplication
+#: The application (``PdcaApplication``), untyped here: the service calls ``vouch``.
+PdcaApplication = Any
 
 REGISTER = "pdca projections register"
 
