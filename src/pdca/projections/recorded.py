@@ -104,19 +104,28 @@ def table_from(description: dict[str, Any]) -> Table:
 
 def write(conn: Connection, entries: list[tuple[str, str, str, int, tuple[Table, ...]]]) -> None:
     """Replace every recorded workspace projection with ``entries`` (name, source, title,
-    version, tables): the folder as registered now."""
+    version, tables): the folder as registered now. Nothing is written when that is what
+    is recorded already (``pdca init`` on a read-only database stays a read)."""
+    rows = [
+        {
+            "projection": name,
+            "source": source,
+            "title": title,
+            "version": version,
+            "tables": json.dumps([describe(t) for t in tables], ensure_ascii=False),
+        }
+        for name, source, title, version, tables in sorted(entries)
+    ]
+    if conn.dialect.has_table(conn, defs.name):
+        stored = [
+            dict(r) for r in conn.execute(select(defs).order_by(defs.c.projection)).mappings()
+        ]
+        if stored == rows:
+            return
     metadata.create_all(conn)
     conn.execute(delete(defs))
-    for name, source, title, version, tables in entries:
-        conn.execute(
-            defs.insert().values(
-                projection=name,
-                source=source,
-                title=title,
-                version=version,
-                tables=json.dumps([describe(t) for t in tables], ensure_ascii=False),
-            )
-        )
+    if rows:
+        conn.execute(defs.insert(), rows)
 
 
 def read(conn: Connection) -> list[Recorded]:

@@ -363,6 +363,10 @@ class Runtime:
             raise StorageError(
                 f"视图 {name} 尚未建立（数据库中没有它的表）；管理员运行：pdca projections rebuild {name}"
             )
+        version = next((r.version for r in self.listed() if r.name == name), row.version)
+        if row.version != version:
+            self._outdated[name] = (row.version, version)
+            return
         lag = self._events_after(row.position)
         if lag:
             self._lagging[name] = lag
