@@ -59,10 +59,10 @@ def differences(before: dict[str, str], now: dict[str, str]) -> list[tuple[str, 
     return changed
 
 
-def vouch(app: PdcaApplication, directory: Path) -> None:
+def vouch(app: PdcaApplication, directory: Path) -> dict[str, str]:
     """Refuse, in one line naming the file, a folder that is not as registered. A file
     byte for byte one of pdca's own worked examples (``pdca init`` copies them) is pdca's
-    code, trusted as pdca is: it needs no registration."""
+    code, trusted as pdca is: it needs no registration. Returns the digests checked."""
     from pdca.application.workspace import shipped_dir
 
     before = registered(app) or {}
@@ -75,7 +75,7 @@ def vouch(app: PdcaApplication, directory: Path) -> None:
     ]
     changed += [(path, "已删除") for path in sorted(before) if path not in found]
     if not changed:
-        return
+        return found  # the digests vouched for: the loader runs these bytes only
     path, how = changed[0]
     more = f"（另有 {len(changed) - 1} 个文件不符）" if len(changed) > 1 else ""
     raise FilesUnregistered(

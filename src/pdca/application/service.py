@@ -536,10 +536,10 @@ class PdcaApplication(_UseCases, Application[UUID]):
             )
         return self._runtime
 
-    def _vouch_projection_files(self, directory: Any) -> None:
+    def _vouch_projection_files(self, directory: Any) -> dict[str, str]:
         from pdca.application.projection_files import vouch
 
-        vouch(self, directory)
+        return vouch(self, directory)
 
     def close(self) -> None:
         if self._runtime is not None:

@@ -51,7 +51,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from pdca.errors import NotFound, PdcaError, SchemeInvalid, StorageError, one_of
 from pdca.projections import aside, recorded
@@ -146,7 +146,7 @@ class Runtime:
         workspace_dir: Path | None = None,
         cipher: Any = None,
         zone: tzinfo = UTC,
-        vouch: Callable[[Path], None] | None = None,
+        vouch: Callable[[Path], dict[str, str]] | None = None,
     ) -> None:
         self.engine = engine_for(database)
         self.zone = zone  # the database's: handed to each batch (``Batch.zone``)
@@ -223,13 +223,12 @@ class Runtime:
         directory = self._workspace_dir
         if directory is None:
             return
-        if check and self._vouch is not None:
-            self._vouch(directory)
+        trusted = self._vouch(directory) if check and self._vouch is not None else None
         self._workspace_dir = None
         from pdca.projections.loader import load_directory
 
         tables = {t.name for p in self.projections.values() for t in p.tables}
-        loaded = load_directory(directory, set(self.projections), tables)
+        loaded = load_directory(directory, set(self.projections), tables, trusted)
         for projection, path in loaded:
             self.projections[projection.name] = projection
             self.sources[projection.name] = f"projections/{path.name}"
@@ -238,7 +237,9 @@ class Runtime:
     def record_workspace(self) -> None:
         """Write what the loaded workspace projections are, for the reads."""
         mine = [p for name, p in self.projections.items() if name not in self.builtin]
-        with self.engine.begin() as conn:
+        # Two workers starting together may both write it: the loser's insert collides
+        # with the same rows, already there.
+        with contextlib.suppress(IntegrityError), self.engine.begin() as conn:
             recorded.write(
                 conn,
                 [(p.name, self.sources[p.name], p.title, p.version, p.tables) for p in mine],
