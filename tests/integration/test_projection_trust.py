@@ -130,6 +130,8 @@ def test_a_changed_added_or_deleted_file_is_refused_until_registered(
     # The registration is an event of the history, by the admin who made it.
     topics = [t for (t,) in ws.sql(f"SELECT topic FROM {ws.events_table}")]
     assert topics.count("pdca.domain.registry:ProjectionFiles.Reregistered") == 2
+    # In the chain like every aggregate: the history verifies clean.
+    assert ws.run("verify", "--all").exit_code == 0
 
 
 def test_only_an_admin_registers(sqlite_workspace: Workspace) -> None:
