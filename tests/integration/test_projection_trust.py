@@ -136,12 +136,21 @@ def test_a_changed_added_or_deleted_file_is_refused_until_registered(
 
 def test_only_an_admin_registers(sqlite_workspace: Workspace) -> None:
     ws = sqlite_workspace
-    ws.ok("role", "set", ws.actor, "admin")
-    ws.ok("role", "set", "督查-李四", "supervisor")
+    # The owner founds the accounts (and is their first admin); 督查-李四 supervises.
+    ws.ok("account", "add", ws.owner, "--person", ws.actor, "--role", "supervisor")
+    ws.ok("account", "add", "督查-李四", "--role", "supervisor")
+    ws.ok("account", "add", AUDITOR, "--role", "auditor")
+    (ws.root / "projections" / "mine.py").write_text("# 管理员的草稿\n", encoding="utf-8")
     before = ws.event_count()
-    result = ws.run("projections", "register", actor="督查-李四")
-    assert result.exit_code != 0
-    assert result.output.startswith("错误：操作人 督查-李四") and "管理员" in result.output
+    for login in ("督查-李四", AUDITOR):
+        result = ws.run("projections", "register", principal=login)
+        lines = [line for line in result.output.splitlines() if line.strip()]
+        assert result.exit_code == 7 and len(lines) == 1, result.output
+        assert lines[0].startswith("错误：") and "pdca projections register" in lines[0]
+        assert "管理员" in lines[0]
     assert ws.event_count() == before
+    # An empty file defines no projection: refused by the check, nothing recorded.
+    assert "没有定义投影" in ws.refused("projections", "register")
+    (ws.root / "projections" / "mine.py").unlink()
     ws.ok("projections", "register")
     assert ws.event_count() == before + 1
