@@ -117,6 +117,7 @@ def test_a_changed_added_or_deleted_file_is_refused_until_registered(
     # Any file of the folder, not only the one run: the built-in views are no way round.
     assert "grid_ranking.py 已修改" in ws.refused("projections", "run")
     assert "grid_ranking.py 已修改" in ws.refused("projections", "rebuild", "--all")
+    assert "grid_ranking.py 已修改" in ws.refused("projections", "run", "--follow")  # the worker
     ws.ok("projections", "register")
     (folder / "helper.txt").write_text("notes", encoding="utf-8")
     assert "projections/helper.txt 新增" in ws.refused("projections", "run")
@@ -127,9 +128,12 @@ def test_a_changed_added_or_deleted_file_is_refused_until_registered(
     assert done["changed"] == [{"file": "task_bulletin.py", "change": "已删除"}]
     assert ws.event_count() == registered + 2
     ws.ok("projections", "run")
+    # `projections new` registers the file it writes (and only that one): it runs as is.
+    ws.ok("projections", "new", "mine")
+    ws.ok("projections", "run", "mine")
     # The registration is an event of the history, by the admin who made it.
     topics = [t for (t,) in ws.sql(f"SELECT topic FROM {ws.events_table}")]
-    assert topics.count("pdca.domain.registry:ProjectionFiles.Reregistered") == 2
+    assert topics.count("pdca.domain.registry:ProjectionFiles.Reregistered") == 3
     # In the chain like every aggregate: the history verifies clean.
     assert ws.run("verify", "--all").exit_code == 0
 
