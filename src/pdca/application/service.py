@@ -43,18 +43,23 @@ VOIDED = "voided"
 #: own (``self`` is the application); tests/unit/test_application.py keeps this table
 #: equal to what those classes define.
 USE_CASES: dict[str, tuple[str, ...]] = {
-    "pdca.application.recording:Recording": (
+    "pdca.application.ballots:Ballots": (
         "_check_ballot",
+        "_issued_digest",
+        "cast_ballot",
+        "cast_ballots",
+        "close_ballots",
+        "import_ballots",
+        "issue_ballots",
+    ),
+    "pdca.application.recording:Recording": (
         "_correctable",
         "_item",
         "_item_not_applicable",
         "_task",
         "amend_fact",
         "apply_veto",
-        "cast_ballots",
         "complete_task",
-        "import_ballots",
-        "issue_ballots",
         "mark_not_applicable",
         "record_finding",
         "record_score",
@@ -100,13 +105,14 @@ if TYPE_CHECKING:
     # What static readers (IDEs, type checkers, "go to definition") see: the use cases
     # of the modules below are the application's own methods. At run time they are
     # looked up through ``USE_CASES`` on first use instead, to keep start-up cheap.
+    from pdca.application.ballots import Ballots
     from pdca.application.recording import Recording
     from pdca.application.rectifying import Rectifying
     from pdca.application.results import Results
     from pdca.application.settlement import Settlement
     from pdca.application.verifying import Verifying
 
-    class _UseCases(Recording, Results, Rectifying, Settlement, Verifying):
+    class _UseCases(Ballots, Recording, Results, Rectifying, Settlement, Verifying):
         pass
 else:
 
@@ -534,6 +540,12 @@ class PdcaApplication(_UseCases, Application[UUID]):
             )
         return self._runtime
 
+    def ballot_box(self) -> Any:
+        """Where ballots cast one by one wait, unordered, until their box is closed."""
+        from pdca.storage.ballot_box import BallotBox
+
+        return BallotBox(self.recorder, self.workspace.database.kind, self.mapper.cipher)
+
     def close(self) -> None:
         if self._runtime is not None:
             self._runtime.engine.dispose()
@@ -717,5 +729,8 @@ def _loggable(fields: dict[str, Any]) -> dict[str, Any]:
     return {
         k: v if isinstance(v, int | str | type(None)) and not isinstance(v, bool) else str(v)
         for k, v in fields.items()
-        if k not in ("evidence", "note", "reason", "title", "scores", "token_digest")
+        # Token digests and salts stay out of logs: a log line is not the place to
+        # look for which slip was which.
+        if k not in ("evidence", "note", "reason", "title", "scores")
+        and k not in ("token_digest", "token_digests", "salt")
     }

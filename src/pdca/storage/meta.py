@@ -19,7 +19,10 @@ from pdca.errors import StorageError
 #: 3: ``Cycle.VetoApplied`` v2 (``observed_on``); ``Cycle.ItemNotApplicable``;
 #:    ``Rectification.DeadlineExtended`` v2 (``on``); ``Unit`` edits, name aliases and
 #:    ``Cycle.Voided``, which an older pdca would not see (a voided cycle counted).
-FORMAT = 3
+#: 4: ``Cycle.BallotsIssued`` v2 (salted, sorted digests); ``Cycle.BallotTokensUsed``,
+#:    ``BallotCounted`` and ``BallotBoxClosed`` replace ``BallotCast`` (an older pdca
+#:    would not count the new ballots).
+FORMAT = 4
 TABLE = "pdca_meta"
 #: The key of the database's time zone (an IANA name, written at init). A database made
 #: before it was recorded has none; ``pdca.application.clock`` says how that reads.

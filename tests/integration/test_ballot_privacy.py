@@ -1,0 +1,228 @@
+"""Ballots that cannot be traced (issue 13, item 7), on SQLite and PostgreSQL.
+
+The probe seen on main: slips are printed in issue order and, in a hall, voters vote in
+roughly that order. From the database alone it mapped 10 of 10 cast ballots to the
+printed position of their slip (issued digests stored in print order, each ballot beside
+its token's digest). Here the adversary is stronger: it also holds the printed slips
+(every token in print order), reads every column of every table and every log line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from pdca.application.ballot_tokens import normalised, token_digest
+from tests.conftest import Workspace
+from tests.e2e.test_subprocess import PDCA
+from tests.integration.test_scoring_refusals import CYCLE, in_check
+
+ITEMS = ("duty", "report", "answers", "daily_work", "rectification")
+SLIPS = 10
+
+
+def marks(slip: int) -> dict[str, Decimal]:
+    """Slip ``slip``'s ballot, told apart from every other by its 平时 mark."""
+    return {"duty": 20, "report": 19, "answers": 18, "daily_work": 5 + slip, "rectification": 9}
+
+
+def as_args(slip: int) -> list[str]:
+    return [f"{k}={v}" for k, v in marks(slip).items()]
+
+
+def run(ws: Workspace, *args: str, logs: list[str]) -> subprocess.CompletedProcess[str]:
+    """A real ``pdca`` process at log level info; its log lines are kept."""
+    done = subprocess.run(
+        [PDCA, *args],
+        env={**os.environ, **ws.env, "PDCA_LOG_LEVEL": "info"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 0, (args, done.stdout, done.stderr)
+    logs.extend(done.stderr.splitlines())
+    return done
+
+
+def every_row(ws: Workspace) -> list[str]:
+    """Every row of every table of the workspace's database, each as one string."""
+    if ws.backend == "sqlite":
+        names = [n for (n,) in ws.sql("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    else:
+        names = [
+            n
+            for (n,) in ws.sql(
+                "SELECT table_name FROM information_schema.tables "
+                f"WHERE table_schema = '{ws.schema}'"
+            )
+        ]
+    rows = []
+    for name in names:
+        for row in ws.sql(f'SELECT * FROM "{name}"'):
+            rows.append(f"{name}: " + " | ".join(_text(v) for v in row))
+    return rows
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bytes | memoryview):
+        return bytes(value).decode("utf-8", "replace")
+    return str(value)
+
+
+def slip_marks(ws: Workspace, tokens: list[str]) -> dict[int, set[str]]:
+    """What could give a slip away, to someone holding the printed slips: the token as
+    printed and typed, and its digest under every salt the database holds."""
+    salts = {s for row in every_row(ws) for s in re.findall(r'"salt":\s*"([0-9a-f]{32})"', row)}
+    found = {}
+    for n, token in enumerate(tokens):
+        found[n] = {token, normalised(token), token_digest(token, None)} | {
+            token_digest(token, s) for s in salts
+        }
+    return found
+
+
+def ballot_rows(ws: Workspace) -> list[str]:
+    return [r for r in every_row(ws) if "scores" in r or r.startswith("pdca_ballot_box")]
+
+
+def ballots_in_log_order(ws: Workspace) -> list[tuple[int, datetime | None]]:
+    """Each stored ballot as (its slip by its marks, its recorded instant), in the order
+    of the notification log."""
+    order = "rowid" if ws.backend == "sqlite" else "notification_id"
+    found = []
+    for topic, state in ws.sql(f"SELECT topic, state FROM {ws.events_table} ORDER BY {order}"):
+        if not topic.endswith(("Cycle.BallotCast", "Cycle.BallotCounted")):
+            continue
+        data = json.loads(bytes(state))
+        daily = Decimal(data["scores"]["daily_work"]["_data_"])
+        at = data.get("timestamp", {}).get("_data_")
+        found.append((int(daily) - 5, datetime.fromisoformat(at) if at else None))
+    return found
+
+
+@pytest.fixture
+def voting(workspace: Workspace) -> Workspace:
+    in_check(workspace)
+    workspace.ok("cycle", "advance", CYCLE, "start_check")
+    return workspace
+
+
+def test_nothing_in_the_database_or_the_logs_links_a_ballot_to_its_slip(
+    voting: Workspace,
+) -> None:
+    ws, logs = voting, []
+    issued = run(
+        ws,
+        "ballot",
+        "issue",
+        CYCLE,
+        "--group",
+        "masses",
+        "--count",
+        str(SLIPS),
+        "--json",
+        logs=logs,
+    )
+    tokens = json.loads(issued.stdout)["tokens"]  # the printed slips, in print order
+    assert len(set(tokens)) == SLIPS
+    assert all(len(normalised(t)) * 5 >= 128 for t in tokens)
+    # The hall votes in slip order: the worst case for a log that keeps order.
+    for slip, token in enumerate(tokens):
+        run(ws, "ballot", "cast", CYCLE, "--token", token, *as_args(slip), logs=logs)
+        if slip == SLIPS // 2:
+            # While the box is open: its rows carry no token, digest, time or actor.
+            box = [r for r in every_row(ws) if r.startswith("pdca_ballot_box")]
+            assert len(box) == slip + 1
+    last_cast = datetime.now().astimezone()
+    run(ws, "ballot", "close", CYCLE, logs=logs)
+
+    # 1. No row that holds a ballot holds anything of a slip (main: 10 of 10 linked).
+    revealing = slip_marks(ws, tokens)
+    linked = {
+        n
+        for row in ballot_rows(ws)
+        for n, marks_of in revealing.items()
+        if any(m in row for m in marks_of)
+    }
+    assert linked == set()
+    # 2. The issued set keeps no print order: the digests are stored sorted.
+    stored = next(r for r in every_row(ws) if '"token_digests"' in r and '"salt"' in r)
+    digests = json.loads(stored[stored.index("{") : stored.rindex("}") + 1])["token_digests"]
+    assert digests == sorted(digests) and len(digests) == SLIPS
+    # 3. The log of events keeps no cast order and no cast time: the ballots were recorded
+    #    together after the last cast, not in slip order (main: in slip order, each at its
+    #    cast), and nothing else in the database says when each was cast.
+    ballots = ballots_in_log_order(ws)
+    assert sorted(s for s, _ in ballots) == list(range(SLIPS))
+    assert [s for s, _ in ballots] != list(range(SLIPS))
+    assert all(at is not None and at >= last_cast for _, at in ballots)
+    assert [r for r in every_row(ws) if r.startswith("pdca_ballot_box")] == []
+    # 4. No log line names a slip's token or digest, or who cast.
+    assert logs
+    for line in logs:
+        assert not any(m in line for ms in revealing.values() for m in ms), line
+        if '"ballot_boxed"' in line:
+            assert ws.actor not in line
+    # The ballots still count, and the repeat of a spent token is refused.
+    assert "票箱未关闭" not in ws.ok("explain", CYCLE).output
+
+
+def test_a_spent_token_is_refused_at_once_while_its_ballot_waits_in_the_box(
+    voting: Workspace,
+) -> None:
+    ws = voting
+    tokens = json.loads(
+        ws.ok("ballot", "issue", CYCLE, "--group", "masses", "--count", "3", "--json").output
+    )["tokens"]
+    ws.ok("ballot", "cast", CYCLE, "--token", tokens[0], *as_args(0))
+    box = [r for r in every_row(ws) if r.startswith("pdca_ballot_box")]
+    # Typed in lower case with spaces for hyphens it is the same token: refused.
+    typed = tokens[0].lower().replace("-", " ")
+    assert "已使用过" in ws.refused("ballot", "cast", CYCLE, "--token", typed, *as_args(1))
+    assert [r for r in every_row(ws) if r.startswith("pdca_ballot_box")] == box
+    # Not counted until the box is closed: the score says so instead of guessing.
+    explained = json.loads(ws.ok("explain", CYCLE, "--json").output)
+    assert "票箱未关闭：masses 1 张待计入" in json.dumps(explained, ensure_ascii=False)
+    assert ws.ok("ballot", "close", CYCLE).output == "已关闭票箱（masses）：计入 1 张\n"
+    line = ws.refused("ballot", "close", CYCLE)
+    assert line.startswith("错误：周期 甲局/2024 没有待计入的票箱")
+    history = json.loads(ws.ok("history", CYCLE, "--json").output)
+    spent, counted, closed = (
+        e for e in history if e["type"].startswith("Ballot") and e["type"] != "BallotsIssued"
+    )
+    assert (spent["type"], spent["actor"]) == ("BallotTokensUsed", "")
+    assert (counted["type"], counted["actor"]) == ("BallotCounted", "")
+    assert (closed["type"], closed["actor"]) == ("BallotBoxClosed", ws.actor)
+
+
+def test_a_clerks_paper_batch_is_one_event_naming_the_clerk(voting: Workspace, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    ws = voting
+    tokens = json.loads(
+        ws.ok("ballot", "issue", CYCLE, "--group", "masses", "--count", "4", "--json").output
+    )["tokens"]
+    path = tmp_path / "paper.csv"
+    path.write_text(
+        "token,"
+        + ",".join(ITEMS)
+        + "\n"
+        + "".join(
+            f"{t}," + ",".join(str(v) for v in marks(n).values()) + "\n"
+            for n, t in enumerate(tokens)
+        ),
+        encoding="utf-8",
+    )
+    ws.ok("ballot", "import", CYCLE, str(path), actor="书记员-李四")
+    history = json.loads(ws.ok("history", CYCLE, "--json").output)
+    spent = [e for e in history if e["type"] == "BallotTokensUsed"]
+    counted = [e for e in history if e["type"] == "BallotCounted"]
+    assert [e["actor"] for e in spent] == ["书记员-李四"]
+    assert len(counted) == 4 and {e["actor"] for e in counted} == {""}
+    assert "票箱未关闭" not in ws.ok("explain", CYCLE).output
