@@ -25,8 +25,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from pdca.application.acting import Acting
-from pdca.application.demo import GRIDS, SPOT_CHECKS, TASKS, ballot_marks, ballot_token, item_value
 from pdca.application.ballots import token_digest
+from pdca.application.demo import GRIDS, SPOT_CHECKS, TASKS, ballot_marks, ballot_token, item_value
 from pdca.application.recording import period_bounds
 from pdca.application.service import PdcaApplication, new_cycle
 from pdca.application.workspace import create_workspace
