@@ -116,7 +116,9 @@ def test_groups_ballot_items_and_components_by_label(workspace: Workspace, tmp_p
     )
     ws.ok("ballot", "import", JIA, str(path))
     cast = [
-        e for e in json.loads(ws.ok("history", JIA, "--json").output) if e["type"] == "BallotCounted"
+        e
+        for e in json.loads(ws.ok("history", JIA, "--json").output)
+        if e["type"] == "BallotCounted"
     ]
     assert [e["summary"] for e in cast] == ["masses 合计 90", "masses 合计 100"]  # 20+19+18+17+16
     out = ws.ok("score", "na", JIA, "党建重点任务完成情况", "--reason", "本年度无重点任务").output
