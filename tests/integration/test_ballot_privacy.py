@@ -226,3 +226,28 @@ def test_a_clerks_paper_batch_is_one_event_naming_the_clerk(voting: Workspace, t
     assert [e["actor"] for e in spent] == ["书记员-李四"]
     assert len(counted) == 4 and {e["actor"] for e in counted} == {""}
     assert "票箱未关闭" not in ws.ok("explain", CYCLE).output
+
+
+def test_a_token_issued_before_salts_still_votes_in_a_cycle_still_voting(
+    voting: Workspace,
+) -> None:
+    import hashlib
+
+    from pdca.application.service import PdcaApplication
+    from pdca.application.workspace import open_workspace
+    from pdca.domain.cycle import Cycle
+
+    ws = voting
+    app = PdcaApplication(open_workspace(str(ws.root), ws.db_url))
+    try:  # an issue as a pdca before issue 13 stored it: unsalted SHA-256, no salt
+        cycle = app.get_cycle(CYCLE)
+        old = hashlib.sha256(b"3F9A1-0C2B7").hexdigest()
+        cycle.record(
+            Cycle.BallotsIssued, group="masses", token_digests=[old], salt=None, actor="甲"
+        )
+        app.save(cycle)
+    finally:
+        app.close()
+    ws.ok("ballot", "cast", CYCLE, "--token", "3f9a1-0c2b7", *as_args(0))
+    assert "已使用过" in ws.refused("ballot", "cast", CYCLE, "--token", "3F9A1-0C2B7", *as_args(1))
+    assert ws.ok("ballot", "close", CYCLE).output == "已关闭票箱（masses）：计入 1 张\n"

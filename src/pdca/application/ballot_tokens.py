@@ -25,8 +25,12 @@ _READ_AS = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
 
 def new_token() -> str:
-    """A fresh token, grouped for printing: ``7K3M-Q0ZR-…-XY``."""
-    value = secrets.randbits(BITS)
+    """A fresh token, grouped for printing: ``7DKB-WBC2-…-WCN0``."""
+    return spelled(secrets.randbits(BITS))
+
+
+def spelled(value: int) -> str:
+    """``BITS`` bits as a token is printed: 28 symbols in groups of four."""
     symbols = "".join(ALPHABET[(value >> (5 * n)) & 31] for n in range(_LENGTH))
     return "-".join(symbols[i : i + _GROUP] for i in range(0, _LENGTH, _GROUP))
 

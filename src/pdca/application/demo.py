@@ -250,8 +250,10 @@ def ballot_marks(
 
 
 def ballot_token(rng: random.Random) -> str:
-    raw = f"{rng.getrandbits(40):010X}"
-    return f"{raw[:5]}-{raw[5:]}"
+    """A token as ``ballot issue`` prints one, drawn from the demo's seeded generator."""
+    from pdca.application.ballot_tokens import BITS, spelled
+
+    return spelled(rng.getrandbits(BITS))
 
 
 def _advance_to(app: PdcaApplication, address: str, phase: str, reason: str | None) -> None:
