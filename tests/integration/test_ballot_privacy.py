@@ -251,3 +251,35 @@ def test_a_token_issued_before_salts_still_votes_in_a_cycle_still_voting(
     ws.ok("ballot", "cast", CYCLE, "--token", "3f9a1-0c2b7", *as_args(0))
     assert "已使用过" in ws.refused("ballot", "cast", CYCLE, "--token", "3F9A1-0C2B7", *as_args(1))
     assert ws.ok("ballot", "close", CYCLE).output == "已关闭票箱（masses）：计入 1 张\n"
+
+
+def test_a_ballot_lost_on_its_way_to_the_box_is_told_and_counted_missing(
+    sqlite_workspace: Workspace,
+) -> None:
+    ws = sqlite_workspace
+    in_check(ws)
+    ws.ok("cycle", "advance", CYCLE, "start_check")
+    tokens = json.loads(
+        ws.ok("ballot", "issue", CYCLE, "--group", "masses", "--count", "2", "--json").output
+    )["tokens"]
+    # A box table the ballot cannot be written to: the process fails after the token is
+    # spent, which is the order that never lets a token count twice.
+    ws.sql("CREATE TABLE pdca_ballot_box (cycle_id TEXT, grp TEXT, generation INTEGER)")
+    done = subprocess.run(
+        [PDCA, "ballot", "cast", CYCLE, "--token", tokens[0], *as_args(3)],
+        env={**os.environ, **ws.env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 6 and done.stderr.startswith(
+        "错误：令牌已用，但这张票未能放入票箱（"
+    ), done.stderr
+    assert done.stderr.rstrip().endswith("此票不计入，关闭票箱时计为未入箱")
+    ws.sql("DROP TABLE pdca_ballot_box")
+    assert "已使用过" in ws.refused("ballot", "cast", CYCLE, "--token", tokens[0], *as_args(3))
+    ws.ok("ballot", "cast", CYCLE, "--token", tokens[1], *as_args(4))
+    assert ws.ok("ballot", "close", CYCLE).output == (
+        "已关闭票箱（masses）：计入 1 张；另有 1 张已用令牌的票未入箱（写入中断），无法计入\n"
+    )

@@ -22,7 +22,7 @@ from pdca.application.acting import Acting, writes
 from pdca.application.recording import SCORING
 from pdca.application.saving import commutes
 from pdca.domain.cycle import Cycle
-from pdca.errors import Conflict, RuleViolation, one_of
+from pdca.errors import Conflict, RuleViolation, StorageError, one_of
 from pdca.rules.naming import resolve
 
 if TYPE_CHECKING:
@@ -188,7 +188,18 @@ class Ballots:
         # After the token is spent: a failure here loses this ballot (the close counts it
         # as missing) rather than letting its token be used twice.
         generation = cycle.facts.boxes_closed.get(group, 0)
-        self.ballot_box().put(str(cycle.id), group, generation, dict(scores))
+        try:
+            self.ballot_box().put(str(cycle.id), group, generation, dict(scores))
+        except Exception as exc:
+            from pdca.storage.failures import first_line, is_database_error
+
+            if not is_database_error(exc):
+                raise
+            # Say what happened: the token is spent, its ballot is not in the box.
+            raise StorageError(
+                f"令牌已用，但这张票未能放入票箱（{first_line(exc)}）；此票不计入，"
+                "关闭票箱时计为未入箱"
+            ) from None
         log.info("ballot_boxed", cycle=address)
 
     @writes("ballot close")
