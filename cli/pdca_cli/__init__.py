@@ -91,7 +91,8 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in self.lazy:
             module, _, attr = self.lazy[name].partition(":")
-            return add_request_option(name, getattr(importlib.import_module(module), attr))
+            command = getattr(importlib.import_module(module), attr)
+            return _words.localise(add_request_option(name, command))
         return super().get_command(ctx, name)
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -168,6 +169,9 @@ def cli(ctx: click.Context, workspace: str | None, db: str | None, actor: str | 
     obj.workspace_option = workspace
     obj.db_option = db
     obj.actor_option = actor
+
+
+_words.localise(cli)
 
 
 def main() -> None:

@@ -537,6 +537,7 @@ class PdcaApplication(_UseCases, Application[UUID]):
                 builtin(),
                 workspace_dir=self.workspace.projections_dir,
                 cipher=self.mapper.cipher,
+                zone=self.clock.zone,
             )
         return self._runtime
 
