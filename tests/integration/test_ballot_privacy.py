@@ -283,3 +283,18 @@ def test_a_ballot_lost_on_its_way_to_the_box_is_told_and_counted_missing(
     assert ws.ok("ballot", "close", CYCLE).output == (
         "已关闭票箱（masses）：计入 1 张；另有 1 张已用令牌的票未入箱（写入中断），无法计入\n"
     )
+
+
+def test_a_round_is_not_finalised_over_an_open_box_and_the_box_closes_after_督查(
+    voting: Workspace,
+) -> None:
+    ws = voting
+    [token] = json.loads(
+        ws.ok("ballot", "issue", CYCLE, "--group", "masses", "--count", "1", "--json").output
+    )["tokens"]
+    ws.ok("ballot", "cast", CYCLE, "--token", token, *as_args(0))
+    ws.ok("cycle", "advance", CYCLE, "start_act")
+    ws.ok("round", "open", "2024", "--scheme", "jilin")
+    assert "票箱未关闭：masses 1 张待计入" in ws.refused("round", "finalize", "2024")
+    assert ws.ok("ballot", "close", CYCLE).output == "已关闭票箱（masses）：计入 1 张\n"
+    assert "票箱未关闭" not in ws.refused("round", "finalize", "2024")
