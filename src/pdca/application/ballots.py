@@ -31,11 +31,6 @@ if TYPE_CHECKING:
 CLOSING = ("check", "act")  # a box left open when 督查 ended may still be closed
 
 
-def token_digest(token: str) -> str:
-    """The unsalted digest of an old (pre-issue-13) token, as issues before salts stored it."""
-    return ballot_tokens.token_digest(token, None)
-
-
 def _shuffled(items: list[Any]) -> list[Any]:
     """A batch of ballots in an order nobody can reproduce (not the order of the file,
     nor of the slips)."""
