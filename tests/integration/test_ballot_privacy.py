@@ -298,3 +298,38 @@ def test_a_round_is_not_finalised_over_an_open_box_and_the_box_closes_after_督�
     assert "票箱未关闭：masses 1 张待计入" in ws.refused("round", "finalize", "2024")
     assert ws.ok("ballot", "close", CYCLE).output == "已关闭票箱（masses）：计入 1 张\n"
     assert "票箱未关闭" not in ws.refused("round", "finalize", "2024")
+
+
+@pytest.mark.parametrize("process", ["one per command", "one for the whole vote"])
+def test_no_trace_of_the_box_is_left_in_the_sqlite_files_once_it_is_closed(
+    sqlite_workspace: Workspace, process: str
+) -> None:
+    from pdca.application.service import PdcaApplication
+    from pdca.application.workspace import open_workspace
+    from tests._round import acting
+
+    ws = sqlite_workspace
+    in_check(ws)
+    ws.ok("cycle", "advance", CYCLE, "start_check")
+    tokens = json.loads(
+        ws.ok("ballot", "issue", CYCLE, "--group", "masses", "--count", "6", "--json").output
+    )["tokens"]
+    if process == "one per command":
+        for slip, token in enumerate(tokens):
+            ws.ok("ballot", "cast", CYCLE, "--token", token, *as_args(slip))
+        ws.ok("ballot", "close", CYCLE)
+    else:  # a server's process: its connection, and so the write-ahead log, stay open
+        app = PdcaApplication(open_workspace(str(ws.root), ws.db_url))
+        for slip, token in enumerate(tokens):
+            app.cast_ballot(acting(), CYCLE, token, marks(slip))
+        app.close_ballots(acting(), CYCLE)
+    try:
+        # The box's own spelling of a ballot (the events spell their marks otherwise): not
+        # in the file, nor in its write-ahead log, where each cast's page would show the
+        # ballot it added, in slip order.
+        raw = b"".join(p.read_bytes() for p in ws.root.glob("pdca.sqlite3*"))
+        for slip in range(len(tokens)):
+            assert f'"daily_work": "{5 + slip}"'.encode() not in raw
+    finally:
+        if process != "one per command":
+            app.close()

@@ -545,7 +545,8 @@ class PdcaApplication(_UseCases, Application[UUID]):
         """Where ballots cast one by one wait, unordered, until their box is closed."""
         from pdca.storage.ballot_box import BallotBox
 
-        return BallotBox(self.recorder, self.workspace.database.kind, self.mapper.cipher)
+        database = self.workspace.database
+        return BallotBox(self.recorder, database.kind, self.mapper.cipher, database.sqlite_path)
 
     def close(self) -> None:
         if self._runtime is not None:

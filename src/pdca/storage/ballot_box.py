@@ -18,10 +18,12 @@ as ``pdca.storage.meta`` does.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import secrets
 from base64 import b64decode, b64encode
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 TABLE = "pdca_ballot_box"
@@ -29,10 +31,13 @@ _MARK = "enc:"
 
 
 class BallotBox:
-    def __init__(self, recorder: Any, kind: str, cipher: Any = None) -> None:
+    def __init__(
+        self, recorder: Any, kind: str, cipher: Any = None, sqlite_path: Path | None = None
+    ) -> None:
         self.recorder = recorder
         self.kind = kind
         self.cipher = cipher
+        self.sqlite_path = sqlite_path
         self.mark = "?" if kind == "sqlite" else "%s"
 
     def _table(self) -> str:
@@ -115,3 +120,19 @@ class BallotBox:
                 f"AND generation < {m}",
                 (cycle_id, group, closed),
             )
+        self._forget_the_log()
+
+    def _forget_the_log(self) -> None:
+        """SQLite: copy the write-ahead log into the file and truncate it to nothing. Until
+        then it holds every version of the box's pages, one per cast, in cast order — the
+        order of the slips. Best effort: a reader holding an old snapshot makes it wait
+        for the next checkpoint (the README says so)."""
+        if self.kind != "sqlite" or self.sqlite_path is None:
+            return
+        import sqlite3
+
+        try:
+            with contextlib.closing(sqlite3.connect(self.sqlite_path, timeout=5)) as conn:
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error:
+            pass
