@@ -201,6 +201,8 @@ def test_a_spent_token_is_refused_at_once_while_its_ballot_waits_in_the_box(
     assert (spent["type"], spent["actor"]) == ("BallotTokensUsed", "")
     assert (counted["type"], counted["actor"]) == ("BallotCounted", "")
     assert (closed["type"], closed["actor"]) == ("BallotBoxClosed", ws.actor)
+    table = ws.ok("history", CYCLE).output.splitlines()
+    assert sum("不记名" in line and "测评票" in line for line in table) == 1
 
 
 def test_a_clerks_paper_batch_is_one_event_naming_the_clerk(voting: Workspace, tmp_path) -> None:  # type: ignore[no-untyped-def]

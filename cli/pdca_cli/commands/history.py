@@ -10,7 +10,8 @@ ENTRIES = (
     Column("position", "序号"),
     Column("type", None),
     Column("recorded_at", "记录时间", show=moment),
-    Column("actor", "操作人"),
+    # Anonymous ballots and their spent tokens name nobody (issue 13): 不记名, not a blank.
+    Column("actor", "操作人", show=lambda actor: actor or "不记名"),
     Column(None, "类型", get=lambda e: labels.event_type(e.type)),
     Column("summary", "摘要"),
 )
