@@ -46,6 +46,10 @@ class BallotBox:
         schema = self.recorder.datastore.schema.replace('"', '""')
         return f'"{schema}".{TABLE}'
 
+    def create_table(self) -> None:
+        """``pdca init`` creates the box; a database made before it gets it on first use."""
+        self._ensure()
+
     def _ensure(self) -> None:
         # In its own transaction: the box's own transaction must begin with a write, so
         # SQLite takes the write lock before it reads (no lost ballot between two casts).
