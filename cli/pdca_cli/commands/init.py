@@ -45,6 +45,7 @@ def init(obj: CliContext, directory: str | None, time_zone: str | None) -> None:
         f"工作区已就绪：{workspace.root}",
         f"数据库：{workspace.database.describe()}",
         f"时区：{done.time_zone}",
+        f"所有者：{done.owner}（只有所有者可建立第一个账户：pdca account add）",
     ]
     if encrypted:
         lines.append(f"事件加密：开启（AES-GCM，密钥取自 {done.key_variable}，请妥善保存）")
@@ -57,6 +58,7 @@ def init(obj: CliContext, directory: str | None, time_zone: str | None) -> None:
             "schemes": refs,
             "encrypted": encrypted,
             "time_zone": done.time_zone,
+            "owner": done.owner,
         },
         "\n".join(lines),
     )

@@ -21,6 +21,7 @@ class Initialised:
     workspace: Workspace
     key_variable: str | None  # where the events' cipher key is read from, if encrypted
     time_zone: str  # the database's zone (an IANA name)
+    owner: str  # the login that may create the first account (pdca account add)
 
 
 def initialise(root: Path, db_url: str | None, time_zone: str | None = None) -> Initialised:
@@ -43,14 +44,19 @@ def initialise(root: Path, db_url: str | None, time_zone: str | None = None) -> 
         cipher = app.mapper.cipher
         events = app.recorder.max_notification_id() or 0
         zone = clock.for_init(app.marker.read(), time_zone, bool(events)).key
-        meta.initialise(app.marker, cipher, events, zone)
+        from pdca.application.identity import database_principal
+
+        principal = database_principal(workspace.database, app.recorder)
+        owner = meta.initialise(app.marker, cipher, events, zone, principal)
         app.use_zone(zone)
         app.projection_runtime().create_tables(include_workspace=True)
         app.ballot_box().create_table()  # here, by the owner: a writer may not create tables
     except BaseException:
         app.close()
         raise
-    return Initialised(app, workspace, meta.KEY_VARIABLE if cipher is not None else None, zone)
+    return Initialised(
+        app, workspace, meta.KEY_VARIABLE if cipher is not None else None, zone, owner
+    )
 
 
 def _holds_events(app: PdcaApplication) -> bool:

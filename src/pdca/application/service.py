@@ -43,6 +43,14 @@ VOIDED = "voided"
 #: own (``self`` is the application); tests/unit/test_application.py keeps this table
 #: equal to what those classes define.
 USE_CASES: dict[str, tuple[str, ...]] = {
+    "pdca.application.anchoring:Anchoring": (
+        "_anchor",
+        "_get_anchor",
+        "anchor_after",
+        "check_code",
+        "latest_anchor",
+        "take_anchor",
+    ),
     "pdca.application.ballots:Ballots": (
         "_check_ballot",
         "_issued_digest",
@@ -96,6 +104,20 @@ USE_CASES: dict[str, tuple[str, ...]] = {
         "verify_rectification",
     ),
     "pdca.application.settlement:Settlement": ("ledger_moves",),
+    "pdca.application.account_cases:Accounting": (
+        "_owner_first",
+        "_roster_to_change",
+        "_save_roster",
+        "add_account",
+        "define_team",
+        "disable_account",
+        "enable_account",
+        "grant_roles",
+        "import_roles_file",
+        "list_accounts",
+        "revoke_roles",
+        "scope_account",
+    ),
     "pdca.application.verifying:Verifying": ("verify_history",),
 }
 _USE_CASE_OF = {name: target for target, names in USE_CASES.items() for name in names}
@@ -105,6 +127,8 @@ if TYPE_CHECKING:
     # What static readers (IDEs, type checkers, "go to definition") see: the use cases
     # of the modules below are the application's own methods. At run time they are
     # looked up through ``USE_CASES`` on first use instead, to keep start-up cheap.
+    from pdca.application.account_cases import Accounting
+    from pdca.application.anchoring import Anchoring
     from pdca.application.ballots import Ballots
     from pdca.application.recording import Recording
     from pdca.application.rectifying import Rectifying
@@ -112,7 +136,9 @@ if TYPE_CHECKING:
     from pdca.application.settlement import Settlement
     from pdca.application.verifying import Verifying
 
-    class _UseCases(Ballots, Recording, Results, Rectifying, Settlement, Verifying):
+    class _UseCases(
+        Anchoring, Ballots, Recording, Results, Rectifying, Settlement, Verifying, Accounting
+    ):
         pass
 else:
 
@@ -138,7 +164,9 @@ class HistoryEntry:
     position: int
     type: str
     recorded_at: str
-    actor: str
+    actor: str  # the person on whose behalf
+    principal: str  # who connected to record it
+    assurance: str  # authenticated | declared (pdca.application.acting)
     summary: str
 
 
@@ -157,6 +185,7 @@ class PdcaApplication(_UseCases, Application[UUID]):
         self.on_notice: Any = None
         self._clock: Clock | None = None
         self._zone: str | None = None  # as the marker names it (None: not recorded)
+        self._owner: str | None = None  # the login that initialised the database
         try:
             super().__init__(env=workspace.database.event_store_env(create_tables))
             self.mapper.recorder = self.recorder  # type: ignore[attr-defined]
@@ -189,7 +218,16 @@ class PdcaApplication(_UseCases, Application[UUID]):
             # before anything (the marker, a view's table) is written into it.
             meta.require_events_table(self.recorder, self.workspace.database.describe())
         self._zone = values.get(meta.ZONE)
+        self._owner = values.get(meta.OWNER) or None
         return meta.check(values, self.mapper.cipher)
+
+    @property
+    def owner(self) -> str | None:
+        """The login that initialised the database (``pdca init``): it alone may create
+        the first account. None for a database initialised before owners were kept."""
+        if self._owner is None:
+            self._owner = self.marker.read().get(meta.OWNER) or None
+        return self._owner
 
     @property
     def clock(self) -> Clock:
@@ -463,6 +501,7 @@ class PdcaApplication(_UseCases, Application[UUID]):
         )
 
     def history(self, address: str) -> list[HistoryEntry]:
+        from pdca.application.acting import recorded_assurance, recorded_principal
         from pdca.rules.describe import describe
 
         cycle = self.get_cycle(address)
@@ -473,6 +512,8 @@ class PdcaApplication(_UseCases, Application[UUID]):
                 type=type(e).__name__,
                 recorded_at=self.clock.iso(e.timestamp),
                 actor=getattr(e, "actor", ""),
+                principal=recorded_principal(e),
+                assurance=recorded_assurance(e),
                 summary=describe(e, scheme),
             )
             for e in self.repository.event_store.get(cycle.id)
@@ -662,13 +703,14 @@ class PdcaApplication(_UseCases, Application[UUID]):
         return bool(self.recorder.select_events(aggregate_id, limit=1))
 
     def permit(self, acting: Acting, command: str) -> None:
-        """Refuse unless the acting person may run ``command`` (``roles.PERMISSIONS``);
-        note the unit a staff member is limited to. Checked once per command."""
+        """Refuse unless the principal, and the person it acts for, may run ``command``
+        (``roles.PERMISSIONS`` over the database's accounts); note the assurance and the
+        scopes the save is checked against. Checked once per command."""
         if command in acting.permitted:
             return
-        from pdca.application import roles
+        from pdca.application import accounts
 
-        acting.unit_limit = roles.load(self.workspace.root).permit(acting.person, command)
+        accounts.permit(self, acting, command)
         acting.permitted = acting.permitted | {command}
 
     def _save_new(

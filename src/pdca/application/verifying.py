@@ -40,6 +40,8 @@ class Report:
     aggregates: list[AggregateCheck]
     anchors: int
     problems: list[tuple[AggregateCheck, Tamper]] = field(init=False)
+    #: With an anchors file (``verify --anchors``): what it said beside the chain.
+    outside: OutsideCheck | None = None
 
     def __post_init__(self) -> None:
         found = [(a, t) for a in self.aggregates for t in a.problems]
@@ -54,6 +56,17 @@ class Report:
         return not self.problems
 
 
+@dataclass(frozen=True)
+class OutsideCheck:
+    """What an anchors file added: how many anchors it holds, the aggregates a declared
+    restore accounts for, and anchors whose line no longer matches its digest."""
+
+    file: str
+    anchors: int
+    declared: list[str]
+    damaged: list[int]
+
+
 class Verifying:
     """Mixed into ``PdcaApplication``."""
 
@@ -61,12 +74,14 @@ class Verifying:
     get_unit: Callable[..., Any]
     mapper: Any
 
-    def verify_history(self, address: str | None = None) -> Report:
-        """Every aggregate, or one cycle and the rounds that published it."""
+    def verify_history(self, address: str | None = None, anchors_file: str | None = None) -> Report:
+        """Every aggregate, or one cycle and the rounds that published it; with
+        ``anchors_file``, every aggregate against the anchors kept outside the database."""
         cipher = self.mapper.cipher
         published = _anchors(self.recorder, cipher)
+        first_seen: dict[UUID, int] = {}
         if address is None:
-            stored, labels = _read(_pages(self.recorder, ()), cipher)
+            stored, labels = _read(_pages(self.recorder, ()), cipher, first_seen)
         else:
             from pdca.domain.ids import split_address
 
@@ -98,18 +113,54 @@ class Verifying:
                     )
                     labels.setdefault(oid, f"周期 {cycle}")
                     stored.setdefault(oid, [])
+        published_heads = sum(len(a) for a in anchors.values())
+        outside = None
+        inserted: dict[UUID, Tamper] = {}
+        if anchors_file is not None:
+            outside, inserted = _outside(anchors_file, first_seen, stored, anchors)
         checks = [
             AggregateCheck(
                 oid,
                 labels.get(oid, f"聚合 {oid}"),
                 len(found),
                 max(found, key=lambda r: r.version).digest if found else None,
-                inspect(found, anchors.get(oid, ())),
+                [
+                    *inspect(found, anchors.get(oid, ())),
+                    *([inserted[oid]] if oid in inserted else []),
+                ],
             )
             for oid, found in stored.items()
         ]
         checks.sort(key=lambda c: c.label)
-        return Report(checks, sum(len(a) for a in anchors.values()))
+        return Report(checks, published_heads, outside)
+
+
+def _outside(
+    file: str,
+    first_seen: dict[UUID, int],
+    stored: dict[UUID, list[Row]],
+    anchors: dict[UUID, list[Anchor]],
+) -> tuple[OutsideCheck, dict[UUID, Tamper]]:
+    """Fold an anchors file into the published heads (``anchors``, ``stored``: changed in
+    place) and return the aggregates it says were inserted."""
+    from pathlib import Path
+
+    from pdca.storage import anchor_check
+    from pdca.storage import anchors as anchor_file
+
+    kept = anchor_file.read(Path(file))
+    found = anchor_check.compare(kept.anchors, {str(k): v for k, v in first_seen.items()})
+    for key, heads in found.heads.items():
+        oid = UUID(key)
+        anchors.setdefault(oid, []).extend(heads)
+        stored.setdefault(oid, [])  # deleted outright: its anchored heads say so
+    outside = OutsideCheck(
+        file,
+        len(kept.anchors),
+        sorted(found.declared),
+        [a.seq for a in found.damaged],
+    )
+    return outside, {UUID(k): t for k, t in found.inserted.items()}
 
 
 def _pages(recorder: Any, topics: tuple[str, ...]) -> Iterator[Any]:
@@ -122,12 +173,17 @@ def _pages(recorder: Any, topics: tuple[str, ...]) -> Iterator[Any]:
         start = page[-1].id + 1
 
 
-def _read(stored: Iterable[Any], cipher: Any) -> tuple[dict[UUID, list[Row]], dict[UUID, str]]:
+def _read(
+    stored: Iterable[Any], cipher: Any, first_seen: dict[UUID, int] | None = None
+) -> tuple[dict[UUID, list[Row]], dict[UUID, str]]:
     """Each aggregate's rows, reduced as they stream by to what the chain check needs,
-    and its label from its first event."""
+    and its label from its first event (and, into ``first_seen``, the log position of
+    each aggregate's first stored event)."""
     rows: dict[UUID, list[Row]] = {}
     labels: dict[UUID, str] = {}
     for r in stored:
+        if first_seen is not None and r.originator_id not in first_seen:
+            first_seen[r.originator_id] = r.id  # pages come in log order
         state = _state(r, cipher)
         link = state.get(PREV) if state is not None else None
         rows.setdefault(r.originator_id, []).append(
@@ -171,6 +227,8 @@ def _label(oid: UUID, topic: str, state: dict[str, Any]) -> str:
         return f"周期 {state.get('unit')}/{state.get('period')}"
     if kind == "Round.Opened":
         return f"轮次 {state.get('period')}（{state.get('scheme_id')}）"
+    if kind == "Anchor.Taken":
+        return f"锚点 {state.get('seq')}"
     if kind == "Rectification.Ordered":
         return f"整改 {oid.hex[:8]}（{state.get('cycle')}）"
     return f"聚合 {oid}"
