@@ -23,10 +23,12 @@ from pdca.errors import StorageError
 #: 5: every new event records ``principal`` and ``assurance`` beside its ``actor``; the
 #:    ``Accounts`` aggregate (accounts and roles as events), which an older pdca would
 #:    ignore (and so let anyone write).
-#: 6: ``Cycle.BallotsIssued`` v2 (salted, sorted digests); ``Cycle.BallotTokensUsed``,
+#: 6: ``ProjectionFiles`` (the registered projection files), which an older pdca would
+#:    neither read nor honour (it would run unregistered files).
+#: 7: ``Cycle.BallotsIssued`` v2 (salted, sorted digests); ``Cycle.BallotTokensUsed``,
 #:    ``BallotCounted`` and ``BallotBoxClosed`` replace ``BallotCast`` (an older pdca
 #:    would not count the new ballots).
-FORMAT = 6
+FORMAT = 7
 TABLE = "pdca_meta"
 #: The key of the database's time zone (an IANA name, written at init). A database made
 #: before it was recorded has none; ``pdca.application.clock`` says how that reads.
