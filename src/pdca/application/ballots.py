@@ -121,18 +121,20 @@ class Ballots:
             raise RuleViolation(f"测评票令牌 '{token}' 无效：不是本周期发放的令牌")
         if digest in cycle.facts.used_tokens or digest in pending:
             raise Conflict(f"测评票令牌 '{token}' 已使用过，每张票只能投一次")
-        expected = [i.id for i in ballot.items]
-        unknown = sorted(set(scores) - set(expected))
-        missing = [i for i in expected if i not in scores]
+        unknown, missing, mixed = ballot.gaps(scores)
+        if mixed:
+            raise RuleViolation(
+                f"测评项目 {'、'.join(mixed)} 既填了总分又填了采分点；每个项目只能按一种方式填写"
+            )
         if unknown or missing:
             raise RuleViolation(
-                f"测评票项目不符：{'未知 ' + '、'.join(unknown) if unknown else ''}{'；' if unknown and missing else ''}"
-                f"{'缺少 ' + '、'.join(missing) if missing else ''}；应填：{one_of(f'{i.id}（0–{i.max}）' for i in ballot.items)}"
+                f"测评票项目不符：{'未知 ' + '、'.join(sorted(unknown)) if unknown else ''}{'；' if unknown and missing else ''}"
+                f"{'缺少 ' + '、'.join(missing) if missing else ''}；应填：{one_of(f'{i.id}（0–{i.max}）' for i in ballot.asked(scores))}"
             )
-        for item in ballot.items:
-            if not 0 <= scores[item.id] <= item.max:
+        for field in ballot.accepted():
+            if field.id in scores and not 0 <= scores[field.id] <= field.max:
                 raise RuleViolation(
-                    f"测评项目 {item.id}（{item.label}）的分数 {scores[item.id]} 超出范围；允许 0 至 {item.max}"
+                    f"测评项目 {field.id}（{field.label}）的分数 {scores[field.id]} 超出范围；允许 0 至 {field.max}"
                 )
         return digest, cycle.facts.issued_tokens[digest], scores
 
@@ -250,16 +252,20 @@ class Ballots:
         scheme = self.scheme_of(cycle)
         ballot = scheme.rules.ballot
         if ballot is not None:
-            expected = [i.id for i in ballot.items]
-            # A column names an item by its id or its label.
+            # A column names an item or a 采分点 by its id or its label.
             named = {c: resolve(scheme, "ballot_item", c, unknown_as_is=True) for c in file.items}
-            unknown = [c for c in file.items if named[c] not in expected]
-            missing = [i for i in expected if i not in named.values()]
+            unknown, missing, mixed = ballot.gaps(list(named.values()))
+            unknown = [c for c in file.items if named[c] in unknown]
             twice = [c for c in file.items if list(named.values()).count(named[c]) > 1]
             if twice:
                 raise RuleViolation(
                     f"测评票文件的列 {'、'.join(twice)} 是同一个测评项目 "
                     f"{named[twice[0]]}；每个项目只能有一列；整批未记录"
+                )
+            if mixed:
+                raise RuleViolation(
+                    f"测评票文件的列既有测评项目 {'、'.join(mixed)} 的总分又有其采分点；"
+                    "每个项目只能按一种方式填写；整批未记录"
                 )
             if unknown or missing:
                 told = ([f"未知列 {'、'.join(unknown)}"] if unknown else []) + (
@@ -267,6 +273,6 @@ class Ballots:
                 )
                 raise RuleViolation(
                     f"测评票文件的列不符：{'；'.join(told)}；"
-                    f"首行应为 token,{','.join(expected)}；整批未记录"
+                    f"首行应为 token,{','.join(f.id for f in ballot.asked(named.values()))}；整批未记录"
                 )
         return self.cast_ballots(acting, address, file.ballots())
