@@ -28,7 +28,9 @@ def render_tree(
         value = " = —"  # not a score: no number where a fact is missing
     facts = ""
     if "position" in node:
-        facts = f"  [事件 #{node['position']} {moment(node['recorded_at'])} {node['actor']}"
+        # A ballot recorded since issue 13 names nobody: 不记名, not a blank.
+        who = node["actor"] or "不记名"
+        facts = f"  [事件 #{node['position']} {moment(node['recorded_at'])} {who}"
         if node.get("observed_on"):
             facts += f"，发现于 {node['observed_on']}"
         facts += "]"

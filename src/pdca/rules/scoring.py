@@ -502,6 +502,11 @@ def _ballots_component(rules: Rules, facts: CycleFacts) -> tuple[Decimal, list[N
     ballot = rules.ballot
     assert ballot is not None
     ballots = facts.ballots()
+    waiting = {g: n for g, n in facts.boxed.items() if n}
+    if waiting:
+        # Ballots cast but still in the box count only once it is closed (shuffled).
+        told = "、".join(f"{g} {n} 张" for g, n in sorted(waiting.items()))
+        raise CannotScore(f"票箱未关闭：{told}待计入；先执行 pdca ballot close")
     if len(ballots) < ballot.quorum:
         raise CannotScore(
             f"测评票不足：已收有效票 {len(ballots)} 张，方案要求至少 {ballot.quorum} 张"
