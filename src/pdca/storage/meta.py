@@ -27,7 +27,9 @@ from pdca.errors import StorageError
 #:    neither read nor honour (it would run unregistered files).
 #: 7: ``Cycle.PointScored`` and ``Cycle.OpinionRecorded`` (采分点 and opinions, scheme
 #:    format 3), which an older pdca would not score (a cycle read as missing items).
-FORMAT = 7
+#: 8: ``Round.ConsequencesRecorded`` and ``Round.ConsequencesRevised`` (results used,
+#:    scheme format 3), which an older pdca would not show (a unit's 取消评优资格 unseen).
+FORMAT = 8
 TABLE = "pdca_meta"
 #: The key of the database's time zone (an IANA name, written at init). A database made
 #: before it was recorded has none; ``pdca.application.clock`` says how that reads.
