@@ -72,6 +72,12 @@ USE_CASES: dict[str, tuple[str, ...]] = {
     ),
     "pdca.application.results:Results": (
         "_entries",
+        "_event_ref",
+        "_history",
+        "_published_rules",
+        "_record_results_used",
+        "_results_used_at",
+        "_revise_later_rounds",
         "_round_cycles",
         "_round_events",
         "_round_or_none",
@@ -83,6 +89,7 @@ USE_CASES: dict[str, tuple[str, ...]] = {
         "round_completeness",
         "round_details",
         "round_summaries",
+        "results_used",
     ),
     "pdca.application.rectifying:Rectifying": (
         "_move",

@@ -59,7 +59,7 @@ def holds(consequence: Consequence, outcome: Mapping[str, Any], scope: int, rule
     """Does one year's published outcome meet every condition of ``consequence``?"""
     if consequence.grades and outcome.get("grade") not in consequence.grades:
         return False
-    if consequence.tiers and outcome.get("tier") not in consequence.tiers:
+    if consequence.tiers and _tier_id(outcome.get("tier"), rules) not in consequence.tiers:
         return False
     rank = int(outcome["rank"])
     if consequence.top is not None and rank > consequence.top:
@@ -77,6 +77,11 @@ def holds(consequence: Consequence, outcome: Mapping[str, Any], scope: int, rule
         if consequence.below is not None and points >= consequence.below:
             return False
     return True
+
+
+def _tier_id(published: str | None, rules: Rules) -> str | None:
+    """A published outcome names its tier by label (``三档``); the scheme by id."""
+    return next((t.id for t in rules.tiers if published in (t.label, t.id)), None)
 
 
 def conditions(consequence: Consequence) -> str:
