@@ -17,6 +17,7 @@ once, half-up, to 0.01. Tiers per category: 一档 best 30% (3 × 0.3 = 0.9 → 
 from __future__ import annotations
 
 import csv
+import json
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -135,6 +136,26 @@ def test_two_years_in_third_tier_and_a_revision_when_the_first_year_is_corrected
     details = js(ws, "round", "show", "2024")
     assert details["finalisations"] == 1
     assert {o["unit"]: o["total"] for o in details["outcomes"]} == published_2024
+
+    # Shown in ranking, the exports, the report and explain (92.00 × 3 / 100 = 2.760).
+    shown = "绩效奖金三档（-3000）；折算绩效考评分 2.760（满分 3）；因 2023 重新定稿而修订"
+    rows = {r["unit"]: r for r in js(ws, "ranking", "2024")}
+    assert rows["丙局"]["results_used"] == shown
+    assert rows["乙局"]["results_used"] == "绩效奖金二档（-1500）；折算绩效考评分 2.880（满分 3）"
+    assert shown in ws.ok("ranking", "2024").output
+    # The export's JSON beside its 校验码 line (the anchor taken at finalisation).
+    output = ws.ok("export", "scores", "2024", "--format", "json").output
+    exported, _ = json.JSONDecoder().raw_decode(output[output.index("[") :])
+    assert {r["unit"]: r["results_used"] for r in exported}["丙局"] == shown
+    assert "结果运用" in ws.ok("export", "scores", "2024", "--format", "csv").output
+    report = tmp_path / "report.html"
+    ws.ok("report", "2024", "-o", str(report))
+    assert "结果运用" in report.read_text(encoding="utf-8")
+    assert "绩效奖金三档（-3000）" in report.read_text(encoding="utf-8")
+    text = ws.ok("explain", c2024).output
+    assert "结果运用：" in text
+    assert "绩效奖金三档（档次为 3；2024，金额 -3000）" in text
+    assert "ConsequencesRevised（因 2023 重新定稿而修订" in text
 
 
 def test_the_conversion_rounds_once_from_the_unrounded_total(
