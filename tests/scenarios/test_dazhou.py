@@ -182,9 +182,12 @@ def test_dazhou_two_indices_50_50_and_the_veto_for_cha(workspace: Workspace) -> 
     for cycle, (p, y, bonus, deduction, total) in expected_indices.items():
         data = js(ws, "explain", cycle)
         parts = {c["id"]: c for c in data["components"]}
+        # 40 / 40 / 20 in the scheme; no quarterly cycles: the roll-up drops out and the
+        # two indices are scaled back to 50 / 50.
         assert {k: Decimal(c["weight"]) for k, c in parts.items()} == {
             "performance_index": 50,
             "duty_index": 50,
+            "duty_quarters": 0,
         }
         assert Decimal(parts["performance_index"]["score"]) == Decimal(p), cycle
         assert Decimal(parts["duty_index"]["score"]) == Decimal(y), cycle

@@ -29,7 +29,9 @@ def test_results_need_format_3() -> None:
 def test_a_conversion_needs_positive_figures_and_a_known_precision() -> None:
     zero = edited("jilin", '"党政机关" = "3"', '"党政机关" = "0"')
     assert "conversions[0].by_category.党政机关: 折算分值必须大于 0，实际为 0" in refusal(zero)
-    empty = edited("jilin", 'by_category = { "群团组织" = "10", "党政机关" = "3" }', "by_category = {}")
+    empty = edited(
+        "jilin", 'by_category = { "群团组织" = "10", "党政机关" = "3" }', "by_category = {}"
+    )
     assert "conversions[0].by_category: 必须给出至少一个单位类别及其折算分值" in refusal(empty)
     odd = edited("jilin", 'precision = "0.001"', 'precision = "0.005"')
     assert "conversions[0].precision: 必须是" in refusal(odd)

@@ -185,6 +185,7 @@ class Results:
             )
         scheme = pinned(pairs[0][1].scheme_text)
         context = scoring.round_context([f for _, f in pairs], scheme)
+        context = self._with_rolled_up(context, scheme, pairs[0][1].period)
         entries = [
             ranking.Entry(
                 c.address,
@@ -339,6 +340,29 @@ class Results:
             ),
             "anchor": anchor,
         }
+
+    def _with_rolled_up(
+        self, context: scoring.RoundContext, scheme: Scheme, period: str
+    ) -> scoring.RoundContext:
+        """A year that rolls up its quarters or half-years reads their rounds' *published*
+        totals (a period not finalised is missing, and so the year is incomplete)."""
+        from dataclasses import replace
+
+        from pdca.rules import scoring
+
+        subs = scoring.rolls_up(scheme)
+        if not subs or "-" in period:
+            return context
+        published: dict[tuple[str, str], Decimal | None] = {}
+        for sub in dict.fromkeys(subs):
+            part = f"{period}-{sub}"
+            for row in self.list_cycles(part):
+                if row["scheme"].split("@")[0] == scheme.id:
+                    published[(row["unit"], part)] = None
+            rnd = self._round_or_none(part, scheme.id)
+            for o in (rnd.published if rnd is not None else None) or []:
+                published[(o["unit"], part)] = Decimal(str(o["total"]))
+        return replace(context, published=published)
 
     # ---- results used (考用结合) ----------------------------------------------------------
 
@@ -500,6 +524,7 @@ class Results:
         if round_ is not None and scoring.needs_round_context(scheme):
             others = [f for _, f in self._round_cycles(round_, as_of) if f.opened is not None]
             context = scoring.round_context(others, scheme)
+        context = self._with_rolled_up(context, scheme, facts.period)
         breakdown = scoring.score(facts, scheme, context)
         outcome = None
         results_used = None

@@ -82,6 +82,7 @@ USE_CASES: dict[str, tuple[str, ...]] = {
         "_round_events",
         "_round_or_none",
         "_summary",
+        "_with_rolled_up",
         "explain",
         "finalize_round",
         "get_round",

@@ -29,7 +29,9 @@ FORMAT = Literal[1, 2, 3]
 PHASE = Literal["plan", "do", "check", "act", "closed"]
 ITEM_RULE = Literal["direct", "per_occurrence", "banded", "ratio_to_best", "opinion"]
 ITEM_KIND = Literal["quantitative", "qualitative", "unstated"]
-SOURCE = Literal["ballots", "ledger", "tasks", "items"]
+SOURCE = Literal["ballots", "ledger", "tasks", "items", "periods"]
+#: The sub-periods of a year a ``source = "periods"`` component rolls up (format 3).
+SUBPERIOD = Literal["Q1", "Q2", "Q3", "Q4", "H1", "H2"]
 MISSING = Literal["zero", "reweight", "refuse"]
 ROUND_AT = Literal["total", "component"]
 SCOPE = Literal["round", "category"]
@@ -208,6 +210,9 @@ class ComponentEntry(Table, kw_only=True):
     source: SOURCE = "items"
     missing: MISSING | None = None
     categories: list[Id] = []
+    #: ``source = "periods"`` (format 3): the quarters or half-years of the same unit
+    #: whose published totals roll up into its year (达州's 履职指数).
+    periods: list[SUBPERIOD] = []
 
 
 class GroupEntry(Table, kw_only=True):

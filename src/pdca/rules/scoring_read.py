@@ -148,6 +148,9 @@ def _needs_format_3(file: fmt.SchemeFile, out: Reporter) -> None:
     if file.ballot is not None:
         used += [f"ballot.items[{n}].points" for n, i in enumerate(file.ballot.items) if i.points]
     used += [key for key in ("conversions", "consequences") if getattr(file, key)]
+    used += [
+        f"components[{n}].source" for n, c in enumerate(file.components) if c.source == "periods"
+    ]
     for key in used:
         out.add(key, f"此键属于方案格式 3；请在文件开头写 format = 3（本文件为格式 {file.format}）")
 
@@ -369,6 +372,10 @@ def _components(
                     f"{where}.categories",
                     f"未知类别 '{c}'；允许：{'、'.join(sorted(category_ids)) or '（无）'}",
                 )
+        if entry.source == "periods":
+            _rolled_up(entry.periods, f"{where}.periods", out)
+        elif entry.periods:
+            out.add(f"{where}.periods", '只有 source = "periods" 的组成部分才汇总各期结果')
         components.append(
             Component(
                 id=entry.id,
@@ -377,6 +384,7 @@ def _components(
                 source=entry.source,
                 missing=entry.missing or default_missing,
                 categories=tuple(entry.categories),
+                periods=tuple(entry.periods),
             )
         )
     if components:
@@ -386,6 +394,13 @@ def _components(
             out.add("components", f"权重合计必须为 100%，实际为 {listed} = {total}%")
     _unique([c.id for c in components], "components", "组成部分", out)
     return tuple(components)
+
+
+def _rolled_up(periods: list[str], where: str, out: Reporter) -> None:
+    """A roll-up reads all the quarters or both half-years of a year, once each."""
+    if sorted(periods) not in (["Q1", "Q2", "Q3", "Q4"], ["H1", "H2"]):
+        shown = "、".join(periods) or "（无）"
+        out.add(where, f"必须是一年的全部季度（Q1–Q4）或两个半年（H1、H2），各一次；实际为 {shown}")
 
 
 def _ballot(raw: fmt.BallotTable, out: Reporter) -> Ballot:

@@ -91,6 +91,8 @@ class Component:
     source: str
     missing: str
     categories: tuple[str, ...] = ()
+    #: ``source = "periods"`` (format 3): the sub-periods rolled up into the year.
+    periods: tuple[str, ...] = field(default=(), repr=False)
 
 
 @dataclass(frozen=True)
