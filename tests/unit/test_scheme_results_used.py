@@ -59,3 +59,24 @@ def test_a_consequence_needs_a_condition_and_a_sane_run_of_years() -> None:
     assert "consequences[2].years: 必须是 1–10 的整数（连续年数）" in refusal(years)
     typo = edited("jilin", TIER_3, f"{TIER_3}\nyear = 2")
     assert "consequences[2].year: 未知键（是否想写 years？）" in refusal(typo)
+
+
+ROLLUP = 'source = "periods"\nperiods = ["Q1", "Q2", "Q3", "Q4"]'
+
+
+def test_a_roll_up_reads_a_whole_year_of_quarters_or_half_years() -> None:
+    part = edited("dazhou", ROLLUP, ROLLUP.replace(', "Q4"', ""))
+    assert (
+        "components[2].periods: 必须是一年的全部季度（Q1–Q4）或两个半年（H1、H2），各一次；"
+        "实际为 Q1、Q2、Q3"
+    ) in refusal(part)
+    unknown = edited("dazhou", ROLLUP, ROLLUP.replace('"Q4"', '"Q5"'))
+    assert "components[2].periods[3]: 'Q5' 不可用；允许：Q1、Q2、Q3、Q4、H1、H2" in refusal(unknown)
+    elsewhere = edited(
+        "dazhou",
+        'weight = "40"\nsource = "items"',
+        'weight = "40"\nsource = "items"\nperiods = ["H1", "H2"]',
+    )
+    assert '只有 source = "periods" 的组成部分才汇总各期结果' in refusal(elsewhere)
+    older = edited("dazhou", "format = 3", "format = 2")
+    assert "components[2].source: 此键属于方案格式 3" in refusal(older)
