@@ -113,6 +113,8 @@ def test_two_years_in_third_tier_and_a_revision_when_the_first_year_is_corrected
     # ── 丙's 2023 appeal upheld (讨说法): the finding is withdrawn and 2023 re-finalised ──
     # 丙 2023: 36.8 + 30 + 30 = 96.80 → second (二档); 乙 96.00 → third (三档).
     ws.ok("correct", "withdraw", c2023, str(finding), "--reason", "申诉成立：暗访记录有误")
+    preview = ws.ok("round", "finalize", "2023", "--dry-run").output
+    assert "结果运用" not in preview  # a dry run records nothing, revises nothing
     again = js(ws, "round", "finalize", "2023", "--reason", "申诉复核后更正")
     assert {o["unit"]: (o["total"], o["tier"]) for o in again["outcomes"]} == {
         "甲局": ("98.00", "一档"),

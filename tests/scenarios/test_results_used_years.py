@@ -123,7 +123,10 @@ def test_nantong_two_years_at_the_bottom(workspace: Workspace) -> None:
             for u, v in (("市财政局", 95), ("市商务局", 90), ("市住建局", 70))
         }
         ws.ok("round", "open", period, "--scheme", "nantong")
-        done = js(ws, "round", "finalize", period)
+        said = ws.ok("round", "finalize", period).output
+        assert "结果运用已记录（3 个单位）：" in said
+        assert "  市财政局：通报表彰" in said
+        done = js(ws, "round", "show", period)
         assert {o["unit"]: (o["total"], o["tier"]) for o in done["outcomes"]} == {
             "市财政局": ("99.00", "排名靠前"),
             "市商务局": ("98.00", "排名居中"),
@@ -135,3 +138,4 @@ def test_nantong_two_years_at_the_bottom(workspace: Workspace) -> None:
         if period == "2024":
             bottom.append("提请调整党组织负责人")  # 靠后 in 2023 and 2024
         assert labels(ws, cycles["市住建局"]) == bottom
+        assert f"  市住建局：{'；'.join(bottom)}" in said
