@@ -80,6 +80,10 @@ def test_quarters_roll_into_the_year_and_a_republished_quarter_rescores_it(
         "党建经费优先保障、年度考核优先排名、单位干部优先提拔"
     ]
 
+    shown = js(ws, "round", "show", "2024")
+    assert shown["incomplete"] == [] and shown["published_incomplete"] == []
+    published_at = shown["published_at"]
+
     # Q4 corrected (pol_talks 0 → 6: Q4 = 100.00) and re-published: the scores projection
     # scores the year again from the new published Q4.
     q4, position = quarters["Q4"]
@@ -90,3 +94,7 @@ def test_quarters_roll_into_the_year_and_a_republished_quarter_rescores_it(
     (row,) = js(ws, "ranking", "2024")
     assert (row["current_total"], row["total"]) == ("99.85", "99.70")
     assert js(ws, "explain", year)["total"] == "99.85"
+    # As of the year's publication, the year read the Q4 published then: 99.70; and the
+    # year as published is still complete at the event it published.
+    assert js(ws, "explain", year, "--as-of", published_at)["total"] == "99.70"
+    assert js(ws, "round", "show", "2024")["published_incomplete"] == []

@@ -342,10 +342,15 @@ class Results:
         }
 
     def _with_rolled_up(
-        self, context: scoring.RoundContext, scheme: Scheme, period: str
+        self,
+        context: scoring.RoundContext,
+        scheme: Scheme,
+        period: str,
+        as_of: datetime | None = None,
     ) -> scoring.RoundContext:
         """A year that rolls up its quarters or half-years reads their rounds' *published*
-        totals (a period not finalised is missing, and so the year is incomplete)."""
+        totals (a period not finalised is missing, and so the year is incomplete), as
+        published by ``as_of`` when given."""
         from dataclasses import replace
 
         from pdca.rules import scoring
@@ -360,9 +365,17 @@ class Results:
                 if row["scheme"].split("@")[0] == scheme.id:
                     published[(row["unit"], part)] = None
             rnd = self._round_or_none(part, scheme.id)
-            for o in (rnd.published if rnd is not None else None) or []:
+            for o in self._published_by(rnd, as_of) if rnd is not None else []:
                 published[(o["unit"], part)] = Decimal(str(o["total"]))
         return replace(context, published=published)
+
+    def _published_by(self, rnd: Round, as_of: datetime | None) -> list[dict[str, Any]]:
+        """The outcomes a round last published by ``as_of`` (now: its last)."""
+        if as_of is None:
+            return rnd.published or []
+        events = self._round_events(rnd)
+        known = [f for f, e in zip(rnd.finalisations, events, strict=True) if e.timestamp <= as_of]
+        return known[-1]["outcomes"] if known else []
 
     # ---- results used (考用结合) ----------------------------------------------------------
 
@@ -491,6 +504,7 @@ class Results:
             if at_publication:
                 scheme = pinned(at_publication[0][1].scheme_text)
                 context = scoring.round_context([f for _, f in at_publication], scheme)
+                context = self._with_rolled_up(context, scheme, rnd.period, event.timestamp)
                 for address, facts in at_publication:
                     breakdown = scoring.score(facts, scheme, context)
                     if breakdown.refused:
@@ -524,7 +538,7 @@ class Results:
         if round_ is not None and scoring.needs_round_context(scheme):
             others = [f for _, f in self._round_cycles(round_, as_of) if f.opened is not None]
             context = scoring.round_context(others, scheme)
-        context = self._with_rolled_up(context, scheme, facts.period)
+        context = self._with_rolled_up(context, scheme, facts.period, as_of)
         breakdown = scoring.score(facts, scheme, context)
         outcome = None
         results_used = None

@@ -74,6 +74,7 @@ USE_CASES: dict[str, tuple[str, ...]] = {
         "_entries",
         "_event_ref",
         "_history",
+        "_published_by",
         "_published_rules",
         "_record_results_used",
         "_results_used_at",
