@@ -185,6 +185,9 @@ class RoundContext:
     """What one unit's score needs from the others: the best value of ratio-to-best items."""
 
     best: Mapping[str, Decimal] = field(default_factory=dict)
+    #: Roll-ups (``source = "periods"``): (unit, period) → the total its round published,
+    #: or None for a cycle of that period not (yet) published.
+    published: Mapping[tuple[str, str], Decimal | None] = field(default_factory=dict)
 
 
 def round_half_up(value: Decimal, precision: Decimal) -> Decimal:
@@ -644,6 +647,11 @@ def score(facts: CycleFacts, scheme: Scheme, context: RoundContext | None = None
     missing: list[Missing] = []
     refusals: list[str] = []
     for component in rules.components:
+        if component.source == "periods" and "-" in facts.period:
+            # A quarter's or half-year's own sheet: it is what a year rolls up.
+            note = "本周期为季度/半年，不汇总各期结果"
+            computed.append((component, ZERO, [Node(note, None)], "not_applicable"))
+            continue
         na = facts.not_applicable(component.id)
         if na is not None:
             computed.append(
@@ -676,6 +684,8 @@ def score(facts: CycleFacts, scheme: Scheme, context: RoundContext | None = None
                 value, nodes, present = _ballots_component(rules, facts)
             elif component.source == "ledger":
                 value, nodes, present = _ledger_component(rules, facts)
+            elif component.source == "periods":
+                value, nodes, present = _periods_component(component, facts, context)
             else:
                 value, nodes, present = _tasks_component(rules, facts)
         except CannotScore as exc:
@@ -876,6 +886,38 @@ def _veto_node(veto: AppliedVeto) -> Node:
 
 def _effect(effect: str, grade: str) -> str:
     return f"等次定为 {grade}" if effect == "force_grade" else f"等次最高为 {grade}"
+
+
+def _periods_component(
+    component: Component, facts: CycleFacts, context: RoundContext
+) -> tuple[Decimal, list[Node], bool]:
+    """A roll-up: the mean of the published totals of the unit's quarters (or
+    half-years) of this year. Once the unit has a cycle in any of them, every one is
+    required: a period not opened, or not finalised, makes the year incomplete. With
+    none at all, nothing is recorded (the component's ``missing`` rule)."""
+    periods = [f"{facts.period}-{p}" for p in component.periods]
+    found = {p: context.published.get((facts.unit, p), _NONE) for p in periods}
+    if all(v is _NONE for v in found.values()):
+        return ZERO, [Node("没有季度/半年周期", None)], False
+    lacking = [
+        f"{p} {'未开启周期' if v is _NONE else '尚未定稿发布'}"
+        for p, v in found.items()
+        if not isinstance(v, Decimal)
+    ]
+    if lacking:
+        raise CannotScore(f"{'、'.join(lacking)}，年度不能汇总")
+    totals = [v for v in found.values() if isinstance(v, Decimal)]
+    nodes = [Node(f"{p} 发布的总分", v, note=f"考核轮次 {p} 定稿发布") for p, v in found.items()]
+    mean = sum(totals, ZERO) / len(totals)
+    return mean, [*nodes, Node(f"{len(totals)} 期平均", mean)], True
+
+
+_NONE = object()
+
+
+def rolls_up(scheme: Scheme) -> tuple[str, ...]:
+    """The sub-periods a scheme's year rolls up (none: no roll-up)."""
+    return tuple(p for c in scheme.rules.components if c.source == "periods" for p in c.periods)
 
 
 def needs_round_context(scheme: Scheme) -> bool:

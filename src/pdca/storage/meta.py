@@ -30,7 +30,9 @@ from pdca.errors import StorageError
 #: 8: ``Cycle.BallotsIssued`` v2 (salted, sorted digests); ``Cycle.BallotTokensUsed``,
 #:    ``BallotCounted`` and ``BallotBoxClosed`` replace ``BallotCast`` (an older pdca
 #:    would not count the new ballots).
-FORMAT = 8
+#: 9: ``Round.ConsequencesRecorded`` and ``Round.ConsequencesRevised`` (results used,
+#:    scheme format 3), which an older pdca would not show (a unit's 取消评优资格 unseen).
+FORMAT = 9
 TABLE = "pdca_meta"
 #: The key of the database's time zone (an IANA name, written at init). A database made
 #: before it was recorded has none; ``pdca.application.clock`` says how that reads.
