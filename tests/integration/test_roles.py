@@ -251,5 +251,6 @@ def test_every_stored_event_records_its_actor(sqlite_workspace: Workspace) -> No
         ("StageAdvanced", "戊"),
         ("Opened", "辛"),
         ("Finalized", "壬"),
+        ("ConsequencesRecorded", "壬"),  # 吉林's results used (考用结合), one per unit
         ("Taken", "壬"),  # the anchor finalisation takes
     ]
