@@ -104,6 +104,15 @@ def _opinion_of(item: Item, text: str) -> str:
     return word
 
 
+def _component_of(scheme: Any, item_id: str) -> str | None:
+    """The items component whose categories hold the item (what ``scores:COMPONENT``
+    of a sub-stage names)."""
+    found = scheme.rules.item(item_id)
+    if found is None:
+        return None
+    return next((c.id for c in scheme.rules.components if found[0].id in c.categories), None)
+
+
 def _by_id(scheme: Any, scores: Mapping[str, Decimal]) -> dict[str, Decimal]:
     """A ballot's scores keyed by item id, whether an item was named by id or label; an
     unknown name stays as it is, for the ballot's own check to name."""
@@ -125,6 +134,8 @@ class Recording:
     scheme_of: Callable[[Cycle], Any]
     _require_phase: Callable[..., None]
     _phase_of: Callable[[Cycle], str]
+    _require_records: Callable[..., None]
+    get_unit: Callable[..., Any]
     _record_fact: Callable[..., None]
     _save_changed: Callable[..., None]
 
@@ -192,6 +203,7 @@ class Recording:
     ) -> int:
         cycle = self.get_cycle(address, acting)
         self._require_phase(cycle, COLLECTING, "记录督查发现")
+        self._require_records(cycle, "findings", "记录督查发现")
         scheme = self.scheme_of(cycle)
         rules = scheme.rules
         if source not in rules.ledger_sources:
@@ -253,6 +265,16 @@ class Recording:
         # since a round cannot be finalised without it and not every scheme can go back.
         if self._phase_of(cycle) != "act":
             self._require_phase(cycle, SCORING, "记录指标得分", "（处理阶段可补记尚未记录的指标）")
+        self._require_records(
+            cycle,
+            "scores",
+            f"记录指标 {item.id}（{item.label}）的得分",
+            _component_of(scheme, item_id),
+        )
+        if item.rule == "carried":
+            raise RuleViolation(
+                f"指标 {item.id}（{item.label}）按上期未销号的整改项自动计分，不能记录得分"
+            )
         if item.scored_points and point_id is None:
             raise RuleViolation(
                 f"指标 {item.id}（{item.label}）按采分点计分；请逐个记录采分点："
@@ -339,21 +361,83 @@ class Recording:
         group: str,
         count: int,
         make_token: Callable[[], str] = new_token,
+        rater_unit: str | None = None,
+        rater_grid: str | None = None,
     ) -> list[str]:
+        """Issue ``count`` one-time tokens of ``group``; for a group whose raters are
+        units (or grids), to one rater unit (grid) other than the unit scored."""
         cycle = self.get_cycle(address, acting)
         self._require_phase(cycle, SCORING, "发放测评票")
         scheme = self.scheme_of(cycle)
         if scheme.rules.ballot is None:
             raise RuleViolation(f"方案 {cycle.scheme_id} 没有测评票")
         group = acting.named["group"] = resolve(scheme, "group", group)
+        self._require_records(cycle, "ballots", f"发放测评组 {group} 的测评票", group)
         if not 1 <= count <= 1000:
             raise RuleViolation(f"一次发放 {count} 张不可；允许 1 至 1000 张")
+        raters = next(g for g in scheme.rules.ballot.groups if g.id == group).raters
+        rater = self._rater(cycle, group, raters, rater_unit, rater_grid)
         tokens = [make_token() for _ in range(count)]
         digests = [token_digest(t) for t in tokens]
+        if raters:
+            self._record_fact(
+                acting,
+                cycle,
+                address,
+                Cycle.BallotsIssuedToRater,
+                group=group,
+                rater_unit=rater if raters == "units" else None,
+                rater_grid=rater if raters == "grids" else None,
+                token_digests=digests,
+            )
+            return tokens
         self._record_fact(
             acting, cycle, address, Cycle.BallotsIssued, group=group, token_digests=digests
         )
         return tokens
+
+    def _rater(
+        self,
+        cycle: Cycle,
+        group: str,
+        raters: str,
+        rater_unit: str | None,
+        rater_grid: str | None,
+    ) -> str | None:
+        """The rater unit (or grid) a group's ballots go to (分片互评): named where the
+        scheme asks for one, and never the unit the ballots score (or a grid holding it)."""
+        given = rater_unit if raters == "units" else rater_grid
+        other = rater_grid if raters == "units" else rater_unit
+        option = {"units": "--rater-unit 评价单位", "grids": "--rater-grid 评价联系片"}
+        if not raters:
+            if rater_unit or rater_grid:
+                raise RuleViolation(
+                    f"测评组 {group} 的票不发给评价单位或联系片；去掉 --rater-unit/--rater-grid"
+                )
+            return None
+        if other or not given:
+            raise RuleViolation(
+                f"测评组 {group} 的票须发给评价{'单位' if raters == 'units' else '联系片'}：写 {option[raters]}"
+            )
+        target = self.get_unit(cycle.unit, tell=False)
+        if raters == "units":
+            rater = self.get_unit(given).registered_name
+            if rater == target.registered_name:
+                raise RuleViolation(
+                    f"评价单位 {rater} 不能为本单位评分；测评组 {group} 的票只能发给其他单位"
+                )
+            if target.grid and self.get_unit(rater, tell=False).grid != target.grid:
+                raise RuleViolation(
+                    f"评价单位 {rater} 不在 {target.registered_name} 的联系片 {target.grid} 内；"
+                    "分片互评只在本片内进行"
+                )
+            return rater
+        if target.grid == given.strip():
+            raise RuleViolation(
+                f"联系片 {given.strip()} 不能为本片单位 {target.registered_name} 评分；"
+                f"测评组 {group} 的票只能发给其他联系片"
+            )
+        return given.strip()
 
     def _check_ballot(
         self, cycle: Cycle, token: str, scores: Mapping[str, Decimal], pending: set[str]
@@ -367,6 +451,8 @@ class Recording:
         digest = token_digest(token)
         if digest not in cycle.facts.issued_tokens:
             raise RuleViolation(f"测评票令牌 '{token}' 无效：不是本周期发放的令牌")
+        group = cycle.facts.issued_tokens[digest]
+        self._require_records(cycle, "ballots", f"投测评组 {group} 的测评票", group)
         if digest in cycle.facts.used_tokens or digest in pending:
             raise Conflict(f"测评票令牌 '{token}' 已使用过，每张票只能投一次")
         unknown, missing, mixed = ballot.gaps(scores)
@@ -470,6 +556,7 @@ class Recording:
         established (default: the acting day)."""
         cycle = self.get_cycle(address, acting)
         self._require_phase(cycle, ("check", "act"), "实施一票否决")
+        self._require_records(cycle, "vetoes", "实施一票否决")
         rule = acting.named["veto"] = resolve(self.scheme_of(cycle), "veto", rule)
         if any(v.rule == rule for v in cycle.facts.vetoes()):
             raise Conflict(f"否决规则 {rule} 已对 {address} 实施")
@@ -516,6 +603,7 @@ class Recording:
             return self._item_not_applicable(acting, cycle, address, found, reason)
         target = acting.named["component"] = as_component
         self._require_phase(cycle, ("check", "act"), "认定组成部分不适用")
+        self._require_records(cycle, "not_applicable", "认定组成部分不适用")
         if cycle.facts.not_applicable(target) is not None:
             raise Conflict(f"组成部分 {target} 已认定不适用")
         if not reason.strip():
@@ -535,6 +623,7 @@ class Recording:
     ) -> int:
         category, item = found
         self._require_phase(cycle, ("check", "act"), "认定指标不适用")
+        self._require_records(cycle, "not_applicable", "认定指标不适用")
         if category.bonus:
             raise RuleViolation(
                 f"指标 {item.id} 属于加分类别「{category.label}」：未记录即不加分，无需认定不适用"

@@ -92,6 +92,16 @@ class Cycle(Aggregate):
         token_digests: list[str]
         actor: str
 
+    class BallotsIssuedToRater(Recorded):
+        # 分片互评: ballots of a group whose raters are units (or grids), issued to one
+        # rater unit (or grid). The rater unit is stored, never a rater person; the
+        # application refuses a rater unit's ballots for its own cycle.
+        group: str
+        rater_unit: str | None
+        rater_grid: str | None
+        token_digests: list[str]
+        actor: str
+
     class BallotCast(Recorded):
         # Anonymous: the token's digest proves it was issued and is now used;
         # ``actor`` is whoever entered the ballot, never the voter.

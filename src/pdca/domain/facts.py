@@ -177,6 +177,8 @@ class CycleFacts:
     facts: dict[int, Fact] = field(default_factory=dict)
     issued_tokens: dict[str, str] = field(default_factory=dict)  # token digest -> group
     used_tokens: set[str] = field(default_factory=set)
+    #: token digest -> the rater unit (or grid) it was issued to (分片互评)
+    token_raters: dict[str, str] = field(default_factory=dict)
     carried: dict[str, CarriedProblem] = field(default_factory=dict)  # item id (hex) -> problem
     voided: Provenance | None = None  # opened by mistake: out of rounds, board and lists
     void_reason: str = ""
@@ -304,6 +306,12 @@ class CycleFacts:
     def _on_BallotsIssued(self, p: Provenance, d: Mapping[str, Any]) -> None:
         for digest in d["token_digests"]:
             self.issued_tokens[digest] = d["group"]
+
+    def _on_BallotsIssuedToRater(self, p: Provenance, d: Mapping[str, Any]) -> None:
+        self._on_BallotsIssued(p, d)
+        rater = d["rater_unit"] or d["rater_grid"]
+        for digest in d["token_digests"]:
+            self.token_raters[digest] = rater
 
     def _on_BallotCast(self, p: Provenance, d: Mapping[str, Any]) -> None:
         self.used_tokens.add(d["token_digest"])

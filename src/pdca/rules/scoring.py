@@ -263,6 +263,8 @@ class _Recorded:
     excluded: dict[str, ItemNotApplicable]
     points: dict[tuple[str, str], PointScore] = field(default_factory=dict)
     opinions: dict[str, Opinion] = field(default_factory=dict)
+    #: Last period's rectification items carried in and still open (老毛病).
+    carried: tuple[Any, ...] = ()
 
 
 def _recorded(facts: CycleFacts) -> _Recorded:
@@ -278,7 +280,7 @@ def _recorded(facts: CycleFacts) -> _Recorded:
         points.setdefault((point.item, point.point), point)
     for opinion in facts.active(Opinion):
         opinions.setdefault(opinion.item, opinion)
-    return _Recorded(scores, excluded, points, opinions)
+    return _Recorded(scores, excluded, points, opinions, tuple(facts.open_carried()))
 
 
 def _by_points(item: Item, recorded: _Recorded) -> tuple[Node, list[ScoringPoint]]:
@@ -335,6 +337,27 @@ def _by_opinion(item: Item, opinion: Opinion) -> Node:
     )
 
 
+def _by_carried(item: Item, carried: tuple[Any, ...]) -> Node:
+    """老毛病 (format 3): the item loses ``per`` for each rectification item carried in
+    from last period and still not closed out (销号), stopping at zero; nothing is
+    recorded for it, the carried items are its facts."""
+    points = max(item.max - item.per * len(carried), ZERO)
+    leaves = tuple(
+        Node(
+            f"上期整改未销号：{c.problem}（{c.from_cycle}，期限 {c.due}）",
+            -item.per,
+            provenance=c.provenance,
+        )
+        for c in carried
+    )
+    return Node(
+        f"{item.label}（{item.id}）",
+        points,
+        leaves,
+        note=f"上期整改未销号 {len(carried)} 项，每项扣 {item.per}，扣完为止；满分 {item.max}",
+    )
+
+
 @dataclass
 class _Category:
     node: Node
@@ -365,6 +388,11 @@ def _category(
                 ]
             elif unrecorded:
                 node = _partial(node)
+            total += node.value or ZERO
+            children.append(node)
+            continue
+        if item.rule == "carried" and item.id not in recorded.excluded:
+            node = _by_carried(item, recorded.carried)
             total += node.value or ZERO
             children.append(node)
             continue
