@@ -28,7 +28,16 @@ from __future__ import annotations
 from decimal import Decimal
 
 from tests.conftest import Workspace
-from tests.scenarios._year import advance, ballots, js, open_with_tasks, scores, stage
+from tests.scenarios._year import (
+    advance,
+    ballots,
+    import_rows,
+    js,
+    open_with_tasks,
+    scores,
+    split,
+    stage,
+)
 
 PERIOD = "2024"
 ITEMS = {"skills": 30, "conduct": 30, "results": 40}
@@ -64,6 +73,30 @@ LINKS = [
 ]
 
 
+#: Units of the 联系片 that rate the assessed ones in 分片互评 (registered, not assessed).
+RATERS = ("市教育局", "市民政局", "市司法局", "市交通局")
+
+
+def peer_ballots(ws: Workspace, cycle: str, totals: list[int]) -> None:
+    """分片互评: one ballot issued to each rater unit in turn (the unit is stored, the
+    person filling it in is not), all imported as one file."""
+    registered = _registered(ws)
+    for rater in RATERS:
+        if rater not in registered:
+            ws.ok("unit", "add", rater, "--category", "党政机关")
+    rows = []
+    for rater, total in zip(RATERS, totals, strict=False):
+        issued = js(ws, "ballot", "issue", cycle, "--group", "peer_units", "--count", "1",
+                    "--rater-unit", rater)  # fmt: skip
+        assert issued["rater"] == rater
+        rows.append([issued["tokens"][0], *map(str, split(total, list(ITEMS.values())))])
+    import_rows(ws, cycle, ["token", *ITEMS], rows)
+
+
+def _registered(ws: Workspace) -> set[str]:
+    return {u["unit"] for u in js(ws, "unit", "list")}
+
+
 def year_unit(
     ws: Workspace,
     unit: str,
@@ -83,7 +116,9 @@ def year_unit(
     for trigger, reached, group in LINKS:  # 3–7 and 处理
         assert advance(ws, cycle, trigger) == reached
         assert stage(ws, cycle) == reached
-        if group:
+        if group == "peer_units":
+            peer_ballots(ws, cycle, votes[group])
+        elif group:
             ballots(ws, cycle, ITEMS, {group: votes[group]})
         if reached == "check.review":
             scores(ws, cycle, {**BASIC, **basic, **KEY, **key, **(bonus or {})})
