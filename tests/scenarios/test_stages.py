@@ -163,9 +163,7 @@ def test_peer_ballots_go_to_rater_units_of_the_grid_never_to_the_unit_itself(
     events = [h for h in _history(ws, cycle) if h["type"] == "BallotsIssuedToRater"]
     assert len(events) == 1
     assert "评价单位 市民政局" in events[0]["summary"]
-    stored = ws.sql(
-        f"SELECT state FROM {ws.events_table} WHERE topic LIKE '%BallotsIssuedToRater'"
-    )
+    stored = ws.sql(f"SELECT state FROM {ws.events_table} WHERE topic LIKE '%BallotsIssuedToRater'")
     assert len(stored) == 1
     text = bytes(stored[0][0]).decode("utf-8", "replace")
     assert "rater_unit" in text and "市民政局" in text and "rater_person" not in text
@@ -194,9 +192,7 @@ def test_rectification_is_ordered_from_do_on_and_counted_in_the_monthly_bulletin
     ws.ok("rectify", "verify", first, "--accept", "--today", "2024-03-25")
     march = js(ws, "rectify", "bulletin", "2024-03")
     # 整改月报及销号: 2 ordered in March, 1 closed out (销号) → 1 / 2 = 50.0%
-    assert [(r["opened"], r["closed"], r["open"], r["rate"]) for r in march] == [
-        (2, 1, 1, "50.0%")
-    ]
+    assert [(r["opened"], r["closed"], r["open"], r["rate"]) for r in march] == [(2, 1, 1, "50.0%")]
 
 
 # ---- item 12: 老毛病 scored ------------------------------------------------------------

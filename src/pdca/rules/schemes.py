@@ -50,9 +50,10 @@ class Stage:
     phase: str
     #: Format 3: the facts this sub-stage lets be recorded (``ballots:leaders``); None:
     #: whatever its phase allows.
-    records: tuple[str, ...] | None = None
+    #: (Not in the repr: tests/unit/test_pinned_texts.py pins how older texts read.)
+    records: tuple[str, ...] | None = field(default=None, repr=False)
     #: Format 3: the move out of it must be made by someone outside the unit's teams.
-    approver_outside_team: bool = False
+    approver_outside_team: bool = field(default=False, repr=False)
 
     def allows(self, kind: str, detail: str | None) -> bool:
         """Whether a fact of ``kind`` (of a ballot group or a component: ``detail``) may
