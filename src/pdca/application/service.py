@@ -702,7 +702,9 @@ class PdcaApplication(_UseCases, Application[UUID]):
             return
         if stage.allows(kind, detail):
             return
-        allowed = one_of(_record_label(scheme, r) for r in stage.records or ())
+        from pdca.application.scheme_contents import record_label
+
+        allowed = one_of(record_label(scheme, r) for r in stage.records or ())
         raise RuleViolation(
             f"当前阶段为{stage.full_label}，不能{what}；本阶段只能记录：{allowed or '（无）'}"
         )
@@ -794,29 +796,6 @@ def _phase(scheme: Scheme, stage: str) -> str:
         return scheme.stage(stage).phase
     except KeyError:
         return stage
-
-
-_RECORD_WORDS = {
-    "scores": "指标得分",
-    "ballots": "测评票",
-    "findings": "督查发现",
-    "vetoes": "一票否决",
-    "not_applicable": "不适用认定",
-}
-
-
-def _record_label(scheme: Scheme, record: str) -> str:
-    """``ballots:leaders`` → 领导评鉴组的测评票, as a sub-stage's refusal names it."""
-    kind, _, detail = record.partition(":")
-    word = _RECORD_WORDS.get(kind, kind)
-    if not detail:
-        return word
-    rules = scheme.rules
-    if kind == "ballots" and rules.ballot is not None:
-        group = next((g for g in rules.ballot.groups if g.id == detail), None)
-        return f"{group.label if group else detail}（{detail}）的{word}"
-    component = next((c for c in rules.components if c.id == detail), None)
-    return f"{component.label if component else detail}（{detail}）的{word}"
 
 
 def _snake(name: str) -> str:
