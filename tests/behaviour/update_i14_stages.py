@@ -6,8 +6,8 @@ only that:
   of ``rectify order`` and its group (交办 from 执行 on);
 - ``scheme show`` of the schemes whose text changed (南通: format 3, ``records``,
   ``raters``; 述评考用: ``records``, 老毛病 ``rule = "carried"``; 甘肃: ``records``,
-  ``approver_outside_team``), and ``scheme list``/``scheme validate``/``cycle status``
-  only on the lines naming them (their digests).
+  ``approver_outside_team``; 达州: a comment on 整改 from 执行), and ``scheme list``,
+  ``scheme validate`` and ``cycle status`` only on the lines naming them (their digests).
 
 The stored demo rows pinned the old texts, so every ``explain``, ranking and export stays
 byte for byte. Anything else that moved is reported and nothing is written. Run after a
@@ -70,11 +70,11 @@ def _only_schemes(args: tuple[str, ...], before: dict, now: dict) -> bool:
     return rest_old == rest_new
 
 
-REWRITTEN = ("nantong", "soe", "gansu")
+REWRITTEN = ("nantong", "soe", "gansu", "dazhou")
 
 
 def _names_rewritten(line: str) -> bool:
-    named = (*REWRITTEN, "南通", "述评考用", "甘肃", "scheme_digest")
+    named = (*REWRITTEN, "南通", "述评考用", "甘肃", "达州", "scheme_digest")
     return any(s in line for s in named)
 
 
