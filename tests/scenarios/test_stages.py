@@ -237,3 +237,30 @@ def _node(tree: dict, ending: str) -> dict:
             return node
         stack += node.get("children", [])
     raise AssertionError(f"no node ending {ending}")
+
+
+def test_grid_raters_never_score_a_unit_of_their_own_grid(workspace: Workspace) -> None:
+    """A scheme whose peer ballots go to rater grids (交叉互评 between 联系片): the grid
+    holding the scored unit is refused; a group without raters takes none."""
+    ws = workspace
+    text = (ws.root / "workflows" / "nantong.toml").read_text(encoding="utf-8")
+    text = text.replace('id = "nantong"', 'id = "nantong_grids"', 1)
+    text = text.replace('raters = "units"', 'raters = "grids"', 1)
+    (ws.root / "workflows" / "nantong_grids.toml").write_text(text, encoding="utf-8")
+    cycle = _open(ws, "市财政局", "2024", "nantong_grids", grid="第一片")
+    advance(ws, cycle, "start_do", "start_peer")
+    issue = ("ballot", "issue", cycle, "--group", "peer_units", "--count", "1")
+    assert ws.refused(*issue, "--rater-unit", "市财政局") == (
+        "错误：测评组 peer_units 的票须发给评价联系片：写 --rater-grid 评价联系片"
+    )
+    assert ws.refused(*issue, "--rater-grid", "第一片") == (
+        "错误：联系片 第一片 不能为本片单位 市财政局 评分；测评组 peer_units 的票只能发给其他联系片"
+    )
+    assert js(ws, *issue, "--rater-grid", "第二片")["rater"] == "第二片"
+    advance(ws, cycle, "start_leader")
+    line = ws.refused(
+        "ballot", "issue", cycle, "--group", "leaders", "--count", "1", "--rater-unit", "市财政局"
+    )
+    assert line == (
+        "错误：测评组 leaders 的票不发给评价单位或联系片；去掉 --rater-unit/--rater-grid"
+    )
