@@ -232,6 +232,15 @@ def test_nantong_seven_links_three_in_one_and_capped_innovation(workspace: Works
         assert data["total"] == total == data["outcome"]["total"], cycle
     explained = js(ws, "explain", ndrc)
     assert Decimal(explained["unrounded"]) == Decimal("94.525")
+    # 分片互评 by rater units: 88 from 市教育局, 90 from 市民政局, 95 from 市司法局; the
+    # highest and the lowest dropped, 90 kept — each ballot names its rater unit.
+    overall = next(n for n in explained["tree"]["children"] if n["label"] == "综合评议")
+    peer = _find(overall, "片内互评")
+    assert Decimal(peer["value"]) == 90
+    assert sorted(
+        (leaf["label"].split("（评价方 ")[1].split("）")[0], leaf["value"])
+        for leaf in peer["children"]
+    ) == [("市司法局", "95"), ("市教育局", "88"), ("市民政局", "90")]
     bonus_node = next(n for n in explained["tree"]["children"] if n["label"] == "加分")
     assert bonus_node["value"] == "5"
     innovation = bonus_node["children"][0]  # the category: 3 + 3 = 6, capped at 5
@@ -253,3 +262,13 @@ def test_nantong_seven_links_three_in_one_and_capped_innovation(workspace: Works
     for cycle in expected:
         assert advance(ws, cycle, "close") == "closed"
         assert stage(ws, cycle) == "closed"
+
+
+def _find(node: dict, label: str) -> dict:
+    stack = [node]
+    while stack:
+        here = stack.pop()
+        if here["label"] == label:
+            return here
+        stack += here.get("children", [])
+    raise AssertionError(f"no node {label}")

@@ -124,6 +124,8 @@ class Opinion(Fact):
 class Ballot(Fact):
     group: str = ""
     scores: dict[str, Decimal] = field(default_factory=dict)
+    #: The rater unit (or grid) its token was issued to (分片互评); "" for other ballots.
+    rater: str = ""
 
     @property
     def total(self) -> Decimal:
@@ -315,7 +317,13 @@ class CycleFacts:
 
     def _on_BallotCast(self, p: Provenance, d: Mapping[str, Any]) -> None:
         self.used_tokens.add(d["token_digest"])
-        self.facts[p.position] = Ballot("ballot", p, group=d["group"], scores=dict(d["scores"]))
+        self.facts[p.position] = Ballot(
+            "ballot",
+            p,
+            group=d["group"],
+            scores=dict(d["scores"]),
+            rater=self.token_raters.get(d["token_digest"], ""),
+        )
 
     def _on_VetoApplied(self, p: Provenance, d: Mapping[str, Any]) -> None:
         self.facts[p.position] = VetoRecord(

@@ -546,10 +546,10 @@ def _ballots_component(rules: Rules, facts: CycleFacts) -> tuple[Decimal, list[N
         if ballot.trim and len(mine) >= 3:
             kept, dropped = mine[1:-1], [mine[0], mine[-1]]
         mean = sum((b.total for b in kept), ZERO) / len(kept)
-        leaves = [_leaf(f"测评票 #{b.provenance.position}", b.total, b) for b in kept]
+        leaves = [_leaf(f"测评票 #{b.provenance.position}{_rater(b)}", b.total, b) for b in kept]
         leaves += [
             _leaf(
-                f"测评票 #{b.provenance.position}（去掉）",
+                f"测评票 #{b.provenance.position}{_rater(b)}（去掉）",
                 b.total,
                 b,
                 note="去掉一个最高分和一个最低分",
@@ -579,6 +579,11 @@ def _ballots_component(rules: Rules, facts: CycleFacts) -> tuple[Decimal, list[N
             note += f"（无票群体不计，按 {weight_total}% 重新归一）"
         nodes.append(Node(group.label, mean, tuple(leaves), note=note))
     return weighted / ballot.max * rules.scale, nodes, True
+
+
+def _rater(ballot: Any) -> str:
+    """分片互评: the rater unit (or grid) a ballot's token went to, as explain names it."""
+    return f"（评价方 {ballot.rater}）" if ballot.rater else ""
 
 
 def _point_means(ballot: Any, kept: list[Any]) -> list[Node]:
