@@ -143,11 +143,10 @@ def _needs_format_3(file: fmt.SchemeFile, out: Reporter) -> None:
     if file.ballot is not None:
         used += [f"ballot.items[{n}].points" for n, i in enumerate(file.ballot.items) if i.points]
         used += [f"ballot.groups[{n}].raters" for n, g in enumerate(file.ballot.groups) if g.raters]
-    for n, stage in enumerate(file.workflow.stages):
-        for m, sub in enumerate(stage.substages):
-            where = f"workflow.stages[{n}].substages[{m}]"
-            used += [f"{where}.records"] if sub.records is not None else []
-            used += [f"{where}.approver_outside_team"] if sub.approver_outside_team else []
+    for n, m, sub in _substages(file):
+        where = f"workflow.stages[{n}].substages[{m}]"
+        used += [f"{where}.records"] if sub.records is not None else []
+        used += [f"{where}.approver_outside_team"] if sub.approver_outside_team else []
     for key in used:
         out.add(key, f"此键属于方案格式 3；请在文件开头写 format = 3（本文件为格式 {file.format}）")
 
@@ -582,6 +581,19 @@ _RECORD_KINDS = {
 }
 
 
+def _substages(file: fmt.SchemeFile) -> list[tuple[int, int, fmt.Substage]]:
+    """Every sub-stage with its place; a workflow whose stages the check could not read
+    as a list (its problem already reported) has none."""
+    stages = file.workflow.stages if isinstance(file.workflow.stages, list) else []
+    return [
+        (n, m, sub)
+        for n, stage in enumerate(stages)
+        if isinstance(stage, fmt.StageEntry) and isinstance(stage.substages, list)
+        for m, sub in enumerate(stage.substages)
+        if isinstance(sub, fmt.Substage)
+    ]
+
+
 def _substage_records(
     file: fmt.SchemeFile, components: tuple[Component, ...], ballot: Ballot | None, out: Reporter
 ) -> None:
@@ -589,16 +601,13 @@ def _substage_records(
     ballots) or an items component (for scores) of this scheme."""
     groups = [g.id for g in ballot.groups] if ballot is not None else []
     items = [c.id for c in components if c.source == "items"]
-    for n, stage in enumerate(file.workflow.stages):
-        for m, sub in enumerate(stage.substages):
-            for k, entry in enumerate(sub.records or []):
-                where = f"workflow.stages[{n}].substages[{m}].records[{k}]"
-                kind, _, detail = entry.partition(":")
-                known = {"scores": items, "ballots": groups}.get(kind)
-                if detail and known is None:
-                    out.add(
-                        where, f"'{kind}' 不能再加限定（:{detail}）；只有 scores 和 ballots 可以"
-                    )
-                elif detail and detail not in known:
-                    what = _RECORD_KINDS[kind]
-                    out.add(where, f"未知{what} '{detail}'；允许：{'、'.join(known) or '（无）'}")
+    for n, m, sub in _substages(file):
+        for k, entry in enumerate(sub.records or []):
+            where = f"workflow.stages[{n}].substages[{m}].records[{k}]"
+            kind, _, detail = entry.partition(":")
+            known = {"scores": items, "ballots": groups}.get(kind)
+            if detail and known is None:
+                out.add(where, f"'{kind}' 不能再加限定（:{detail}）；只有 scores 和 ballots 可以")
+            elif detail and detail not in known:
+                what = _RECORD_KINDS[kind]
+                out.add(where, f"未知{what} '{detail}'；允许：{'、'.join(known) or '（无）'}")
