@@ -216,6 +216,8 @@ def test_soe_last_years_problems_are_scored_from_the_carried_items(workspace: Wo
         "错误：指标 last_year_rectification（上一年考核中指出的问题整改情况）"
         "按上期未销号的整改项自动计分，不能记录得分"
     )
+    shown = ws.ok("scheme", "show", "soe").output
+    assert "不记录：上期结转未销号的整改项每项扣 1，扣完为止" in shown
     # 10 − 1 × 3 open = 7, each carried item under the item.
     node = _node(js(ws, "explain", cycle)["tree"], "（last_year_rectification）")
     assert Decimal(node["value"]) == 10 - 1 * 3

@@ -23,6 +23,7 @@ RULE_LABELS = {
     "banded": "按档扣分",
     "ratio_to_best": "与第一名之比",
     "opinion": "按意见计分",
+    "carried": "老毛病",
 }
 SOURCE_LABELS = {"items": "指标体系", "ballots": "测评票", "ledger": "台账", "tasks": "任务清单"}
 MISSING_LABELS = {"zero": "计 0 分", "reweight": "不计入，权重归一", "refuse": "不能计分"}
@@ -43,6 +44,8 @@ def rule_text(item: Item) -> str:
         return "第一名满分，其余按与第一名之比"
     if item.rule == "opinion":
         return "记录意见，按表折分：" + "、".join(f"{w} {p}" for w, p in item.opinions)
+    if item.rule == "carried":
+        return f"不记录：上期结转未销号的整改项每项扣 {item.per}，扣完为止"
     if item.scored_points:
         return f"{len(item.points)} 个采分点得分之和"
     return "记录值即得分"
