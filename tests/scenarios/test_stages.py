@@ -102,6 +102,16 @@ def test_soe_nothing_is_scored_while_the_secretary_reports(workspace: Workspace)
         ws, "score", "record", cycle, "secretary_report", "较好", "--evidence", "述职评议"
     )
     assert recorded["value"] == "较好"
+    # 用 applies fixed results: a late score is refused there (补记 belongs to 考), while
+    # 整改 is still ordered.
+    assert advance(ws, cycle, "start_assess", "start_apply") == "act.apply"
+    line = ws.refused("score", "record", cycle, "daily_checks", "30", "--evidence", "补记")
+    assert line.startswith("错误：当前阶段为处理·用，不能记录指标 daily_checks")
+    assert line.endswith("本阶段只能记录：（无）")
+    ws.ok(
+        "rectify", "order", cycle, "--problem", "述职指出的问题", "--owner", OWNER,
+        "--due", "2025-03-31", "--today", "2025-01-10",
+    )  # fmt: skip
 
 
 def test_gansu_result_approval_needs_someone_outside_the_units_team(
