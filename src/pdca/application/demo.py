@@ -266,8 +266,12 @@ def ballot_marks(
 
 
 def ballot_token(rng: random.Random) -> str:
-    raw = f"{rng.getrandbits(40):010X}"
-    return f"{raw[:5]}-{raw[5:]}"
+    """A token as ``ballot issue`` prints one, drawn from the demo's seeded generator."""
+    from pdca.application.ballot_tokens import BITS, spelled
+
+    # 40 bits from the demo's generator, as before 140-bit tokens: the rest of the demo
+    # year (every mark and finding after this) draws the same numbers it always did.
+    return spelled(random.Random(rng.getrandbits(40)).getrandbits(BITS))
 
 
 def _to_scoring_substage(app: PdcaApplication, address: str) -> None:

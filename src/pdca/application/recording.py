@@ -1,19 +1,17 @@
-"""Recording facts on a cycle: task progress, ledger findings, item scores, ballots,
+"""Recording facts on a cycle: task progress, ledger findings, item scores,
 vetoes, not-applicable components and items, and corrections.
 
 Each method checks the whole command against the cycle's pinned scheme and current
-stage, then records one event (or, for a ballot file, all of them in one save).
+stage, then records one event. Ballots have a module of their own (``ballots``).
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from pdca import log
 from pdca.application.acting import Acting, writes
 from pdca.application.saving import commutes
 from pdca.domain.cycle import Cycle
@@ -22,24 +20,12 @@ from pdca.errors import Conflict, NotFound, RuleViolation, one_of
 from pdca.rules.naming import listed, resolve, resolve_target, things
 
 if TYPE_CHECKING:
-    from pdca.application.ballot_file import BallotFile
     from pdca.rules.scoring_rules import Item, ScoringPoint
 
 COLLECTING = ("do", "check")  # the ledger is kept all year: 执行 and 督查
 SCORING = ("check",)  # scores and ballots belong to 督查
 CORRECTING = ("do", "check", "act", "closed")
 _KIND_WORDS = {"ballot": "测评票", "opinion": "评价意见（撤回后重新记录）"}
-
-
-def token_digest(token: str) -> str:
-    return hashlib.sha256(token.strip().upper().encode()).hexdigest()
-
-
-def new_token() -> str:
-    import secrets
-
-    raw = secrets.token_hex(5).upper()
-    return f"{raw[:5]}-{raw[5:]}"
 
 
 def period_bounds(period: str) -> tuple[date, date]:
@@ -111,19 +97,6 @@ def _component_of(scheme: Any, item_id: str) -> str | None:
     if found is None:
         return None
     return next((c.id for c in scheme.rules.components if found[0].id in c.categories), None)
-
-
-def _by_id(scheme: Any, scores: Mapping[str, Decimal]) -> dict[str, Decimal]:
-    """A ballot's scores keyed by item id, whether an item was named by id or label; an
-    unknown name stays as it is, for the ballot's own check to name."""
-    found: dict[str, Decimal] = {}
-    given: dict[str, str] = {}
-    for name, value in scores.items():
-        item = resolve(scheme, "ballot_item", name, unknown_as_is=True)
-        if item in found:
-            raise RuleViolation(f"测评项目 {item} 填了两次（{given[item]}、{name}）")
-        found[item], given[item] = value, name
-    return found
 
 
 class Recording:
@@ -349,195 +322,6 @@ class Recording:
             raise Conflict(
                 f"指标 {item.id} 已认定不适用 #{na.provenance.position}；如需记录得分，先撤回认定：pdca correct withdraw {address} {na.provenance.position} --reason 理由"
             )
-
-    # ---- ballots (测评票) ------------------------------------------------------------------
-
-    @writes("ballot issue")
-    @commutes
-    def issue_ballots(
-        self,
-        acting: Acting,
-        address: str,
-        group: str,
-        count: int,
-        make_token: Callable[[], str] = new_token,
-        rater_unit: str | None = None,
-        rater_grid: str | None = None,
-    ) -> list[str]:
-        """Issue ``count`` one-time tokens of ``group``; for a group whose raters are
-        units (or grids), to one rater unit (grid) other than the unit scored."""
-        cycle = self.get_cycle(address, acting)
-        self._require_phase(cycle, SCORING, "发放测评票")
-        scheme = self.scheme_of(cycle)
-        if scheme.rules.ballot is None:
-            raise RuleViolation(f"方案 {cycle.scheme_id} 没有测评票")
-        group = acting.named["group"] = resolve(scheme, "group", group)
-        self._require_records(cycle, "ballots", f"发放测评组 {group} 的测评票", group)
-        if not 1 <= count <= 1000:
-            raise RuleViolation(f"一次发放 {count} 张不可；允许 1 至 1000 张")
-        raters = next(g for g in scheme.rules.ballot.groups if g.id == group).raters
-        rater = self._rater(cycle, group, raters, rater_unit, rater_grid)
-        tokens = [make_token() for _ in range(count)]
-        digests = [token_digest(t) for t in tokens]
-        if raters:
-            self._record_fact(
-                acting,
-                cycle,
-                address,
-                Cycle.BallotsIssuedToRater,
-                group=group,
-                rater_unit=rater if raters == "units" else None,
-                rater_grid=rater if raters == "grids" else None,
-                token_digests=digests,
-            )
-            return tokens
-        self._record_fact(
-            acting, cycle, address, Cycle.BallotsIssued, group=group, token_digests=digests
-        )
-        return tokens
-
-    def _rater(
-        self,
-        cycle: Cycle,
-        group: str,
-        raters: str,
-        rater_unit: str | None,
-        rater_grid: str | None,
-    ) -> str | None:
-        """The rater unit (or grid) a group's ballots go to (分片互评): named where the
-        scheme asks for one, and never the unit the ballots score (or a grid holding it)."""
-        given = rater_unit if raters == "units" else rater_grid
-        other = rater_grid if raters == "units" else rater_unit
-        option = {"units": "--rater-unit 评价单位", "grids": "--rater-grid 评价联系片"}
-        if not raters:
-            if rater_unit or rater_grid:
-                raise RuleViolation(
-                    f"测评组 {group} 的票不发给评价单位或联系片；去掉 --rater-unit/--rater-grid"
-                )
-            return None
-        if other or not given:
-            raise RuleViolation(
-                f"测评组 {group} 的票须发给评价{'单位' if raters == 'units' else '联系片'}：写 {option[raters]}"
-            )
-        target = self.get_unit(cycle.unit, tell=False)
-        if raters == "units":
-            rater = self.get_unit(given).registered_name
-            if rater == target.registered_name:
-                raise RuleViolation(
-                    f"评价单位 {rater} 不能为本单位评分；测评组 {group} 的票只能发给其他单位"
-                )
-            if target.grid and self.get_unit(rater, tell=False).grid != target.grid:
-                raise RuleViolation(
-                    f"评价单位 {rater} 不在 {target.registered_name} 的联系片 {target.grid} 内；"
-                    "分片互评只在本片内进行"
-                )
-            return rater
-        if target.grid == given.strip():
-            raise RuleViolation(
-                f"联系片 {given.strip()} 不能为本片单位 {target.registered_name} 评分；"
-                f"测评组 {group} 的票只能发给其他联系片"
-            )
-        return given.strip()
-
-    def _check_ballot(
-        self, cycle: Cycle, token: str, scores: Mapping[str, Decimal], pending: set[str]
-    ) -> tuple[str, str, dict[str, Decimal]]:
-        """A ballot checked whole: its token's digest, its group and its scores by item id."""
-        scheme = self.scheme_of(cycle)
-        ballot = scheme.rules.ballot
-        if ballot is None:
-            raise RuleViolation(f"方案 {cycle.scheme_id} 没有测评票")
-        scores = _by_id(scheme, scores)
-        digest = token_digest(token)
-        if digest not in cycle.facts.issued_tokens:
-            raise RuleViolation(f"测评票令牌 '{token}' 无效：不是本周期发放的令牌")
-        group = cycle.facts.issued_tokens[digest]
-        self._require_records(cycle, "ballots", f"投测评组 {group} 的测评票", group)
-        if digest in cycle.facts.used_tokens or digest in pending:
-            raise Conflict(f"测评票令牌 '{token}' 已使用过，每张票只能投一次")
-        unknown, missing, mixed = ballot.gaps(scores)
-        if mixed:
-            raise RuleViolation(
-                f"测评项目 {'、'.join(mixed)} 既填了总分又填了采分点；每个项目只能按一种方式填写"
-            )
-        if unknown or missing:
-            raise RuleViolation(
-                f"测评票项目不符：{'未知 ' + '、'.join(sorted(unknown)) if unknown else ''}{'；' if unknown and missing else ''}"
-                f"{'缺少 ' + '、'.join(missing) if missing else ''}；应填：{one_of(f'{i.id}（0–{i.max}）' for i in ballot.asked(scores))}"
-            )
-        for field in ballot.accepted():
-            if field.id in scores and not 0 <= scores[field.id] <= field.max:
-                raise RuleViolation(
-                    f"测评项目 {field.id}（{field.label}）的分数 {scores[field.id]} 超出范围；允许 0 至 {field.max}"
-                )
-        return digest, cycle.facts.issued_tokens[digest], scores
-
-    @writes("ballot cast", "ballot import")
-    @commutes
-    def cast_ballots(
-        self, acting: Acting, address: str, ballots: list[tuple[str, dict[str, Decimal]]]
-    ) -> int:
-        """Cast one or many ballots; all are checked before any is recorded."""
-        cycle = self.get_cycle(address, acting)
-        self._require_phase(cycle, SCORING, "投测评票")
-        if not ballots:
-            raise RuleViolation("没有要投的测评票")
-        pending: set[str] = set()
-        checked = []
-        for n, (token, scores) in enumerate(ballots, 1):
-            try:
-                digest, group, scores = self._check_ballot(cycle, token, scores, pending)
-            except (RuleViolation, Conflict) as exc:
-                prefix = f"第 {n} 张票：" if len(ballots) > 1 else ""
-                raise type(exc)(f"{prefix}{exc}；整批未记录") from None
-            pending.add(digest)
-            checked.append((digest, group, scores))
-        for digest, group, scores in checked:
-            cycle.record(
-                Cycle.BallotCast,
-                token_digest=digest,
-                group=group,
-                scores=dict(scores),
-                actor=acting.person,
-            )
-        self._save_changed(acting, cycle, address)
-        log.info("ballots_cast", actor=acting.person, cycle=address, count=len(checked))
-        return len(checked)
-
-    @writes("ballot import")
-    @commutes
-    def import_ballots(self, acting: Acting, address: str, file: BallotFile) -> int:
-        """Cast a ballot file's ballots: its columns are checked against the scheme's
-        ballot items first, so an unknown or a missing column is named as a column."""
-        cycle = self.get_cycle(address, acting)
-        self._require_phase(cycle, SCORING, "投测评票")
-        scheme = self.scheme_of(cycle)
-        ballot = scheme.rules.ballot
-        if ballot is not None:
-            # A column names an item or a 采分点 by its id or its label.
-            named = {c: resolve(scheme, "ballot_item", c, unknown_as_is=True) for c in file.items}
-            unknown, missing, mixed = ballot.gaps(list(named.values()))
-            unknown = [c for c in file.items if named[c] in unknown]
-            twice = [c for c in file.items if list(named.values()).count(named[c]) > 1]
-            if twice:
-                raise RuleViolation(
-                    f"测评票文件的列 {'、'.join(twice)} 是同一个测评项目 "
-                    f"{named[twice[0]]}；每个项目只能有一列；整批未记录"
-                )
-            if mixed:
-                raise RuleViolation(
-                    f"测评票文件的列既有测评项目 {'、'.join(mixed)} 的总分又有其采分点；"
-                    "每个项目只能按一种方式填写；整批未记录"
-                )
-            if unknown or missing:
-                told = ([f"未知列 {'、'.join(unknown)}"] if unknown else []) + (
-                    [f"缺少列 {'、'.join(missing)}"] if missing else []
-                )
-                raise RuleViolation(
-                    f"测评票文件的列不符：{'；'.join(told)}；"
-                    f"首行应为 token,{','.join(f.id for f in ballot.asked(named.values()))}；整批未记录"
-                )
-        return self.cast_ballots(acting, address, file.ballots())
 
     # ---- vetoes, not applicable, corrections ---------------------------------------------
 

@@ -51,20 +51,25 @@ USE_CASES: dict[str, tuple[str, ...]] = {
         "latest_anchor",
         "take_anchor",
     ),
-    "pdca.application.recording:Recording": (
+    "pdca.application.ballots:Ballots": (
         "_check_ballot",
+        "_issued_digest",
+        "_rater",
+        "cast_ballot",
+        "cast_ballots",
+        "close_ballots",
+        "import_ballots",
+        "issue_ballots",
+    ),
+    "pdca.application.recording:Recording": (
         "_correctable",
         "_item",
         "_item_not_applicable",
         "_not_yet_recorded",
-        "_rater",
         "_task",
         "amend_fact",
         "apply_veto",
-        "cast_ballots",
         "complete_task",
-        "import_ballots",
-        "issue_ballots",
         "mark_not_applicable",
         "record_finding",
         "record_score",
@@ -73,10 +78,18 @@ USE_CASES: dict[str, tuple[str, ...]] = {
     ),
     "pdca.application.results:Results": (
         "_entries",
+        "_event_ref",
+        "_history",
+        "_published_by",
+        "_published_rules",
+        "_record_results_used",
+        "_results_used_at",
+        "_revise_later_rounds",
         "_round_cycles",
         "_round_events",
         "_round_or_none",
         "_summary",
+        "_with_rolled_up",
         "explain",
         "finalize_round",
         "get_round",
@@ -84,6 +97,7 @@ USE_CASES: dict[str, tuple[str, ...]] = {
         "round_completeness",
         "round_details",
         "round_summaries",
+        "results_used",
     ),
     "pdca.application.rectifying:Rectifying": (
         "_move",
@@ -126,13 +140,16 @@ if TYPE_CHECKING:
     # looked up through ``USE_CASES`` on first use instead, to keep start-up cheap.
     from pdca.application.account_cases import Accounting
     from pdca.application.anchoring import Anchoring
+    from pdca.application.ballots import Ballots
     from pdca.application.recording import Recording
     from pdca.application.rectifying import Rectifying
     from pdca.application.results import Results
     from pdca.application.settlement import Settlement
     from pdca.application.verifying import Verifying
 
-    class _UseCases(Anchoring, Recording, Results, Rectifying, Settlement, Verifying, Accounting):
+    class _UseCases(
+        Anchoring, Ballots, Recording, Results, Rectifying, Settlement, Verifying, Accounting
+    ):
         pass
 else:
 
@@ -578,6 +595,13 @@ class PdcaApplication(_UseCases, Application[UUID]):
             )
         return self._runtime
 
+    def ballot_box(self) -> Any:
+        """Where ballots cast one by one wait, unordered, until their box is closed."""
+        from pdca.storage.ballot_box import BallotBox
+
+        database = self.workspace.database
+        return BallotBox(self.recorder, database.kind, self.mapper.cipher, database.sqlite_path)
+
     def _vouch_projection_files(self, directory: Any) -> dict[str, str]:
         from pdca.application.projection_files import vouch
 
@@ -807,5 +831,8 @@ def _loggable(fields: dict[str, Any]) -> dict[str, Any]:
     return {
         k: v if isinstance(v, int | str | type(None)) and not isinstance(v, bool) else str(v)
         for k, v in fields.items()
-        if k not in ("evidence", "note", "reason", "title", "scores", "token_digest")
+        # Token digests and salts stay out of logs: a log line is not the place to
+        # look for which slip was which.
+        if k not in ("evidence", "note", "reason", "title", "scores")
+        and k not in ("token_digest", "token_digests", "salt")
     }
