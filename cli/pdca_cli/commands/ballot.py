@@ -18,19 +18,43 @@ def ballot() -> None:
 @click.argument("address", metavar="CYCLE")
 @click.option("--group", required=True, help="评议群体的 ID 或名称，见 pdca scheme show。")
 @click.option("--count", required=True, type=int, help="张数。")
+@click.option(
+    "--rater-unit", default=None, help='评价单位（分片互评：方案的测评组 raters = "units"）。'
+)
+@click.option("--rater-grid", default=None, help='评价联系片（方案的测评组 raters = "grids"）。')
 @json_option
 @pass_cli
-def issue(obj: CliContext, address: str, group: str, count: int) -> None:
+def issue(
+    obj: CliContext,
+    address: str,
+    group: str,
+    count: int,
+    rater_unit: str | None,
+    rater_grid: str | None,
+) -> None:
     """发放一次性令牌，每张测评票一个；只保存令牌的加盐摘要（排序后保存，不留打印顺序），不保存投票人。
+
+    分片互评的票发给评价单位（--rater-unit），只记评价单位，不记评价人；单位不能为本单位评分。
 
     \b
     示例:
       pdca ballot issue 市财政局/2024 --group masses --count 30
+      pdca ballot issue 市财政局/2024 --group peer_units --count 1 --rater-unit 市发改委
     """
-    tokens = obj.app().issue_ballots(obj.acting, address, group, count)
+    tokens = obj.app().issue_ballots(
+        obj.acting, address, group, count, rater_unit=rater_unit, rater_grid=rater_grid
+    )
     group = obj.acting.named.get("group", group)  # a label names its id
     data = {"cycle": address, "group": group, "tokens": tokens}
-    answer(obj.json, data, "\n".join([f"已发放 {len(tokens)} 张（{group}），令牌：", *tokens]))
+    rater = rater_unit or rater_grid
+    if rater:
+        data["rater"] = rater
+    shown = (
+        f"（{group}，评价{'单位' if rater_unit else '联系片'} {rater}）"
+        if rater
+        else f"（{group}）"
+    )
+    answer(obj.json, data, "\n".join([f"已发放 {len(tokens)} 张{shown}，令牌：", *tokens]))
 
 
 @ballot.command()

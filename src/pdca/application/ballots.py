@@ -61,9 +61,11 @@ class Ballots:
     get_cycle: Callable[..., Cycle]
     scheme_of: Callable[[Cycle], Any]
     _require_phase: Callable[..., None]
+    _require_records: Callable[..., None]
     _record_fact: Callable[..., None]
     _save_changed: Callable[..., None]
     ballot_box: Callable[[], Any]
+    get_unit: Callable[..., Any]
 
     @writes("ballot issue")
     @commutes
@@ -74,20 +76,42 @@ class Ballots:
         group: str,
         count: int,
         make_token: Callable[[], str] = ballot_tokens.new_token,
+        rater_unit: str | None = None,
+        rater_grid: str | None = None,
     ) -> list[str]:
+        """Issue ``count`` one-time tokens of ``group``; for a group whose raters are
+        units (or grids), to one rater unit (grid) other than the unit scored."""
         cycle = self.get_cycle(address, acting)
         self._require_phase(cycle, SCORING, "发放测评票")
         scheme = self.scheme_of(cycle)
         if scheme.rules.ballot is None:
             raise RuleViolation(f"方案 {cycle.scheme_id} 没有测评票")
         group = acting.named["group"] = resolve(scheme, "group", group)
+        self._require_records(cycle, "ballots", f"发放测评组 {group} 的测评票", group)
         if not 1 <= count <= 1000:
             raise RuleViolation(f"一次发放 {count} 张不可；允许 1 至 1000 张")
+        raters = next(g for g in scheme.rules.ballot.groups if g.id == group).raters
+        rater = self._rater(cycle, group, raters, rater_unit, rater_grid)
         tokens = [make_token() for _ in range(count)]
         # Salted per issue and sorted: the history keeps which digests were issued, not
         # the order their slips were printed in.
         salt = ballot_tokens.new_salt()
         digests = sorted(ballot_tokens.token_digest(t, salt) for t in tokens)
+        if raters:
+            # 分片互评: the rater unit (or grid) is stored with the tokens; the person who
+            # fills the ballot in never is.
+            self._record_fact(
+                acting,
+                cycle,
+                address,
+                Cycle.BallotsIssuedToRater,
+                group=group,
+                rater_unit=rater if raters == "units" else None,
+                rater_grid=rater if raters == "grids" else None,
+                token_digests=digests,
+                salt=salt,
+            )
+            return tokens
         self._record_fact(
             acting,
             cycle,
@@ -98,6 +122,49 @@ class Ballots:
             salt=salt,
         )
         return tokens
+
+    def _rater(
+        self,
+        cycle: Cycle,
+        group: str,
+        raters: str,
+        rater_unit: str | None,
+        rater_grid: str | None,
+    ) -> str | None:
+        """The rater unit (or grid) a group's ballots go to (分片互评): named where the
+        scheme asks for one, and never the unit the ballots score (or a grid holding it)."""
+        given = rater_unit if raters == "units" else rater_grid
+        other = rater_grid if raters == "units" else rater_unit
+        option = {"units": "--rater-unit 评价单位", "grids": "--rater-grid 评价联系片"}
+        if not raters:
+            if rater_unit or rater_grid:
+                raise RuleViolation(
+                    f"测评组 {group} 的票不发给评价单位或联系片；去掉 --rater-unit/--rater-grid"
+                )
+            return None
+        if other or not given:
+            raise RuleViolation(
+                f"测评组 {group} 的票须发给评价{'单位' if raters == 'units' else '联系片'}：写 {option[raters]}"
+            )
+        target = self.get_unit(cycle.unit, tell=False)
+        if raters == "units":
+            rater = self.get_unit(given).registered_name
+            if rater == target.registered_name:
+                raise RuleViolation(
+                    f"评价单位 {rater} 不能为本单位评分；测评组 {group} 的票只能发给其他单位"
+                )
+            if target.grid and self.get_unit(rater, tell=False).grid != target.grid:
+                raise RuleViolation(
+                    f"评价单位 {rater} 不在 {target.registered_name} 的联系片 {target.grid} 内；"
+                    "分片互评只在本片内进行"
+                )
+            return rater
+        if target.grid == given.strip():
+            raise RuleViolation(
+                f"联系片 {given.strip()} 不能为本片单位 {target.registered_name} 评分；"
+                f"测评组 {group} 的票只能发给其他联系片"
+            )
+        return given.strip()
 
     def _issued_digest(self, cycle: Cycle, token: str) -> str | None:
         """The stored digest of ``token`` under whichever of the cycle's issues made it."""
@@ -119,6 +186,8 @@ class Ballots:
         digest = self._issued_digest(cycle, token)
         if digest is None:
             raise RuleViolation(f"测评票令牌 '{token}' 无效：不是本周期发放的令牌")
+        group = cycle.facts.issued_tokens[digest]
+        self._require_records(cycle, "ballots", f"投测评组 {group} 的测评票", group)
         if digest in cycle.facts.used_tokens or digest in pending:
             raise Conflict(f"测评票令牌 '{token}' 已使用过，每张票只能投一次")
         unknown, missing, mixed = ballot.gaps(scores)

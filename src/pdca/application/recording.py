@@ -90,6 +90,15 @@ def _opinion_of(item: Item, text: str) -> str:
     return word
 
 
+def _component_of(scheme: Any, item_id: str) -> str | None:
+    """The items component whose categories hold the item (what ``scores:COMPONENT``
+    of a sub-stage names)."""
+    found = scheme.rules.item(item_id)
+    if found is None:
+        return None
+    return next((c.id for c in scheme.rules.components if found[0].id in c.categories), None)
+
+
 class Recording:
     """Mixed into ``PdcaApplication``; relies on its ``get_cycle``, ``scheme_of``,
     ``_require_phase``, ``_record_fact`` and ``_save_changed``."""
@@ -98,6 +107,8 @@ class Recording:
     scheme_of: Callable[[Cycle], Any]
     _require_phase: Callable[..., None]
     _phase_of: Callable[[Cycle], str]
+    _require_records: Callable[..., None]
+    get_unit: Callable[..., Any]
     _record_fact: Callable[..., None]
     _save_changed: Callable[..., None]
 
@@ -165,6 +176,7 @@ class Recording:
     ) -> int:
         cycle = self.get_cycle(address, acting)
         self._require_phase(cycle, COLLECTING, "记录督查发现")
+        self._require_records(cycle, "findings", "记录督查发现")
         scheme = self.scheme_of(cycle)
         rules = scheme.rules
         if source not in rules.ledger_sources:
@@ -226,6 +238,16 @@ class Recording:
         # since a round cannot be finalised without it and not every scheme can go back.
         if self._phase_of(cycle) != "act":
             self._require_phase(cycle, SCORING, "记录指标得分", "（处理阶段可补记尚未记录的指标）")
+        self._require_records(
+            cycle,
+            "scores",
+            f"记录指标 {item.id}（{item.label}）的得分",
+            _component_of(scheme, item_id),
+        )
+        if item.rule == "carried":
+            raise RuleViolation(
+                f"指标 {item.id}（{item.label}）按上期未销号的整改项自动计分，不能记录得分"
+            )
         if item.scored_points and point_id is None:
             raise RuleViolation(
                 f"指标 {item.id}（{item.label}）按采分点计分；请逐个记录采分点："
@@ -318,6 +340,7 @@ class Recording:
         established (default: the acting day)."""
         cycle = self.get_cycle(address, acting)
         self._require_phase(cycle, ("check", "act"), "实施一票否决")
+        self._require_records(cycle, "vetoes", "实施一票否决")
         rule = acting.named["veto"] = resolve(self.scheme_of(cycle), "veto", rule)
         if any(v.rule == rule for v in cycle.facts.vetoes()):
             raise Conflict(f"否决规则 {rule} 已对 {address} 实施")
@@ -364,6 +387,7 @@ class Recording:
             return self._item_not_applicable(acting, cycle, address, found, reason)
         target = acting.named["component"] = as_component
         self._require_phase(cycle, ("check", "act"), "认定组成部分不适用")
+        self._require_records(cycle, "not_applicable", "认定组成部分不适用")
         if cycle.facts.not_applicable(target) is not None:
             raise Conflict(f"组成部分 {target} 已认定不适用")
         if not reason.strip():
@@ -383,6 +407,7 @@ class Recording:
     ) -> int:
         category, item = found
         self._require_phase(cycle, ("check", "act"), "认定指标不适用")
+        self._require_records(cycle, "not_applicable", "认定指标不适用")
         if category.bonus:
             raise RuleViolation(
                 f"指标 {item.id} 属于加分类别「{category.label}」：未记录即不加分，无需认定不适用"

@@ -54,6 +54,7 @@ USE_CASES: dict[str, tuple[str, ...]] = {
     "pdca.application.ballots:Ballots": (
         "_check_ballot",
         "_issued_digest",
+        "_rater",
         "cast_ballot",
         "cast_ballots",
         "close_ballots",
@@ -481,6 +482,7 @@ class PdcaApplication(_UseCases, Application[UUID]):
         # An unknown name is the machine's to refuse: it names the stage and what may fire.
         trigger = acting.named["trigger"] = resolve(scheme, "trigger", trigger, unknown_as_is=True)
         to_stage = machine.check(scheme, from_stage, trigger, cycle)
+        self._require_outside_team(acting, cycle, scheme, from_stage)
         if to_stage == "closed":
             self.require_rectifications_settled(cycle)
         self._record_fact(
@@ -710,6 +712,46 @@ class PdcaApplication(_UseCases, Application[UUID]):
             allowed = one_of(PHASE_LABELS[p] for p in phases)
             raise RuleViolation(
                 f"当前阶段为{scheme.stage_label(cycle.stage)}，不能{what}；只能在以下阶段：{allowed}{also}"
+            )
+
+    def _require_records(
+        self, cycle: Cycle, kind: str, what: str, detail: str | None = None
+    ) -> None:
+        """Refuse unless the cycle's sub-stage lets ``kind`` be recorded (format 3
+        ``records``; ``detail``: the ballot group or the component of a score)."""
+        scheme = self.scheme_of(cycle)
+        try:
+            stage = scheme.stage(cycle.stage)
+        except KeyError:
+            return
+        if stage.allows(kind, detail):
+            return
+        from pdca.application.scheme_contents import record_label
+
+        allowed = one_of(record_label(scheme, r) for r in stage.records or ())
+        raise RuleViolation(
+            f"当前阶段为{stage.full_label}，不能{what}；本阶段只能记录：{allowed or '（无）'}"
+        )
+
+    def _require_outside_team(
+        self, acting: Acting, cycle: Cycle, scheme: Scheme, stage_id: str
+    ) -> None:
+        """A sub-stage with ``approver_outside_team`` (甘肃's 结果审定) is left only by
+        someone whose teams do not take in the unit: its own 考核组 cannot approve."""
+        try:
+            stage = scheme.stage(stage_id)
+        except KeyError:
+            return
+        if not stage.approver_outside_team:
+            return
+        from pdca.application import accounts
+
+        unit = self.get_unit(cycle.unit, tell=False)
+        teams = accounts.teams_covering(self, acting.person, unit.registered_name, unit.grid)
+        if teams:
+            raise RuleViolation(
+                f"{stage.full_label}须由考核组以外的人审定；{acting.person} 属于考核组 "
+                f"{one_of(teams)}（考核 {unit.registered_name}），未记录"
             )
 
     def _phase_of(self, cycle: Cycle) -> str:

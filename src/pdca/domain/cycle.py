@@ -96,6 +96,18 @@ class Cycle(Aggregate):
         salt: str | None  # None for v1 issues: plain SHA-256 of the token
         actor: str
 
+    class BallotsIssuedToRater(Recorded):
+        # 分片互评: ballots of a group whose raters are units (or grids), issued to one
+        # rater unit (or grid). The rater unit is stored, never a rater person; the
+        # application refuses a rater unit's ballots for its own cycle.
+        # Its digests are keyed and sorted as ``BallotsIssued`` v2's.
+        group: str
+        rater_unit: str | None
+        rater_grid: str | None
+        token_digests: list[str]
+        salt: str
+        actor: str
+
     class BallotCast(Recorded):
         # Recorded before issue 13: the ballot beside its token's digest and whoever
         # entered it. Still read (old cycles score as they did); no longer recorded.

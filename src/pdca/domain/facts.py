@@ -179,6 +179,8 @@ class CycleFacts:
     issue_salts: list[str | None] = field(default_factory=list)  # one per issue, in order
     used_tokens: set[str] = field(default_factory=set)
     boxed: dict[str, int] = field(default_factory=dict)  # group -> ballots in its open box
+    #: 分片互评: group -> the rater units (or grids) its tokens were issued to, in order.
+    raters: dict[str, list[str]] = field(default_factory=dict)
     boxes_closed: dict[str, int] = field(default_factory=dict)  # group -> boxes closed
     carried: dict[str, CarriedProblem] = field(default_factory=dict)  # item id (hex) -> problem
     voided: Provenance | None = None  # opened by mistake: out of rounds, board and lists
@@ -309,6 +311,13 @@ class CycleFacts:
             self.issue_salts.append(d.get("salt"))
         for digest in d["token_digests"]:
             self.issued_tokens[digest] = d["group"]
+
+    def _on_BallotsIssuedToRater(self, p: Provenance, d: Mapping[str, Any]) -> None:
+        # Its tokens are issued like any (salted digests); the rater unit is kept for the
+        # group, never beside a ballot: a counted ballot carries no token.
+        self._on_BallotsIssued(p, d)
+        rater = d["rater_unit"] or d["rater_grid"]
+        self.raters.setdefault(d["group"], []).append(rater)
 
     def _on_BallotTokensUsed(self, p: Provenance, d: Mapping[str, Any]) -> None:
         for digest in d["token_digests"]:

@@ -19,6 +19,7 @@ TYPE_LABELS = {
     "PointScored": "采分点得分",
     "OpinionRecorded": "评价意见",
     "BallotsIssued": "发放测评票",
+    "BallotsIssuedToRater": "向评价单位发放测评票",
     "BallotCast": "测评票",
     "BallotTokensUsed": "令牌已用",
     "BallotCounted": "测评票",
@@ -79,6 +80,10 @@ def describe(event: Any, scheme: Scheme) -> str:
         "PointScored": lambda e: f"{e.item}.{e.point} = {e.value}：{e.evidence}",
         "OpinionRecorded": lambda e: f"{e.item}：{e.opinion}（{e.evidence}）",
         "BallotsIssued": lambda e: f"{e.group} {len(e.token_digests)} 张",
+        "BallotsIssuedToRater": lambda e: (
+            f"{e.group} {len(e.token_digests)} 张，评价{'单位' if e.rater_unit else '联系片'} "
+            f"{e.rater_unit or e.rater_grid}"
+        ),
         "BallotCast": lambda e: f"{e.group} 合计 {sum(e.scores.values())}",
         "BallotTokensUsed": lambda e: (
             f"{len(e.token_digests)} 张令牌已用" + ("，票入票箱" if e.boxed else "，票随批记录")

@@ -27,7 +27,7 @@ from msgspec import Meta
 
 FORMAT = Literal[1, 2, 3]
 PHASE = Literal["plan", "do", "check", "act", "closed"]
-ITEM_RULE = Literal["direct", "per_occurrence", "banded", "ratio_to_best", "opinion"]
+ITEM_RULE = Literal["direct", "per_occurrence", "banded", "ratio_to_best", "opinion", "carried"]
 ITEM_KIND = Literal["quantitative", "qualitative", "unstated"]
 SOURCE = Literal["ballots", "ledger", "tasks", "items", "periods"]
 #: The sub-periods of a year a ``source = "periods"`` component rolls up (format 3).
@@ -37,6 +37,7 @@ ROUND_AT = Literal["total", "component"]
 SCOPE = Literal["round", "category"]
 VETO_EFFECT = Literal["force_grade", "cap_grade"]
 QUOTA_ROUNDING = Literal["floor", "half_up", "ceil"]
+RATERS = Literal["units", "grids"]
 
 #: The four ways 吉林 checks a unit all year (平时调研、督查、暗访; 交叉互检).
 LEDGER_SOURCES = ("暗访", "督查", "调研", "互检")
@@ -88,6 +89,18 @@ Word = Annotated[
     str,
     Meta(min_length=1, max_length=40, pattern=r"\S", description="必须是非空字符串（至多 40 字）"),
 ]
+#: What a sub-stage lets be recorded (format 3): a kind of fact, a ballot group's ballots
+#: (``ballots:leaders``) or the scores of one component's items (``scores:report_review``).
+RecordKind = Annotated[
+    str,
+    Meta(
+        pattern=r"^(scores|ballots|findings|vetoes|not_applicable)(:\S{1,40})?$",
+        description=(
+            "必须是 scores、ballots、findings、vetoes、not_applicable 之一，"
+            "可加 :组成部分 或 :测评组（如 ballots:leaders）"
+        ),
+    ),
+]
 Count = Annotated[int, Meta(ge=0, le=100_000, description="必须是 0–100000 的整数")]
 Quorum = Annotated[int, Meta(ge=1, le=100_000, description="必须是 1–100000 的整数（张）")]
 NearDays = Annotated[int, Meta(ge=0, le=3650, description="必须是 0–3650 的整数（天）")]
@@ -111,6 +124,11 @@ class SchemeMeta(Table, kw_only=True):
 class Substage(Table, kw_only=True):
     id: Id
     label: Label | None = None
+    #: Format 3: the facts this sub-stage lets be recorded (absent: all its phase allows).
+    records: list[RecordKind] | None = None
+    #: Format 3: the move out of this sub-stage (结果审定) must be made by someone whose
+    #: teams do not cover the unit (not its own 考核组).
+    approver_outside_team: bool = False
 
 
 class StageEntry(Table, kw_only=True):
@@ -219,6 +237,9 @@ class GroupEntry(Table, kw_only=True):
     id: Id
     label: Label | None = None
     weight: Figure
+    #: Format 3: the group's ballots are issued to rater units (分片互评) or rater grids,
+    #: never to the unit (or a grid holding the unit) they score.
+    raters: RATERS | None = None
 
 
 class BallotItemEntry(Table, kw_only=True):

@@ -266,6 +266,8 @@ class _Recorded:
     excluded: dict[str, ItemNotApplicable]
     points: dict[tuple[str, str], PointScore] = field(default_factory=dict)
     opinions: dict[str, Opinion] = field(default_factory=dict)
+    #: Last period's rectification items carried in and still open (老毛病).
+    carried: tuple[Any, ...] = ()
 
 
 def _recorded(facts: CycleFacts) -> _Recorded:
@@ -281,7 +283,7 @@ def _recorded(facts: CycleFacts) -> _Recorded:
         points.setdefault((point.item, point.point), point)
     for opinion in facts.active(Opinion):
         opinions.setdefault(opinion.item, opinion)
-    return _Recorded(scores, excluded, points, opinions)
+    return _Recorded(scores, excluded, points, opinions, tuple(facts.open_carried()))
 
 
 def _by_points(item: Item, recorded: _Recorded) -> tuple[Node, list[ScoringPoint]]:
@@ -338,6 +340,27 @@ def _by_opinion(item: Item, opinion: Opinion) -> Node:
     )
 
 
+def _by_carried(item: Item, carried: tuple[Any, ...]) -> Node:
+    """老毛病 (format 3): the item loses ``per`` for each rectification item carried in
+    from last period and still not closed out (销号), stopping at zero; nothing is
+    recorded for it, the carried items are its facts."""
+    points = max(item.max - item.per * len(carried), ZERO)
+    leaves = tuple(
+        Node(
+            f"上期整改未销号：{c.problem}（{c.from_cycle}，期限 {c.due}）",
+            -item.per,
+            provenance=c.provenance,
+        )
+        for c in carried
+    )
+    return Node(
+        f"{item.label}（{item.id}）",
+        points,
+        leaves,
+        note=f"上期整改未销号 {len(carried)} 项，每项扣 {item.per}，扣完为止；满分 {item.max}",
+    )
+
+
 @dataclass
 class _Category:
     node: Node
@@ -368,6 +391,11 @@ def _category(
                 ]
             elif unrecorded:
                 node = _partial(node)
+            total += node.value or ZERO
+            children.append(node)
+            continue
+        if item.rule == "carried" and item.id not in recorded.excluded:
+            node = _by_carried(item, recorded.carried)
             total += node.value or ZERO
             children.append(node)
             continue
@@ -557,6 +585,9 @@ def _ballots_component(rules: Rules, facts: CycleFacts) -> tuple[Decimal, list[N
         note = f"{len(counted)} 张票的平均分，权重 {group.weight}%"
         if weight_total != HUNDRED:
             note += f"（无票群体不计，按 {weight_total}% 重新归一）"
+        if facts.raters.get(group.id):
+            # 分片互评: who the tokens went to, for the group; a ballot names no rater.
+            note += f"；票发给评价方：{'、'.join(dict.fromkeys(facts.raters[group.id]))}"
         nodes.append(Node(group.label, mean, tuple(leaves), note=note))
     return weighted / ballot.max * rules.scale, nodes, True
 

@@ -62,6 +62,7 @@ def read_rules(file: fmt.SchemeFile, out: Reporter) -> Rules:
     near_days, escalations = _rectification(file.rectification, out)
     tiers = _tiers(file.tiers, out)
     conversions = _conversions(file.conversions, out)
+    _substage_records(file, components, ballot, out)
     return Rules(
         near_days=near_days,
         escalations=escalations,
@@ -143,14 +144,19 @@ def _needs_format_3(file: fmt.SchemeFile, out: Reporter) -> None:
         for m, i in enumerate(c.items):
             if i.kind == "unstated":
                 used.append(f"{where}.items[{m}].kind")
-            if i.opinions or i.rule == "opinion":
+            if i.opinions or i.rule in ("opinion", "carried"):
                 used.append(f"{where}.items[{m}].{'opinions' if i.opinions else 'rule'}")
     if file.ballot is not None:
         used += [f"ballot.items[{n}].points" for n, i in enumerate(file.ballot.items) if i.points]
+        used += [f"ballot.groups[{n}].raters" for n, g in enumerate(file.ballot.groups) if g.raters]
     used += [key for key in ("conversions", "consequences") if getattr(file, key)]
     used += [
         f"components[{n}].source" for n, c in enumerate(file.components) if c.source == "periods"
     ]
+    for n, m, sub in _substages(file):
+        where = f"workflow.stages[{n}].substages[{m}]"
+        used += [f"{where}.records"] if sub.records is not None else []
+        used += [f"{where}.approver_outside_team"] if sub.approver_outside_team else []
     for key in used:
         out.add(key, f"此键属于方案格式 3；请在文件开头写 format = 3（本文件为格式 {file.format}）")
 
@@ -181,7 +187,7 @@ def _item(entry: fmt.ItemEntry, where: str, scored_points: bool, out: Reporter) 
     )
     per = (
         _needed(entry.per, f"{where}.per", out)
-        if rule in ("per_occurrence", "banded")
+        if rule in ("per_occurrence", "banded", "carried")
         else _or_zero(entry.per)
     )
     item = Item(
@@ -207,6 +213,12 @@ def _item(entry: fmt.ItemEntry, where: str, scored_points: bool, out: Reporter) 
                 f"{where}.rule",
                 f"有采分点的指标按各采分点的得分合计计分，rule 只能是 direct；实际为 {rule}",
             )
+    if rule == "carried" and (entry.points or entry.opinions):
+        # 老毛病 is counted from the carried-in rectification items, never recorded.
+        out.add(
+            f"{where}.rule",
+            'rule = "carried" 的指标按上期未销号的整改项自动计分，不能有采分点或意见表',
+        )
     if rule == "banded" and item.band <= 0:
         out.add(f"{where}.band", "档宽必须大于 0")
     return item
@@ -408,7 +420,7 @@ def _ballot(raw: fmt.BallotTable, out: Reporter) -> Ballot:
     for n, item in enumerate(items):
         if item.points:
             _points_fit(item.points, item.max, f"ballot.items[{n}].points", out)
-    groups = tuple(BallotGroup(g.id, _label(g), _d(g.weight)) for g in raw.groups)
+    groups = tuple(BallotGroup(g.id, _label(g), _d(g.weight), g.raters or "") for g in raw.groups)
     ballot = Ballot(
         max=_d(raw.max),
         trim=raw.trim,
@@ -649,3 +661,44 @@ def _consequences(
 
 
 _WORD = {"grades": "等次", "tiers": "档次"}
+# ---- sub-stages that bind (format 3) ----------------------------------------------------
+
+_RECORD_KINDS = {
+    "scores": "组成部分",
+    "ballots": "测评组",
+    "findings": "",
+    "vetoes": "",
+    "not_applicable": "",
+}
+
+
+def _substages(file: fmt.SchemeFile) -> list[tuple[int, int, fmt.Substage]]:
+    """Every sub-stage with its place; a workflow whose stages the check could not read
+    as a list (its problem already reported) has none."""
+    stages = file.workflow.stages if isinstance(file.workflow.stages, list) else []
+    return [
+        (n, m, sub)
+        for n, stage in enumerate(stages)
+        if isinstance(stage, fmt.StageEntry) and isinstance(stage.substages, list)
+        for m, sub in enumerate(stage.substages)
+        if isinstance(sub, fmt.Substage)
+    ]
+
+
+def _substage_records(
+    file: fmt.SchemeFile, components: tuple[Component, ...], ballot: Ballot | None, out: Reporter
+) -> None:
+    """Each ``records`` entry names a fact kind, and its qualifier a ballot group (for
+    ballots) or an items component (for scores) of this scheme."""
+    groups = [g.id for g in ballot.groups] if ballot is not None else []
+    items = [c.id for c in components if c.source == "items"]
+    for n, m, sub in _substages(file):
+        for k, entry in enumerate(sub.records or []):
+            where = f"workflow.stages[{n}].substages[{m}].records[{k}]"
+            kind, _, detail = entry.partition(":")
+            known = {"scores": items, "ballots": groups}.get(kind)
+            if detail and known is None:
+                out.add(where, f"'{kind}' 不能再加限定（:{detail}）；只有 scores 和 ballots 可以")
+            elif detail and detail not in known:
+                what = _RECORD_KINDS[kind]
+                out.add(where, f"未知{what} '{detail}'；允许：{'、'.join(known) or '（无）'}")

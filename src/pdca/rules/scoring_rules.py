@@ -100,6 +100,9 @@ class BallotGroup:
     id: str
     label: str
     weight: Decimal
+    #: Format 3: "units" or "grids" — its ballots are issued to rater units or grids
+    #: (分片互评), never to the unit they score; "" for ballots issued to no one.
+    raters: str = field(default="", repr=False)
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,9 @@ from pdca.errors import StorageError
 #:    would not count the new ballots).
 #: 9: ``Round.ConsequencesRecorded`` and ``Round.ConsequencesRevised`` (results used,
 #:    scheme format 3), which an older pdca would not show (a unit's 取消评优资格 unseen).
-FORMAT = 9
+#: 10: ``Cycle.BallotsIssuedToRater`` (分片互评 ballots issued to a rater unit or grid),
+#:    whose tokens an older pdca would not know (every such ballot refused).
+FORMAT = 10
 TABLE = "pdca_meta"
 #: The key of the database's time zone (an IANA name, written at init). A database made
 #: before it was recorded has none; ``pdca.application.clock`` says how that reads.
