@@ -21,6 +21,27 @@ def test_explain_of_every_demo_cycle_equals_its_projected_and_published_score(
         assert explained["total"] == row["current_total"] == row["total"], row["unit"]
         assert explained["outcome"]["total"] == row["total"]
         assert explained["outcome"]["rank"] == row["rank"]
+    # All five seed systems run, each finalised with its own round.
+    assert {r["scheme"].split("@")[0] for r in ranking} == {
+        "jilin",
+        "gansu",
+        "dazhou",
+        "soe",
+        "nantong",
+    }
+    rounds = json.loads(ws.ok("round", "list", "--json").output)
+    finalised = {(r["period"], r["scheme"].split("@")[0]) for r in rounds if r.get("published")}
+    assert {("2024", s) for s in ("jilin", "gansu", "dazhou", "soe", "nantong")} <= finalised
+    # 达州's quarterly 履职指数: four quarter rounds published, rolled up into the year.
+    assert {(f"2024-Q{q}", "dazhou") for q in range(1, 5)} <= finalised
+    dazhou = next(r for r in ranking if r["scheme"].startswith("dazhou"))
+    tree = ws.ok("explain", f"{dazhou['unit']}/2024").output
+    assert all(f"2024-Q{q} 发布的总分" in tree for q in range(1, 5))
+    # 南通's 分片互评: the peer units' ballots went through the box and the box was closed.
+    nantong = next(r for r in ranking if r["scheme"].startswith("nantong"))
+    history = ws.ok("history", f"{nantong['unit']}/2024").output
+    assert "向评价单位发放测评票" in history and "票入票箱" in history
+    assert "关闭票箱" in history
     # Deterministic for a seed: the same seed in another workspace gives the same ranking.
     ranks = sorted((r["unit"], r["total"], r["rank"], r["grade"], r["tier"]) for r in ranking)
     assert ranks == sorted(_demo_ranking(ws, 7))

@@ -15,9 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from pdca.application.acting import Acting
-from pdca.application.recording import period_bounds
+from pdca.application.recording import _component_of, period_bounds
 from pdca.application.service import PdcaApplication
 from pdca.domain.cycle import Cycle
 from pdca.domain.facts import Finding
@@ -85,8 +86,28 @@ class DemoResult:
     events: int = 0
 
 
-def scheme_for(category: str) -> str:
-    # 吉林's 述职评议 for organs, 甘肃's 精准化考核 for enterprises and institutions.
+#: The five seed systems, each on a block of the units (by their place in ``UNITS``):
+#: 吉林 the organs, the central units and two mass organisations (it ranks by category),
+#: 达州 two organs (each with four quarterly sheets), 南通 six organs one in each of its
+#: six grids (分片互评 within a grid, by the other units there), 述评考用 seven units, 甘肃 the enterprises and institutions.
+SCHEME_BLOCKS: tuple[tuple[range, str], ...] = (
+    (range(0, 6), "jilin"),
+    (range(6, 8), "dazhou"),
+    (range(8, 14), "nantong"),
+    (range(14, 18), "soe"),
+    (range(18, 23), "jilin"),
+    (range(23, 26), "soe"),
+    (range(26, 30), "gansu"),
+)
+#: 达州's 履职指数 is set per quarter and rolled up into the year (source = "periods").
+QUARTERLY = {"dazhou": ("Q1", "Q2", "Q3", "Q4")}
+
+
+def scheme_for(category: str, n: int | None = None) -> str:
+    """The scheme of the ``n``-th demo unit; by category alone (as before the five
+    schemes), 甘肃 for enterprises and institutions, else 吉林."""
+    if n is not None:
+        return next(scheme for block, scheme in SCHEME_BLOCKS if n in block)
     return "gansu" if category == "企事业单位" else "jilin"
 
 
@@ -97,12 +118,29 @@ def run(
     result = DemoResult(period=period)
     start, end = period_bounds(period)
     today = end + timedelta(days=40)  # the round is settled early next year
-    for n, (name, category) in enumerate(UNITS[:unit_count]):
+    chosen = [
+        (name, category, scheme_for(category, n))
+        for n, (name, category) in enumerate(UNITS[:unit_count])
+    ]
+    for n, (name, category, _) in enumerate(chosen):
         app.register_unit(_as("演示-组织部"), name, category, GRIDS[n % len(GRIDS)])
-        cycle = app.open_cycle(_as(SUPERVISOR), name, period, scheme_for(category))
+    schemes = sorted({s for _, _, s in chosen})
+    # The sub-periods first: a year that rolls them up reads their published outcomes.
+    for scheme_id in schemes:
+        for part in QUARTERLY.get(scheme_id, ()):
+            sub = f"{period}-{part}"
+            sub_start, sub_end = period_bounds(sub)
+            for name, _, s in chosen:
+                if s == scheme_id:
+                    cycle = app.open_cycle(_as(SUPERVISOR), name, sub, scheme_id)
+                    _year(app, rng, cycle.address, sub_start, sub_end, sub_end + timedelta(days=10))
+            app.open_round(_as("演示-考核办"), sub, scheme_id)
+            app.finalize_round(_as("演示-考核办"), sub, scheme_id, None)
+    for name, _, scheme_id in chosen:
+        cycle = app.open_cycle(_as(SUPERVISOR), name, period, scheme_id)
         _year(app, rng, cycle.address, start, end, today)
         result.cycles.append(cycle.address)
-    for scheme_id in sorted({scheme_for(c) for _, c in UNITS[:unit_count]}):
+    for scheme_id in schemes:
         app.open_round(_as("演示-考核办"), period, scheme_id)
         app.finalize_round(_as("演示-考核办"), period, scheme_id, None)
         result.rounds.append(scheme_id)
@@ -162,7 +200,6 @@ def _year(
     _advance_to(app, address, "do", "任务清单已发布")
     _work(app, rng, address, rules, start, end, today)
     _advance_to(app, address, "check", None)
-    _to_scoring_substage(app, address)
     _check(app, rng, address, rules)
     _advance_to(app, address, "act", None)
 
@@ -231,22 +268,84 @@ def item_values(rng: random.Random, item: Item) -> list[tuple[str, Decimal | str
 
 
 def _check(app: PdcaApplication, rng: random.Random, address: str, rules: Rules) -> None:
-    for category in rules.categories:
-        for item in category.items:
-            for target, value in item_values(rng, item):
-                app.record_score(_as(SUPERVISOR), address, target, value, "查阅资料、现场核查")
-    if rules.ballot is None or not any(c.source == "ballots" for c in rules.components):
-        return
+    """督查 in the scheme's order: each sub-stage that binds (format 3 ``records``) takes
+    what it lets be recorded (南通's 分片互评 the peer units' ballots, 集中阅评 the item
+    scores, …), then the cycle moves on to the next sub-stage of 督查."""
+    cycle = app.get_cycle(address)
+    scheme = app.scheme_of(cycle)
+    scores = [
+        (_component_of(scheme, item.id), target, value)
+        for category in rules.categories
+        for item in category.items
+        if item.rule != "carried"  # scored from last year's open rectifications
+        for target, value in item_values(rng, item)
+    ]
     ballot = rules.ballot
-    per_group = max(ballot.quorum // len(ballot.groups) + 2, 3)
+    groups = (
+        list(ballot.groups)
+        if ballot is not None and any(c.source == "ballots" for c in rules.components)
+        else []
+    )
     level = Decimal(rng.randint(70, 98)) / 100  # how well this unit is seen
-    casts = []
-    for group in ballot.groups:
-        for token in app.issue_ballots(
-            _as(SUPERVISOR), address, group.id, per_group, make_token=lambda: ballot_token(rng)
-        ):
-            casts.append((token, ballot_marks(rng, level, ballot.fields())))
-    app.cast_ballots(_as(SUPERVISOR), address, casts)
+    while True:
+        stage = scheme.stage(app.get_cycle(address).stage)
+        for entry in [e for e in scores if stage.allows("scores", e[0])]:
+            scores.remove(entry)
+            app.record_score(_as(SUPERVISOR), address, entry[1], entry[2], "查阅资料、现场核查")
+        for group in [g for g in groups if stage.allows("ballots", g.id)]:
+            groups.remove(group)
+            _ballots(app, rng, address, group, level)
+        onward = [t for t in scheme.triggers_from(stage.id) if t.dest.startswith("check.")]
+        if not (scores or groups) or not onward:
+            return
+        app.advance(_as(SUPERVISOR), address, onward[0].name, None)
+
+
+def _ballots(
+    app: PdcaApplication, rng: random.Random, address: str, group: Any, level: Decimal
+) -> None:
+    """One group's 测评票: issued (to a peer unit of the same grid where the group's raters
+    are units), cast one by one into the box, and the box closed (``ballot close``)."""
+    ballot = app.scheme_of(app.get_cycle(address)).rules.ballot
+    per_group = max(ballot.quorum // len(ballot.groups) + 2, 3)
+    issues: list[dict[str, str]] = [{}]
+    unit = app.get_unit(address.split("/")[0], tell=False)
+    if group.raters == "units":
+        # 分片互评 within the grid: two other registered units of the unit's grid.
+        issues = [{"rater_unit": p} for p in _grid_peers(app, unit)[:2]]
+    elif group.raters == "grids":
+        issues = [{"rater_grid": g} for g in GRIDS if g != unit.grid][:1]
+    cast = 0
+    for rater in issues:
+        tokens = app.issue_ballots(
+            _as(SUPERVISOR),
+            address,
+            group.id,
+            per_group,
+            make_token=lambda: ballot_token(rng),
+            **rater,
+        )
+        for token in tokens:
+            app.cast_ballot(
+                _as("演示-投票人"), address, token, ballot_marks(rng, level, ballot.fields())
+            )
+            cast += 1
+    if cast:
+        app.close_ballots(_as(SUPERVISOR), address, group.id)
+
+
+def _grid_peers(app: PdcaApplication, unit: Any) -> list[str]:
+    from pdca.errors import NotFound
+
+    peers = []
+    for n, (name, _) in enumerate(UNITS):
+        if GRIDS[n % len(GRIDS)] != unit.grid or name == unit.registered_name:
+            continue
+        try:
+            peers.append(app.get_unit(name, tell=False).registered_name)
+        except NotFound:
+            continue  # not registered (a demo of fewer units)
+    return peers
 
 
 def ballot_marks(
@@ -272,20 +371,6 @@ def ballot_token(rng: random.Random) -> str:
     # 40 bits from the demo's generator, as before 140-bit tokens: the rest of the demo
     # year (every mark and finding after this) draws the same numbers it always did.
     return spelled(random.Random(rng.getrandbits(40)).getrandbits(BITS))
-
-
-def _to_scoring_substage(app: PdcaApplication, address: str) -> None:
-    """Move on through the phase's sub-stages that bind and take no scores (甘肃's 筹备自查,
-    format 3 ``records``) to the one where the assessors record."""
-    cycle: Cycle = app.get_cycle(address)
-    scheme: Scheme = app.scheme_of(cycle)
-    stage = scheme.stage(cycle.stage)
-    while stage.records is not None and not any(r.split(":")[0] == "scores" for r in stage.records):
-        onward = [t for t in scheme.triggers_from(stage.id) if t.dest.startswith(stage.phase)]
-        if not onward:
-            return
-        app.advance(_as(SUPERVISOR), address, onward[0].name, None)
-        stage = scheme.stage(onward[0].dest)
 
 
 def _advance_to(app: PdcaApplication, address: str, phase: str, reason: str | None) -> None:
