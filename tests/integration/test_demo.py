@@ -64,6 +64,6 @@ def _demo_ranking(ws: Workspace, seed: int) -> list[tuple]:  # type: ignore[type
         result = runner.invoke(
             cli, ["demo", "--units", "30", "--seed", str(seed)], env=env, catch_exceptions=False
         )
-        assert result.exit_code == 0
+        assert result.exit_code == 0, result.output[-800:]
         rows = json.loads(runner.invoke(cli, ["ranking", "2024", "--json"], env=env).output)
     return [(r["unit"], r["total"], r["rank"], r["grade"], r["tier"]) for r in rows]

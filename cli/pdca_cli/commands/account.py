@@ -200,16 +200,30 @@ def enable(obj: CliContext, login: str) -> None:
 @click.argument("name")
 @click.option("--unit", "units", multiple=True, help="组内单位（可重复）。")
 @click.option("--grid", "grids", multiple=True, help="组内联系片（可重复）。")
+@click.option(
+    "--scheme",
+    "scheme",
+    default=None,
+    metavar="方案",
+    help="按方案 [[teams]] 中同名（id 或名称）的督查组定义：其联系片及所列类别的现有单位。",
+)
 @json_option
 @pass_cli
-def team(obj: CliContext, name: str, units: tuple[str, ...], grids: tuple[str, ...]) -> None:
+def team(
+    obj: CliContext,
+    name: str,
+    units: tuple[str, ...],
+    grids: tuple[str, ...],
+    scheme: str | None,
+) -> None:
     """定义督查组（一组单位与联系片；再次定义即替换），供督查员的范围引用。
 
     \b
     示例:
       pdca account team 第二督查组 --grid 第二片 --unit 市财政局
+      pdca account team group_01 --scheme gansu
     """
-    defined = obj.app().define_team(obj.acting, name, units, grids)
+    defined = obj.app().define_team(obj.acting, name, units, grids, scheme)
     data = {"name": defined.name, "units": list(defined.units), "grids": list(defined.grids)}
     shown = "、".join([*defined.units, *defined.grids])
     answer(obj.json, data, f"督查组 {defined.name}：{shown}")

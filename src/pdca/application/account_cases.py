@@ -143,8 +143,18 @@ class Accounting:
 
     @writes("account team")
     def define_team(
-        self: Any, acting: Acting, name: str, units: Iterable[str], grids: Iterable[str]
+        self: Any,
+        acting: Acting,
+        name: str,
+        units: Iterable[str],
+        grids: Iterable[str],
+        scheme: str | None = None,
     ) -> Any:
+        """Define (or replace) a team; with ``scheme``, the scheme's ``[[teams]]`` entry of
+        that id or label: its grids, and the registered units of its categories now (a unit
+        registered later is added by defining the team again)."""
+        if scheme is not None:
+            name, units, grids = _scheme_team(self, scheme, name, units, grids)
         found, new = self._roster_to_change(acting)
         name = names.check_name(name, names.TEAM)
         units = [names.check_name(u, names.UNIT) for u in dict.fromkeys(units)]
@@ -264,3 +274,27 @@ def _check(
 def _keep_an_admin(found: Accounts) -> None:
     if not any(roles.ADMIN in a.roles and a.enabled for a in found.accounts.values()):
         raise RuleViolation("至少要保留一名可用的管理员（admin）；本次未记录")
+
+
+def _scheme_team(
+    app: Any, scheme_ref: str, name: str, units: Iterable[str], grids: Iterable[str]
+) -> tuple[str, list[str], list[str]]:
+    """The scheme team named ``name`` (id or label) as an account team: its label, the
+    registered units of its categories now, and its grids."""
+    scheme = app.workspace.scheme(scheme_ref)
+    team = scheme.team(name)
+    if team is None:
+        known = one_of(f"{t['id']}（{t['label']}）" for t in scheme.teams)
+        raise RuleViolation(
+            f"方案 {scheme.id} 没有督查组 {name}；"
+            + (f"可用：{known}" if scheme.teams else "该方案未定义督查组（[[teams]]）")
+        )
+    if list(units) or list(grids):
+        raise RuleViolation("--scheme 的督查组取自方案，不能再加 --unit/--grid")
+    taken = [u["name"] for u in app.list_units() if u["category"] in team["categories"]]
+    if not (taken or team["grids"]):
+        raise RuleViolation(
+            f"方案 {scheme.id} 的督查组 {team['label']} 只按单位类别 "
+            f"{one_of(team['categories'])} 组成，但尚无该类别的单位；请先登记单位（pdca unit add）"
+        )
+    return team["label"], taken, list(team["grids"])

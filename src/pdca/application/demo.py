@@ -122,8 +122,8 @@ def run(
         (name, category, scheme_for(category, n))
         for n, (name, category) in enumerate(UNITS[:unit_count])
     ]
-    for n, (name, category, _) in enumerate(chosen):
-        app.register_unit(_as("演示-组织部"), name, category, GRIDS[n % len(GRIDS)])
+    for n, (name, category, scheme_id) in enumerate(chosen):
+        app.register_unit(_as("演示-组织部"), name, category, _grid(app, chosen, n, scheme_id))
     schemes = sorted({s for _, _, s in chosen})
     # The sub-periods first: a year that rolls them up reads their published outcomes.
     for scheme_id in schemes:
@@ -334,17 +334,30 @@ def _ballots(
         app.close_ballots(_as(SUPERVISOR), address, group.id)
 
 
+def _grid(app: PdcaApplication, chosen: list[tuple[str, str, str]], n: int, scheme_id: str) -> str:
+    """The unit's 联系片: a grid of its scheme's teams where they take in grids (甘肃's
+    考核组, in turn), else one of the six (南通's 联系片, in turn over all the units)."""
+    teams = [t for t in app.workspace.scheme(scheme_id).teams if t["grids"]]
+    if not teams:
+        return GRIDS[n % len(GRIDS)]
+    k = sum(1 for _, _, s in chosen[:n] if s == scheme_id)
+    return teams[k % len(teams)]["grids"][0]
+
+
 def _grid_peers(app: PdcaApplication, unit: Any) -> list[str]:
+    """The other registered demo units of ``unit``'s grid (the rater units of 分片互评)."""
     from pdca.errors import NotFound
 
     peers = []
-    for n, (name, _) in enumerate(UNITS):
-        if GRIDS[n % len(GRIDS)] != unit.grid or name == unit.registered_name:
+    for name, _ in UNITS:
+        if name == unit.registered_name:
             continue
         try:
-            peers.append(app.get_unit(name, tell=False).registered_name)
+            other = app.get_unit(name, tell=False)
         except NotFound:
             continue  # not registered (a demo of fewer units)
+        if other.grid == unit.grid:
+            peers.append(other.registered_name)
     return peers
 
 

@@ -359,6 +359,17 @@ class Rectification(Table, kw_only=True):
     escalation: list[EscalationEntry] = []
 
 
+class TeamEntry(Table, kw_only=True):
+    """Format 3: a team of the scheme's assessors (吉林's 4 副书记 each taking a 片, 甘肃's
+    11 考核组): the 联系片 (grids) and unit categories it takes in. ``pdca account team
+    NAME --scheme ID`` defines an account team from it."""
+
+    id: Id
+    label: Label
+    grids: list[Word] = []
+    categories: list[Word] = []
+
+
 class SchemeFile(Table, kw_only=True):
     """A whole scheme file. ``format`` comes first in the file (TOML puts top-level keys
     before the first table); a file without it is format 1."""
@@ -380,3 +391,4 @@ class SchemeFile(Table, kw_only=True):
     rectification: Rectification = msgspec.field(default_factory=Rectification)
     conversions: list[ConversionEntry] = []
     consequences: list[ConsequenceEntry] = []
+    teams: list[TeamEntry] = []

@@ -106,6 +106,25 @@ class Scheme:
         return rules_of(self.data)
 
     @property
+    def teams(self) -> tuple[dict[str, Any], ...]:
+        """Format 3 ``[[teams]]``: id, label, grids and categories of each team."""
+        raw = self.data.get("teams", []) if self.format >= 3 else []
+        return tuple(
+            {
+                "id": str(t.get("id")),
+                "label": str(t.get("label")),
+                "grids": [str(g) for g in t.get("grids", [])],
+                "categories": [str(c) for c in t.get("categories", [])],
+            }
+            for t in raw
+            if isinstance(t, dict)
+        )
+
+    def team(self, name: str) -> dict[str, Any] | None:
+        """The team whose id or label is ``name``."""
+        return next((t for t in self.teams if name in (t["id"], t["label"])), None)
+
+    @property
     def ref(self) -> str:
         return f"{self.id}@{self.version}"
 

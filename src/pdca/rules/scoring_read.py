@@ -63,6 +63,7 @@ def read_rules(file: fmt.SchemeFile, out: Reporter) -> Rules:
     tiers = _tiers(file.tiers, out)
     conversions = _conversions(file.conversions, out)
     _substage_records(file, components, ballot, out)
+    _teams(file.teams, out)
     return Rules(
         near_days=near_days,
         escalations=escalations,
@@ -149,7 +150,7 @@ def _needs_format_3(file: fmt.SchemeFile, out: Reporter) -> None:
     if file.ballot is not None:
         used += [f"ballot.items[{n}].points" for n, i in enumerate(file.ballot.items) if i.points]
         used += [f"ballot.groups[{n}].raters" for n, g in enumerate(file.ballot.groups) if g.raters]
-    used += [key for key in ("conversions", "consequences") if getattr(file, key)]
+    used += [key for key in ("conversions", "consequences", "teams") if getattr(file, key)]
     used += [
         f"components[{n}].source" for n, c in enumerate(file.components) if c.source == "periods"
     ]
@@ -159,6 +160,20 @@ def _needs_format_3(file: fmt.SchemeFile, out: Reporter) -> None:
         used += [f"{where}.approver_outside_team"] if sub.approver_outside_team else []
     for key in used:
         out.add(key, f"此键属于方案格式 3；请在文件开头写 format = 3（本文件为格式 {file.format}）")
+
+
+def _teams(teams: list[fmt.TeamEntry], out: Reporter) -> None:
+    """A team takes in at least one grid or category; ids and labels are unique (an
+    account team is named by the label)."""
+    seen: set[str] = set()
+    for n, team in enumerate(teams):
+        where = f"teams[{n}]"
+        if not (team.grids or team.categories):
+            out.add(where, "督查组至少包含一个联系片（grids）或单位类别（categories）")
+        for key in (team.id, team.label):
+            if key in seen:
+                out.add(where, f"督查组 {key} 重复；每个督查组的 id 和 label 须唯一")
+            seen.add(key)
 
 
 def _opinions(entry: fmt.ItemEntry, where: str, out: Reporter) -> tuple[tuple[str, Decimal], ...]:
