@@ -45,6 +45,8 @@ def test_gansu_approval_by_someone_outside_the_units_kaohezu(workspace: Workspac
     ws = workspace
     ws.ok("unit", "add", "省财政厅", "--category", "党政机关", "--grid", "第三考核片")
     _supervisors(ws)
+    shown = ws.ok("scheme", "show", "gansu").output
+    assert "group_03  第三考核组    第三考核片    —" in shown
     team = js(ws, "account", "team", "第三考核组", "--scheme", "gansu")
     assert team == {"name": "第三考核组", "units": [], "grids": ["第三考核片"]}
     ws.ok("account", "scope", "lisi", "--team", "第三考核组")

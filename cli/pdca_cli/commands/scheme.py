@@ -88,6 +88,12 @@ QUOTAS = (
     Column("max_share", "最多占比", show=percent),
     Column("rounding", "人数取整"),
 )
+TEAMS = (
+    Column("id", "督查组"),
+    Column("label", "名称"),
+    Column(None, "联系片", get=lambda t: "、".join(t["grids"]) or "—"),
+    Column(None, "单位类别", get=lambda t: "、".join(t["categories"]) or "—"),
+)
 TIERS = (
     Column("id", "档次"),
     Column("label", "名称"),
@@ -196,6 +202,8 @@ def _show(s: dict[str, Any]) -> None:
     ]
     _section(f"强制分布配额（{SCOPE[s['distribution']['scope']]}）", QUOTAS, quotas)
     _section("档次", TIERS, s["tiers"])
+    if s.get("teams"):
+        _section("督查组（pdca account team ID --scheme 方案）", TEAMS, s["teams"])
     rect = s["rectification"]
     steps = joined(f"逾期 {e['after_days']} 天起{e['measure']}" for e in rect["escalation"])
     click.echo()

@@ -248,6 +248,8 @@ def _format_3(data: dict[str, Any], scheme: Scheme) -> None:
         for item, entry in zip(category.items, shown["items"], strict=True):
             entry["scored_points"] = item.scored_points
             entry["opinions"] = [{"opinion": w, "points": str(p)} for w, p in item.opinions]
+    if scheme.teams:  # only where declared: other schemes' answers keep their shape
+        data["teams"] = [dict(t) for t in scheme.teams]
     if rules.ballot is not None:
         for item, entry in zip(rules.ballot.items, data["ballot"]["items"], strict=True):
             entry["points"] = [
