@@ -23,11 +23,12 @@ from collections import deque
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from pdca.application.acting import Acting
 from pdca.application.ballot_tokens import token_digest
 from pdca.application.demo import GRIDS, SPOT_CHECKS, TASKS, ballot_marks, ballot_token, item_values
-from pdca.application.recording import period_bounds
+from pdca.application.recording import _component_of, period_bounds
 from pdca.application.service import PdcaApplication, new_cycle
 from pdca.application.workspace import create_workspace
 from pdca.domain.cycle import Cycle
@@ -158,37 +159,62 @@ def _year(
 
 
 def _check(cycle: Cycle, scheme: Scheme, rng: random.Random) -> None:
+    """Item scores and ballots, each in the sub-stage of 督查 that takes it (format 3
+    ``records``: 甘肃's 实地考核, 南通's links, 述评考用's 评), moving on as the demo does."""
     rules = scheme.rules
-    for category in rules.categories:
-        for item in category.items:
-            # As the demo records them: an item's value, its 采分点, or an opinion.
-            for target, value in item_values(rng, item):
-                fact: dict[str, object]
-                if item.scored_points:
-                    event, fact = Cycle.PointScored, {"point": target.rpartition(".")[2]}
-                    fact["value"] = value
-                elif item.rule == "opinion":
-                    event, fact = Cycle.OpinionRecorded, {"opinion": value}
-                else:
-                    event, fact = Cycle.ItemScored, {"value": value}
-                cycle.record(
-                    event, item=item.id, evidence="查阅资料、现场核查", actor=ACTOR, **fact
-                )
-    if rules.ballot is None:
-        return
+    scores = [
+        (_component_of(scheme, item.id), item, target, value)
+        for category in rules.categories
+        for item in category.items
+        if item.rule != "carried"  # scored from last year's open rectifications
+        # As the demo records them: an item's value, its 采分点, or an opinion.
+        for target, value in item_values(rng, item)
+    ]
+    groups = list(rules.ballot.groups) if rules.ballot is not None else []
     level = Decimal(rng.randint(70, 98)) / 100
-    per_group = max(rules.ballot.quorum // len(rules.ballot.groups) + 2, 3)  # as the demo
-    for group in rules.ballot.groups:
-        salt = f"{rng.getrandbits(128):032x}"
-        digests = sorted(token_digest(ballot_token(rng), salt) for _ in range(per_group))
+    while True:
+        stage = scheme.stage(cycle.stage)
+        for entry in [e for e in scores if stage.allows("scores", e[0])]:
+            scores.remove(entry)
+            _score(cycle, *entry[1:])
+        for group in [g for g in groups if stage.allows("ballots", g.id)]:
+            groups.remove(group)
+            _ballots(cycle, rules, group.id, level, rng)
+        onward = [t for t in scheme.triggers_from(stage.id) if t.dest.startswith("check.")]
+        if not (scores or groups) or not onward:
+            return
         cycle.record(
-            Cycle.BallotsIssued, group=group.id, token_digests=digests, salt=salt, actor=ACTOR
+            Cycle.StageAdvanced,
+            trigger=onward[0].name,
+            from_stage=stage.id,
+            to_stage=onward[0].dest,
+            actor=ACTOR,
+            reason=None,
         )
-        # As a clerk's batch records them: the tokens spent, then the anonymous ballots.
-        cycle.record(Cycle.BallotTokensUsed, token_digests=digests, boxed=False, actor=ACTOR)
-        for _ in digests:
-            scores = ballot_marks(rng, level, rules.ballot.fields())
-            cycle.record(Cycle.BallotCounted, group=group.id, scores=scores)
+
+
+def _score(cycle: Cycle, item: Any, target: str, value: Any) -> None:
+    fact: dict[str, object]
+    if item.scored_points:
+        event, fact = Cycle.PointScored, {"point": target.rpartition(".")[2]}
+        fact["value"] = value
+    elif item.rule == "opinion":
+        event, fact = Cycle.OpinionRecorded, {"opinion": value}
+    else:
+        event, fact = Cycle.ItemScored, {"value": value}
+    cycle.record(event, item=item.id, evidence="查阅资料、现场核查", actor=ACTOR, **fact)
+
+
+def _ballots(cycle: Cycle, rules: Any, group: str, level: Decimal, rng: random.Random) -> None:
+    per_group = max(rules.ballot.quorum // len(rules.ballot.groups) + 2, 3)  # as the demo
+    salt = f"{rng.getrandbits(128):032x}"
+    digests = sorted(token_digest(ballot_token(rng), salt) for _ in range(per_group))
+    cycle.record(Cycle.BallotsIssued, group=group, token_digests=digests, salt=salt, actor=ACTOR)
+    # As a clerk's batch records them: the tokens spent, then the anonymous ballots.
+    cycle.record(Cycle.BallotTokensUsed, token_digests=digests, boxed=False, actor=ACTOR)
+    for _ in digests:
+        scores = ballot_marks(rng, level, rules.ballot.fields())
+        cycle.record(Cycle.BallotCounted, group=group, scores=scores)
 
 
 def _advance_to(cycle: Cycle, scheme: Scheme, phase: str) -> None:
