@@ -4,6 +4,7 @@ published outcome, to the last decimal."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 from tests.conftest import Workspace
 
@@ -42,9 +43,48 @@ def test_explain_of_every_demo_cycle_equals_its_projected_and_published_score(
     history = ws.ok("history", f"{nantong['unit']}/2024").output
     assert "向评价单位发放测评票" in history and "票入票箱" in history
     assert "关闭票箱" in history
+    _seed_figures(ws, ranking)
     # Deterministic for a seed: the same seed in another workspace gives the same ranking.
     ranks = sorted((r["unit"], r["total"], r["rank"], r["grade"], r["tier"]) for r in ranking)
     assert ranks == sorted(_demo_ranking(ws, 7))
+
+
+def _seed_figures(ws: Workspace, ranking: list[dict]) -> None:  # type: ignore[type-arg]
+    """Each scheme runs with its seed's figures (the arithmetic is the seed's own)."""
+    weights = {}
+    for row in ranking:
+        explained = json.loads(ws.ok("explain", f"{row['unit']}/2024", "--json").output)
+        weights[row["scheme"].split("@")[0]] = {
+            c["id"]: c["weight"] for c in explained["components"]
+        }
+    # 001 吉林: 40% 述职现场群众评议 + 30% 平时调研督查暗访 + 30% 重点任务.
+    assert weights["jilin"] == {"ballot": "40", "daily": "30", "tasks": "30"}
+    # 003 甘肃: 实地考核 60% + 平时 30% + 民主测评 10%.
+    assert weights["gansu"] == {"on_site": "60", "routine": "30", "democratic": "10"}
+    # 002 述评考用: 定量:定性 = 7:3 — 述职评议 10% + 民主测评 20% = 30 qualitative.
+    soe = weights["soe"]
+    assert Decimal(soe["report_review"]) + Decimal(soe["democratic"]) == 30
+    assert sum(Decimal(w) for w in soe.values()) == 100
+    shown = {s: json.loads(ws.ok("scheme", "show", s, "--json").output) for s in weights}
+    masses = next(g for g in shown["soe"]["ballot"]["groups"] if g["id"] == "masses")
+    assert Decimal(masses["weight"]) >= 15  # 002: 群众评价比例不少于15%
+    # 001 吉林: 5 items, 19 采分点, 100 points on the ballot.
+    items = shown["jilin"]["ballot"]["items"]
+    assert len(items) == 5 and sum(len(i["points"]) for i in items) == 19
+    assert sum(Decimal(i["max"]) for i in items) == 100
+    # 003 甘肃: 4 大重点 → 16 类 → 71 条 (the areas' categories and items).
+    gansu = shown["gansu"]
+    in_areas = [c for c in gansu["catalog"] if c["area"]]
+    assert len(gansu["areas"]) == 4 and len(in_areas) == 16
+    assert sum(len(c["items"]) for c in in_areas) == 71
+    # 000 达州: the 履职指数's 六大类17项.
+    duty = next(c for c in shown["dazhou"]["components"] if c["id"] == "duty_index")
+    duty_items = [c for c in shown["dazhou"]["catalog"] if c["id"] in duty["categories"]]
+    assert len(duty_items) == 6 and sum(len(c["items"]) for c in duty_items) == 17
+    # 004 南通: six grids, each with one of the demo's 南通 units.
+    units = {u["unit"]: u for u in json.loads(ws.ok("unit", "list", "--json").output)}
+    nantong = [r["unit"] for r in ranking if r["scheme"].startswith("nantong")]
+    assert len({units[u]["grid"] for u in nantong}) == 6
 
 
 def _demo_ranking(ws: Workspace, seed: int) -> list[tuple]:  # type: ignore[type-arg]

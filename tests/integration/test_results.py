@@ -62,7 +62,8 @@ def test_scores_xlsx_reads_back_with_the_rankings_totals(demo: Workspace, tmp_pa
     header = [c.value for c in sheet[1]]
     for column in ("名次", "单位", "类别", "片区", "加分", "扣分", "一票否决", "总分", "等次"):
         assert column in header
-    assert header[-2:] == ["发布时事件号", "链头摘要"]
+    # 达州, 南通 and 述评考用 say what results bring (考用结合): the last column.
+    assert header[-3:] == ["发布时事件号", "链头摘要", "结果运用"]
     assert "述职现场群众评议（折算）" in header and "实地考核（折算）" in header
     col = {name: i for i, name in enumerate(header)}
     rows = [[c for c in r] for r in sheet.iter_rows(min_row=2)]
@@ -93,7 +94,12 @@ def test_csv_reimports_to_the_same_figures_and_json_matches_ranking(
     exported = js(demo, "export", "scores", "2024", "--format", "json")
     expected = js(demo, "ranking", "2024")
     keys = ("unit", "category", "total", "grade", "rank", "tier", "scheme", "current_total", "veto")
-    assert [{k: r[k] for k in keys} for r in exported] == expected
+    # The ranking names results used (考用结合) only where a unit has some; the export has
+    # the column for every row of a period whose schemes use results.
+    keys += ("results_used",)
+    assert [{k: r.get(k) for k in keys} for r in exported] == [
+        {k: r.get(k) for k in keys} for r in expected
+    ]
 
     target = tmp_path / "scores.csv"
     demo.ok("export", "scores", "2024", "-o", str(target))
@@ -218,7 +224,10 @@ def test_ranking_is_grouped_by_category(demo: Workspace) -> None:
     text = demo.ok("ranking", "2024").stdout
     titles = [line for line in text.splitlines() if "（方案 " in line]
     assert len(titles) == len(set(groups))
-    assert titles[1].startswith("党政机关（方案 jilin，")  # gansu's 企事业单位 first, then jilin's
+    # By scheme (dazhou, gansu, jilin, nantong, soe), then by category within a scheme.
+    assert titles[0].startswith("党政机关（方案 dazhou，")
+    assert titles[1].startswith("企事业单位（方案 gansu，")
+    assert titles[2].startswith("党政机关（方案 jilin，")
     exported = list(csv.reader(io.StringIO(demo.ok("export", "scores", "2024").stdout)))
     assert [r[1] for r in exported[1:]] == [r["unit"] for r in rows]  # the export follows
 
@@ -338,7 +347,7 @@ def test_the_reports_figures_are_the_projections(demo: Workspace, report: Path) 
     tables = page.sections["ranking"]
     exported = list(csv.reader(io.StringIO(demo.ok("export", "scores", "2024").stdout)))
     header, exported = exported[0], [dict(zip(exported[0], r, strict=True)) for r in exported[1:]]
-    assert len(tables) == len({r["方案"] for r in exported}) == 2
+    assert len(tables) == len({r["方案"] for r in exported}) == 5
     shown = []
     for table in tables:
         assert table[0][:7] == ["名次", "单位", "类别", "总分", "等次", "档次", "一票否决"]
@@ -356,7 +365,8 @@ def test_the_reports_figures_are_the_projections(demo: Workspace, report: Path) 
     # Grades and tiers: the counts of the published outcome, per scheme.
     grade_tables = page.sections["grades"]
     jilin = [r for r in expected.values() if r["scheme"].startswith("jilin")]
-    counts = {r[0]: int(r[1]) for t in grade_tables[1:] for r in t[1:]}  # jilin's two tables
+    # dazhou's grades, gansu's grades, then jilin's two tables (grades and tiers).
+    counts = {r[0]: int(r[1]) for t in grade_tables[2:4] for r in t[1:]}
     assert counts["较好"] == sum(r["grade"] == "较好" for r in jilin)
     assert counts["一档"] == sum(r["tier"] == "一档" for r in jilin)
     assert counts["三档"] == sum(r["tier"] == "三档" for r in jilin)
@@ -445,8 +455,9 @@ def test_the_report_renders_its_charts_in_headless_chromium(report: Path, tmp_pa
         browser.close()
     assert problems == []
     assert headings == HEADINGS
-    # distribution, two breakdowns, gansu's grades, jilin's grades and tiers, close-out, moves
-    assert len(sizes) == 8
+    # distribution, five breakdowns (one per scheme), the grades of dazhou, gansu and soe,
+    # the grades and tiers of jilin and nantong, close-out, moves
+    assert len(sizes) == 1 + 5 + 3 + 4 + 2
     assert all(s is not None and s["width"] > 200 and s["height"] > 150 for s in sizes), sizes
     assert all(n > 10 for n in marks), marks
     assert "党政机关" in "".join(labels)  # Chinese labels are text the browser draws
@@ -479,7 +490,7 @@ def test_the_totals_are_seen_at_1280_px_and_on_a4(report: Path, tmp_path: Path) 
             page.goto(report.as_uri())
             edges = page.evaluate(EDGES)
             page.locator("#ranking").screenshot(path=str(tmp_path / f"ranking-{media}.png"))
-            assert len(edges) == 2, edges
+            assert len(edges) == 5, edges
             for table in edges:
                 assert all(0 < right <= width for right in table.values()), (media, table)
             if media == "print":  # the page's wider columns are left out, charts shrink
