@@ -16,11 +16,14 @@ _ENVELOPE = ("originator_id", "originator_version", "timestamp", "originator_top
 
 
 def event_rows(app: PdcaApplication, aggregate_id: UUID) -> list[dict[str, Any]]:
+    from pdca.application.login_stamps import flags
     from pdca.rules.describe import describe_rectification
 
     clock = app.clock
     rows = []
-    for e in app.repository.event_store.get(aggregate_id):
+    events = list(app.repository.event_store.get(aggregate_id))
+    flagged = flags(app, aggregate_id, events)
+    for e in events:
         detail = {
             k: (
                 clock.iso(v)
@@ -40,6 +43,7 @@ def event_rows(app: PdcaApplication, aggregate_id: UUID) -> list[dict[str, Any]]
                 "actor": getattr(e, "actor", ""),
                 "summary": describe_rectification(type(e).__name__, detail),
                 "detail": detail,
+                "stamp_mismatch": flagged.get(e.originator_version),
             }
         )
     return rows

@@ -134,6 +134,9 @@ class HistoryEntry:
     recorded_at: str
     actor: str
     summary: str
+    # PostgreSQL: the event was written by another database login than it records
+    # (``pdca.application.login_stamps``); None when nothing is wrong.
+    stamp_mismatch: str | None = None
 
 
 class PdcaApplication(_UseCases, Application[UUID]):
@@ -457,10 +460,13 @@ class PdcaApplication(_UseCases, Application[UUID]):
         )
 
     def history(self, address: str) -> list[HistoryEntry]:
+        from pdca.application.login_stamps import flags
         from pdca.rules.describe import describe
 
         cycle = self.get_cycle(address)
         scheme = self.scheme_of(cycle)
+        events = list(self.repository.event_store.get(cycle.id))
+        flagged = flags(self, cycle.id, events)
         return [
             HistoryEntry(
                 position=e.originator_version,
@@ -468,8 +474,9 @@ class PdcaApplication(_UseCases, Application[UUID]):
                 recorded_at=self.clock.iso(e.timestamp),
                 actor=getattr(e, "actor", ""),
                 summary=describe(e, scheme),
+                stamp_mismatch=flagged.get(e.originator_version),
             )
-            for e in self.repository.event_store.get(cycle.id)
+            for e in events
         ]
 
     # ---- the task list (任务清单) ------------------------------------------------------

@@ -53,6 +53,7 @@ from pdca.errors import NotFound, PdcaError, SchemeInvalid, StorageError, one_of
 from pdca.projections.api import Batch, Projection
 from pdca.projections.decoding import Fact, decode, event_type, topics_of
 from pdca.projections.folds import CycleFolds
+from pdca.storage import group_roles
 from pdca.storage.database import Database
 from pdca.storage.failures import cannot_write
 from pdca.storage.plaintext import plain_state
@@ -157,6 +158,15 @@ class Runtime:
         self.batch_seconds = _env_number("PDCA_PROJECTION_BATCH_SECONDS", BATCH_SECONDS)
         self.pause = _env_number("PDCA_PROJECTION_PAUSE", 0.0)
         self._prepared: set[str] = set()
+        # PostgreSQL: view tables are created and dropped as the database's admin group
+        # role, so they belong to it and its default privileges reach them
+        # (``pdca.storage.group_roles``); None until asked whether this login may.
+        self._admin_role = (
+            group_roles.names(database.dbname, database.schema or "public")["admin"]
+            if database.kind == "postgresql"
+            else None
+        )
+        self._as_admin: bool | None = None if self._admin_role else False
         # What a read could not do, said once per command (``notices``).
         self._behind = 0
         self._outdated: dict[str, tuple[int, int]] = {}
@@ -180,6 +190,7 @@ class Runtime:
         for attempt in range(3):
             try:
                 with self.engine.begin() as conn:
+                    self._become_admin(conn)
                     self._create(conn, projection)
                 break
             except DBAPIError:
@@ -202,6 +213,19 @@ class Runtime:
         elif row.version != projection.version:
             # The projection's code changed shape: its rows are rebuilt from zero.
             self._reset(conn, projection)
+
+    def _become_admin(self, conn: Connection) -> None:
+        """For the rest of this transaction, act as the admin group role when the login
+        may (an admin login, the owner); otherwise as itself (SQLite, a database whose
+        roles a DBA has not set up yet, a worker: which then may not create tables)."""
+        if self._as_admin is None:
+            query = text(
+                "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :role "
+                "AND pg_has_role(oid, 'MEMBER'))"
+            )
+            self._as_admin = bool(conn.execute(query, {"role": self._admin_role}).scalar())
+        if self._as_admin:
+            conn.execute(text(f'SET LOCAL ROLE "{self._admin_role}"'))
 
     def _reset(self, conn: Connection, projection: Projection) -> None:
         for table in projection.tables:
@@ -250,6 +274,7 @@ class Runtime:
         for projection in chosen:
             self._prepare(projection)
         with self.engine.begin() as conn:
+            self._become_admin(conn)
             for projection in sorted(chosen, key=lambda p: p.name):
                 self._lock(conn, projection)
                 self._reset(conn, projection)
