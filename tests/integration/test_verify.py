@@ -95,13 +95,17 @@ def test_each_tamper_is_named_by_aggregate_and_position(round_ws: Workspace) -> 
     # On PostgreSQL the inserted copy carries the stamp of the login that inserted it,
     # not of the one its content names (the edits keep the stamps of the rows edited).
     stamped = {("周期 甲局/2024", head + 1, "principal")} if ws.backend == "postgresql" else set()
-    assert problems(report) == {
-        ("周期 甲局/2024", 9, "changed"),
-        ("周期 甲局/2024", 12, "removed"),
-        ("周期 乙局/2024", 2, "reordered"),
-        ("周期 乙局/2024", 3, "reordered"),
-        ("周期 甲局/2024", head + 1, "inserted"),
-    } | stamped
+    assert (
+        problems(report)
+        == {
+            ("周期 甲局/2024", 9, "changed"),
+            ("周期 甲局/2024", 12, "removed"),
+            ("周期 乙局/2024", 2, "reordered"),
+            ("周期 乙局/2024", 3, "reordered"),
+            ("周期 甲局/2024", head + 1, "inserted"),
+        }
+        | stamped
+    )
     inserted = next(p for p in report["problems"] if p["kind"] == "inserted")
     assert "第 6 号事件之后" in inserted["detail"] and "第 7 号事件相同" in inserted["detail"]
 

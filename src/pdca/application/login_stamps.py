@@ -6,17 +6,16 @@ records (PostgreSQL's principal stamp, ``pdca.storage.stamps``): the flag ``hist
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from uuid import UUID
 
 from pdca.storage import stamps
 
-if TYPE_CHECKING:
-    from pdca.application.service import PdcaApplication
 
-
-def flags(app: PdcaApplication, aggregate_id: UUID, events: Iterable[Any]) -> dict[int, str]:
-    """position → what is wrong with that event's stamp, for the events that have a flag."""
+def flags(app: Any, aggregate_id: UUID, events: Iterable[Any]) -> dict[int, str]:
+    """position → what is wrong with that event's stamp, for the events that have a flag.
+    ``app`` is the ``PdcaApplication`` (which calls this: named here only as Any, so the
+    two modules do not import each other)."""
     stamped = stamps.read(app.recorder, app.workspace.database.kind, (aggregate_id,))
     if not stamped:
         return {}
