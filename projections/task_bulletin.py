@@ -42,7 +42,7 @@ def percent(part: int, whole: int) -> str:
 class TaskBulletin(Projection):
     name = "task_bulletin"
     title = "任务清单月度通报：每单位每月到期、完成、按期完成与累计完成率"
-    version = 1
+    version = 2  # 2: a completion's day in the database's zone (was UTC)
     tables = (bulletin,)
 
     def begin_batch(self) -> None:
@@ -63,7 +63,9 @@ class TaskBulletin(Projection):
                 counts[0] += 1
                 if task.completed and task.completion is not None:
                     counts[1] += 1
-                    if task.completion.recorded_at.date() <= task.deadline:
+                    # The day it was completed is the day in the database's zone, as the
+                    # deadline is: a completion at 01:00 Beijing time is not the day before.
+                    if task.completion.recorded_at.astimezone(batch.zone).date() <= task.deadline:
                         counts[2] += 1
             cumulative_due = cumulative_done = 0
             for month in sorted(months):

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 _COMMANDS = {
     "init": "pdca_cli.commands.init:init",
+    "anchor": "pdca_cli.commands.anchor:anchor",
     "scheme": "pdca_cli.commands.scheme:scheme",
     "unit": "pdca_cli.commands.unit:unit",
     "cycle": "pdca_cli.commands.cycle:cycle",
@@ -91,7 +92,8 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in self.lazy:
             module, _, attr = self.lazy[name].partition(":")
-            return add_request_option(name, getattr(importlib.import_module(module), attr))
+            command = getattr(importlib.import_module(module), attr)
+            return _words.localise(add_request_option(name, command))
         return super().get_command(ctx, name)
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -168,6 +170,9 @@ def cli(ctx: click.Context, workspace: str | None, db: str | None, actor: str | 
     obj.workspace_option = workspace
     obj.db_option = db
     obj.actor_option = actor
+
+
+_words.localise(cli)
 
 
 def main() -> None:

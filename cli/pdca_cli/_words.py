@@ -52,7 +52,10 @@ def words() -> ClickWords:
 
 
 def install() -> None:
-    """Let every imported click module speak Chinese."""
+    """Let every imported click module speak Chinese, and line up its columns by width."""
+    import click.formatting
+
+    click.formatting.term_len = display_width  # type: ignore[assignment]
     found = words()
     for name, module in list(sys.modules.items()):
         if name != "click" and not name.startswith("click."):
@@ -61,3 +64,52 @@ def install() -> None:
             module._ = found.gettext  # type: ignore[attr-defined]
         if getattr(module, "ngettext", None) is gettext.ngettext:
             module.ngettext = found.ngettext  # type: ignore[attr-defined]
+
+
+#: click's placeholders in usage lines and option lists are not passed through gettext:
+#: ``[OPTIONS]`` and ``COMMAND [ARGS]...`` are constructor defaults, a type's placeholder is
+#: its English ``name`` upper-cased. They are set per command instead (``localise``).
+OPTIONS_METAVAR = "[选项]"
+SUBCOMMAND_METAVAR = "命令 [参数]..."
+TYPE_METAVARS = {
+    "text": "文本",
+    "integer": "整数",
+    "integer range": "整数",
+    "float": "小数",
+    "float range": "小数",
+    "path": "路径",
+    "filename": "文件",
+}
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: a wide (CJK) character takes two. click lines
+    up its option list by character count, which puts a Chinese placeholder's
+    description two columns per character too far left."""
+    import unicodedata
+
+    from click._compat import strip_ansi
+
+    plain = strip_ansi(text)
+    return len(plain) + sum(unicodedata.east_asian_width(c) in "WF" for c in plain)
+
+
+def localise(command: Any) -> Any:
+    """Give ``command`` (and the commands of a group declared inside it) Chinese
+    placeholders where click would print English ones; placeholders a command
+    declares itself (``CYCLE``, ``ID``) are left as declared."""
+    import click
+
+    if command.options_metavar == "[OPTIONS]":
+        command.options_metavar = OPTIONS_METAVAR
+    if isinstance(command, click.Group):
+        if command.subcommand_metavar == "COMMAND [ARGS]...":
+            command.subcommand_metavar = SUBCOMMAND_METAVAR
+        for sub in command.commands.values():
+            localise(sub)
+    for param in command.params:
+        if isinstance(param, click.Option) and param.metavar is None:
+            word = TYPE_METAVARS.get(param.type.name)
+            if word is not None and not param.is_flag:
+                param.metavar = word
+    return command

@@ -221,6 +221,20 @@ def test_void_is_refused_while_its_own_items_are_open_and_carried_items_move_on(
     assert [e["type"] for e in history][-1] == "CarriedProblemClosed"
 
 
+def test_a_voided_cycles_findings_stay_in_the_ledger_marked_and_never_settled(
+    workspace: Workspace,
+) -> None:
+    ws = workspace
+    in_check_with_a_finding(ws)
+    (row,) = json.loads(ws.ok("ledger", "2024", "--json").output)
+    assert (row["status"], row["applied_at"]) == ("有效", None)
+    ws.ok("cycle", "void", CYCLE, "--reason", "误开：该单位本年度不参加考核")
+    (row,) = json.loads(ws.ok("ledger", "2024", "--json").output)
+    # The finding happened and stays on record, but no 秋后算账 will settle it.
+    assert (row["cycle"], row["status"], row["applied_at"]) == (CYCLE, "周期已作废", None)
+    assert "周期已作废" in ws.ok("ledger", "2024").output
+
+
 def test_a_voided_cycle_leaves_its_round_and_the_ranking(workspace: Workspace) -> None:
     ws = workspace
     record_round_in(ws)

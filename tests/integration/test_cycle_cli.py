@@ -269,7 +269,8 @@ def test_task_list_shows_its_table_and_the_same_tasks_as_json(workspace: Workspa
     assert lines[0] == f"任务清单：{CYCLE}（已发布）"
     assert lines[1].split() == ["序号", "任务", "截止", "指标", "进度", "完成（质量）"]
     assert lines[3].split() == ["1", "落实三会一课制度", "2024-12-31", "60%", "否"]
-    assert lines[4].split() == ["2", "自查", "2024-06-30", "study", "100%", "是"]
+    # The header promises the quality: a completed task shows the grade it was judged at.
+    assert lines[4].split() == ["2", "自查", "2024-06-30", "study", "100%", "是（优）"]
     listed = json.loads(workspace.ok("task", "list", CYCLE, "--json").output)
     assert [(t["no"], t["progress"], t["completed"], t["quality"]) for t in listed["tasks"]] == [
         (1, 60, False, None),

@@ -184,3 +184,43 @@ def test_a_name_stored_before_names_were_checked_is_still_found(
         app.close()
     status = json.loads(ws.ok("cycle", "status", "旧\u200b单位/2024", "--json").stdout)
     assert status["unit"] == "旧\u200b单位"
+
+
+def test_free_text_with_a_line_break_or_an_override_is_refused_and_nothing_written(
+    sqlite_workspace: Workspace,
+) -> None:
+    """Evidence, reasons, notes, task titles and rectification problems are printed in
+    one-line rows: a newline once split a ledger row in two, an override reordered it."""
+    ws = sqlite_workspace
+    ws.ok("unit", "add", "甲局", "--category", "党政机关")
+    ws.ok("cycle", "open", "甲局", "2024", "--scheme", "jilin")
+    before = ws.event_count()
+    title = ws.refused("task", "add", "甲局/2024", "学习\n制度", "--deadline", "2024-06-30")
+    assert title == (
+        "错误：任务名称第 3 个字符是 U+000A（控制字符）；"
+        "文字须写成一行，不能含换行、制表符、控制字符、双向控制字符或零宽字符"
+    )
+    assert ws.event_count() == before
+    ws.ok("task", "add", "甲局/2024", "学习制度", "--deadline", "2024-06-30")
+    ws.ok("task", "publish", "甲局/2024")
+    before = ws.event_count()
+    reason = ws.refused("cycle", "advance", "甲局/2024", "start_do", "--reason", "已\u202e发布")
+    assert "理由第 2 个字符是 U+202E（RIGHT-TO-LEFT OVERRIDE）" in reason
+    assert ws.event_count() == before
+    ws.ok("cycle", "advance", "甲局/2024", "start_do")
+    ws.ok("cycle", "advance", "甲局/2024", "start_check")
+    before = ws.event_count()
+    finding = [
+        "finding", "record", "甲局/2024", "--source", "暗访", "--indicator", "discipline",
+        "--points", "-1", "--observed-on", "2024-05-12",
+    ]  # fmt: skip
+    assert "证据第 5 个字符是 U+0009（控制字符）" in ws.refused(
+        *finding, "--evidence", "工作时间\t网购"
+    )
+    order = ["rectify", "order", "甲局/2024", "--owner", "王五", "--due", "2024-12-31"]
+    assert "整改问题第 3 个字符是 U+200B" in ws.refused(
+        *order, "--problem", "记录\u200b不全", "--today", "2024-06-01"
+    )
+    assert ws.event_count() == before
+    ws.ok(*finding, "--evidence", "工作时间网购")
+    assert ws.event_count() == before + 1

@@ -72,6 +72,7 @@ SAMPLES: dict[str, list[str]] = {
     "projections rebuild": ["projections", "rebuild", "--all"],
     "projections run": ["projections", "run"],
     "projections new": ["projections", "new", "my_view"],
+    "anchor": ["anchor"],
 }
 
 
@@ -185,6 +186,8 @@ def test_every_command_is_classified_and_writers_take_a_request_id() -> None:
             path = f"{prefix} {name}".strip()
             if isinstance(command, click.Group):
                 walk(command, path)
+                if command.invoke_without_command:  # ``pdca anchor`` runs on its own too
+                    leaves[path] = command
             else:
                 leaves[path] = command
 
@@ -210,7 +213,8 @@ def test_every_stored_event_records_its_actor(sqlite_workspace: Workspace) -> No
     ws.ok("score", "na", C, "ballot", "--reason", "无", actor="庚")
     ws.ok("cycle", "advance", C, "start_act", actor="戊")
     ws.ok("round", "open", "2024", "--scheme", "jilin", actor="辛")
-    ws.ok("round", "finalize", "2024", actor="壬")
+    finalized = ws.ok("round", "finalize", "2024", actor="壬").output
+    assert "已记录锚点 1（未签名" in finalized and "校验码：1-" in finalized
     app = PdcaApplication(open_workspace(str(ws.root), ws.db_url))
     try:
         stored = app.recorder.select_notifications(start=1, limit=1000)
@@ -231,4 +235,5 @@ def test_every_stored_event_records_its_actor(sqlite_workspace: Workspace) -> No
         ("StageAdvanced", "戊"),
         ("Opened", "辛"),
         ("Finalized", "壬"),
+        ("Taken", "壬"),  # the anchor finalisation takes
     ]

@@ -175,6 +175,32 @@ def test_task_bulletin_counts_due_done_on_time_and_the_cumulative_rate(batch_siz
     ]
 
 
+def test_task_bulletin_takes_a_completion_on_its_day_in_the_database_zone():
+    """Due 2024-03-15, completed at 01:30 Beijing time on the 16th — 17:30 UTC on the
+    15th. The deadline is a day in the database's zone, so in Asia/Shanghai it was late;
+    the example once compared the UTC date and counted it on time. A database kept in
+    UTC sees the 15th: on time there."""
+    bulletin = example("task_bulletin")
+    cycle = "甲局/2024"
+    history = (
+        event("Cycle.Opened", unit="甲局", period="2024"),
+        event(
+            "Cycle.TaskAdded", of=cycle, task_no=1, title="任务1",
+            deadline=date(2024, 3, 15), indicator=None,
+        ),
+        event(
+            "Cycle.TaskCompleted", of=cycle, task_no=1, quality=None,
+            at=datetime.fromisoformat("2024-03-16T01:30:00+08:00"),
+        ),
+    )  # fmt: skip
+    shanghai = Harness(bulletin.TaskBulletin()).given(*history)
+    assert [(r["due"], r["done"], r["on_time"]) for r in shanghai.rows("task_bulletin")] == [
+        (1, 1, 0)
+    ]
+    utc = Harness(bulletin.TaskBulletin(), zone="UTC").given(*history)
+    assert [(r["due"], r["done"], r["on_time"]) for r in utc.rows("task_bulletin")] == [(1, 1, 1)]
+
+
 @BATCHINGS
 def test_the_built_in_ledger_through_the_harness(batch_size):
     h = Harness(Ledger(), batch_size=batch_size)

@@ -67,6 +67,12 @@ def view(ws: Workspace, item: str, today: str) -> dict:
     return next(r for r in rows if r["id"] == item)
 
 
+def exported(ws: Workspace, item: str) -> dict:
+    """The item's row of the 通报 export (its 曾被退回 column)."""
+    rows = json.loads(ws.ok("export", "rectifications", "2024", "--format", "json").output)
+    return next(r for r in rows if r["id"] == item)
+
+
 def test_order_two_monthly_reports_submit_reject_submit_verify_close(workspace: Workspace) -> None:
     ws = workspace
     finding = in_check_with_a_finding(ws)
@@ -118,6 +124,7 @@ def test_order_two_monthly_reports_submit_reject_submit_verify_close(workspace: 
     )
     rejected = view(ws, item, "2025-03-12")
     assert (rejected["status"], rejected["colour"]) == ("in_progress", "黄")
+    assert exported(ws, item)["rejected"] is True
 
     ws.ok("rectify", "submit", item, "--today", "2025-03-20", actor=OWNER)
     # Four eyes: the one who submitted cannot close it out.
@@ -128,6 +135,8 @@ def test_order_two_monthly_reports_submit_reject_submit_verify_close(workspace: 
     ws.ok("rectify", "verify", item, "--accept", "--today", "2025-03-22", actor=SUPERVISOR)
     closed = view(ws, item, "2025-04-30")
     assert (closed["status"], closed["colour"], closed["days_overdue"]) == ("closed", "", 0)
+    # 曾被退回 is history: accepting the second submission does not make it 否 again.
+    assert exported(ws, item)["rejected"] is True
 
     history = json.loads(ws.ok("rectify", "show", item, "--json").output)["history"]
     assert [h["type"] for h in history] == [

@@ -95,6 +95,8 @@ def parse(args: list[str]) -> tuple[str, dict[str, Any]]:
     path: list[str] = []
     while isinstance(command, click.Group):
         rest = [*ctx._protected_args, *ctx.args]  # type: ignore[attr-defined]
+        if not rest and command.invoke_without_command:  # ``pdca anchor`` runs on its own
+            break
         name, sub, rest = command.resolve_command(ctx, rest)
         assert sub is not None and name is not None
         path.append(name)

@@ -112,6 +112,12 @@ ENGLISH = (
     "is not a valid",
     "is not one of",
     ", version",
+    "[OPTIONS]",
+    "COMMAND [ARGS]",
+    " TEXT ",
+    " INTEGER",
+    " FLOAT",
+    "[required]",
 )
 
 #: Each of click's words the brief names, and what a user then reads.
@@ -119,7 +125,8 @@ RUNS: list[tuple[list[str], list[str]]] = [
     (
         ["--help"],
         [
-            "用法: pdca [OPTIONS] COMMAND [ARGS]...",
+            "用法: pdca [选项] 命令 [参数]...",
+            "  -w, --workspace 文本  工作区目录",
             "选项:",
             "命令:",
             "显示本帮助并退出。",
@@ -127,6 +134,10 @@ RUNS: list[tuple[list[str], list[str]]] = [
         ],
     ),
     (["--version"], ["pdca，版本 "]),
+    # Placeholders and "required": click does not pass them through gettext (_words.localise).
+    (["unit", "add", "--help"], ["用法: pdca unit add [选项] NAME", "--category 文本", "[必填]"]),
+    (["demo", "--help"], ["--seed 整数", "--units 整数"]),
+    (["projections", "run", "--help"], ["--interval 小数"]),
     (["unit", "add"], ["错误：缺少参数 'NAME'.", "运行 'pdca unit add --help' 查看帮助。"]),
     (["finding", "record", "甲/2024"], ["错误：缺少选项 '--source'."]),
     (["--nosuch"], ["错误：没有选项 '--nosuch'。"]),

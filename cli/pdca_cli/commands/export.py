@@ -49,6 +49,8 @@ def export(
 ) -> None:
     """导出通报用的表格（来自投影）：scores 每单位一行（分项折算分、加减分、否决、总分、等次、名次、档次、发布时事件号与链头摘要），ledger 每条发现一行，rectifications 每项整改一行。
 
+    有锚点时同时给出最新锚点的校验码（xlsx 另有一页“校验码”；csv、json 打印在旁）。
+
     \b
     示例:
       pdca export scores 2024 -o 2024考核结果.xlsx
@@ -68,6 +70,12 @@ def export(
     to_stdout = output is None or (output == "-" and fmt != "xlsx")
     with progress(f"导出 {kind} {period}", total=2, unit="步") as update:
         table = tables.table_of(obj.app(), kind, period, on, scheme_id)
+        from dataclasses import replace
+
+        from pdca.reports import check_code
+
+        code = check_code.line(obj.app())
+        table = replace(table, check_code=code)
         update(1, None)
         if to_stdout:
             files.write(table, fmt, sys.stdout)
@@ -76,6 +84,10 @@ def export(
         update(2, None)
     if output not in (None, "-"):
         click.echo(f"已导出 {len(table.rows)} 行到 {output}（{fmt}）")
+    # csv and json carry no line of their own (a reader would take it for data): the
+    # code is said beside them — on stderr when the data itself goes to standard output.
+    if code:
+        click.echo(code, err=output in (None, "-"))
 
 
 def _write_file(table: object, fmt: str, output: str) -> None:

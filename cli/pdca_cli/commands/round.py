@@ -78,6 +78,7 @@ def finalize(
     """定稿：所有周期须已进入处理阶段且完整（每个指标有得分或认定不适用、测评票达到法定数），
     否则拒绝并列出各周期所缺；计算总分、排名、等次、强制分布与档次并记录。
     已发布后再定稿会列出变化（谁、变多少）并记录。--dry-run 只预览，不记录。
+    记录后随即记录一个锚点（写入 pdca.toml 中的锚点文件，未签名），并打印其校验码。
 
     \b
     示例:
@@ -109,6 +110,9 @@ def finalize(
     show_table(OUTCOMES, result["outcomes"], title=title)
     if result["changes"]:
         show_table(CHANGES, result["changes"], title="\n与上次发布相比的变化：")
+    if result.get("anchor"):
+        a = result["anchor"]
+        click.echo(f"\n已记录锚点 {a['anchor']}（未签名，写入 {a['file']}），校验码：{a['code']}")
 
 
 @round_.command("list")

@@ -14,9 +14,15 @@ TASKS = (
     Column("deadline", "截止", get=lambda t: t.deadline.isoformat()),
     Column("indicator", "指标"),
     Column("progress", "进度", show=lambda p: f"{p}%"),
-    Column("completed", "完成（质量）", show=yes_no),
+    Column("completed", None),
+    Column(None, "完成（质量）", get=lambda t: _completed(t.completed, t.quality)),
     Column("quality", None),
 )
+
+
+def _completed(completed: bool, quality: str | None) -> str:
+    """``是（良）``: the quality a completion was judged at is half of what it says."""
+    return f"{yes_no(completed)}（{quality}）" if completed and quality else yes_no(completed)
 
 
 @click.group()

@@ -115,6 +115,7 @@ class Results:
     save: Callable[..., Any]
     _save_new: Callable[..., None]
     _save_changed: Callable[..., None]
+    anchor_after: Callable[..., dict[str, Any] | None]
 
     # ---- rounds -------------------------------------------------------------------------
 
@@ -314,12 +315,16 @@ class Results:
             scheme=rnd.scheme_id,
             units=len(outcomes),
         )
+        # The published result, anchored outside the database at once (unsigned: the
+        # key holder signs it later with pdca anchor sign).
+        anchor = self.anchor_after(acting, f"考核轮次 {rnd.period}（{rnd.scheme_id}）定稿")
         return {
             "period": rnd.period,
             "scheme": rnd.scheme_id,
             "recorded": True,
             "outcomes": outcomes,
             "changes": changes,
+            "anchor": anchor,
         }
 
     def round_completeness(self, period: str, scheme_id: str | None = None) -> dict[str, Any]:

@@ -68,6 +68,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "projections rebuild": (ADMIN,),
     "projections run": (ADMIN,),
     "projections new": (ADMIN,),
+    "anchor": (ADMIN, SUPERVISOR),
 }
 
 #: Writing commands that change the workspace's files and views, not its history: they
@@ -109,8 +110,9 @@ READS = frozenset(
 
 #: Commands that make a workspace rather than act in one: ``init`` only creates what is
 #: missing (it is how a workspace, and so its roles file, comes to exist) and ``demo``
-#: writes a new workspace of its own.
-SETUP = frozenset({"init", "demo"})
+#: writes a new workspace of its own. ``anchor keygen`` and ``anchor sign`` are the key
+#: holder's, who works on files away from the database and may hold no pdca role.
+SETUP = frozenset({"init", "demo", "anchor keygen", "anchor sign"})
 
 
 def records_events(command: str) -> bool:

@@ -96,6 +96,7 @@ def save(
     from pdca.application import roles
 
     read = {a.id: a.version - len(a.pending_events) for a in aggregates}
+    _refuse_invisible_text(aggregates)
     extra = []
     if acting.unit_limit is not None:
         units = [getattr(a, "unit", type(a).__name__) for a in aggregates]
@@ -125,6 +126,19 @@ def save(
 
             raise RequestSeen(acting.request_id) from None
         raise conflict(read) from None
+
+
+def _refuse_invisible_text(aggregates: Sequence[Any]) -> None:
+    """Every free text a command is about to record, checked in one place (each use case
+    trims its own; this is what they all share, and what a new use case cannot forget)."""
+    from pdca.domain.names import FREE_TEXT, refuse_invisible_text
+
+    for aggregate in aggregates:
+        for event in aggregate.pending_events:
+            for field in FREE_TEXT.keys() & vars(event).keys():
+                value = getattr(event, field)
+                if isinstance(value, str):
+                    refuse_invisible_text(field, value)
 
 
 def changed_underneath(

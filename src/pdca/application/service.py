@@ -43,6 +43,14 @@ VOIDED = "voided"
 #: own (``self`` is the application); tests/unit/test_application.py keeps this table
 #: equal to what those classes define.
 USE_CASES: dict[str, tuple[str, ...]] = {
+    "pdca.application.anchoring:Anchoring": (
+        "_anchor",
+        "_get_anchor",
+        "anchor_after",
+        "check_code",
+        "latest_anchor",
+        "take_anchor",
+    ),
     "pdca.application.recording:Recording": (
         "_check_ballot",
         "_correctable",
@@ -100,13 +108,14 @@ if TYPE_CHECKING:
     # What static readers (IDEs, type checkers, "go to definition") see: the use cases
     # of the modules below are the application's own methods. At run time they are
     # looked up through ``USE_CASES`` on first use instead, to keep start-up cheap.
+    from pdca.application.anchoring import Anchoring
     from pdca.application.recording import Recording
     from pdca.application.rectifying import Rectifying
     from pdca.application.results import Results
     from pdca.application.settlement import Settlement
     from pdca.application.verifying import Verifying
 
-    class _UseCases(Recording, Results, Rectifying, Settlement, Verifying):
+    class _UseCases(Anchoring, Recording, Results, Rectifying, Settlement, Verifying):
         pass
 else:
 
@@ -538,6 +547,7 @@ class PdcaApplication(_UseCases, Application[UUID]):
                 builtin(),
                 workspace_dir=self.workspace.projections_dir,
                 cipher=self.mapper.cipher,
+                zone=self.clock.zone,
             )
         return self._runtime
 

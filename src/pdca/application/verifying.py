@@ -41,6 +41,8 @@ class Report:
     aggregates: list[AggregateCheck]
     anchors: int
     problems: list[tuple[AggregateCheck, Tamper]] = field(init=False)
+    #: With an anchors file (``verify --anchors``): what it said beside the chain.
+    outside: OutsideCheck | None = None
 
     def __post_init__(self) -> None:
         found = [(a, t) for a in self.aggregates for t in a.problems]
@@ -55,6 +57,17 @@ class Report:
         return not self.problems
 
 
+@dataclass(frozen=True)
+class OutsideCheck:
+    """What an anchors file added: how many anchors it holds, the aggregates a declared
+    restore accounts for, and anchors whose line no longer matches its digest."""
+
+    file: str
+    anchors: int
+    declared: list[str]
+    damaged: list[int]
+
+
 class Verifying:
     """Mixed into ``PdcaApplication``."""
 
@@ -63,15 +76,17 @@ class Verifying:
     mapper: Any
     workspace: Any
 
-    def verify_history(self, address: str | None = None) -> Report:
-        """Every aggregate, or one cycle and the rounds that published it."""
+    def verify_history(self, address: str | None = None, anchors_file: str | None = None) -> Report:
+        """Every aggregate, or one cycle and the rounds that published it; with
+        ``anchors_file``, every aggregate against the anchors kept outside the database."""
         cipher = self.mapper.cipher
         published = _anchors(self.recorder, cipher)
         kind = self.workspace.database.kind
         flags: dict[UUID, list[Tamper]] = {}  # rows whose login stamp disagrees (PostgreSQL)
+        first_seen: dict[UUID, int] = {}
         if address is None:
             stamped = stamps.read(self.recorder, kind)
-            stored, labels = _read(_pages(self.recorder, ()), cipher, stamped, flags)
+            stored, labels = _read(_pages(self.recorder, ()), cipher, stamped, flags, first_seen)
         else:
             from pdca.domain.ids import split_address
 
@@ -104,21 +119,57 @@ class Verifying:
                     )
                     labels.setdefault(oid, f"周期 {cycle}")
                     stored.setdefault(oid, [])
+        published_heads = sum(len(a) for a in anchors.values())
+        outside = None
+        inserted: dict[UUID, Tamper] = {}
+        if anchors_file is not None:
+            outside, inserted = _outside(anchors_file, first_seen, stored, anchors)
         checks = [
             AggregateCheck(
                 oid,
                 labels.get(oid, f"聚合 {oid}"),
                 len(found),
                 max(found, key=lambda r: r.version).digest if found else None,
-                sorted(
-                    inspect(found, anchors.get(oid, ())) + flags.get(oid, []),
-                    key=lambda t: (t.position, t.kind),
-                ),
+                [
+                    *sorted(
+                        inspect(found, anchors.get(oid, ())) + flags.get(oid, []),
+                        key=lambda t: (t.position, t.kind),
+                    ),
+                    *([inserted[oid]] if oid in inserted else []),
+                ],
             )
             for oid, found in stored.items()
         ]
         checks.sort(key=lambda c: c.label)
-        return Report(checks, sum(len(a) for a in anchors.values()))
+        return Report(checks, published_heads, outside)
+
+
+def _outside(
+    file: str,
+    first_seen: dict[UUID, int],
+    stored: dict[UUID, list[Row]],
+    anchors: dict[UUID, list[Anchor]],
+) -> tuple[OutsideCheck, dict[UUID, Tamper]]:
+    """Fold an anchors file into the published heads (``anchors``, ``stored``: changed in
+    place) and return the aggregates it says were inserted."""
+    from pathlib import Path
+
+    from pdca.storage import anchor_check
+    from pdca.storage import anchors as anchor_file
+
+    kept = anchor_file.read(Path(file))
+    found = anchor_check.compare(kept.anchors, {str(k): v for k, v in first_seen.items()})
+    for key, heads in found.heads.items():
+        oid = UUID(key)
+        anchors.setdefault(oid, []).extend(heads)
+        stored.setdefault(oid, [])  # deleted outright: its anchored heads say so
+    outside = OutsideCheck(
+        file,
+        len(kept.anchors),
+        sorted(found.declared),
+        [a.seq for a in found.damaged],
+    )
+    return outside, {UUID(k): t for k, t in found.inserted.items()}
 
 
 def _pages(recorder: Any, topics: tuple[str, ...]) -> Iterator[Any]:
@@ -136,13 +187,17 @@ def _read(
     cipher: Any,
     stamped: dict[stamps.Key, stamps.Stamp],
     flags: dict[UUID, list[Tamper]],
+    first_seen: dict[UUID, int] | None = None,
 ) -> tuple[dict[UUID, list[Row]], dict[UUID, str]]:
     """Each aggregate's rows, reduced as they stream by to what the chain check needs,
-    and its label from its first event; a row whose login stamp disagrees with the
+    and its label from its first event (and, into ``first_seen``, the log position of
+    each aggregate's first stored event); a row whose login stamp disagrees with the
     principal it records is added to ``flags``."""
     rows: dict[UUID, list[Row]] = {}
     labels: dict[UUID, str] = {}
     for r in stored:
+        if first_seen is not None and r.originator_id not in first_seen:
+            first_seen[r.originator_id] = r.id  # pages come in log order
         state = _state(r, cipher)
         stamp = stamped.get((r.originator_id, r.originator_version))
         if stamp is not None:
@@ -195,6 +250,8 @@ def _label(oid: UUID, topic: str, state: dict[str, Any]) -> str:
         return f"周期 {state.get('unit')}/{state.get('period')}"
     if kind == "Round.Opened":
         return f"轮次 {state.get('period')}（{state.get('scheme_id')}）"
+    if kind == "Anchor.Taken":
+        return f"锚点 {state.get('seq')}"
     if kind == "Rectification.Ordered":
         return f"整改 {oid.hex[:8]}（{state.get('cycle')}）"
     return f"聚合 {oid}"

@@ -18,6 +18,8 @@ from pdca.storage.database import Database, default_url, parse_url
 
 CONFIG_NAME = "pdca.toml"
 DEFAULT_CATEGORIES = ("党政机关", "中直单位", "群团组织", "企事业单位")
+#: The anchors file when ``pdca.toml`` names none (``[anchors] file``).
+DEFAULT_ANCHORS = "anchors.jsonl"
 
 CONFIG_TEMPLATE = """\
 # pdca 工作区配置 (workspace configuration)
@@ -32,6 +34,12 @@ url = "{url}"
 [units]
 # 单位类别 (categories a unit may be registered under); 吉林 uses these four.
 categories = [{categories}]
+
+[anchors]
+# 锚点文件：pdca anchor 与 round finalize 追加锚点的地方（相对工作区）。应放在数据库之外
+# 另行保管（如只追加的存储）；格式见 docs/anchors.md。
+# (Where anchors are appended; keep it outside the database. Relative to the workspace.)
+file = "{anchors}"
 """
 
 
@@ -40,12 +48,18 @@ class Workspace:
     root: Path
     db_url: str
     categories: tuple[str, ...] = DEFAULT_CATEGORIES
+    anchors_name: str = DEFAULT_ANCHORS
     _schemes: list[Scheme] | None = field(default=None, repr=False)
     _invalid: list[str] = field(default_factory=list, repr=False)
 
     @property
     def database(self) -> Database:
         return parse_url(self.db_url, self.root)
+
+    @property
+    def anchors_file(self) -> Path:
+        """Where ``pdca anchor`` appends (``[anchors] file``, relative to the workspace)."""
+        return self.root / Path(self.anchors_name).expanduser()
 
     @property
     def workflows_dir(self) -> Path:
@@ -133,7 +147,10 @@ def open_workspace(explicit: str | None, db_override: str | None) -> Workspace:
     _refuse_time_zone(root / CONFIG_NAME, config)
     url = db_override or config.get("database", {}).get("url") or default_url()
     categories = tuple(config.get("units", {}).get("categories", DEFAULT_CATEGORIES))
-    return Workspace(root=root, db_url=url, categories=categories)
+    anchors = config.get("anchors", {}).get("file") or DEFAULT_ANCHORS
+    if not isinstance(anchors, str):
+        raise StorageError(f"工作区配置 {root / CONFIG_NAME} 中 anchors.file 应为文件名（字符串）")
+    return Workspace(root=root, db_url=url, categories=categories, anchors_name=anchors)
 
 
 #: Keys a user might write in pdca.toml to set a time zone; the zone is the database's.
@@ -185,7 +202,9 @@ def create_workspace(root: Path, db_url: str | None) -> Workspace:
         if not config.exists():
             categories = ", ".join(f'"{c}"' for c in DEFAULT_CATEGORIES)
             config.write_text(
-                CONFIG_TEMPLATE.format(url=db_url or default_url(), categories=categories),
+                CONFIG_TEMPLATE.format(
+                    url=db_url or default_url(), categories=categories, anchors=DEFAULT_ANCHORS
+                ),
                 encoding="utf-8",
             )
     except OSError as exc:

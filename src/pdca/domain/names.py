@@ -80,6 +80,30 @@ def refuse_invisible(text: str, kind: NameKind) -> None:
         )
 
 
+#: The free-text fields of events and how a refusal calls them. They are not names (no
+#: length of a column, not looked up), but they are printed in one-line tables, history
+#: summaries, exports and the report, so the same characters are refused: a newline
+#: would break a row, a right-to-left override would reorder what an auditor reads.
+FREE_TEXT = {
+    "evidence": "证据",
+    "note": "说明",
+    "reason": "理由",
+    "title": "任务名称",
+    "problem": "整改问题",
+}
+
+
+def refuse_invisible_text(field: str, text: str) -> None:
+    """Refuse free text (``FREE_TEXT``) holding a character it may not hold, naming it."""
+    found = first_refused(text)
+    if found is not None:
+        position, ch = found
+        raise RuleViolation(
+            f"{FREE_TEXT.get(field, field)}第 {position} 个字符是 {describe_character(ch)}；"
+            "文字须写成一行，不能含换行、制表符、控制字符、双向控制字符或零宽字符"
+        )
+
+
 def check_name(text: str, kind: NameKind) -> str:
     """A new name as it will be stored: NFC, trimmed, visible, not empty, not too long."""
     name = unicodedata.normalize("NFC", text).strip()

@@ -22,6 +22,7 @@ handles every event of an aggregate type.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import tzinfo
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -129,9 +130,12 @@ def _delete_by_key(table: Table) -> Any:
 class Batch:
     """Rows changed by one batch of events, read through to the database on a miss."""
 
-    def __init__(self, connection: Connection, folds: CycleFolds) -> None:
+    def __init__(self, connection: Connection, folds: CycleFolds, zone: tzinfo) -> None:
         self.connection = connection
         self.folds = folds
+        # The database's time zone: a recorded instant is UTC, and the day it fell on
+        # (a completion "on time" by a deadline) is the day in this zone.
+        self.zone = zone
         # Each table's rows as this batch knows them (read, or changed: then in _changed).
         self._rows: dict[str, dict[tuple[Any, ...], dict[str, Any] | None]] = {}
         self._changed: dict[str, set[tuple[Any, ...]]] = {}

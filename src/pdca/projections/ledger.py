@@ -35,7 +35,7 @@ ledger = Table(
     Column("recorded_at", String(40), nullable=False, info={"instant": True}),
     Column("actor", Private, nullable=False),
     Column("evidence", Private, nullable=False),
-    Column("status", String(20), nullable=False),  # 有效 / 已更正 / 已撤回
+    Column("status", String(20), nullable=False),  # 有效 / 已更正 / 已撤回 / 周期已作废
     Column("applied_at", String(40), info={"instant": True}),
 )
 
@@ -43,7 +43,7 @@ ledger = Table(
 class Ledger(Projection):
     name = "ledger"
     title = "秋后算账台账：每条督查发现、其分值（含更正）及何时计入"
-    version = 4
+    version = 5  # 5: a voided cycle's findings say so and are never applied
     tables = (ledger,)
 
     def begin_batch(self) -> None:
@@ -64,11 +64,15 @@ class Ledger(Projection):
 def ledger_rows(oid: UUID, facts: CycleFacts) -> list[dict[str, Any]]:
     """One row per finding of the cycle, as corrected, with when it was applied."""
     applied = facts.entered_act.recorded_at.isoformat() if facts.entered_act else None
+    if facts.voided is not None:
+        applied = None  # opened by mistake: its findings are never settled (秋后算账)
     rows = []
     for f in facts.facts.values():
         if not isinstance(f, Finding):
             continue
         status = "已撤回" if f.withdrawn else ("已更正" if f.corrections else "有效")
+        if facts.voided is not None:
+            status = "周期已作废"
         rows.append(
             {
                 "cycle_id": str(oid),
@@ -94,5 +98,11 @@ def ledger_rows(oid: UUID, facts: CycleFacts) -> list[dict[str, Any]]:
 # The events that change a finding's row: the finding itself, its corrections, and
 # the stage move that applies it (秋后算账).
 _CHANGES_FINDINGS = frozenset(
-    {"Cycle.FindingRecorded", "Cycle.FactWithdrawn", "Cycle.FactAmended", "Cycle.StageAdvanced"}
+    {
+        "Cycle.FindingRecorded",
+        "Cycle.FactWithdrawn",
+        "Cycle.FactAmended",
+        "Cycle.StageAdvanced",
+        "Cycle.Voided",
+    }
 )

@@ -42,7 +42,7 @@ def _key(fact: Fact) -> str:
 class Rectifications(Projection):
     name = "rectifications"
     title = "整改事项：状态、责任人、期限、督办升级与结转"
-    version = 2
+    version = 3  # 3: 曾被退回 stays set once an item was sent back
     tables = (rectifications,)
 
     @handles("Rectification.Ordered")
@@ -84,11 +84,14 @@ class Rectifications(Projection):
     @handles("Rectification.Verified")
     def verified(self, fact: Fact, batch: Batch) -> None:
         accepted = fact["accepted"]
+        row = batch.get(rectifications, _key(fact))
+        # 曾被退回 ("was once sent back"): accepting a later submission keeps it.
+        once_rejected = (row is not None and row["rejected"]) or not accepted
         batch.update(
             rectifications,
             _key(fact),
             status="closed" if accepted else "in_progress",
-            rejected=not accepted,
+            rejected=once_rejected,
             closed_on=fact["on"] if accepted else None,
         )
 

@@ -28,7 +28,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -140,8 +140,10 @@ class Runtime:
         projections: Iterable[Projection],
         workspace_dir: Path | None = None,
         cipher: Any = None,
+        zone: tzinfo = UTC,
     ) -> None:
         self.engine = engine_for(database)
+        self.zone = zone  # the database's: handed to each batch (``Batch.zone``)
         self.recorder = recorder
         self.cipher = cipher
         self._kind = database.kind
@@ -407,7 +409,7 @@ class Runtime:
         head: int,
         topics: Sequence[str],
     ) -> tuple[int, int]:
-        batches = {p.name: Batch(conn, self.folds) for p in projections}
+        batches = {p.name: Batch(conn, self.folds, self.zone) for p in projections}
         for projection in projections:
             projection.begin_batch()
         deadline = time.monotonic() + self.batch_seconds

@@ -92,9 +92,16 @@ def _originator(event_type: str, of: str | UUID | None, data: dict[str, Any]) ->
 
 
 class Harness:
-    def __init__(self, projection: Projection, batch_size: int | None = None) -> None:
+    def __init__(
+        self, projection: Projection, batch_size: int | None = None, zone: str = "Asia/Shanghai"
+    ) -> None:
+        """``zone``: the database's time zone the projection sees (``Batch.zone``);
+        a new database's default."""
+        from zoneinfo import ZoneInfo
+
         self.projection = projection
         self.batch_size = batch_size
+        self.zone = ZoneInfo(zone)
         self.engine = create_engine(
             "sqlite://", connect_args={"check_same_thread": False}, poolclass=StaticPool
         )
@@ -117,7 +124,7 @@ class Harness:
         size = self.batch_size or max(len(facts), 1)
         for start in range(0, len(facts), size):
             with self.engine.begin() as conn:
-                batch = Batch(conn, self.folds)
+                batch = Batch(conn, self.folds, self.zone)
                 self.projection.begin_batch()
                 for fact in facts[start : start + size]:
                     self.projection.handle(fact, batch)

@@ -101,6 +101,11 @@ def write_xlsx(table: Table, out: BinaryIO | Path) -> None:
     for i, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = min(max(width + 2, 6), 60)
     sheet.freeze_panes = "A2"
+    if table.check_code:
+        # Its own sheet: a line under the rows would be read as one more row.
+        note = book.create_sheet("校验码")
+        note.append([table.check_code])
+        note.column_dimensions["A"].width = min(_width(table.check_code) + 2, 120)
     book.save(out)
 
 

@@ -61,10 +61,12 @@ def build(app: PdcaApplication, period: str, today: date, done: Callable[[int], 
     for n, (anchor, heading, make) in enumerate(parts, start=1):
         sections.append((anchor, heading, make()))
         done(n)
+    from pdca.reports import check_code
+
     return h.page(
         f"{period} 机关党建绩效考核结果报告",
         f"排名、等次、档次与整改数据来自 scores、rectifications 投影；秋后算账的名次对比由同一计分函数"
-        f"按各周期的事件历史算出；逾期按 {today} 计算。",
+        f"按各周期的事件历史算出；逾期按 {today} 计算。{check_code.text(app)}",
         sections,
     )
 

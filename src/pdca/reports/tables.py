@@ -37,6 +37,8 @@ class Table:
     title: str
     columns: tuple[Column, ...]
     rows: list[dict[str, Any]]
+    #: The 校验码 line an xlsx file carries on a sheet of its own (``reports.check_code``).
+    check_code: str | None = None
 
     def values(self, row: dict[str, Any]) -> list[Any]:
         return [row.get(c.key) for c in self.columns]

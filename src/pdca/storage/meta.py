@@ -19,7 +19,8 @@ from pdca.errors import StorageError
 #: 3: ``Cycle.VetoApplied`` v2 (``observed_on``); ``Cycle.ItemNotApplicable``;
 #:    ``Rectification.DeadlineExtended`` v2 (``on``); ``Unit`` edits, name aliases and
 #:    ``Cycle.Voided``, which an older pdca would not see (a voided cycle counted).
-FORMAT = 3
+#: 4: ``Anchor.Taken`` (anchors outside the database), which an older pdca cannot read.
+FORMAT = 4
 TABLE = "pdca_meta"
 #: The key of the database's time zone (an IANA name, written at init). A database made
 #: before it was recorded has none; ``pdca.application.clock`` says how that reads.
