@@ -184,6 +184,13 @@ def open_gap(ws: Workspace, position: int) -> None:
             f"SELECT setval(pg_get_serial_sequence('{ws.events_table}', 'notification_id'), "
             f"(SELECT max(notification_id) FROM {ws.events_table}))",
         )
+        # ... and the position the login stamp began at, which moved with the rows
+        # (else verify names the shifted rows from before the stamp as unstamped).
+        tamper(
+            ws,
+            "UPDATE pdca_meta SET value = (value::bigint + 1)::text "
+            f"WHERE key = 'principal_stamp_after' AND value::bigint >= {position}",
+        )
 
 
 def test_an_inserted_aggregate_is_caught_and_one_begun_later_is_simply_new(

@@ -99,11 +99,12 @@ def tables_and_positions(ws: Workspace) -> tuple[list[str], list[tuple]]:
 
 
 def said_beside(stderr: str) -> str:
-    """stderr without the progress lines slow work prints every two seconds."""
+    """stderr without the progress lines slow work prints every two seconds, and the
+    校验码 an export prints beside its answer (the anchor it can be checked against)."""
     return "".join(
         line
         for line in stderr.splitlines(keepends=True)
-        if not line.startswith(("生成报告 ", "导出 "))
+        if not line.startswith(("生成报告 ", "导出 ", "校验码："))
     )
 
 
