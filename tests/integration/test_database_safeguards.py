@@ -224,6 +224,9 @@ def test_a_raw_row_a_writer_inserts_under_another_name_is_flagged(office: Office
     ]
     assert writer in report["problems"][0]["detail"]
     assert "督查组-张三" in report["problems"][0]["detail"]
+    one = office.run("reader", "verify", CYCLE, "--json")  # one cycle: the same finding
+    assert one.exit_code == 8
+    assert [p["kind"] for p in json.loads(one.stdout)["problems"]] == ["principal"]
     text = office.run("reader", "verify").stdout
     assert "发现 1 处篡改" in text and "登录不符" in text
 
