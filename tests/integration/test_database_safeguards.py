@@ -520,3 +520,34 @@ def test_an_owner_who_may_not_create_roles_gets_the_sql_for_a_dba(
 def test_print_sql_is_refused_on_sqlite(workspace: Workspace) -> None:
     line = workspace.refused("init", str(workspace.root), "--print-sql")
     assert "只用于 PostgreSQL" in line
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_the_worker_polls_an_sqlite_file_and_stops_cleanly(
+    sqlite_workspace: Workspace, stop: signal.Signals
+) -> None:
+    ws = sqlite_workspace
+    worker = subprocess.Popen(
+        [PDCA, "projections", "run", "catalog", "--follow", "--interval", "0.05"],
+        env={**os.environ, **ws.env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert worker.stderr is not None
+        assert worker.stderr.readline().startswith("跟随")
+        ws.ok("unit", "add", "丁局", "--category", "党政机关")
+
+        def caught_up() -> bool:
+            return ws.sql("SELECT count(*) FROM catalog_units WHERE name = '丁局'")[0][0] == 1
+
+        _wait_for(caught_up, "the worker to catch the catalog up")
+        worker.send_signal(stop)
+        out, err = worker.communicate(timeout=30)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()
+    assert worker.returncode == 0, err
+    assert out.startswith("已跟随 catalog")
