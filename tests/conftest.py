@@ -58,16 +58,33 @@ class Workspace:
             "PDCA_LOG_LEVEL": "warning",
         }
 
-    def run(self, *args: str, actor: str | None = None) -> Result:
-        env = dict(self.env)
+    def run(self, *args: str, actor: str | None = None, principal: str | None = None) -> Result:
+        """Run the CLI in-process; ``principal``: as if that login had connected (the
+        application's test-only injection point), on its own behalf unless ``actor``."""
+        env: dict[str, str | None] = dict(self.env)
         if actor:
             env["PDCA_ACTOR"] = actor
-        return self.runner.invoke(cli, list(args), env=env, catch_exceptions=False)
+        elif principal is not None:
+            env["PDCA_ACTOR"] = None
+        if principal is None:
+            return self.runner.invoke(cli, list(args), env=env, catch_exceptions=False)
+        from pdca.application.identity import connected_as
 
-    def ok(self, *args: str, actor: str | None = None) -> Result:
-        result = self.run(*args, actor=actor)
+        with connected_as(principal):
+            return self.runner.invoke(cli, list(args), env=env, catch_exceptions=False)
+
+    def ok(self, *args: str, actor: str | None = None, principal: str | None = None) -> Result:
+        result = self.run(*args, actor=actor, principal=principal)
         assert result.exit_code == 0, f"{args} exited {result.exit_code}: {result.output}"
         return result
+
+    @property
+    def owner(self) -> str:
+        """The login that initialised the database (the OS user; on PostgreSQL the
+        server login): the one who may create the first account."""
+        import json
+
+        return json.loads(self.ok("account", "list", "--json").output)["owner"]
 
     def refused(self, *args: str) -> str:
         """Run a command that must be refused: one ``错误：`` line, a non-zero exit, and

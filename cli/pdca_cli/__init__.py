@@ -49,6 +49,7 @@ _COMMANDS = {
     "report": "pdca_cli.commands.report:report",
     "board": "pdca_cli.commands.board:board",
     "role": "pdca_cli.commands.role:role",
+    "account": "pdca_cli.commands.account:account",
 }
 
 
@@ -151,7 +152,11 @@ def _workspace_root() -> Any:
     envvar="PDCA_DB",
     help="数据库地址，覆盖工作区配置（sqlite:///… 或 postgresql+psycopg://…）。",
 )
-@click.option("--actor", envvar="PDCA_ACTOR", help="操作人（记录在每个事件中；默认：登录用户名）。")
+@click.option(
+    "--actor",
+    envvar="PDCA_ACTOR",
+    help="代谁记录：操作人记入每个事件；默认为本人。建立账户后，代他人记录须有代录权限（督查员），两人都记入。",
+)
 @json_option
 @click.version_option(package_name="pdca")
 @click.pass_context

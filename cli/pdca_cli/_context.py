@@ -3,7 +3,6 @@ the commands that write, the role check and the request id (``CliContext.run``).
 
 from __future__ import annotations
 
-import getpass
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import update_wrapper
@@ -30,10 +29,6 @@ class CliContext:
     _app: Any = field(default=None, repr=False)
     _workspace: Any = field(default=None, repr=False)
     _acting: Any = field(default=None, repr=False)
-
-    @property
-    def actor(self) -> str:
-        return (self.actor_option or getpass.getuser()).strip()
 
     def workspace(self) -> Workspace:
         if self._workspace is None:
@@ -96,17 +91,21 @@ class CliContext:
         command = command_name(ctx)
         if command in roles.READS or command in roles.SETUP:
             return call()
-        from pdca.application.acting import Acting
+        from pdca.application.identity import acting as acting_of
 
-        acting = self._acting = Acting.declared(self.actor, command, request_id=self.request_id)
         app = self.app()
+        # Who connected is the database's to say (the OS user, the PostgreSQL login);
+        # --actor / PDCA_ACTOR only names on whose behalf (checked by permit).
+        acting = self._acting = acting_of(
+            app, self.actor_option, command, request_id=self.request_id
+        )
         app.permit(acting, command)
         if self.request_id is None or not roles.records_events(command):
             return call()
         from pdca.application import request_ids
 
         params = {**ctx.params, "--json": self.json}
-        acting.request_digest = request_ids.request_digest(command, self.actor, params)
+        acting.request_digest = request_ids.request_digest(command, acting.person, params)
         found = request_ids.previous(app, acting)
         if found is None:
             import contextlib

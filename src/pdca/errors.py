@@ -59,7 +59,8 @@ class StorageError(PdcaError):
 
 
 class NotPermitted(PdcaError):
-    """The actor's role (``roles.toml``) does not allow this command."""
+    """No account for the login, or its role or scope (the account events) does not allow
+    this command."""
 
     exit_code = 7
 

@@ -1,4 +1,6 @@
-"""Roles and request ids in the installed ``pdca`` program, as a script would meet them."""
+"""Accounts and request ids in the installed ``pdca`` program, as a script would meet
+them: the OS user running it is the owner's account (an admin and supervisor), entering
+on behalf of the auditor (--actor), who may not open a cycle."""
 
 from __future__ import annotations
 
@@ -8,8 +10,8 @@ from tests.e2e.test_subprocess import pdca
 
 def test_a_refusal_and_a_repeat_in_real_processes(sqlite_workspace: Workspace) -> None:
     ws = sqlite_workspace
-    ws.ok("role", "set", ws.actor, "admin", "supervisor")
-    ws.ok("role", "set", "审计-赵六", "auditor")
+    ws.ok("account", "add", ws.owner, "--person", ws.actor, "--role", "supervisor")
+    ws.ok("account", "add", "zhaoliu", "--person", "审计-赵六", "--role", "auditor")
     ws.ok("unit", "add", "市财政局", "--category", "党政机关")
     before = ws.event_count()
 
@@ -18,7 +20,7 @@ def test_a_refusal_and_a_repeat_in_real_processes(sqlite_workspace: Workspace) -
     assert refused.returncode == 7 and refused.stdout == ""
     assert refused.stderr == (
         "错误：操作人 审计-赵六（审计员）无权执行 pdca cycle open；可执行者：督查员"
-        f"（角色见 {ws.root / 'roles.toml'}）\n"
+        "（账户见 pdca account list）\n"
     )
     assert ws.event_count() == before
 

@@ -25,9 +25,9 @@ ROUNDS = 12
 
 
 def _two_cycles_in_do(ws: Workspace) -> None:
-    ws.ok("role", "set", ws.actor, "admin", "supervisor")
-    ws.ok("role", "set", SUPERVISOR, "supervisor")
-    ws.ok("role", "set", STAFF, "staff", "--unit", "市财政局")
+    ws.ok("account", "add", ws.owner, "--person", ws.actor, "--role", "supervisor")
+    ws.ok("account", "add", SUPERVISOR, "--role", "supervisor")
+    ws.ok("account", "add", STAFF, "--role", "staff", "--unit", "市财政局")
     for address in (A, B):
         unit, period = address.split("/")
         ws.ok("unit", "add", unit, "--category", "党政机关")
@@ -119,7 +119,7 @@ def test_a_use_case_checks_its_own_permission(workspace: Workspace) -> None:
     # refused, and nothing is written.
     ws = workspace
     _two_cycles_in_do(ws)
-    ws.ok("role", "set", "审计-赵六", "auditor")
+    ws.ok("account", "add", "审计-赵六", "--role", "auditor")
     before = ws.event_count()
     app = PdcaApplication(open_workspace(str(ws.root), ws.db_url))
     try:

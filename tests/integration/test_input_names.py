@@ -110,10 +110,10 @@ def test_every_kind_of_name_is_checked(workspace: Workspace) -> None:
     assert "整改责任人第 2 个字符是 U+200B" in ws.refused(
         *order, "--owner", "王\u200b五", "--today", "2024-06-01"
     )
-    # A role's actor and a staff member's unit (roles.toml, not events: nothing written).
-    role = ws.run("role", "set", "赵\u2066六", "admin")
-    assert role.exit_code == 1 and "操作人第 2 个字符是 U+2066" in role.output
-    assert not (ws.root / "roles.toml").exists()
+    # An account's person.
+    assert "操作人第 2 个字符是 U+2066" in ws.refused(
+        "account", "add", "zhaoliu", "--person", "赵\u2066六", "--role", "admin"
+    )
 
 
 def test_names_are_stored_nfc_and_found_in_either_form(sqlite_workspace: Workspace) -> None:

@@ -38,9 +38,11 @@ def backend() -> str:
 
 
 def _setup(ws: Workspace) -> list[str]:
-    ws.ok("role", "set", ws.actor, "admin", "supervisor")
+    # Every process connects as the same login (the owner, a supervisor) and enters on
+    # behalf of its own supervisor (--actor: act for), each an account of its own.
+    ws.ok("account", "add", ws.owner, "--person", ws.actor, "--role", "supervisor")
     for name in SUPERVISORS:
-        ws.ok("role", "set", name, "supervisor")
+        ws.ok("account", "add", name, "--role", "supervisor")
     ws.ok("unit", "add", "市财政局", "--category", "党政机关")
     ws.ok("cycle", "open", "市财政局", "2024", "--scheme", "jilin")
     for title in ("三会一课", "主题党日", "专题学习"):

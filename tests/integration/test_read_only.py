@@ -307,7 +307,7 @@ def test_a_workspace_on_a_read_only_file_system_reads_and_refuses_writes_in_one_
         ["export", "scores", "2024", "-o", "成绩.csv"],
         ["projections", "new", "my_view"],
         ["projections", "run"],
-        ["role", "set", "张三", "admin"],
+        ["account", "add", "zhangsan", "--role", "admin"],
     ]
     # init on a workspace that has everything already changes nothing, and says it is ready.
     commands.append(["init", str(copy)])

@@ -1,5 +1,9 @@
-"""Actors and roles through the CLI: who may write what (``roles.toml``), refusals
-that name actor, role, command and who may run it, and every event's actor."""
+"""Accounts and roles through the CLI: who may write what (account events), refusals
+that name actor, role, command and who may run it, and every event's actor.
+
+Another login is played with the application's test-only injection point
+(``Workspace.run(principal=…)``); tests/integration/test_identity.py runs one as a real
+OS user."""
 
 from __future__ import annotations
 
@@ -17,10 +21,10 @@ C = "市财政局/2024"
 AUDITOR, STAFF = "审计-赵六", "市财政局-王五"
 
 
-def refused_as(ws: Workspace, actor: str, *args: str, code: int = 7) -> str:
-    """Run as ``actor``: one ``Error:`` line, exit ``code``, not one event written."""
+def refused_as(ws: Workspace, login: str, *args: str, code: int = 7) -> str:
+    """Run as the login ``login``: one ``错误：`` line, exit ``code``, nothing written."""
     before = ws.event_count()
-    result = ws.run(*args, actor=actor)
+    result = ws.run(*args, principal=login)
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert result.exit_code == code, (args, result.output)
     assert len(lines) == 1 and lines[0].startswith("错误："), result.output
@@ -29,9 +33,11 @@ def refused_as(ws: Workspace, actor: str, *args: str, code: int = 7) -> str:
 
 
 def _staffed(ws: Workspace) -> None:
-    ws.ok("role", "set", ws.actor, "admin", "supervisor")
-    ws.ok("role", "set", AUDITOR, "auditor")
-    ws.ok("role", "set", STAFF, "staff", "--unit", "市财政局")
+    """The owner (acting as 督查组-张三) founds the accounts and becomes their first admin;
+    the auditor's and the staff member's logins are their names."""
+    ws.ok("account", "add", ws.owner, "--person", ws.actor, "--role", "supervisor")
+    ws.ok("account", "add", AUDITOR, "--role", "auditor")
+    ws.ok("account", "add", STAFF, "--role", "staff", "--unit", "市财政局")
 
 
 # One valid-looking invocation of every writing command: the role check comes first.
@@ -67,8 +73,14 @@ SAMPLES: dict[str, list[str]] = {
     "rectify verify": ["rectify", "verify", "abcdef12", "--accept"],
     "rectify extend": ["rectify", "extend", "abcdef12", "--due", "2025-06-30", "--reason", "r"],
     "rectify sweep": ["rectify", "sweep"],
-    "role set": ["role", "set", AUDITOR, "admin"],
-    "role remove": ["role", "remove", "督查组-张三"],
+    "account add": ["account", "add", "lisi", "--role", "supervisor"],
+    "account grant": ["account", "grant", AUDITOR, "admin"],
+    "account revoke": ["account", "revoke", STAFF, "staff"],
+    "account scope": ["account", "scope", STAFF, "--unit", "市税务局"],
+    "account disable": ["account", "disable", STAFF, "--reason", "r"],
+    "account enable": ["account", "enable", STAFF],
+    "account import": ["account", "import"],
+    "account team": ["account", "team", "第二组", "--grid", "第二片"],
     "projections rebuild": ["projections", "rebuild", "--all"],
     "projections run": ["projections", "run"],
     "projections new": ["projections", "new", "my_view"],
@@ -82,8 +94,7 @@ def test_an_auditor_reads_everything_and_writes_nothing(workspace: Workspace) ->
     ws.ok("unit", "add", "市财政局", "--category", "党政机关")
     ws.ok("cycle", "open", "市财政局", "2024", "--scheme", "jilin")
     (ws.root / "ballots.csv").write_text("token,duty\nAAAAA-BBBBB,1\n", encoding="utf-8")
-    roles_file = (ws.root / "roles.toml").read_text(encoding="utf-8")
-    assert set(SAMPLES) == set(roles.PERMISSIONS)
+    assert set(SAMPLES) == set(roles.PERMISSIONS) - {roles.ACT_FOR}
     for command, args in SAMPLES.items():
         args = [str(ws.root / a) if a == "ballots.csv" else a for a in args]
         line = refused_as(ws, AUDITOR, *args)
@@ -91,7 +102,6 @@ def test_an_auditor_reads_everything_and_writes_nothing(workspace: Workspace) ->
         assert line.startswith(
             f"错误：操作人 {AUDITOR}（审计员）无权执行 pdca {command}；可执行者：{allowed}"
         ), line
-    assert (ws.root / "roles.toml").read_text(encoding="utf-8") == roles_file
     assert not (ws.root / "projections" / "my_view.py").exists()
     # …and reads whatever there is.
     for args in (
@@ -103,9 +113,10 @@ def test_an_auditor_reads_everything_and_writes_nothing(workspace: Workspace) ->
         ["ledger"],
         ["rectify", "list"],
         ["role", "list"],
+        ["account", "list"],
         ["projections", "status"],
     ):
-        ws.ok(*args, actor=AUDITOR)
+        ws.ok(*args, principal=AUDITOR)
 
 
 def test_unit_staff_report_progress_on_their_own_unit_only(workspace: Workspace) -> None:
@@ -118,7 +129,7 @@ def test_unit_staff_report_progress_on_their_own_unit_only(workspace: Workspace)
         ws.ok("cycle", "advance", f"{unit}/2024", "start_do")
     _staffed(ws)
     assert (
-        ws.ok("task", "report", C, "1", "--progress", "40", actor=STAFF).output
+        ws.ok("task", "report", C, "1", "--progress", "40", principal=STAFF).output
         == "任务 #1 进度：40%\n"
     )
     line = refused_as(ws, STAFF, "task", "report", "市税务局/2024", "1", "--progress", "40")
@@ -129,7 +140,7 @@ def test_unit_staff_report_progress_on_their_own_unit_only(workspace: Workspace)
     line = refused_as(ws, STAFF, *SAMPLES["finding record"])
     assert f"{STAFF}（单位填报员，市财政局）无权执行 pdca finding record；可执行者：督查员" in line
     line = refused_as(ws, "路人", "task", "report", C, "1", "--progress", "50")
-    assert "路人（未在 roles.toml 中登记角色）无权执行 pdca task report" in line
+    assert line.startswith("错误：登录名 路人 没有账户，本数据库只接受账户登录"), line
 
     # Rectification: own item reported on and submitted; the other unit's is refused.
     items = {}
@@ -137,8 +148,8 @@ def test_unit_staff_report_progress_on_their_own_unit_only(workspace: Workspace)
         ws.ok("cycle", "advance", f"{unit}/2024", "start_check")
         order = [*SAMPLES["rectify order"][:2], f"{unit}/2024", *SAMPLES["rectify order"][3:]]
         items[unit] = json.loads(ws.ok(*order, "--today", "2024-11-01", "--json").output)["id"]
-    ws.ok("rectify", "report", items["市财政局"], "--note", "已补齐", actor=STAFF)
-    ws.ok("rectify", "submit", items["市财政局"], actor=STAFF)
+    ws.ok("rectify", "report", items["市财政局"], "--note", "已补齐", principal=STAFF)
+    ws.ok("rectify", "submit", items["市财政局"], principal=STAFF)
     line = refused_as(ws, STAFF, "rectify", "report", items["市税务局"], "--note", "越权")
     assert "只能为本单位填报；pdca rectify report 涉及 市税务局" in line
     line = refused_as(ws, STAFF, "rectify", "verify", items["市财政局"], "--accept")
@@ -147,32 +158,35 @@ def test_unit_staff_report_progress_on_their_own_unit_only(workspace: Workspace)
     assert [h["actor"] for h in history if h["type"] == "TaskReported"] == [STAFF]
 
 
-def test_the_roles_file_keeps_an_admin_and_refuses_nonsense(sqlite_workspace: Workspace) -> None:
+def test_accounts_keep_an_admin_and_refuse_nonsense(sqlite_workspace: Workspace) -> None:
     ws = sqlite_workspace
-    line = refused_as(ws, ws.actor, "role", "set", "李四", "supervisor", code=1)
-    assert "至少要有一名管理员；先指定：pdca role set 你的名字 admin" in line
-    assert not (ws.root / "roles.toml").exists()
-    ws.ok("role", "set", ws.actor, "admin")
-    refused_as(ws, ws.actor, "role", "set", "李四", "auditor", "supervisor", code=1)
-    refused_as(ws, ws.actor, "role", "set", "李四", "staff", code=1)  # staff without a unit
-    refused_as(ws, ws.actor, "role", "set", "李四", "boss", code=1)
-    line = refused_as(ws, ws.actor, "role", "remove", ws.actor, code=1)
-    assert "至少要有一名管理员" in line
-    ws.ok("role", "set", "李四", "supervisor")
-    listed = json.loads(ws.ok("role", "list", "--json").output)
-    assert listed["open"] is False
-    assert listed["actors"] == [
-        {"actor": "李四", "roles": ["supervisor"], "unit": None},
-        {"actor": ws.actor, "roles": ["admin"], "unit": None},
-    ]
-    ws.ok("role", "remove", "李四")
-    line = refused_as(ws, "李四", "unit", "add", "市财政局", "--category", "党政机关")
-    assert (
-        "李四（未在 roles.toml 中登记角色）无权执行 pdca unit add；可执行者：管理员、督查员" in line
+    owner = ws.owner
+    line = refused_as(ws, "lisi", "account", "add", "lisi", "--role", "admin", code=7)
+    assert f"只有数据库的所有者 {owner} 可以建立第一个账户" in line
+    ws.ok("account", "add", "lisi", "--person", "李四", "--role", "supervisor")
+    listed = json.loads(ws.ok("account", "list", "--json").output)
+    assert listed["open"] is False and listed["owner"] == owner
+    assert [(a["login"], a["person"], a["roles"]) for a in listed["accounts"]] == sorted(
+        [(owner, ws.actor, ["admin"]), ("lisi", "李四", ["supervisor"])]
     )
-    (ws.root / "roles.toml").write_text("[actors\n", encoding="utf-8")
-    line = refused_as(ws, ws.actor, "unit", "add", "市财政局", "--category", "党政机关", code=6)
-    assert "roles.toml 不是有效的 TOML" in line
+    refused_as(
+        ws, owner, "account", "add", "wangwu", "--role", "auditor", "--role", "admin", code=1
+    )
+    refused_as(ws, owner, "account", "add", "wangwu", "--role", "staff", code=1)  # no unit
+    refused_as(ws, owner, "account", "add", "lisi", "--role", "auditor", code=4)  # taken
+    line = refused_as(ws, owner, "account", "revoke", owner, "admin", code=1)
+    assert "至少要保留一名可用的管理员" in line
+    line = refused_as(ws, owner, "account", "disable", owner, "--reason", "r", code=1)
+    assert "至少要保留一名可用的管理员" in line
+    ws.ok("account", "revoke", "lisi", "supervisor")
+    line = refused_as(ws, "lisi", "unit", "add", "市财政局", "--category", "党政机关")
+    assert "李四（无角色）无权执行 pdca unit add；可执行者：管理员、督查员" in line
+    ws.ok("account", "grant", "lisi", "supervisor")
+    ws.ok("account", "disable", "lisi", "--reason", "调离")
+    line = refused_as(ws, "lisi", "unit", "add", "市财政局", "--category", "党政机关")
+    assert "账户 lisi（李四）已停用：调离" in line
+    ws.ok("account", "enable", "lisi")
+    ws.ok("unit", "add", "市财政局", "--category", "党政机关", principal="lisi")
 
 
 def test_every_command_is_classified_and_writers_take_a_request_id() -> None:
@@ -194,7 +208,7 @@ def test_every_command_is_classified_and_writers_take_a_request_id() -> None:
     walk(cli, "")
     tables = [set(roles.PERMISSIONS), set(roles.READS), set(roles.SETUP)]
     assert set(leaves) <= set().union(*tables)  # a new command must be classified
-    assert set(roles.PERMISSIONS) | set(roles.SETUP) <= set(leaves)
+    assert (set(roles.PERMISSIONS) - {roles.ACT_FOR}) | set(roles.SETUP) <= set(leaves)
     assert sum(len(t) for t in tables) == len(set().union(*tables))  # in one table only
     for path, command in leaves.items():
         options = {o for p in command.params for o in getattr(p, "opts", ())}

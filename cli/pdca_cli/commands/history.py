@@ -7,11 +7,25 @@ from pdca_cli._columns import Column, flagged_records, moment, show_table, summa
 from pdca_cli._context import CliContext, json_option, pass_cli
 from pdca_cli._output import emit_json
 
+
+def who(entry: object) -> str:
+    """The person; 声明 when no account vouched for it; who entered it when not the
+    person (张三（由 李四 代录）)."""
+    person, principal = entry.actor, entry.principal  # type: ignore[attr-defined]
+    notes = ["声明"] if entry.assurance != "authenticated" else []  # type: ignore[attr-defined]
+    if principal != person:
+        notes.append(f"由 {principal} 代录")
+    return f"{person}（{'，'.join(notes)}）" if notes else person
+
+
 ENTRIES = (
     Column("position", "序号"),
     Column("type", None),
     Column("recorded_at", "记录时间", show=moment),
-    Column("actor", "操作人"),
+    Column("actor", None),
+    Column("principal", None),
+    Column("assurance", None),
+    Column(None, "操作人", get=who),
     Column(None, "类型", get=lambda e: labels.event_type(e.type)),
     Column("summary", "摘要", get=summary_with_flag),
 )
@@ -23,6 +37,9 @@ ENTRIES = (
 @pass_cli
 def history(obj: CliContext, address: str) -> None:
     """一个周期的全部事件：序号、记录时间、操作人、类型、摘要。
+
+    操作人后注“声明”的，没有账户为其担保（未启用账户的数据库、较早的事件）；
+    注“由 某某 代录”的，是该登录名代此人记录。
 
     \b
     示例:

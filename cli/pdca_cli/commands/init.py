@@ -63,6 +63,7 @@ def init(obj: CliContext, directory: str | None, time_zone: str | None, print_sq
         f"工作区已就绪：{workspace.root}",
         f"数据库：{workspace.database.describe()}",
         f"时区：{done.time_zone}",
+        f"所有者：{done.owner}（只有所有者可建立第一个账户：pdca account add）",
     ]
     if encrypted:
         lines.append(f"事件加密：开启（AES-GCM，密钥取自 {done.key_variable}，请妥善保存）")
@@ -73,6 +74,7 @@ def init(obj: CliContext, directory: str | None, time_zone: str | None, print_sq
         "schemes": refs,
         "encrypted": encrypted,
         "time_zone": done.time_zone,
+        "owner": done.owner,
     }
     if done.joined_owner is not None or done.safeguards is not None:
         data.update(_postgresql(done, lines))  # SQLite's answer is as it was
@@ -97,7 +99,6 @@ def _postgresql(done: Any, lines: list[str]) -> dict[str, Any]:
         )
         lines.append(guards.sql_for_dba.rstrip("\n"))
     return {
-        "owner": guards.owner,
         "group_roles": guards.roles,
         "group_roles_ready": guards.roles_ready,
         "sql_for_dba": guards.sql_for_dba,

@@ -47,6 +47,8 @@ EVENTS = (
     Column("type", None),
     Column("recorded_at", "记录时间", show=moment),
     Column("actor", "操作人"),
+    Column("principal", None),
+    Column("assurance", None),
     Column(None, "类型", get=lambda e: labels.event_type(e["type"])),
     Column("summary", "摘要", get=summary_with_flag),
     Column("detail", None),

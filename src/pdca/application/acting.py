@@ -21,17 +21,27 @@ from uuid import UUID
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
+#: How sure the application is of who acted: an account vouched for the principal, or
+#: the names were only declared (a database without accounts; every older event).
+AUTHENTICATED, DECLARED = "authenticated", "declared"
+
 
 @dataclass
 class Acting:
     """One command's acting context.
 
-    ``principal`` is who connected and ``person`` on whose behalf the command runs; until
-    accounts exist both are the declared name (``--actor``, ``PDCA_ACTOR`` or the login
-    name) and equal. ``command`` names the row of the role table the front end ran
+    ``principal`` is who connected (the front end authenticated it: the OS user on
+    SQLite, the PostgreSQL login, later a web session's server login) and ``person``
+    on whose behalf the command runs (``--actor``; by default the principal's own
+    person). ``assurance`` says whether an account vouched for them: ``declared``
+    until the application's permission check finds the principal's account
+    (``authenticated``); a database without accounts records everyone as declared.
+    Every event the command saves records all three (``saving.save``).
+    ``command`` names the row of the role table the front end ran
     (``finding record``). ``today`` is the day the command acts on (``--today``).
     The rest is filled in while the command runs: the database's time zone (which day
-    "today" is when not given), the unit a staff member is limited to, the copies a
+    "today" is when not given), the scopes the person (and whoever enters for them)
+    are limited to, the copies a
     commuting use case keeps for its retries, the request record saved, and the ids the
     names it was given stand for (``named``: ``--indicator 纪律性`` →
     ``{"indicator": "discipline"}``), so a front end answers with what was recorded.
@@ -40,11 +50,12 @@ class Acting:
     principal: str
     person: str
     command: str = ""
+    assurance: str = DECLARED
     request_id: str | None = None
     request_digest: str | None = None
     today: date | None = None
     zone: ZoneInfo | None = None
-    unit_limit: str | None = None
+    limits: tuple[Any, ...] = ()  # pdca.application.scopes.Limit, one per account checked
     permitted: frozenset[str] = frozenset()
     kept: dict[UUID, tuple[int, bytes]] | None = field(default=None, repr=False)
     accepted: Any = field(default=None, repr=False)
@@ -52,12 +63,27 @@ class Acting:
 
     @classmethod
     def declared(cls, name: str, command: str = "", **kwargs: Any) -> Acting:
-        """A context whose actor names itself (no account vouches for it). The name is
-        recorded in every event, so it is checked like every other name."""
+        """A context whose principal and person are one name (the demo, in-process
+        tests). Whether an account vouches for it is the permission check's to say. The
+        name is recorded in every event, so it is checked like every other name."""
         from pdca.domain import names
 
         name = names.check_name(name, names.ACTOR)
         return cls(principal=name, person=name, command=command, **kwargs)
+
+    def stamp(self, aggregates: Any) -> None:
+        """Record who connected and how sure we are of it on every event about to be
+        saved. The save path (``saving.save``, and a request's answer) calls it: the one
+        place that does, so no use case can forget. Events declare their ``actor`` (the
+        person); the principal and assurance ride beside it in the stored state, and an
+        older event, which has neither, reads as principal = actor, declared
+        (``recorded_principal``)."""
+        for aggregate in aggregates:
+            for event in aggregate.pending_events:
+                # Events are frozen once triggered; these two fields are the envelope's,
+                # set before the event is stored and never changed after.
+                object.__setattr__(event, "principal", self.principal)
+                object.__setattr__(event, "assurance", self.assurance)
 
     @property
     def day(self) -> date:
@@ -70,6 +96,30 @@ class Acting:
         from pdca.application.clock import Clock
 
         return (Clock() if self.zone is None else Clock(self.zone)).today()
+
+
+def recorded_principal(event: Any) -> str:
+    """Who connected to record ``event`` (a domain event, or a stored state decoded as a
+    dict); an event recorded before principals were kept names only its actor, who is
+    then its principal too."""
+    state = event if isinstance(event, dict) else vars(event)
+    return state.get("principal") or state.get("actor") or ""
+
+
+def recorded_assurance(event: Any) -> str:
+    """``authenticated`` or ``declared`` (of an event or a decoded stored state); every
+    event older than accounts is declared."""
+    state = event if isinstance(event, dict) else vars(event)
+    return state.get("assurance") or DECLARED
+
+
+def identities(person: str, principal: str, assurance: str) -> frozenset[str]:
+    """The names one act counts as for four eyes: the person, and whoever recorded on
+    the person's behalf when an account vouched for them (declared principals are not
+    checked by anyone, so a one-person workspace may play two people)."""
+    # A login is kept apart from a person's name, so one person's login that happens to
+    # spell another person's name never counts as that person.
+    return frozenset({person, f"登录名 {principal}"} if assurance == AUTHENTICATED else {person})
 
 
 F = TypeVar("F", bound=Callable[..., Any])

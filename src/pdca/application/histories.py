@@ -12,10 +12,19 @@ if TYPE_CHECKING:
     from pdca.application.service import PdcaApplication
 
 #: Every event has these; they are the row's own columns, not its detail.
-_ENVELOPE = ("originator_id", "originator_version", "timestamp", "originator_topic", "actor")
+_ENVELOPE = (
+    "originator_id",
+    "originator_version",
+    "timestamp",
+    "originator_topic",
+    "actor",
+    "principal",
+    "assurance",
+)
 
 
 def event_rows(app: PdcaApplication, aggregate_id: UUID) -> list[dict[str, Any]]:
+    from pdca.application.acting import recorded_assurance, recorded_principal
     from pdca.application.login_stamps import flags
     from pdca.rules.describe import describe_rectification
 
@@ -41,6 +50,8 @@ def event_rows(app: PdcaApplication, aggregate_id: UUID) -> list[dict[str, Any]]
                 "type": type(e).__name__,
                 "recorded_at": clock.iso(e.timestamp),
                 "actor": getattr(e, "actor", ""),
+                "principal": recorded_principal(e),
+                "assurance": recorded_assurance(e),
                 "summary": describe_rectification(type(e).__name__, detail),
                 "detail": detail,
                 "stamp_mismatch": flagged.get(e.originator_version),

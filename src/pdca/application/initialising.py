@@ -21,6 +21,7 @@ class Initialised:
     workspace: Workspace
     key_variable: str | None  # where the events' cipher key is read from, if encrypted
     time_zone: str  # the database's zone (an IANA name)
+    owner: str  # the login that may create the first account (pdca account add)
     # PostgreSQL: what the owner's init set up (triggers, group roles), or, for a login
     # that does not own the database, the owner's name (the database was left alone).
     safeguards: safeguards.Safeguards | None = None
@@ -51,7 +52,10 @@ def initialise(root: Path, db_url: str | None, time_zone: str | None = None) -> 
         cipher = app.mapper.cipher
         events = app.recorder.max_notification_id() or 0
         zone = clock.for_init(app.marker.read(), time_zone, bool(events)).key
-        meta.initialise(app.marker, cipher, events, zone)
+        from pdca.application.identity import database_principal
+
+        principal = database_principal(workspace.database, app.recorder)
+        owner = meta.initialise(app.marker, cipher, events, zone, principal)
         app.use_zone(zone)
         guarded = safeguards.install(app)  # before the views: they are created as admin
         app.projection_runtime().create_tables(include_workspace=True)
@@ -59,15 +63,16 @@ def initialise(root: Path, db_url: str | None, time_zone: str | None = None) -> 
         app.close()
         raise
     key = meta.KEY_VARIABLE if cipher is not None else None
-    return Initialised(app, workspace, key, zone, safeguards=guarded)
+    return Initialised(app, workspace, key, zone, owner, safeguards=guarded)
 
 
-def _join(workspace: Workspace, owner: str) -> Initialised:
+def _join(workspace: Workspace, table_owner: str) -> Initialised:
     """A workspace folder on a PostgreSQL database another login owns: its tables,
     marker and roles are the owner's to change, so nothing is written there."""
     app = PdcaApplication(workspace)
     key = meta.KEY_VARIABLE if app.mapper.cipher is not None else None
-    return Initialised(app, workspace, key, app.clock.zone.key, joined_owner=owner)
+    owner = app.marker.read().get(meta.OWNER) or table_owner
+    return Initialised(app, workspace, key, app.clock.zone.key, owner, joined_owner=table_owner)
 
 
 def _holds_events(app: PdcaApplication) -> bool:

@@ -19,10 +19,12 @@ def flags(app: Any, aggregate_id: UUID, events: Iterable[Any]) -> dict[int, str]
     stamped = stamps.read(app.recorder, app.workspace.database.kind, (aggregate_id,))
     if not stamped:
         return {}
+    from pdca.application.acting import recorded_principal
+
     found = {}
     for e in events:
         # An event from before principals were recorded counts its actor as its principal.
-        principal = getattr(e, "principal", None) or getattr(e, "actor", None)
+        principal = recorded_principal(e) or None
         wrong = stamps.disagreement(stamped.get((aggregate_id, e.originator_version)), principal)
         if wrong:
             found[e.originator_version] = wrong

@@ -135,16 +135,28 @@ class Rectifying:
         except AggregateNotFoundError:  # pragma: no cover - the view is built from these events
             raise NotFound(f"未知整改事项 '{ref}'") from None
 
-    def _move(self, item: Rectification, move: str, actor: str) -> None:
+    def _move(self, item: Rectification, move: str, acting: Acting) -> None:
+        """Refuse a move the item's status does not allow; four eyes compare everyone the
+        submission and this act count as (``acting.identities``)."""
+        from pdca.application.acting import identities, recorded_assurance, recorded_principal
         from pdca.rules import rectification_flow
 
-        rectification_flow.check(item.status, move, item.submitted_by, actor)
+        submitted: frozenset[str] = frozenset()
+        if move == "accept" and item.submitted_by is not None:
+            last = [
+                e
+                for e in self.repository.event_store.get(item.id)
+                if type(e).__name__ == "Submitted"
+            ][-1]
+            submitted = identities(last.actor, recorded_principal(last), recorded_assurance(last))
+        me = identities(acting.person, acting.principal, acting.assurance)
+        rectification_flow.check(item.status, move, submitted, me)
 
     @writes("rectify report")
     @commutes
     def report_rectification(self, acting: Acting, ref: str, note: str) -> Rectification:
         item = self.get_rectification(ref)
-        self._move(item, "report", acting.person)
+        self._move(item, "report", acting)
         if not note.strip():
             raise RuleViolation("进展报告不能为空（--note）")
         item.report(note=note.strip(), on=acting.day, actor=acting.person)
@@ -154,7 +166,7 @@ class Rectifying:
     @writes("rectify submit")
     def submit_rectification(self, acting: Acting, ref: str, note: str | None) -> Rectification:
         item = self.get_rectification(ref)
-        self._move(item, "submit", acting.person)
+        self._move(item, "submit", acting)
         item.submit(note=note, on=acting.day, actor=acting.person)
         self._save_changed(acting, item, f"整改事项 {item.short_id}")
         return item
@@ -164,7 +176,7 @@ class Rectifying:
         self, acting: Acting, ref: str, accept: bool, reason: str | None
     ) -> Rectification:
         item = self.get_rectification(ref)
-        self._move(item, "accept" if accept else "reject", acting.person)
+        self._move(item, "accept" if accept else "reject", acting)
         if not accept and not (reason or "").strip():
             raise RuleViolation("退回整改必须写明理由（--reason）")
         today, actor = acting.day, acting.person
@@ -187,7 +199,7 @@ class Rectifying:
         self, acting: Acting, ref: str, due: date, reason: str
     ) -> Rectification:
         item = self.get_rectification(ref)
-        self._move(item, "extend", acting.person)
+        self._move(item, "extend", acting)
         if due <= item.due:
             raise RuleViolation(f"新期限 {due} 必须晚于现期限 {item.due}")
         if not reason.strip():

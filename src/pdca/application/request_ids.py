@@ -100,6 +100,7 @@ def keep_answer(app: Any, acting: Acting, output: str) -> None:
             return  # the command recorded nothing (a finalisation that changed nothing)
     try:
         found.answered(output=f"{withheld}\n" if withheld else output, actor=acting.person)
+        acting.stamp([found])
         app.save(found)
     except IntegrityError:
         pass  # an identical retry answered first: its answer is this one

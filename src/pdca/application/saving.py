@@ -1,5 +1,5 @@
-"""How a command's changes reach the event store: all or nothing, within the actor's
-unit when the actor is unit staff, under the client's request id when it gave one,
+"""How a command's changes reach the event store: all or nothing, stamped with who
+connected (``stamp``), within the scopes of the accounts that acted, under the client's request id when it gave one,
 and — when another writer got there first — retried or refused.
 
 Every use case saves through ``save``. A use case whose facts commute (adding a
@@ -93,14 +93,13 @@ def save(
 ) -> None:
     """Save what one command changed, in one transaction with its request record.
     ``conflict`` turns the versions the command read into the refusal to raise."""
-    from pdca.application import roles
-
     read = {a.id: a.version - len(a.pending_events) for a in aggregates}
     _refuse_invisible_text(aggregates)
     extra = []
-    if acting.unit_limit is not None:
-        units = [getattr(a, "unit", type(a).__name__) for a in aggregates]
-        roles.check_unit(acting.person, acting.command, acting.unit_limit, units)
+    if acting.limits:
+        from pdca.application import scopes
+
+        scopes.check(app, acting, aggregates)
     if acting.request_id:
         from pdca.domain.request import Request
 
@@ -117,6 +116,7 @@ def save(
                 ],
             )
         )
+    acting.stamp([*aggregates, *extra])
     try:
         app.save(*aggregates, *extra)
         acting.accepted = extra[0] if extra else None

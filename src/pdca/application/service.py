@@ -99,6 +99,20 @@ USE_CASES: dict[str, tuple[str, ...]] = {
         "verify_rectification",
     ),
     "pdca.application.settlement:Settlement": ("ledger_moves",),
+    "pdca.application.account_cases:Accounting": (
+        "_owner_first",
+        "_roster_to_change",
+        "_save_roster",
+        "add_account",
+        "define_team",
+        "disable_account",
+        "enable_account",
+        "grant_roles",
+        "import_roles_file",
+        "list_accounts",
+        "revoke_roles",
+        "scope_account",
+    ),
     "pdca.application.verifying:Verifying": ("verify_history",),
 }
 _USE_CASE_OF = {name: target for target, names in USE_CASES.items() for name in names}
@@ -108,6 +122,7 @@ if TYPE_CHECKING:
     # What static readers (IDEs, type checkers, "go to definition") see: the use cases
     # of the modules below are the application's own methods. At run time they are
     # looked up through ``USE_CASES`` on first use instead, to keep start-up cheap.
+    from pdca.application.account_cases import Accounting
     from pdca.application.anchoring import Anchoring
     from pdca.application.recording import Recording
     from pdca.application.rectifying import Rectifying
@@ -115,7 +130,7 @@ if TYPE_CHECKING:
     from pdca.application.settlement import Settlement
     from pdca.application.verifying import Verifying
 
-    class _UseCases(Anchoring, Recording, Results, Rectifying, Settlement, Verifying):
+    class _UseCases(Anchoring, Recording, Results, Rectifying, Settlement, Verifying, Accounting):
         pass
 else:
 
@@ -141,7 +156,9 @@ class HistoryEntry:
     position: int
     type: str
     recorded_at: str
-    actor: str
+    actor: str  # the person on whose behalf
+    principal: str  # who connected to record it
+    assurance: str  # authenticated | declared (pdca.application.acting)
     summary: str
     # PostgreSQL: the event was written by another database login than it records
     # (``pdca.application.login_stamps``); None when nothing is wrong.
@@ -163,6 +180,7 @@ class PdcaApplication(_UseCases, Application[UUID]):
         self.on_notice: Any = None
         self._clock: Clock | None = None
         self._zone: str | None = None  # as the marker names it (None: not recorded)
+        self._owner: str | None = None  # the login that initialised the database
         try:
             super().__init__(env=workspace.database.event_store_env(create_tables))
             self.mapper.recorder = self.recorder  # type: ignore[attr-defined]
@@ -195,7 +213,16 @@ class PdcaApplication(_UseCases, Application[UUID]):
             # before anything (the marker, a view's table) is written into it.
             meta.require_events_table(self.recorder, self.workspace.database.describe())
         self._zone = values.get(meta.ZONE)
+        self._owner = values.get(meta.OWNER) or None
         return meta.check(values, self.mapper.cipher)
+
+    @property
+    def owner(self) -> str | None:
+        """The login that initialised the database (``pdca init``): it alone may create
+        the first account. None for a database initialised before owners were kept."""
+        if self._owner is None:
+            self._owner = self.marker.read().get(meta.OWNER) or None
+        return self._owner
 
     @property
     def clock(self) -> Clock:
@@ -469,6 +496,7 @@ class PdcaApplication(_UseCases, Application[UUID]):
         )
 
     def history(self, address: str) -> list[HistoryEntry]:
+        from pdca.application.acting import recorded_assurance, recorded_principal
         from pdca.application.login_stamps import flags
         from pdca.rules.describe import describe
 
@@ -482,6 +510,8 @@ class PdcaApplication(_UseCases, Application[UUID]):
                 type=type(e).__name__,
                 recorded_at=self.clock.iso(e.timestamp),
                 actor=getattr(e, "actor", ""),
+                principal=recorded_principal(e),
+                assurance=recorded_assurance(e),
                 summary=describe(e, scheme),
                 stamp_mismatch=flagged.get(e.originator_version),
             )
@@ -665,13 +695,14 @@ class PdcaApplication(_UseCases, Application[UUID]):
         return bool(self.recorder.select_events(aggregate_id, limit=1))
 
     def permit(self, acting: Acting, command: str) -> None:
-        """Refuse unless the acting person may run ``command`` (``roles.PERMISSIONS``);
-        note the unit a staff member is limited to. Checked once per command."""
+        """Refuse unless the principal, and the person it acts for, may run ``command``
+        (``roles.PERMISSIONS`` over the database's accounts); note the assurance and the
+        scopes the save is checked against. Checked once per command."""
         if command in acting.permitted:
             return
-        from pdca.application import roles
+        from pdca.application import accounts
 
-        acting.unit_limit = roles.load(self.workspace.root).permit(acting.person, command)
+        accounts.permit(self, acting, command)
         acting.permitted = acting.permitted | {command}
 
     def _save_new(

@@ -9,6 +9,8 @@ from uuid import UUID, uuid5
 from pdca.errors import RuleViolation
 
 NAMESPACE = UUID("6c1b3f0e-2f1a-5d7e-9a41-5043a2b7d0c1")
+#: The database's one ``Accounts`` aggregate (``pdca.domain.account``).
+ACCOUNTS_ID = uuid5(NAMESPACE, "accounts")
 # re.ASCII: without it ``\d`` also matches full-width and Arabic-Indic digits, and
 # ``20２４`` opened a second 2024 cycle beside the round's.
 _PERIOD = re.compile(r"(19|20)\d\d(-(H[12]|Q[1-4]))?", re.ASCII)

@@ -45,6 +45,9 @@ GRID = NameKind("联系片", 100)
 PERSON_MAX = 100
 ACTOR = NameKind("操作人", PERSON_MAX)
 OWNER = NameKind("整改责任人", PERSON_MAX)
+# A login: an OS user name or a PostgreSQL role (63 bytes there; 100 characters here).
+LOGIN = NameKind("登录名", PERSON_MAX)
+TEAM = NameKind("督查组名称", 100)
 # ``YYYY-Qn`` is 7 characters; the columns allow 20.
 PERIOD_COLUMN = 20
 # ``UNIT/PERIOD``: the columns holding a cycle's address.

@@ -32,12 +32,12 @@ MOVE_LABELS = {
 
 
 class _Probe:
-    def __init__(self, submitted_by: str | None, actor: str) -> None:
+    def __init__(self, submitted_by: frozenset[str], actor: frozenset[str]) -> None:
         self.submitted_by = submitted_by
         self.actor = actor
 
     def four_eyes(self, *_: Any, **__: Any) -> bool:
-        return self.actor != self.submitted_by
+        return not (self.actor & self.submitted_by)
 
 
 @lru_cache(maxsize=1)
@@ -51,8 +51,15 @@ def _machine() -> Machine:
     )
 
 
-def check(status: str, move: str, submitted_by: str | None = None, actor: str = "") -> None:
-    """Refuse ``move`` from ``status`` with what is allowed, or when four eyes fail."""
+def check(
+    status: str,
+    move: str,
+    submitted_by: frozenset[str] = frozenset(),
+    actor: frozenset[str] = frozenset(),
+) -> None:
+    """Refuse ``move`` from ``status`` with what is allowed, or when four eyes fail:
+    ``submitted_by`` and ``actor`` are the names each act counts as (the person, and
+    whoever recorded on the person's behalf), and must not share one."""
     machine = _machine()
     allowed = [t for t in MOVE_LABELS if machine.get_transitions(t, source=status)]
     if move not in allowed:
@@ -64,6 +71,7 @@ def check(status: str, move: str, submitted_by: str | None = None, actor: str = 
     machine.add_model(probe, initial=status)
     try:
         if not getattr(probe, f"may_{move}")():
-            raise RuleViolation(f"验收人不能是提交人（{actor}）：整改须由另一人验收销号")
+            same = one_of(sorted(actor & submitted_by))
+            raise RuleViolation(f"验收人不能是提交人（{same}）：整改须由另一人验收销号")
     finally:
         machine.remove_model(probe)

@@ -20,11 +20,17 @@ from pdca.errors import StorageError
 #:    ``Rectification.DeadlineExtended`` v2 (``on``); ``Unit`` edits, name aliases and
 #:    ``Cycle.Voided``, which an older pdca would not see (a voided cycle counted).
 #: 4: ``Anchor.Taken`` (anchors outside the database), which an older pdca cannot read.
-FORMAT = 4
+#: 5: every new event records ``principal`` and ``assurance`` beside its ``actor``; the
+#:    ``Accounts`` aggregate (accounts and roles as events), which an older pdca would
+#:    ignore (and so let anyone write).
+FORMAT = 5
 TABLE = "pdca_meta"
 #: The key of the database's time zone (an IANA name, written at init). A database made
 #: before it was recorded has none; ``pdca.application.clock`` says how that reads.
 ZONE = "time_zone"
+#: The key of the login that initialised the database (``pdca init``): the one who may
+#: create its first account, and so become its first admin.
+OWNER = "owner"
 #: The environment variable holding the AES key (base64 of 16, 24 or 32 bytes).
 #: ``eventsourcing`` reads it as the application's ``CIPHER_KEY`` setting.
 KEY_VARIABLE = "PDCA_CIPHER_KEY"
@@ -107,22 +113,26 @@ def check(values: dict[str, str], cipher: Any) -> bool:
     return stored < FORMAT
 
 
-def initialise(marker: Meta, cipher: Any, events: int, zone: str) -> None:
+def initialise(marker: Meta, cipher: Any, events: int, zone: str, owner: str) -> str:
     """At ``pdca init``: write a new database's marker, or check (and raise) an old one's.
     ``zone`` is the time zone the database keeps (the caller has checked it against the
-    marker's); an old marker without one gains it."""
+    marker's); an old marker without one gains it. ``owner`` is the initialising login,
+    kept unless the database names one already; returns the database's owner."""
     values = marker.read()
     if values:
         if check(values, cipher):
             marker.write({"format": str(FORMAT)})
         if values.get(ZONE) != zone:
             marker.write({ZONE: zone})
-        return
+        if not values.get(OWNER):
+            marker.write({OWNER: owner})  # made before owners were kept: its initialiser
+        return values.get(OWNER) or owner
     if cipher is not None and events:
         raise StorageError(
             f"数据库中已有未加密的事件，不能改为加密；取消 {KEY_VARIABLE}，或新建工作区"
         )
-    marker.write(initial_values(cipher, zone))
+    marker.write({**initial_values(cipher, zone), OWNER: owner})
+    return owner
 
 
 def require_events_table(recorder: Any, url: str) -> None:
