@@ -24,8 +24,7 @@ from tests.integration.test_verify import rows, set_state, tamper
 
 @pytest.fixture
 def round_ws(workspace: Workspace) -> Iterator[Workspace]:
-    with workspace.before_the_stamp():  # its people name themselves (in-process)
-        record_round_in(workspace)  # its finalisation takes anchor 1
+    record_round_in(workspace)  # its finalisation takes anchor 1
     yield workspace
 
 

@@ -17,8 +17,7 @@ from tests.conftest import Workspace
 
 @pytest.fixture
 def round_ws(workspace: Workspace) -> Iterator[Workspace]:
-    with workspace.before_the_stamp():  # its people name themselves (in-process)
-        record_round_in(workspace)
+    record_round_in(workspace)
     yield workspace
 
 
