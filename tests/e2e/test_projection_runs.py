@@ -1,4 +1,5 @@
-"""Projections in real processes: a rebuild killed half-way resumes to the same tables,
+"""Projections in real processes: a rebuild killed half-way leaves the served tables as
+they were and resumes to the same tables,
 and a live follower running beside new commands ends where a clean rebuild does."""
 
 from __future__ import annotations
@@ -39,6 +40,11 @@ def _positions(ws: Workspace) -> dict[str, int]:
     return dict(ws.sql("SELECT projection, position FROM pdca_tracking"))
 
 
+def _rebuilding(ws: Workspace) -> dict[str, int]:
+    """The positions of rebuilds under way (built aside, not yet swapped in)."""
+    return dict(ws.sql("SELECT projection, position FROM pdca_rebuilding"))
+
+
 def test_a_killed_rebuild_resumes_to_the_same_tables(workspace: Workspace) -> None:
     workspace.ok("demo", "--units", "12")
     head = workspace.event_count()
@@ -53,20 +59,24 @@ def test_a_killed_rebuild_resumes_to_the_same_tables(workspace: Workspace) -> No
     )  # fmt: skip
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        moved = _positions(workspace).get("scores", 0)
+        moved = _rebuilding(workspace).get("scores", 0)
         if 0 < moved < head:
             break
         time.sleep(0.01)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)
     assert proc.returncode == -signal.SIGKILL
-    interrupted = _positions(workspace)
+    interrupted = _rebuilding(workspace)
     assert 0 < interrupted["scores"] < head, interrupted
+    # Built aside: the served tables and their positions never moved.
+    assert _tables(workspace) == clean
+    assert set(_positions(workspace).values()) == {head}
 
     resumed = json.loads(workspace.ok("projections", "run", "--json").output)
     assert resumed["events"] < head  # it went on from the last committed batch
     assert _tables(workspace) == clean
     assert set(_positions(workspace).values()) == {head}
+    assert _rebuilding(workspace) == {}
 
 
 def test_live_followers_beside_new_commands_end_as_a_clean_rebuild(

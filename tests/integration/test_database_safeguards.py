@@ -43,7 +43,13 @@ from pdca_cli import cli
 from pdca.domain.ids import cycle_id
 from pdca.storage.chain import PREV, digest
 from tests.conftest import PG_DSN, Workspace, _pg_connect, drop_pg_schema, group_roles_of
-from tests.integration.test_read_only import BEHIND, read_commands, reads_a_view, said_beside
+from tests.integration.test_read_only import (
+    WORKSPACE_BEHIND,
+    behind,
+    read_commands,
+    reads_a_view,
+    said_beside,
+)
 
 PDCA = shutil.which("pdca") or str(Path(sys.executable).parent / "pdca")
 REFUSED = "事件只能追加"
@@ -332,7 +338,7 @@ def test_a_projection_an_admin_adds_later_is_readable_by_readers(office: Office)
     assert owner == [(office.groups["admin"],)]
     office.ok("writer", "unit", "add", "乙局", "--category", "党政机关")
     result = office.ok("reader", "view", "later_view", "--json")
-    assert said_beside(result.stderr) == BEHIND.format(n=1) + "\n"
+    assert said_beside(result.stderr) == WORKSPACE_BEHIND.format(name="later_view", n=1) + "\n"
     # The worker catches it up; the reader then reads it current.
     office.ok("worker", "projections", "run")
     result = office.ok("reader", "view", "later_view", "--json")
@@ -375,7 +381,10 @@ def test_a_reader_login_runs_every_read_command_and_writes_nothing(
         result = office.run("reader", *args)
         said = f"pdca {' '.join(args)} → {result.exit_code}\n{result.output}"
         assert result.exit_code == 0, said
-        expected = BEHIND.format(n=1) + "\n" if reads_a_view(args) else ""
+        if args[:2] == ["view", "later_view"]:
+            expected = WORKSPACE_BEHIND.format(name="later_view", n=1) + "\n"
+        else:
+            expected = behind(args, 1) if reads_a_view(args) else ""
         assert said_beside(result.stderr) == expected, said
     assert snapshot(ws) == before
     refused = office.run("reader", "unit", "add", "丙局", "--category", "党政机关")

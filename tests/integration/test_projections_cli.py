@@ -46,10 +46,16 @@ def test_a_new_projection_plus_a_few_lines_rebuilds_and_is_viewable(workspace: W
     )
     path.write_text(text, encoding="utf-8")
 
+    # The edited file is not the one `new` registered: nothing runs it until the admin
+    # registers the folder again.
+    line = workspace.refused("projections", "rebuild", "unit_findings")
+    assert "投影文件 projections/unit_findings.py 已修改" in line
+    assert "pdca projections register" in line
+    workspace.ok("projections", "register")
+    workspace.ok("projections", "rebuild", "unit_findings")
     listed = json.loads(workspace.ok("projections", "list", "--json").output)
     mine = next(p for p in listed if p["name"] == "unit_findings")
     assert mine["source"] == "projections/unit_findings.py"
-    workspace.ok("projections", "rebuild", "unit_findings")
     rows = json.loads(workspace.ok("view", "unit_findings", "--json").output)
     assert [(r["unit"], r["cycles"], r["findings"]) for r in rows] == [
         ("乙局", 1, 1),
@@ -58,11 +64,16 @@ def test_a_new_projection_plus_a_few_lines_rebuilds_and_is_viewable(workspace: W
     shown = workspace.ok("view", "unit_findings", "--where", "unit=甲局").output
     assert "督查发现数" in shown and "乙局" not in shown
 
-    # A later finding reaches the view on the next read: views catch up first.
+    # A later finding: a read never runs the admin's code, so the view says it is
+    # behind; the admin's run (or the worker) brings it up.
     workspace.ok(
         "finding", "record", B, "--source", "督查", "--indicator", "discipline",
         "--points", "-1", "--observed-on", "2024-05-07", "--evidence", "再次未报",
     )  # fmt: skip
+    read = workspace.ok("view", "unit_findings", "--where", "unit=乙局", "--json")
+    assert json.loads(read.stdout)[0]["findings"] == 1
+    assert "视图 unit_findings 落后 1 个事件" in read.stderr
+    workspace.ok("projections", "run", "unit_findings")
     rows = json.loads(
         workspace.ok("view", "unit_findings", "--where", "unit=乙局", "--json").output
     )
@@ -95,10 +106,15 @@ def test_a_broken_admin_file_is_named_and_does_not_stop_the_built_in_views(
     ws = sqlite_workspace
     ws.ok("unit", "add", "甲局", "--category", "党政机关")
     (ws.root / "projections" / "broken.py").write_text("def oops(:\n", encoding="utf-8")
-    line = ws.refused("projections", "list")
+    # A read never imports the file: the list answers, from what was recorded.
+    assert "grid_ranking" in ws.ok("projections", "list").output
+    # The admin's run refuses the unregistered file before importing anything ...
+    line = ws.refused("projections", "run")
+    assert "投影文件 projections/broken.py 新增，未经管理员登记" in line
+    # ... and registering checks it first, naming the file; nothing is recorded.
+    line = ws.refused("projections", "register")
     assert "投影文件 broken.py 导入出错：SyntaxError" in line
-    result = ws.run("projections", "list")
-    assert result.exit_code == 5
+    assert ws.run("projections", "register").exit_code == 5
     # The built-in views never load the admin's files.
     assert "甲局" in ws.ok("view", "catalog_units").output
     (ws.root / "projections" / "broken.py").write_text(
@@ -112,7 +128,7 @@ def test_a_broken_admin_file_is_named_and_does_not_stop_the_built_in_views(
         "    def f(self, fact, batch): ...\n",
         encoding="utf-8",
     )
-    assert "未知事件类型 Cycle.Finding" in ws.refused("projections", "status")
+    assert "未知事件类型 Cycle.Finding" in ws.refused("projections", "register")
 
 
 def test_a_handler_error_is_recorded_rolled_back_and_reported(sqlite_workspace: Workspace) -> None:
@@ -131,8 +147,13 @@ def test_a_handler_error_is_recorded_rolled_back_and_reported(sqlite_workspace: 
         "        raise ValueError('无法处理 ' + fact['name'])\n",
         encoding="utf-8",
     )
+    ws.ok("projections", "register")
     line = ws.refused("projections", "run", "fails")
-    assert "投影 fails 在事件 1（Unit.Registered）处出错：ValueError: 无法处理 甲局" in line
+    # The projection's own file and line, not only the exception.
+    assert (
+        "投影 fails 在事件 1（Unit.Registered）处出错：projections/fails.py 第 10 行："
+        "ValueError 无法处理 甲局"
+    ) in line
     assert "位置未变" in line
     status = {s["name"]: s for s in json.loads(ws.ok("projections", "status", "--json").output)}
     assert status["fails"]["position"] == 0

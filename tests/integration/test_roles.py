@@ -84,6 +84,7 @@ SAMPLES: dict[str, list[str]] = {
     "projections rebuild": ["projections", "rebuild", "--all"],
     "projections run": ["projections", "run"],
     "projections new": ["projections", "new", "my_view"],
+    "projections register": ["projections", "register"],
     "anchor": ["anchor"],
 }
 

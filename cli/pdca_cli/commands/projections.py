@@ -37,11 +37,13 @@ EVENT_TYPES = (
 
 @click.group()
 def projections() -> None:
-    """投影（读模型）：列出、查看进度、重建、持续运行、新建。
+    """投影（读模型）：列出、查看进度、重建、持续运行、新建、登记。
 
     \b
     内置投影：catalog、scores、ledger、rectifications；管理员可在工作区
     projections/ 目录下用 Python 文件定义自己的投影（pdca projections new 名称）。
+    这些文件是受信任的代码：只有管理员的 rebuild/run 与工作进程运行它们，且须先
+    登记（pdca projections register）；读取命令只读它们生成的表。
     """
 
 
@@ -91,7 +93,9 @@ def _report(obj: CliContext, verb: str, names: list[str], read: int, seconds: fl
 @json_option
 @pass_cli
 def rebuild(obj: CliContext, names: tuple[str, ...], every: bool) -> None:
-    """清空投影的表，从第一个事件起重放整个历史。
+    """从第一个事件起重放整个历史，建好新表后一次换入。
+
+    建好之前（以及出错时）查询照常读原有的表，位置不变。
 
     中断（Ctrl-C、进程被杀）后已提交的批次保留：pdca projections run 名称 从断点继续。
 
@@ -178,9 +182,34 @@ def new(obj: CliContext, name: str) -> None:
     from pdca.application import views
 
     views.check_name(name)  # before the database is opened
-    path = views.new_projection(obj.app(), name)
-    click.echo(f"已生成 {path}")
+    path = views.new_projection(obj.app(), obj.acting, name)
+    click.echo(f"已生成并登记 {path}")
     click.echo(f"改好后运行：pdca projections rebuild {name} && pdca view {name}")
+
+
+@projections.command()
+@json_option
+@pass_cli
+def register(obj: CliContext) -> None:
+    """登记 projections/ 下每个文件的摘要（管理员）：核对过的文件才会被运行。
+
+    投影文件是 Python 代码，以管理员的数据库连接运行：能改 projections/ 的人就能以管理员身份运行代码。
+
+    任何文件改动、新增或删除后，rebuild/run 与工作进程都拒绝运行，直到管理员核对并重新登记。
+
+    \b
+    示例:
+      pdca projections register
+    """
+    from pdca.application import projection_files
+
+    done = projection_files.register(obj.app(), obj.acting)
+    changes = "；".join(f"{path} {how}" for path, how in done.changed) or "与上次登记相同"
+    answer(
+        obj.json,
+        {"files": done.files, "changed": [{"file": p, "change": h} for p, h in done.changed]},
+        f"已登记 projections/ 下 {len(done.files)} 个文件（{changes}）",
+    )
 
 
 @projections.command()

@@ -17,7 +17,7 @@ from pdca_cli._context import CliContext, json_option, pass_cli
 @json_option
 @pass_cli
 def view(obj: CliContext, name: str, filters: tuple[str, ...], limit: int | None) -> None:
-    """查看任一投影的表（先追上事件日志）。NAME 为表名，或只有一张表的投影名。
+    """查看任一投影的表（内置投影先追上事件日志）。NAME 为表名，或只有一张表的投影名。
 
     \b
     示例:

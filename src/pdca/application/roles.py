@@ -76,12 +76,13 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "projections rebuild": (ADMIN,),
     "projections run": (ADMIN,),
     "projections new": (ADMIN,),
+    "projections register": (ADMIN,),
     "anchor": (ADMIN, SUPERVISOR),
 }
 
 #: Writing commands that change the workspace's files and views, not its history: they
 #: record no event, so they take no ``--request-id`` (doing one twice is harmless).
-OUTSIDE_HISTORY = frozenset({ACT_FOR, "projections rebuild", "projections run", "projections new"})
+OUTSIDE_HISTORY = frozenset({ACT_FOR, "projections rebuild", "projections run"})
 
 #: Commands that write nothing: open to every actor.
 READS = frozenset(

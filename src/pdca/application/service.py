@@ -578,8 +578,14 @@ class PdcaApplication(_UseCases, Application[UUID]):
                 workspace_dir=self.workspace.projections_dir,
                 cipher=self.mapper.cipher,
                 zone=self.clock.zone,
+                vouch=self._vouch_projection_files,
             )
         return self._runtime
+
+    def _vouch_projection_files(self, directory: Any) -> dict[str, str]:
+        from pdca.application.projection_files import vouch
+
+        return vouch(self, directory)
 
     def close(self) -> None:
         if self._runtime is not None:

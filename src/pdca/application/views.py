@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pdca.application.acting import Acting, writes
 from pdca.errors import Conflict, RuleViolation, one_of
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from pdca.application.acting import Acting
     from pdca.application.service import PdcaApplication
 
     Progress = Callable[[int, int], None]  # events done, the log's head
@@ -27,17 +27,17 @@ class ViewRows:
 
 
 def projections(app: PdcaApplication) -> list[dict[str, Any]]:
-    """Every projection, built-in first: name, source file, tables, version, title."""
-    runtime = app.projection_runtime()
+    """Every projection, built-in first: name, source file, tables, version, title — the
+    workspace's as an admin's command last recorded them (a read imports no file)."""
     return [
         {
-            "name": name,
-            "source": runtime.sources[name],
-            "tables": [t.name for t in runtime.get(name).tables],
-            "version": runtime.get(name).version,
-            "title": runtime.get(name).title,
+            "name": p.name,
+            "source": p.source,
+            "tables": [t.name for t in p.tables],
+            "version": p.version,
+            "title": p.title,
         }
-        for name in runtime.names()
+        for p in app.projection_runtime().listed()
     ]
 
 
@@ -68,13 +68,16 @@ def check_name(name: str) -> None:
         )
 
 
-def new_projection(app: PdcaApplication, name: str) -> Path:
+@writes("projections new")
+def new_projection(app: PdcaApplication, acting: Acting, name: str) -> Path:
     """Write a commented projection that runs as written to the workspace's
-    ``projections/NAME.py``; refused when the name or the file is taken."""
+    ``projections/NAME.py`` and register that file; refused when the name or the file
+    is taken."""
+    from pdca.application.projection_files import register_file
     from pdca.projections.template import render
 
     check_name(name)
-    taken = app.projection_runtime().names()
+    taken = [p.name for p in app.projection_runtime().listed()]
     if name in taken:
         raise Conflict(f"投影 {name} 已存在；已有：{one_of(taken)}")
     path = app.workspace.projections_dir / f"{name}.py"
@@ -82,6 +85,7 @@ def new_projection(app: PdcaApplication, name: str) -> Path:
         raise Conflict(f"文件 {path} 已存在；换一个名称或先移走它")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render(name), encoding="utf-8")
+    register_file(app, acting, path)
     return path
 
 
@@ -111,6 +115,7 @@ def chosen(app: PdcaApplication, names: tuple[str, ...], every: bool) -> list[st
     if every and names:
         raise RuleViolation("请只给出投影名称或 --all 之一")
     if every or not names:
+        runtime.load_workspace()  # refused while projections/ is not as registered
         return runtime.names()
     for name in names:
         runtime.get(name)
@@ -123,7 +128,7 @@ def log_head(app: PdcaApplication) -> int:
 
 
 def rebuild(app: PdcaApplication, acting: Acting, names: list[str], progress: Progress) -> int:
-    """Empty the projections' tables and replay the whole history (admin)."""
+    """Replay the whole history into tables aside and swap them in (admin)."""
     app.permit(acting, "projections rebuild")
     return app.projection_runtime().rebuild(*names, progress=progress)
 

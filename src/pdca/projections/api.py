@@ -130,8 +130,17 @@ def _delete_by_key(table: Table) -> Any:
 class Batch:
     """Rows changed by one batch of events, read through to the database on a miss."""
 
-    def __init__(self, connection: Connection, folds: CycleFolds, zone: tzinfo) -> None:
+    def __init__(
+        self,
+        connection: Connection,
+        folds: CycleFolds,
+        zone: tzinfo,
+        aside: dict[str, Table] | None = None,
+    ) -> None:
         self.connection = connection
+        # During a rebuild, this projection's own tables are read and written under
+        # their aside copies (``pdca.projections.aside``); others' are read as served.
+        self._aside = aside or {}
         self.folds = folds
         # The database's time zone: a recorded instant is UTC, and the day it fell on
         # (a completion "on time" by a deadline) is the day in this zone.
@@ -148,7 +157,9 @@ class Batch:
             row = rows[key]
             return dict(row) if row is not None else None
         found = (
-            self.connection.execute(_by_key(table), dict(zip(_key_names(table), key, strict=True)))
+            self.connection.execute(
+                _by_key(self._target(table)), dict(zip(_key_names(table), key, strict=True))
+            )
             .mappings()
             .first()
         )
@@ -158,6 +169,9 @@ class Batch:
         rows[key] = row
         self._tables[table.name] = table
         return dict(row) if row is not None else None
+
+    def _target(self, table: Table) -> Table:
+        return self._aside.get(table.name, table)
 
     def put(self, table: Table, row: dict[str, Any]) -> None:
         self._set(table, _key(table, row), dict(row))
@@ -176,10 +190,11 @@ class Batch:
 
     def rows_where(self, table: Table, column: str, value: Any) -> list[dict[str, Any]]:
         """Rows with ``column == value``: those in the database, as changed by this batch."""
+        target = self._target(table)
         found = {
             _key(table, dict(r)): dict(r)
             for r in self.connection.execute(
-                select(table).where(table.c[column] == value)
+                select(target).where(target.c[column] == value)
             ).mappings()
         }
         for key, row in self._rows.get(table.name, {}).items():
@@ -218,7 +233,7 @@ class Batch:
         """Write every changed row: delete the old versions, insert the new ones in bulk."""
         written = 0
         for name, changed in self._changed.items():
-            table, rows = self._tables[name], self._rows[name]
+            table, rows = self._target(self._tables[name]), self._rows[name]
             names = _key_names(table)
             keys = [dict(zip(names, key, strict=True)) for key in changed]
             self.connection.execute(_delete_by_key(table), keys)

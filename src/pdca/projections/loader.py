@@ -28,14 +28,20 @@ class ProjectionInvalid(SchemeInvalid):
 
 
 def load_directory(
-    directory: Path, taken_names: set[str], taken_tables: set[str]
+    directory: Path,
+    taken_names: set[str],
+    taken_tables: set[str],
+    trusted: dict[str, str] | None = None,
 ) -> list[tuple[Projection, Path]]:
+    """``trusted``: the digests the folder was checked against (by relative path); a file
+    whose bytes, as read here, are not those is refused — so a file swapped between the
+    check and the import never runs."""
     found: list[tuple[Projection, Path]] = []
     names, tables = set(taken_names), set(taken_tables) | RESERVED_TABLES
     for path in sorted(directory.glob("*.py")) if directory.is_dir() else []:
         if path.name.startswith("_"):
             continue
-        for cls in _classes(path):
+        for cls in _classes(path, None if trusted is None else trusted.get(path.name, "")):
             projection = _check(cls, path, names, tables)
             names.add(projection.name)
             tables.update(t.name for t in projection.tables)
@@ -43,17 +49,24 @@ def load_directory(
     return found
 
 
-def _classes(path: Path) -> list[type[Projection]]:
+def _classes(path: Path, trusted: str | None) -> list[type[Projection]]:
+    data = path.read_bytes()
+    full = hashlib.sha256(data).hexdigest()
+    if trusted is not None and trusted != f"sha256:{full}":
+        raise ProjectionInvalid(
+            f"投影文件 projections/{path.name} 在核对之后被改动，未运行；"
+            "核对后由管理员登记：pdca projections register"
+        )
     # A module name of its own per file and content, so that two workspaces (or an
     # edited file) in one process never share a module.
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    digest = full[:12]
     module_name = f"pdca_workspace_projection_{path.stem}_{digest}"
     module = types.ModuleType(module_name)
     module.__file__ = str(path)
     try:
         # Compiled and run from its text, never through the import system's loader: that
         # would leave a __pycache__/ in the admin's projections folder on every read.
-        exec(compile(path.read_bytes(), str(path), "exec"), module.__dict__)  # noqa: S102
+        exec(compile(data, str(path), "exec"), module.__dict__)  # noqa: S102
     except Exception as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
         raise ProjectionInvalid(
@@ -85,6 +98,10 @@ def _check(cls: type[Projection], path: Path, names: set[str], tables: set[str])
     if not cls.tables:
         raise ProjectionInvalid(f"{where}：tables 为空；至少声明一张 SQLAlchemy 表")
     for table in cls.tables:
+        if table.name.startswith("pdca_"):
+            raise ProjectionInvalid(
+                f"{where}：表名 {table.name} 以 pdca_ 开头，这是 pdca 自己的表的前缀；请换一个"
+            )
         if table.name in tables:
             raise ProjectionInvalid(
                 f"{where}：表名 {table.name} 已被使用；请换一个（建议以投影名开头）"

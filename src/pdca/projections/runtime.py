@@ -14,7 +14,11 @@ write locks, then re-reads the positions under them, so two workers on different
 machines never apply the same event twice.
 
 Only ``pdca init`` and the admin's ``projections rebuild``/``run`` create, drop or
-re-create tables (``create_tables``, ``rebuild``, ``catch_up``). A read goes through
+re-create tables (``create_tables``, ``rebuild``, ``catch_up``); a rebuild (and a new
+version) is built aside and swapped in whole (``pdca.projections.aside``). The admin's
+own projection files are imported only by those commands and only while the folder
+matches its registration (``vouch``); a read serves their tables from what was
+recorded of them (``pdca.projections.recorded``) and never runs them. A read goes through
 ``refresh``: it catches the views up when its connection may write, and otherwise
 — a SELECT-only PostgreSQL login, a read-only SQLite file — serves what the views
 hold and says how far behind they are (``notices``); a view whose definition
@@ -47,11 +51,13 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from pdca.errors import NotFound, PdcaError, SchemeInvalid, StorageError, one_of
+from pdca.projections import aside, recorded
 from pdca.projections.api import Batch, Projection
 from pdca.projections.decoding import Fact, decode, event_type, topics_of
+from pdca.projections.failures import located
 from pdca.projections.folds import CycleFolds
 from pdca.storage import group_roles
 from pdca.storage.database import Database
@@ -141,6 +147,7 @@ class Runtime:
         workspace_dir: Path | None = None,
         cipher: Any = None,
         zone: tzinfo = UTC,
+        vouch: Callable[[Path], dict[str, str]] | None = None,
     ) -> None:
         self.engine = engine_for(database)
         self.zone = zone  # the database's: handed to each batch (``Batch.zone``)
@@ -153,6 +160,10 @@ class Runtime:
         # An admin's projections are loaded only when asked for, so a broken file
         # in projections/ never stops the built-in views (or ``pdca ranking``).
         self._workspace_dir = workspace_dir
+        # Refuses a folder that differs from the admin's registration, before any of
+        # its files is imported (the application's ``projection_files.vouch``).
+        self._vouch = vouch
+        self.builtin = frozenset(self.projections)
         self.folds = CycleFolds(StoreHistory(recorder))
         # Tuning knobs, also for tests: a pause between batches lets writers in on a
         # busy SQLite file, and small batches make a rebuild easy to interrupt.
@@ -172,6 +183,7 @@ class Runtime:
         # What a read could not do, said once per command (``notices``).
         self._behind = 0
         self._outdated: dict[str, tuple[int, int]] = {}
+        self._lagging: dict[str, int] = {}
 
     # ---- set-up: init and the admin's rebuild/run only ------------------------------
 
@@ -212,14 +224,14 @@ class Runtime:
                     projection=projection.name, position=0, version=projection.version
                 )
             )
-        elif row.version != projection.version:
-            # The projection's code changed shape: its rows are rebuilt from zero.
-            self._reset(conn, projection)
+        # A version that changed is rebuilt aside by the admin's run (``catch_up``);
+        # until then the reads serve the old tables and say so.
 
     def _become_admin(self, conn: Connection) -> None:
         """For the rest of this transaction, act as the admin group role when the login
-        may (an admin login, the owner); otherwise as itself (SQLite, a database whose
-        roles a DBA has not set up yet, a worker: which then may not create tables)."""
+        may (an admin login, the owner), so the tables it creates belong to that role;
+        otherwise as itself (SQLite, a database whose roles a DBA has not set up yet, a
+        worker or writer — which then may not create or drop tables)."""
         if self._as_admin is None:
             query = text(
                 "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :role "
@@ -229,39 +241,60 @@ class Runtime:
         if self._as_admin:
             conn.execute(text(f'SET LOCAL ROLE "{self._admin_role}"'))
 
-    def _reset(self, conn: Connection, projection: Projection) -> None:
-        for table in projection.tables:
-            table.drop(conn, checkfirst=True)
-            table.create(conn)
-        conn.execute(
-            update(tracking)
-            .where(tracking.c.projection == projection.name)
-            .values(position=0, version=projection.version, last_error=None)
-        )
-
-    def load_workspace(self) -> None:
-        """Add the projections defined in the workspace's ``projections/`` folder."""
-        directory, self._workspace_dir = self._workspace_dir, None
+    def load_workspace(self, check: bool = True) -> None:
+        """Add the projections defined in the workspace's ``projections/`` folder: the
+        admin's commands and the worker only. The folder must match its registration
+        (else refused, naming the file); what the files define is recorded for the reads."""
+        directory = self._workspace_dir
         if directory is None:
             return
+        trusted = self._vouch(directory) if check and self._vouch is not None else None
+        self._workspace_dir = None
         from pdca.projections.loader import load_directory
 
         tables = {t.name for p in self.projections.values() for t in p.tables}
-        for projection, path in load_directory(directory, set(self.projections), tables):
+        loaded = load_directory(directory, set(self.projections), tables, trusted)
+        for projection, path in loaded:
             self.projections[projection.name] = projection
             self.sources[projection.name] = f"projections/{path.name}"
+        self.record_workspace()
+
+    def record_workspace(self) -> None:
+        """Write what the loaded workspace projections are, for the reads."""
+        mine = [p for name, p in self.projections.items() if name not in self.builtin]
+        # Two workers starting together may both write it: the loser's insert collides
+        # with the same rows, already there.
+        with contextlib.suppress(IntegrityError), self.engine.begin() as conn:
+            self._become_admin(conn)
+            recorded.write(
+                conn,
+                [(p.name, self.sources[p.name], p.title, p.version, p.tables) for p in mine],
+            )
 
     def names(self) -> list[str]:
-        self.load_workspace()
+        """The projections an admin's command may run (the workspace's once loaded)."""
         return list(self.projections)
 
     def get(self, name: str) -> Projection:
+        """A projection to run: built in, or (the admin's commands) the workspace's."""
         if name not in self.projections:
             self.load_workspace()
         try:
             return self.projections[name]
         except KeyError:
             raise NotFound(f"没有名为 {name} 的投影；可用：{one_of(self.projections)}") from None
+
+    def listed(self) -> list[recorded.Recorded]:
+        """Every projection as a read sees it — never importing a workspace file: the
+        built-in ones, then the workspace's as an admin's command last recorded them."""
+        found = [
+            recorded.Recorded(p.name, self.sources[p.name], p.title, p.version, p.tables)
+            for p in self.projections.values()
+        ]
+        if self._workspace_dir is not None:  # not loaded here: as recorded
+            with self.engine.connect() as conn:
+                found += [r for r in recorded.read(conn) if r.name not in self.projections]
+        return found
 
     # ---- running --------------------------------------------------------------------
 
@@ -271,16 +304,16 @@ class Runtime:
     def rebuild(
         self, *names: str, progress: Progress | None = None, until: int | None = None
     ) -> int:
-        """Empty these projections' tables and apply the whole history again."""
-        chosen = [self.get(n) for n in names]
+        """Apply the whole history again into tables aside, then swap them in: until
+        then (and if it fails) the reads serve the previous tables."""
+        chosen = sorted((self.get(n) for n in names), key=lambda p: p.name)
         for projection in chosen:
             self._prepare(projection)
         with self.engine.begin() as conn:
             self._become_admin(conn)
-            for projection in sorted(chosen, key=lambda p: p.name):
-                self._lock(conn, projection)
-                self._reset(conn, projection)
-        return self.catch_up(*names, progress=progress, until=until)
+            for projection in chosen:
+                aside.begin(conn, projection.name, projection.version, projection.tables)
+        return self._build_aside(chosen, progress, until, lambda: False)
 
     def catch_up(
         self,
@@ -291,11 +324,31 @@ class Runtime:
     ) -> int:
         """Apply every event after each projection's position, up to the head as it is
         now (or to ``until``); return how many events were read. Creates a missing
-        view's tables and rebuilds one whose version changed: the admin's ``run``."""
+        view's tables, rebuilds (aside) one whose version changed, and finishes a
+        rebuild that was interrupted: the admin's ``run`` and the worker."""
         chosen = sorted((self.get(n) for n in names), key=lambda p: p.name)
         for projection in chosen:
             self._prepare(projection)
-        return self._advance(chosen, progress, until, should_stop)
+        with self.engine.connect() as conn:
+            unfinished = aside.pending(conn)
+        tracked = self._tracked()
+        rebuilt, live = [], []
+        for projection in chosen:
+            if unfinished.get(projection.name, (0, None))[1] == projection.version:
+                rebuilt.append(projection)  # a rebuild killed half-way goes on
+            elif tracked[projection.name].version != projection.version:
+                with self.engine.begin() as conn:
+                    self._become_admin(conn)
+                    aside.begin(conn, projection.name, projection.version, projection.tables)
+                rebuilt.append(projection)
+            else:
+                live.append(projection)
+        read = 0
+        if rebuilt:
+            read += self._build_aside(rebuilt, progress, until, should_stop)
+        if live:
+            read += self._advance(live, progress, until, should_stop)
+        return read
 
     def refresh(self, *names: str) -> None:
         """Before a read: bring these views up to date if this connection may write.
@@ -303,9 +356,14 @@ class Runtime:
         Never creates, drops or re-creates a table. A view that was never built is
         refused; one whose version changed is served as stored (noted, not caught up:
         new code must not fold events into an old table); and when the database lets
-        this login only read, the views are served as they are, noting how far behind."""
-        chosen = sorted((self.get(n) for n in names), key=lambda p: p.name)
+        this login only read, the views are served as they are, noting how far behind.
+        A workspace projection is never run by a read: its tables are served as its
+        last admin run or worker left them, noting how far behind they are."""
         tracked = self._tracked()
+        for name in names:
+            if name not in self.builtin:
+                self._note_lag(name, tracked)
+        chosen = sorted((self.get(n) for n in names if n in self.builtin), key=lambda p: p.name)
         current = []
         for projection in chosen:
             row = tracked.get(projection.name)
@@ -328,6 +386,20 @@ class Runtime:
             start = min(tracked[p.name].position for p in current)
             self._behind = max(self._behind, self._events_after(start))
 
+    def _note_lag(self, name: str, tracked: dict[str, Any]) -> None:
+        row = tracked.get(name)
+        if row is None:
+            raise StorageError(
+                f"视图 {name} 尚未建立（数据库中没有它的表）；管理员运行：pdca projections rebuild {name}"
+            )
+        version = next((r.version for r in self.listed() if r.name == name), row.version)
+        if row.version != version:
+            self._outdated[name] = (row.version, version)
+            return
+        lag = self._events_after(row.position)
+        if lag:
+            self._lagging[name] = lag
+
     def rows(self, projection: str, query: Any) -> list[dict[str, Any]]:
         """The rows ``query`` reads from ``projection``'s tables (after ``refresh``)."""
         try:
@@ -348,6 +420,11 @@ class Runtime:
             f"视图 {name} 的定义已更新（版本 {old} → {new}），尚未重建，所示为旧版视图的内容；"
             f"管理员运行：pdca projections rebuild {name}"
             for name, (old, new) in self._outdated.items()
+        ]
+        lines += [
+            f"视图 {name} 落后 {lag} 个事件（读取命令不运行工作区的投影；"
+            f"管理员运行 pdca projections run {name}，或由 projections run --follow 追上）"
+            for name, lag in self._lagging.items()
         ]
         if self._behind:
             lines.insert(
@@ -400,6 +477,121 @@ class Runtime:
                 time.sleep(self.pause)
         return processed
 
+    def _build_aside(
+        self,
+        chosen: list[Projection],
+        progress: Progress | None,
+        until: int | None,
+        should_stop: Callable[[], bool],
+    ) -> int:
+        """Fold the history into the aside tables batch by batch (their progress in
+        ``pdca_rebuilding``), then swap them in. Stopped or killed, the rebuild is left
+        to go on at the next ``run``; a handler's failure discards it. Either way the
+        served tables and their positions are as they were."""
+        head = self.head() if until is None else min(self.head(), until)
+        topics = topics_of(t for p in chosen for t in p.handlers)
+        processed = 0
+        try:
+            while True:
+                if should_stop():
+                    return processed
+                with self.engine.begin() as conn:
+                    positions = self._lock_aside(conn, chosen)
+                    start = min(positions.values())
+                    if start >= head:
+                        break
+                    behind = [p for p in chosen if positions[p.name] < head]
+                    read, position = self._batch(
+                        conn, behind, positions, start, head, topics, building_aside=True
+                    )
+                    self._set_aside(conn, behind, position)
+                processed += read
+                if progress is not None:
+                    progress(position, head)
+                if self.pause:
+                    time.sleep(self.pause)
+            processed += self._swap(chosen, until, topics)
+        except _HandlerFailed as failure:
+            with self.engine.begin() as conn:
+                self._become_admin(conn)
+                for projection in chosen:
+                    aside.discard(conn, projection.name, projection.tables)
+            self._record_error(failure.name, failure.message)
+            raise ProjectionFailed(
+                failure.message + "；重建未完成，已回滚：原有的表照常提供查询，位置未变"
+            ) from failure
+        return processed
+
+    def _swap(self, chosen: list[Projection], until: int | None, topics: Sequence[str]) -> int:
+        """One transaction: hold the served positions, fold what was stored since the
+        last aside batch, and copy the aside rows into the served tables."""
+        processed = 0
+        with self.engine.begin() as conn:
+            self._become_admin(conn)  # PostgreSQL only: SQLite's transaction opens below
+            # The UPDATE comes first: on SQLite it opens the transaction (and takes the
+            # write lock), so the DDL below is inside it and no event lands meanwhile.
+            for projection in chosen:
+                self._lock(conn, projection)
+            versions = {
+                r.projection: r.version
+                for r in conn.execute(
+                    select(tracking).where(tracking.c.projection.in_([p.name for p in chosen]))
+                )
+            }
+            positions = self._lock_aside(conn, chosen)
+            head = self.head() if until is None else min(self.head(), until)
+            head = max(head, max(positions.values()))
+            while min(positions.values()) < head:
+                start = min(positions.values())
+                behind = [p for p in chosen if positions[p.name] < head]
+                read, position = self._batch(
+                    conn, behind, positions, start, head, topics, building_aside=True
+                )
+                positions.update(dict.fromkeys((p.name for p in behind), position))
+                processed += read
+            for projection in chosen:
+                aside.swap(
+                    conn,
+                    projection.name,
+                    projection.tables,
+                    same_shape=versions.get(projection.name) == projection.version,
+                )
+                conn.execute(
+                    update(tracking)
+                    .where(tracking.c.projection == projection.name)
+                    .values(
+                        position=positions[projection.name],
+                        version=projection.version,
+                        updated_at=datetime.now(UTC),
+                        last_error=None,
+                    )
+                )
+        return processed
+
+    def _lock_aside(self, conn: Connection, chosen: list[Projection]) -> dict[str, int]:
+        names = [p.name for p in chosen]
+        where = aside.rebuilding.c.projection.in_(names)
+        conn.execute(
+            update(aside.rebuilding).where(where).values(position=aside.rebuilding.c.position)
+        )
+        found = {
+            r.projection: r.position for r in conn.execute(select(aside.rebuilding).where(where))
+        }
+        missing = [n for n in names if n not in found]
+        if missing:
+            # Another admin's rebuild of the same view swapped it in (or failed) meanwhile.
+            raise StorageError(
+                f"投影 {one_of(missing)} 的重建已被另一个重建结束；请重新运行 pdca projections rebuild"
+            )
+        return found
+
+    def _set_aside(self, conn: Connection, projections: list[Projection], position: int) -> None:
+        conn.execute(
+            update(aside.rebuilding)
+            .where(aside.rebuilding.c.projection.in_([p.name for p in projections]))
+            .values(position=position)
+        )
+
     def _batch(
         self,
         conn: Connection,
@@ -408,8 +600,17 @@ class Runtime:
         start: int,
         head: int,
         topics: Sequence[str],
+        building_aside: bool = False,
     ) -> tuple[int, int]:
-        batches = {p.name: Batch(conn, self.folds, self.zone) for p in projections}
+        batches = {
+            p.name: Batch(
+                conn,
+                self.folds,
+                self.zone,
+                {t.name: aside.copy_of(t) for t in p.tables} if building_aside else None,
+            )
+            for p in projections
+        }
         for projection in projections:
             projection.begin_batch()
         deadline = time.monotonic() + self.batch_seconds
@@ -439,10 +640,12 @@ class Runtime:
         except Exception as exc:
             name = current.name if current is not None else "?"
             where = f"事件 {n[0]}（{event_type(n[3])}）" if n is not None else "批末计算"
-            text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-            raise _HandlerFailed(
-                name, f"投影 {name} 在{where}处出错：{type(exc).__name__}: {text}"
-            ) from exc
+            what = (
+                located(exc, current, self._shown_source(current))
+                if current is not None
+                else f"{type(exc).__name__} {exc}"
+            )
+            raise _HandlerFailed(name, f"投影 {name} 在{where}处出错：{what}") from exc
         return read, position
 
     def _page(
@@ -470,6 +673,13 @@ class Runtime:
             sql += " ORDER BY notification_id LIMIT %s"
         params.append(limit)
         return list(conn.connection.driver_connection.execute(sql, params).fetchall())
+
+    def _shown_source(self, projection: Projection) -> str:
+        if projection.name in self.builtin:
+            from pdca.projections.failures import shown_path
+
+            return shown_path(projection)
+        return self.sources[projection.name]
 
     def _plain(self, state: Any) -> bytes:
         return plain_state(state, self.cipher)
@@ -525,17 +735,18 @@ class Runtime:
     # ---- reading --------------------------------------------------------------------
 
     def status(self) -> list[Status]:
-        self.load_workspace()
+        """Every projection's progress, as recorded (a read: nothing is imported)."""
         head = self.head()
         rows = self._tracked()  # a read: a database without the table is not initialised
         result = []
-        for name, projection in self.projections.items():
+        for projection in self.listed():
+            name = projection.name
             row = rows.get(name)
             result.append(
                 Status(
                     name,
                     projection.title,
-                    self.sources[name],
+                    projection.source,
                     row.position if row else 0,
                     head,
                     row.version if row else 0,

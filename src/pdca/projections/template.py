@@ -8,7 +8,8 @@ from pdca.projections.decoding import event_fields
 TEMPLATE = '''\
 """{name}：（一句话说明这个视图回答什么问题）
 
-由 `pdca projections new {name}` 生成。改好后：
+由 `pdca projections new {name}` 生成（并已登记）。改好后：
+    pdca projections register            # 管理员核对后重新登记：改过的文件不予运行
     pdca projections rebuild {name}      # 从头重放全部事件
     pdca view {name}                     # 查看表中的行（--where 列=值 筛选，--json）
     pdca projections run {name} --follow # 持续跟随新事件
@@ -56,6 +57,10 @@ class {cls}(Projection):
     #     @handles("Cycle.*")
     #     def cycle_changed(self, fact: Fact, batch: Batch) -> None:
     #         facts = batch.cycle(fact)  # pdca.domain.facts.CycleFacts，含本事件
+    #
+    # 发现、评分、测评票、否决可能事后被更正：数它们的投影还要处理
+    # Cycle.FactWithdrawn（已撤回）与 Cycle.FactAmended（已更正），见 docs/projections.md；
+    # batch.cycle(fact).findings() 已去掉撤回的发现，finding.points 是更正后的分值。
     #
     # 需要得分时读 scores 投影的行（pdca view scores），不要在这里再算一遍分。
     # 每批结束时要做的汇总写在 end_batch(self, batch) 里；每批开始时清空的临时

@@ -13,27 +13,22 @@ from pdca.projections.runtime import Runtime
 
 def find_table(runtime: Runtime, name: str) -> tuple[str, Table]:
     """``name`` is a table, or a projection with a table of its own name or only one.
-    The built-in views are searched first, so a broken admin file never hides them."""
-    found = _match(runtime, list(runtime.projections), name)
-    if found is None:
-        found = _match(runtime, runtime.names(), name)
-    if found is not None:
-        return found
-    every = [t.name for p in runtime.names() for t in runtime.get(p).tables]
-    raise NotFound(f"没有名为 {name} 的投影或表；可用：{one_of(every)}")
-
-
-def _match(runtime: Runtime, names: list[str], name: str) -> tuple[str, Table] | None:
-    for projection_name in names:
-        for table in runtime.get(projection_name).tables:
+    Searched among the projections as recorded (``Runtime.listed``): a read never
+    imports an admin's projection file, so a broken or hostile one cannot act here."""
+    listed = runtime.listed()
+    for projection in listed:
+        for table in projection.tables:
             if table.name == name:
-                return projection_name, table
-    if name in names:
-        tables = runtime.get(name).tables
-        if len(tables) == 1:
-            return name, tables[0]
-        raise RuleViolation(f"投影 {name} 有多张表，请指明其一：{one_of(t.name for t in tables)}")
-    return None
+                return projection.name, table
+    for projection in listed:
+        if projection.name == name:
+            if len(projection.tables) == 1:
+                return name, projection.tables[0]
+            raise RuleViolation(
+                f"投影 {name} 有多张表，请指明其一：{one_of(t.name for t in projection.tables)}"
+            )
+    every = [t.name for p in listed for t in p.tables]
+    raise NotFound(f"没有名为 {name} 的投影或表；可用：{one_of(every)}")
 
 
 def parse_filters(table: Table, filters: list[str]) -> dict[str, Any]:
@@ -65,8 +60,8 @@ def parse_filters(table: Table, filters: list[str]) -> dict[str, Any]:
 def read(
     runtime: Runtime, name: str, filters: list[str], limit: int | None = None
 ) -> tuple[Table, list[dict[str, Any]]]:
-    """Catch the owning projection up (when this login may write), then read the table's
-    matching rows."""
+    """Catch the owning projection up (a built-in one, when this login may write), then
+    read the table's matching rows."""
     projection, table = find_table(runtime, name)
     where = parse_filters(table, filters)
     runtime.refresh(projection)

@@ -23,7 +23,9 @@ from pdca.errors import StorageError
 #: 5: every new event records ``principal`` and ``assurance`` beside its ``actor``; the
 #:    ``Accounts`` aggregate (accounts and roles as events), which an older pdca would
 #:    ignore (and so let anyone write).
-FORMAT = 5
+#: 6: ``ProjectionFiles`` (the registered projection files), which an older pdca would
+#:    neither read nor honour (it would run unregistered files).
+FORMAT = 6
 TABLE = "pdca_meta"
 #: The key of the database's time zone (an IANA name, written at init). A database made
 #: before it was recorded has none; ``pdca.application.clock`` says how that reads.
