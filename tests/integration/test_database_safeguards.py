@@ -365,8 +365,7 @@ def test_a_reader_login_runs_every_read_command_and_writes_nothing(
     office: Office, tmp_path: Path
 ) -> None:
     ws = office.ws
-    with ws.before_the_stamp():  # the demo's people name themselves (in-process)
-        ws.ok("demo", "--units", "4")  # it sets tables up: the owner's to run
+    ws.ok("demo", "--units", "4")  # it sets tables up: the owner's to run
     office.ok("admin", "projections", "new", "later_view")
     office.ok("admin", "projections", "rebuild", "--all")
     cycle = json.loads(office.ok("reader", "cycle", "list", "--json").stdout)[0]["cycle"]
@@ -560,3 +559,20 @@ def test_the_worker_polls_an_sqlite_file_and_stops_cleanly(
             worker.wait()
     assert worker.returncode == 0, err
     assert out.startswith("已跟随 catalog")
+
+
+@PG
+def test_the_demo_on_postgresql_verifies_clean(workspace: Workspace) -> None:
+    """The demo's people act through the login it connected as: every row's stamp is
+    the principal its event records, so nothing is flagged."""
+    ws = workspace
+    ws.ok("demo", "--units", "2")
+    stamps = {s for (s,) in ws.sql("SELECT DISTINCT principal_stamp FROM pdca_events")}
+    assert stamps == {"postgres"}
+    result = ws.run("verify", "--json")
+    assert result.exit_code == 0, result.output
+    cycle = json.loads(ws.ok("cycle", "list", "--json").stdout)[0]["cycle"]
+    history = json.loads(ws.ok("history", cycle, "--json").stdout)
+    assert not any("stamp_mismatch" in h for h in history)
+    assert {h["principal"] for h in history} == {"postgres"}
+    assert "演示-督查组" in {h["actor"] for h in history}

@@ -83,8 +83,7 @@ def reads_a_view(args: list[str]) -> bool:
 def demo_year(ws: Workspace) -> tuple[str, str]:
     """A small scored year (the demo, four units), every view caught up; a cycle and a
     rectification item to ask about."""
-    with ws.before_the_stamp():  # the demo's people name themselves (in-process)
-        ws.ok("demo", "--units", "4")
+    ws.ok("demo", "--units", "4")
     ws.ok("projections", "run")
     cycle = json.loads(ws.ok("cycle", "list", "--json").output)[0]["cycle"]
     items = json.loads(ws.ok("rectify", "list", "--today", TODAY, "--json").output)
