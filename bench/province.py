@@ -25,7 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from pdca.application.acting import Acting
-from pdca.application.demo import GRIDS, SPOT_CHECKS, TASKS, ballot_marks, ballot_token, item_value
+from pdca.application.demo import GRIDS, SPOT_CHECKS, TASKS, ballot_marks, ballot_token, item_values
 from pdca.application.recording import period_bounds, token_digest
 from pdca.application.service import PdcaApplication, new_cycle
 from pdca.application.workspace import create_workspace
@@ -160,13 +160,19 @@ def _check(cycle: Cycle, scheme: Scheme, rng: random.Random) -> None:
     rules = scheme.rules
     for category in rules.categories:
         for item in category.items:
-            cycle.record(
-                Cycle.ItemScored,
-                item=item.id,
-                value=item_value(rng, item),
-                evidence="查阅资料、现场核查",
-                actor=ACTOR,
-            )
+            # As the demo records them: an item's value, its 采分点, or an opinion.
+            for target, value in item_values(rng, item):
+                fact: dict[str, object]
+                if item.scored_points:
+                    event, fact = Cycle.PointScored, {"point": target.rpartition(".")[2]}
+                    fact["value"] = value
+                elif item.rule == "opinion":
+                    event, fact = Cycle.OpinionRecorded, {"opinion": value}
+                else:
+                    event, fact = Cycle.ItemScored, {"value": value}
+                cycle.record(
+                    event, item=item.id, evidence="查阅资料、现场核查", actor=ACTOR, **fact
+                )
     if rules.ballot is None:
         return
     level = Decimal(rng.randint(70, 98)) / 100
@@ -175,7 +181,7 @@ def _check(cycle: Cycle, scheme: Scheme, rng: random.Random) -> None:
         digests = [token_digest(ballot_token(rng)) for _ in range(per_group)]
         cycle.record(Cycle.BallotsIssued, group=group.id, token_digests=digests, actor=ACTOR)
         for digest in digests:
-            scores = ballot_marks(rng, level, rules.ballot.items)
+            scores = ballot_marks(rng, level, rules.ballot.fields())
             cycle.record(
                 Cycle.BallotCast, token_digest=digest, group=group.id, scores=scores, actor=ACTOR
             )

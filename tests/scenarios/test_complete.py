@@ -3,7 +3,8 @@ has every catalogue item scored or declared not applicable, and a total that can
 be scored is never shown as a number (item 3).
 
 Seen on main: a 甘肃 cycle with one item nobody recorded scored it 0 and the round
-finalised it at 96.25 好. Figures from workflows/gansu.toml, worked by hand below.
+finalised it at 96.25 好. Figures from workflows/gansu.toml (format 3: 71 条 worth 100
+points; an item with 采分点 needs every point), worked by hand below.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from tests.conftest import Workspace
 from tests.scenarios._year import js
 from tests.scenarios.test_gansu import FULL, run_unit
 
-# 党组（党委）会议专题研究党建工作次数: per_occurrence, max 2, in 落实主体责任 (max 10).
+# 党组（党委）会议专题研究党建工作次数: per_occurrence (2 required, 0.5 each), max 1, in
+# category 党组（党委）主体责任 (mr_leading, 5 items, max 7).
 SKIPPED = "mr_committee_study"
 
 
@@ -38,8 +40,8 @@ def leaves(node: dict) -> list[dict]:
 def test_a_cycle_missing_one_item_refuses_finalisation_naming_it(workspace: Workspace) -> None:
     ws = workspace
     missing_one = {k: v for k, v in FULL.items() if k != SKIPPED}
-    # On main: 实地考核 30 of 32 → 93.75 × 60% = 56.25; 平时考核 (50 + 50) = 100 × 30% = 30;
-    # 民主测评 mean of twelve 100s = 100 × 10% = 10 → 96.25 好, published with 0 for the item.
+    # Were the item counted 0: 实地考核 99 of 100 → 99 × 60% = 59.4; 平时考核 (50 + 50) = 100
+    # × 30% = 30; 民主测评 mean of twelve 100s = 100 × 10% = 10 → 99.40 好, published with 0.
     finance = run_unit(ws, "省财政厅", missing_one, routine=("50", "50"), votes=[100] * 12)
     education = run_unit(ws, "省教育厅", FULL, routine=("48", "47"), votes=[95] * 12)
     ws.ok("round", "open", "2017", "--scheme", "gansu")
@@ -73,8 +75,8 @@ def test_a_cycle_missing_one_item_refuses_finalisation_naming_it(workspace: Work
     assert (on_site["status"], on_site["score"], on_site["weighted"]) == ("missing", None, None)
     text = ws.ok("explain", finance).output
     assert "省财政厅/2017 总分（方案 gansu@2017.1） = —（尚不能计分：实地考核缺 1 项" in text
-    assert "96.25" not in text
-    assert f"（{SKIPPED}） = —（未记录；满分 2" in text
+    assert "99.40" not in text
+    assert f"（{SKIPPED}） = —（未记录；满分 1" in text
 
     # ranking: null, not 96.25, for the cycle that cannot be scored.
     ranked = {r["unit"]: r for r in js(ws, "ranking", "2017")}
@@ -86,8 +88,9 @@ def test_a_cycle_missing_one_item_refuses_finalisation_naming_it(workspace: Work
     # 补记 in 处理: the item still missing may be recorded late, and explain says so.
     ws.ok("score", "record", finance, SKIPPED, "2", "--evidence", "补查会议记录")
     late = js(ws, "explain", finance)
-    leaf = next(n for n in leaves(late["tree"]) if n["label"] == "记录值 2")
-    assert leaf["note"] == "处理阶段补记"
+    item = next(n for n in leaves(late["tree"]) if n["label"].endswith(f"（{SKIPPED}）"))
+    leaf = item["children"][0]
+    assert (leaf["label"], leaf["note"]) == ("记录值 2", "处理阶段补记")
     # …but only a missing one: a scored item is corrected, not recorded again.
     assert "已有得分记录" in ws.refused(
         "score", "record", finance, "sc_integration", "1", "--evidence", "x"
@@ -95,7 +98,7 @@ def test_a_cycle_missing_one_item_refuses_finalisation_naming_it(workspace: Work
 
     ws.ok("round", "finalize", "2017")
     ranked = {r["unit"]: r for r in js(ws, "ranking", "2017")}
-    # 32 of 32 → 100 × 60% = 60; 100 × 30% = 30; 100 × 10% = 10 → 100.00 好
+    # 100 of 100 → 100 × 60% = 60; 100 × 30% = 30; 100 × 10% = 10 → 100.00 好
     assert (ranked["省财政厅"]["total"], ranked["省财政厅"]["rank"]) == ("100.00", 1)
     assert (ranked["省教育厅"]["total"], ranked["省教育厅"]["rank"]) == ("98.00", 2)
     shown = js(ws, "round", "show", "2017")
@@ -109,23 +112,13 @@ def test_a_cycle_missing_one_item_refuses_finalisation_naming_it(workspace: Work
 
 def test_an_item_not_applicable_leaves_its_category_maximum(workspace: Workspace) -> None:
     ws = workspace
-    # 省财政厅 as in test_gansu (27 of 32), but the committee study (recorded 2 of 2
-    # there) does not apply to it this year.
-    items = {
-        "sc_integration": "2.5",  #                                        服务中心 4.0 of 5
-        "sc_vanguard": "3",
-        "mr_lists": "3",
-        "mr_secretaries": "3.5",
-        "mr_democratic_life": "1",  # 主体责任 7.5 of 10 − 2 = 8
-        "kt_19th_congress": "3",
-        "kt_tasks_quality": "2.5",
-        "kt_learning": "2",  #                                              重点任务 7.5 of 8
-        "bs_branch_committee": "10",
-        "bs_party_lecture": "4",
-        "bs_members_meeting": "85",
-        "bs_org_life": "1",
-        "bs_member_review": "72",
-        "bs_dues": "100",  #                                                基础保障 6.0 of 9
+    # 省财政厅 loses 3 points on three items, and the committee study (max 1) does not
+    # apply to it this year.
+    items = {k: v for k, v in FULL.items() if k != SKIPPED}
+    items |= {
+        "sc_integration": "2",  # direct, max 3: −1
+        "mr_lists.branches": "0",  # 采分点 of 1: −1                       (in mr_leading)
+        "bs_dues": "80",  # 20% under 100%: two bands × 0.5 = −1 (max 1)
     }
     finance = run_unit(ws, "省财政厅", items, routine=("45", "42"), votes=[90] * 10 + [60, 100])
     ws.ok("round", "open", "2017", "--scheme", "gansu")
@@ -144,19 +137,21 @@ def test_an_item_not_applicable_leaves_its_category_maximum(workspace: Workspace
     assert "已认定不适用" in ws.refused("score", "record", finance, SKIPPED, "2", "--evidence", "x")
 
     explained = js(ws, "explain", finance)
-    # 实地考核: (4.0 + 7.5 + 7.5 + 6.0) = 25 of (5 + 8 + 8 + 9) = 30 → 83.33… × 60% = 50
+    # 实地考核: 100 − 1 (not applicable) = 99 possible; earned 99 − 3 = 96 → 96 / 99 × 100
+    #   = 96.9696… × 60% = 58.1818…
     # 平时考核: 87 × 30% = 26.1; 民主测评: 90 × 10% = 9.0
-    # total 50 + 26.1 + 9.0 = 85.1 → 85.10 (the 28-digit 83.33… gives 85.0999…, half-up 85.10)
-    assert explained["refused"] is None and explained["total"] == "85.10"
+    # total 58.1818… + 26.1 + 9.0 = 93.2818… → 93.28
+    assert explained["refused"] is None and explained["total"] == "93.28"
     on_site = next(c for c in explained["components"] if c["id"] == "on_site")
-    assert Decimal(on_site["score"]).quantize(Decimal("0.0001")) == Decimal("83.3333")
+    assert Decimal(on_site["score"]).quantize(Decimal("0.0001")) == Decimal("96.9697")
     node = next(n for n in leaves(explained["tree"]) if n["label"].endswith(f"（{SKIPPED}）"))
     assert (node["value"], node["status"]) == (None, "not_applicable")
-    category = next(n for n in leaves(explained["tree"]) if n["label"] == "落实主体责任")
-    assert category["value"] == "7.5" and "按比例折为 8" in category["note"]
+    # mr_leading: mr_lists 1 + 1 + 0 = 2, democratic life 1, plan 1, report 1 = 5 of 7 − 1 = 6
+    category = next(n for n in leaves(explained["tree"]) if n["label"] == "党组（党委）主体责任")
+    assert Decimal(category["value"]) == 5 and "按比例折为 6" in category["note"]
 
     ws.ok("round", "finalize", "2017")
-    assert js(ws, "ranking", "2017")[0]["total"] == "85.10"
+    assert js(ws, "ranking", "2017")[0]["total"] == "93.28"
 
 
 def test_round_show_flags_a_round_published_with_an_item_missing(workspace: Workspace) -> None:
@@ -174,14 +169,14 @@ def test_round_show_flags_a_round_published_with_an_item_missing(workspace: Work
     assert [c["cycle"] for c in shown["incomplete"]] == [finance]
     assert "未发布" in ws.ok("round", "show", "2017").output
 
-    # What main's finalisation recorded: 96.25 好, the missing item counted as 0.
+    # What main's finalisation would record: 99.40 好, the missing item counted as 0.
     app = PdcaApplication(open_workspace(str(ws.root), ws.db_url))
     try:
         rnd = app.get_round("2017", "gansu")
         head = app.get_cycle(finance).version
         outcome = {
             "cycle": finance, "unit": "省财政厅", "category": "党政机关",
-            "total": Decimal("96.25"), "unrounded": Decimal("96.25"), "rank": 1,
+            "total": Decimal("99.40"), "unrounded": Decimal("99.40"), "rank": 1,
             "grade": "好", "tier": "", "veto": "", "note": "", "head": head, "digest": None,
         }  # fmt: skip
         rnd.finalize(outcomes=[outcome], changes=[], actor="督查组-旧版", reason=None)
@@ -269,3 +264,34 @@ def test_a_total_that_cannot_be_scored_is_never_a_number(workspace: Workspace) -
             "reason": "测评票不足：已收有效票 3 张，方案要求至少 10 张",
         }
     ]
+
+
+def test_every_point_of_an_item_counts_before_final(workspace: Workspace) -> None:
+    """An item scored by its 采分点 is complete only when every point is recorded."""
+    ws = workspace
+    missing = {k: v for k, v in FULL.items() if k not in ("sec_branch.talks", "mr_lists.branches")}
+    finance = run_unit(ws, "省财政厅", missing, routine=("50", "50"), votes=[100] * 12)
+    ws.ok("round", "open", "2017", "--scheme", "gansu")
+    line = ws.refused("round", "finalize", "2017")
+    assert line.startswith("错误：有 1 个周期不完整，不能定稿：省财政厅/2017（实地考核缺 2 项：")
+    assert "mr_lists.branches（三级抓党建责任清单／基层党支部履行教育管理监督党员职责）" in line
+    assert "sec_branch.talks（基层党支部书记履职／谈心谈话）" in line
+    refusal = json_refusal(ws, "round", "finalize", "2017")
+    assert [m["item"] for m in refusal["incomplete"][0]["missing"]] == [
+        "mr_lists.branches",
+        "sec_branch.talks",
+    ]
+    explained = js(ws, "explain", finance)
+    assert explained["total"] is None
+    lists = next(n for n in leaves(explained["tree"]) if n["label"].endswith("（mr_lists）"))
+    assert (lists["value"], lists["status"]) == (None, "missing")
+    assert [c.get("status", "") for c in lists["children"]] == ["", "", "missing"]
+    # With a point recorded, the item cannot be declared not applicable (withdraw first).
+    assert "已有得分记录" in ws.refused("score", "na", finance, "mr_lists", "--reason", "x")
+    # 补记 in 处理: the two missing points.
+    ws.ok("score", "record", finance, "mr_lists.branches", "0", "--evidence", "支部清单缺失")
+    ws.ok("score", "record", finance, "sec_branch.talks", "1", "--evidence", "补查谈话记录")
+    ws.ok("round", "finalize", "2017")
+    # 实地考核: 100 − 1 (mr_lists.branches 0) = 99 → 99 × 60% = 59.4
+    # 平时考核 100 × 30% = 30; 民主测评 100 × 10% = 10 → 99.40
+    assert js(ws, "ranking", "2017")[0]["total"] == "99.40"

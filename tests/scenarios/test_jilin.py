@@ -44,11 +44,28 @@ def cast(ws: Workspace, cycle: str, totals: list[int], tmp: Path) -> None:
     ws.ok("ballot", "import", cycle, str(path))
 
 
+def cast_points(ws: Workspace, cycle: str, ballots: list[dict[str, int]], tmp: Path) -> None:
+    """Ballots that give each of the 19 采分点: the file's columns are the point ids."""
+    tokens = json.loads(
+        ws.ok(
+            "ballot", "issue", cycle, "--group", "masses", "--count", str(len(ballots)), "--json"
+        ).output
+    )["tokens"]
+    columns = list(ballots[0])
+    path = tmp / f"{cycle.replace('/', '_')}-points.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["token", *columns])
+        for token, marks in zip(tokens, ballots, strict=True):
+            writer.writerow([token, *(marks[c] for c in columns)])
+    ws.ok("ballot", "import", cycle, str(path))
+
+
 def year(
     ws: Workspace,
     unit: str,
     category: str,
-    ballots: list[int],
+    ballots: list[int] | list[dict[str, int]],
     tmp: Path,
     findings: list[tuple[str, str, str]] = (),
     tasks: list[tuple[str, int | None]] = (("优", None), ("优", None)),
@@ -82,7 +99,10 @@ def year(
             "工作时间网购、打游戏",
         )
     ws.ok("cycle", "advance", cycle, "start_check")
-    cast(ws, cycle, ballots, tmp)
+    if ballots and isinstance(ballots[0], dict):
+        cast_points(ws, cycle, ballots, tmp)  # type: ignore[arg-type]
+    else:
+        cast(ws, cycle, ballots, tmp)  # type: ignore[arg-type]
     ws.ok("cycle", "advance", cycle, "start_act")
     return cycle
 
@@ -200,3 +220,76 @@ def _find(node: dict, predicate) -> dict | None:  # type: ignore[no-untyped-def]
         if found is not None:
             return found
     return None
+
+
+def test_the_ballot_gives_each_of_its_19_points(workspace: Workspace, tmp_path: Path) -> None:
+    ws = workspace
+    # 001: 「測評票共設5個項目,包含19個采分點,總計100分」
+    ballot = json.loads(ws.ok("scheme", "show", "jilin", "--json").output)["ballot"]
+    points = {i["id"]: {p["id"]: int(p["max"]) for p in i["points"]} for i in ballot["items"]}
+    assert len(points) == 5 and sum(len(p) for p in points.values()) == 19
+    assert sum(sum(p.values()) for p in points.values()) == 100
+    full = {p: m for item in points.values() for p, m in item.items()}
+    # 丙局: ten ballots full but for 工作作风与纪律 (rect_conduct, of 7) at 4 → 97; one all
+    # full (100) and one giving only its first ten points, of 5 each (50), are dropped as
+    # the highest and the lowest.
+    docked = {**full, "rect_conduct": 4}
+    half = {p: (m if n < 10 else 0) for n, (p, m) in enumerate(full.items())}
+    assert (sum(docked.values()), sum(half.values())) == (97, 50)
+    cycle = year(ws, "丙局", "党政机关", [docked] * 10 + [full, half], tmp_path)
+    # ballot 97 × 40% = 38.80; ledger clean 100 × 30% = 30; tasks 2 × 优 100 × 30% = 30
+    # total 98.80
+    explained = json.loads(ws.ok("explain", cycle, "--json").output)
+    assert explained["total"] == "98.80"
+    nodes = {n["label"]: n for n in _walk(explained["tree"])}
+    group = nodes["党员群众代表"]
+    rect = nodes["测评项目 问题整改与作风建设（rectification）"]
+    # the item's mean over the ten ballots kept: 7 + 4 + 6 = 17, under the group's mean
+    assert rect in group["children"] and Decimal(rect["value"]) == 17
+    assert [(c["label"], Decimal(c["value"])) for c in rect["children"]] == [
+        ("上年度问题整改落实（rectification.rect_last_year）", 7),
+        ("工作作风与纪律（rectification.rect_conduct）", 4),
+        ("责任追究与警示教育（rectification.rect_accountable）", 6),
+    ]
+    # …and the ballots themselves, the events behind the means, are listed with them.
+    assert sum(1 for c in group["children"] if c["label"].startswith("测评票 #")) == 12
+
+
+def test_a_ballot_gives_an_item_by_its_points_or_whole_never_both(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    ws = workspace
+    cycle = "丁局/2024"
+    ws.ok("unit", "add", "丁局", "--category", "党政机关")
+    ws.ok("cycle", "open", "丁局", "2024", "--scheme", "jilin")
+    ws.ok("task", "add", cycle, "重点任务1", "--deadline", "2024-11-30")
+    ws.ok("task", "publish", cycle)
+    ws.ok("cycle", "advance", cycle, "start_do")
+    ws.ok("cycle", "advance", cycle, "start_check")
+    tokens = json.loads(
+        ws.ok("ballot", "issue", cycle, "--group", "masses", "--count", "2", "--json").output
+    )["tokens"]
+    duty_points = ["duty_lead=5", "duty_two_roles=5", "duty_plan=5", "duty_supervise=4"]
+    rest = ["report=20", "answers=20", "daily_work=20", "rectification=20"]
+    both = ws.refused("ballot", "cast", cycle, "--token", tokens[0], "duty=19", *duty_points, *rest)
+    assert (
+        both == "错误：测评项目 duty 既填了总分又填了采分点；每个项目只能按一种方式填写；整批未记录"
+    )
+    short = ws.refused("ballot", "cast", cycle, "--token", tokens[0], *duty_points[:3], *rest)
+    assert short.startswith("错误：测评票项目不符：缺少 duty_supervise；应填：duty_lead（0–5）")
+    over = ws.refused(
+        "ballot", "cast", cycle, "--token", tokens[0], "duty_lead=6", *duty_points[1:], *rest
+    )
+    assert "测评项目 duty_lead（亲自抓党建、带头履责）的分数 6 超出范围；允许 0 至 5" in over
+    # By its points (labels work as ids do), or whole, as a tally that kept item totals gives it.
+    ws.ok("ballot", "cast", cycle, "--token", tokens[0], *duty_points, *rest)
+    ws.ok("ballot", "cast", cycle, "--token", tokens[1], "履行第一责任人职责=17", *rest)
+    path = tmp_path / "both.csv"
+    path.write_text("token,duty,duty_lead\nAAAAA-BBBBB,1,1\n", encoding="utf-8")
+    assert "既有测评项目 duty 的总分又有其采分点" in ws.refused(
+        "ballot", "import", cycle, str(path)
+    )
+
+
+def _walk(node: dict) -> list[dict]:
+    return [node, *(n for c in node.get("children", []) for n in _walk(c))]

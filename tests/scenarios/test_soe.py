@@ -16,7 +16,8 @@ Seed passages exercised (002_292b47decb4877ab.txt; the seed writes 党 as “D�
 
 Every expected figure is computed by hand from the scheme's rules in the comments.
 Component weights: total = 0.5·Q + 0.2·Ds + 0.1·R + 0.2·M + bonus − deduction, where
-Q = Σ basic items (max 100), Ds = Σ daily/special items (max 100), R = secretary_report,
+Q = Σ basic items (max 100), Ds = Σ daily/special items (max 100), R = secretary_report's
+opinion through the scheme's table (好 100, 较好 85, 一般 70, 差 50 — recorded as the word),
 M = 0.3·leaders + 0.3·middle + 0.4·masses (each the mean of the group's ballots after
 dropping one highest and one lowest), rounded half-up once, to 0.01, on the total.
 """
@@ -91,7 +92,7 @@ def test_soe_year_7_3_weighting_forced_distribution_veto(workspace: Workspace) -
     #    M = 0.3·97 + 0.3·97 + 0.4·97 = 97                   → 0.2 × 97   = 19.4
     # total = 49.5 + 19.6 + 10 + 19.4 = 98.50
     cycles["能源"] = year_unit(
-        ws, "能源公司", ("20", "12", "15", "20", "24", "10"), ("40", "29", "29"), "100",
+        ws, "能源公司", ("20", "12", "15", "20", "24", "10"), ("40", "29", "29"), "好",
         {"leaders": [96, 97, 99], "middle": [97, 97, 97], "masses": [90, 97, 97, 100]},
     )  # fmt: skip
 
@@ -105,7 +106,7 @@ def test_soe_year_7_3_weighting_forced_distribution_veto(workspace: Workspace) -
     #    M = 28.5 + 28.2 + 0.4 × 289/3 (= 38.5333…) = 95.2333…  → 0.2 × M = 19.046666…
     # total = 48.75 + 18.7 + 10 + 19.046666… = 96.496666… → 96.50
     cycles["电网"] = year_unit(
-        ws, "电网公司", ("19.5", "12", "15", "19", "24", "10"), ("37.5", "28", "28"), "100",
+        ws, "电网公司", ("19.5", "12", "15", "19", "24", "10"), ("37.5", "28", "28"), "好",
         {"leaders": [90, 95, 99], "middle": [88, 94, 98], "masses": [60, 96, 96, 97, 100]},
     )  # fmt: skip
     # 石油公司:
@@ -119,7 +120,7 @@ def test_soe_year_7_3_weighting_forced_distribution_veto(workspace: Workspace) -
     # The rounded totals tie (96.50) although 石油公司's unrounded total is higher: the
     # tie-break is the quantitative score, 97.5 > 96.5, so 电网公司 ranks first.
     cycles["石油"] = year_unit(
-        ws, "石油公司", ("19", "11", "15", "19.5", "24", "10"), ("38", "29", "28"), "100",
+        ws, "石油公司", ("19", "11", "15", "19.5", "24", "10"), ("38", "29", "28"), "好",
         {"leaders": [93, 96, 100], "middle": [96, 96, 97], "masses": [70, 96, 97, 97, 99]},
     )  # fmt: skip
 
@@ -129,7 +130,7 @@ def test_soe_year_7_3_weighting_forced_distribution_veto(workspace: Workspace) -
     #    M = 27.6 + 27 + 36.4 = 91 → 18.2
     # total = 48 + 19 + 10 + 18.2 = 95.20
     cycles["通信"] = year_unit(
-        ws, "通信公司", ("19", "12", "14", "19", "24", "10"), ("38", "29", "28"), "100",
+        ws, "通信公司", ("19", "12", "14", "19", "24", "10"), ("38", "29", "28"), "好",
         {"leaders": [90, 92, 97], "middle": [86, 90, 93], "masses": [85, 90, 92, 99]},
     )  # fmt: skip
 
@@ -138,7 +139,7 @@ def test_soe_year_7_3_weighting_forced_distribution_veto(workspace: Workspace) -
     # R = 85 (较好) → 8.5; M: [93 95 96] → 95, [94 95 98] → 95, [90 95 95 100] → 95 → 19
     # total = 47.5 + 18.8 + 8.5 + 19 − 2 (the finding) = 91.80 → A by points, D by veto
     cycles["化工"] = year_unit(
-        ws, "化工公司", ("19", "12", "14", "19", "23", "10"), ("38", "28", "28"), "85",
+        ws, "化工公司", ("19", "12", "14", "19", "23", "10"), ("38", "28", "28"), "较好",
         {"leaders": [93, 95, 96], "middle": [94, 95, 98], "masses": [90, 95, 95, 100]},
         findings=(("discipline_serious", "-2", "2024-08-20"),),
     )  # fmt: skip
@@ -149,7 +150,7 @@ def test_soe_year_7_3_weighting_forced_distribution_veto(workspace: Workspace) -
     #    M = 27.9 + 27.6 + 37 = 92.5 → 18.5
     # total = 46 + 18 + 8.5 + 18.5 = 91.00
     cycles["建设"] = year_unit(
-        ws, "建设公司", ("18", "12", "14", "18", "22", "10"), ("36", "27", "27"), "85",
+        ws, "建设公司", ("18", "12", "14", "18", "22", "10"), ("36", "27", "27"), "较好",
         {"leaders": [88, 93, 95], "middle": [85, 92, 96], "masses": [80, 92, 93, 97]},
     )  # fmt: skip
     # 港务公司: Q = 19 + 8 (10 times: 10 − 2) + 14 + 19 + 23 + 9 = 92 → 46;
@@ -158,7 +159,7 @@ def test_soe_year_7_3_weighting_forced_distribution_veto(workspace: Workspace) -
     #    M = 27.6 + 27.3 + 36.6 = 91.5 → 18.3
     # total = 46 + 18.2 + 8.5 + 18.3 = 91.00; Q 92 = 92; M 91.5 < 92.5 → below 建设公司
     cycles["港务"] = year_unit(
-        ws, "港务公司", ("19", "10", "14", "19", "23", "9"), ("37", "27", "27"), "85",
+        ws, "港务公司", ("19", "10", "14", "19", "23", "9"), ("37", "27", "27"), "较好",
         {"leaders": [87, 92, 94], "middle": [89, 91, 91], "masses": [75, 91, 92, 96]},
     )  # fmt: skip
 
@@ -168,7 +169,7 @@ def test_soe_year_7_3_weighting_forced_distribution_veto(workspace: Workspace) -
     # bonus: outstanding_results 3 + innovation 3 = 6, category cap 5, bonus_cap 5 → 5
     # total = 42.5 + 17 + 8.5 + 17 + 5 = 90.00 (exactly the A line)
     cycles["钢铁"] = year_unit(
-        ws, "钢铁公司", ("17", "10", "13", "17", "21", "9"), ("34", "26", "25"), "85",
+        ws, "钢铁公司", ("17", "10", "13", "17", "21", "9"), ("34", "26", "25"), "较好",
         {"leaders": [80, 85, 89], "middle": [83, 85, 86], "masses": [60, 84, 86, 90]},
         bonus={"outstanding_results": "3", "innovation": "3"},
     )  # fmt: skip
@@ -183,7 +184,7 @@ def test_soe_year_7_3_weighting_forced_distribution_veto(workspace: Workspace) -
     # 定性 30: 0.1 × 85 + 0.2 × 86.1333… = 8.5 + 17.226666… = 25.726666…
     # total = 60.95 + 25.726666… = 86.676666… → 86.68 (half-up)
     cycles["航运"] = year_unit(
-        ws, "航运公司", ("18", "11", "13.5", "17", "21", "8"), ("36", "27", "25.5"), "85",
+        ws, "航运公司", ("18", "11", "13.5", "17", "21", "8"), ("36", "27", "25.5"), "较好",
         {"leaders": [80, 88, 95], "middle": [70, 84, 90], "masses": [40, 85, 86, 88, 100]},
         hold_ballots=9,
     )  # fmt: skip
@@ -193,7 +194,7 @@ def test_soe_year_7_3_weighting_forced_distribution_veto(workspace: Workspace) -
     # [70 88 88 95] → 88 → 17.6; points 90.10
     # findings −5 −5 −3 = −13, deduction_cap 10 → 90.10 − 10 = 80.10 (B; uncapped: 77.10, C)
     cycles["电力"] = year_unit(
-        ws, "电力公司", ("18", "12", "14", "18", "22", "10"), ("36", "27", "27"), "85",
+        ws, "电力公司", ("18", "12", "14", "18", "22", "10"), ("36", "27", "27"), "较好",
         {"leaders": [85, 88, 90], "middle": [80, 88, 91], "masses": [70, 88, 88, 95]},
         findings=(
             ("constraint", "-5", "2024-03-15"),
@@ -347,17 +348,13 @@ def test_soe_full_tie_at_the_quota_boundary_moves_together(workspace: Workspace)
     # 甲/乙: Q = 20 + 10 (12 times) + 15 + 19 + 24 + 9 = 97 → 48.5;
     # Ds = 39 + 29 + 29 = 97 → 19.4; R 100 → 10; M = 0.3·96 + 0.3·96 + 0.4·96 = 96 → 19.2
     # total = 48.5 + 19.4 + 10 + 19.2 = 97.10 → A+ band
-    a = year_unit(
-        ws, "甲集团", ("20", "12", "15", "19", "24", "9"), ("39", "29", "29"), "100", same
-    )
-    b = year_unit(
-        ws, "乙集团", ("20", "12", "15", "19", "24", "9"), ("39", "29", "29"), "100", same
-    )
+    a = year_unit(ws, "甲集团", ("20", "12", "15", "19", "24", "9"), ("39", "29", "29"), "好", same)
+    b = year_unit(ws, "乙集团", ("20", "12", "15", "19", "24", "9"), ("39", "29", "29"), "好", same)
     # 丙: Q = 16 + 8 (10 times) + 12 + 16 + 20 + 8 = 80 → 40; Ds = 32 + 24 + 24 = 80 → 16;
     # R 70 (一般) → 7; M: [80 82 85] → 82, [79 82 84] → 82, [70 82 82 90] → 82 → 16.4
     # total = 40 + 16 + 7 + 16.4 = 79.40 → C
     c = year_unit(
-        ws, "丙集团", ("16", "10", "12", "16", "20", "8"), ("32", "24", "24"), "70",
+        ws, "丙集团", ("16", "10", "12", "16", "20", "8"), ("32", "24", "24"), "一般",
         {"leaders": [80, 82, 85], "middle": [79, 82, 84], "masses": [70, 82, 82, 90]},
     )  # fmt: skip
     for cycle in (a, b, c):
@@ -374,3 +371,65 @@ def test_soe_full_tie_at_the_quota_boundary_moves_together(workspace: Workspace)
     ]
     note = js(ws, "explain", a)["outcome"]["note"]
     assert "A+ → A" in note and "A → B" in note, note
+
+
+def test_the_qualitative_review_is_recorded_as_the_opinion_and_scored_by_the_table(
+    workspace: Workspace,
+) -> None:
+    """002: 「将述职评议的定性评价转换为量化考核结果,以10%的比例纳入」: the opinion is the
+    fact; the scheme's table (好 100, 较好 85, 一般 70, 差 50) converts it."""
+    ws = workspace
+    cycle = open_with_tasks(ws, "测试公司", CATEGORY, PERIOD, "soe", tasks=1)
+    advance(ws, cycle, "start_do")
+    advance(ws, cycle, "start_report", "start_evaluate")
+    before = ws.event_count()
+    wrong = ws.refused("score", "record", cycle, "secretary_report", "85", "--evidence", "e")
+    assert wrong == (
+        "错误：指标 secretary_report（党组织书记抓基层党建述职评议）按意见计分，'85' 不可用；"
+        "允许：好（100 分）、较好（85 分）、一般（70 分）、差（50 分）"
+    )
+    assert ws.event_count() == before
+    recorded = js(
+        ws,
+        "score",
+        "record",
+        cycle,
+        "党组织书记抓基层党建述职评议",
+        "一般",
+        "--evidence",
+        "评议会意见",
+    )
+    assert (recorded["item"], recorded["value"]) == ("secretary_report", "一般")
+    again = ws.refused("score", "record", cycle, "secretary_report", "好", "--evidence", "e")
+    assert again.startswith("错误：指标 secretary_report 已有评价意见记录 #")
+    position = str(recorded["position"])
+    assert "评价意见" in ws.refused("correct", "amend", cycle, position, "100", "--reason", "x")
+    # explain: the item's points come from the table, the leaf is the event with the word.
+    tree = js(ws, "explain", cycle)["tree"]
+    nodes = {n["label"]: n for n in _walk(tree)}
+    item = nodes["党组织书记抓基层党建述职评议（secretary_report）"]
+    # 一般 → 70 of 100: the 述职评议 component scores 70, i.e. 7 of its 10%
+    assert Decimal(item["value"]) == 70
+    assert item["note"] == "意见「一般」按方案折 70 分（好 100、较好 85、一般 70、差 50）；满分 100"
+    leaf = item["children"][0]
+    assert (leaf["label"], leaf["evidence"], leaf["position"]) == (
+        "记录意见「一般」",
+        "评议会意见",
+        recorded["position"],
+    )
+    # Corrected by withdrawing and recording again.
+    ws.ok("correct", "withdraw", cycle, position, "--reason", "评议会复议")
+    ws.ok("score", "record", cycle, "secretary_report", "较好", "--evidence", "复议意见")
+    tree = js(ws, "explain", cycle)["tree"]
+    item = next(n for n in _walk(tree) if n["label"].endswith("（secretary_report）"))
+    assert Decimal(item["value"]) == 85
+    history = js(ws, "history", cycle)
+    opinions = [h["summary"] for h in history if h["type"] == "OpinionRecorded"]
+    assert opinions == [
+        "secretary_report：一般（评议会意见）",
+        "secretary_report：较好（复议意见）",
+    ]
+
+
+def _walk(node: dict) -> list[dict]:
+    return [node, *(n for c in node.get("children", []) for n in _walk(c))]

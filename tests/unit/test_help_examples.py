@@ -14,7 +14,8 @@ import click
 import pytest
 from pdca_cli import cli
 
-from pdca.rules.naming import things
+from pdca.errors import RuleViolation
+from pdca.rules.naming import resolve_target, things
 from pdca.rules.schemes import Scheme, load_file
 
 WORKFLOWS = Path(__file__).parents[2] / "workflows"
@@ -121,14 +122,23 @@ def holds(scheme: Scheme, kind: str, value: Any, notes: list[str]) -> bool:
         return value in scheme.rules.ledger_sources
     if kind == "quality":
         return value in dict(scheme.rules.quality)
+    if kind == "item":  # an item, or one 采分点 as ITEM.POINT (format 3)
+        try:
+            resolve_target(scheme, value)
+        except RuleViolation:
+            return False
+        return True
     if kind == "ballot_scores":
         names = [pair.partition("=")[0] for pair in value]
         csv_columns = [
             c for note in notes if ":" in note for c in note.split(":", 1)[1].strip().split(",")
         ]
-        items = [i for i, _ in things(scheme, "ballot_item")]
         every = [names, *([csv_columns[1:]] if csv_columns else [])]
-        return all(sorted(resolve_all(scheme, n)) == sorted(items) for n in every if n)
+        # A whole ballot: each item given whole or by all its 采分点 (format 3), nothing else.
+        ballot = scheme.rules.ballot
+        return ballot is not None and all(
+            ballot.gaps(resolve_all(scheme, n)) == ([], [], []) for n in every if n
+        )
     return value in _ids(scheme, kind)
 
 

@@ -66,10 +66,10 @@ def test_a_shipped_text_reads_the_same_checked_or_pinned(name: str) -> None:
 
 
 def test_a_format_this_pdca_does_not_know_is_refused_cleanly() -> None:
-    text = "format = 3\n" + (HERE / "jilin.toml").read_text(encoding="utf-8")
-    with pytest.raises(SchemeInvalid, match="format: 方案格式 3 不可读；本版 pdca 读格式 1、2"):
+    text = "format = 4\n" + (HERE / "jilin.toml").read_text(encoding="utf-8")
+    with pytest.raises(SchemeInvalid, match="format: 方案格式 4 不可读；本版 pdca 读格式 1、2、3"):
         pinned(text)
-    with pytest.raises(SchemeInvalid, match="format: '3' 不可用；允许：1、2"):
+    with pytest.raises(SchemeInvalid, match="format: '4' 不可用；允许：1、2、3"):
         parse(text)
 
 

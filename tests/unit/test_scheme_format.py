@@ -69,24 +69,69 @@ def test_a_misspelt_scoring_key_is_refused_with_its_path_and_the_key_meant(
     assert f"是否想写 {meant}？" in message
 
 
-def test_points_on_a_ballot_item_are_refused_since_ballot_items_have_none() -> None:
-    # Catalogue items may list scoring points (采分点); ballot items may not, and
-    # jilin.toml says so in a comment. On main the points were read as nothing.
-    text = edited(
-        "jilin",
-        'id = "duty"\nlabel = "履行第一责任人职责"\nmax = "20"',
-        'id = "duty"\nlabel = "履行第一责任人职责"\nmax = "20"\n'
-        'points = [{ id = "a", label = "甲", max = "20" }]',
+def test_points_on_a_ballot_item_need_format_3_and_must_add_up() -> None:
+    # On main a ballot item's points were an unknown key; format 3 scores them. A file of
+    # an older format using them is refused, since that format would not score them.
+    older = edited("jilin", "format = 3", "format = 2")
+    message = refusal(older)
+    assert (
+        "ballot.items[0].points: 此键属于方案格式 3；请在文件开头写 format = 3（本文件为格式 2）"
+        in message
     )
-    message = refusal(text)
-    assert "ballot.items[0].points: 未知键" in message
-    assert "允许：id、label、max" in message
+    uneven = edited(
+        "jilin",
+        '{ id = "duty_lead", label = "亲自抓党建、带头履责", max = "5" }',
+        '{ id = "duty_lead", label = "亲自抓党建、带头履责", max = "6" }',
+    )
+    assert "ballot.items[0].points: 采分点合计 21 不等于该项分值 20" in refusal(uneven)
+    clash = edited("jilin", 'id = "duty_lead"', 'id = "report"')
+    assert "ballot.items: 测评项目或采分点 'report' 重复" in refusal(clash)
+
+
+def test_an_opinion_table_needs_format_3_its_rule_and_points_in_range() -> None:
+    older = edited("soe", "format = 3", "format = 2")
+    message = refusal(older)
+    assert "catalog.categories[2].items[0].opinions: 此键属于方案格式 3" in message
+    no_table = edited(
+        "soe", 'opinions = { "好" = "100", "较好" = "85", "一般" = "70", "差" = "50" }', ""
+    )
+    assert (
+        'catalog.categories[2].items[0].opinions: rule = "opinion" 的指标必须给出意见→分值表'
+        in refusal(no_table)
+    )
+    too_high = edited("soe", '"好" = "100"', '"好" = "120"')
+    assert (
+        "catalog.categories[2].items[0].opinions.好: 意见「好」的分值 120 超出该项分值范围；允许 0 至 100"
+        in refusal(too_high)
+    )
+    wrong_rule = edited("soe", 'rule = "opinion"', 'rule = "direct"')
+    assert '只有 rule = "opinion" 的指标才有意见表；本项为 direct' in refusal(wrong_rule)
+
+
+def test_catalogue_areas_are_checked() -> None:
+    unknown = edited(
+        "gansu", 'label = "基础保障"\narea = "basic"', 'label = "基础保障"\narea = "nosuch"'
+    )
+    assert (
+        "area: 未知大类 'nosuch'；允许：serve_center、main_responsibility、key_tasks、basic"
+        in refusal(unknown)
+    )
+    older = edited("gansu", "format = 3", "format = 2")
+    message = refusal(older)
+    for key in ("catalog.areas", "catalog.declared_areas", "catalog.categories[0].area"):
+        assert f"{key}: 此键属于方案格式 3" in message
+    with_points = edited(
+        "gansu",
+        'rule = "direct"\npoints = [\n  { id = "leading_group"',
+        'rule = "banded"\npoints = [\n  { id = "leading_group"',
+    )
+    assert "有采分点的指标按各采分点的得分合计计分，rule 只能是 direct" in refusal(with_points)
 
 
 def test_nested_sub_categories_are_refused() -> None:
     text = shipped("gansu") + '\n[[catalog.categories.categories]]\nid = "sub"\nlabel = "子类"\n'
     message = refusal(text)
-    assert "catalog.categories[4].categories: 未知键" in message
+    assert "catalog.categories[16].categories: 未知键" in message
 
 
 def test_a_string_where_a_boolean_is_required_is_refused() -> None:

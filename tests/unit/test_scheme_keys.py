@@ -70,6 +70,13 @@ def test_every_kind_of_table_is_reached() -> None:
         "workflow.stages.substages.label",
         "workflow.triggers.guards",
         "catalog.categories.items.points.max",
+        # format 3 (issue 14): areas, per-level counts, opinion tables, a ballot's points
+        "catalog.declared_areas",
+        "catalog.declared_categories",
+        "catalog.areas.label",
+        "catalog.categories.area",
+        "catalog.categories.items.opinions",
+        "ballot.items.points.id",
         "ballot.groups.weight",
         "ledger.indicators.per_open_carried",
         "tasks.quality",

@@ -105,6 +105,34 @@ SCOPE = {"round": "全轮次", "category": "按单位类别"}
 ROUNDING = {"floor": "向下取整", "half_up": "四舍五入", "ceil": "向上取整"}
 
 
+AREAS = (
+    Column("id", "大类"),
+    Column("label", "名称"),
+    Column(None, "类别", get=lambda a: str(len(a["categories"]))),
+    Column("items", "项"),
+)
+
+
+def _with_points(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each row, then its scored 采分点 (format 3) as rows of their own, ``ITEM.POINT``."""
+    out = []
+    for row in rows:
+        out.append(row)
+        if row.get("scored_points", "points" in row and "rule" not in row):
+            out += [
+                {
+                    **row,
+                    "id": f"{row['id']}.{p['id']}",
+                    "label": f"└ {p['label']}",
+                    "max": p["max"],
+                    "rule_label": "采分点",
+                    "rule_text": "记录值即得分",
+                }
+                for p in row["points"]
+            ]
+    return out
+
+
 def _section(title: str, listing: Listing, rows: list[Any]) -> None:
     """One part of the scheme: a blank line, then its table under its title; nothing when
     the scheme has nothing of the kind."""
@@ -134,12 +162,13 @@ def _show(s: dict[str, Any]) -> None:
     )
     _section("组成部分", COMPONENTS, s["components"])
     items = [{**i, "category": c["label"]} for c in s["catalog"] for i in c["items"]]
-    _section(f"指标体系（{len(s['catalog'])} 个类别，{len(items)} 项）", ITEMS, items)
+    _section("指标体系大类", AREAS, s.get("areas", []))
+    _section(f"指标体系（{len(s['catalog'])} 个类别，{len(items)} 项）", ITEMS, _with_points(items))
     ballot = s["ballot"]
     if ballot is not None:
         trim = "去掉一个最高分和一个最低分，" if ballot["trim"] else ""
         title = f"测评票（满分 {ballot['max']}；{trim}每个群体至少 {ballot['quorum']} 张票）"
-        _section(title, BALLOT_ITEMS, ballot["items"])
+        _section(title, BALLOT_ITEMS, _with_points(ballot["items"]))
         _section("评议群体", GROUPS, ballot["groups"])
     ledger = s["ledger"]
     title = f"台账指标（来源：{joined(ledger['sources'])}）"

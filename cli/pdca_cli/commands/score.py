@@ -4,7 +4,6 @@ import click
 
 from pdca_cli._context import CliContext, json_option, pass_cli
 from pdca_cli._output import answer
-from pdca_cli._parse import parse_decimal
 
 
 @click.group()
@@ -20,16 +19,15 @@ def score() -> None:
 @json_option
 @pass_cli
 def record(obj: CliContext, address: str, item: str, value: str, evidence: str) -> None:
-    """记录一个指标的值（督查阶段；处理阶段只能补记尚未记录的指标）。ITEM 为指标 ID 或名称（见 pdca scheme show）；VALUE 按指标规则：直接计分为分数，按次扣分为次数，按档扣分为百分比。
+    """记录一个指标的值（督查阶段；处理阶段只能补记尚未记录的指标）。ITEM 为指标 ID 或名称（见 pdca scheme show）；有采分点的指标逐个记录采分点，写成 指标.采分点（或采分点自己的 ID、名称）。VALUE 按指标规则：直接计分为分数，按次扣分为次数，按档扣分为百分比，按意见计分为意见（如 较好）。
 
     \b
     示例:
       pdca score record 省财政厅/2017 bs_party_lecture 4 --evidence "党课记录 4 次"
-      pdca score record 省财政厅/2017 三级抓党建责任清单 2.5 --evidence "清单齐全，两级未更新"
+      pdca score record 省财政厅/2017 mr_lists.branches 1 --evidence "支部责任清单齐全"
+      pdca score record 化工公司/2024 secretary_report 较好 --evidence "述职评议会意见"
     """
-    position = obj.app().record_score(
-        obj.acting, address, item, parse_decimal(value, "数值"), evidence
-    )
+    position = obj.app().record_score(obj.acting, address, item, value, evidence)
     item = obj.acting.named.get("item", item)  # a label names its id
     data = {"cycle": address, "position": position, "item": item, "value": value}
     answer(obj.json, data, f"已记录 #{position}：{item} = {value}")

@@ -242,12 +242,27 @@ def item_value(rng: random.Random, item: Item) -> Decimal:
     return (item.max * Decimal(rng.randint(12, 20)) / 20).quantize(Decimal("0.5"))
 
 
+def item_values(rng: random.Random, item: Item) -> list[tuple[str, Decimal | str]]:
+    """What a supervisor records for one item: its value, each of its 采分点 (format 3),
+    or an opinion from its table."""
+    if item.scored_points:
+        return [
+            (
+                f"{item.id}.{p.id}",
+                (p.max * Decimal(rng.randint(12, 20)) / 20).quantize(Decimal("0.1")),
+            )
+            for p in item.points
+        ]
+    if item.rule == "opinion":
+        return [(item.id, rng.choice([word for word, _ in item.opinions][:3]))]
+    return [(item.id, item_value(rng, item))]
+
+
 def _check(app: PdcaApplication, rng: random.Random, address: str, rules: Rules) -> None:
     for category in rules.categories:
         for item in category.items:
-            app.record_score(
-                _as(SUPERVISOR), address, item.id, item_value(rng, item), "查阅资料、现场核查"
-            )
+            for target, value in item_values(rng, item):
+                app.record_score(_as(SUPERVISOR), address, target, value, "查阅资料、现场核查")
     if rules.ballot is None or not any(c.source == "ballots" for c in rules.components):
         return
     ballot = rules.ballot
@@ -258,7 +273,7 @@ def _check(app: PdcaApplication, rng: random.Random, address: str, rules: Rules)
         for token in app.issue_ballots(
             _as(SUPERVISOR), address, group.id, per_group, make_token=lambda: ballot_token(rng)
         ):
-            casts.append((token, ballot_marks(rng, level, ballot.items)))
+            casts.append((token, ballot_marks(rng, level, ballot.fields())))
     app.cast_ballots(_as(SUPERVISOR), address, casts)
 
 

@@ -17,17 +17,18 @@ from pdca import log
 from pdca.application.acting import Acting, writes
 from pdca.application.saving import commutes
 from pdca.domain.cycle import Cycle
-from pdca.domain.facts import Finding, ItemScore
+from pdca.domain.facts import Finding, ItemScore, PointScore
 from pdca.errors import Conflict, NotFound, RuleViolation, one_of
-from pdca.rules.naming import listed, resolve, things
+from pdca.rules.naming import listed, resolve, resolve_target, things
 
 if TYPE_CHECKING:
     from pdca.application.ballot_file import BallotFile
-    from pdca.rules.scoring_rules import Item
+    from pdca.rules.scoring_rules import Item, ScoringPoint
 
 COLLECTING = ("do", "check")  # the ledger is kept all year: 执行 and 督查
 SCORING = ("check",)  # scores and ballots belong to 督查
 CORRECTING = ("do", "check", "act", "closed")
+_KIND_WORDS = {"ballot": "测评票", "opinion": "评价意见（撤回后重新记录）"}
 
 
 def token_digest(token: str) -> str:
@@ -68,6 +69,39 @@ def check_item_value(item: Item, value: Decimal) -> None:
         )
     if item.rule in ("per_occurrence", "ratio_to_best") and value < 0:
         raise RuleViolation(f"指标 {item.id}（{item.label}）记录的是次数或数量，不能为负数 {value}")
+
+
+def check_point_value(item: Item, point: ScoringPoint, value: Decimal) -> None:
+    if not 0 <= value <= point.max:
+        raise RuleViolation(
+            f"采分点 {item.id}.{point.id}（{point.label}）的得分 {value} 超出范围；允许 0 至 {point.max}"
+        )
+
+
+def _decimal(value: Decimal | str) -> Decimal:
+    from decimal import InvalidOperation
+
+    if isinstance(value, Decimal):
+        return value
+    try:
+        number = Decimal(value.strip())
+    except InvalidOperation:
+        raise RuleViolation(f"数值 '{value}' 不是数值；应为如 2、-0.5、87.5 的小数") from None
+    if not number.is_finite():
+        raise RuleViolation(f"数值 '{value}' 不是有限数值")
+    return number
+
+
+def _opinion_of(item: Item, text: str) -> str:
+    """The opinion word of an item scored by its table, exactly as the table writes it."""
+    word = text.strip()
+    table = dict(item.opinions)
+    if word not in table:
+        allowed = one_of(f"{w}（{p} 分）" for w, p in item.opinions)
+        raise RuleViolation(
+            f"指标 {item.id}（{item.label}）按意见计分，'{text}' 不可用；允许：{allowed}"
+        )
+    return word
 
 
 def _by_id(scheme: Any, scores: Mapping[str, Decimal]) -> dict[str, Decimal]:
@@ -205,38 +239,94 @@ class Recording:
     @writes("score record")
     @commutes
     def record_score(
-        self, acting: Acting, address: str, item_id: str, value: Decimal, evidence: str
+        self, acting: Acting, address: str, item_id: str, value: Decimal | str, evidence: str
     ) -> int:
+        """Record a catalogue item's value, one 采分点 of an item scored by its points
+        (``ITEM.POINT`` or the point's own id or label), or the opinion on an item that
+        the scheme scores by an opinion table."""
         cycle = self.get_cycle(address, acting)
-        item_id = acting.named["item"] = resolve(self.scheme_of(cycle), "item", item_id)
+        scheme = self.scheme_of(cycle)
+        item_id, point_id = resolve_target(scheme, item_id)
+        acting.named["item"] = f"{item_id}.{point_id}" if point_id else item_id
         item = self._item(cycle, item_id)
         # Scores belong to 督查; in 处理 an item still missing may be recorded late (补记),
         # since a round cannot be finalised without it and not every scheme can go back.
         if self._phase_of(cycle) != "act":
             self._require_phase(cycle, SCORING, "记录指标得分", "（处理阶段可补记尚未记录的指标）")
-        check_item_value(item, value)
-        existing = cycle.facts.item_score(item_id)
-        if existing is not None:
-            raise Conflict(
-                f"指标 {item_id} 已有得分记录 #{existing.provenance.position}；更正请用：pdca correct amend {address} {existing.provenance.position} 新值 --reason 理由"
+        if item.scored_points and point_id is None:
+            raise RuleViolation(
+                f"指标 {item.id}（{item.label}）按采分点计分；请逐个记录采分点："
+                f"{one_of(f'{item.id}.{p.id}（{p.label}，0–{p.max}）' for p in item.points)}"
             )
-        na = cycle.facts.item_not_applicable(item_id)
-        if na is not None:
-            raise Conflict(
-                f"指标 {item_id} 已认定不适用 #{na.provenance.position}；如需记录得分，先撤回认定：pdca correct withdraw {address} {na.provenance.position} --reason 理由"
-            )
+        self._not_yet_recorded(cycle, address, item, point_id)
         if not evidence.strip():
             raise RuleViolation("必须写明证据（--evidence）")
+        if item.rule == "opinion":
+            opinion = _opinion_of(item, str(value))
+            self._record_fact(
+                acting,
+                cycle,
+                address,
+                Cycle.OpinionRecorded,
+                item=item_id,
+                opinion=opinion,
+                evidence=evidence.strip(),
+            )
+            return cycle.version
+        number = _decimal(value)
+        if point_id is not None:
+            point = item.point(point_id)
+            assert point is not None
+            check_point_value(item, point, number)
+            self._record_fact(
+                acting,
+                cycle,
+                address,
+                Cycle.PointScored,
+                item=item_id,
+                point=point_id,
+                value=number,
+                evidence=evidence.strip(),
+            )
+            return cycle.version
+        check_item_value(item, number)
         self._record_fact(
             acting,
             cycle,
             address,
             Cycle.ItemScored,
             item=item_id,
-            value=value,
+            value=number,
             evidence=evidence.strip(),
         )
         return cycle.version
+
+    def _not_yet_recorded(
+        self, cycle: Cycle, address: str, item: Item, point_id: str | None
+    ) -> None:
+        facts = cycle.facts
+        existing: Any = (
+            facts.point_score(item.id, point_id)
+            if point_id is not None
+            else (facts.opinion(item.id) if item.rule == "opinion" else facts.item_score(item.id))
+        )
+        name = f"{item.id}.{point_id}" if point_id else item.id
+        if existing is not None:
+            how = (
+                f"pdca correct withdraw {address} {existing.provenance.position} --reason 理由，再重新记录"
+                if item.rule == "opinion"
+                else f"pdca correct amend {address} {existing.provenance.position} 新值 --reason 理由"
+            )
+            what = "采分点" if point_id else "指标"
+            kind = "评价意见" if item.rule == "opinion" else "得分"
+            raise Conflict(
+                f"{what} {name} 已有{kind}记录 #{existing.provenance.position}；更正请用：{how}"
+            )
+        na = facts.item_not_applicable(item.id)
+        if na is not None:
+            raise Conflict(
+                f"指标 {item.id} 已认定不适用 #{na.provenance.position}；如需记录得分，先撤回认定：pdca correct withdraw {address} {na.provenance.position} --reason 理由"
+            )
 
     # ---- ballots (测评票) ------------------------------------------------------------------
 
@@ -279,18 +369,20 @@ class Recording:
             raise RuleViolation(f"测评票令牌 '{token}' 无效：不是本周期发放的令牌")
         if digest in cycle.facts.used_tokens or digest in pending:
             raise Conflict(f"测评票令牌 '{token}' 已使用过，每张票只能投一次")
-        expected = [i.id for i in ballot.items]
-        unknown = sorted(set(scores) - set(expected))
-        missing = [i for i in expected if i not in scores]
+        unknown, missing, mixed = ballot.gaps(scores)
+        if mixed:
+            raise RuleViolation(
+                f"测评项目 {'、'.join(mixed)} 既填了总分又填了采分点；每个项目只能按一种方式填写"
+            )
         if unknown or missing:
             raise RuleViolation(
-                f"测评票项目不符：{'未知 ' + '、'.join(unknown) if unknown else ''}{'；' if unknown and missing else ''}"
-                f"{'缺少 ' + '、'.join(missing) if missing else ''}；应填：{one_of(f'{i.id}（0–{i.max}）' for i in ballot.items)}"
+                f"测评票项目不符：{'未知 ' + '、'.join(sorted(unknown)) if unknown else ''}{'；' if unknown and missing else ''}"
+                f"{'缺少 ' + '、'.join(missing) if missing else ''}；应填：{one_of(f'{i.id}（0–{i.max}）' for i in ballot.asked(scores))}"
             )
-        for item in ballot.items:
-            if not 0 <= scores[item.id] <= item.max:
+        for field in ballot.accepted():
+            if field.id in scores and not 0 <= scores[field.id] <= field.max:
                 raise RuleViolation(
-                    f"测评项目 {item.id}（{item.label}）的分数 {scores[item.id]} 超出范围；允许 0 至 {item.max}"
+                    f"测评项目 {field.id}（{field.label}）的分数 {scores[field.id]} 超出范围；允许 0 至 {field.max}"
                 )
         return digest, cycle.facts.issued_tokens[digest], scores
 
@@ -336,16 +428,20 @@ class Recording:
         scheme = self.scheme_of(cycle)
         ballot = scheme.rules.ballot
         if ballot is not None:
-            expected = [i.id for i in ballot.items]
-            # A column names an item by its id or its label.
+            # A column names an item or a 采分点 by its id or its label.
             named = {c: resolve(scheme, "ballot_item", c, unknown_as_is=True) for c in file.items}
-            unknown = [c for c in file.items if named[c] not in expected]
-            missing = [i for i in expected if i not in named.values()]
+            unknown, missing, mixed = ballot.gaps(list(named.values()))
+            unknown = [c for c in file.items if named[c] in unknown]
             twice = [c for c in file.items if list(named.values()).count(named[c]) > 1]
             if twice:
                 raise RuleViolation(
                     f"测评票文件的列 {'、'.join(twice)} 是同一个测评项目 "
                     f"{named[twice[0]]}；每个项目只能有一列；整批未记录"
+                )
+            if mixed:
+                raise RuleViolation(
+                    f"测评票文件的列既有测评项目 {'、'.join(mixed)} 的总分又有其采分点；"
+                    "每个项目只能按一种方式填写；整批未记录"
                 )
             if unknown or missing:
                 told = ([f"未知列 {'、'.join(unknown)}"] if unknown else []) + (
@@ -353,7 +449,7 @@ class Recording:
                 )
                 raise RuleViolation(
                     f"测评票文件的列不符：{'；'.join(told)}；"
-                    f"首行应为 token,{','.join(expected)}；整批未记录"
+                    f"首行应为 token,{','.join(f.id for f in ballot.asked(named.values()))}；整批未记录"
                 )
         return self.cast_ballots(acting, address, file.ballots())
 
@@ -445,7 +541,9 @@ class Recording:
             )
         if cycle.facts.item_not_applicable(item.id) is not None:
             raise Conflict(f"指标 {item.id} 已认定不适用")
-        existing = cycle.facts.item_score(item.id)
+        # A score of the item, of one of its 采分点, or an opinion on it.
+        recorded = [cycle.facts.item_score(item.id), cycle.facts.opinion(item.id)]
+        existing = next((f for f in [*recorded, *cycle.facts.points_of(item.id)] if f), None)
         if existing is not None:
             raise Conflict(
                 f"指标 {item.id} 已有得分记录 #{existing.provenance.position}；如确不适用，先撤回：pdca correct withdraw {address} {existing.provenance.position} --reason 理由"
@@ -500,9 +598,14 @@ class Recording:
                 )
         elif isinstance(fact, ItemScore):
             check_item_value(self._item(cycle, fact.item), value)
+        elif isinstance(fact, PointScore):
+            item = self._item(cycle, fact.item)
+            point = item.point(fact.point)
+            if point is not None:
+                check_point_value(item, point, value)
         else:
             raise RuleViolation(
-                f"记录 #{position} 是{'测评票' if fact.kind == 'ballot' else '否决或认定'}，只能撤回，不能改数值"
+                f"记录 #{position} 是{_KIND_WORDS.get(fact.kind, '否决或认定')}，只能撤回，不能改数值"
             )
         self._record_fact(
             acting,

@@ -22,6 +22,7 @@ RULE_LABELS = {
     "per_occurrence": "按次扣分",
     "banded": "按档扣分",
     "ratio_to_best": "与第一名之比",
+    "opinion": "按意见计分",
 }
 SOURCE_LABELS = {"items": "指标体系", "ballots": "测评票", "ledger": "台账", "tasks": "任务清单"}
 MISSING_LABELS = {"zero": "计 0 分", "reweight": "不计入，权重归一", "refuse": "不能计分"}
@@ -40,6 +41,10 @@ def rule_text(item: Item) -> str:
         return f"比率低于 {item.threshold}% 时每低 {item.band}% 扣 {item.per}，扣完为止"
     if item.rule == "ratio_to_best":
         return "第一名满分，其余按与第一名之比"
+    if item.rule == "opinion":
+        return "记录意见，按表折分：" + "、".join(f"{w} {p}" for w, p in item.opinions)
+    if item.scored_points:
+        return f"{len(item.points)} 个采分点得分之和"
     return "记录值即得分"
 
 
@@ -178,5 +183,36 @@ def contents(scheme: Scheme) -> dict[str, Any]:
             {"after_days": e.after_days, "measure": e.measure} for e in rules.escalations
         ],
     }
+    if scheme.format >= 3:
+        _format_3(data, scheme)
     data["warnings"] = list(scheme.warnings)
     return data
+
+
+def _format_3(data: dict[str, Any], scheme: Scheme) -> None:
+    """What only a format-3 scheme can say (older schemes' answers keep their shape):
+    catalogue areas, each category's area, opinion tables, a ballot item's points."""
+    rules = scheme.rules
+    data["format"] = scheme.format
+    data["areas"] = [
+        {
+            "id": a.id,
+            "label": a.label,
+            "categories": [c.id for c in rules.categories if c.area == a.id],
+            "items": sum(len(c.items) for c in rules.categories if c.area == a.id),
+            "declared_categories": a.declared_categories,
+            "declared_items": a.declared_items,
+        }
+        for a in rules.areas
+    ]
+    for category, shown in zip(rules.categories, data["catalog"], strict=True):
+        shown["area"] = category.area or None
+        shown["declared_items"] = category.declared_items
+        for item, entry in zip(category.items, shown["items"], strict=True):
+            entry["scored_points"] = item.scored_points
+            entry["opinions"] = [{"opinion": w, "points": str(p)} for w, p in item.opinions]
+    if rules.ballot is not None:
+        for item, entry in zip(rules.ballot.items, data["ballot"]["items"], strict=True):
+            entry["points"] = [
+                {"id": p.id, "label": p.label, "max": str(p.max)} for p in item.points
+            ]

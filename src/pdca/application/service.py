@@ -56,6 +56,7 @@ USE_CASES: dict[str, tuple[str, ...]] = {
         "_correctable",
         "_item",
         "_item_not_applicable",
+        "_not_yet_recorded",
         "_task",
         "amend_fact",
         "apply_veto",

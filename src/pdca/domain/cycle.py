@@ -71,6 +71,22 @@ class Cycle(Aggregate):
         evidence: str
         actor: str
 
+    class PointScored(Recorded):
+        # One 采分点 of a catalogue item whose scheme (format 3) scores it by its points.
+        item: str
+        point: str
+        value: Decimal
+        evidence: str
+        actor: str
+
+    class OpinionRecorded(Recorded):
+        # The opinion on a qualitative item (好/较好/一般/差); the pinned scheme's
+        # table turns it into points, so the event keeps the word, not a number.
+        item: str
+        opinion: str
+        evidence: str
+        actor: str
+
     class BallotsIssued(Recorded):
         group: str
         token_digests: list[str]

@@ -96,6 +96,31 @@ class ItemScore(Fact):
 
 
 @dataclass
+class PointScore(Fact):
+    """A scoring point (采分点) of a catalogue item, recorded on its own (format 3)."""
+
+    item: str = ""
+    point: str = ""
+    recorded_value: Decimal = Decimal(0)
+    evidence: str = ""
+    late: bool = False
+
+    @property
+    def value(self) -> Decimal:
+        return self.amended_value(self.recorded_value)
+
+
+@dataclass
+class Opinion(Fact):
+    """The opinion (好/较好/…) recorded for a qualitative item; its scheme's table scores it."""
+
+    item: str = ""
+    opinion: str = ""
+    evidence: str = ""
+    late: bool = False
+
+
+@dataclass
 class Ballot(Fact):
     group: str = ""
     scores: dict[str, Decimal] = field(default_factory=dict)
@@ -173,6 +198,17 @@ class CycleFacts:
     def item_score(self, item: str) -> ItemScore | None:
         return next((s for s in self.active(ItemScore) if s.item == item), None)
 
+    def point_score(self, item: str, point: str) -> PointScore | None:
+        return next(
+            (s for s in self.active(PointScore) if (s.item, s.point) == (item, point)), None
+        )
+
+    def points_of(self, item: str) -> list[PointScore]:
+        return [s for s in self.active(PointScore) if s.item == item]
+
+    def opinion(self, item: str) -> Opinion | None:
+        return next((o for o in self.active(Opinion) if o.item == item), None)
+
     def not_applicable(self, component: str) -> NotApplicable | None:
         return next((n for n in self.active(NotApplicable) if n.component == component), None)
 
@@ -240,6 +276,27 @@ class CycleFacts:
             p,
             item=d["item"],
             recorded_value=d["value"],
+            evidence=d["evidence"],
+            late=self.stage.split(".")[0] == "act",
+        )
+
+    def _on_PointScored(self, p: Provenance, d: Mapping[str, Any]) -> None:
+        self.facts[p.position] = PointScore(
+            "point",
+            p,
+            item=d["item"],
+            point=d["point"],
+            recorded_value=d["value"],
+            evidence=d["evidence"],
+            late=self.stage.split(".")[0] == "act",
+        )
+
+    def _on_OpinionRecorded(self, p: Provenance, d: Mapping[str, Any]) -> None:
+        self.facts[p.position] = Opinion(
+            "opinion",
+            p,
+            item=d["item"],
+            opinion=d["opinion"],
             evidence=d["evidence"],
             late=self.stage.split(".")[0] == "act",
         )

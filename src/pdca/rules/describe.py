@@ -16,6 +16,8 @@ TYPE_LABELS = {
     "TaskCompleted": "任务完成",
     "FindingRecorded": "督查发现",
     "ItemScored": "指标得分",
+    "PointScored": "采分点得分",
+    "OpinionRecorded": "评价意见",
     "BallotsIssued": "发放测评票",
     "BallotCast": "测评票",
     "VetoApplied": "一票否决",
@@ -71,6 +73,8 @@ def describe(event: Any, scheme: Scheme) -> str:
             f"{e.source} {e.indicator} {e.points}，发现于 {e.observed_on}：{e.evidence}"
         ),
         "ItemScored": lambda e: f"{e.item} = {e.value}：{e.evidence}",
+        "PointScored": lambda e: f"{e.item}.{e.point} = {e.value}：{e.evidence}",
+        "OpinionRecorded": lambda e: f"{e.item}：{e.opinion}（{e.evidence}）",
         "BallotsIssued": lambda e: f"{e.group} {len(e.token_digests)} 张",
         "BallotCast": lambda e: f"{e.group} 合计 {sum(e.scores.values())}",
         "VetoApplied": lambda e: (

@@ -43,7 +43,8 @@ def things(scheme: Scheme, kind: str) -> list[tuple[str, str]]:
     elif kind == "group":
         found = rules.ballot.groups if rules.ballot else ()
     elif kind == "ballot_item":
-        found = rules.ballot.items if rules.ballot else ()
+        # What a ballot may fill in: each item and its 采分点 (format 3).
+        found = rules.ballot.accepted() if rules.ballot else ()
     elif kind == "veto":
         found = rules.vetoes
     else:
@@ -80,4 +81,46 @@ def listed(known: list[tuple[str, str]]) -> str:
     """``discipline（纪律性）、…``: each thing's id and, where it differs, its label."""
     return one_of(
         thing_id if label == thing_id else f"{thing_id}（{label}）" for thing_id, label in known
+    )
+
+
+def resolve_target(scheme: Scheme, text: str) -> tuple[str, str | None]:
+    """What ``score record`` names: a catalogue item ``(item, None)``, or one 采分点 of an
+    item scored by its points ``(item, point)`` — written ``ITEM.POINT`` (each part an id
+    or a label) or as the point's own id or label where no other point shares it."""
+    rules = scheme.rules
+    as_item = resolve(scheme, "item", text, unknown_as_is=True)
+    if rules.item(as_item) is not None:
+        return as_item, None
+    name = text.strip()
+    pointed = [i for c in rules.categories for i in c.items if i.scored_points]
+    if "." in name:
+        head, _, tail = name.rpartition(".")
+        item_id = resolve(scheme, "item", head, unknown_as_is=True)
+        found = rules.item(item_id)
+        if found is not None and found[1].scored_points:
+            item = found[1]
+            ids = [p.id for p in item.points if tail in (p.id, p.label)]
+            if ids:
+                return item.id, ids[0]
+            raise RuleViolation(
+                f"指标 {item.id} 没有采分点 '{tail}'；其采分点："
+                f"{listed([(f'{item.id}.{p.id}', p.label) for p in item.points])}"
+            )
+    for attribute in ("id", "label"):
+        meant = [(i.id, p.id) for i in pointed for p in i.points if getattr(p, attribute) == name]
+        if len(meant) == 1:
+            return meant[0]
+        if meant:
+            raise RuleViolation(
+                f"采分点 '{name}' 不明确：方案 {scheme.ref} 中有 {len(meant)} 个采分点叫这个名称"
+                f"（{one_of(f'{i}.{p}' for i, p in meant)}）；请写成 指标.采分点"
+            )
+    points = (
+        "；采分点写成 指标.采分点（如 " + f"{pointed[0].id}.{pointed[0].points[0].id}）"
+        if pointed
+        else ""
+    )
+    raise RuleViolation(
+        f"未知指标 '{name}'；方案 {scheme.ref} 的指标（ID 或名称）：{listed(things(scheme, 'item'))}{points}"
     )

@@ -25,10 +25,10 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta
 
-FORMAT = Literal[1, 2]
+FORMAT = Literal[1, 2, 3]
 PHASE = Literal["plan", "do", "check", "act", "closed"]
-ITEM_RULE = Literal["direct", "per_occurrence", "banded", "ratio_to_best"]
-ITEM_KIND = Literal["quantitative", "qualitative"]
+ITEM_RULE = Literal["direct", "per_occurrence", "banded", "ratio_to_best", "opinion"]
+ITEM_KIND = Literal["quantitative", "qualitative", "unstated"]
 SOURCE = Literal["ballots", "ledger", "tasks", "items"]
 MISSING = Literal["zero", "reweight", "refuse"]
 ROUND_AT = Literal["total", "component"]
@@ -147,7 +147,8 @@ class Scoring(Table, kw_only=True):
 
 
 class PointEntry(Table, kw_only=True):
-    """A scoring point (采分点) of a catalogue item, or an item of the ballot."""
+    """A scoring point (采分点) of a catalogue item or of a ballot item; scored from
+    format 3 on (before, a catalogue item's points were only shown)."""
 
     id: Id
     label: Label | None = None
@@ -165,6 +166,8 @@ class ItemEntry(Table, kw_only=True):
     threshold: Figure = "100"
     band: Figure = "10"
     points: list[PointEntry] = []
+    #: ``rule = "opinion"`` (format 3): the opinion recorded → the item's points.
+    opinions: dict[Word, Figure] = {}
 
 
 class CategoryEntry(Table, kw_only=True):
@@ -172,13 +175,29 @@ class CategoryEntry(Table, kw_only=True):
     label: Label | None = None
     max: Figure | None = None
     bonus: bool = False
+    #: Format 3: the area (大重点) the category belongs to, and how many items the
+    #: source document says it has.
+    area: Id | None = None
+    declared_items: Count | None = None
     items: list[ItemEntry] = []
+
+
+class AreaEntry(Table, kw_only=True):
+    """Format 3: a level above the categories (甘肃's 4 大重点 over its 16 类)."""
+
+    id: Id
+    label: Label | None = None
+    declared_categories: Count | None = None
+    declared_items: Count | None = None
 
 
 class Catalog(Table, kw_only=True):
     declared_items: Count | None = None
     declared_quantitative: Count | None = None
     declared_qualitative: Count | None = None
+    declared_areas: Count | None = None
+    declared_categories: Count | None = None
+    areas: list[AreaEntry] = []
     categories: list[CategoryEntry] = []
 
 
@@ -197,13 +216,22 @@ class GroupEntry(Table, kw_only=True):
     weight: Figure
 
 
+class BallotItemEntry(Table, kw_only=True):
+    """An item of the ballot; with ``points`` (format 3) a ballot gives each point."""
+
+    id: Id
+    label: Label | None = None
+    max: Figure
+    points: list[PointEntry] = []
+
+
 class BallotTable(Table, kw_only=True):
     max: Figure = "100"
     trim: bool = False
     quorum: Quorum = 1
     masses_group: Id | None = None
     masses_min_share: Figure = "0"
-    items: list[PointEntry] = []
+    items: list[BallotItemEntry] = []
     groups: list[GroupEntry] = []
 
 

@@ -21,8 +21,9 @@ MAX_BYTES = 1 << 20
 #: A shipped scheme nests 7 deep (catalog.categories[].items[].points[].id).
 MAX_DEPTH = 32
 #: Format 1: a text without ``format`` (everything written before issue 12).
-#: Format 2: the declared schema of ``scheme_format``; new files say ``format = 2``.
-FORMATS = (1, 2)
+#: Format 2: the declared schema of ``scheme_format``.
+#: Format 3: scored 采分点, opinion tables, catalogue areas and per-level counts.
+FORMATS = (1, 2, 3)
 
 # Strings and comments may hold brackets that nest nothing.
 _INERT = re.compile(

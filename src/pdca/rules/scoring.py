@@ -30,10 +30,12 @@ from pdca.domain.facts import (
     Finding,
     ItemNotApplicable,
     ItemScore,
+    Opinion,
+    PointScore,
     Provenance,
 )
 from pdca.rules.schemes import Scheme
-from pdca.rules.scoring_rules import HUNDRED, Category, Component, Item, Rules
+from pdca.rules.scoring_rules import HUNDRED, Category, Component, Item, Rules, ScoringPoint
 
 ZERO = Decimal(0)
 
@@ -259,23 +261,85 @@ class _Recorded:
 
     scores: dict[str, ItemScore]
     excluded: dict[str, ItemNotApplicable]
+    points: dict[tuple[str, str], PointScore] = field(default_factory=dict)
+    opinions: dict[str, Opinion] = field(default_factory=dict)
 
 
 def _recorded(facts: CycleFacts) -> _Recorded:
     scores: dict[str, ItemScore] = {}
     excluded: dict[str, ItemNotApplicable] = {}
+    points: dict[tuple[str, str], PointScore] = {}
+    opinions: dict[str, Opinion] = {}
     for score in facts.active(ItemScore):
         scores.setdefault(score.item, score)  # the first, as CycleFacts.item_score
     for na in facts.active(ItemNotApplicable):
         excluded.setdefault(na.item, na)
-    return _Recorded(scores, excluded)
+    for point in facts.active(PointScore):
+        points.setdefault((point.item, point.point), point)
+    for opinion in facts.active(Opinion):
+        opinions.setdefault(opinion.item, opinion)
+    return _Recorded(scores, excluded, points, opinions)
+
+
+def _by_points(item: Item, recorded: _Recorded) -> tuple[Node, list[ScoringPoint]]:
+    """An item scored by its 采分点 (format 3): the sum of its recorded points, capped at
+    the item's maximum; no value while any point is unrecorded (those are returned)."""
+    children, missing, total = [], [], ZERO
+    for point in item.points:
+        score = recorded.points.get((item.id, point.id))
+        name = f"{point.label}（{item.id}.{point.id}）"
+        if score is None:
+            missing.append(point)
+            children.append(
+                Node(name, None, note=f"未记录；采分点满分 {point.max}", status="missing")
+            )
+            continue
+        total += score.value
+        leaf = _leaf(
+            f"记录值 {score.value}",
+            score.value,
+            score,
+            evidence=score.evidence,
+            note="处理阶段补记" if score.late else "",
+        )
+        children.append(Node(name, score.value, (leaf,), note=f"采分点满分 {point.max}"))
+    capped = min(total, item.max)
+    note = f"{len(item.points)} 个采分点合计 {total}" + (
+        f"，封顶 {item.max}" if capped != total else f"；满分 {item.max}"
+    )
+    return Node(
+        f"{item.label}（{item.id}）",
+        None if missing else capped,
+        tuple(children),
+        note=note,
+        status="missing" if missing else "",
+    ), missing
+
+
+def _by_opinion(item: Item, opinion: Opinion) -> Node:
+    table = dict(item.opinions)
+    points = table.get(opinion.opinion, ZERO)
+    listed = "、".join(f"{w} {p}" for w, p in item.opinions)
+    leaf = _leaf(
+        f"记录意见「{opinion.opinion}」",
+        None,
+        opinion,
+        evidence=opinion.evidence,
+        note="处理阶段补记" if opinion.late else "",
+    )
+    return Node(
+        f"{item.label}（{item.id}）",
+        points,
+        (leaf,),
+        note=f"意见「{opinion.opinion}」按方案折 {points} 分（{listed}）；满分 {item.max}",
+    )
 
 
 @dataclass
 class _Category:
     node: Node
     cap: Decimal  # the category's maximum once items not applicable are left out
-    missing: list[Item]
+    missing: list[Lack]
 
 
 def _category(
@@ -288,10 +352,28 @@ def _category(
     total = ZERO
     possible = sum((i.max for i in category.items), ZERO)
     excluded = ZERO
-    missing: list[Item] = []
+    missing: list[Lack] = []
     for item in category.items:
         label = f"{item.label}（{item.id}）"
         score = recorded.scores.get(item.id)
+        if item.scored_points and item.id not in recorded.excluded:
+            node, unrecorded = _by_points(item, recorded)
+            if unrecorded and required:
+                # Complete before final counts every 采分点 of the item.
+                missing += [
+                    Lack(f"{item.id}.{p.id}", f"{item.label}／{p.label}") for p in unrecorded
+                ]
+            elif unrecorded:
+                node = _partial(node)
+            total += node.value or ZERO
+            children.append(node)
+            continue
+        opinion = recorded.opinions.get(item.id)
+        if item.rule == "opinion" and opinion is not None:
+            node = _by_opinion(item, opinion)
+            total += node.value or ZERO
+            children.append(node)
+            continue
         if score is not None:
             points, how = item_points(item, score.value, context)
             total += points
@@ -326,7 +408,7 @@ def _category(
                 )
             )
         elif required:
-            missing.append(item)
+            missing.append(Lack(item.id, item.label))
             children.append(
                 Node(
                     label,
@@ -358,6 +440,21 @@ def _category(
     )
 
 
+@dataclass(frozen=True)
+class Lack:
+    """One thing a required item lacks: the item, or one of its 采分点 (``item.point``)."""
+
+    id: str
+    label: str
+
+
+def _partial(node: Node) -> Node:
+    """Points of an item recorded in part where nothing is required (a bonus category):
+    the recorded ones count, the others 0."""
+    got = sum((c.value or ZERO for c in node.children), ZERO)
+    return Node(node.label, got, node.children, note=node.note + "；未记录的采分点计 0")
+
+
 # ---- component sources -------------------------------------------------------------------
 
 
@@ -370,7 +467,7 @@ class _Items:
     value: Decimal | None  # None: an item is missing
     nodes: list[Node]
     present: bool  # any item scored or declared not applicable
-    missing: list[Item]
+    missing: list[Lack]
     all_excluded: bool  # every item declared not applicable: the component drops out
 
 
@@ -378,8 +475,14 @@ def _items_component(
     component: Component, rules: Rules, recorded: _Recorded, context: RoundContext
 ) -> _Items:
     categories = [c for c in rules.categories if c.id in component.categories]
+    pointed = {item for item, _ in recorded.points}
     present = any(
-        i.id in recorded.scores or i.id in recorded.excluded for c in categories for i in c.items
+        i.id in recorded.scores
+        or i.id in recorded.excluded
+        or i.id in pointed
+        or i.id in recorded.opinions
+        for c in categories
+        for i in c.items
     )
     # Nothing recorded at all: the scheme's ``missing`` says what the component is
     # (refuse, zero, reweight). Anything recorded: every item is then required.
@@ -425,6 +528,8 @@ def _ballots_component(rules: Rules, facts: CycleFacts) -> tuple[Decimal, list[N
             )
             for b in dropped
         ]
+        if any(i.points for i in ballot.items):
+            leaves += _point_means(ballot, kept)
         groups.append((group, mean, leaves))
     if not groups:
         return ZERO, [], False
@@ -440,11 +545,43 @@ def _ballots_component(rules: Rules, facts: CycleFacts) -> tuple[Decimal, list[N
     for group, mean, leaves in groups:
         share = group.weight / weight_total
         weighted += mean * share
-        note = f"{len([x for x in leaves if '去掉' not in x.label])} 张票的平均分，权重 {group.weight}%"
+        counted = [x for x in leaves if x.label.startswith("测评票") and "去掉" not in x.label]
+        note = f"{len(counted)} 张票的平均分，权重 {group.weight}%"
         if weight_total != HUNDRED:
             note += f"（无票群体不计，按 {weight_total}% 重新归一）"
         nodes.append(Node(group.label, mean, tuple(leaves), note=note))
     return weighted / ballot.max * rules.scale, nodes, True
+
+
+def _point_means(ballot: Any, kept: list[Any]) -> list[Node]:
+    """Format 3: under a group, each ballot item's mean over the ballots counted and, for
+    an item with 采分点, each point's mean over the ballots that gave points (a ballot may
+    give the item whole). The ballots listed above are the events behind them."""
+    nodes = []
+    for item in ballot.items:
+
+        def whole(b: Any, item: Any = item) -> Decimal:
+            return b.scores.get(item.id, sum((b.scores.get(p.id, ZERO) for p in item.points), ZERO))
+
+        by_point = [b for b in kept if item.id not in b.scores]
+        means = tuple(
+            Node(
+                f"{p.label}（{item.id}.{p.id}）",
+                sum((b.scores.get(p.id, ZERO) for b in by_point), ZERO) / len(by_point),
+                note=f"{len(by_point)} 张按采分点填写的票的平均分；满分 {p.max}",
+            )
+            for p in item.points
+            if by_point
+        )
+        nodes.append(
+            Node(
+                f"测评项目 {item.label}（{item.id}）",
+                sum((whole(b) for b in kept), ZERO) / len(kept),
+                means,
+                note=f"{len(kept)} 张票的平均分；满分 {item.max}",
+            )
+        )
+    return nodes
 
 
 def _ledger_component(rules: Rules, facts: CycleFacts) -> tuple[Decimal, list[Node], bool]:

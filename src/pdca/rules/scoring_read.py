@@ -17,6 +17,7 @@ from pdca.rules import scheme_format as fmt
 from pdca.rules.scoring_rules import (
     DEFAULT_ESCALATIONS,
     HUNDRED,
+    Area,
     Ballot,
     BallotGroup,
     Category,
@@ -33,6 +34,7 @@ from pdca.rules.scoring_rules import (
     Veto,
 )
 
+ZERO = Decimal(0)
 _NEEDED = '缺少数值（写成字符串形式的小数，如 "2.5"）'
 
 
@@ -47,7 +49,9 @@ def rules_of(data: dict[str, Any]) -> Rules:
 
 def read_rules(file: fmt.SchemeFile, out: Reporter) -> Rules:
     scoring = file.scoring
-    categories = _catalog(file.catalog, out)
+    _needs_format_3(file, out)
+    scored_points = file.format >= 3
+    areas, categories = _catalog(file.catalog, scored_points, out)
     components = _components(file.components, categories, scoring.missing, out)
     ballot = _ballot(file.ballot, out) if file.ballot is not None else None
     indicators = _indicators(file.ledger.indicators, out)
@@ -64,6 +68,7 @@ def read_rules(file: fmt.SchemeFile, out: Reporter) -> Rules:
         tie_break=_tie_break(scoring.tie_break, components, out),
         missing=scoring.missing,
         categories=categories,
+        areas=areas,
         components=components,
         ballot=ballot,
         ledger_sources=tuple(file.ledger.sources),
@@ -114,7 +119,50 @@ def _points(entries: list[fmt.PointEntry]) -> tuple[ScoringPoint, ...]:
     return tuple(ScoringPoint(p.id, _label(p), _d(p.max)) for p in entries)
 
 
-def _item(entry: fmt.ItemEntry, where: str, out: Reporter) -> Item:
+def _needs_format_3(file: fmt.SchemeFile, out: Reporter) -> None:
+    """A key of format 3 in an older file: refused, since the older format would read the
+    same file differently (its 采分点 were shown, never scored)."""
+    if file.format >= 3:
+        return
+    used = []
+    catalog = file.catalog
+    if catalog.areas:
+        used.append("catalog.areas")
+    for key in ("declared_areas", "declared_categories"):
+        if getattr(catalog, key) is not None:
+            used.append(f"catalog.{key}")
+    for n, c in enumerate(catalog.categories):
+        where = f"catalog.categories[{n}]"
+        used += [f"{where}.{k}" for k in ("area", "declared_items") if getattr(c, k) is not None]
+        for m, i in enumerate(c.items):
+            if i.kind == "unstated":
+                used.append(f"{where}.items[{m}].kind")
+            if i.opinions or i.rule == "opinion":
+                used.append(f"{where}.items[{m}].{'opinions' if i.opinions else 'rule'}")
+    if file.ballot is not None:
+        used += [f"ballot.items[{n}].points" for n, i in enumerate(file.ballot.items) if i.points]
+    for key in used:
+        out.add(key, f"此键属于方案格式 3；请在文件开头写 format = 3（本文件为格式 {file.format}）")
+
+
+def _opinions(entry: fmt.ItemEntry, where: str, out: Reporter) -> tuple[tuple[str, Decimal], ...]:
+    table = tuple((str(word), _d(points)) for word, points in entry.opinions.items())
+    if entry.rule == "opinion" and not table:
+        out.add(f"{where}.opinions", 'rule = "opinion" 的指标必须给出意见→分值表（如 好 = "10"）')
+    if table and entry.rule != "opinion":
+        out.add(f"{where}.opinions", f'只有 rule = "opinion" 的指标才有意见表；本项为 {entry.rule}')
+    for word, points in table:
+        if not ZERO <= points <= _d(entry.max):
+            out.add(
+                f"{where}.opinions.{word}",
+                f"意见「{word}」的分值 {points} 超出该项分值范围；允许 0 至 {_d(entry.max)}",
+            )
+    if entry.rule == "opinion" and entry.points:
+        out.add(f"{where}.points", "按意见计分的指标不能再分采分点")
+    return table
+
+
+def _item(entry: fmt.ItemEntry, where: str, scored_points: bool, out: Reporter) -> Item:
     rule = entry.rule
     required = (
         _needed(entry.required, f"{where}.required", out)
@@ -137,20 +185,37 @@ def _item(entry: fmt.ItemEntry, where: str, out: Reporter) -> Item:
         threshold=_d(entry.threshold),
         band=_d(entry.band),
         points=_points(entry.points),
+        scored_points=scored_points and bool(entry.points),
+        opinions=_opinions(entry, where, out),
     )
     if item.max <= 0:
         out.add(f"{where}.max", f"分值必须大于 0，实际为 {item.max}")
     if item.points:
-        total = sum((p.max for p in item.points), Decimal(0))
-        if total != item.max:
-            out.add(f"{where}.points", f"采分点合计 {total} 不等于该项分值 {item.max}")
+        _points_fit(item.points, item.max, f"{where}.points", out)
+        if item.scored_points and rule != "direct":
+            out.add(
+                f"{where}.rule",
+                f"有采分点的指标按各采分点的得分合计计分，rule 只能是 direct；实际为 {rule}",
+            )
     if rule == "banded" and item.band <= 0:
         out.add(f"{where}.band", "档宽必须大于 0")
     return item
 
 
-def _category(entry: fmt.CategoryEntry, where: str, out: Reporter) -> Category:
-    items = tuple(_item(i, f"{where}.items[{n}]", out) for n, i in enumerate(entry.items))
+def _points_fit(points: tuple[ScoringPoint, ...], cap: Decimal, where: str, out: Reporter) -> None:
+    total = sum((p.max for p in points), Decimal(0))
+    if total != cap:
+        out.add(where, f"采分点合计 {total} 不等于该项分值 {cap}")
+    for n, p in enumerate(points):
+        if p.max <= 0:
+            out.add(f"{where}[{n}].max", f"分值必须大于 0，实际为 {p.max}")
+    _unique([p.id for p in points], where, "采分点", out)
+
+
+def _category(entry: fmt.CategoryEntry, where: str, scored_points: bool, out: Reporter) -> Category:
+    items = tuple(
+        _item(i, f"{where}.items[{n}]", scored_points, out) for n, i in enumerate(entry.items)
+    )
     item_total = sum((i.max for i in items), Decimal(0))
     cap = _d(entry.max) if entry.max is not None else item_total
     if cap > item_total:
@@ -158,23 +223,103 @@ def _category(entry: fmt.CategoryEntry, where: str, out: Reporter) -> Category:
             f"{where}.max",
             f"类别封顶 {cap} 大于其各项分值合计 {item_total}，该类别永远拿不到满分",
         )
-    return Category(entry.id, _label(entry), cap, entry.bonus, items)
+    if entry.declared_items is not None and entry.declared_items != len(items):
+        out.warn(
+            f"{where}.declared_items",
+            f"来源文件称本类共 {entry.declared_items} 项，本文件列出 {len(items)} 项",
+        )
+    return Category(
+        entry.id, _label(entry), cap, entry.bonus, items, entry.area or "", entry.declared_items
+    )
 
 
-def _catalog(catalog: fmt.Catalog, out: Reporter) -> tuple[Category, ...]:
+def _catalog(
+    catalog: fmt.Catalog, scored_points: bool, out: Reporter
+) -> tuple[tuple[Area, ...], tuple[Category, ...]]:
     categories = tuple(
-        _category(c, f"catalog.categories[{n}]", out) for n, c in enumerate(catalog.categories)
+        _category(c, f"catalog.categories[{n}]", scored_points, out)
+        for n, c in enumerate(catalog.categories)
     )
     items = [i for c in categories for i in c.items]
     _unique([c.id for c in categories], "catalog.categories", "类别", out)
     _unique([i.id for i in items], "catalog.categories", "指标项", out)
-    _declared_counts(catalog, items, out)
-    return categories
+    areas = _areas(catalog, categories, out)
+    if scored_points:
+        _declared_per_level(catalog, areas, categories, out)
+    else:
+        _declared_counts(catalog, items, out)
+    return areas, categories
+
+
+def _areas(
+    catalog: fmt.Catalog, categories: tuple[Category, ...], out: Reporter
+) -> tuple[Area, ...]:
+    areas = tuple(
+        Area(a.id, _label(a), a.declared_categories, a.declared_items) for a in catalog.areas
+    )
+    _unique([a.id for a in areas], "catalog.areas", "大类", out)
+    known = [a.id for a in areas]
+    for n, c in enumerate(categories):
+        if c.area and c.area not in known:
+            out.add(
+                f"catalog.categories[{n}].area",
+                f"未知大类 '{c.area}'；允许：{'、'.join(known) or '（无 [[catalog.areas]]）'}",
+            )
+    return areas
+
+
+def _declared_per_level(
+    catalog: fmt.Catalog,
+    areas: tuple[Area, ...],
+    categories: tuple[Category, ...],
+    out: Reporter,
+) -> None:
+    """Format 3: each declared count against the level it counts. The seeds' counts are
+    of the assessed catalogue, so bonus categories (outside it) are not counted; the
+    kinds are counted each on its own (甘肃 says 71 条 and, of 指标, 57 定量 and 11 定性:
+    not a sum to check: its 3 other 条 are of neither kind, ``kind = "unstated"``)."""
+    # With areas, the catalogue the seed counts is what the areas hold (甘肃's 平时考核
+    # marks sit outside its 71 条); without, every category but a bonus one.
+    counted = [c for c in categories if c.area] if areas else [c for c in categories if not c.bonus]
+    items = [i for c in counted for i in c.items]
+    said = (
+        ("declared_areas", catalog.declared_areas, len(areas), "个大类"),
+        ("declared_categories", catalog.declared_categories, len(counted), "个类别"),
+        ("declared_items", catalog.declared_items, len(items), "项"),
+        (
+            "declared_quantitative",
+            catalog.declared_quantitative,
+            sum(1 for i in items if i.kind == "quantitative"),
+            "项定量指标",
+        ),
+        (
+            "declared_qualitative",
+            catalog.declared_qualitative,
+            sum(1 for i in items if i.kind == "qualitative"),
+            "项定性指标",
+        ),
+    )
+    for key, declared, listed, what in said:
+        if declared is not None and declared != listed:
+            out.warn(
+                f"catalog.{key}", f"来源文件称共 {declared} {what}，本文件列出 {listed} {what}"
+            )
+    for n, area in enumerate(areas):
+        mine = [c for c in counted if c.area == area.id]
+        for key, declared, listed, what in (
+            ("declared_categories", area.declared_categories, len(mine), "个类别"),
+            ("declared_items", area.declared_items, sum(len(c.items) for c in mine), "项"),
+        ):
+            if declared is not None and declared != listed:
+                out.warn(
+                    f"catalog.areas[{n}].{key}",
+                    f"来源文件称「{area.label}」共 {declared} {what}，本文件列出 {listed} {what}",
+                )
 
 
 def _declared_counts(catalog: fmt.Catalog, items: list[Item], out: Reporter) -> None:
-    """What the source document says against what the file lists: a warning, since
-    the seeds themselves disagree (甘肃: 57 + 11 ≠ 71)."""
+    """Formats 1 and 2: what the source document says against what the file lists, one
+    count for the whole catalogue (kept as it was, so a pinned text warns as it did)."""
     declared = catalog.declared_items
     if declared is None:
         return
@@ -237,7 +382,10 @@ def _components(
 
 
 def _ballot(raw: fmt.BallotTable, out: Reporter) -> Ballot:
-    items = _points(raw.items)
+    items = tuple(ScoringPoint(i.id, _label(i), _d(i.max), _points(i.points)) for i in raw.items)
+    for n, item in enumerate(items):
+        if item.points:
+            _points_fit(item.points, item.max, f"ballot.items[{n}].points", out)
     groups = tuple(BallotGroup(g.id, _label(g), _d(g.weight)) for g in raw.groups)
     ballot = Ballot(
         max=_d(raw.max),
@@ -260,6 +408,9 @@ def _ballot(raw: fmt.BallotTable, out: Reporter) -> Ballot:
         out.add("ballot.groups", f"评议群体权重合计必须为 100%，实际为 {weight_total}%")
     _masses(ballot, out)
     _unique([i.id for i in items], "ballot.items", "测评项目", out)
+    # A ballot keys its scores by these ids: a point may not share an item's id.
+    if any(i.points for i in items):
+        _unique([f.id for f in ballot.accepted()], "ballot.items", "测评项目或采分点", out)
     _unique([g.id for g in groups], "ballot.groups", "评议群体", out)
     return ballot
 

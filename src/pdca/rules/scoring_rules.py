@@ -8,7 +8,8 @@ file into these ``Rules`` and checks the arithmetic.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol
 
@@ -20,11 +21,23 @@ class Reporter(Protocol):
     def warn(self, key: str, message: str) -> None: ...
 
 
+# Fields added by scheme format 3 are left out of ``repr``: a text pinned before reads
+# exactly as it did (tests/unit/test_pinned_texts.py compares the reprs recorded then).
+
+
 @dataclass(frozen=True)
 class ScoringPoint:
+    """A 采分点, or an item of the ballot (which, from format 3, may have its own points)."""
+
     id: str
     label: str
     max: Decimal
+    #: A ballot item's points (format 3): the ballot gives each one.
+    points: tuple[ScoringPoint, ...] = field(default=(), repr=False)
+
+    def fields(self) -> tuple[ScoringPoint, ...]:
+        """What a ballot fills in for this item: its points, or the item itself."""
+        return self.points or (self,)
 
 
 @dataclass(frozen=True)
@@ -39,6 +52,14 @@ class Item:
     threshold: Decimal = HUNDRED
     band: Decimal = Decimal(10)
     points: tuple[ScoringPoint, ...] = ()
+    #: Format 3: the points are recorded one by one and the item scores their sum
+    #: (capped at ``max``); before, they were shown only.
+    scored_points: bool = field(default=False, repr=False)
+    #: ``rule = "opinion"``: each opinion word and the points it gives, in the file's order.
+    opinions: tuple[tuple[str, Decimal], ...] = field(default=(), repr=False)
+
+    def point(self, point_id: str) -> ScoringPoint | None:
+        return next((p for p in self.points if p.id == point_id), None)
 
 
 @dataclass(frozen=True)
@@ -48,6 +69,18 @@ class Category:
     max: Decimal
     bonus: bool
     items: tuple[Item, ...]
+    area: str = field(default="", repr=False)
+    declared_items: int | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class Area:
+    """A level above the categories (甘肃's 大重点); it groups, it does not score."""
+
+    id: str
+    label: str
+    declared_categories: int | None = None
+    declared_items: int | None = None
 
 
 @dataclass(frozen=True)
@@ -76,6 +109,44 @@ class Ballot:
     groups: tuple[BallotGroup, ...]
     masses_group: str = ""
     masses_min_share: Decimal = Decimal(0)
+
+    def fields(self) -> tuple[ScoringPoint, ...]:
+        """What a ballot is asked for: each item's points (format 3), or the item."""
+        return tuple(f for i in self.items for f in i.fields())
+
+    def accepted(self) -> tuple[ScoringPoint, ...]:
+        """Every key a ballot may hold: each item, and each of its points. An item with
+        points is given either point by point or, from a tally that kept only item
+        totals, whole (ballot files written for the format-2 scheme still import)."""
+        return tuple(f for i in self.items for f in (i, *i.points))
+
+    def asked(self, keys: Collection[str]) -> tuple[ScoringPoint, ...]:
+        """What a ballot holding ``keys`` should hold: each item by its points where it
+        gives any of them, else the item whole (the shortest fix to name in a refusal)."""
+        return tuple(
+            f
+            for i in self.items
+            for f in (i.points if any(p.id in keys for p in i.points) else (i,))
+        )
+
+    def gaps(self, keys: Collection[str]) -> tuple[list[str], list[str], list[str]]:
+        """What is wrong with a ballot holding ``keys``: unknown keys, missing ones (an
+        item given in neither form; the rest of an item's points when only some are
+        given), and items given both ways."""
+        known = {f.id for f in self.accepted()}
+        unknown = [k for k in keys if k not in known]
+        missing: list[str] = []
+        mixed: list[str] = []
+        for item in self.items:
+            given = [p.id for p in item.points if p.id in keys]
+            if item.id in keys:
+                if given:
+                    mixed.append(item.id)
+            elif given:  # some of its points: the others are what is missing
+                missing += [p.id for p in item.points if p.id not in keys]
+            else:
+                missing.append(item.id)
+        return unknown, missing, mixed
 
 
 @dataclass(frozen=True)
@@ -143,6 +214,7 @@ class Rules:
     tie_break: tuple[str, ...] = ()
     missing: str = "zero"
     categories: tuple[Category, ...] = ()
+    areas: tuple[Area, ...] = field(default=(), repr=False)
     components: tuple[Component, ...] = ()
     ballot: Ballot | None = None
     ledger_sources: tuple[str, ...] = ("暗访", "督查", "调研", "互检")

@@ -25,7 +25,9 @@ from pdca.errors import StorageError
 #:    ignore (and so let anyone write).
 #: 6: ``ProjectionFiles`` (the registered projection files), which an older pdca would
 #:    neither read nor honour (it would run unregistered files).
-FORMAT = 6
+#: 7: ``Cycle.PointScored`` and ``Cycle.OpinionRecorded`` (采分点 and opinions, scheme
+#:    format 3), which an older pdca would not score (a cycle read as missing items).
+FORMAT = 7
 TABLE = "pdca_meta"
 #: The key of the database's time zone (an IANA name, written at init). A database made
 #: before it was recorded has none; ``pdca.application.clock`` says how that reads.
