@@ -25,8 +25,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from pdca.application.acting import Acting
+from pdca.application.ballot_tokens import token_digest
 from pdca.application.demo import GRIDS, SPOT_CHECKS, TASKS, ballot_marks, ballot_token, item_values
-from pdca.application.recording import period_bounds, token_digest
+from pdca.application.recording import period_bounds
 from pdca.application.service import PdcaApplication, new_cycle
 from pdca.application.workspace import create_workspace
 from pdca.domain.cycle import Cycle
@@ -178,13 +179,16 @@ def _check(cycle: Cycle, scheme: Scheme, rng: random.Random) -> None:
     level = Decimal(rng.randint(70, 98)) / 100
     per_group = max(rules.ballot.quorum // len(rules.ballot.groups) + 2, 3)  # as the demo
     for group in rules.ballot.groups:
-        digests = [token_digest(ballot_token(rng)) for _ in range(per_group)]
-        cycle.record(Cycle.BallotsIssued, group=group.id, token_digests=digests, actor=ACTOR)
-        for digest in digests:
+        salt = f"{rng.getrandbits(128):032x}"
+        digests = sorted(token_digest(ballot_token(rng), salt) for _ in range(per_group))
+        cycle.record(
+            Cycle.BallotsIssued, group=group.id, token_digests=digests, salt=salt, actor=ACTOR
+        )
+        # As a clerk's batch records them: the tokens spent, then the anonymous ballots.
+        cycle.record(Cycle.BallotTokensUsed, token_digests=digests, boxed=False, actor=ACTOR)
+        for _ in digests:
             scores = ballot_marks(rng, level, rules.ballot.fields())
-            cycle.record(
-                Cycle.BallotCast, token_digest=digest, group=group.id, scores=scores, actor=ACTOR
-            )
+            cycle.record(Cycle.BallotCounted, group=group.id, scores=scores)
 
 
 def _advance_to(cycle: Cycle, scheme: Scheme, phase: str) -> None:

@@ -49,7 +49,7 @@ def _entry(exc: BaseException) -> str:
         release = version("pdca")
     except PackageNotFoundError:
         release = "?"
-    argv = " ".join(_PASSWORD.sub(r"\1:***@", a) for a in sys.argv[1:])
+    argv = " ".join(_PASSWORD.sub(r"\1:***@", a) for a in _without_ballots(sys.argv[1:]))
     stamp = datetime.now().astimezone().isoformat(timespec="seconds")
     lines = [
         f"==== {stamp}  pdca {release}  Python {sys.version.split()[0]}",
@@ -58,6 +58,28 @@ def _entry(exc: BaseException) -> str:
         "",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _without_ballots(args: list[str]) -> list[str]:
+    """A ballot's token and marks never reach a log file: side by side they would tell
+    whose slip carried which marks. (A ballot file's name is kept; its rows are not read.)"""
+    if "ballot" not in args:
+        return args
+    kept, hide_next = [], False
+    for arg in args:
+        if hide_next:
+            kept.append("***")
+            hide_next = False
+        elif arg == "--token":
+            kept.append(arg)
+            hide_next = True
+        elif arg.startswith("--token="):
+            kept.append("--token=***")
+        elif "=" in arg and not arg.startswith("-"):
+            kept.append("***")  # ITEM=POINTS
+        else:
+            kept.append(arg)
+    return kept
 
 
 def _write(entry: str, workspace_root: Path | None) -> Path | None:

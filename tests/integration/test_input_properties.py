@@ -252,4 +252,4 @@ def test_ballot_files_are_imported_whole_or_refused_in_one_line(
 
 
 def ballots_cast(ws: Workspace) -> int:
-    return ws.sql(f"SELECT count(*) FROM {ws.events_table} WHERE topic LIKE '%BallotCast'")[0][0]
+    return ws.sql(f"SELECT count(*) FROM {ws.events_table} WHERE topic LIKE '%BallotCounted'")[0][0]

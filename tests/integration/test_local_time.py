@@ -172,7 +172,7 @@ def test_vetoes_and_rounds_show_their_times_in_the_zone(workspace: Workspace) ->
     ws = workspace
     # test_soe's 能源公司 (figures worked there), vetoed by decision.
     energy = year_unit(
-        ws, "能源公司", ("20", "12", "15", "20", "24", "10"), ("40", "29", "29"), "100",
+        ws, "能源公司", ("20", "12", "15", "20", "24", "10"), ("40", "29", "29"), "好",  # 好 → 100 (soe.toml opinions)
         {"leaders": [96, 97, 99], "middle": [97, 97, 97], "masses": [90, 97, 97, 100]},
     )  # fmt: skip
     assert advance(ws, energy, "start_assess") == "act.assess"

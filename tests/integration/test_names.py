@@ -102,10 +102,11 @@ def test_groups_ballot_items_and_components_by_label(workspace: Workspace, tmp_p
         "问题整改与作风建设=16",
     ]
     ws.ok("ballot", "cast", JIA, "--token", tokens[0], *by_label)
+    ws.ok("ballot", "close", JIA)
     # One item named twice, once by id and once by label: refused, nothing written.
     assert (
         ws.refused("ballot", "cast", JIA, "--token", tokens[1], *by_label, "duty=20")
-        == "错误：测评项目 duty 填了两次（履行第一责任人职责、duty）；整批未记录"
+        == "错误：测评项目 duty 填了两次（履行第一责任人职责、duty）"
     )
     path = tmp_path / "ballots.csv"
     path.write_text(
@@ -115,7 +116,9 @@ def test_groups_ballot_items_and_components_by_label(workspace: Workspace, tmp_p
     )
     ws.ok("ballot", "import", JIA, str(path))
     cast = [
-        e for e in json.loads(ws.ok("history", JIA, "--json").output) if e["type"] == "BallotCast"
+        e
+        for e in json.loads(ws.ok("history", JIA, "--json").output)
+        if e["type"] == "BallotCounted"
     ]
     assert [e["summary"] for e in cast] == ["masses 合计 90", "masses 合计 100"]  # 20+19+18+17+16
     out = ws.ok("score", "na", JIA, "党建重点任务完成情况", "--reason", "本年度无重点任务").output

@@ -60,6 +60,7 @@ SAMPLES: dict[str, list[str]] = {
     "ballot issue": ["ballot", "issue", C, "--group", "masses", "--count", "1"],
     "ballot cast": ["ballot", "cast", C, "--token", "AAAAA-BBBBB", "duty=1"],
     "ballot import": ["ballot", "import", C, "ballots.csv"],
+    "ballot close": ["ballot", "close", C],
     "veto apply": ["veto", "apply", C, "--rule", "r", "--reason", "r", "--evidence", "e"],
     "correct withdraw": ["correct", "withdraw", C, "2", "--reason", "r"],
     "correct amend": ["correct", "amend", C, "2", "-1", "--reason", "r"],
@@ -250,5 +251,6 @@ def test_every_stored_event_records_its_actor(sqlite_workspace: Workspace) -> No
         ("StageAdvanced", "戊"),
         ("Opened", "辛"),
         ("Finalized", "壬"),
+        ("ConsequencesRecorded", "壬"),  # 吉林's results used (考用结合), one per unit
         ("Taken", "壬"),  # the anchor finalisation takes
     ]

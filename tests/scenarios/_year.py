@@ -10,7 +10,7 @@ from tests.conftest import Workspace
 
 def js(ws: Workspace, *args: str) -> Any:
     """Run a command with ``--json`` (it must succeed) and parse its output."""
-    return json.loads(ws.ok(*args, "--json").output)
+    return json.loads(ws.ok(*args, "--json").stdout)  # stderr may hold a 校验码 line
 
 
 def stage(ws: Workspace, cycle: str) -> str:

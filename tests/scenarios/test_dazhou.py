@@ -182,9 +182,12 @@ def test_dazhou_two_indices_50_50_and_the_veto_for_cha(workspace: Workspace) -> 
     for cycle, (p, y, bonus, deduction, total) in expected_indices.items():
         data = js(ws, "explain", cycle)
         parts = {c["id"]: c for c in data["components"]}
+        # 40 / 40 / 20 in the scheme; no quarterly cycles: the roll-up drops out and the
+        # two indices are scaled back to 50 / 50.
         assert {k: Decimal(c["weight"]) for k, c in parts.items()} == {
             "performance_index": 50,
             "duty_index": 50,
+            "duty_quarters": 0,
         }
         assert Decimal(parts["performance_index"]["score"]) == Decimal(p), cycle
         assert Decimal(parts["duty_index"]["score"]) == Decimal(y), cycle
@@ -210,6 +213,18 @@ def test_dazhou_two_indices_50_50_and_the_veto_for_cha(workspace: Workspace) -> 
     vetoed = js(ws, "explain", education)
     assert [v["rule"] for v in vetoed["vetoes"]] == ["serious_problem_veto"]
     assert "较好 → 差" in vetoed["outcome"]["note"]
+    # 考用结合, recorded with the finalisation: 「党建考核评定等次为“差”的单位年度考核一票否决,
+    # 不作为绩效考核优秀单位,单位主要负责同志取消年度优秀资格」; 「党建工作做得好的单位…三个优先」.
+    assert [c["label"] for c in vetoed["results_used"]["consequences"]] == [
+        "单位年度考核一票否决，不作为绩效考核优秀单位",
+        "单位主要负责同志取消年度优秀资格",
+    ]
+    assert {r["unit"]: r["results_used"] for r in ranking} == {
+        "市财政局": "党建经费优先保障、年度考核优先排名、单位干部优先提拔",
+        "市民政局": None,
+        "市教育局": "单位年度考核一票否决，不作为绩效考核优秀单位；单位主要负责同志取消年度优秀资格",
+        "市审计局": None,
+    }
     # Both findings are in the tree with their observed dates; the cap is stated.
     deduction = next(n for n in vetoed["tree"]["children"] if n["label"] == "扣分")
     assert deduction["value"] == "-10" and "上限 10" in deduction["note"]

@@ -90,6 +90,7 @@ def ballots(ws: Workspace, cycle: str, totals: list[int]) -> None:
             token,
             *(f"{i}={v}" for i, v in zip(BALLOT_ITEMS, SPLITS[total], strict=True)),
         )
+    ws.ok("ballot", "close", cycle)  # the ballots count once the box is closed
 
 
 def run_unit(

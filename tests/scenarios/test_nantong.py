@@ -28,7 +28,16 @@ from __future__ import annotations
 from decimal import Decimal
 
 from tests.conftest import Workspace
-from tests.scenarios._year import advance, ballots, js, open_with_tasks, scores, stage
+from tests.scenarios._year import (
+    advance,
+    ballots,
+    import_rows,
+    js,
+    open_with_tasks,
+    scores,
+    split,
+    stage,
+)
 
 PERIOD = "2024"
 ITEMS = {"skills": 30, "conduct": 30, "results": 40}
@@ -64,6 +73,30 @@ LINKS = [
 ]
 
 
+#: Units of the 联系片 that rate the assessed ones in 分片互评 (registered, not assessed).
+RATERS = ("市教育局", "市民政局", "市司法局", "市交通局")
+
+
+def peer_ballots(ws: Workspace, cycle: str, totals: list[int]) -> None:
+    """分片互评: one ballot issued to each rater unit in turn (the unit is stored, the
+    person filling it in is not), all imported as one file."""
+    registered = _registered(ws)
+    for rater in RATERS:
+        if rater not in registered:
+            ws.ok("unit", "add", rater, "--category", "党政机关")
+    rows = []
+    for rater, total in zip(RATERS, totals, strict=False):
+        issued = js(ws, "ballot", "issue", cycle, "--group", "peer_units", "--count", "1",
+                    "--rater-unit", rater)  # fmt: skip
+        assert issued["rater"] == rater
+        rows.append([issued["tokens"][0], *map(str, split(total, list(ITEMS.values())))])
+    import_rows(ws, cycle, ["token", *ITEMS], rows)
+
+
+def _registered(ws: Workspace) -> set[str]:
+    return {u["unit"] for u in js(ws, "unit", "list")}
+
+
 def year_unit(
     ws: Workspace,
     unit: str,
@@ -83,7 +116,9 @@ def year_unit(
     for trigger, reached, group in LINKS:  # 3–7 and 处理
         assert advance(ws, cycle, trigger) == reached
         assert stage(ws, cycle) == reached
-        if group:
+        if group == "peer_units":
+            peer_ballots(ws, cycle, votes[group])
+        elif group:
             ballots(ws, cycle, ITEMS, {group: votes[group]})
         if reached == "check.review":
             scores(ws, cycle, {**BASIC, **basic, **KEY, **key, **(bonus or {})})
@@ -197,6 +232,14 @@ def test_nantong_seven_links_three_in_one_and_capped_innovation(workspace: Works
         assert data["total"] == total == data["outcome"]["total"], cycle
     explained = js(ws, "explain", ndrc)
     assert Decimal(explained["unrounded"]) == Decimal("94.525")
+    # 分片互评 by rater units 市教育局, 市民政局, 市司法局: [88 90 95], the highest and the
+    # lowest dropped → 90. The group names the units its tokens went to; a counted ballot
+    # names none (it carries no token).
+    overall = next(n for n in explained["tree"]["children"] if n["label"] == "综合评议")
+    peer = _find(overall, "片内互评")
+    assert Decimal(peer["value"]) == 90
+    assert peer["note"].endswith("；票发给评价方：市教育局、市民政局、市司法局")
+    assert not any("评价方" in leaf["label"] for leaf in peer["children"])
     bonus_node = next(n for n in explained["tree"]["children"] if n["label"] == "加分")
     assert bonus_node["value"] == "5"
     innovation = bonus_node["children"][0]  # the category: 3 + 3 = 6, capped at 5
@@ -218,3 +261,13 @@ def test_nantong_seven_links_three_in_one_and_capped_innovation(workspace: Works
     for cycle in expected:
         assert advance(ws, cycle, "close") == "closed"
         assert stage(ws, cycle) == "closed"
+
+
+def _find(node: dict, label: str) -> dict:
+    stack = [node]
+    while stack:
+        here = stack.pop()
+        if here["label"] == label:
+            return here
+        stack += here.get("children", [])
+    raise AssertionError(f"no node {label}")

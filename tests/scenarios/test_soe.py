@@ -44,6 +44,23 @@ BASIC = (
 DAILY = ("daily_checks", "inspection", "major_tasks")  # max 40 / 30 / 30
 
 
+def carried_in(ws: Workspace, unit: str, open_problems: int) -> None:
+    """A 2023 cycle whose 执行 ordered ``open_problems`` rectification items left open
+    (交办 from 执行 on): the 2024 cycle opened next carries them in."""
+    if not open_problems:
+        return
+    prior = f"{unit}/2023"
+    ws.ok("cycle", "open", unit, "2023", "--scheme", "soe")
+    ws.ok("task", "add", prior, "重点任务1", "--deadline", "2023-06-30")
+    ws.ok("task", "publish", prior)
+    advance(ws, prior, "start_do")
+    for n in range(1, open_problems + 1):
+        ws.ok(
+            "rectify", "order", prior, "--problem", f"2023年考核指出的问题{n}",
+            "--owner", "王五", "--due", "2023-12-31", "--today", "2023-06-01",
+        )  # fmt: skip
+
+
 def year_unit(
     ws: Workspace,
     unit: str,
@@ -55,8 +72,17 @@ def year_unit(
     bonus: dict[str, str] | None = None,
     hold_ballots: int | None = None,
 ) -> str:
-    """One unit's year up to 评 (check.evaluate): tasks, daily findings, scores, ballots."""
-    cycle = open_with_tasks(ws, unit, CATEGORY, PERIOD, "soe", tasks=1)
+    """One unit's year up to 评 (check.evaluate): tasks, daily findings, scores, ballots.
+    ``basic``'s last figure is 上一年问题整改 as the scheme scores it (老毛病, not typed):
+    10 − 1 per problem of last year still open, so 10 − it problems are left open in a
+    2023 cycle and carried in when 2024 opens."""
+    *typed, old_problems = basic
+    ws.ok("unit", "add", unit, "--category", CATEGORY)
+    carried_in(ws, unit, 10 - int(old_problems))
+    ws.ok("cycle", "open", unit, PERIOD, "--scheme", "soe")
+    cycle = f"{unit}/{PERIOD}"
+    ws.ok("task", "add", cycle, "重点任务1", "--deadline", f"{PERIOD}-06-30")
+    ws.ok("task", "publish", cycle)
     assert advance(ws, cycle, "start_do") == "do"
     ws.ok("task", "complete", cycle, "1")
     for indicator, points, observed in findings:
@@ -66,7 +92,7 @@ def year_unit(
         )  # fmt: skip
     assert advance(ws, cycle, "start_report") == "check.report"  # 述
     assert advance(ws, cycle, "start_evaluate") == "check.evaluate"  # 评
-    scores(ws, cycle, dict(zip(BASIC, basic, strict=True)))
+    scores(ws, cycle, dict(zip(BASIC[:-1], typed, strict=True)))
     scores(ws, cycle, dict(zip(DAILY, daily, strict=True)))
     scores(ws, cycle, {"secretary_report": report, **(bonus or {})})
     left = ballots(ws, cycle, ITEMS, by_group, only=hold_ballots)

@@ -25,11 +25,11 @@ def test_decided_and_automatic_vetoes_carry_their_facts(workspace: Workspace) ->
     # The two units of test_soe's year that are vetoed (figures worked there): 能源公司
     # 98.50 by points, vetoed by decision; 化工公司 91.80, vetoed by its finding.
     energy = year_unit(
-        ws, "能源公司", ("20", "12", "15", "20", "24", "10"), ("40", "29", "29"), "100",
+        ws, "能源公司", ("20", "12", "15", "20", "24", "10"), ("40", "29", "29"), "好",  # 好 → 100 (soe.toml opinions)
         {"leaders": [96, 97, 99], "middle": [97, 97, 97], "masses": [90, 97, 97, 100]},
     )  # fmt: skip
     chem = year_unit(
-        ws, "化工公司", ("19", "12", "14", "19", "23", "10"), ("38", "28", "28"), "85",
+        ws, "化工公司", ("19", "12", "14", "19", "23", "10"), ("38", "28", "28"), "较好",  # 较好 → 85
         {"leaders": [93, 95, 96], "middle": [94, 95, 98], "masses": [90, 95, 95, 100]},
         findings=(("discipline_serious", "-2", "2024-08-20"),),
     )  # fmt: skip

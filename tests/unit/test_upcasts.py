@@ -35,3 +35,8 @@ def test_a_v1_veto_has_no_observed_date_rather_than_a_made_up_one() -> None:
     assert upcasts.upcast("Cycle.VetoApplied", dict(old)) == {**old, "observed_on": None}
     new = {**old, "observed_on": "2024-06-03", "class_version": 2}
     assert upcasts.upcast("Cycle.VetoApplied", new)["observed_on"] == "2024-06-03"
+
+
+def test_a_v1_issue_of_ballots_reads_as_unsalted() -> None:
+    old = {"group": "masses", "token_digests": ["b", "a"], "actor": "张三"}
+    assert upcasts.upcast("Cycle.BallotsIssued", dict(old)) == {**old, "salt": None}

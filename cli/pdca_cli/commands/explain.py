@@ -28,7 +28,9 @@ def render_tree(
         value = " = —"  # not a score: no number where a fact is missing
     facts = ""
     if "position" in node:
-        facts = f"  [事件 #{node['position']} {moment(node['recorded_at'])} {node['actor']}"
+        # A ballot recorded since issue 13 names nobody: 不记名, not a blank.
+        who = node["actor"] or "不记名"
+        facts = f"  [事件 #{node['position']} {moment(node['recorded_at'])} {who}"
         if node.get("observed_on"):
             facts += f"，发现于 {node['observed_on']}"
         facts += "]"
@@ -82,3 +84,22 @@ def explain(obj: CliContext, address: str, as_of: str | None) -> None:
         )
         if outcome.get("digest"):
             click.echo(f"发布时的链摘要（第 {outcome['head']} 号事件）：{outcome['digest']}")
+    used = data.get("results_used")
+    if used:
+        # 考用结合: what the published result brings, with the round's events behind it.
+        click.echo("结果运用：")
+        for c in used["consequences"]:
+            amount = f"，金额 {c['amount']}" if "amount" in c else ""
+            click.echo(f"  {c['label']}（{c['because']}；{'、'.join(c['periods'])}{amount}）")
+        for c in used["conversions"]:
+            click.echo(
+                f"  {c['label']} {c['points']}（满分 {c['of']}；由未舍入总分 {c['from']} 折算为"
+                f" {c['exact']}，一次四舍五入）"
+            )
+        if not used["consequences"] and not used["conversions"]:
+            click.echo("  （无）")
+        for e in used["events"]:
+            click.echo(
+                f"  来自轮次 {e['round']} 第 {e['position']} 号事件 {e['event']}（{e['what']}，"
+                f"{e['actor']}，{moment(e['recorded_at'])}）"
+            )

@@ -12,6 +12,10 @@ def who(entry: object) -> str:
     """The person; 声明 when no account vouched for it; who entered it when not the
     person (张三（由 李四 代录）)."""
     person, principal = entry.actor, entry.principal  # type: ignore[attr-defined]
+    if not person:
+        # An anonymous ballot, or a token spent by one (issue 13): it names nobody here;
+        # the login that recorded it (the clerk, the box's closer) is in --json.
+        return "不记名"
     notes = ["声明"] if entry.assurance != "authenticated" else []  # type: ignore[attr-defined]
     if principal != person:
         notes.append(f"由 {principal} 代录")

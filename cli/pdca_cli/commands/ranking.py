@@ -49,9 +49,19 @@ def ranking(obj: CliContext, period: str, scheme_id: str | None) -> None:
         }
         for r in ranked(obj.app().scores_of(period), scheme_id, obj.workspace().categories)
     ]
+    used = obj.app().results_used(period)
+    if used:
+        # A round whose scheme uses results (考用结合) adds them; others read as before.
+        from pdca.reports.tables import results_used_text
+
+        for r in rows:
+            record = used.get(f"{r['unit']}/{period}")
+            r["results_used"] = results_used_text(record) if record else None
     published = all(r["rank"] is not None for r in rows) and bool(rows)
     title = f"{period} 排名{'（已定稿发布）' if published else '（含未定稿的暂列，名次为空）'}"
     listing = [*(Column(k, None) for k in RANKING_KEYS), *SHOWN]
+    if used:
+        listing.append(Column("results_used", "结果运用", get="results_used", show=or_blank))
     if obj.json:
         emit_json(records(listing, rows))
         return

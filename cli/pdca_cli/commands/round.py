@@ -110,6 +110,18 @@ def finalize(
     show_table(OUTCOMES, result["outcomes"], title=title)
     if result["changes"]:
         show_table(CHANGES, result["changes"], title="\n与上次发布相比的变化：")
+    if result.get("consequences"):
+        # 考用结合: one event per unit, recorded with this finalisation.
+        click.echo(f"\n结果运用已记录（{len(result['consequences'])} 个单位）：")
+        for record in result["consequences"]:
+            shown = [c["label"] for c in record["consequences"]]
+            shown += [f"{c['label']} {c['points']}" for c in record["conversions"]]
+            click.echo(f"  {record['unit']}：{'；'.join(shown) or '（无）'}")
+    for revised in result.get("revised", []):
+        click.echo(f"\n已修订读取本期结果的 {revised['period']} 轮次的结果运用（发布的总分不变）：")
+        for c in revised["changes"]:
+            moved = [f"新增 {x}" for x in c["added"]] + [f"撤销 {x}" for x in c["removed"]]
+            click.echo(f"  {c['unit']}：{'；'.join(moved)}")
     if result.get("anchor"):
         a = result["anchor"]
         click.echo(f"\n已记录锚点 {a['anchor']}（未签名，写入 {a['file']}），校验码：{a['code']}")

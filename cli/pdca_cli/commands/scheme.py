@@ -147,6 +147,11 @@ def _show(s: dict[str, Any]) -> None:
     if s["source"]:
         click.echo(f"依据：{s['source']}")
     click.echo("阶段：" + " → ".join(st["label"] for st in s["stages"]))
+    for st in s["stages"]:  # sub-stages that bind (format 3)
+        if "records" in st:
+            click.echo(f"  {st['label']}只记录：{st['records_label'] or '（无）'}")
+        if st.get("approver_outside_team"):
+            click.echo(f"  {st['label']}须由该单位考核组以外的人审定（离开本阶段）")
     show_table(_triggers(s), s["triggers"])
     if not s["components"]:
         click.echo()

@@ -152,3 +152,21 @@ def _scope(found: Accounts, account: Account) -> tuple[set[str], set[str]]:
     if account.teams and not (units or grids):
         grids.add("\0")  # a scope of empty teams covers nothing, not everything
     return units, grids
+
+
+def teams_covering(app: Any, person: str, unit: str, grid: str | None) -> list[str]:
+    """The teams (督查组/考核组) of ``person``'s account whose units or grids take in
+    ``unit`` (its registered name) — none in a database without accounts, where no
+    team exists."""
+    found = roster(app)
+    account = found.by_person(person) if found is not None else None
+    if found is None or account is None:
+        return []
+    covering = []
+    for name in account.teams:
+        team = found.teams.get(name)
+        if team is None:
+            continue
+        if unit in {app.unit_key(u) for u in team.units} or (grid and grid in team.grids):
+            covering.append(name)
+    return covering

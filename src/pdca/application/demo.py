@@ -186,6 +186,7 @@ def _year(
     _advance_to(app, address, "do", "任务清单已发布")
     _work(app, rng, address, rules, start, end, today)
     _advance_to(app, address, "check", None)
+    _to_scoring_substage(app, address)
     _check(app, rng, address, rules)
     _advance_to(app, address, "act", None)
 
@@ -294,8 +295,26 @@ def ballot_marks(
 
 
 def ballot_token(rng: random.Random) -> str:
-    raw = f"{rng.getrandbits(40):010X}"
-    return f"{raw[:5]}-{raw[5:]}"
+    """A token as ``ballot issue`` prints one, drawn from the demo's seeded generator."""
+    from pdca.application.ballot_tokens import BITS, spelled
+
+    # 40 bits from the demo's generator, as before 140-bit tokens: the rest of the demo
+    # year (every mark and finding after this) draws the same numbers it always did.
+    return spelled(random.Random(rng.getrandbits(40)).getrandbits(BITS))
+
+
+def _to_scoring_substage(app: PdcaApplication, address: str) -> None:
+    """Move on through the phase's sub-stages that bind and take no scores (甘肃's 筹备自查,
+    format 3 ``records``) to the one where the assessors record."""
+    cycle: Cycle = app.get_cycle(address)
+    scheme: Scheme = app.scheme_of(cycle)
+    stage = scheme.stage(cycle.stage)
+    while stage.records is not None and not any(r.split(":")[0] == "scores" for r in stage.records):
+        onward = [t for t in scheme.triggers_from(stage.id) if t.dest.startswith(stage.phase)]
+        if not onward:
+            return
+        app.advance(_as(SUPERVISOR), address, onward[0].name, None)
+        stage = scheme.stage(onward[0].dest)
 
 
 def _advance_to(app: PdcaApplication, address: str, phase: str, reason: str | None) -> None:

@@ -1,7 +1,7 @@
 """Setting up a workspace and its database (``pdca init``): a database that already
 exists is checked before any file is written (its time zone included); then the event
 tables, the marker that ties the database to this pdca (to its cipher key and its time
-zone), and the projections' tables.
+zone), the projections' tables and the ballot box.
 Running it again on a workspace keeps what is there."""
 
 from __future__ import annotations
@@ -59,6 +59,7 @@ def initialise(root: Path, db_url: str | None, time_zone: str | None = None) -> 
         app.use_zone(zone)
         guarded = safeguards.install(app)  # before the views: they are created as admin
         app.projection_runtime().create_tables(include_workspace=True)
+        app.ballot_box().create_table()  # here, by the owner: a writer may not create tables
     except BaseException:
         app.close()
         raise

@@ -1,19 +1,17 @@
-"""Recording facts on a cycle: task progress, ledger findings, item scores, ballots,
+"""Recording facts on a cycle: task progress, ledger findings, item scores,
 vetoes, not-applicable components and items, and corrections.
 
 Each method checks the whole command against the cycle's pinned scheme and current
-stage, then records one event (or, for a ballot file, all of them in one save).
+stage, then records one event. Ballots have a module of their own (``ballots``).
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from pdca import log
 from pdca.application.acting import Acting, writes
 from pdca.application.saving import commutes
 from pdca.domain.cycle import Cycle
@@ -22,24 +20,12 @@ from pdca.errors import Conflict, NotFound, RuleViolation, one_of
 from pdca.rules.naming import listed, resolve, resolve_target, things
 
 if TYPE_CHECKING:
-    from pdca.application.ballot_file import BallotFile
     from pdca.rules.scoring_rules import Item, ScoringPoint
 
 COLLECTING = ("do", "check")  # the ledger is kept all year: 执行 and 督查
 SCORING = ("check",)  # scores and ballots belong to 督查
 CORRECTING = ("do", "check", "act", "closed")
 _KIND_WORDS = {"ballot": "测评票", "opinion": "评价意见（撤回后重新记录）"}
-
-
-def token_digest(token: str) -> str:
-    return hashlib.sha256(token.strip().upper().encode()).hexdigest()
-
-
-def new_token() -> str:
-    import secrets
-
-    raw = secrets.token_hex(5).upper()
-    return f"{raw[:5]}-{raw[5:]}"
 
 
 def period_bounds(period: str) -> tuple[date, date]:
@@ -104,17 +90,13 @@ def _opinion_of(item: Item, text: str) -> str:
     return word
 
 
-def _by_id(scheme: Any, scores: Mapping[str, Decimal]) -> dict[str, Decimal]:
-    """A ballot's scores keyed by item id, whether an item was named by id or label; an
-    unknown name stays as it is, for the ballot's own check to name."""
-    found: dict[str, Decimal] = {}
-    given: dict[str, str] = {}
-    for name, value in scores.items():
-        item = resolve(scheme, "ballot_item", name, unknown_as_is=True)
-        if item in found:
-            raise RuleViolation(f"测评项目 {item} 填了两次（{given[item]}、{name}）")
-        found[item], given[item] = value, name
-    return found
+def _component_of(scheme: Any, item_id: str) -> str | None:
+    """The items component whose categories hold the item (what ``scores:COMPONENT``
+    of a sub-stage names)."""
+    found = scheme.rules.item(item_id)
+    if found is None:
+        return None
+    return next((c.id for c in scheme.rules.components if found[0].id in c.categories), None)
 
 
 class Recording:
@@ -125,6 +107,8 @@ class Recording:
     scheme_of: Callable[[Cycle], Any]
     _require_phase: Callable[..., None]
     _phase_of: Callable[[Cycle], str]
+    _require_records: Callable[..., None]
+    get_unit: Callable[..., Any]
     _record_fact: Callable[..., None]
     _save_changed: Callable[..., None]
 
@@ -192,6 +176,7 @@ class Recording:
     ) -> int:
         cycle = self.get_cycle(address, acting)
         self._require_phase(cycle, COLLECTING, "记录督查发现")
+        self._require_records(cycle, "findings", "记录督查发现")
         scheme = self.scheme_of(cycle)
         rules = scheme.rules
         if source not in rules.ledger_sources:
@@ -253,6 +238,16 @@ class Recording:
         # since a round cannot be finalised without it and not every scheme can go back.
         if self._phase_of(cycle) != "act":
             self._require_phase(cycle, SCORING, "记录指标得分", "（处理阶段可补记尚未记录的指标）")
+        self._require_records(
+            cycle,
+            "scores",
+            f"记录指标 {item.id}（{item.label}）的得分",
+            _component_of(scheme, item_id),
+        )
+        if item.rule == "carried":
+            raise RuleViolation(
+                f"指标 {item.id}（{item.label}）按上期未销号的整改项自动计分，不能记录得分"
+            )
         if item.scored_points and point_id is None:
             raise RuleViolation(
                 f"指标 {item.id}（{item.label}）按采分点计分；请逐个记录采分点："
@@ -328,131 +323,6 @@ class Recording:
                 f"指标 {item.id} 已认定不适用 #{na.provenance.position}；如需记录得分，先撤回认定：pdca correct withdraw {address} {na.provenance.position} --reason 理由"
             )
 
-    # ---- ballots (测评票) ------------------------------------------------------------------
-
-    @writes("ballot issue")
-    @commutes
-    def issue_ballots(
-        self,
-        acting: Acting,
-        address: str,
-        group: str,
-        count: int,
-        make_token: Callable[[], str] = new_token,
-    ) -> list[str]:
-        cycle = self.get_cycle(address, acting)
-        self._require_phase(cycle, SCORING, "发放测评票")
-        scheme = self.scheme_of(cycle)
-        if scheme.rules.ballot is None:
-            raise RuleViolation(f"方案 {cycle.scheme_id} 没有测评票")
-        group = acting.named["group"] = resolve(scheme, "group", group)
-        if not 1 <= count <= 1000:
-            raise RuleViolation(f"一次发放 {count} 张不可；允许 1 至 1000 张")
-        tokens = [make_token() for _ in range(count)]
-        digests = [token_digest(t) for t in tokens]
-        self._record_fact(
-            acting, cycle, address, Cycle.BallotsIssued, group=group, token_digests=digests
-        )
-        return tokens
-
-    def _check_ballot(
-        self, cycle: Cycle, token: str, scores: Mapping[str, Decimal], pending: set[str]
-    ) -> tuple[str, str, dict[str, Decimal]]:
-        """A ballot checked whole: its token's digest, its group and its scores by item id."""
-        scheme = self.scheme_of(cycle)
-        ballot = scheme.rules.ballot
-        if ballot is None:
-            raise RuleViolation(f"方案 {cycle.scheme_id} 没有测评票")
-        scores = _by_id(scheme, scores)
-        digest = token_digest(token)
-        if digest not in cycle.facts.issued_tokens:
-            raise RuleViolation(f"测评票令牌 '{token}' 无效：不是本周期发放的令牌")
-        if digest in cycle.facts.used_tokens or digest in pending:
-            raise Conflict(f"测评票令牌 '{token}' 已使用过，每张票只能投一次")
-        unknown, missing, mixed = ballot.gaps(scores)
-        if mixed:
-            raise RuleViolation(
-                f"测评项目 {'、'.join(mixed)} 既填了总分又填了采分点；每个项目只能按一种方式填写"
-            )
-        if unknown or missing:
-            raise RuleViolation(
-                f"测评票项目不符：{'未知 ' + '、'.join(sorted(unknown)) if unknown else ''}{'；' if unknown and missing else ''}"
-                f"{'缺少 ' + '、'.join(missing) if missing else ''}；应填：{one_of(f'{i.id}（0–{i.max}）' for i in ballot.asked(scores))}"
-            )
-        for field in ballot.accepted():
-            if field.id in scores and not 0 <= scores[field.id] <= field.max:
-                raise RuleViolation(
-                    f"测评项目 {field.id}（{field.label}）的分数 {scores[field.id]} 超出范围；允许 0 至 {field.max}"
-                )
-        return digest, cycle.facts.issued_tokens[digest], scores
-
-    @writes("ballot cast", "ballot import")
-    @commutes
-    def cast_ballots(
-        self, acting: Acting, address: str, ballots: list[tuple[str, dict[str, Decimal]]]
-    ) -> int:
-        """Cast one or many ballots; all are checked before any is recorded."""
-        cycle = self.get_cycle(address, acting)
-        self._require_phase(cycle, SCORING, "投测评票")
-        if not ballots:
-            raise RuleViolation("没有要投的测评票")
-        pending: set[str] = set()
-        checked = []
-        for n, (token, scores) in enumerate(ballots, 1):
-            try:
-                digest, group, scores = self._check_ballot(cycle, token, scores, pending)
-            except (RuleViolation, Conflict) as exc:
-                prefix = f"第 {n} 张票：" if len(ballots) > 1 else ""
-                raise type(exc)(f"{prefix}{exc}；整批未记录") from None
-            pending.add(digest)
-            checked.append((digest, group, scores))
-        for digest, group, scores in checked:
-            cycle.record(
-                Cycle.BallotCast,
-                token_digest=digest,
-                group=group,
-                scores=dict(scores),
-                actor=acting.person,
-            )
-        self._save_changed(acting, cycle, address)
-        log.info("ballots_cast", actor=acting.person, cycle=address, count=len(checked))
-        return len(checked)
-
-    @writes("ballot import")
-    @commutes
-    def import_ballots(self, acting: Acting, address: str, file: BallotFile) -> int:
-        """Cast a ballot file's ballots: its columns are checked against the scheme's
-        ballot items first, so an unknown or a missing column is named as a column."""
-        cycle = self.get_cycle(address, acting)
-        self._require_phase(cycle, SCORING, "投测评票")
-        scheme = self.scheme_of(cycle)
-        ballot = scheme.rules.ballot
-        if ballot is not None:
-            # A column names an item or a 采分点 by its id or its label.
-            named = {c: resolve(scheme, "ballot_item", c, unknown_as_is=True) for c in file.items}
-            unknown, missing, mixed = ballot.gaps(list(named.values()))
-            unknown = [c for c in file.items if named[c] in unknown]
-            twice = [c for c in file.items if list(named.values()).count(named[c]) > 1]
-            if twice:
-                raise RuleViolation(
-                    f"测评票文件的列 {'、'.join(twice)} 是同一个测评项目 "
-                    f"{named[twice[0]]}；每个项目只能有一列；整批未记录"
-                )
-            if mixed:
-                raise RuleViolation(
-                    f"测评票文件的列既有测评项目 {'、'.join(mixed)} 的总分又有其采分点；"
-                    "每个项目只能按一种方式填写；整批未记录"
-                )
-            if unknown or missing:
-                told = ([f"未知列 {'、'.join(unknown)}"] if unknown else []) + (
-                    [f"缺少列 {'、'.join(missing)}"] if missing else []
-                )
-                raise RuleViolation(
-                    f"测评票文件的列不符：{'；'.join(told)}；"
-                    f"首行应为 token,{','.join(f.id for f in ballot.asked(named.values()))}；整批未记录"
-                )
-        return self.cast_ballots(acting, address, file.ballots())
-
     # ---- vetoes, not applicable, corrections ---------------------------------------------
 
     @writes("veto apply")
@@ -470,6 +340,7 @@ class Recording:
         established (default: the acting day)."""
         cycle = self.get_cycle(address, acting)
         self._require_phase(cycle, ("check", "act"), "实施一票否决")
+        self._require_records(cycle, "vetoes", "实施一票否决")
         rule = acting.named["veto"] = resolve(self.scheme_of(cycle), "veto", rule)
         if any(v.rule == rule for v in cycle.facts.vetoes()):
             raise Conflict(f"否决规则 {rule} 已对 {address} 实施")
@@ -516,6 +387,7 @@ class Recording:
             return self._item_not_applicable(acting, cycle, address, found, reason)
         target = acting.named["component"] = as_component
         self._require_phase(cycle, ("check", "act"), "认定组成部分不适用")
+        self._require_records(cycle, "not_applicable", "认定组成部分不适用")
         if cycle.facts.not_applicable(target) is not None:
             raise Conflict(f"组成部分 {target} 已认定不适用")
         if not reason.strip():
@@ -535,6 +407,7 @@ class Recording:
     ) -> int:
         category, item = found
         self._require_phase(cycle, ("check", "act"), "认定指标不适用")
+        self._require_records(cycle, "not_applicable", "认定指标不适用")
         if category.bonus:
             raise RuleViolation(
                 f"指标 {item.id} 属于加分类别「{category.label}」：未记录即不加分，无需认定不适用"

@@ -25,7 +25,7 @@ from pdca.errors import NotFound, RuleViolation, one_of
 if TYPE_CHECKING:  # loaded by the rectify commands only, off the start-up path of the others
     from pdca.domain.rectification import Rectification
 
-ORDERING = ("check", "act")  # what 督查 and 处理 find is ordered put right
+ORDERING = ("do", "check", "act")  # 交办 from 执行 on: 南通 交办, 达州 monthly 通报 → 整改
 
 
 @dataclass(frozen=True)

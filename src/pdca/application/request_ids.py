@@ -38,6 +38,10 @@ def request_digest(command: str, actor: str, params: dict[str, Any]) -> str:
     import hashlib
     import json
 
+    if command == "ballot cast":
+        # A ballot's marks stay out of the stored request digest: the token's holder
+        # could otherwise try every mark until the digest matched, and read the vote.
+        params = {k: v for k, v in params.items() if k != "scores"}
     # A file argument (a ballot CSV) counts by its content, not its name.
     params = {
         k: (

@@ -44,6 +44,9 @@ class Explanation:
     head_digest: str | None = None
     precision: Decimal = Decimal("0.01")  # the scheme's: how people are shown figures
     clock: Clock = Clock()  # the database's: spells every instant
+    #: What the published result brings (考用结合), with the round's events behind it;
+    #: None (and no key in the JSON) for a round whose scheme uses no results.
+    results_used: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         b = self.breakdown
@@ -78,6 +81,8 @@ class Explanation:
             "outcome": self.outcome,
             "tree": b.tree.to_json(self.cycle, self.clock.iso),
         }
+        if self.results_used is not None:
+            data["results_used"] = self.results_used
         return data
 
 
@@ -180,6 +185,7 @@ class Results:
             )
         scheme = pinned(pairs[0][1].scheme_text)
         context = scoring.round_context([f for _, f in pairs], scheme)
+        context = self._with_rolled_up(context, scheme, pairs[0][1].period)
         entries = [
             ranking.Entry(
                 c.address,
@@ -307,7 +313,9 @@ class Results:
             f"考核轮次 {rnd.period} 的周期",
         )
         rnd.finalize(outcomes=outcomes, changes=changes, actor=acting.person, reason=reason)
-        self._save_changed(acting, rnd, f"考核轮次 {rnd.period}")
+        records = self._record_results_used(acting, rnd, scheme)
+        revised = self._revise_later_rounds(acting, rnd, reason)
+        self._save_changed(acting, rnd, f"考核轮次 {rnd.period}", *(r for r, _ in revised))
         log.info(
             "round_finalized",
             actor=acting.person,
@@ -324,8 +332,150 @@ class Results:
             "recorded": True,
             "outcomes": outcomes,
             "changes": changes,
+            **({"consequences": records} if records else {}),
+            **(
+                {"revised": [{"period": r.period, "changes": c} for r, c in revised]}
+                if revised
+                else {}
+            ),
             "anchor": anchor,
         }
+
+    def _with_rolled_up(
+        self,
+        context: scoring.RoundContext,
+        scheme: Scheme,
+        period: str,
+        as_of: datetime | None = None,
+    ) -> scoring.RoundContext:
+        """A year that rolls up its quarters or half-years reads their rounds' *published*
+        totals (a period not finalised is missing, and so the year is incomplete), as
+        published by ``as_of`` when given."""
+        from dataclasses import replace
+
+        from pdca.rules import scoring
+
+        subs = scoring.rolls_up(scheme)
+        if not subs or "-" in period:
+            return context
+        published: dict[tuple[str, str], Decimal | None] = {}
+        for sub in dict.fromkeys(subs):
+            part = f"{period}-{sub}"
+            for row in self.list_cycles(part):
+                if row["scheme"].split("@")[0] == scheme.id:
+                    published[(row["unit"], part)] = None
+            rnd = self._round_or_none(part, scheme.id)
+            for o in self._published_by(rnd, as_of) if rnd is not None else []:
+                published[(o["unit"], part)] = Decimal(str(o["total"]))
+        return replace(context, published=published)
+
+    def _published_by(self, rnd: Round, as_of: datetime | None) -> list[dict[str, Any]]:
+        """The outcomes a round last published by ``as_of`` (now: its last)."""
+        if as_of is None:
+            return rnd.published or []
+        events = self._round_events(rnd)
+        known = [f for f, e in zip(rnd.finalisations, events, strict=True) if e.timestamp <= as_of]
+        return known[-1]["outcomes"] if known else []
+
+    # ---- results used (考用结合) ----------------------------------------------------------
+
+    def _record_results_used(
+        self, acting: Acting, rnd: Round, scheme: Scheme
+    ) -> list[dict[str, Any]]:
+        """At finalisation: each unit's conversions and consequences, one event per unit,
+        reading the earlier years' published outcomes its rules across years need."""
+        rules = scheme.rules
+        if not (rules.consequences or rules.conversions):
+            return []
+        from pdca.rules import consequences as used
+
+        assert rnd.published is not None
+        records = used.evaluate(rules, rnd.period, rnd.published, self._history(rnd, rules))
+        for record in records:
+            rnd.record_consequences(**record, actor=acting.person)
+        return records
+
+    def _history(
+        self, rnd: Round, rules: Any, fresh: Round | None = None
+    ) -> dict[str, tuple[int, list[dict[str, Any]]]]:
+        """The published outcomes of the years before ``rnd`` that its rules read
+        (``fresh``: a round finalised in this command, not yet saved)."""
+        from pdca.rules import consequences as used
+
+        history = {}
+        for back in range(1, used.read_back(rules) + 1):
+            period = used.earlier_period(rnd.period, back)
+            earlier = (
+                fresh
+                if fresh is not None and fresh.period == period
+                else self._round_or_none(period, rnd.scheme_id)
+            )
+            if earlier is not None and earlier.published is not None:
+                history[period] = (len(earlier.finalisations), earlier.published)
+        return history
+
+    def _revise_later_rounds(
+        self, acting: Acting, rnd: Round, reason: str | None
+    ) -> list[tuple[Round, list[dict[str, Any]]]]:
+        """Re-finalising a year: every later finalised round that read it evaluates its
+        consequences again and records one ``ConsequencesRevised`` listing what changed.
+        Its published totals are never touched."""
+        if len(rnd.finalisations) < 2:
+            return []
+        from pdca.rules import consequences as used
+
+        revised = []
+        for row in self.list_rounds():
+            period = row["period"]
+            if row["scheme_id"] != rnd.scheme_id or period[4:] != rnd.period[4:]:
+                continue
+            if period <= rnd.period:
+                continue
+            later = self.repository.get(_round_id(period, rnd.scheme_id))
+            if later.published is None or not any(
+                r["period"] == rnd.period
+                for record in later.consequences.values()
+                for r in record.get("read", [])
+            ):
+                continue
+            rules = self._published_rules(later)
+            records = used.evaluate(
+                rules, later.period, later.published, self._history(later, rules, fresh=rnd)
+            )
+            changes = used.differences(later.consequences, records)
+            if not changes:
+                continue
+            changed = {c["unit"] for c in changes}
+            later.revise_consequences(
+                period=rnd.period,
+                changes=changes,
+                records=[r for r in records if r["unit"] in changed],
+                actor=acting.person,
+                reason=reason,
+            )
+            revised.append((later, changes))
+        return revised
+
+    def _published_rules(self, rnd: Round) -> Any:
+        """The rules a round was published under: its cycles' pinned scheme text."""
+        assert rnd.published
+        first = rnd.published[0]
+        ident = UUID(first["cycle_id"]) if first.get("cycle_id") else None
+        cycle = self.repository.get(ident) if ident else self.get_cycle(first["cycle"])
+        events = list(self.repository.event_store.get(cycle.id))
+        return pinned(facts_of(events).scheme_text).rules
+
+    def results_used(self, period: str) -> dict[str, dict[str, Any]]:
+        """Per cycle of ``period``'s rounds: what its published result brings now."""
+        period = check_period(period)
+        used: dict[str, dict[str, Any]] = {}
+        for row in self.list_rounds():
+            if row["period"] != period:
+                continue
+            rnd = self.repository.get(_round_id(period, row["scheme_id"]))
+            for record in rnd.consequences.values():
+                used[record["cycle"]] = record
+        return used
 
     def round_completeness(self, period: str, scheme_id: str | None = None) -> dict[str, Any]:
         """Which cycles of a round are incomplete now, and — for a round published before
@@ -354,6 +504,7 @@ class Results:
             if at_publication:
                 scheme = pinned(at_publication[0][1].scheme_text)
                 context = scoring.round_context([f for _, f in at_publication], scheme)
+                context = self._with_rolled_up(context, scheme, rnd.period, event.timestamp)
                 for address, facts in at_publication:
                     breakdown = scoring.score(facts, scheme, context)
                     if breakdown.refused:
@@ -387,8 +538,10 @@ class Results:
         if round_ is not None and scoring.needs_round_context(scheme):
             others = [f for _, f in self._round_cycles(round_, as_of) if f.opened is not None]
             context = scoring.round_context(others, scheme)
+        context = self._with_rolled_up(context, scheme, facts.period, as_of)
         breakdown = scoring.score(facts, scheme, context)
         outcome = None
+        results_used = None
         if round_ is not None:
             published = [
                 f
@@ -399,6 +552,7 @@ class Results:
                 outcome = next(
                     (o for o in published[-1]["outcomes"] if o["cycle"] == cycle.address), None
                 )
+            results_used = self._results_used_at(round_, cycle.address, as_of)
         head = max(
             (e.originator_version for e in events if as_of is None or e.timestamp <= as_of),
             default=0,
@@ -414,7 +568,50 @@ class Results:
             self.mapper.digest_at(cycle.id, head),
             clock=self.clock,
             precision=scheme.rules.precision,
+            results_used=results_used,
         )
+
+    def _results_used_at(
+        self, rnd: Round, address: str, as_of: datetime | None
+    ) -> dict[str, Any] | None:
+        """The unit's conversions and consequences as recorded by ``as_of``, with the
+        events they came from (the recording and every revision since)."""
+        found: dict[str, Any] | None = None
+        for e in self.repository.event_store.get(rnd.id):
+            if as_of is not None and e.timestamp > as_of:
+                break
+            name = type(e).__name__
+            if name == "ConsequencesRecorded" and e.cycle == address:
+                found = {
+                    "conversions": e.conversions,
+                    "consequences": e.consequences,
+                    "read": e.read,
+                    "events": [self._event_ref(rnd, e, "记录")],
+                }
+            elif name == "ConsequencesRevised" and found is not None:
+                record = next((r for r in e.records if r["cycle"] == address), None)
+                if record is not None:
+                    found = {
+                        **found,
+                        "conversions": record["conversions"],
+                        "consequences": record["consequences"],
+                        "read": record["read"],
+                        "events": [
+                            *found["events"],
+                            self._event_ref(rnd, e, f"因 {e.period} 重新定稿而修订"),
+                        ],
+                    }
+        return found
+
+    def _event_ref(self, rnd: Round, e: Any, what: str) -> dict[str, Any]:
+        return {
+            "event": type(e).__name__,
+            "round": f"{rnd.period}/{rnd.scheme_id}",
+            "position": e.originator_version,
+            "recorded_at": self.clock.iso(e.timestamp),
+            "actor": e.actor,
+            "what": what,
+        }
 
     def _round_events(self, rnd: Round) -> list[Any]:
         return [

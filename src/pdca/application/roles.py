@@ -51,6 +51,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "ballot issue": _SUPERVISORS,
     "ballot cast": _SUPERVISORS,
     "ballot import": _SUPERVISORS,
+    "ballot close": _SUPERVISORS,
     "veto apply": _SUPERVISORS,
     "correct withdraw": _SUPERVISORS,
     "correct amend": _SUPERVISORS,

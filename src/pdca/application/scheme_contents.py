@@ -23,6 +23,7 @@ RULE_LABELS = {
     "banded": "按档扣分",
     "ratio_to_best": "与第一名之比",
     "opinion": "按意见计分",
+    "carried": "老毛病",
 }
 SOURCE_LABELS = {"items": "指标体系", "ballots": "测评票", "ledger": "台账", "tasks": "任务清单"}
 MISSING_LABELS = {"zero": "计 0 分", "reweight": "不计入，权重归一", "refuse": "不能计分"}
@@ -43,9 +44,45 @@ def rule_text(item: Item) -> str:
         return "第一名满分，其余按与第一名之比"
     if item.rule == "opinion":
         return "记录意见，按表折分：" + "、".join(f"{w} {p}" for w, p in item.opinions)
+    if item.rule == "carried":
+        return f"不记录：上期结转未销号的整改项每项扣 {item.per}，扣完为止"
     if item.scored_points:
         return f"{len(item.points)} 个采分点得分之和"
     return "记录值即得分"
+
+
+_RECORD_WORDS = {
+    "scores": "指标得分",
+    "ballots": "测评票",
+    "findings": "督查发现",
+    "vetoes": "一票否决",
+    "not_applicable": "不适用认定",
+}
+
+
+def record_label(scheme: Scheme, record: str) -> str:
+    """``ballots:leaders`` → 领导评鉴组的测评票, as a sub-stage's refusal names it."""
+    kind, _, detail = record.partition(":")
+    word = _RECORD_WORDS.get(kind, kind)
+    if not detail:
+        return word
+    rules = scheme.rules
+    if kind == "ballots" and rules.ballot is not None:
+        group = next((g for g in rules.ballot.groups if g.id == detail), None)
+        return f"{group.label if group else detail}（{detail}）的{word}"
+    component = next((c for c in rules.components if c.id == detail), None)
+    return f"{component.label if component else detail}（{detail}）的{word}"
+
+
+def _stage(stage: Any, scheme: Scheme) -> dict[str, Any]:
+    """A stage as data; what a binding sub-stage records (format 3) only where it binds."""
+    data: dict[str, Any] = {"id": stage.id, "label": stage.full_label, "phase": stage.phase}
+    if stage.records is not None:
+        data["records"] = list(stage.records)
+        data["records_label"] = "、".join(record_label(scheme, r) for r in stage.records)
+    if stage.approver_outside_team:
+        data["approver_outside_team"] = True
+    return data
 
 
 def contents(scheme: Scheme) -> dict[str, Any]:
@@ -57,7 +94,7 @@ def contents(scheme: Scheme) -> dict[str, Any]:
         "source": scheme.source,
         "digest": scheme.digest,
         "initial": scheme.initial,
-        "stages": [{"id": s.id, "label": s.full_label, "phase": s.phase} for s in scheme.stages],
+        "stages": [_stage(s, scheme) for s in scheme.stages],
         "triggers": [
             {
                 "name": t.name,

@@ -51,8 +51,17 @@ USE_CASES: dict[str, tuple[str, ...]] = {
         "latest_anchor",
         "take_anchor",
     ),
-    "pdca.application.recording:Recording": (
+    "pdca.application.ballots:Ballots": (
         "_check_ballot",
+        "_issued_digest",
+        "_rater",
+        "cast_ballot",
+        "cast_ballots",
+        "close_ballots",
+        "import_ballots",
+        "issue_ballots",
+    ),
+    "pdca.application.recording:Recording": (
         "_correctable",
         "_item",
         "_item_not_applicable",
@@ -60,10 +69,7 @@ USE_CASES: dict[str, tuple[str, ...]] = {
         "_task",
         "amend_fact",
         "apply_veto",
-        "cast_ballots",
         "complete_task",
-        "import_ballots",
-        "issue_ballots",
         "mark_not_applicable",
         "record_finding",
         "record_score",
@@ -72,10 +78,18 @@ USE_CASES: dict[str, tuple[str, ...]] = {
     ),
     "pdca.application.results:Results": (
         "_entries",
+        "_event_ref",
+        "_history",
+        "_published_by",
+        "_published_rules",
+        "_record_results_used",
+        "_results_used_at",
+        "_revise_later_rounds",
         "_round_cycles",
         "_round_events",
         "_round_or_none",
         "_summary",
+        "_with_rolled_up",
         "explain",
         "finalize_round",
         "get_round",
@@ -83,6 +97,7 @@ USE_CASES: dict[str, tuple[str, ...]] = {
         "round_completeness",
         "round_details",
         "round_summaries",
+        "results_used",
     ),
     "pdca.application.rectifying:Rectifying": (
         "_move",
@@ -125,13 +140,16 @@ if TYPE_CHECKING:
     # looked up through ``USE_CASES`` on first use instead, to keep start-up cheap.
     from pdca.application.account_cases import Accounting
     from pdca.application.anchoring import Anchoring
+    from pdca.application.ballots import Ballots
     from pdca.application.recording import Recording
     from pdca.application.rectifying import Rectifying
     from pdca.application.results import Results
     from pdca.application.settlement import Settlement
     from pdca.application.verifying import Verifying
 
-    class _UseCases(Anchoring, Recording, Results, Rectifying, Settlement, Verifying, Accounting):
+    class _UseCases(
+        Anchoring, Ballots, Recording, Results, Rectifying, Settlement, Verifying, Accounting
+    ):
         pass
 else:
 
@@ -467,6 +485,7 @@ class PdcaApplication(_UseCases, Application[UUID]):
         # An unknown name is the machine's to refuse: it names the stage and what may fire.
         trigger = acting.named["trigger"] = resolve(scheme, "trigger", trigger, unknown_as_is=True)
         to_stage = machine.check(scheme, from_stage, trigger, cycle)
+        self._require_outside_team(acting, cycle, scheme, from_stage)
         if to_stage == "closed":
             self.require_rectifications_settled(cycle)
         self._record_fact(
@@ -583,6 +602,13 @@ class PdcaApplication(_UseCases, Application[UUID]):
             )
         return self._runtime
 
+    def ballot_box(self) -> Any:
+        """Where ballots cast one by one wait, unordered, until their box is closed."""
+        from pdca.storage.ballot_box import BallotBox
+
+        database = self.workspace.database
+        return BallotBox(self.recorder, database.kind, self.mapper.cipher, database.sqlite_path)
+
     def _vouch_projection_files(self, directory: Any) -> dict[str, str]:
         from pdca.application.projection_files import vouch
 
@@ -695,6 +721,46 @@ class PdcaApplication(_UseCases, Application[UUID]):
                 f"当前阶段为{scheme.stage_label(cycle.stage)}，不能{what}；只能在以下阶段：{allowed}{also}"
             )
 
+    def _require_records(
+        self, cycle: Cycle, kind: str, what: str, detail: str | None = None
+    ) -> None:
+        """Refuse unless the cycle's sub-stage lets ``kind`` be recorded (format 3
+        ``records``; ``detail``: the ballot group or the component of a score)."""
+        scheme = self.scheme_of(cycle)
+        try:
+            stage = scheme.stage(cycle.stage)
+        except KeyError:
+            return
+        if stage.allows(kind, detail):
+            return
+        from pdca.application.scheme_contents import record_label
+
+        allowed = one_of(record_label(scheme, r) for r in stage.records or ())
+        raise RuleViolation(
+            f"当前阶段为{stage.full_label}，不能{what}；本阶段只能记录：{allowed or '（无）'}"
+        )
+
+    def _require_outside_team(
+        self, acting: Acting, cycle: Cycle, scheme: Scheme, stage_id: str
+    ) -> None:
+        """A sub-stage with ``approver_outside_team`` (甘肃's 结果审定) is left only by
+        someone whose teams do not take in the unit: its own 考核组 cannot approve."""
+        try:
+            stage = scheme.stage(stage_id)
+        except KeyError:
+            return
+        if not stage.approver_outside_team:
+            return
+        from pdca.application import accounts
+
+        unit = self.get_unit(cycle.unit, tell=False)
+        teams = accounts.teams_covering(self, acting.person, unit.registered_name, unit.grid)
+        if teams:
+            raise RuleViolation(
+                f"{stage.full_label}须由考核组以外的人审定；{acting.person} 属于考核组 "
+                f"{one_of(teams)}（考核 {unit.registered_name}），未记录"
+            )
+
     def _phase_of(self, cycle: Cycle) -> str:
         return _phase(self.scheme_of(cycle), cycle.stage)
 
@@ -772,5 +838,8 @@ def _loggable(fields: dict[str, Any]) -> dict[str, Any]:
     return {
         k: v if isinstance(v, int | str | type(None)) and not isinstance(v, bool) else str(v)
         for k, v in fields.items()
-        if k not in ("evidence", "note", "reason", "title", "scores", "token_digest")
+        # Token digests and salts stay out of logs: a log line is not the place to
+        # look for which slip was which.
+        if k not in ("evidence", "note", "reason", "title", "scores")
+        and k not in ("token_digest", "token_digests", "salt")
     }

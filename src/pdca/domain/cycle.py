@@ -88,16 +88,56 @@ class Cycle(Aggregate):
         actor: str
 
     class BallotsIssued(Recorded):
+        class_version = 2  # v1: digests unsalted, in the order the slips were printed
+        upcast_v1_v2 = staticmethod(upcasts.salt_v1_v2)
         group: str
+        # Keyed digests (HMAC under ``salt``), sorted: the print order is not kept.
         token_digests: list[str]
+        salt: str | None  # None for v1 issues: plain SHA-256 of the token
+        actor: str
+
+    class BallotsIssuedToRater(Recorded):
+        # 分片互评: ballots of a group whose raters are units (or grids), issued to one
+        # rater unit (or grid). The rater unit is stored, never a rater person; the
+        # application refuses a rater unit's ballots for its own cycle.
+        # Its digests are keyed and sorted as ``BallotsIssued`` v2's.
+        group: str
+        rater_unit: str | None
+        rater_grid: str | None
+        token_digests: list[str]
+        salt: str
         actor: str
 
     class BallotCast(Recorded):
-        # Anonymous: the token's digest proves it was issued and is now used;
-        # ``actor`` is whoever entered the ballot, never the voter.
+        # Recorded before issue 13: the ballot beside its token's digest and whoever
+        # entered it. Still read (old cycles score as they did); no longer recorded.
         token_digest: str
         group: str
         scores: dict[str, Decimal]
+        actor: str
+
+    class BallotTokensUsed(Recorded):
+        # Tokens spent, recorded the moment they are used so a repeat is refused at once;
+        # the ballots they carried are not here. ``boxed``: the ballot waits in the
+        # ballot box (``ballot cast``) until the box is closed; otherwise its ballot is
+        # recorded in the same save (a clerk's paper batch, ``ballot import``).
+        # ``actor`` names the clerk of a batch and is empty for a single cast.
+        token_digests: list[str]  # sorted
+        boxed: bool
+        actor: str
+
+    class BallotCounted(Recorded):
+        # One anonymous ballot: no token, no actor. Recorded in a shuffled batch (a
+        # closed box, a clerk's file), so its place in the log says nothing of its slip.
+        group: str
+        scores: dict[str, Decimal]
+
+    class BallotBoxClosed(Recorded):
+        # The group's box opened and its ballots counted (the ``BallotCounted`` events
+        # just before). ``missing``: tokens spent whose ballot never reached the box.
+        group: str
+        count: int
+        missing: int
         actor: str
 
     class VetoApplied(Recorded):

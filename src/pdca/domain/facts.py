@@ -176,7 +176,12 @@ class CycleFacts:
     task_list_published: bool = False
     facts: dict[int, Fact] = field(default_factory=dict)
     issued_tokens: dict[str, str] = field(default_factory=dict)  # token digest -> group
+    issue_salts: list[str | None] = field(default_factory=list)  # one per issue, in order
     used_tokens: set[str] = field(default_factory=set)
+    boxed: dict[str, int] = field(default_factory=dict)  # group -> ballots in its open box
+    #: 分片互评: group -> the rater units (or grids) its tokens were issued to, in order.
+    raters: dict[str, list[str]] = field(default_factory=dict)
+    boxes_closed: dict[str, int] = field(default_factory=dict)  # group -> boxes closed
     carried: dict[str, CarriedProblem] = field(default_factory=dict)  # item id (hex) -> problem
     voided: Provenance | None = None  # opened by mistake: out of rounds, board and lists
     void_reason: str = ""
@@ -302,8 +307,31 @@ class CycleFacts:
         )
 
     def _on_BallotsIssued(self, p: Provenance, d: Mapping[str, Any]) -> None:
+        if d.get("salt") not in self.issue_salts:
+            self.issue_salts.append(d.get("salt"))
         for digest in d["token_digests"]:
             self.issued_tokens[digest] = d["group"]
+
+    def _on_BallotsIssuedToRater(self, p: Provenance, d: Mapping[str, Any]) -> None:
+        # Its tokens are issued like any (salted digests); the rater unit is kept for the
+        # group, never beside a ballot: a counted ballot carries no token.
+        self._on_BallotsIssued(p, d)
+        rater = d["rater_unit"] or d["rater_grid"]
+        self.raters.setdefault(d["group"], []).append(rater)
+
+    def _on_BallotTokensUsed(self, p: Provenance, d: Mapping[str, Any]) -> None:
+        for digest in d["token_digests"]:
+            self.used_tokens.add(digest)
+            if d["boxed"]:
+                group = self.issued_tokens[digest]
+                self.boxed[group] = self.boxed.get(group, 0) + 1
+
+    def _on_BallotCounted(self, p: Provenance, d: Mapping[str, Any]) -> None:
+        self.facts[p.position] = Ballot("ballot", p, group=d["group"], scores=dict(d["scores"]))
+
+    def _on_BallotBoxClosed(self, p: Provenance, d: Mapping[str, Any]) -> None:
+        self.boxed.pop(d["group"], None)
+        self.boxes_closed[d["group"]] = self.boxes_closed.get(d["group"], 0) + 1
 
     def _on_BallotCast(self, p: Provenance, d: Mapping[str, Any]) -> None:
         self.used_tokens.add(d["token_digest"])

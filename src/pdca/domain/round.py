@@ -30,6 +30,9 @@ class Round(Aggregate):
         self.period = period
         self.scheme_id = scheme_id
         self.finalisations: list[dict[str, Any]] = []
+        #: Per unit, what its published result brings now (考用结合): conversions and
+        #: consequences, and the earlier years' publications they read.
+        self.consequences: dict[str, dict[str, Any]] = {}
 
     @event("Finalized")
     def finalize(
@@ -42,6 +45,43 @@ class Round(Aggregate):
         self.finalisations.append(
             {"outcomes": outcomes, "changes": changes, "actor": actor, "reason": reason}
         )
+
+    @event("ConsequencesRecorded")
+    def record_consequences(
+        self,
+        unit: str,
+        cycle: str,
+        conversions: list[dict[str, Any]],
+        consequences: list[dict[str, Any]],
+        read: list[dict[str, Any]],
+        actor: str,
+    ) -> None:
+        """One unit's results used, recorded with each finalisation (one event per unit)."""
+        self.consequences[unit] = {
+            "cycle": cycle,
+            "conversions": conversions,
+            "consequences": consequences,
+            "read": read,
+            "finalisation": len(self.finalisations),
+        }
+
+    @event("ConsequencesRevised")
+    def revise_consequences(
+        self,
+        period: str,
+        changes: list[dict[str, Any]],
+        records: list[dict[str, Any]],
+        actor: str,
+        reason: str | None,
+    ) -> None:
+        """An earlier year this round read was re-finalised: the consequences that read
+        it change (listed in ``changes``); the published totals never do."""
+        for record in records:
+            self.consequences[record["unit"]] = {
+                **{k: v for k, v in record.items() if k != "unit"},
+                "finalisation": len(self.finalisations),
+                "revised_by": period,
+            }
 
     @property
     def published(self) -> list[dict[str, Any]] | None:

@@ -34,11 +34,17 @@ def extended_on_v1_v2(state: dict[str, Any]) -> None:
     state.setdefault("on", None)
 
 
+def salt_v1_v2(state: dict[str, Any]) -> None:
+    """v1 issues stored unsalted SHA-256 digests of their tokens."""
+    state.setdefault("salt", None)
+
+
 #: event type (``Aggregate.Event``) → the steps from version 1 upwards.
 STEPS: dict[str, tuple[Step, ...]] = {
     "Cycle.FactWithdrawn": (fact_position_v1_v2,),
     "Cycle.FactAmended": (fact_position_v1_v2,),
     "Cycle.VetoApplied": (observed_on_v1_v2,),
+    "Cycle.BallotsIssued": (salt_v1_v2,),
     "Rectification.DeadlineExtended": (extended_on_v1_v2,),
 }
 

@@ -76,6 +76,8 @@ class Scores(Projection):
     def begin_batch(self) -> None:
         self._dirty: dict[UUID, int] = {}  # cycle → its last version in this batch
         self._published: dict[str, dict[str, Any]] = {}
+        #: Year cycles whose roll-up reads a quarter or half-year published in this batch.
+        self._rollups: set[UUID] = set()
 
     @handles("Unit.Registered")
     def unit_registered(self, fact: Fact, batch: Batch) -> None:
@@ -95,6 +97,11 @@ class Scores(Projection):
     def round_finalized(self, fact: Fact, batch: Batch) -> None:
         # Applied in end_batch, after the cycles of this batch have their rows.
         self._published.update(published_values(fact))
+        # A quarter (re-)published: the year that rolls it up is scored again.
+        for o in fact["outcomes"]:
+            unit, period = o["cycle"].rsplit("/", 1)
+            if "-" in period:
+                self._rollups.add(cycle_id(unit, period.split("-")[0]))
 
     def end_batch(self, batch: Batch) -> None:
         folded = {oid: batch.cycle_at(oid, version) for oid, version in self._dirty.items()}
@@ -120,10 +127,33 @@ class Scores(Projection):
                     if f.period == period and f.scheme_id == scheme_id
                 ]
             context = scoring.round_context([everyone[o] for o in members], scheme)
+            if scoring.rolls_up(scheme) and "-" not in period:
+                self._rollups.update(members)
             for oid in members:
                 self._write(batch, oid, everyone[oid], context)
         for key, values in self._published.items():
             batch.update(scores, key, **values)
+        self._rescore_rollups(batch)
+
+    def _rescore_rollups(self, batch: Batch) -> None:
+        """Year cycles rolling up their quarters: scored with the published totals as
+        they stand after this batch (the one scoring function, as ``explain`` does)."""
+        for oid in self._rollups:
+            if batch.get(scores, str(oid)) is None:
+                continue
+            facts = batch.cycle_at(oid)
+            scheme = pinned(facts.scheme_text)
+            subs = scoring.rolls_up(scheme)
+            if not subs or facts.voided is not None:
+                continue
+            published: dict[tuple[str, str], Decimal | None] = {}
+            for sub in dict.fromkeys(subs):
+                period = f"{facts.period}-{sub}"
+                for row in batch.rows_where(scores, "period", period):
+                    if row["scheme_id"] == facts.scheme_id:
+                        total = row["published_total"]
+                        published[(row["unit"], period)] = Decimal(total) if total else None
+            self._write(batch, oid, facts, scoring.RoundContext(published=published))
 
     def _write(
         self, batch: Batch, oid: UUID, facts: CycleFacts, context: scoring.RoundContext

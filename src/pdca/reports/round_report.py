@@ -89,13 +89,15 @@ def _ranking(table: Table) -> str:
             if c.key.startswith("component.") and any(r.get(c.key) is not None for r in rows)
         ]
         columns = [by_key[k] for k in FIRST] + components + [by_key[k] for k in LAST]
+        if "results_used" in by_key:
+            columns.insert(len(FIRST), by_key["results_used"])
         parts.append(f"<h3>{escape(scheme)}（{len(rows)} 个单位）</h3>")
         parts.append(
             h.columns_table(
                 columns,
                 rows,
                 wide=WIDE,
-                long=frozenset({"veto"}),
+                long=frozenset({"veto", "results_used"}),
                 marked=frozenset({"total", "grade", "tier"}),
             )
         )

@@ -190,7 +190,35 @@ def scores_table(app: PdcaApplication, period: str, scheme_id: str | None = None
                 components[key] = Column(key, f"{key.partition('.')[2]}（折算）", "number")
         out.append(row)
     columns = (*_SCORE_HEAD, *components.values(), *_SCORE_TAIL)
+    used = app.results_used(period)
+    if used:
+        # Only a round whose scheme uses results (format 3) adds the column, so exports
+        # of other rounds read as before.
+        for row in out:
+            record = used.get(f"{row['unit']}/{period}")
+            row["results_used"] = results_used_text(record) if record else None
+        columns = (*columns, RESULTS_USED)
     return Table(f"{period} 考核结果", columns, out)
+
+
+#: What the published result brings (考用结合), recorded with the round's finalisation.
+RESULTS_USED = Column("results_used", "结果运用")
+
+
+def results_used_text(record: dict[str, Any]) -> str | None:
+    """A unit's conversions and consequences for a cell: 「绩效奖金三档（-3000）；
+    连续两年绩效奖金三档（2023、2024）；折算绩效考评分 2.760（满分 3）」."""
+    parts = []
+    for c in record["consequences"]:
+        detail = [c["amount"]] if "amount" in c else []
+        if len(c.get("periods", ())) > 1:
+            detail.append("、".join(c["periods"]))
+        parts.append(f"{c['label']}（{'；'.join(detail)}）" if detail else c["label"])
+    for c in record["conversions"]:
+        parts.append(f"{c['label']} {c['points']}（满分 {c['of']}）")
+    if record.get("revised_by"):
+        parts.append(f"因 {record['revised_by']} 重新定稿而修订")
+    return "；".join(parts) or None
 
 
 def ranking_json(row: dict[str, Any]) -> dict[str, Any]:

@@ -19,7 +19,11 @@ TYPE_LABELS = {
     "PointScored": "采分点得分",
     "OpinionRecorded": "评价意见",
     "BallotsIssued": "发放测评票",
+    "BallotsIssuedToRater": "向评价单位发放测评票",
     "BallotCast": "测评票",
+    "BallotTokensUsed": "令牌已用",
+    "BallotCounted": "测评票",
+    "BallotBoxClosed": "关闭票箱",
     "VetoApplied": "一票否决",
     "ComponentNotApplicable": "不适用认定",
     "ItemNotApplicable": "指标不适用认定",
@@ -76,7 +80,19 @@ def describe(event: Any, scheme: Scheme) -> str:
         "PointScored": lambda e: f"{e.item}.{e.point} = {e.value}：{e.evidence}",
         "OpinionRecorded": lambda e: f"{e.item}：{e.opinion}（{e.evidence}）",
         "BallotsIssued": lambda e: f"{e.group} {len(e.token_digests)} 张",
+        "BallotsIssuedToRater": lambda e: (
+            f"{e.group} {len(e.token_digests)} 张，评价{'单位' if e.rater_unit else '联系片'} "
+            f"{e.rater_unit or e.rater_grid}"
+        ),
         "BallotCast": lambda e: f"{e.group} 合计 {sum(e.scores.values())}",
+        "BallotTokensUsed": lambda e: (
+            f"{len(e.token_digests)} 张令牌已用" + ("，票入票箱" if e.boxed else "，票随批记录")
+        ),
+        "BallotCounted": lambda e: f"{e.group} 合计 {sum(e.scores.values())}",
+        "BallotBoxClosed": lambda e: (
+            f"{e.group} 票箱开箱，计入 {e.count} 张（顺序已打乱）"
+            + (f"；{e.missing} 张已用令牌的票未入箱" if e.missing else "")
+        ),
         "VetoApplied": lambda e: (
             f"{e.rule}：{e.reason}（证据：{e.evidence}"
             + (f"，查实于 {e.observed_on}" if e.observed_on else "")

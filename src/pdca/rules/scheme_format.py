@@ -27,14 +27,17 @@ from msgspec import Meta
 
 FORMAT = Literal[1, 2, 3]
 PHASE = Literal["plan", "do", "check", "act", "closed"]
-ITEM_RULE = Literal["direct", "per_occurrence", "banded", "ratio_to_best", "opinion"]
+ITEM_RULE = Literal["direct", "per_occurrence", "banded", "ratio_to_best", "opinion", "carried"]
 ITEM_KIND = Literal["quantitative", "qualitative", "unstated"]
-SOURCE = Literal["ballots", "ledger", "tasks", "items"]
+SOURCE = Literal["ballots", "ledger", "tasks", "items", "periods"]
+#: The sub-periods of a year a ``source = "periods"`` component rolls up (format 3).
+SUBPERIOD = Literal["Q1", "Q2", "Q3", "Q4", "H1", "H2"]
 MISSING = Literal["zero", "reweight", "refuse"]
 ROUND_AT = Literal["total", "component"]
 SCOPE = Literal["round", "category"]
 VETO_EFFECT = Literal["force_grade", "cap_grade"]
 QUOTA_ROUNDING = Literal["floor", "half_up", "ceil"]
+RATERS = Literal["units", "grids"]
 
 #: The four ways 吉林 checks a unit all year (平时调研、督查、暗访; 交叉互检).
 LEDGER_SOURCES = ("暗访", "督查", "调研", "互检")
@@ -86,6 +89,18 @@ Word = Annotated[
     str,
     Meta(min_length=1, max_length=40, pattern=r"\S", description="必须是非空字符串（至多 40 字）"),
 ]
+#: What a sub-stage lets be recorded (format 3): a kind of fact, a ballot group's ballots
+#: (``ballots:leaders``) or the scores of one component's items (``scores:report_review``).
+RecordKind = Annotated[
+    str,
+    Meta(
+        pattern=r"^(scores|ballots|findings|vetoes|not_applicable)(:\S{1,40})?$",
+        description=(
+            "必须是 scores、ballots、findings、vetoes、not_applicable 之一，"
+            "可加 :组成部分 或 :测评组（如 ballots:leaders）"
+        ),
+    ),
+]
 Count = Annotated[int, Meta(ge=0, le=100_000, description="必须是 0–100000 的整数")]
 Quorum = Annotated[int, Meta(ge=1, le=100_000, description="必须是 1–100000 的整数（张）")]
 NearDays = Annotated[int, Meta(ge=0, le=3650, description="必须是 0–3650 的整数（天）")]
@@ -109,6 +124,11 @@ class SchemeMeta(Table, kw_only=True):
 class Substage(Table, kw_only=True):
     id: Id
     label: Label | None = None
+    #: Format 3: the facts this sub-stage lets be recorded (absent: all its phase allows).
+    records: list[RecordKind] | None = None
+    #: Format 3: the move out of this sub-stage (结果审定) must be made by someone whose
+    #: teams do not cover the unit (not its own 考核组).
+    approver_outside_team: bool = False
 
 
 class StageEntry(Table, kw_only=True):
@@ -208,12 +228,18 @@ class ComponentEntry(Table, kw_only=True):
     source: SOURCE = "items"
     missing: MISSING | None = None
     categories: list[Id] = []
+    #: ``source = "periods"`` (format 3): the quarters or half-years of the same unit
+    #: whose published totals roll up into its year (达州's 履职指数).
+    periods: list[SUBPERIOD] = []
 
 
 class GroupEntry(Table, kw_only=True):
     id: Id
     label: Label | None = None
     weight: Figure
+    #: Format 3: the group's ballots are issued to rater units (分片互评) or rater grids,
+    #: never to the unit (or a grid holding the unit) they score.
+    raters: RATERS | None = None
 
 
 class BallotItemEntry(Table, kw_only=True):
@@ -290,6 +316,39 @@ class TierEntry(Table, kw_only=True):
     min: Figure | None = None
 
 
+class ConversionEntry(Table, kw_only=True):
+    """Format 3: the published score converted into another assessment's points (吉林:
+    the 党建 score is 10 of 100 绩效考评 points of a 党群部门, 3 of a 政府部门)."""
+
+    id: Id
+    label: Label | None = None
+    #: Unit category → the points the full ``scale`` is worth there.
+    by_category: dict[Word, Figure]
+    #: The conversion's own rounding step (half-up, once, from the unrounded total).
+    precision: Precision = "0.001"
+
+
+class ConsequenceEntry(Table, kw_only=True):
+    """Format 3: what a result brings (考用结合), recorded for each unit it applies to when
+    the round is finalised. Every condition given must hold; ``years`` > 1 makes it a
+    rule across years (the condition held in each of the last ``years`` years)."""
+
+    id: Id
+    label: Label | None = None
+    grades: list[Id] = []
+    tiers: list[Id] = []
+    #: Ranked among the last ``bottom`` (or first ``top``) of its ranking scope.
+    bottom: Count | None = None
+    top: Count | None = None
+    #: A conversion's points at least ``min`` (or below ``below``).
+    conversion: Id | None = None
+    min: Figure | None = None
+    below: Figure | None = None
+    years: Annotated[int, Meta(ge=1, le=10, description="必须是 1–10 的整数（连续年数）")] = 1
+    #: An amount it carries (绩效奖金档次 …), shown beside it.
+    amount: Figure | None = None
+
+
 class EscalationEntry(Table, kw_only=True):
     after_days: AfterDays
     measure: Word
@@ -319,3 +378,5 @@ class SchemeFile(Table, kw_only=True):
     distribution: Distribution = msgspec.field(default_factory=Distribution)
     tiers: list[TierEntry] = []
     rectification: Rectification = msgspec.field(default_factory=Rectification)
+    conversions: list[ConversionEntry] = []
+    consequences: list[ConsequenceEntry] = []

@@ -48,6 +48,21 @@ class Stage:
     id: str
     label: str
     phase: str
+    #: Format 3: the facts this sub-stage lets be recorded (``ballots:leaders``); None:
+    #: whatever its phase allows.
+    #: (Not in the repr: tests/unit/test_pinned_texts.py pins how older texts read.)
+    records: tuple[str, ...] | None = field(default=None, repr=False)
+    #: Format 3: the move out of it must be made by someone outside the unit's teams.
+    approver_outside_team: bool = field(default=False, repr=False)
+
+    def allows(self, kind: str, detail: str | None) -> bool:
+        """Whether a fact of ``kind`` (of a ballot group or a component: ``detail``) may
+        be recorded here."""
+        if self.records is None:
+            return True
+        return any(
+            r == kind or (detail is not None and r == f"{kind}:{detail}") for r in self.records
+        )
 
     @property
     def full_label(self) -> str:
@@ -233,7 +248,16 @@ def _stages(raw: Any, problems: Problems) -> tuple[list[Stage], dict[str, list[s
             sub_label = _text(sub, "label", sub_where, problems, default=sub_id)
             full = f"{phase}{SUBSTAGE_SEPARATOR}{sub_id}"
             parents[phase].append(full)
-            stages.append(Stage(full, sub_label, phase))
+            records = sub.get("records")
+            stages.append(
+                Stage(
+                    full,
+                    sub_label,
+                    phase,
+                    tuple(str(r) for r in records) if isinstance(records, list) else None,
+                    sub.get("approver_outside_team") is True,
+                )
+            )
     if seen_phases != list(PHASES):
         problems.add(
             "workflow.stages",

@@ -185,6 +185,9 @@ class RoundContext:
     """What one unit's score needs from the others: the best value of ratio-to-best items."""
 
     best: Mapping[str, Decimal] = field(default_factory=dict)
+    #: Roll-ups (``source = "periods"``): (unit, period) → the total its round published,
+    #: or None for a cycle of that period not (yet) published.
+    published: Mapping[tuple[str, str], Decimal | None] = field(default_factory=dict)
 
 
 def round_half_up(value: Decimal, precision: Decimal) -> Decimal:
@@ -263,6 +266,8 @@ class _Recorded:
     excluded: dict[str, ItemNotApplicable]
     points: dict[tuple[str, str], PointScore] = field(default_factory=dict)
     opinions: dict[str, Opinion] = field(default_factory=dict)
+    #: Last period's rectification items carried in and still open (老毛病).
+    carried: tuple[Any, ...] = ()
 
 
 def _recorded(facts: CycleFacts) -> _Recorded:
@@ -278,7 +283,7 @@ def _recorded(facts: CycleFacts) -> _Recorded:
         points.setdefault((point.item, point.point), point)
     for opinion in facts.active(Opinion):
         opinions.setdefault(opinion.item, opinion)
-    return _Recorded(scores, excluded, points, opinions)
+    return _Recorded(scores, excluded, points, opinions, tuple(facts.open_carried()))
 
 
 def _by_points(item: Item, recorded: _Recorded) -> tuple[Node, list[ScoringPoint]]:
@@ -335,6 +340,27 @@ def _by_opinion(item: Item, opinion: Opinion) -> Node:
     )
 
 
+def _by_carried(item: Item, carried: tuple[Any, ...]) -> Node:
+    """老毛病 (format 3): the item loses ``per`` for each rectification item carried in
+    from last period and still not closed out (销号), stopping at zero; nothing is
+    recorded for it, the carried items are its facts."""
+    points = max(item.max - item.per * len(carried), ZERO)
+    leaves = tuple(
+        Node(
+            f"上期整改未销号：{c.problem}（{c.from_cycle}，期限 {c.due}）",
+            -item.per,
+            provenance=c.provenance,
+        )
+        for c in carried
+    )
+    return Node(
+        f"{item.label}（{item.id}）",
+        points,
+        leaves,
+        note=f"上期整改未销号 {len(carried)} 项，每项扣 {item.per}，扣完为止；满分 {item.max}",
+    )
+
+
 @dataclass
 class _Category:
     node: Node
@@ -365,6 +391,11 @@ def _category(
                 ]
             elif unrecorded:
                 node = _partial(node)
+            total += node.value or ZERO
+            children.append(node)
+            continue
+        if item.rule == "carried" and item.id not in recorded.excluded:
+            node = _by_carried(item, recorded.carried)
             total += node.value or ZERO
             children.append(node)
             continue
@@ -502,6 +533,11 @@ def _ballots_component(rules: Rules, facts: CycleFacts) -> tuple[Decimal, list[N
     ballot = rules.ballot
     assert ballot is not None
     ballots = facts.ballots()
+    waiting = {g: n for g, n in facts.boxed.items() if n}
+    if waiting:
+        # Ballots cast but still in the box count only once it is closed (shuffled).
+        told = "、".join(f"{g} {n} 张" for g, n in sorted(waiting.items()))
+        raise CannotScore(f"票箱未关闭：{told}待计入；先执行 pdca ballot close")
     if len(ballots) < ballot.quorum:
         raise CannotScore(
             f"测评票不足：已收有效票 {len(ballots)} 张，方案要求至少 {ballot.quorum} 张"
@@ -549,6 +585,9 @@ def _ballots_component(rules: Rules, facts: CycleFacts) -> tuple[Decimal, list[N
         note = f"{len(counted)} 张票的平均分，权重 {group.weight}%"
         if weight_total != HUNDRED:
             note += f"（无票群体不计，按 {weight_total}% 重新归一）"
+        if facts.raters.get(group.id):
+            # 分片互评: who the tokens went to, for the group; a ballot names no rater.
+            note += f"；票发给评价方：{'、'.join(dict.fromkeys(facts.raters[group.id]))}"
         nodes.append(Node(group.label, mean, tuple(leaves), note=note))
     return weighted / ballot.max * rules.scale, nodes, True
 
@@ -639,6 +678,11 @@ def score(facts: CycleFacts, scheme: Scheme, context: RoundContext | None = None
     missing: list[Missing] = []
     refusals: list[str] = []
     for component in rules.components:
+        if component.source == "periods" and "-" in facts.period:
+            # A quarter's or half-year's own sheet: it is what a year rolls up.
+            note = "本周期为季度/半年，不汇总各期结果"
+            computed.append((component, ZERO, [Node(note, None)], "not_applicable"))
+            continue
         na = facts.not_applicable(component.id)
         if na is not None:
             computed.append(
@@ -671,6 +715,8 @@ def score(facts: CycleFacts, scheme: Scheme, context: RoundContext | None = None
                 value, nodes, present = _ballots_component(rules, facts)
             elif component.source == "ledger":
                 value, nodes, present = _ledger_component(rules, facts)
+            elif component.source == "periods":
+                value, nodes, present = _periods_component(component, facts, context)
             else:
                 value, nodes, present = _tasks_component(rules, facts)
         except CannotScore as exc:
@@ -871,6 +917,38 @@ def _veto_node(veto: AppliedVeto) -> Node:
 
 def _effect(effect: str, grade: str) -> str:
     return f"等次定为 {grade}" if effect == "force_grade" else f"等次最高为 {grade}"
+
+
+def _periods_component(
+    component: Component, facts: CycleFacts, context: RoundContext
+) -> tuple[Decimal, list[Node], bool]:
+    """A roll-up: the mean of the published totals of the unit's quarters (or
+    half-years) of this year. Once the unit has a cycle in any of them, every one is
+    required: a period not opened, or not finalised, makes the year incomplete. With
+    none at all, nothing is recorded (the component's ``missing`` rule)."""
+    periods = [f"{facts.period}-{p}" for p in component.periods]
+    found = {p: context.published.get((facts.unit, p), _NONE) for p in periods}
+    if all(v is _NONE for v in found.values()):
+        return ZERO, [Node("没有季度/半年周期", None)], False
+    lacking = [
+        f"{p} {'未开启周期' if v is _NONE else '尚未定稿发布'}"
+        for p, v in found.items()
+        if not isinstance(v, Decimal)
+    ]
+    if lacking:
+        raise CannotScore(f"{'、'.join(lacking)}，年度不能汇总")
+    totals = [v for v in found.values() if isinstance(v, Decimal)]
+    nodes = [Node(f"{p} 发布的总分", v, note=f"考核轮次 {p} 定稿发布") for p, v in found.items()]
+    mean = sum(totals, ZERO) / len(totals)
+    return mean, [*nodes, Node(f"{len(totals)} 期平均", mean)], True
+
+
+_NONE = object()
+
+
+def rolls_up(scheme: Scheme) -> tuple[str, ...]:
+    """The sub-periods a scheme's year rolls up (none: no roll-up)."""
+    return tuple(p for c in scheme.rules.components if c.source == "periods" for p in c.periods)
 
 
 def needs_round_context(scheme: Scheme) -> bool:

@@ -22,6 +22,8 @@ from pdca.rules.scoring_rules import (
     BallotGroup,
     Category,
     Component,
+    Consequence,
+    Conversion,
     Escalation,
     Grade,
     Item,
@@ -58,6 +60,9 @@ def read_rules(file: fmt.SchemeFile, out: Reporter) -> Rules:
     _sources_present(components, ballot, indicators, out)
     grades = _grades(file.grades, out)
     near_days, escalations = _rectification(file.rectification, out)
+    tiers = _tiers(file.tiers, out)
+    conversions = _conversions(file.conversions, out)
+    _substage_records(file, components, ballot, out)
     return Rules(
         near_days=near_days,
         escalations=escalations,
@@ -80,7 +85,9 @@ def read_rules(file: fmt.SchemeFile, out: Reporter) -> Rules:
         grades=grades,
         distribution_scope=file.distribution.scope,
         quotas=_quotas(file.distribution.quotas, grades, out),
-        tiers=_tiers(file.tiers, out),
+        tiers=tiers,
+        conversions=conversions,
+        consequences=_consequences(file.consequences, grades, tiers, conversions, out),
     )
 
 
@@ -137,10 +144,19 @@ def _needs_format_3(file: fmt.SchemeFile, out: Reporter) -> None:
         for m, i in enumerate(c.items):
             if i.kind == "unstated":
                 used.append(f"{where}.items[{m}].kind")
-            if i.opinions or i.rule == "opinion":
+            if i.opinions or i.rule in ("opinion", "carried"):
                 used.append(f"{where}.items[{m}].{'opinions' if i.opinions else 'rule'}")
     if file.ballot is not None:
         used += [f"ballot.items[{n}].points" for n, i in enumerate(file.ballot.items) if i.points]
+        used += [f"ballot.groups[{n}].raters" for n, g in enumerate(file.ballot.groups) if g.raters]
+    used += [key for key in ("conversions", "consequences") if getattr(file, key)]
+    used += [
+        f"components[{n}].source" for n, c in enumerate(file.components) if c.source == "periods"
+    ]
+    for n, m, sub in _substages(file):
+        where = f"workflow.stages[{n}].substages[{m}]"
+        used += [f"{where}.records"] if sub.records is not None else []
+        used += [f"{where}.approver_outside_team"] if sub.approver_outside_team else []
     for key in used:
         out.add(key, f"此键属于方案格式 3；请在文件开头写 format = 3（本文件为格式 {file.format}）")
 
@@ -171,7 +187,7 @@ def _item(entry: fmt.ItemEntry, where: str, scored_points: bool, out: Reporter) 
     )
     per = (
         _needed(entry.per, f"{where}.per", out)
-        if rule in ("per_occurrence", "banded")
+        if rule in ("per_occurrence", "banded", "carried")
         else _or_zero(entry.per)
     )
     item = Item(
@@ -197,6 +213,12 @@ def _item(entry: fmt.ItemEntry, where: str, scored_points: bool, out: Reporter) 
                 f"{where}.rule",
                 f"有采分点的指标按各采分点的得分合计计分，rule 只能是 direct；实际为 {rule}",
             )
+    if rule == "carried" and (entry.points or entry.opinions):
+        # 老毛病 is counted from the carried-in rectification items, never recorded.
+        out.add(
+            f"{where}.rule",
+            'rule = "carried" 的指标按上期未销号的整改项自动计分，不能有采分点或意见表',
+        )
     if rule == "banded" and item.band <= 0:
         out.add(f"{where}.band", "档宽必须大于 0")
     return item
@@ -362,6 +384,10 @@ def _components(
                     f"{where}.categories",
                     f"未知类别 '{c}'；允许：{'、'.join(sorted(category_ids)) or '（无）'}",
                 )
+        if entry.source == "periods":
+            _rolled_up(entry.periods, f"{where}.periods", out)
+        elif entry.periods:
+            out.add(f"{where}.periods", '只有 source = "periods" 的组成部分才汇总各期结果')
         components.append(
             Component(
                 id=entry.id,
@@ -370,6 +396,7 @@ def _components(
                 source=entry.source,
                 missing=entry.missing or default_missing,
                 categories=tuple(entry.categories),
+                periods=tuple(entry.periods),
             )
         )
     if components:
@@ -381,12 +408,19 @@ def _components(
     return tuple(components)
 
 
+def _rolled_up(periods: list[str], where: str, out: Reporter) -> None:
+    """A roll-up reads all the quarters or both half-years of a year, once each."""
+    if sorted(periods) not in (["Q1", "Q2", "Q3", "Q4"], ["H1", "H2"]):
+        shown = "、".join(periods) or "（无）"
+        out.add(where, f"必须是一年的全部季度（Q1–Q4）或两个半年（H1、H2），各一次；实际为 {shown}")
+
+
 def _ballot(raw: fmt.BallotTable, out: Reporter) -> Ballot:
     items = tuple(ScoringPoint(i.id, _label(i), _d(i.max), _points(i.points)) for i in raw.items)
     for n, item in enumerate(items):
         if item.points:
             _points_fit(item.points, item.max, f"ballot.items[{n}].points", out)
-    groups = tuple(BallotGroup(g.id, _label(g), _d(g.weight)) for g in raw.groups)
+    groups = tuple(BallotGroup(g.id, _label(g), _d(g.weight), g.raters or "") for g in raw.groups)
     ballot = Ballot(
         max=_d(raw.max),
         trim=raw.trim,
@@ -556,3 +590,115 @@ def _rectification(raw: fmt.Rectification, out: Reporter) -> tuple[int, tuple[Es
     if [s.after_days for s in steps] != sorted(s.after_days for s in steps):
         out.add("rectification.escalation", "逐级督办必须按逾期天数从少到多排列")
     return raw.near_days, steps or DEFAULT_ESCALATIONS
+
+
+# ---- results used (考用结合, format 3) -----------------------------------------------------
+
+
+def _conversions(entries: list[fmt.ConversionEntry], out: Reporter) -> tuple[Conversion, ...]:
+    conversions = []
+    for n, entry in enumerate(entries):
+        table = tuple((str(k), _d(v)) for k, v in entry.by_category.items())
+        if not table:
+            out.add(f"conversions[{n}].by_category", "必须给出至少一个单位类别及其折算分值")
+        for category, points in table:
+            if points <= 0:
+                out.add(
+                    f"conversions[{n}].by_category.{category}",
+                    f"折算分值必须大于 0，实际为 {points}",
+                )
+        conversions.append(Conversion(entry.id, _label(entry), table, _d(entry.precision)))
+    _unique([c.id for c in conversions], "conversions", "折算标识", out)
+    return tuple(conversions)
+
+
+def _consequences(
+    entries: list[fmt.ConsequenceEntry],
+    grades: tuple[Grade, ...],
+    tiers: tuple[Tier, ...],
+    conversions: tuple[Conversion, ...],
+    out: Reporter,
+) -> tuple[Consequence, ...]:
+    known = {
+        "grades": [g.id for g in grades],
+        "tiers": [t.id for t in tiers],
+        "conversion": [c.id for c in conversions],
+    }
+    consequences = []
+    for n, e in enumerate(entries):
+        where = f"consequences[{n}]"
+        for key, ids in (("grades", e.grades), ("tiers", e.tiers)):
+            for ref in ids:
+                if ref not in known[key]:
+                    allowed = "、".join(known[key]) or "（无）"
+                    out.add(f"{where}.{key}", f"未知{_WORD[key]} '{ref}'；允许：{allowed}")
+        if e.conversion is not None and e.conversion not in known["conversion"]:
+            allowed = "、".join(known["conversion"]) or "（无）"
+            out.add(f"{where}.conversion", f"未知折算 '{e.conversion}'；允许：{allowed}")
+        if (e.min is not None or e.below is not None) and e.conversion is None:
+            out.add(f"{where}.{'min' if e.min is not None else 'below'}", "须同时给出 conversion")
+        if e.conversion is not None and e.min is None and e.below is None:
+            out.add(f"{where}.conversion", "须同时给出 min 或 below（折算分的界限）")
+        if not (e.grades or e.tiers or e.bottom or e.top or e.conversion):
+            out.add(where, "必须给出条件：grades、tiers、bottom、top 或 conversion 之一")
+        consequences.append(
+            Consequence(
+                e.id,
+                _label(e),
+                tuple(e.grades),
+                tuple(e.tiers),
+                e.bottom,
+                e.top,
+                e.conversion or "",
+                _maybe(e.min),
+                _maybe(e.below),
+                e.years,
+                _maybe(e.amount),
+            )
+        )
+    _unique([c.id for c in consequences], "consequences", "结果运用标识", out)
+    return tuple(consequences)
+
+
+_WORD = {"grades": "等次", "tiers": "档次"}
+# ---- sub-stages that bind (format 3) ----------------------------------------------------
+
+_RECORD_KINDS = {
+    "scores": "组成部分",
+    "ballots": "测评组",
+    "findings": "",
+    "vetoes": "",
+    "not_applicable": "",
+}
+
+
+def _substages(file: fmt.SchemeFile) -> list[tuple[int, int, fmt.Substage]]:
+    """Every sub-stage with its place; a workflow whose stages the check could not read
+    as a list (its problem already reported) has none."""
+    stages = file.workflow.stages if isinstance(file.workflow.stages, list) else []
+    return [
+        (n, m, sub)
+        for n, stage in enumerate(stages)
+        if isinstance(stage, fmt.StageEntry) and isinstance(stage.substages, list)
+        for m, sub in enumerate(stage.substages)
+        if isinstance(sub, fmt.Substage)
+    ]
+
+
+def _substage_records(
+    file: fmt.SchemeFile, components: tuple[Component, ...], ballot: Ballot | None, out: Reporter
+) -> None:
+    """Each ``records`` entry names a fact kind, and its qualifier a ballot group (for
+    ballots) or an items component (for scores) of this scheme."""
+    groups = [g.id for g in ballot.groups] if ballot is not None else []
+    items = [c.id for c in components if c.source == "items"]
+    for n, m, sub in _substages(file):
+        for k, entry in enumerate(sub.records or []):
+            where = f"workflow.stages[{n}].substages[{m}].records[{k}]"
+            kind, _, detail = entry.partition(":")
+            known = {"scores": items, "ballots": groups}.get(kind)
+            if detail and known is None:
+                out.add(where, f"'{kind}' 不能再加限定（:{detail}）；只有 scores 和 ballots 可以")
+            elif detail and detail not in known:
+                what = _RECORD_KINDS[kind]
+                out.add(where, f"未知{what} '{detail}'；允许：{'、'.join(known) or '（无）'}")

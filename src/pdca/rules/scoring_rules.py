@@ -91,6 +91,8 @@ class Component:
     source: str
     missing: str
     categories: tuple[str, ...] = ()
+    #: ``source = "periods"`` (format 3): the sub-periods rolled up into the year.
+    periods: tuple[str, ...] = field(default=(), repr=False)
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,9 @@ class BallotGroup:
     id: str
     label: str
     weight: Decimal
+    #: Format 3: "units" or "grids" — its ballots are issued to rater units or grids
+    #: (分片互评), never to the unit they score; "" for ballots issued to no one.
+    raters: str = field(default="", repr=False)
 
 
 @dataclass(frozen=True)
@@ -192,6 +197,35 @@ class Tier:
 
 
 @dataclass(frozen=True)
+class Conversion:
+    """The published score as another assessment's points (format 3): by unit category,
+    the points the full scale is worth; rounded once, half-up, at ``precision``."""
+
+    id: str
+    label: str
+    by_category: tuple[tuple[str, Decimal], ...]
+    precision: Decimal
+
+
+@dataclass(frozen=True)
+class Consequence:
+    """What a result brings (format 3); every condition given must hold, in each of the
+    last ``years`` years (a rule across years when ``years`` > 1)."""
+
+    id: str
+    label: str
+    grades: tuple[str, ...] = ()
+    tiers: tuple[str, ...] = ()
+    bottom: int | None = None
+    top: int | None = None
+    conversion: str = ""
+    min: Decimal | None = None
+    below: Decimal | None = None
+    years: int = 1
+    amount: Decimal | None = None
+
+
+@dataclass(frozen=True)
 class Escalation:
     """Overdue by at least ``after_days`` days: record this measure (once)."""
 
@@ -229,6 +263,8 @@ class Rules:
     tiers: tuple[Tier, ...] = ()
     near_days: int = 7  # 督办 colours: blue when the deadline is this close
     escalations: tuple[Escalation, ...] = DEFAULT_ESCALATIONS
+    conversions: tuple[Conversion, ...] = field(default=(), repr=False)
+    consequences: tuple[Consequence, ...] = field(default=(), repr=False)
 
     @property
     def scored(self) -> bool:

@@ -27,7 +27,14 @@ from pdca.errors import StorageError
 #:    neither read nor honour (it would run unregistered files).
 #: 7: ``Cycle.PointScored`` and ``Cycle.OpinionRecorded`` (采分点 and opinions, scheme
 #:    format 3), which an older pdca would not score (a cycle read as missing items).
-FORMAT = 7
+#: 8: ``Cycle.BallotsIssued`` v2 (salted, sorted digests); ``Cycle.BallotTokensUsed``,
+#:    ``BallotCounted`` and ``BallotBoxClosed`` replace ``BallotCast`` (an older pdca
+#:    would not count the new ballots).
+#: 9: ``Round.ConsequencesRecorded`` and ``Round.ConsequencesRevised`` (results used,
+#:    scheme format 3), which an older pdca would not show (a unit's 取消评优资格 unseen).
+#: 10: ``Cycle.BallotsIssuedToRater`` (分片互评 ballots issued to a rater unit or grid),
+#:    whose tokens an older pdca would not know (every such ballot refused).
+FORMAT = 10
 TABLE = "pdca_meta"
 #: The key of the database's time zone (an IANA name, written at init). A database made
 #: before it was recorded has none; ``pdca.application.clock`` says how that reads.
