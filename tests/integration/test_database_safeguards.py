@@ -31,6 +31,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -319,6 +320,20 @@ def test_each_group_role_may_do_its_share_and_no_more(office: Office) -> None:
                 params = (uuid.uuid4(),) if "%s" in statement else None
                 with pytest.raises(psycopg.Error, match="permission denied|must be owner"):
                     session.execute(statement, params)
+    # Writers cast into the ballot box (a table of its own, outside the event log).
+    from pdca.application.service import PdcaApplication
+    from pdca.application.workspace import open_workspace
+
+    app = PdcaApplication(
+        open_workspace(str(ws.root), login_url(office.logins["writer"], ws.schema))
+    )
+    try:
+        app.ballot_box().put("c", "g", 0, {"x": Decimal("90")})
+        assert app.ballot_box().ballots("c", "g", 0) == [{"x": Decimal("90")}]
+    finally:
+        app.close()
+    with office.session("reader") as session, pytest.raises(psycopg.Error, match="denied"):
+        session.execute("DELETE FROM pdca_ballot_box")
     # What they may: readers read; writers and workers keep the views' rows.
     with office.session("reader") as session:
         assert session.execute("SELECT count(*) FROM pdca_events").fetchone()[0] == 4

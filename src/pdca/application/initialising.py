@@ -57,9 +57,11 @@ def initialise(root: Path, db_url: str | None, time_zone: str | None = None) -> 
         principal = database_principal(workspace.database, app.recorder)
         owner = meta.initialise(app.marker, cipher, events, zone, principal)
         app.use_zone(zone)
-        guarded = safeguards.install(app)  # before the views: they are created as admin
-        app.projection_runtime().create_tables(include_workspace=True)
         app.ballot_box().create_table()  # here, by the owner: a writer may not create tables
+        # After the owner's tables (the group roles' grants reach them), before the views
+        # (created as the admin group role).
+        guarded = safeguards.install(app)
+        app.projection_runtime().create_tables(include_workspace=True)
     except BaseException:
         app.close()
         raise
