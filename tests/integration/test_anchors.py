@@ -91,22 +91,33 @@ def test_a_consistent_chain_rewrite_with_the_published_digest_is_caught(
         new = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
         set_state(ws, "甲局/2024", version, topic, new)
         previous = digest(cycle_id("甲局", "2024"), topic, new)
+    # The round's published digest sits in its Finalized event; the events after it (the
+    # consequences recorded at finalisation) are linked again, so the round's chain is
+    # as consistent as the cycle's.
     rnd = key(ws, round_id("2024", "jilin"))
-    (version, topic, state), *_ = ws.sql(
+    round_rows = ws.sql(
         f"SELECT originator_version, topic, state FROM {ws.events_table} "
-        f"WHERE originator_id = '{rnd}' ORDER BY originator_version DESC"
+        f"WHERE originator_id = '{rnd}' ORDER BY originator_version"
     )
-    data = json.loads(bytes(state))
-    for outcome in data["outcomes"]:
-        if outcome["cycle"] == "甲局/2024":
-            outcome["digest"] = previous
-    new = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
-    literal = f"X'{new.hex()}'" if ws.backend == "sqlite" else f"'\\x{new.hex()}'::bytea"
-    tamper(
-        ws,
-        f"UPDATE {ws.events_table} SET state = {literal} "
-        f"WHERE originator_id = '{rnd}' AND originator_version = {version}",
-    )
+    link = None
+    for version, topic, state in round_rows:
+        data = json.loads(bytes(state))
+        if topic.endswith(":Round.Finalized"):
+            for outcome in data["outcomes"]:
+                if outcome["cycle"] == "甲局/2024":
+                    outcome["digest"] = previous
+        elif link is None:
+            continue  # before the finalisation: untouched
+        if link is not None:
+            data[PREV] = link
+        new = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+        literal = f"X'{new.hex()}'" if ws.backend == "sqlite" else f"'\\x{new.hex()}'::bytea"
+        tamper(
+            ws,
+            f"UPDATE {ws.events_table} SET state = {literal} "
+            f"WHERE originator_id = '{rnd}' AND originator_version = {version}",
+        )
+        link = digest(round_id("2024", "jilin"), topic, new)
 
     report = plain_passes_anchored_catches(ws, anchors)
     assert found(report) == {
