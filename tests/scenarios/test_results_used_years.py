@@ -15,7 +15,7 @@ Figures by hand from the schemes (see each test).
 from __future__ import annotations
 
 from tests.conftest import Workspace
-from tests.scenarios._year import advance, ballots, js, scores
+from tests.scenarios._year import advance, ballots, js, scores, unit_steps
 from tests.scenarios.test_nantong import BASIC, KEY, LINKS
 from tests.scenarios.test_nantong import ITEMS as NANTONG_ITEMS
 from tests.scenarios.test_soe import BASIC as SOE_BASIC
@@ -53,6 +53,7 @@ def soe_year(ws: Workspace, unit: str, period: str, vote: int) -> str:
     scores(ws, cycle, {"secretary_report": "好"})
     ballots(ws, cycle, SOE_ITEMS, {g: [vote] * 4 for g in ("leaders", "middle", "masses")})
     advance(ws, cycle, "start_assess")
+    unit_steps(ws, cycle, late=True)  # 述职报告 and 自己评, late in 考 (issue 14 item 5)
     return cycle
 
 
@@ -96,6 +97,7 @@ def nantong_year(ws: Workspace, unit: str, period: str, vote: int) -> str:
     """B = K = 100 (every item at full marks); each voting link's ballots all ``vote``:
     total = 0.4 × 100 + 0.4 × 100 + 0.2 × vote = 80 + 0.2 × vote."""
     cycle = open_cycle(ws, unit, "党政机关", period, "nantong")
+    unit_steps(ws, cycle)  # 重点目标申报, approved (issue 14 item 5)
     advance(ws, cycle, "start_do")
     ws.ok("task", "complete", cycle, "1")
     for trigger, reached, group in LINKS:

@@ -73,7 +73,7 @@ def record_label(scheme: Scheme, record: str) -> str:
         return f"{group.label if group else detail}（{detail}）的{word}"
     if kind == "steps":
         step = rules.unit_step(detail)
-        return f"{step.label if step else detail}（{detail}）"
+        return f"{word} {step.label if step else detail}（{detail}）"
     component = next((c for c in rules.components if c.id == detail), None)
     return f"{component.label if component else detail}（{detail}）的{word}"
 

@@ -918,7 +918,15 @@ def _adjustments(
     bonus_raw += sum((f.points for f in positive), ZERO)
     leaves = [_finding_leaf(f) for f in positive]
     bonus = min(bonus_raw, rules.bonus_cap)
-    if bonus_raw:
+    # A bonus scored but not counted (its step not taken) is still shown, saying why.
+    uncounted = any(
+        i.requires_step not in recorded.steps and i.id in recorded.scores
+        for c in rules.categories
+        if c.bonus
+        for i in c.items
+        if i.requires_step is not None
+    )
+    if bonus_raw or uncounted:
         nodes.append(
             Node(
                 "加分",

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pdca.rules import scheme_format as fmt
-    from pdca.rules.scoring_rules import Reporter
 
 KIND_LABELS = {"self_assessment": "自查自评", "declaration": "申报", "report": "述职报告"}
 
@@ -31,7 +30,7 @@ class UnitStep:
         return stage_id == self.stage or stage_id.split(".")[0] == self.stage
 
 
-def read_unit_steps(file: fmt.SchemeFile, out: Reporter) -> tuple[UnitStep, ...]:
+def read_unit_steps(file: fmt.SchemeFile, out: Any) -> tuple[UnitStep, ...]:
     """The steps, each checked: a known stage, ids unique."""
     stages = _stage_ids(file)
     steps: list[UnitStep] = []
@@ -54,7 +53,7 @@ def read_unit_steps(file: fmt.SchemeFile, out: Reporter) -> tuple[UnitStep, ...]
     return tuple(steps)
 
 
-def check_item_steps(file: fmt.SchemeFile, steps: tuple[UnitStep, ...], out: Reporter) -> None:
+def check_item_steps(file: fmt.SchemeFile, steps: tuple[UnitStep, ...], out: Any) -> None:
     """An item's ``requires_step`` names a step of this scheme."""
     known = [s.id for s in steps]
     for n, category in enumerate(file.catalog.categories):
