@@ -7,6 +7,7 @@ the test. When the server does not answer they skip, unless ``PDCA_REQUIRE_PG=1`
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import uuid
@@ -113,6 +114,45 @@ class Workspace:
     def event_count(self) -> int:
         return self.sql(f"SELECT count(*) FROM {self.events_table}")[0][0]
 
+    @contextlib.contextmanager
+    def before_the_stamp(self) -> Iterator[None]:
+        """Store events as a database made before the principal stamp did (PostgreSQL):
+        without a stamp, then mark stamping as begun after them, as ``pdca init``
+        upgrading that database would. For histories written in-process by people who
+        name themselves (``Acting.declared``, the demo) while the login is the test's:
+        the stamp would rightly flag every one of them, and these tests are about
+        something else."""
+        if self.backend == "sqlite":
+            yield
+            return
+        trigger = f"ALTER TABLE {self.events_table} %s TRIGGER pdca_stamp_principal"
+        with _pg_connect() as conn:
+            conn.execute(f'SET search_path TO "{self.schema}"')
+            conn.execute(trigger % "DISABLE")
+            try:
+                yield
+            finally:
+                conn.execute(trigger % "ENABLE")
+                conn.execute(
+                    "UPDATE pdca_meta SET value = (SELECT coalesce(max(notification_id), 0) "
+                    f"FROM {self.events_table})::text WHERE key = 'principal_stamp_after'"
+                )
+
+    def tamper(self, query: str) -> None:
+        """Raw SQL at the event table, as its owner would edit it: on PostgreSQL the
+        append-only trigger is lifted first (``ALTER TABLE … DISABLE TRIGGER``, the owner's
+        explicit act the README describes) and put back after."""
+        if self.backend == "sqlite":
+            self.sql(query)
+            return
+        guard = f"ALTER TABLE {self.events_table} %s TRIGGER pdca_append_only"
+        with _pg_connect() as conn:
+            conn.execute(f'SET search_path TO "{self.schema}"')
+            with conn.transaction():
+                conn.execute(guard % "DISABLE")
+                conn.execute(query)
+                conn.execute(guard % "ENABLE")
+
 
 def _init(root: Path, db_url: str, backend: str, schema: str = "") -> Workspace:
     ws = Workspace(root=root, db_url=db_url, backend=backend, schema=schema)
@@ -145,8 +185,31 @@ def workspace(backend: str, tmp_path: Path) -> Iterator[Workspace]:
     try:
         yield _init(root, url, "postgresql", schema)
     finally:
-        with _pg_connect() as conn:
-            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        drop_pg_schema(schema)
+
+
+def group_roles_of(schema: str) -> dict[str, str]:
+    """The group roles ``pdca init`` makes for a schema of the test database."""
+    from urllib.parse import urlsplit
+
+    from pdca.storage.group_roles import names
+
+    return names(urlsplit(PG_DSN).path.lstrip("/"), schema)
+
+
+def drop_pg_schema(schema: str) -> None:
+    """Drop a test's schema and the group roles init made for it (roles belong to the
+    whole server: left behind, every run would add four)."""
+    roles = ", ".join(f'"{r}"' for r in group_roles_of(schema).values())
+    with _pg_connect() as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        present = conn.execute(
+            "SELECT rolname FROM pg_roles WHERE rolname = ANY(%s)",
+            (list(group_roles_of(schema).values()),),
+        ).fetchall()
+        if present:
+            conn.execute(f"DROP OWNED BY {', '.join(chr(34) + r[0] + chr(34) for r in present)}")
+            conn.execute(f"DROP ROLE IF EXISTS {roles}")
 
 
 @pytest.fixture

@@ -119,3 +119,31 @@ def moment(iso: str) -> str:
 
 def joined(values: Iterable[Any]) -> str:
     return "、".join(str(v) for v in values)
+
+
+# ---- an event's login stamp (PostgreSQL) -------------------------------------------------
+
+STAMP_FLAG = "stamp_mismatch"
+
+
+def _flag(row: Row) -> str | None:
+    return row.get(STAMP_FLAG) if isinstance(row, Mapping) else getattr(row, STAMP_FLAG, None)
+
+
+def summary_with_flag(row: Row) -> str:
+    """An event's summary, followed by the database's flag when another login wrote it
+    than the event records (``history``, ``rectify show``)."""
+    summary = row["summary"] if isinstance(row, Mapping) else row.summary
+    flag = _flag(row)
+    return f"{summary}【⚠ {flag}】" if flag else summary
+
+
+def flagged_records(listing: Listing, rows: Sequence[Row]) -> list[dict[str, Any]]:
+    """``records``, with ``stamp_mismatch`` on each flagged event only: an answer about a
+    history nobody wrote under another login is the same as before the stamp existed."""
+    found = records(listing, rows)
+    for record, row in zip(found, rows, strict=True):
+        flag = _flag(row)
+        if flag:
+            record[STAMP_FLAG] = flag
+    return found

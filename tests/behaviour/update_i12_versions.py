@@ -16,41 +16,20 @@ changes (a row already at its new version is left as it is): ``python -m tests.b
 from __future__ import annotations
 
 import json
-import sys
-import tempfile
-from pathlib import Path
 
-from tests.behaviour.record import ANSWERS, answers, fresh_workspace
+from tests.behaviour.rerecord import Answer, Args, rerecord
 
 VERSIONS = {"task_bulletin": ("1", "2"), "rectifications": ("2", "3"), "ledger": ("4", "5")}
 
 
-def main() -> None:
-    from tests.conftest import cli
-
-    recorded = json.loads(ANSWERS.read_text(encoding="utf-8"))
-    with tempfile.TemporaryDirectory() as tmp:
-        found = answers(cli, fresh_workspace(cli, Path(tmp)))
-    moved = []
-    for i, (now, before) in enumerate(zip(found, recorded, strict=True)):
-        if now == before:
-            continue
-        if not _expected(now["args"], before, now):
-            moved.append(" ".join(now["args"]))
-        recorded[i] = now
-    if moved:
-        sys.exit(f"answers changed beyond what this change meant, nothing written: {moved}")
-    ANSWERS.write_text(json.dumps(recorded, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-
-
-def _expected(args: list[str], before: dict, now: dict) -> bool:
+def _expected(args: Args, before: Answer, now: Answer) -> bool:
     if {k: v for k, v in before.items() if k != "stdout"} != {
         k: v for k, v in now.items() if k != "stdout"
     }:
         return False
-    if args[:2] == ["projections", "list"]:
+    if args[:2] == ("projections", "list"):
         return _only_versions(before["stdout"], now["stdout"], "--json" in args)
-    if args[:2] == ["export", "rectifications"] and "json" in args:
+    if args[:2] == ("export", "rectifications") and "json" in args:
         return _only_rejected_set(json.loads(before["stdout"]), json.loads(now["stdout"]))
     return False
 
@@ -96,4 +75,4 @@ def _only_rejected_set(before: list[dict], now: list[dict]) -> bool:
 
 
 if __name__ == "__main__":
-    main()
+    rerecord(_expected)

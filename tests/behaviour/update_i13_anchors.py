@@ -14,12 +14,7 @@ answer moved. The entries, and why:
 
 from __future__ import annotations
 
-import json
-import sys
-import tempfile
-from pathlib import Path
-
-from tests.behaviour.record import ANSWERS, answers, fresh_workspace
+from tests.behaviour.rerecord import in_, rerecord
 
 CHANGED = {
     ("--help",),
@@ -33,36 +28,5 @@ CHANGED = {
 }
 
 
-def main() -> None:
-    from tests.conftest import cli
-
-    recorded = json.loads(ANSWERS.read_text(encoding="utf-8"))
-    known = {tuple(a["args"]) for a in recorded}
-    with tempfile.TemporaryDirectory() as tmp:
-        found = answers(cli, fresh_workspace(cli, Path(tmp)))
-    # The script repeats some commands (a second ``cycle open`` is refused), so answers
-    # are matched in order, not by their arguments.
-    then = iter(recorded)
-    updated, moved = [], []
-    for now in found:
-        args = tuple(now["args"])
-        if args not in known:  # a new command's --help
-            assert args in CHANGED, args
-            updated.append(now)
-            continue
-        before = next(then)
-        assert before["args"] == now["args"], (before["args"], now["args"])
-        if args in CHANGED:
-            updated.append(now)
-        else:
-            updated.append(before)
-            if before != now:
-                moved.append(" ".join(args))
-    if moved or next(then, None) is not None:
-        sys.exit(f"answers changed outside this update, nothing written: {moved}")
-    ANSWERS.write_text(json.dumps(updated, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    print(f"{len(CHANGED)} answers updated in {ANSWERS}", file=sys.stderr)
-
-
 if __name__ == "__main__":
-    main()
+    rerecord(in_(CHANGED), added=lambda args: args in CHANGED)

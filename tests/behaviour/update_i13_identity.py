@@ -18,12 +18,7 @@ after a merge); it refuses to write if any other answer moved. The entries, and 
 
 from __future__ import annotations
 
-import json
-import sys
-import tempfile
-from pathlib import Path
-
-from tests.behaviour.record import ANSWERS, answers, fresh_workspace
+from tests.behaviour.rerecord import in_, rerecord
 
 CHANGED = {
     ("--help",),
@@ -42,37 +37,5 @@ def _new(args: tuple[str, ...]) -> bool:
     return args[0] == "account" and args[-1] == "--help"
 
 
-def main() -> None:
-    from tests.conftest import cli
-
-    recorded = [a for a in json.loads(ANSWERS.read_text(encoding="utf-8"))]
-    kept = [a for a in recorded if tuple(a["args"]) not in REMOVED]
-    known = {tuple(a["args"]) for a in kept}
-    with tempfile.TemporaryDirectory() as tmp:
-        found = answers(cli, fresh_workspace(cli, Path(tmp)))
-    # Answers are matched in order (the script repeats some commands).
-    then = iter(kept)
-    updated, moved = [], []
-    for now in found:
-        args = tuple(now["args"])
-        if args not in known:
-            if not _new(args):
-                moved.append(" ".join(args))
-            updated.append(now)
-            continue
-        before = next(then)
-        assert before["args"] == now["args"], (before["args"], now["args"])
-        if args in CHANGED:
-            updated.append(now)
-        else:
-            updated.append(before)
-            if before != now:
-                moved.append(" ".join(args))
-    if moved or next(then, None) is not None:
-        sys.exit(f"answers changed outside this update, nothing written: {moved}")
-    ANSWERS.write_text(json.dumps(updated, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    print(f"answers updated in {ANSWERS}", file=sys.stderr)
-
-
 if __name__ == "__main__":
-    main()
+    rerecord(in_(CHANGED), added=_new, removed=REMOVED)

@@ -91,22 +91,33 @@ def test_a_consistent_chain_rewrite_with_the_published_digest_is_caught(
         new = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
         set_state(ws, "甲局/2024", version, topic, new)
         previous = digest(cycle_id("甲局", "2024"), topic, new)
+    # The round's published digest sits in its Finalized event; the events after it (the
+    # consequences recorded at finalisation) are linked again, so the round's chain is
+    # as consistent as the cycle's.
     rnd = key(ws, round_id("2024", "jilin"))
-    (version, topic, state), *_ = ws.sql(
+    round_rows = ws.sql(
         f"SELECT originator_version, topic, state FROM {ws.events_table} "
-        f"WHERE originator_id = '{rnd}' ORDER BY originator_version DESC"
+        f"WHERE originator_id = '{rnd}' ORDER BY originator_version"
     )
-    data = json.loads(bytes(state))
-    for outcome in data["outcomes"]:
-        if outcome["cycle"] == "甲局/2024":
-            outcome["digest"] = previous
-    new = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
-    literal = f"X'{new.hex()}'" if ws.backend == "sqlite" else f"'\\x{new.hex()}'::bytea"
-    tamper(
-        ws,
-        f"UPDATE {ws.events_table} SET state = {literal} "
-        f"WHERE originator_id = '{rnd}' AND originator_version = {version}",
-    )
+    link = None
+    for version, topic, state in round_rows:
+        data = json.loads(bytes(state))
+        if topic.endswith(":Round.Finalized"):
+            for outcome in data["outcomes"]:
+                if outcome["cycle"] == "甲局/2024":
+                    outcome["digest"] = previous
+        elif link is None:
+            continue  # before the finalisation: untouched
+        if link is not None:
+            data[PREV] = link
+        new = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+        literal = f"X'{new.hex()}'" if ws.backend == "sqlite" else f"'\\x{new.hex()}'::bytea"
+        tamper(
+            ws,
+            f"UPDATE {ws.events_table} SET state = {literal} "
+            f"WHERE originator_id = '{rnd}' AND originator_version = {version}",
+        )
+        link = digest(round_id("2024", "jilin"), topic, new)
 
     report = plain_passes_anchored_catches(ws, anchors)
     assert found(report) == {
@@ -183,6 +194,13 @@ def open_gap(ws: Workspace, position: int) -> None:
             f"SELECT setval(pg_get_serial_sequence('{ws.events_table}', 'notification_id'), "
             f"(SELECT max(notification_id) FROM {ws.events_table}))",
         )
+        # ... and the position the login stamp began at, which moved with the rows
+        # (else verify names the shifted rows from before the stamp as unstamped).
+        tamper(
+            ws,
+            "UPDATE pdca_meta SET value = (value::bigint + 1)::text "
+            f"WHERE key = 'principal_stamp_after' AND value::bigint >= {position}",
+        )
 
 
 def test_an_inserted_aggregate_is_caught_and_one_begun_later_is_simply_new(
@@ -196,6 +214,13 @@ def test_an_inserted_aggregate_is_caught_and_one_begun_later_is_simply_new(
         f"WHERE originator_id = '{key(ws, unit_id('甲局'))}' AND originator_version = 1"
     )
     forged = bytes(state).replace("甲局".encode(), "丙局".encode())
+    if ws.backend == "postgresql":
+        # The forger names their own login as its writer: the database stamps each row
+        # with the login that inserted it, and plain verify flags any other name.
+        data = json.loads(forged)
+        login = ws.sql("SELECT session_user")[0][0]
+        data.update({k: login for k in ("actor", "principal") if k in data})
+        forged = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
     open_gap(ws, 3)
     column = "rowid" if ws.backend == "sqlite" else "notification_id"
     literal = f"X'{forged.hex()}'" if ws.backend == "sqlite" else f"'\\x{forged.hex()}'::bytea"

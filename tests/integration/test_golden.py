@@ -31,18 +31,20 @@ def golden_rows() -> list[dict]:
 @pytest.fixture
 def golden(workspace: Workspace) -> Iterator[Workspace]:
     app = PdcaApplication(open_workspace(str(workspace.root), workspace.db_url))
+    # Old history: stored before PostgreSQL's principal stamp existed.
     try:
-        app.recorder.insert_events(
-            [
-                StoredEvent(
-                    originator_id=UUID(r["originator_id"]),
-                    originator_version=r["originator_version"],
-                    topic=r["topic"],
-                    state=r["state"].encode("utf-8"),
-                )
-                for r in golden_rows()
-            ]
-        )
+        with workspace.before_the_stamp():
+            app.recorder.insert_events(
+                [
+                    StoredEvent(
+                        originator_id=UUID(r["originator_id"]),
+                        originator_version=r["originator_version"],
+                        topic=r["topic"],
+                        state=r["state"].encode("utf-8"),
+                    )
+                    for r in golden_rows()
+                ]
+            )
     finally:
         app.close()
     yield workspace

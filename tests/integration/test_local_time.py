@@ -22,7 +22,7 @@ import pytest
 from click.testing import CliRunner
 from pdca_cli import cli
 
-from tests.conftest import PG_DSN, Workspace, _pg_connect
+from tests.conftest import PG_DSN, Workspace, _pg_connect, drop_pg_schema
 from tests.e2e.test_subprocess import PDCA
 from tests.integration.test_storage_edge import one_error_line
 
@@ -282,8 +282,7 @@ def urumqi(backend: str, tmp_path: Path) -> Iterator[Workspace]:
     try:
         yield _urumqi(Workspace(root, url, "postgresql", schema))
     finally:
-        with _pg_connect() as conn:
-            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        drop_pg_schema(schema)
 
 
 def _urumqi(ws: Workspace) -> Workspace:

@@ -22,7 +22,7 @@ from click.testing import CliRunner
 from pdca_cli import cli
 
 from pdca.application.service import PdcaApplication
-from tests.conftest import Workspace, _pg_connect
+from tests.conftest import Workspace
 
 PDCA = shutil.which("pdca") or str(Path(sys.executable).parent / "pdca")
 C = "甲局/2024"
@@ -177,12 +177,7 @@ def _damage(ws: Workspace, version: int, state: bytes) -> None:
         f"UPDATE {ws.events_table} SET state = {literal} "
         f"WHERE originator_id = {key} AND originator_version = {version}"
     )
-    if ws.backend == "sqlite":
-        ws.sql(update)
-    else:
-        with _pg_connect() as conn:
-            conn.execute(f'SET search_path TO "{ws.schema}"')
-            conn.execute(update)
+    ws.tamper(update)
 
 
 @pytest.mark.parametrize(

@@ -62,7 +62,8 @@ def test_scores_xlsx_reads_back_with_the_rankings_totals(demo: Workspace, tmp_pa
     header = [c.value for c in sheet[1]]
     for column in ("名次", "单位", "类别", "片区", "加分", "扣分", "一票否决", "总分", "等次"):
         assert column in header
-    assert header[-2:] == ["发布时事件号", "链头摘要"]
+    # 吉林's round records how results are used (考用结合): its column ends the sheet.
+    assert header[-3:] == ["发布时事件号", "链头摘要", "结果运用"]
     assert "述职现场群众评议（折算）" in header and "实地考核（折算）" in header
     col = {name: i for i, name in enumerate(header)}
     rows = [[c for c in r] for r in sheet.iter_rows(min_row=2)]
@@ -93,7 +94,9 @@ def test_csv_reimports_to_the_same_figures_and_json_matches_ranking(
     exported = js(demo, "export", "scores", "2024", "--format", "json")
     expected = js(demo, "ranking", "2024")
     keys = ("unit", "category", "total", "grade", "rank", "tier", "scheme", "current_total", "veto")
-    assert [{k: r[k] for k in keys} for r in exported] == expected
+    # The ranking also says how each result was used (结果运用, the round's consequences):
+    # the export's column says the same.
+    assert [{k: r[k] for k in (*keys, "results_used")} for r in exported] == expected
 
     target = tmp_path / "scores.csv"
     demo.ok("export", "scores", "2024", "-o", str(target))

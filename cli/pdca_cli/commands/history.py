@@ -3,8 +3,9 @@ from __future__ import annotations
 import click
 
 from pdca.application import labels
-from pdca_cli._columns import Column, emit, moment
+from pdca_cli._columns import Column, flagged_records, moment, show_table, summary_with_flag
 from pdca_cli._context import CliContext, json_option, pass_cli
+from pdca_cli._output import emit_json
 
 
 def who(entry: object) -> str:
@@ -30,7 +31,7 @@ ENTRIES = (
     Column("assurance", None),
     Column(None, "操作人", get=who),
     Column(None, "类型", get=lambda e: labels.event_type(e.type)),
-    Column("summary", "摘要"),
+    Column("summary", "摘要", get=summary_with_flag),
 )
 
 
@@ -48,4 +49,8 @@ def history(obj: CliContext, address: str) -> None:
     示例:
       pdca history 市财政局/2024
     """
-    emit(ENTRIES, obj.app().history(address), obj.json)
+    entries = obj.app().history(address)
+    if obj.json:
+        emit_json(flagged_records(ENTRIES, entries))
+    else:
+        show_table(ENTRIES, entries)

@@ -5,7 +5,15 @@ from typing import Any
 import click
 
 from pdca.application import labels
-from pdca_cli._columns import Column, emit, moment, or_blank, records, show_table
+from pdca_cli._columns import (
+    Column,
+    emit,
+    flagged_records,
+    moment,
+    or_blank,
+    show_table,
+    summary_with_flag,
+)
 from pdca_cli._context import CliContext, json_option, pass_cli
 from pdca_cli._output import answer, emit_json
 from pdca_cli._parse import parse_date, today_option
@@ -42,7 +50,7 @@ EVENTS = (
     Column("principal", None),
     Column("assurance", None),
     Column(None, "类型", get=lambda e: labels.event_type(e["type"])),
-    Column("summary", "摘要"),
+    Column("summary", "摘要", get=summary_with_flag),
     Column("detail", None),
 )
 MONTH = (
@@ -241,7 +249,7 @@ def show(obj: CliContext, ref: str) -> None:
     item = app.get_rectification(ref)
     events = event_rows(app, item.id)
     if obj.json:
-        emit_json({**_item_json(item), "history": records(EVENTS, events)})
+        emit_json({**_item_json(item), "history": flagged_records(EVENTS, events)})
         return
     title = f"整改事项 {item.short_id}：{item.problem}（{item.cycle}，责任人 {item.owner}，期限 {item.due}）"
     show_table(EVENTS, events, title=title)

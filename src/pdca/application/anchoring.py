@@ -83,6 +83,7 @@ class Anchoring:
         path = self.workspace.anchors_file
         try:
             taken, aggregate = self._anchor(acting, note, False, path)
+            acting.stamp([aggregate])  # who connected, as saving.save records it
             self.save(aggregate)
             fmt.append(path, [fmt.line_of(taken)])
         except (PdcaError, IntegrityError) as exc:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 from collections import deque
 from collections.abc import Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -90,9 +91,32 @@ def scheme_for(category: str) -> str:
     return "gansu" if category == "企事业单位" else "jilin"
 
 
+#: Who connected, while ``run`` runs on PostgreSQL (see ``_as``).
+_CONNECTED: ContextVar[str | None] = ContextVar("pdca_demo_connected", default=None)
+
+
 def run(
     app: PdcaApplication, seed: int = 2024, unit_count: int = 30, period: str = "2024"
 ) -> DemoResult:
+    token = _CONNECTED.set(_login(app))
+    try:
+        return _run(app, seed, unit_count, period)
+    finally:
+        _CONNECTED.reset(token)
+
+
+def _login(app: PdcaApplication) -> str | None:
+    """The PostgreSQL login the demo writes through: the database stamps every row with
+    it (``pdca.storage.append_only``), so the demo's events name it as their principal.
+    SQLite records no login: there the demo's people stay one name each."""
+    if app.workspace.database.kind != "postgresql":
+        return None
+    from pdca.application.identity import session_user
+
+    return session_user(app.recorder)
+
+
+def _run(app: PdcaApplication, seed: int, unit_count: int, period: str) -> DemoResult:
     rng = random.Random(seed)
     result = DemoResult(period=period)
     start, end = period_bounds(period)
@@ -217,8 +241,13 @@ def take_unit_steps(app: PdcaApplication, address: str) -> None:
 
 
 def _as(name: str, day: date | None = None) -> Acting:
-    """The demo's people name themselves: a declared acting context, on ``day``."""
-    return Acting.declared(name, "demo", today=day)
+    """The demo's people name themselves: a declared acting context, on ``day``; on
+    PostgreSQL each acts through the login the demo connected as (its principal)."""
+    acting = Acting.declared(name, "demo", today=day)
+    login = _CONNECTED.get()
+    if login is not None:
+        acting.principal = login
+    return acting
 
 
 def item_value(rng: random.Random, item: Item) -> Decimal:

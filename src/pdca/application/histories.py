@@ -25,11 +25,14 @@ _ENVELOPE = (
 
 def event_rows(app: PdcaApplication, aggregate_id: UUID) -> list[dict[str, Any]]:
     from pdca.application.acting import recorded_assurance, recorded_principal
+    from pdca.application.login_stamps import flags
     from pdca.rules.describe import describe_rectification
 
     clock = app.clock
     rows = []
-    for e in app.repository.event_store.get(aggregate_id):
+    events = list(app.repository.event_store.get(aggregate_id))
+    flagged = flags(app, aggregate_id, events)
+    for e in events:
         detail = {
             k: (
                 clock.iso(v)
@@ -51,6 +54,7 @@ def event_rows(app: PdcaApplication, aggregate_id: UUID) -> list[dict[str, Any]]
                 "assurance": recorded_assurance(e),
                 "summary": describe_rectification(type(e).__name__, detail),
                 "detail": detail,
+                "stamp_mismatch": flagged.get(e.originator_version),
             }
         )
     return rows

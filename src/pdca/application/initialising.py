@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pdca.application import clock
+from pdca.application import clock, safeguards
 from pdca.application.service import PdcaApplication
 from pdca.application.workspace import Workspace, create_workspace, planned_workspace
 from pdca.storage import meta
@@ -22,6 +22,10 @@ class Initialised:
     key_variable: str | None  # where the events' cipher key is read from, if encrypted
     time_zone: str  # the database's zone (an IANA name)
     owner: str  # the login that may create the first account (pdca account add)
+    # PostgreSQL: what the owner's init set up (triggers, group roles), or, for a login
+    # that does not own the database, the owner's name (the database was left alone).
+    safeguards: safeguards.Safeguards | None = None
+    joined_owner: str | None = None
 
 
 def initialise(root: Path, db_url: str | None, time_zone: str | None = None) -> Initialised:
@@ -32,13 +36,17 @@ def initialise(root: Path, db_url: str | None, time_zone: str | None = None) -> 
     # A database that cannot be reached or is not ours refuses before any file is written;
     # so does one whose time zone is not the one asked for.
     planned = planned_workspace(root, db_url)
+    owner = None
     if planned.database_exists():
         existing = PdcaApplication(planned, initialised=False)
         try:
             clock.for_init(existing.marker.read(), time_zone, _holds_events(existing))
+            owner = safeguards.joining(existing)
         finally:
             existing.close()
     workspace = create_workspace(root, db_url)
+    if owner is not None:
+        return _join(workspace, owner)
     app = PdcaApplication(workspace, create_tables=True)
     try:
         cipher = app.mapper.cipher
@@ -49,14 +57,25 @@ def initialise(root: Path, db_url: str | None, time_zone: str | None = None) -> 
         principal = database_principal(workspace.database, app.recorder)
         owner = meta.initialise(app.marker, cipher, events, zone, principal)
         app.use_zone(zone)
-        app.projection_runtime().create_tables(include_workspace=True)
         app.ballot_box().create_table()  # here, by the owner: a writer may not create tables
+        # After the owner's tables (the group roles' grants reach them), before the views
+        # (created as the admin group role).
+        guarded = safeguards.install(app)
+        app.projection_runtime().create_tables(include_workspace=True)
     except BaseException:
         app.close()
         raise
-    return Initialised(
-        app, workspace, meta.KEY_VARIABLE if cipher is not None else None, zone, owner
-    )
+    key = meta.KEY_VARIABLE if cipher is not None else None
+    return Initialised(app, workspace, key, zone, owner, safeguards=guarded)
+
+
+def _join(workspace: Workspace, table_owner: str) -> Initialised:
+    """A workspace folder on a PostgreSQL database another login owns: its tables,
+    marker and roles are the owner's to change, so nothing is written there."""
+    app = PdcaApplication(workspace)
+    key = meta.KEY_VARIABLE if app.mapper.cipher is not None else None
+    owner = app.marker.read().get(meta.OWNER) or table_owner
+    return Initialised(app, workspace, key, app.clock.zone.key, owner, joined_owner=table_owner)
 
 
 def _holds_events(app: PdcaApplication) -> bool:
@@ -68,3 +87,17 @@ def _holds_events(app: PdcaApplication) -> bool:
         return bool(app.recorder.max_notification_id())
     except PersistenceError:
         return False
+
+
+def roles_sql(root: Path, db_url: str | None) -> str:
+    """``pdca init --print-sql``: the group roles' SQL for the workspace's PostgreSQL
+    database, for a DBA; nothing is opened or written."""
+    from pdca.errors import RuleViolation
+
+    database = planned_workspace(root, db_url).database
+    if database.kind != "postgresql":
+        raise RuleViolation(
+            "--print-sql 只用于 PostgreSQL 数据库（SQLite 文件的访问由文件权限决定）；"
+            "用 --db 或 PDCA_DB 给出 postgresql+psycopg://… 地址"
+        )
+    return safeguards.sql_for_dba(database)

@@ -195,6 +195,9 @@ class HistoryEntry:
     principal: str  # who connected to record it
     assurance: str  # authenticated | declared (pdca.application.acting)
     summary: str
+    # PostgreSQL: the event was written by another database login than it records
+    # (``pdca.application.login_stamps``); None when nothing is wrong.
+    stamp_mismatch: str | None = None
 
 
 class PdcaApplication(_UseCases, Application[UUID]):
@@ -530,10 +533,13 @@ class PdcaApplication(_UseCases, Application[UUID]):
 
     def history(self, address: str) -> list[HistoryEntry]:
         from pdca.application.acting import recorded_assurance, recorded_principal
+        from pdca.application.login_stamps import flags
         from pdca.rules.describe import describe
 
         cycle = self.get_cycle(address)
         scheme = self.scheme_of(cycle)
+        events = list(self.repository.event_store.get(cycle.id))
+        flagged = flags(self, cycle.id, events)
         return [
             HistoryEntry(
                 position=e.originator_version,
@@ -543,8 +549,9 @@ class PdcaApplication(_UseCases, Application[UUID]):
                 principal=recorded_principal(e),
                 assurance=recorded_assurance(e),
                 summary=describe(e, scheme),
+                stamp_mismatch=flagged.get(e.originator_version),
             )
-            for e in self.repository.event_store.get(cycle.id)
+            for e in events
         ]
 
     # ---- the task list (任务清单) ------------------------------------------------------

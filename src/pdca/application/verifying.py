@@ -18,6 +18,7 @@ import orjson
 
 from pdca.domain.ids import cycle_id
 from pdca.errors import NotFound
+from pdca.storage import stamps
 from pdca.storage.chain import PREV, digest_of
 from pdca.storage.plaintext import plain_state
 from pdca.storage.tamper import Anchor, Row, Tamper, inspect
@@ -73,15 +74,19 @@ class Verifying:
     recorder: Any
     get_unit: Callable[..., Any]
     mapper: Any
+    workspace: Any
 
     def verify_history(self, address: str | None = None, anchors_file: str | None = None) -> Report:
         """Every aggregate, or one cycle and the rounds that published it; with
         ``anchors_file``, every aggregate against the anchors kept outside the database."""
         cipher = self.mapper.cipher
         published = _anchors(self.recorder, cipher)
+        kind = self.workspace.database.kind
+        flags: dict[UUID, list[Tamper]] = {}  # rows whose login stamp disagrees (PostgreSQL)
         first_seen: dict[UUID, int] = {}
         if address is None:
-            stored, labels = _read(_pages(self.recorder, ()), cipher, first_seen)
+            stamped = stamps.read(self.recorder, kind)
+            stored, labels = _read(_pages(self.recorder, ()), cipher, stamped, flags, first_seen)
         else:
             from pdca.domain.ids import split_address
 
@@ -97,7 +102,8 @@ class Verifying:
                 r for r, anchors in published.items() if any(g in anchors for g in generations)
             }
             rows = (r for oid in (*generations, *rounds) for r in self.recorder.select_events(oid))
-            stored, labels = _read(rows, cipher)
+            stamped = stamps.read(self.recorder, kind, (*generations, *rounds))
+            stored, labels = _read(rows, cipher, stamped, flags)
             if not any(g in stored for g in generations) and not rounds:
                 raise NotFound(f"未知周期 '{address}'：库中没有它的事件，也没有发布过它的摘要")
             stored.setdefault(wanted, [])  # all of it removed: its published heads say so
@@ -125,7 +131,10 @@ class Verifying:
                 len(found),
                 max(found, key=lambda r: r.version).digest if found else None,
                 [
-                    *inspect(found, anchors.get(oid, ())),
+                    *sorted(
+                        inspect(found, anchors.get(oid, ())) + flags.get(oid, []),
+                        key=lambda t: (t.position, t.kind),
+                    ),
                     *([inserted[oid]] if oid in inserted else []),
                 ],
             )
@@ -174,17 +183,31 @@ def _pages(recorder: Any, topics: tuple[str, ...]) -> Iterator[Any]:
 
 
 def _read(
-    stored: Iterable[Any], cipher: Any, first_seen: dict[UUID, int] | None = None
+    stored: Iterable[Any],
+    cipher: Any,
+    stamped: dict[stamps.Key, stamps.Stamp],
+    flags: dict[UUID, list[Tamper]],
+    first_seen: dict[UUID, int] | None = None,
 ) -> tuple[dict[UUID, list[Row]], dict[UUID, str]]:
     """Each aggregate's rows, reduced as they stream by to what the chain check needs,
     and its label from its first event (and, into ``first_seen``, the log position of
-    each aggregate's first stored event)."""
+    each aggregate's first stored event); a row whose login stamp disagrees with the
+    principal it records is added to ``flags``."""
     rows: dict[UUID, list[Row]] = {}
     labels: dict[UUID, str] = {}
     for r in stored:
         if first_seen is not None and r.originator_id not in first_seen:
             first_seen[r.originator_id] = r.id  # pages come in log order
         state = _state(r, cipher)
+        stamp = stamped.get((r.originator_id, r.originator_version))
+        if stamp is not None:
+            principal = stamps.recorded_principal(state) if state is not None else None
+            wrong = stamps.disagreement(stamp, principal)
+            if wrong:
+                kind = "unstamped" if stamp.login is None else "principal"
+                flags.setdefault(r.originator_id, []).append(
+                    Tamper(r.originator_version, kind, wrong)
+                )
         link = state.get(PREV) if state is not None else None
         rows.setdefault(r.originator_id, []).append(
             Row(r.originator_version, digest_of(r), link if isinstance(link, str) else None)

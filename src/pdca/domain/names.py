@@ -72,15 +72,21 @@ def first_refused(text: str) -> tuple[int, str] | None:
     return None
 
 
-def refuse_invisible(text: str, kind: NameKind) -> None:
-    """Refuse ``text`` naming its first invisible or reordering character, if any."""
+def _refuse_first(text: str, label: str, rule: str) -> None:
+    """Refuse ``text`` naming its first refused character and where it is, then ``rule``."""
     found = first_refused(text)
     if found is not None:
         position, ch = found
-        raise RuleViolation(
-            f"{kind.label}第 {position} 个字符是 {describe_character(ch)}；"
-            "名称不能含控制字符、双向控制字符或零宽字符，请重新输入（勿从别处复制带格式的文字）"
-        )
+        raise RuleViolation(f"{label}第 {position} 个字符是 {describe_character(ch)}；{rule}")
+
+
+def refuse_invisible(text: str, kind: NameKind) -> None:
+    """Refuse ``text`` naming its first invisible or reordering character, if any."""
+    _refuse_first(
+        text,
+        kind.label,
+        "名称不能含控制字符、双向控制字符或零宽字符，请重新输入（勿从别处复制带格式的文字）",
+    )
 
 
 #: The free-text fields of events and how a refusal calls them. They are not names (no
@@ -98,13 +104,11 @@ FREE_TEXT = {
 
 def refuse_invisible_text(field: str, text: str) -> None:
     """Refuse free text (``FREE_TEXT``) holding a character it may not hold, naming it."""
-    found = first_refused(text)
-    if found is not None:
-        position, ch = found
-        raise RuleViolation(
-            f"{FREE_TEXT.get(field, field)}第 {position} 个字符是 {describe_character(ch)}；"
-            "文字须写成一行，不能含换行、制表符、控制字符、双向控制字符或零宽字符"
-        )
+    _refuse_first(
+        text,
+        FREE_TEXT.get(field, field),
+        "文字须写成一行，不能含换行、制表符、控制字符、双向控制字符或零宽字符",
+    )
 
 
 def check_name(text: str, kind: NameKind) -> str:

@@ -59,6 +59,7 @@ from pdca.projections.api import Batch, Projection
 from pdca.projections.decoding import Fact, decode, event_type, topics_of
 from pdca.projections.failures import located
 from pdca.projections.folds import CycleFolds
+from pdca.storage import group_roles
 from pdca.storage.database import Database
 from pdca.storage.failures import cannot_write
 from pdca.storage.plaintext import plain_state
@@ -170,6 +171,15 @@ class Runtime:
         self.batch_seconds = _env_number("PDCA_PROJECTION_BATCH_SECONDS", BATCH_SECONDS)
         self.pause = _env_number("PDCA_PROJECTION_PAUSE", 0.0)
         self._prepared: set[str] = set()
+        # PostgreSQL: view tables are created and dropped as the database's admin group
+        # role, so they belong to it and its default privileges reach them
+        # (``pdca.storage.group_roles``); None until asked whether this login may.
+        self._admin_role = (
+            group_roles.names(database.dbname, database.schema or "public")["admin"]
+            if database.kind == "postgresql"
+            else None
+        )
+        self._as_admin: bool | None = None if self._admin_role else False
         # What a read could not do, said once per command (``notices``).
         self._behind = 0
         self._outdated: dict[str, tuple[int, int]] = {}
@@ -194,6 +204,7 @@ class Runtime:
         for attempt in range(3):
             try:
                 with self.engine.begin() as conn:
+                    self._become_admin(conn)
                     self._create(conn, projection)
                 break
             except DBAPIError:
@@ -215,6 +226,20 @@ class Runtime:
             )
         # A version that changed is rebuilt aside by the admin's run (``catch_up``);
         # until then the reads serve the old tables and say so.
+
+    def _become_admin(self, conn: Connection) -> None:
+        """For the rest of this transaction, act as the admin group role when the login
+        may (an admin login, the owner), so the tables it creates belong to that role;
+        otherwise as itself (SQLite, a database whose roles a DBA has not set up yet, a
+        worker or writer — which then may not create or drop tables)."""
+        if self._as_admin is None:
+            query = text(
+                "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :role "
+                "AND pg_has_role(oid, 'MEMBER'))"
+            )
+            self._as_admin = bool(conn.execute(query, {"role": self._admin_role}).scalar())
+        if self._as_admin:
+            conn.execute(text(f'SET LOCAL ROLE "{self._admin_role}"'))
 
     def load_workspace(self, check: bool = True) -> None:
         """Add the projections defined in the workspace's ``projections/`` folder: the
@@ -240,6 +265,7 @@ class Runtime:
         # Two workers starting together may both write it: the loser's insert collides
         # with the same rows, already there.
         with contextlib.suppress(IntegrityError), self.engine.begin() as conn:
+            self._become_admin(conn)
             recorded.write(
                 conn,
                 [(p.name, self.sources[p.name], p.title, p.version, p.tables) for p in mine],
@@ -284,6 +310,7 @@ class Runtime:
         for projection in chosen:
             self._prepare(projection)
         with self.engine.begin() as conn:
+            self._become_admin(conn)
             for projection in chosen:
                 aside.begin(conn, projection.name, projection.version, projection.tables)
         return self._build_aside(chosen, progress, until, lambda: False)
@@ -311,6 +338,7 @@ class Runtime:
                 rebuilt.append(projection)  # a rebuild killed half-way goes on
             elif tracked[projection.name].version != projection.version:
                 with self.engine.begin() as conn:
+                    self._become_admin(conn)
                     aside.begin(conn, projection.name, projection.version, projection.tables)
                 rebuilt.append(projection)
             else:
@@ -485,6 +513,7 @@ class Runtime:
             processed += self._swap(chosen, until, topics)
         except _HandlerFailed as failure:
             with self.engine.begin() as conn:
+                self._become_admin(conn)
                 for projection in chosen:
                     aside.discard(conn, projection.name, projection.tables)
             self._record_error(failure.name, failure.message)
@@ -498,6 +527,7 @@ class Runtime:
         last aside batch, and copy the aside rows into the served tables."""
         processed = 0
         with self.engine.begin() as conn:
+            self._become_admin(conn)  # PostgreSQL only: SQLite's transaction opens below
             # The UPDATE comes first: on SQLite it opens the transaction (and takes the
             # write lock), so the DDL below is inside it and no event lands meanwhile.
             for projection in chosen:

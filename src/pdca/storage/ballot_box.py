@@ -55,6 +55,12 @@ class BallotBox:
         # SQLite takes the write lock before it reads (no lost ballot between two casts).
         suffix = " WITHOUT ROWID" if self.kind == "sqlite" else ""
         with self.recorder.datastore.transaction(commit=True) as c:
+            if self.kind != "sqlite":
+                # PostgreSQL checks the schema's CREATE privilege even when the table
+                # exists: a writer login (pdca.storage.group_roles) has none.
+                c.execute("SELECT to_regclass(%s) IS NOT NULL AS present", (self._table(),))
+                if c.fetchone()["present"]:
+                    return
             c.execute(
                 f"CREATE TABLE IF NOT EXISTS {self._table()} (cycle_id TEXT NOT NULL, "
                 "grp TEXT NOT NULL, generation INTEGER NOT NULL, slot TEXT NOT NULL, "

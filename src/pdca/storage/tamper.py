@@ -29,6 +29,9 @@ KIND_LABELS = {
     "removed": "被删除",
     "reordered": "被调换位置",
     "inserted": "被插入",
+    # Not read from the chain but from the PostgreSQL principal stamp (storage/stamps.py).
+    "principal": "登录不符",
+    "unstamped": "缺登录戳",
 }
 
 

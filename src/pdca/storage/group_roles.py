@@ -1,0 +1,117 @@
+"""Least privilege on PostgreSQL: four group roles per workspace database, and their grants.
+
+Each login (one per person) is made a member of one group role:
+
+* ``writer`` — records events (INSERT, and UPDATE only because the library's table lock
+  needs it: the append-only trigger refuses the statement) and catches the views up;
+* ``reader`` — the auditor: SELECT on everything, nothing else;
+* ``admin`` — what writers may, and owns the read models' tables: projection tables are
+  created under ``SET ROLE`` to it, so ``ALTER DEFAULT PRIVILEGES`` gives readers SELECT
+  (and writers and workers their rows) on every table an admin adds later;
+* ``worker`` — the ``projections run --follow`` loop: reads events, writes the views.
+
+``pdca_tracking`` and the view tables are writable by writer, admin and worker only;
+``pdca_meta`` by the owner only. The names carry the database and schema
+(``pdca_<db>_<schema>_writer``), so deployments and test runs on one server never share
+a role. Everything here is idempotent: ``pdca init`` runs it on every run it can, and
+``pdca init --print-sql`` prints it for a DBA when the owner may not create roles.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+
+from pdca.storage.append_only import ident, literal
+
+KINDS = ("writer", "reader", "admin", "worker")
+#: What each group role is for, as ``pdca init`` says it.
+PURPOSE = {
+    "writer": "督查、录入：记录事件，读取时追赶视图",
+    "reader": "审计、查看：只读",
+    "admin": "管理员：同 writer，并拥有视图表（新建投影）",
+    "worker": "投影 worker：pdca projections run --follow",
+}
+_MAX_IDENTIFIER = 63  # PostgreSQL's NAMEDATALEN - 1, in bytes
+_UNSAFE = re.compile(r"[^a-z0-9_]+")
+
+
+def names(dbname: str, schema: str) -> dict[str, str]:
+    """kind → role name, e.g. ``pdca_test_t_0123abcd_writer``; a name too long for
+    PostgreSQL keeps its start and a digest of the whole, so it stays unique."""
+    base = "pdca_" + _UNSAFE.sub("_", f"{dbname}_{schema}".lower()).strip("_")
+    room = _MAX_IDENTIFIER - len("_worker")
+    if len(base) > room:
+        digest = hashlib.sha256(f"{dbname}\0{schema}".encode()).hexdigest()[:10]
+        base = f"{base[: room - 11]}_{digest}"
+    return {kind: f"{base}_{kind}" for kind in KINDS}
+
+
+def statements(
+    schema: str,
+    events_table: str,
+    meta_table: str,
+    owner: str,
+    roles: dict[str, str],
+    owner_is_superuser: bool = False,
+) -> list[str]:
+    """The SQL, in order: create the roles (when missing), let the owner act as admin,
+    grant each its share of the schema, hand the view tables to admin, and set the
+    privileges of tables admins create later."""
+    s = ident(schema)
+    writer, reader, admin, worker = (ident(roles[k]) for k in KINDS)
+    events, sequence = (
+        f"{s}.{ident(events_table)}",
+        f"{s}.{ident(events_table + '_notification_id_seq')}",
+    )
+    guarded = ", ".join(literal(t) for t in (events_table, meta_table))
+    found = [
+        "DO $pdca$ BEGIN\n"
+        + "".join(
+            f"  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = {literal(roles[k])}) THEN "
+            f"CREATE ROLE {ident(roles[k])} NOLOGIN; END IF;\n"
+            for k in KINDS
+        )
+        + "END $pdca$",
+    ]
+    if not owner_is_superuser:
+        # The owner creates the view tables at init under SET ROLE admin. Granted only
+        # when missing: once a DBA has granted it, an owner without CREATEROLE may not.
+        found.append(
+            "DO $pdca$ BEGIN\n"
+            f"  IF NOT pg_has_role({literal(owner)}, {literal(roles['admin'])}, 'MEMBER') THEN "
+            f"GRANT {admin} TO {ident(owner)}; END IF;\n"
+            "END $pdca$"
+        )
+    found += [
+        f"GRANT USAGE ON SCHEMA {s} TO {writer}, {reader}, {admin}, {worker}",
+        f"GRANT CREATE ON SCHEMA {s} TO {admin}",
+        # Every table readable by all four; then each its writes.
+        f"GRANT SELECT ON ALL TABLES IN SCHEMA {s} TO {writer}, {reader}, {admin}, {worker}",
+        f"GRANT INSERT, UPDATE ON {events} TO {writer}, {admin}",
+        f"GRANT USAGE, SELECT ON SEQUENCE {sequence} TO {writer}, {admin}",
+        # The views and pdca_tracking (every other table) pass to admin, who owns what
+        # it creates later; writers and workers keep their rows fresh.
+        "DO $pdca$ DECLARE t record; BEGIN\n"
+        f"  FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = {literal(schema)} "
+        f"AND tablename NOT IN ({guarded}) LOOP\n"
+        f"    EXECUTE format('ALTER TABLE %I.%I OWNER TO %I', {literal(schema)}, t.tablename, "
+        f"{literal(roles['admin'])});\n"
+        f"    EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %I.%I TO %I, %I', "
+        f"{literal(schema)}, t.tablename, {literal(roles['writer'])}, {literal(roles['worker'])});\n"
+        "  END LOOP;\n"
+        "END $pdca$",
+        f"ALTER DEFAULT PRIVILEGES FOR ROLE {admin} IN SCHEMA {s} "
+        f"GRANT SELECT ON TABLES TO {reader}",
+        f"ALTER DEFAULT PRIVILEGES FOR ROLE {admin} IN SCHEMA {s} "
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {writer}, {worker}",
+        f"ALTER DEFAULT PRIVILEGES FOR ROLE {admin} IN SCHEMA {s} "
+        f"GRANT USAGE, SELECT ON SEQUENCES TO {writer}, {worker}, {reader}",
+    ]
+    return found
+
+
+def script(lines: Iterable[str]) -> str:
+    """Statements as one SQL text a DBA can run with psql."""
+    return "".join(f"{line};\n" for line in lines)
