@@ -146,6 +146,7 @@ def _year(
                 reason="复核后减轻",
                 actor=ACTOR,
             )
+        _unit_steps(cycle, scheme)
         _advance_to(cycle, scheme, "act")
     app.save(*cycles)
 
@@ -156,6 +157,29 @@ def _year(
     for cycle in cycles:
         _advance_to(cycle, scheme_of[cycle.id], "closed")
     app.save(*cycles)
+
+
+def _unit_steps(cycle: Cycle, scheme: Scheme) -> None:
+    """The unit's own steps its scheme requires, approved where they need it (as
+    ``demo.take_unit_steps``, recorded straight on the aggregate like the rest here)."""
+    for step in scheme.rules.unit_steps:
+        if not step.required:
+            continue
+        cycle.record(
+            Cycle.UnitStepRecorded,
+            step=step.id,
+            text=step.label,
+            evidence="基准材料",
+            actor=f"{cycle.unit}-填报员",
+        )
+        if step.approval:
+            cycle.record(
+                Cycle.UnitStepReviewed,
+                fact_position=cycle.version,
+                approved=True,
+                reason="符合要求",
+                actor="基准-考核办",
+            )
 
 
 def _check(cycle: Cycle, scheme: Scheme, rng: random.Random) -> None:

@@ -54,6 +54,7 @@ def build(root: Path, units: int, seed: int = 2024) -> tuple[int, float]:
             Acting.declared(demo.SUPERVISOR), name, PERIOD, demo.scheme_for(category)
         )
         demo._year(app, rng, cycle.address, start, end, today)
+        demo.take_unit_steps(app, cycle.address)
         cycles.append(cycle.address)
         if (n + 1) % 50 == 0:
             print(f"  built {n + 1}/{units} units ({time.perf_counter() - started:.0f} s)")

@@ -79,6 +79,8 @@ def record_round(app: PdcaApplication) -> tuple[str, str]:
     app.withdraw_fact(acting(), yi, wrong, "复核：当事人当日公出")
     for cycle, total in ((jia, 95), (yi, 90)):
         app.advance(acting(), cycle, "start_check", None)
+        # The unit's 述职报告 (issue 14 item 5), required before the round is finalised.
+        app.record_step(acting(), cycle, "report", "年度述职报告", "述职材料")
         _ballots(app, cycle, total)
         app.advance(acting(), cycle, "start_act", None)
     app.order_rectification(

@@ -36,6 +36,8 @@ _COMMANDS = {
     "score": "pdca_cli.commands.score:score",
     "ballot": "pdca_cli.commands.ballot:ballot",
     "veto": "pdca_cli.commands.veto:veto",
+    "step": "pdca_cli.commands.step:step",
+    "appeal": "pdca_cli.commands.appeal:appeal",
     "correct": "pdca_cli.commands.correct:correct",
     "round": "pdca_cli.commands.round:round_",
     "explain": "pdca_cli.commands.explain:explain",

@@ -263,6 +263,7 @@ def _to_act(ws: Workspace, cycle: str, ballot_total: int) -> None:
             for n in (1, 2):
                 app.complete_task(acting(), cycle, n, "优")
             app.advance(acting(), cycle, "start_check", None)
+            app.record_step(acting(), cycle, "report", "年度述职报告", "述职材料")
             _ballots(app, cycle, ballot_total)
             app.advance(acting(), cycle, "start_act", None)
     finally:

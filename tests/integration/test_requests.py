@@ -187,6 +187,7 @@ def test_finalising_a_round_is_refused_when_a_cycle_moved_on(workspace: Workspac
     ws = workspace
     _cycle_in(ws, "start_do", "start_check")
     ws.ok("score", "na", C, "ballot", "--reason", "未组织述职评议")
+    ws.ok("step", "record", C, "report", "--text", "述职报告", "--evidence", "述职材料")
     ws.ok("cycle", "advance", C, "start_act")
     ws.ok("round", "open", "2024", "--scheme", "jilin")
     mine, theirs = _app(ws), _app(ws)
@@ -205,7 +206,7 @@ def test_finalising_a_round_is_refused_when_a_cycle_moved_on(workspace: Workspac
         mine.close()
         theirs.close()
     assert "考核轮次 2024 的周期 在本命令读取之后被他人修改" in str(refused.value)
-    assert f"{C} #8 不适用认定（督查组-李四，" in str(refused.value)
+    assert f"{C} #9 不适用认定（督查组-李四，" in str(refused.value)  # #8: the 述职报告
     assert ws.event_count() == before + 1  # theirs; no Finalized
 
 

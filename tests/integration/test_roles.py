@@ -66,6 +66,10 @@ SAMPLES: dict[str, list[str]] = {
     "correct amend": ["correct", "amend", C, "2", "-1", "--reason", "r"],
     "round open": ["round", "open", "2024", "--scheme", "jilin"],
     "round finalize": ["round", "finalize", "2024"],
+    "step record": ["step", "record", C, "report", "--text", "t", "--evidence", "e"],
+    "step review": ["step", "review", C, "report", "--approve", "--reason", "r"],
+    "appeal lodge": ["appeal", "lodge", C, "--reason", "r", "--evidence", "e"],
+    "appeal decide": ["appeal", "decide", C, "--uphold", "--reason", "r"],
     "rectify order": [
         *("rectify", "order", C, "--problem", "p", "--owner", "o", "--due", "2025-03-31"),
     ],
@@ -227,6 +231,7 @@ def test_every_stored_event_records_its_actor(sqlite_workspace: Workspace) -> No
     ws.ok("cycle", "advance", C, "start_check", actor="戊")
     ws.ok(*SAMPLES["rectify order"], "--today", "2024-11-01", actor="己")
     ws.ok("score", "na", C, "ballot", "--reason", "无", actor="庚")
+    ws.ok("step", "record", C, "report", "--text", "述职", "--evidence", "材料", actor="癸")
     ws.ok("cycle", "advance", C, "start_act", actor="戊")
     ws.ok("round", "open", "2024", "--scheme", "jilin", actor="辛")
     finalized = ws.ok("round", "finalize", "2024", actor="壬").output
@@ -248,6 +253,7 @@ def test_every_stored_event_records_its_actor(sqlite_workspace: Workspace) -> No
         ("StageAdvanced", "戊"),
         ("Ordered", "己"),
         ("ComponentNotApplicable", "庚"),
+        ("UnitStepRecorded", "癸"),  # the unit's 述职报告 (issue 14 item 5)
         ("StageAdvanced", "戊"),
         ("Opened", "辛"),
         ("Finalized", "壬"),

@@ -85,3 +85,21 @@ def import_rows(ws: Workspace, cycle: str, header: list[str], rows: list[list[st
     path = ws.root / f"ballots-{rows[0][0]}.csv"  # tokens are unique
     path.write_text("\n".join(",".join(r) for r in [header, *rows]) + "\n", encoding="utf-8")
     assert js(ws, "ballot", "import", cycle, str(path))["cast"] == len(rows)
+
+
+def unit_steps(ws: Workspace, cycle: str, *, late: bool = False) -> None:
+    """The unit's own steps its scheme requires, recorded through the CLI and approved
+    where they need it (issue 14 item 5): required before ``round finalize``. ``late``:
+    recorded in 处理 (补记) rather than each in its own stage."""
+    status = js(ws, "cycle", "status", cycle)
+    scheme = js(ws, "scheme", "show", status["scheme"])
+    for step in scheme.get("unit_steps", []):
+        if not step["required"]:
+            continue
+        if not late and not (
+            status["stage"] == step["stage"] or status["stage"].split(".")[0] == step["stage"]
+        ):
+            continue
+        ws.ok("step", "record", cycle, step["id"], "--text", step["label"], "--evidence", "材料")
+        if step["approval"]:
+            ws.ok("step", "review", cycle, step["id"], "--approve", "--reason", "符合要求")

@@ -202,7 +202,7 @@ def test_a_total_that_cannot_be_scored_is_never_a_number(workspace: Workspace) -
     and then a total; ranking --json, the exports and the report showed that total."""
     from openpyxl import load_workbook
 
-    from tests.scenarios._year import advance, ballots, open_with_tasks
+    from tests.scenarios._year import advance, ballots, open_with_tasks, unit_steps
 
     ws = workspace
     items = {"duty": 20, "report": 20, "answers": 20, "daily_work": 20, "rectification": 20}
@@ -213,6 +213,7 @@ def test_a_total_that_cannot_be_scored_is_never_a_number(workspace: Workspace) -
         ws.ok("task", "complete", cycle, "1")
         ws.ok("task", "complete", cycle, "2")
         assert advance(ws, cycle, "start_check") == "check"
+        unit_steps(ws, cycle)  # 述职报告
         ballots(ws, cycle, items, {"masses": votes})
         assert advance(ws, cycle, "start_act") == "act"
     short = "述职现场群众评议：测评票不足：已收有效票 3 张，方案要求至少 10 张"

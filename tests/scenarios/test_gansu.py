@@ -22,6 +22,7 @@ import pytest
 
 from pdca.rules.schemes import load_file
 from tests.conftest import Workspace
+from tests.scenarios._year import unit_steps
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
 
@@ -111,6 +112,7 @@ def run_unit(
     )
     assert ws.event_count() == before
     advance(ws, cycle, *STAGES[1])  # 筹备自查
+    unit_steps(ws, cycle)  # the unit's 自查 (issue 14 item 5)
     # The sub-stages run in order: 考核汇总 cannot come before 实地考核.
     skipped = ws.run("cycle", "advance", cycle, "start_summary")
     assert (

@@ -19,6 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from tests.conftest import Workspace
+from tests.scenarios._year import unit_steps
 
 BALLOT_ITEMS = ("duty", "report", "answers", "daily_work", "rectification")
 
@@ -99,6 +100,7 @@ def year(
             "工作时间网购、打游戏",
         )
     ws.ok("cycle", "advance", cycle, "start_check")
+    unit_steps(ws, cycle)  # 述职报告 (issue 14 item 5)
     if ballots and isinstance(ballots[0], dict):
         cast_points(ws, cycle, ballots, tmp)  # type: ignore[arg-type]
     else:

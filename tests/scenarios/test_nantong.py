@@ -108,6 +108,12 @@ def year_unit(
     """The seven links of one unit's year, each stage checked in ``cycle status``."""
     cycle = open_with_tasks(ws, unit, "党政机关", PERIOD, "nantong", tasks=2)
     assert stage(ws, cycle) == "plan"  # 1 重点目标申报
+    # The unit declares its key and innovation targets; the 工委 approves them (issue 14
+    # item 5): without both, the innovation bonus below would count 0.
+    ws.ok(
+        "step", "record", cycle, "key_targets", "--text", "重点与创新目标", "--evidence", "申报表"
+    )
+    ws.ok("step", "review", cycle, "key_targets", "--approve", "--reason", "符合中心工作")
     assert advance(ws, cycle, "start_do") == "do"
     assert stage(ws, cycle) == "do"  # 2 日常管理
     ws.ok("task", "report", cycle, "1", "--progress", "50")

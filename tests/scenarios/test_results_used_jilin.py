@@ -22,7 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from tests.conftest import Workspace
-from tests.scenarios._year import js
+from tests.scenarios._year import js, unit_steps
 from tests.scenarios.test_jilin import ballot_split
 
 CATEGORY = "党政机关"  # converted at 3 points (the seed's 政府部门; ASSUMPTION in jilin.toml)
@@ -57,6 +57,7 @@ def year(
         )  # fmt: skip
         positions.append(recorded["position"])
     ws.ok("cycle", "advance", cycle, "start_check")
+    unit_steps(ws, cycle)  # 述职报告 (issue 14 item 5)
     tokens = js(ws, "ballot", "issue", cycle, "--group", "masses", "--count", str(len(ballots)))[
         "tokens"
     ]

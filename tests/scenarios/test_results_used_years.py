@@ -15,8 +15,8 @@ Figures by hand from the schemes (see each test).
 from __future__ import annotations
 
 from tests.conftest import Workspace
-from tests.scenarios._year import advance, ballots, js, scores
-from tests.scenarios.test_nantong import BASIC, KEY, LINKS
+from tests.scenarios._year import advance, ballots, js, scores, unit_steps
+from tests.scenarios.test_nantong import BASIC, KEY, LINKS, peer_ballots
 from tests.scenarios.test_nantong import ITEMS as NANTONG_ITEMS
 from tests.scenarios.test_soe import BASIC as SOE_BASIC
 from tests.scenarios.test_soe import DAILY as SOE_DAILY
@@ -48,11 +48,16 @@ def soe_year(ws: Workspace, unit: str, period: str, vote: int) -> str:
     ws.ok("task", "complete", cycle, "1")
     advance(ws, cycle, "start_report", "start_evaluate")
     full = ("20", "12", "15", "20", "25", "10")
-    scores(ws, cycle, dict(zip(SOE_BASIC, full, strict=True)))
+    # 老毛病 (last_year_rectification) is scored from the items carried in, not typed:
+    # none carried in → its full 10, as the typed 10 was.
+    typed = dict(zip(SOE_BASIC, full, strict=True))
+    assert typed.pop("last_year_rectification") == "10"
+    scores(ws, cycle, typed)
     scores(ws, cycle, dict(zip(SOE_DAILY, ("40", "30", "30"), strict=True)))
     scores(ws, cycle, {"secretary_report": "好"})
     ballots(ws, cycle, SOE_ITEMS, {g: [vote] * 4 for g in ("leaders", "middle", "masses")})
     advance(ws, cycle, "start_assess")
+    unit_steps(ws, cycle, late=True)  # 述职报告 and 自己评, late in 考 (issue 14 item 5)
     return cycle
 
 
@@ -96,11 +101,14 @@ def nantong_year(ws: Workspace, unit: str, period: str, vote: int) -> str:
     """B = K = 100 (every item at full marks); each voting link's ballots all ``vote``:
     total = 0.4 × 100 + 0.4 × 100 + 0.2 × vote = 80 + 0.2 × vote."""
     cycle = open_cycle(ws, unit, "党政机关", period, "nantong")
+    unit_steps(ws, cycle)  # 重点目标申报, approved (issue 14 item 5)
     advance(ws, cycle, "start_do")
     ws.ok("task", "complete", cycle, "1")
     for trigger, reached, group in LINKS:
         advance(ws, cycle, trigger)
-        if group:
+        if group == "peer_units":  # 分片互评: each ballot issued to a rater unit
+            peer_ballots(ws, cycle, [vote] * 3)
+        elif group:
             ballots(ws, cycle, NANTONG_ITEMS, {group: [vote] * 3})
         if reached == "check.review":
             scores(ws, cycle, {**BASIC, **KEY})

@@ -27,7 +27,15 @@ from __future__ import annotations
 from decimal import Decimal
 
 from tests.conftest import Workspace
-from tests.scenarios._year import advance, ballots, import_rows, js, open_with_tasks, scores
+from tests.scenarios._year import (
+    advance,
+    ballots,
+    import_rows,
+    js,
+    open_with_tasks,
+    scores,
+    unit_steps,
+)
 
 PERIOD = "2024"
 CATEGORY = "企事业单位"
@@ -91,7 +99,9 @@ def year_unit(
             "--points", points, "--observed-on", observed, "--evidence", "日常检查记录",
         )  # fmt: skip
     assert advance(ws, cycle, "start_report") == "check.report"  # 述
+    unit_steps(ws, cycle)  # 述职报告 (issue 14 item 5)
     assert advance(ws, cycle, "start_evaluate") == "check.evaluate"  # 评
+    unit_steps(ws, cycle)  # 考核对象自己评
     scores(ws, cycle, dict(zip(BASIC[:-1], typed, strict=True)))
     scores(ws, cycle, dict(zip(DAILY, daily, strict=True)))
     scores(ws, cycle, {"secretary_report": report, **(bonus or {})})

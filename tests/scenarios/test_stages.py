@@ -88,8 +88,9 @@ def test_soe_nothing_is_scored_while_the_secretary_reports(workspace: Workspace)
     line = ws.refused("score", "record", cycle, "secretary_report", "好", "--evidence", "述职评议")
     assert line == (
         "错误：当前阶段为督查·述，不能记录指标 secretary_report（党组织书记抓基层党建述职评议）"
-        "的得分；本阶段只能记录：督查发现"
+        "的得分；本阶段只能记录：督查发现、单位步骤 述职报告（report）"
     )
+    ws.ok("step", "record", cycle, "report", "--text", "述职报告", "--evidence", "述职材料")
     line = ws.refused("ballot", "issue", cycle, "--group", "masses", "--count", "10")
     assert line.startswith("错误：当前阶段为督查·述，不能发放测评组 masses 的测评票")
     # A problem the report states is noted as a finding in 述.
@@ -98,6 +99,7 @@ def test_soe_nothing_is_scored_while_the_secretary_reports(workspace: Workspace)
         "--points", "-1", "--observed-on", "2024-12-10", "--evidence", "述职自述：整改不力",
     )  # fmt: skip
     assert advance(ws, cycle, "start_evaluate") == "check.evaluate"  # 评
+    ws.ok("step", "record", cycle, "self_evaluation", "--text", "自评", "--evidence", "自评表")
     recorded = js(
         ws, "score", "record", cycle, "secretary_report", "较好", "--evidence", "述职评议"
     )
@@ -124,9 +126,10 @@ def test_gansu_result_approval_needs_someone_outside_the_units_team(
     ws.ok("account", "team", "第三考核组", "--unit", "省财政厅")
     ws.ok("account", "scope", "lisi", "--team", "第三考核组")
     assert advance(ws, cycle, "start_do", "start_self_check") == "check.self_check"
-    # 筹备自查 is the unit's: the 考核组 records nothing yet.
+    # 筹备自查 is the unit's: the 考核组 records nothing yet, the unit its 自查.
     line = ws.refused("score", "record", cycle, "sc_volunteer_hours", "1", "--evidence", "e")
-    assert line.endswith("本阶段只能记录：（无）")
+    assert line.endswith("本阶段只能记录：单位步骤 筹备自查（self_check）")
+    ws.ok("step", "record", cycle, "self_check", "--text", "自查", "--evidence", "印证资料")
     stages = ["start_on_site", "start_summary", "start_approval"]
     assert advance(ws, cycle, *stages) == "act.approval"
     # The team that assessed the unit may not approve its result …

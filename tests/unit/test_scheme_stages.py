@@ -21,10 +21,13 @@ def test_records_name_a_fact_kind_and_an_existing_group_or_items_component() -> 
     assert f"{where}: 未知组成部分 'overall'；允许：basic、key" in message  # a ballots part
     message = refusal(edited("nantong", PEER, 'records = ["findings:discipline"]'))
     assert (
-        f"{where}: 'findings' 不能再加限定（:discipline）；只有 scores 和 ballots 可以" in message
+        f"{where}: 'findings' 不能再加限定（:discipline）；只有 scores、ballots 和 steps 可以"
+        in message
     )
     message = refusal(edited("nantong", PEER, 'records = ["votes"]'))
-    assert f"{where}: 必须是 scores、ballots、findings、vetoes、not_applicable 之一" in message
+    assert (
+        f"{where}: 必须是 scores、ballots、findings、vetoes、not_applicable、steps 之一" in message
+    )
 
 
 def test_approver_outside_team_is_a_boolean() -> None:

@@ -84,6 +84,21 @@ def explain(obj: CliContext, address: str, as_of: str | None) -> None:
         )
         if outcome.get("digest"):
             click.echo(f"发布时的链摘要（第 {outcome['head']} 号事件）：{outcome['digest']}")
+    for a in data.get("appeals", []):
+        lodged = a["lodged"]
+        click.echo(
+            f"申诉（第 {lodged['position']} 号事件，{lodged['actor']}，{moment(lodged['recorded_at'])}）："
+            f"{a['reason']}（依据：{a['evidence']}）"
+        )
+        if a["decided"]:
+            d = a["decided"]
+            verdict = "支持" if a["upheld"] else "驳回"
+            click.echo(
+                f"  复核{verdict}（第 {d['position']} 号事件，{d['actor']}，{moment(d['recorded_at'])}）："
+                f"{a['decision_reason']}"
+            )
+        else:
+            click.echo("  待复核")
     used = data.get("results_used")
     if used:
         # 考用结合: what the published result brings, with the round's events behind it.

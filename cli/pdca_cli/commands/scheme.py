@@ -206,6 +206,13 @@ def _show(s: dict[str, Any]) -> None:
         _section("督查组（pdca account team ID --scheme 方案）", TEAMS, s["teams"])
     rect = s["rectification"]
     steps = joined(f"逾期 {e['after_days']} 天起{e['measure']}" for e in rect["escalation"])
+    if s.get("unit_steps"):
+        click.echo()
+        click.echo("单位步骤（pdca step record，单位填报员只能为本单位提交）：")
+        for u in s["unit_steps"]:
+            needs = "，须工委审核" if u["approval"] else ""
+            required = "必需，定稿前须完成" if u["required"] else "可选"
+            click.echo(f"  {u['label']}（{u['id']}）：{u['stage_label']}提交{needs}；{required}")
     click.echo()
     click.echo(f"整改督办：期限前 {rect['near_days']} 天提示临近；{steps}")
     for warning in s["warnings"]:

@@ -159,11 +159,13 @@ def _run(app: PdcaApplication, seed: int, unit_count: int, period: str) -> DemoR
                 if s == scheme_id:
                     cycle = app.open_cycle(_as(SUPERVISOR), name, sub, scheme_id)
                     _year(app, rng, cycle.address, sub_start, sub_end, sub_end + timedelta(days=10))
+                    take_unit_steps(app, cycle.address)
             app.open_round(_as("演示-考核办"), sub, scheme_id)
             app.finalize_round(_as("演示-考核办"), sub, scheme_id, None)
     for name, _, scheme_id in chosen:
         cycle = app.open_cycle(_as(SUPERVISOR), name, period, scheme_id)
         _year(app, rng, cycle.address, start, end, today)
+        take_unit_steps(app, cycle.address)
         result.cycles.append(cycle.address)
     for scheme_id in schemes:
         app.open_round(_as("演示-考核办"), period, scheme_id)
@@ -259,6 +261,22 @@ def _work(
             observed,
             rng.choice(SPOT_CHECKS),
         )
+
+
+def take_unit_steps(app: PdcaApplication, address: str) -> None:
+    """The unit's own steps its scheme requires (自查、申报、述职报告), recorded late in
+    处理 (补记) by the unit and approved by the 工委 where they need it, so the round can
+    be finalised. The demo's years run straight to 处理; a real unit records each step
+    in its own stage."""
+    cycle = app.get_cycle(address)
+    for step in app.scheme_of(cycle).rules.unit_steps:
+        if cycle.facts.unit_step(step.id) is not None or not step.required:
+            continue
+        app.record_step(
+            _as(f"{cycle.unit}-填报员"), address, step.id, f"{step.label}（演示）", "演示材料"
+        )
+        if step.approval:
+            app.review_step(_as("演示-考核办"), address, step.id, True, "符合要求")
 
 
 def _as(name: str, day: date | None = None) -> Acting:

@@ -25,7 +25,11 @@ if TYPE_CHECKING:
 COLLECTING = ("do", "check")  # the ledger is kept all year: 执行 and 督查
 SCORING = ("check",)  # scores and ballots belong to 督查
 CORRECTING = ("do", "check", "act", "closed")
-_KIND_WORDS = {"ballot": "测评票", "opinion": "评价意见（撤回后重新记录）"}
+_KIND_WORDS = {
+    "ballot": "测评票",
+    "opinion": "评价意见（撤回后重新记录）",
+    "unit_step": "单位步骤（撤回后重新提交）",
+}
 
 
 def period_bounds(period: str) -> tuple[date, date]:

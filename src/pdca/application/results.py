@@ -47,6 +47,8 @@ class Explanation:
     #: What the published result brings (考用结合), with the round's events behind it;
     #: None (and no key in the JSON) for a round whose scheme uses no results.
     results_used: dict[str, Any] | None = None
+    #: 申诉/复核 of the published score (None, and no key, when there are none).
+    appeals: list[dict[str, Any]] | None = None
 
     def to_json(self) -> dict[str, Any]:
         b = self.breakdown
@@ -83,7 +85,25 @@ class Explanation:
         }
         if self.results_used is not None:
             data["results_used"] = self.results_used
+        if b.steps_missing:
+            data["steps_missing"] = [m.to_json() for m in b.steps_missing]
+        if self.appeals:
+            data["appeals"] = [_appeal_json(a, self.clock) for a in self.appeals]
         return data
+
+
+def _appeal_json(appeal: Any, clock: Clock) -> dict[str, Any]:
+    def event(p: Any) -> dict[str, Any]:
+        return {"position": p.position, "actor": p.actor, "recorded_at": clock.iso(p.recorded_at)}
+
+    return {
+        "reason": appeal.reason,
+        "evidence": appeal.evidence,
+        "lodged": event(appeal.provenance),
+        "upheld": appeal.upheld,
+        "decision_reason": appeal.decision_reason or None,
+        "decided": event(appeal.decision) if appeal.decision else None,
+    }
 
 
 def _text(value: Decimal | None) -> str | None:
@@ -488,7 +508,7 @@ class Results:
         incomplete = []
         if pairs:
             entries, _ = self._entries(pairs)
-            incomplete = [_incomplete(e.cycle, e.breakdown) for e in entries if e.breakdown.refused]
+            incomplete = [_incomplete(e.cycle, e.breakdown) for e in entries if _lacks(e.breakdown)]
         finalised = self._round_events(rnd)
         published_incomplete: list[dict[str, Any]] = []
         if finalised:
@@ -569,6 +589,7 @@ class Results:
             clock=self.clock,
             precision=scheme.rules.precision,
             results_used=results_used,
+            appeals=list(facts.appeals) or None,
         )
 
     def _results_used_at(
@@ -620,19 +641,31 @@ class Results:
 
 
 def _incomplete(cycle: str, breakdown: scoring.Breakdown) -> dict[str, Any]:
-    return {
+    data = {
         "cycle": cycle,
         "refused": breakdown.refused,
         "missing": [m.to_json() for m in breakdown.missing],
     }
+    if breakdown.steps_missing:
+        data["steps_missing"] = [m.to_json() for m in breakdown.steps_missing]
+    return data
+
+
+def _lacks(breakdown: scoring.Breakdown) -> str:
+    """What a cycle lacks before final, one phrase: its scoring's refusal, then the
+    unit's required steps not taken."""
+    steps = "；".join(
+        f"单位步骤 {m.component_label}（{m.component}）{m.reason}" for m in breakdown.steps_missing
+    )
+    return "；".join(x for x in (breakdown.refused, steps) if x)
 
 
 def _require_complete(entries: list[ranking.Entry]) -> None:
     """Complete before final: refuse, naming what each incomplete cycle lacks."""
-    incomplete = [e for e in entries if e.breakdown.refused]
+    incomplete = [e for e in entries if _lacks(e.breakdown)]
     if not incomplete:
         return
-    listed = "；".join(f"{e.cycle}（{e.breakdown.refused}）" for e in incomplete)
+    listed = "；".join(f"{e.cycle}（{_lacks(e.breakdown)}）" for e in incomplete)
     items = any(m.item for e in incomplete for m in e.breakdown.missing)
     hint = (
         "；缺项请补记（pdca score record 周期 指标 值，处理阶段也可补记缺项）"

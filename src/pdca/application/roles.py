@@ -55,6 +55,12 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "veto apply": _SUPERVISORS,
     "correct withdraw": _SUPERVISORS,
     "correct amend": _SUPERVISORS,
+    # The unit's own steps (自查、重点目标申报、述职报告) and its 申诉: staff, own unit only;
+    # the 工委 approves a declaration and decides an appeal.
+    "step record": _REPORTERS,
+    "step review": _SUPERVISORS,
+    "appeal lodge": _REPORTERS,
+    "appeal decide": _SUPERVISORS,
     "round open": _SUPERVISORS,
     "round finalize": _SUPERVISORS,
     "rectify order": _SUPERVISORS,

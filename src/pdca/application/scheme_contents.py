@@ -57,6 +57,7 @@ _RECORD_WORDS = {
     "findings": "督查发现",
     "vetoes": "一票否决",
     "not_applicable": "不适用认定",
+    "steps": "单位步骤",
 }
 
 
@@ -70,6 +71,9 @@ def record_label(scheme: Scheme, record: str) -> str:
     if kind == "ballots" and rules.ballot is not None:
         group = next((g for g in rules.ballot.groups if g.id == detail), None)
         return f"{group.label if group else detail}（{detail}）的{word}"
+    if kind == "steps":
+        step = rules.unit_step(detail)
+        return f"{word} {step.label if step else detail}（{detail}）"
     component = next((c for c in rules.components if c.id == detail), None)
     return f"{component.label if component else detail}（{detail}）的{word}"
 
@@ -248,6 +252,21 @@ def _format_3(data: dict[str, Any], scheme: Scheme) -> None:
         for item, entry in zip(category.items, shown["items"], strict=True):
             entry["scored_points"] = item.scored_points
             entry["opinions"] = [{"opinion": w, "points": str(p)} for w, p in item.opinions]
+            if item.requires_step is not None:
+                entry["requires_step"] = item.requires_step
+    if rules.unit_steps:
+        data["unit_steps"] = [
+            {
+                "id": u.id,
+                "label": u.label,
+                "kind": u.kind,
+                "stage": u.stage,
+                "stage_label": scheme.stage_label(u.stage),
+                "required": u.required,
+                "approval": u.approval,
+            }
+            for u in rules.unit_steps
+        ]
     if scheme.teams:  # only where declared: other schemes' answers keep their shape
         data["teams"] = [dict(t) for t in scheme.teams]
     if rules.ballot is not None:

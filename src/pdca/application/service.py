@@ -130,6 +130,13 @@ USE_CASES: dict[str, tuple[str, ...]] = {
         "scope_account",
     ),
     "pdca.application.verifying:Verifying": ("verify_history",),
+    "pdca.application.unit_steps:UnitSteps": (
+        "_step",
+        "decide_appeal",
+        "lodge_appeal",
+        "record_step",
+        "review_step",
+    ),
 }
 _USE_CASE_OF = {name: target for target, names in USE_CASES.items() for name in names}
 
@@ -145,10 +152,19 @@ if TYPE_CHECKING:
     from pdca.application.rectifying import Rectifying
     from pdca.application.results import Results
     from pdca.application.settlement import Settlement
+    from pdca.application.unit_steps import UnitSteps
     from pdca.application.verifying import Verifying
 
     class _UseCases(
-        Anchoring, Ballots, Recording, Results, Rectifying, Settlement, Verifying, Accounting
+        Anchoring,
+        Ballots,
+        Recording,
+        Results,
+        Rectifying,
+        Settlement,
+        Verifying,
+        Accounting,
+        UnitSteps,
     ):
         pass
 else:

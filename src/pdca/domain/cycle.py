@@ -173,6 +173,32 @@ class Cycle(Aggregate):
         on: date
         actor: str
 
+    class UnitStepRecorded(Recorded):
+        # The unit's own step (format 3 ``[[unit_steps]]``): 自查、重点目标申报、述职报告.
+        step: str
+        text: str
+        evidence: str
+        actor: str
+
+    class UnitStepReviewed(Recorded):
+        # The 工委's decision on a step that needs approval (南通's 重点目标 审核).
+        fact_position: int
+        approved: bool
+        reason: str
+        actor: str
+
+    class AppealLodged(Recorded):
+        # 申诉/复核 of a published score (吉林's 讨说法): the request.
+        reason: str
+        evidence: str
+        actor: str
+
+    class AppealDecided(Recorded):
+        appeal_position: int
+        upheld: bool
+        reason: str
+        actor: str
+
     class FactWithdrawn(Recorded):
         class_version = 2  # v1 named fact_position "fact"
         upcast_v1_v2 = staticmethod(upcasts.fact_position_v1_v2)

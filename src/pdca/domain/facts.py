@@ -151,6 +151,32 @@ class ItemNotApplicable(Fact):
 
 
 @dataclass
+class UnitStep(Fact):
+    """A step the unit itself took (format 3 ``[[unit_steps]]``); one that needs approval
+    counts only once reviewed and approved."""
+
+    step: str = ""
+    text: str = ""
+    evidence: str = ""
+    approved: bool | None = None  # None: not reviewed
+    review_reason: str = ""
+    review: Provenance | None = None
+
+
+@dataclass
+class Appeal:
+    """申诉/复核 of a published score: the request and, once decided, the decision."""
+
+    position: int
+    reason: str
+    evidence: str
+    provenance: Provenance
+    upheld: bool | None = None
+    decision_reason: str = ""
+    decision: Provenance | None = None
+
+
+@dataclass
 class CarriedProblem:
     item: str
     problem: str
@@ -183,6 +209,7 @@ class CycleFacts:
     raters: dict[str, list[str]] = field(default_factory=dict)
     boxes_closed: dict[str, int] = field(default_factory=dict)  # group -> boxes closed
     carried: dict[str, CarriedProblem] = field(default_factory=dict)  # item id (hex) -> problem
+    appeals: list[Appeal] = field(default_factory=list)
     voided: Provenance | None = None  # opened by mistake: out of rounds, board and lists
     void_reason: str = ""
 
@@ -213,6 +240,11 @@ class CycleFacts:
 
     def opinion(self, item: str) -> Opinion | None:
         return next((o for o in self.active(Opinion) if o.item == item), None)
+
+    def unit_step(self, step: str) -> UnitStep | None:
+        """The step's latest active record (a withdrawn one may be submitted again)."""
+        found = [f for f in self.active(UnitStep) if f.step == step]
+        return found[-1] if found else None
 
     def not_applicable(self, component: str) -> NotApplicable | None:
         return next((n for n in self.active(NotApplicable) if n.component == component), None)
@@ -365,6 +397,23 @@ class CycleFacts:
 
     def _on_CarriedProblemClosed(self, p: Provenance, d: Mapping[str, Any]) -> None:
         self.carried[d["item"]].closed = p
+
+    def _on_UnitStepRecorded(self, p: Provenance, d: Mapping[str, Any]) -> None:
+        self.facts[p.position] = UnitStep(
+            "unit_step", p, step=d["step"], text=d["text"], evidence=d["evidence"]
+        )
+
+    def _on_UnitStepReviewed(self, p: Provenance, d: Mapping[str, Any]) -> None:
+        step = self.facts[d["fact_position"]]
+        assert isinstance(step, UnitStep)
+        step.approved, step.review_reason, step.review = d["approved"], d["reason"], p
+
+    def _on_AppealLodged(self, p: Provenance, d: Mapping[str, Any]) -> None:
+        self.appeals.append(Appeal(p.position, d["reason"], d["evidence"], p))
+
+    def _on_AppealDecided(self, p: Provenance, d: Mapping[str, Any]) -> None:
+        appeal = next(a for a in self.appeals if a.position == d["appeal_position"])
+        appeal.upheld, appeal.decision_reason, appeal.decision = d["upheld"], d["reason"], p
 
     def _on_Voided(self, p: Provenance, d: Mapping[str, Any]) -> None:
         self.voided, self.void_reason = p, d["reason"]

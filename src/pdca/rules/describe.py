@@ -30,6 +30,10 @@ TYPE_LABELS = {
     "FactWithdrawn": "撤回记录",
     "FactAmended": "更正记录",
     "ProblemsCarriedIn": "结转老问题",
+    "UnitStepRecorded": "单位步骤",
+    "UnitStepReviewed": "审核单位步骤",
+    "AppealLodged": "申诉",
+    "AppealDecided": "复核决定",
     "CarriedProblemClosed": "老问题销号",
     # A rectification item's (整改事项, ``pdca rectify show``).
     "Ordered": "交办整改",
@@ -106,9 +110,24 @@ def describe(event: Any, scheme: Scheme) -> str:
             f"{i['item'][:8]}「{i['problem']}」（{i['from_cycle']}）" for i in e.items
         ),
         "CarriedProblemClosed": lambda e: f"{e.item[:8]} 于 {e.on} 销号",
+        "UnitStepRecorded": lambda e: (
+            f"{_step_label(scheme, e.step)}：{e.text}（依据：{e.evidence}）"
+        ),
+        "UnitStepReviewed": lambda e: (
+            f"#{e.fact_position} {'批准' if e.approved else '不批准'}：{e.reason}"
+        ),
+        "AppealLodged": lambda e: f"申诉：{e.reason}（依据：{e.evidence}）",
+        "AppealDecided": lambda e: (
+            f"申诉 #{e.appeal_position} 复核{'支持' if e.upheld else '驳回'}：{e.reason}"
+        ),
     }
     summary = summaries.get(kind)
     return summary(event) if summary else type_label(kind)
+
+
+def _step_label(scheme: Scheme, step_id: str) -> str:
+    found = scheme.rules.unit_step(step_id)
+    return f"{found.label}（{step_id}）" if found else step_id
 
 
 def describe_rectification(kind: str, fields: dict[str, Any]) -> str:

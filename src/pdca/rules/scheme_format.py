@@ -38,6 +38,8 @@ SCOPE = Literal["round", "category"]
 VETO_EFFECT = Literal["force_grade", "cap_grade"]
 QUOTA_ROUNDING = Literal["floor", "half_up", "ceil"]
 RATERS = Literal["units", "grids"]
+#: The unit's own steps (format 3): 自查/自评, 重点目标申报, 述职报告.
+STEP_KIND = Literal["self_assessment", "declaration", "report"]
 
 #: The four ways 吉林 checks a unit all year (平时调研、督查、暗访; 交叉互检).
 LEDGER_SOURCES = ("暗访", "督查", "调研", "互检")
@@ -94,10 +96,10 @@ Word = Annotated[
 RecordKind = Annotated[
     str,
     Meta(
-        pattern=r"^(scores|ballots|findings|vetoes|not_applicable)(:\S{1,40})?$",
+        pattern=r"^(scores|ballots|findings|vetoes|not_applicable|steps)(:\S{1,40})?$",
         description=(
-            "必须是 scores、ballots、findings、vetoes、not_applicable 之一，"
-            "可加 :组成部分 或 :测评组（如 ballots:leaders）"
+            "必须是 scores、ballots、findings、vetoes、not_applicable、steps 之一，"
+            "可加 :组成部分、:测评组 或 :单位步骤（如 ballots:leaders、steps:self_check）"
         ),
     ),
 ]
@@ -188,6 +190,10 @@ class ItemEntry(Table, kw_only=True):
     points: list[PointEntry] = []
     #: ``rule = "opinion"`` (format 3): the opinion recorded → the item's points.
     opinions: dict[Word, Figure] = {}
+    #: Format 3: the item's points count only once the unit has taken this step of
+    #: ``[[unit_steps]]`` (and it was approved where it needs approval): 南通's 创新目标
+    #: counts only if declared and approved.
+    requires_step: Id | None = None
 
 
 class CategoryEntry(Table, kw_only=True):
@@ -349,6 +355,20 @@ class ConsequenceEntry(Table, kw_only=True):
     amount: Figure | None = None
 
 
+class UnitStepEntry(Table, kw_only=True):
+    """Format 3: a step the unit takes itself, recorded by its own staff."""
+
+    id: Id
+    label: Label | None = None
+    kind: STEP_KIND
+    #: Where it is recorded: a stage or sub-stage (a phase stands for all its sub-stages).
+    stage: StageRef
+    #: Counts toward "complete before final": ``round finalize`` refuses without it.
+    required: bool = True
+    #: Counts only once approved (``pdca step review``): 南通's 工委 审核 of 重点目标.
+    approval: bool = False
+
+
 class EscalationEntry(Table, kw_only=True):
     after_days: AfterDays
     measure: Word
@@ -391,4 +411,5 @@ class SchemeFile(Table, kw_only=True):
     rectification: Rectification = msgspec.field(default_factory=Rectification)
     conversions: list[ConversionEntry] = []
     consequences: list[ConsequenceEntry] = []
+    unit_steps: list[UnitStepEntry] = []
     teams: list[TeamEntry] = []

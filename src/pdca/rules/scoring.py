@@ -175,6 +175,10 @@ class Breakdown:
     tree: Node
     refused: str = ""  # why this cycle cannot be scored yet, one line
     missing: tuple[Missing, ...] = ()
+    #: Format 3: the unit's required steps not taken (or not approved). They score
+    #: nothing, so the total stands; they hold back ``round finalize`` (complete
+    #: before final).
+    steps_missing: tuple[Missing, ...] = ()
 
     def component(self, component_id: str) -> ComponentScore | None:
         return next((c for c in self.components if c.id == component_id), None)
@@ -268,9 +272,11 @@ class _Recorded:
     opinions: dict[str, Opinion] = field(default_factory=dict)
     #: Last period's rectification items carried in and still open (老毛病).
     carried: tuple[Any, ...] = ()
+    #: Format 3: the unit's steps taken (and approved where the scheme says so).
+    steps: frozenset[str] = frozenset()
 
 
-def _recorded(facts: CycleFacts) -> _Recorded:
+def _recorded(facts: CycleFacts, rules: Rules | None = None) -> _Recorded:
     scores: dict[str, ItemScore] = {}
     excluded: dict[str, ItemNotApplicable] = {}
     points: dict[tuple[str, str], PointScore] = {}
@@ -283,7 +289,12 @@ def _recorded(facts: CycleFacts) -> _Recorded:
         points.setdefault((point.item, point.point), point)
     for opinion in facts.active(Opinion):
         opinions.setdefault(opinion.item, opinion)
-    return _Recorded(scores, excluded, points, opinions, tuple(facts.open_carried()))
+    steps: frozenset[str] = frozenset()
+    if rules is not None and rules.unit_steps:
+        from pdca.rules.unit_steps import taken
+
+        steps = frozenset(s.id for s in rules.unit_steps if taken(s, facts))
+    return _Recorded(scores, excluded, points, opinions, tuple(facts.open_carried()), steps)
 
 
 def _by_points(item: Item, recorded: _Recorded) -> tuple[Node, list[ScoringPoint]]:
@@ -382,6 +393,11 @@ def _category(
     for item in category.items:
         label = f"{item.label}（{item.id}）"
         score = recorded.scores.get(item.id)
+        if item.requires_step is not None and item.requires_step not in recorded.steps:
+            # 南通: an innovation target counts only if the unit declared it and the
+            # 工委 approved it; whatever was scored for it stays recorded, uncounted.
+            children.append(_step_not_taken(item, label, score))
+            continue
         if item.scored_points and item.id not in recorded.excluded:
             node, unrecorded = _by_points(item, recorded)
             if unrecorded and required:
@@ -468,6 +484,20 @@ def _category(
         ),
         cap,
         missing,
+    )
+
+
+def _step_not_taken(item: Item, label: str, score: ItemScore | None) -> Node:
+    shown = (
+        (_leaf(f"记录值 {score.value}（不计）", score.value, score, evidence=score.evidence),)
+        if score is not None
+        else ()
+    )
+    return Node(
+        label,
+        ZERO,
+        shown,
+        note=f"单位步骤 {item.requires_step} 未完成或未获批准，本项不计分；满分 {item.max}",
     )
 
 
@@ -673,7 +703,7 @@ def score(facts: CycleFacts, scheme: Scheme, context: RoundContext | None = None
     ``missing``, and has no total."""
     rules = scheme.rules
     context = context or RoundContext()
-    recorded = _recorded(facts)
+    recorded = _recorded(facts, rules)
     computed: list[tuple[Component, Decimal | None, list[Node], str]] = []
     missing: list[Missing] = []
     refusals: list[str] = []
@@ -778,6 +808,8 @@ def score(facts: CycleFacts, scheme: Scheme, context: RoundContext | None = None
             )
         )
 
+    steps_missing: list[Missing] = []
+    step_nodes = _unit_steps(rules, facts, steps_missing)
     bonus, deduction, adjust_nodes = _adjustments(rules, facts, context)
     refused = "；".join(refusals)
     total: Decimal | None = None
@@ -790,6 +822,7 @@ def score(facts: CycleFacts, scheme: Scheme, context: RoundContext | None = None
     children = list(component_nodes)
     children += adjust_nodes
     children += [_veto_node(v) for v in vetoes]
+    children += step_nodes
     if refused:
         note, flag = f"尚不能计分：{refused}", "missing"
     else:
@@ -812,7 +845,55 @@ def score(facts: CycleFacts, scheme: Scheme, context: RoundContext | None = None
         tree,
         refused,
         tuple(missing),
+        tuple(steps_missing),
     )
+
+
+def _unit_steps(rules: Rules, facts: CycleFacts, missing: list[Missing]) -> list[Node]:
+    """The unit's own steps (format 3): a required one not taken is missing (complete
+    before final), though it changes no figure; none at all in a scheme without them."""
+    if not rules.unit_steps:
+        return []
+    from pdca.rules.unit_steps import lacking
+
+    children = []
+    for step in rules.unit_steps:
+        why = lacking(step, facts)
+        record = facts.unit_step(step.id)
+        shown = (
+            (
+                _leaf(
+                    f"提交：{record.text}",
+                    None,
+                    record,
+                    evidence=record.evidence,
+                    note=_review_note(record),
+                ),
+            )
+            if record is not None
+            else ()
+        )
+        if why and step.required:
+            missing.append(Missing(step.id, step.label, reason=why))
+        status = "missing" if why and step.required else ""
+        note = why or ("已提交并获批准" if step.approval else "已提交")
+        children.append(Node(f"{step.label}（{step.id}）", None, shown, note=note, status=status))
+    return [
+        Node(
+            "单位步骤",
+            None,
+            tuple(children),
+            note="不计分；必需的步骤完成后方可定稿（pdca step record）",
+        )
+    ]
+
+
+def _review_note(record: Any) -> str:
+    review = record.review
+    if review is None:
+        return ""
+    verdict = "批准" if record.approved else "不批准"
+    return f"审核{verdict}（#{review.position} {review.actor}：{record.review_reason}）"
 
 
 def _items_refusal(component: Component, items: _Items) -> str:
@@ -827,7 +908,7 @@ def _adjustments(
 ) -> tuple[Decimal, Decimal, list[Node]]:
     nodes = []
     bonus_raw = ZERO
-    recorded = _recorded(facts)
+    recorded = _recorded(facts, rules)
     bonus_nodes = [_category(c, recorded, context).node for c in rules.categories if c.bonus]
     bonus_raw += sum((n.value or ZERO for n in bonus_nodes), ZERO)
     ledger_is_component = any(c.source == "ledger" for c in rules.components)
@@ -837,7 +918,15 @@ def _adjustments(
     bonus_raw += sum((f.points for f in positive), ZERO)
     leaves = [_finding_leaf(f) for f in positive]
     bonus = min(bonus_raw, rules.bonus_cap)
-    if bonus_raw:
+    # A bonus scored but not counted (its step not taken) is still shown, saying why.
+    uncounted = any(
+        i.requires_step not in recorded.steps and i.id in recorded.scores
+        for c in rules.categories
+        if c.bonus
+        for i in c.items
+        if i.requires_step is not None
+    )
+    if bonus_raw or uncounted:
         nodes.append(
             Node(
                 "加分",

@@ -63,8 +63,13 @@ def read_rules(file: fmt.SchemeFile, out: Reporter) -> Rules:
     tiers = _tiers(file.tiers, out)
     conversions = _conversions(file.conversions, out)
     _substage_records(file, components, ballot, out)
+    from pdca.rules.unit_steps import check_item_steps, read_unit_steps
+
+    unit_steps = read_unit_steps(file, out)
+    check_item_steps(file, unit_steps, out)
     _teams(file.teams, out)
     return Rules(
+        unit_steps=unit_steps,
         near_days=near_days,
         escalations=escalations,
         scale=_d(scoring.scale),
@@ -145,12 +150,16 @@ def _needs_format_3(file: fmt.SchemeFile, out: Reporter) -> None:
         for m, i in enumerate(c.items):
             if i.kind == "unstated":
                 used.append(f"{where}.items[{m}].kind")
+            if i.requires_step is not None:
+                used.append(f"{where}.items[{m}].requires_step")
             if i.opinions or i.rule in ("opinion", "carried"):
                 used.append(f"{where}.items[{m}].{'opinions' if i.opinions else 'rule'}")
     if file.ballot is not None:
         used += [f"ballot.items[{n}].points" for n, i in enumerate(file.ballot.items) if i.points]
         used += [f"ballot.groups[{n}].raters" for n, g in enumerate(file.ballot.groups) if g.raters]
-    used += [key for key in ("conversions", "consequences", "teams") if getattr(file, key)]
+    used += [
+        key for key in ("conversions", "consequences", "unit_steps", "teams") if getattr(file, key)
+    ]
     used += [
         f"components[{n}].source" for n, c in enumerate(file.components) if c.source == "periods"
     ]
@@ -218,6 +227,7 @@ def _item(entry: fmt.ItemEntry, where: str, scored_points: bool, out: Reporter) 
         points=_points(entry.points),
         scored_points=scored_points and bool(entry.points),
         opinions=_opinions(entry, where, out),
+        requires_step=entry.requires_step,
     )
     if item.max <= 0:
         out.add(f"{where}.max", f"分值必须大于 0，实际为 {item.max}")
@@ -684,6 +694,7 @@ _RECORD_KINDS = {
     "findings": "",
     "vetoes": "",
     "not_applicable": "",
+    "steps": "单位步骤",
 }
 
 
@@ -711,9 +722,12 @@ def _substage_records(
         for k, entry in enumerate(sub.records or []):
             where = f"workflow.stages[{n}].substages[{m}].records[{k}]"
             kind, _, detail = entry.partition(":")
-            known = {"scores": items, "ballots": groups}.get(kind)
+            steps = [s.id for s in file.unit_steps]
+            known = {"scores": items, "ballots": groups, "steps": steps}.get(kind)
             if detail and known is None:
-                out.add(where, f"'{kind}' 不能再加限定（:{detail}）；只有 scores 和 ballots 可以")
+                out.add(
+                    where, f"'{kind}' 不能再加限定（:{detail}）；只有 scores、ballots 和 steps 可以"
+                )
             elif detail and detail not in known:
                 what = _RECORD_KINDS[kind]
                 out.add(where, f"未知{what} '{detail}'；允许：{'、'.join(known) or '（无）'}")

@@ -11,7 +11,10 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from pdca.rules.unit_steps import UnitStep
 
 HUNDRED = Decimal(100)
 
@@ -57,6 +60,8 @@ class Item:
     scored_points: bool = field(default=False, repr=False)
     #: ``rule = "opinion"``: each opinion word and the points it gives, in the file's order.
     opinions: tuple[tuple[str, Decimal], ...] = field(default=(), repr=False)
+    #: Format 3: the step of ``[[unit_steps]]`` the item's points wait for (南通's 创新目标).
+    requires_step: str | None = field(default=None, repr=False)
 
     def point(self, point_id: str) -> ScoringPoint | None:
         return next((p for p in self.points if p.id == point_id), None)
@@ -265,6 +270,7 @@ class Rules:
     escalations: tuple[Escalation, ...] = DEFAULT_ESCALATIONS
     conversions: tuple[Conversion, ...] = field(default=(), repr=False)
     consequences: tuple[Consequence, ...] = field(default=(), repr=False)
+    unit_steps: tuple[UnitStep, ...] = field(default=(), repr=False)
 
     @property
     def scored(self) -> bool:
@@ -285,6 +291,9 @@ class Rules:
 
     def component(self, component_id: str) -> Component | None:
         return next((c for c in self.components if c.id == component_id), None)
+
+    def unit_step(self, step_id: str) -> UnitStep | None:
+        return next((s for s in self.unit_steps if s.id == step_id), None)
 
     def veto(self, veto_id: str) -> Veto | None:
         return next((v for v in self.vetoes if v.id == veto_id), None)

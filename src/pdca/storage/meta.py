@@ -34,7 +34,10 @@ from pdca.errors import StorageError
 #:    scheme format 3), which an older pdca would not show (a unit's 取消评优资格 unseen).
 #: 10: ``Cycle.BallotsIssuedToRater`` (分片互评 ballots issued to a rater unit or grid),
 #:    whose tokens an older pdca would not know (every such ballot refused).
-FORMAT = 10
+#: 11: ``Cycle.UnitStepRecorded``, ``UnitStepReviewed``, ``AppealLodged`` and
+#:    ``AppealDecided`` (the unit's own steps and 申诉), which an older pdca would not
+#:    count (a required step read as missing, an appeal unseen).
+FORMAT = 11
 TABLE = "pdca_meta"
 #: The key of the database's time zone (an IANA name, written at init). A database made
 #: before it was recorded has none; ``pdca.application.clock`` says how that reads.
