@@ -159,7 +159,8 @@ def test_items_and_vetoes_by_label(sqlite_workspace: Workspace) -> None:
     ws.ok("cycle", "open", "丙公司", "2024", "--scheme", "soe")
     ws.ok("task", "add", soe, "任务", "--deadline", "2024-06-30")
     ws.ok("task", "publish", soe)
-    for trigger in ("start_do", "开始述职（述）"):
+    # A veto is decided in 评 (述 records only findings and the 述职报告: the sub-stage binds).
+    for trigger in ("start_do", "开始述职（述）", "述职评议和民主测评（评）"):
         ws.ok("cycle", "advance", soe, trigger)
     applied = ws.ok(
         "veto",
