@@ -229,17 +229,20 @@ def _blank(tp: Any) -> Any:
     base = _optional(tp)
     if base is not tp:
         return None
+    plain = _strip(base)
+    origin = get_origin(plain)
+    # An array of tables first: ``_table_type`` names the table inside it, and a lone
+    # table where the later checks iterate an array was a traceback (a missing
+    # ``workflow.stages``).
+    if origin is list:
+        return []
+    if origin is dict:
+        return {}
     table = _table_type(base)
     if table is not None:
         return table(
             **{f.name: _default(f) for f in _fields(table)},
         )
-    plain = _strip(base)
-    origin = get_origin(plain)
-    if origin is list:
-        return []
-    if origin is dict:
-        return {}
     if origin is Literal:
         return get_args(plain)[0]
     if plain is bool:
