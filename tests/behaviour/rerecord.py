@@ -87,3 +87,28 @@ def only_lines_naming(names: Collection[str], before: Answer, now: Answer) -> bo
         return [line for line in text.splitlines() if not any(n in line for n in names)]
 
     return rest(before["stdout"]) == rest(now["stdout"])
+
+
+#: The answers a rewritten scheme file moves: its ``scheme show`` whole, and in these
+#: only the lines naming it (its digest, its warnings).
+SCHEME_LISTS = {("scheme", "show"), ("scheme", "list"), ("scheme", "validate"), ("cycle", "status")}
+
+
+def schemes_rewritten(
+    whole: Collection[Args], rewritten: Collection[str], naming: Collection[str]
+) -> Callable[[Args, Answer, Answer], bool]:
+    """``meant`` for a change that rewrites the schemes ``rewritten`` (ids) and the
+    answers ``whole`` (helps): ``scheme show`` of a rewritten scheme whole (same exit code
+    and stderr); elsewhere in ``SCHEME_LISTS`` only the lines naming one of ``naming``."""
+
+    def meant(args: Args, before: Answer, now: Answer) -> bool:
+        if args in whole:
+            return True
+        if args[:2] not in SCHEME_LISTS:
+            return False
+        if args[:2] == ("scheme", "show"):
+            same = before["exit_code"] == now["exit_code"] and before["stderr"] == now["stderr"]
+            return same and len(args) > 2 and args[2] in rewritten
+        return only_lines_naming(naming, before, now)
+
+    return meant

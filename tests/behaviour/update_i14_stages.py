@@ -16,7 +16,7 @@ merge: ``python -m tests.behaviour.update_i14_stages``.
 
 from __future__ import annotations
 
-from tests.behaviour.rerecord import Answer, Args, only_lines_naming, rerecord
+from tests.behaviour.rerecord import rerecord, schemes_rewritten
 
 #: Commands re-recorded whole when they moved.
 HELP = {
@@ -25,26 +25,11 @@ HELP = {
     ("rectify", "order", "--help"),
     ("rectify", "--help"),
 }
-#: Commands whose answer may move only on the lines naming a rewritten scheme.
-LISTS = {("scheme", "show"), ("scheme", "list"), ("scheme", "validate"), ("cycle", "status")}
 
 
 REWRITTEN = ("nantong", "soe", "gansu", "dazhou")
 NAMING = (*REWRITTEN, "南通", "述评考用", "甘肃", "达州", "scheme_digest")
 
 
-def meant(args: Args, before: Answer, now: Answer) -> bool:
-    """The helps; ``scheme show`` of a rewritten scheme whole; elsewhere only the lines
-    naming one."""
-    if args in HELP:
-        return True
-    if args[:2] not in LISTS:
-        return False
-    if args[:2] == ("scheme", "show"):
-        same_code = before["exit_code"] == now["exit_code"] and before["stderr"] == now["stderr"]
-        return same_code and len(args) > 2 and args[2] in REWRITTEN
-    return only_lines_naming(NAMING, before, now)
-
-
 if __name__ == "__main__":
-    rerecord(meant)
+    rerecord(schemes_rewritten(HELP, REWRITTEN, NAMING))
