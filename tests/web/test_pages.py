@@ -297,15 +297,14 @@ def test_the_explain_tree_shows_the_cli_figures(office: Office, visit: Any) -> N
     assert any(position for _, _, position in shown)  # drills down to recorded events
     # Drill down: open each level down to the first recorded fact, as a reader clicks.
     first = page.locator("#explain details.node[data-position]").first
-    depth = first.evaluate(
-        "n => { let d = 0; for (let p = n; p; p = p.parentElement.closest('details')) d++; return d; }"
+    chain = first.evaluate_handle(
+        "n => { const a = []; for (let p = n; p; p = p.parentElement.closest('details')) "
+        "a.unshift(p); return a; }"
     )
-    for level in range(1, depth + 1):
-        node = page.locator("#explain " + " > ".join(["details.node"] * level)).filter(
-            has=first
-        ) if level < depth else first
-        if not node.first.evaluate("n => n.open"):
-            node.first.locator("> summary").click()
+    for handle in chain.get_properties().values():
+        level = handle.as_element()
+        if not level.evaluate("n => n.open"):
+            level.query_selector(":scope > summary").click()
     fact = first.locator("> .fact").inner_text()
     assert "记录人 督查组-张三" in fact and "记录于" in fact and "发现于 2024-05-12" in fact
 
