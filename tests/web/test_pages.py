@@ -19,13 +19,13 @@ from typing import Any
 import pytest
 
 from tests.web._office import (
-    C,
     LOCKED,
     OTHER,
     PERSONS,
     SECOND,
     STAFF,
     SUPERVISOR,
+    C,
     Office,
     chromium,
     furnish,
@@ -37,7 +37,9 @@ NEW_PASSWORD = "我的新密码-2024"
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def office(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Office]:
+def office(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Office]:
     root = tmp_path_factory.mktemp(f"web-{request.param}")
     with workspace_on(request.param, root / "ws") as ws:
         found = furnish(ws)
