@@ -30,7 +30,7 @@ from tests.web._office import (
     chromium,
     furnish,
     serving,
-    workspace_on,
+    workspace_for,
 )
 
 NEW_PASSWORD = "我的新密码-2024"
@@ -41,7 +41,7 @@ def office(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Office]:
     root = tmp_path_factory.mktemp(f"web-{request.param}")
-    with workspace_on(request.param, root / "ws") as ws:
+    with workspace_for(request.param, root / "ws") as ws:
         found = furnish(ws)
         with serving(found, root) as served:
             yield served
