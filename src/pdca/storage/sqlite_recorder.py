@@ -1,0 +1,21 @@
+"""The event recorder on SQLite: the library's, plus the attachments' index rows written
+in the events' own transaction (``pdca.storage.attachments``). Named by topic in
+``Database.event_store_env``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
+
+from pdca.storage import attachments
+
+
+class Recorder(SQLiteApplicationRecorder):
+    def _insert_events(
+        self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        attachments.write_rows(c, "sqlite", "", kwargs)
+        return super()._insert_events(c, stored_events, **kwargs)
