@@ -41,7 +41,7 @@ def prepare(app: Any, acting: Acting, paths: Sequence[str]) -> tuple[dict[str, A
         found = media_types.sniff(data)
         allowed = app.workspace.attachment_types
         if found is None or found[0] not in allowed:
-            what = "无法识别的类型" if found is None else f"{found[0]} 文件"
+            what = "无法识别的类型" if found is None else f" {found[0]} 文件"
             raise RuleViolation(
                 f"附件 {shown(name)} 的内容是{what}（按内容识别，不看扩展名），未记录；"
                 f"允许：{one_of(allowed)}（pdca.toml [attachments] types）"

@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -179,7 +178,7 @@ class DirectoryStore(Store):
                     continue  # content-addressed: the same bytes are there already
                 # (missing or changed: the genuine bytes attached again put them right)
                 self.folder.mkdir(parents=True, exist_ok=True)
-                tmp = self.folder / f"{_TMP}{os.getpid()}-{secrets.token_hex(4)}-{blob.digest}"
+                tmp = self.folder / f"{_TMP}{os.getpid()}-{os.urandom(4).hex()}-{blob.digest}"
                 tmp.write_bytes(self.seal(blob.data))
                 staged.renames.append((tmp, self.path(blob.digest)))
         except BaseException:

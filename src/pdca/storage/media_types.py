@@ -10,9 +10,6 @@ xlsx, wps, mp3, mp4. ``sniff`` returns the kind and its media type, or None.
 
 from __future__ import annotations
 
-import io
-import zipfile
-
 MEDIA_TYPES = {
     "pdf": "application/pdf",
     "ofd": "application/ofd",
@@ -61,6 +58,9 @@ def _kind(data: bytes) -> str | None:
 def _zip_kind(data: bytes) -> str | None:
     """Office Open XML, OFD (GB/T 33190) and zipped WPS files are zips: their inner
     names tell them apart; any other zip is none of ours."""
+    import io
+    import zipfile
+
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
