@@ -60,3 +60,9 @@ def test_an_mp3_without_a_tag_is_known_by_its_frame_header() -> None:
 )
 def test_anything_else_is_unknown(data: bytes) -> None:
     assert sniff(data) is None
+
+
+def test_a_workspace_allows_every_known_kind_by_default() -> None:
+    from pdca.application.workspace import DEFAULT_ATTACHMENT_TYPES
+
+    assert DEFAULT_ATTACHMENT_TYPES == KINDS

@@ -177,16 +177,15 @@ def open_workspace(explicit: str | None, db_override: str | None) -> Workspace:
 def _attachment_settings(path: Path, table: object) -> tuple[tuple[str, ...], int]:
     """``[attachments] types`` and ``max_mb``; a kind pdca cannot recognise, or a limit
     that is not a positive number, is refused rather than ignored."""
-    from pdca.storage.media_types import KINDS
-
     if not isinstance(table, dict):
         raise StorageError(f"工作区配置 {path} 中 attachments 应为表")
     types = table.get("types", list(DEFAULT_ATTACHMENT_TYPES))
-    unknown = [t for t in types if t not in KINDS] if isinstance(types, list) else [types]
+    kinds = DEFAULT_ATTACHMENT_TYPES  # every kind pdca.storage.media_types knows
+    unknown = [t for t in types if t not in kinds] if isinstance(types, list) else [types]
     if unknown:
         raise StorageError(
             f"工作区配置 {path} 中 attachments.types 含无法识别的类型 {one_of(map(str, unknown))}；"
-            f"允许：{one_of(KINDS)}"
+            f"允许：{one_of(kinds)}"
         )
     mb = table.get("max_mb", DEFAULT_ATTACHMENT_MB)
     if isinstance(mb, bool) or not isinstance(mb, int | float) or mb <= 0:

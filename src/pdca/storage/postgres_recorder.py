@@ -10,12 +10,16 @@ from typing import Any
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
 
-from pdca.storage import attachments
+#: The prefix of the keyword arguments a save carrying attachments passes (``attachments``).
+_ATTACHING = "pdca_attachment_"
 
 
 class Recorder(PostgresApplicationRecorder):
     def _insert_events(
         self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> None:
-        attachments.write_rows(curs, "postgresql", self.datastore.schema, kwargs)
+        if any(k.startswith(_ATTACHING) for k in kwargs):  # the store only when used
+            from pdca.storage import attachments
+
+            attachments.write_rows(curs, "postgresql", self.datastore.schema, kwargs)
         super()._insert_events(curs, stored_events, **kwargs)

@@ -10,12 +10,16 @@ from typing import Any
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 
-from pdca.storage import attachments
+#: The prefix of the keyword arguments a save carrying attachments passes (``attachments``).
+_ATTACHING = "pdca_attachment_"
 
 
 class Recorder(SQLiteApplicationRecorder):
     def _insert_events(
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
-        attachments.write_rows(c, "sqlite", "", kwargs)
+        if any(k.startswith(_ATTACHING) for k in kwargs):  # the store only when used
+            from pdca.storage import attachments
+
+            attachments.write_rows(c, "sqlite", "", kwargs)
         return super()._insert_events(c, stored_events, **kwargs)
