@@ -349,3 +349,27 @@ def test_a_temporary_file_left_by_a_dead_process_is_tidied(sqlite_workspace: Wor
     finding(ws, files(ws, scan_pdf=pdf(b"scan"))["scan_pdf"])
     assert not orphan.exists()
     assert [p.name for p in stored_files(ws)] == [sha(pdf(b"scan"))]
+
+
+def test_a_file_whose_save_committed_before_its_process_died_is_put_in_place(
+    sqlite_workspace: Workspace,
+) -> None:
+    ws = sqlite_workspace
+    open_cycle(ws)
+    scan, photo = pdf(b"scan"), jpg(b"photo")
+    finding(ws, files(ws, scan_pdf=scan)["scan_pdf"])
+    # As if the process had died between the commit and the rename (and a purge's
+    # process between its commit and removing the file).
+    final = ws.root / "attachments" / sha(scan)[:2] / sha(scan)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+    final.rename(ws.root / "attachments" / f".tmp-{dead}-abcd1234-{sha(scan)}")
+    assert "附件缺失" in ws.run("verify").output
+    finding(ws, files(ws, photo_jpg=photo)["photo_jpg"])  # the next attaching command
+    assert final.read_bytes() == scan
+    assert ws.ok("verify").output.endswith("、2 个附件：未发现篡改\n")
+    ws.ok("evidence", "purge", sha(photo), "--reason", "含个人信息")
+    kept = ws.root / "attachments" / sha(photo)[:2] / sha(photo)
+    kept.write_bytes(photo)  # its removal never happened
+    finding(ws, files(ws, other_pdf=pdf(b"other"))["other_pdf"])
+    assert not kept.exists()

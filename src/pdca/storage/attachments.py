@@ -194,9 +194,14 @@ class DirectoryStore(Store):
 
     def tidy(self) -> None:
         """Temporary files whose process is gone: one whose save committed (its index
-        row is there) is renamed into place, any other removed."""
+        row is there) is renamed into place, any other removed. And a purged file still
+        here (its purge committed, then the process died) is removed."""
         if not self.folder.is_dir():
             return
+        with self.recorder.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT digest FROM {TABLE} WHERE purged = 1")
+            for row in c.fetchall():
+                self.path(row["digest"]).unlink(missing_ok=True)
         for tmp in self.folder.glob(f"{_TMP}*"):
             pid, _, rest = tmp.name[len(_TMP) :].partition("-")
             if not pid.isdigit() or _alive(int(pid)):
