@@ -373,3 +373,22 @@ def test_a_file_whose_save_committed_before_its_process_died_is_put_in_place(
     kept.write_bytes(photo)  # its removal never happened
     finding(ws, files(ws, other_pdf=pdf(b"other"))["other_pdf"])
     assert not kept.exists()
+
+
+def test_attach_get_and_verify_in_real_processes(workspace: Workspace) -> None:
+    """The key path as a user's shell runs it: each command its own process."""
+    from tests.e2e.test_subprocess import pdca
+
+    ws = workspace
+    open_cycle(ws)
+    scan = pdf(b"scan " + SECRET)
+    path = files(ws, scan_pdf=scan)["scan_pdf"]
+    args = [*("finding", "record", C, "--source", "调研督查", "--indicator", "serious_problem")]
+    args += ["--points", "-1", "--observed-on", "2024-05-12", "--evidence", "e"]
+    done = pdca(ws, *args, "--attach", path)
+    assert done.returncode == 0 and done.stdout.endswith("（附件 1 个）\n"), done.stderr
+    target = ws.root.parent / "back.pdf"
+    assert pdca(ws, "evidence", "get", sha(scan)[:8], "-o", str(target)).returncode == 0
+    assert target.read_bytes() == scan
+    checked = pdca(ws, "verify")
+    assert checked.returncode == 0 and checked.stdout.endswith("、1 个附件：未发现篡改\n")
