@@ -9,11 +9,9 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import subprocess
 import sys
 import zipfile
-from base64 import b64encode
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,6 +22,7 @@ from pdca.application.service import PdcaApplication
 from pdca.application.workspace import open_workspace
 from pdca.errors import Conflict
 from tests.conftest import Workspace, _pg_connect
+from tests.integration.test_cipher import cipher_key  # noqa: F401 (a fixture)
 
 C = "甲局/2024"
 #: A byte string that appears in one attached file and nowhere else.
@@ -250,16 +249,8 @@ def test_only_an_admin_purges(workspace: Workspace) -> None:
     ws.ok("evidence", "purge", sha(pdf(b"scan")), "--reason", "r")  # the owner: first admin
 
 
-@pytest.fixture
-def cipher_key(monkeypatch: pytest.MonkeyPatch) -> str:
-    key = b64encode(os.urandom(32)).decode()
-    monkeypatch.setenv("PDCA_CIPHER_KEY", key)
-    return key
-
-
-def test_an_encrypted_workspace_holds_no_plaintext_of_an_attachment(
-    cipher_key: str, workspace: Workspace
-) -> None:
+@pytest.mark.usefixtures("cipher_key")  # set before the workspace is initialised
+def test_an_encrypted_workspace_holds_no_plaintext_of_an_attachment(workspace: Workspace) -> None:
     ws = workspace
     open_cycle(ws)
     scan = pdf(b"scan " + SECRET)
