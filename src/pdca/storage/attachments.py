@@ -57,11 +57,15 @@ class Staged:
     removals: list[Path] = field(default_factory=list)
 
     def committed(self) -> None:
+        # The events are stored: nothing may refuse now. A rename or removal that fails
+        # here is finished by the next attaching command (``DirectoryStore.tidy``).
         for tmp, final in self.renames:
-            final.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(tmp, final)
+            with contextlib.suppress(OSError):
+                final.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(tmp, final)
         for path in self.removals:
-            path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
 
     def abandoned(self) -> None:
         for tmp, _ in self.renames:
