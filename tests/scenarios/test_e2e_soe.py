@@ -326,6 +326,7 @@ def test_soe_end_to_end(workspace: Workspace) -> None:
     text = pdca(ws, "explain", bing)
     assert "结果运用：" in text and "末位警示（排名末 1；2025）" in text
     assert "来自轮次 2025/soe 第" in text and "ConsequencesRecorded" in text
+    assert "跨年规则读取往年发布结果：2023（第 1 次定稿）、2024（第 1 次定稿）" in text
     for unit, data in explained.items():
         assert data["total"] == data["outcome"]["total"], unit
 
