@@ -17,8 +17,10 @@ Mechanisms (issue 14) and the seed passages behind them (004_c92e1ba12d345fb6.tx
 - 10 分片互评 by rater units: a ballot is issued to a rater unit of the scored unit's 联系片 —
   never the unit itself, never a unit of another 片 (both refused, nothing written); the
   rater unit is stored, the person who fills the ballot in is not.
-- six grids: 「按照职能相似、地域相近、工作平衡等原则建立了6个党建工作联系片」 — the units are
-  registered in six 联系片; the three assessed units rate one another within 第一片.
+- six grids: 「按照职能相似、地域相近、工作平衡等原则建立了6个党建工作联系片」「每个处室挂钩联系
+  一个党建片」 — the scheme's six 处室 teams each take one 联系片; the units are registered
+  in six 联系片; the 第一片 处室's supervisor opens its units' cycles and is refused for a
+  unit of 第二片; the three assessed units rate one another within 第一片.
 
 The scheme's tier cut-offs (ASSUMPTION: 靠前 the best 10 %, 靠后 the last 3 % of 91 units)
 leave no unit 靠后 among three (3 × 97 % = 2.91 → 3); this workspace's copy of the scheme
@@ -131,11 +133,11 @@ def approve(ws: Workspace, cycle: str) -> None:
     ws.ok("step", "review", cycle, "key_targets", "--approve", "--reason", "符合中心工作")
 
 
-def open_year(ws: Workspace, unit: str, period: str) -> str:
-    ws.ok("cycle", "open", unit, period, "--scheme", "nantong")
+def open_year(ws: Workspace, unit: str, period: str, principal: str | None = None) -> str:
+    ws.ok("cycle", "open", unit, period, "--scheme", "nantong", principal=principal)
     cycle = f"{unit}/{period}"
-    ws.ok("task", "add", cycle, "重点任务1", "--deadline", f"{period}-06-30")
-    ws.ok("task", "publish", cycle)
+    ws.ok("task", "add", cycle, "重点任务1", "--deadline", f"{period}-06-30", principal=principal)
+    ws.ok("task", "publish", cycle, principal=principal)
     return cycle
 
 
@@ -196,7 +198,20 @@ def test_nantong_end_to_end(workspace: Workspace) -> None:
     for unit, login in ASSESSED.items():
         ws.ok("account", "add", login, "--person", f"{unit}-填报员", "--role", "staff",
               "--unit", unit)  # fmt: skip
-    cycles = {u: open_year(ws, u, "2024") for u in ASSESSED}
+    # six grids in the scheme: the 工委's 处室 each liaise with one 联系片; a 处室's
+    # supervisor records for the units of its 片 only.
+    teams = js(ws, "scheme", "show", "nantong")["teams"]
+    assert [t["grids"] for t in teams] == [[f"第{n}片"] for n in "一二三四五六"]
+    ws.ok("account", "add", "chushi1", "--person", "第一片联系处室-赵六", "--role", "supervisor")
+    team = js(ws, "account", "team", "liaison_1", "--scheme", "nantong")
+    assert team == {"name": "第一片联系处室", "units": [], "grids": ["第一片"]}
+    ws.ok("account", "scope", "chushi1", "--team", "第一片联系处室")
+    before = ws.event_count()
+    elsewhere = ws.run("cycle", "open", "市教育局", "2024", "--scheme", "nantong",
+                       principal="chushi1")  # fmt: skip
+    assert elsewhere.exit_code != 0 and ws.event_count() == before
+    assert "只能在其范围内记录" in elsewhere.output and "市教育局" in elsewhere.output
+    cycles = {u: open_year(ws, u, "2024", principal="chushi1") for u in ASSESSED}
     fin, com, hou = cycles.values()
 
     # 1 重点目标申报 (plan): each unit's staff declare for their own unit only; the 工委
