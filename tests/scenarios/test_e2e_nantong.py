@@ -36,34 +36,24 @@ rounded half-up once, to 0.01.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from decimal import Decimal
-from typing import Any
 
 from tests.conftest import Workspace
-from tests.e2e.test_subprocess import PDCA
-from tests.scenarios._year import advance, import_rows, js, scores, split, stage
+from tests.scenarios._year import (
+    advance,
+    import_rows,
+    js,
+    node,
+    pdca,
+    scores,
+    split,
+    stage,
+    used,
+)
+from tests.scenarios.test_nantong import BASIC as FULL_BASIC
+from tests.scenarios.test_nantong import KEY as FULL_KEY
 
 ITEMS = {"skills": 30, "conduct": 30, "results": 40}
-FULL_BASIC = {
-    "b_branch_committee": "12",  # per_occurrence: 12 required, −1 each short (max 15)
-    "b_party_lecture": "4",  # per_occurrence: 4 required, −2 each short (max 10)
-    "b_members_meeting": "100",  # banded: −2 per full 10 % under 100 % (max 10)
-    "b_org_life": "1",  # per_occurrence: 1 required, −10 (max 10)
-    "b_branch_platform": "10",
-    "b_dues": "100",
-    "b_card_stars": "10",
-    "b_member_targets": "10",
-    "b_learning_org": "15",
-}
-FULL_KEY = {
-    "k_center_work": "30",
-    "k_assigned_tasks": "20",
-    "k_conduct": "20",
-    "k_rectification": "95",  # banded: −3 per full 5 % under 90 % (max 15)
-    "k_satisfaction": "95",
-}
 ASSESSED = {"市财政局": "caizheng", "市商务局": "shangwu", "市住建局": "zhujian"}  # → staff
 #: The six 联系片: the assessed units and 市民政局 in 第一片, one unit in each of the others.
 GRIDS = {
@@ -81,21 +71,6 @@ VOTING = [  # trigger, sub-stage reached, its ballot group (集中阅评 scores 
     ("start_instructor", "check.instructor", "instructors"),
     ("start_members", "check.members", "party_members"),
 ]
-
-
-def pdca(ws: Workspace, *args: str) -> str:
-    """The installed program in a real subprocess; it must succeed."""
-    done = subprocess.run(
-        [PDCA, *args],
-        env={**os.environ, **ws.env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-    )
-    assert done.returncode == 0, (args, done.stdout, done.stderr)
-    assert "Traceback" not in done.stderr
-    return done.stdout
 
 
 def raters(unit: str) -> list[str]:
@@ -150,20 +125,6 @@ def links(ws: Workspace, cycle: str, votes: dict[str, list[int]], items: dict[st
         else:
             scores(ws, cycle, items)
     assert advance(ws, cycle, "start_act") == "act"
-
-
-def used(data: dict[str, Any]) -> list[str]:
-    return [c["label"] for c in data["results_used"]["consequences"]]
-
-
-def node(tree: dict, ending: str) -> dict:
-    stack = [tree]
-    while stack:
-        here = stack.pop()
-        if here["label"].endswith(ending):
-            return here
-        stack += here.get("children", [])
-    raise AssertionError(f"no node ending {ending}")
 
 
 def test_nantong_end_to_end(workspace: Workspace) -> None:

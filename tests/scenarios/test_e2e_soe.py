@@ -32,14 +32,10 @@ A+∪A ≤ ⌊40 % · n⌋ — with n = 3: A+ ≤ ⌊0.3⌋ = 0 and A+∪A ≤ �
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from decimal import Decimal
-from typing import Any
 
 from tests.conftest import Workspace
-from tests.e2e.test_subprocess import PDCA
-from tests.scenarios._year import advance, ballots, js, scores
+from tests.scenarios._year import advance, ballots, js, node, pdca, scores, used
 
 CATEGORY = "企事业单位"
 BALLOT_ITEMS = {"results": 20, "center_work": 20, "service": 20, "execution": 20, "learning": 20}
@@ -53,21 +49,6 @@ FULL_BASIC = {  # last_year_rectification (max 10) is never typed: it is 老毛�
 FULL_DAILY = {"daily_checks": "40", "inspection": "30", "major_tasks": "30"}
 UNITS = {"甲公司": "jia", "乙公司": "yi", "丙公司": "bing"}  # unit → its staff login
 OWNER = "王五"
-
-
-def pdca(ws: Workspace, *args: str) -> str:
-    """The installed program in a real subprocess; it must succeed."""
-    done = subprocess.run(
-        [PDCA, *args],
-        env={**os.environ, **ws.env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-    )
-    assert done.returncode == 0, (args, done.stdout, done.stderr)
-    assert "Traceback" not in done.stderr
-    return done.stdout
 
 
 def open_year(ws: Workspace, unit: str, period: str) -> str:
@@ -98,20 +79,6 @@ def quick_year(ws: Workspace, unit: str, period: str, vote: int) -> str:
     ballots(ws, cycle, BALLOT_ITEMS, {g: [vote] * 4 for g in ("leaders", "middle", "masses")})
     assert advance(ws, cycle, "start_assess") == "act.assess"
     return cycle
-
-
-def used(data: dict[str, Any]) -> list[str]:
-    return [c["label"] for c in data["results_used"]["consequences"]]
-
-
-def node(tree: dict, ending: str) -> dict:
-    stack = [tree]
-    while stack:
-        here = stack.pop()
-        if here["label"].endswith(ending):
-            return here
-        stack += here.get("children", [])
-    raise AssertionError(f"no node ending {ending}")
 
 
 def test_soe_end_to_end(workspace: Workspace) -> None:
