@@ -50,7 +50,7 @@ from tests.scenarios._year import (
     stage,
     used,
 )
-from tests.scenarios.test_nantong import BASIC as FULL_BASIC
+from tests.scenarios.test_nantong import BASIC as FULL_BASIC  # every item at full marks
 from tests.scenarios.test_nantong import KEY as FULL_KEY
 
 ITEMS = {"skills": 30, "conduct": 30, "results": 40}
@@ -325,5 +325,5 @@ def test_nantong_end_to_end(workspace: Workspace) -> None:
     assert (event["event"], event["round"]) == ("ConsequencesRecorded", "2024/nantong")
     text = pdca(ws, "explain", hou)
     assert "提请调整党组织负责人（连续 2 年档次为 bottom；2023、2024）" in text
-    # The open 整改 keeps 市住建局's cycle from closing until it is closed out or carried.
+    # The loop closes for a unit with no 整改 left open.
     assert advance(ws, fin, "close") == "closed"
