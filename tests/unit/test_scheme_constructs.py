@@ -58,7 +58,7 @@ CASES = {
     ),
     'rule = "carried"': (
         "soe", 'per = "1"              # ASSUMPTION: each problem', 'per = "-1" # each problem',
-        "catalog.categories[0].items[5].per", "每个未销号问题扣分必须大于 0，实际为 -1",
+        "catalog.categories[0].items[5].per", "扣分必须大于 0，实际为 -1",
     ),
     "unit_steps": (
         "soe", 'stage = "check.evaluate"\nrequired = true', 'stage = "check.evaluate"\nrequired = "yes"',
@@ -82,3 +82,21 @@ def test_a_construct_used_wrongly_is_refused_with_file_and_key(
     message = refusal(edited(scheme, old, new), origin=f"workflows/{scheme}.toml")
     assert message.startswith(f"方案文件无效 workflows/{scheme}.toml：1 处问题："), message
     assert f"{key}: " in message and said in message, message
+
+
+PER_SHORT = 'per = "1"              # ASSUMPTION: 每少一次扣1分'  # soe first_topic
+PER_BAND = 'threshold = "100"      # ASSUMPTION: 出勤率每低10%扣2分\nband = "10"\nper = "2"'
+
+
+@pytest.mark.parametrize(
+    ("scheme", "old", "key"),
+    [
+        ("soe", PER_SHORT, "catalog.categories[0].items[1].per"),
+        ("nantong", PER_BAND, "catalog.categories[0].items[2].per"),
+    ],
+    ids=["per_occurrence", "banded"],
+)
+def test_a_format_3_deduction_of_zero_is_refused(scheme: str, old: str, key: str) -> None:
+    """Per short occurrence or band, 0 points would make the rule void without a word."""
+    zero = old.replace('per = "1"', 'per = "0"').replace('per = "2"', 'per = "0"')
+    assert f"{key}: 扣分必须大于 0，实际为 0" in refusal(edited(scheme, old, zero))

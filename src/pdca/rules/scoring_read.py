@@ -244,9 +244,11 @@ def _item(entry: fmt.ItemEntry, where: str, scored_points: bool, out: Reporter) 
             f"{where}.rule",
             'rule = "carried" 的指标按上期未销号的整改项自动计分，不能有采分点或意见表',
         )
-    if rule == "carried" and entry.per is not None and per <= 0:
-        # 0 or less would leave 老毛病 unpunished, or reward it: silently wrong.
-        out.add(f"{where}.per", f"每个未销号问题扣分必须大于 0，实际为 {per}")
+    # A deduction of 0 or less would leave a shortfall (or 老毛病) unpunished, or reward
+    # it: silently wrong. Format 3 only (``scored_points``), so older pinned texts load.
+    deducts = rule == "carried" or (scored_points and rule in ("per_occurrence", "banded"))
+    if deducts and entry.per is not None and per <= 0:
+        out.add(f"{where}.per", f"扣分必须大于 0，实际为 {per}")
     if rule == "banded" and item.band <= 0:
         out.add(f"{where}.band", "档宽必须大于 0")
     return item
