@@ -66,6 +66,11 @@ class Acting:
     # The web session that proves ``person`` (``pdca serve``): never stored, never given
     # by the command line; the permission check asks the database whether it is live.
     session: str | None = field(default=None, repr=False)
+    #: Attachments read for this command (digest → bytes) and digests whose bytes it
+    #: purges: the save stores or purges them in the events' transaction
+    #: (``pdca.application.attaching``).
+    evidence: dict[str, bytes] = field(default_factory=dict, repr=False)
+    purges: list[str] = field(default_factory=list)
 
     @classmethod
     def declared(cls, name: str, command: str = "", **kwargs: Any) -> Acting:
