@@ -85,6 +85,8 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "projections new": (ADMIN,),
     "projections register": (ADMIN,),
     "anchor": (ADMIN, SUPERVISOR),
+    # A spreadsheet of many rows; each kind also needs its rows' own command.
+    "import": (ADMIN, SUPERVISOR),
 }
 
 #: Writing commands that change the workspace's files and views, not its history: they
@@ -116,6 +118,7 @@ READS = frozenset(
         "projections status",
         "projections events",
         "view",
+        "template",  # writes a file of the reader's own, as export does
         "export",  # writes a file of the reader's own, not the workspace's
         "report",
         "board",
