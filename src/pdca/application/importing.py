@@ -122,7 +122,7 @@ class Importing:
         for sheet in sheets:
             for cell in sheet.uncached:
                 run.problems.append(
-                    f"{_where(sheet)} {cell} 单元格：公式没有计算结果（文件未经 Excel 计算保存）；"
+                    f"{sheet.where} {cell} 单元格：公式没有计算结果（文件未经 Excel 计算保存）；"
                     "请在 Excel 中打开并保存，或把公式改为数值"
                 )
             _ROWS[kind](run, sheet)
@@ -157,10 +157,6 @@ class Importing:
 class _Layout:
     ids: tuple[str | None, ...]  # the column id of each position (None: not ours)
     data: tuple[Row, ...]
-
-
-def _where(sheet: Sheet) -> str:
-    return sheet.name if sheet.name.startswith(("文件", "标准输入")) else f"工作表「{sheet.name}」"
 
 
 def _layout(
@@ -236,7 +232,7 @@ def _number(value: Value, places: int | None = None) -> Decimal:
 
 
 def _problem(run: _Run, sheet: Sheet, row: Row, letter: str, cid: str, message: str) -> None:
-    run.problems.append(f"{_where(sheet)} 第 {row.number} 行 {letter} 列（{cid}）：{message}")
+    run.problems.append(f"{sheet.where} 第 {row.number} 行 {letter} 列（{cid}）：{message}")
 
 
 def _data_rows(
@@ -249,7 +245,7 @@ def _data_rows(
         return
     missing = [c.header for c in fixed if c.required and c.id not in layout.ids]
     if missing:
-        run.problems.append(f"{_where(sheet)} 缺少列：{one_of(missing)}")
+        run.problems.append(f"{sheet.where} 缺少列：{one_of(missing)}")
         return
     for row in layout.data:
         cells = _cells(layout, row)
@@ -314,7 +310,7 @@ def _scores(run: _Run, sheet: Sheet) -> None:
         scheme = app.scheme_of(cycle)
         address = cycle.address
         evidence = _text(cells["evidence"][1]) if "evidence" in cells else ""
-        evidence = evidence or f"{run.label} {_where(sheet)} 第 {row.number} 行"
+        evidence = evidence or f"{run.label} {sheet.where} 第 {row.number} 行"
         for cid, (letter, value) in cells.items():
             if not cid.startswith("leaf:") or value is None:
                 continue

@@ -119,6 +119,7 @@ READS = frozenset(
         "projections events",
         "view",
         "template",  # writes a file of the reader's own, as export does
+        "scheme import",  # writes a scheme file; the database is not touched
         "export",  # writes a file of the reader's own, not the workspace's
         "report",
         "board",

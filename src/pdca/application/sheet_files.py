@@ -37,6 +37,11 @@ class Sheet:
     rows: tuple[Row, ...]
     uncached: tuple[str, ...] = ()  # cells whose formula has no cached value (``B7``)
 
+    @property
+    def where(self) -> str:
+        """How a problem names the sheet: ``工作表「得分」``, or a CSV file's label."""
+        return self.name if self.name.startswith(("文件", "标准输入")) else f"工作表「{self.name}」"
+
 
 def column_letter(index: int) -> str:
     """``0`` → ``A``, ``26`` → ``AA``: how a spreadsheet names a column."""
