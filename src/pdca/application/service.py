@@ -289,7 +289,9 @@ class PdcaApplication(_UseCases, Application[UUID]):
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
         module, _, owner = target.partition(":")
         function = getattr(getattr(importlib.import_module(module), owner), name)
-        return function.__get__(self, type(self))
+        bound = function.__get__(self, type(self))
+        self.__dict__[name] = bound  # found once: an import calls some per cell
+        return bound
 
     def register_transcodings(self, transcoder: Transcoder) -> None:
         super().register_transcodings(transcoder)

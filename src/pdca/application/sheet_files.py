@@ -81,7 +81,13 @@ def _workbook(data: bytes, label: str) -> list[Sheet]:
 
     try:
         values = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        # Formulas are read a second time only when the sheets hold any (``<f>``): a
+        # sheet of typed values, the usual case, is parsed once.
+        formulas = (
+            load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+            if _has_formulas(data)
+            else None
+        )
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise RuleViolation(
             f"{label} 不是可读的 .xlsx 工作簿（{exc}）；请用 Excel 另存为 .xlsx"
@@ -91,15 +97,17 @@ def _workbook(data: bytes, label: str) -> list[Sheet]:
         shown = values[title]
         if getattr(shown, "sheet_state", "visible") != "visible":
             continue  # a hidden sheet is the template's own (notes), not data
+        written_rows = formulas[title].iter_rows() if formulas is not None else None
         uncached: list[str] = []
         rows = []
-        for cached, written in zip(shown.iter_rows(), formulas[title].iter_rows(), strict=False):
+        for cached in shown.iter_rows():
+            written = next(written_rows, ()) if written_rows is not None else ()
             cells = []
             number = None
-            for at, (cell, raw) in enumerate(zip(cached, written, strict=False)):
+            for at, cell in enumerate(cached):
                 number = getattr(cell, "row", number)
                 value = _value(getattr(cell, "value", None))
-                formula = getattr(raw, "value", None)
+                formula = getattr(written[at], "value", None) if at < len(written) else None
                 if value is None and isinstance(formula, str) and formula.startswith("="):
                     uncached.append(f"{column_letter(at)}{number}")
                 cells.append(value)
@@ -107,8 +115,22 @@ def _workbook(data: bytes, label: str) -> list[Sheet]:
                 rows.append(Row(number, tuple(cells)))
         sheets.append(Sheet(title, tuple(rows), tuple(uncached)))
     values.close()
-    formulas.close()
+    if formulas is not None:
+        formulas.close()
     return sheets
+
+
+def _has_formulas(data: bytes) -> bool:
+    import io
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return any(
+            re.search(rb"<(?:\w+:)?f[ >]", archive.read(name))
+            for name in archive.namelist()
+            if name.startswith("xl/worksheets/") and name.endswith(".xml")
+        )
 
 
 def _value(value: Any) -> Value:
