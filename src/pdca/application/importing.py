@@ -565,11 +565,135 @@ def _finding(
     )
 
 
-def _not_yet(kind: str) -> Callable[[_Run, Sheet], None]:
-    def refuse(run: _Run, sheet: Sheet) -> None:
-        raise RuleViolation(f"导入 {kind} 尚未实现")
+def _rectifications(run: _Run, sheet: Sheet) -> None:
+    listed: dict[str, list[tuple[str, str, date]]] = {}
+    for row, cells in _data_rows(run, sheet, "rectifications"):
+        cycle = _row_cycle(run, sheet, row, cells)
+        if cycle is None:
+            continue
+        due = _checked(run, sheet, row, cells["due"][0], "due", _date, cells["due"][1])
+        if due is None:
+            continue
+        if cycle.address not in listed:
+            listed[cycle.address] = _ordered(run, cycle.address)
+        problem, owner = _text(cells["problem"][1]), _text(cells["owner"][1])
+        letter = cells["problem"][0]
+        _checked(
+            run,
+            sheet,
+            row,
+            letter,
+            "problem",
+            _rectification,
+            run,
+            cycle,
+            problem,
+            owner,
+            due,
+            listed,
+        )
 
-    return refuse
+
+def _ordered(run: _Run, address: str) -> list[tuple[str, str, date]]:
+    """The problems already ordered on a cycle: (problem, owner, due)."""
+    from pdca.projections.rectifications import rectifications as table
+
+    rows = run.app.read_view("rectifications", table, table.c.cycle == address)
+    return [(r["problem"], r["owner"], r["due"]) for r in rows]
+
+
+def _rectification(
+    run: _Run,
+    cycle: Any,
+    problem: str,
+    owner: str,
+    due: date,
+    listed: dict[str, list[tuple[str, str, date]]],
+) -> None:
+    known = listed[cycle.address]
+    same = [k for k in known if k[0] == problem.strip()]
+    if same:
+        if (owner.strip(), due) in [(o, d) for _, o, d in same]:
+            run.outcome.already += 1
+            return
+        _, was_owner, was_due = same[0]
+        raise RuleViolation(
+            f"问题「{problem.strip()}」已交办 {cycle.address}（责任人 {was_owner}，期限 {was_due}）；"
+            "更改期限请用 pdca rectify extend，不能用导入改"
+        )
+    item = run.app._rectification_item(run.acting, cycle, problem, owner, due, None)
+    known.append((item.problem, item.owner, due))
+    run.others.append(item)
+    run.outcome.recorded.append(
+        f"{cycle.address} 交办整改：{item.problem}（{item.owner}，{due} 前）"
+    )
+
+
+def _ballots(run: _Run, sheet: Sheet) -> None:
+    from pdca.application.import_columns import decimals as places_of
+
+    app = run.app
+    fixed_known = _fixed_known(FIXED["ballots"])
+
+    def known(text: str) -> str | None:
+        return fixed_known(text) or f"item:{text.split(chr(10))[0].strip()}"
+
+    batches: dict[str, list[tuple[str, str, dict[str, Decimal]]]] = {}
+    pending: dict[str, set[str]] = {}
+    for row, cells in _data_rows(run, sheet, "ballots", known):
+        cycle = _row_cycle(run, sheet, row, cells)
+        if cycle is None:
+            continue
+        scheme = app.scheme_of(cycle)
+        places = places_of(Decimal(scheme.rules.precision))
+        scores: dict[str, Decimal] = {}
+        fine = True
+        for cid, (letter, value) in cells.items():
+            if cid.startswith("item:") and value is not None:
+                number = _checked(run, sheet, row, letter, cid[5:], _number, value, places)
+                fine = fine and number is not None
+                if number is not None:
+                    scores[cid[5:]] = number
+        token = _text(cells["token"][1])
+        if not fine:
+            continue
+        seen = pending.setdefault(cycle.address, set())
+        checked = _checked(
+            run, sheet, row, cells["token"][0], "token", _ballot, run, cycle, token, scores, seen
+        )
+        if checked:
+            batches.setdefault(cycle.address, []).append(checked)
+    for address, ballots in batches.items():
+        from pdca.application.ballots import _shuffled
+
+        cycle = run.cycles[address]
+        digests = sorted(d for d, _, _ in ballots)
+        cycle.record(
+            type(cycle).BallotTokensUsed,
+            token_digests=digests,
+            boxed=False,
+            actor=run.acting.person,
+        )
+        for _, group, scores in _shuffled(ballots):
+            cycle.record(type(cycle).BallotCounted, group=group, scores=dict(scores))
+        run.outcome.recorded.append(f"{address} 测评票 {len(ballots)} 张")
+
+
+def _ballot(
+    run: _Run, cycle: Any, token: str, scores: dict[str, Decimal], pending: set[str]
+) -> tuple[str, str, dict[str, Decimal]] | None:
+    from pdca.application.recording import SCORING
+
+    run.app._require_phase(cycle, SCORING, "投测评票")
+    digest = run.app._issued_digest(cycle, token)
+    if digest is not None and digest in cycle.facts.used_tokens:
+        # The ballot of a spent token is recorded; which one it was is not kept (ballots
+        # are anonymous), so its content cannot be compared: counted as recorded.
+        run.outcome.already += 1
+        return None
+    digest, group, scores = run.app._check_ballot(cycle, token, scores, pending)
+    pending.add(digest)
+    return digest, group, scores
 
 
 _ROWS: dict[str, Callable[[_Run, Sheet], None]] = {
@@ -577,6 +701,6 @@ _ROWS: dict[str, Callable[[_Run, Sheet], None]] = {
     "tasks": _tasks,
     "scores": _scores,
     "findings": _findings,
-    "rectifications": _not_yet("rectifications"),
-    "ballots": _not_yet("ballots"),
+    "rectifications": _rectifications,
+    "ballots": _ballots,
 }

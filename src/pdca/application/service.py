@@ -104,6 +104,7 @@ USE_CASES: dict[str, tuple[str, ...]] = {
     "pdca.application.rectifying:Rectifying": (
         "_move",
         "_open_items",
+        "_rectification_item",
         "carry_over_into",
         "extend_rectification",
         "get_rectification",
