@@ -208,3 +208,63 @@ def test_findings_come_as_gb18030_from_standard_input_in_a_subprocess(
     assert sorted(Decimal(r["points"]) for r in ledger) == [Decimal("-2"), Decimal("-1.5")]
     again = run("import", "findings", "-", data=findings)
     assert "记录 0 条；已记录 2 项" in again.stdout and ws.event_count() == before + 2
+
+
+def test_a_months_tasks_rectifications_and_ballots_import_from_their_templates(
+    sqlite_workspace: Workspace,
+) -> None:
+    ws = sqlite_workspace
+    (ws.root / "units.csv").write_text(
+        "单位名称,类别\n甲局,党政机关\n乙局,党政机关\n", encoding="utf-8"
+    )
+    ws.ok("import", "units", str(ws.root / "units.csv"))
+    for unit in ("甲局", "乙局"):
+        ws.ok("cycle", "open", unit, "2024", "--scheme", "jilin")
+    # One 月初清单 for all units; a prefilled row left blank is not a row.
+    tasks = ws.root / "清单.xlsx"
+    ws.ok("template", "tasks", "2024", "-o", str(tasks))
+    book = load_workbook(tasks)
+    sheet = book.active
+    assert [c.value for c in sheet[3]][:2] == ["乙局", "2024"]
+    sheet["C4"], sheet["D4"] = "落实三会一课", "2024-12-31"
+    sheet.append(["甲局", "2024", "主题党日", "2024-06-30"])
+    sheet.append(["乙局", "2024", "党建述职", "2024-12-20"])
+    book.save(tasks)
+    assert "记录 3 条" in ws.ok("import", "tasks", str(tasks)).stdout
+    assert "记录 0 条；已记录 3 项" in ws.ok("import", "tasks", str(tasks)).stdout
+    listed = json.loads(ws.ok("task", "list", "甲局/2024", "--json").stdout)
+    assert [t["title"] for t in listed["tasks"]] == ["落实三会一课", "主题党日"]
+    for unit in ("甲局", "乙局"):
+        ws.ok("task", "publish", f"{unit}/2024")
+        ws.ok("cycle", "advance", f"{unit}/2024", "start_do")
+        ws.ok("cycle", "advance", f"{unit}/2024", "start_check")
+
+    orders = ws.root / "整改.xlsx"
+    ws.ok("template", "rectifications", "2024", "-o", str(orders))
+    book = load_workbook(orders)
+    book.active["C3"], book.active["D3"], book.active["E3"] = "学习记录不全", "王五", "2099-06-30"
+    book.save(orders)
+    assert "记录 1 条" in ws.ok("import", "rectifications", str(orders)).stdout
+    assert "已记录 1 项" in ws.ok("import", "rectifications", str(orders)).stdout
+    items = json.loads(ws.ok("rectify", "list", "--json").stdout)
+    assert [(i["unit"], i["owner"]) for i in items] == [("乙局", "王五")]
+
+    issued = ws.ok("ballot", "issue", "甲局/2024", "--group", "masses", "--count", "2", "--json")
+    tokens = json.loads(issued.stdout)["tokens"]
+    slips = ws.root / "测评票.xlsx"
+    ws.ok("template", "ballots", "2024", "-o", str(slips))
+    book = load_workbook(slips)
+    sheet = book.active
+    ids = [c.value for c in sheet[1]]
+    items_count = len(ids) - 3
+    sheet.append(["甲局", "2024", tokens[0], *[3] * items_count])
+    sheet.append(["甲局", "2024", tokens[1], *[2] * items_count])
+    book.save(slips)
+    before = ws.event_count()
+    assert "甲局/2024 测评票 2 张" in ws.ok("import", "ballots", str(slips), "--dry-run").stdout
+    assert ws.event_count() == before
+    ws.ok("import", "ballots", str(slips))
+    # One event spends the tokens, one per ballot follows (shuffled, no token, no actor).
+    assert ws.event_count() == before + 3
+    assert "已记录 2 项" in ws.ok("import", "ballots", str(slips)).stdout
+    assert ws.event_count() == before + 3

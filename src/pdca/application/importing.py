@@ -249,7 +249,8 @@ def _data_rows(
         return
     for row in layout.data:
         cells = _cells(layout, row)
-        if all(v is None for _, v in cells.values()):
+        # A template's row names its unit and period: with nothing else, it is unused.
+        if all(v is None for cid, (_, v) in cells.items() if cid not in ("unit", "period")):
             continue
         run.outcome.rows += 1
         empty = [c for c in fixed if c.required and cells[c.id][1] is None]
