@@ -103,14 +103,14 @@ def fill(sheet: Path, facts: list[tuple[str, str, Decimal]]) -> None:
         by_unit.setdefault(unit, {})[leaf] = value
     book = load_workbook(sheet)
     for ws in book.worksheets:
-        ids = [c.value for c in ws[1]]
-        if "unit" not in ids:
+        columns = {cid: at + 1 for at, cid in enumerate(c.value for c in ws[1])}
+        if "unit" not in columns:
             continue
-        for row in ws.iter_rows(min_row=3):
-            mine = by_unit[row[0].value]
-            for at, cid in enumerate(ids):
-                if cid in mine:
-                    row[at].value = float(mine[cid])
+        for number in range(3, ws.max_row + 1):
+            unit = ws.cell(number, columns["unit"]).value
+            for cid, value in by_unit[unit].items():
+                if cid in columns:
+                    ws.cell(number, columns[cid], float(value))
     book.save(sheet)
 
 
