@@ -268,3 +268,27 @@ def test_a_months_tasks_rectifications_and_ballots_import_from_their_templates(
     assert ws.event_count() == before + 3
     assert "已记录 2 项" in ws.ok("import", "ballots", str(slips)).stdout
     assert ws.event_count() == before + 3
+
+
+def test_a_unit_whose_row_differs_is_refused_unless_amended(sqlite_workspace: Workspace) -> None:
+    ws = sqlite_workspace
+    roster = ws.root / "名册.csv"
+    roster.write_text(
+        "单位名称,类别,联系片\n甲局,党政机关,第一片\n乙局,党政机关,\n", encoding="utf-8"
+    )
+    ws.ok("import", "units", str(roster))
+    roster.write_text(
+        "单位名称,类别,联系片\n甲局,群团组织,第一片\n乙局,党政机关,\n", encoding="utf-8"
+    )
+    before = ws.event_count()
+    result = ws.run("import", "units", str(roster))
+    assert result.exit_code == 1 and ws.event_count() == before
+    assert (
+        "单位 甲局 已记录为 党政机关，第一片，此行为 群团组织，第一片；如确需更正" in result.output
+    )
+    line = ws.refused("import", "units", str(roster), "--amend")
+    assert line == "错误：--amend 更正已记录的值，必须写明理由（--reason）"
+    done = ws.ok("import", "units", str(roster), "--amend", "--reason", "机构改革").stdout
+    assert "记录 1 条（其中更正 1 条）；已记录 1 项" in done
+    units = {u["unit"]: u["category"] for u in json.loads(ws.ok("unit", "list", "--json").stdout)}
+    assert units == {"甲局": "群团组织", "乙局": "党政机关"}

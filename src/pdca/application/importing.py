@@ -413,11 +413,13 @@ def _score(
     run.outcome.recorded.append(f"{address} {name} = {shown}")
 
 
-def _refuse_unless_amend(run: _Run, name: str, was: object, now: object, position: int) -> None:
+def _refuse_unless_amend(
+    run: _Run, name: str, was: object, now: object, position: int | None = None
+) -> None:
     if not run.amend:
+        at = f"（#{position}）" if position is not None else ""
         raise RuleViolation(
-            f"{name} 已记录为 {was}（#{position}），此行为 {now}；"
-            "如确需更正，加 --amend --reason 理由 重新导入"
+            f"{name} 已记录为 {was}{at}，此行为 {now}；如确需更正，加 --amend --reason 理由 重新导入"
         )
 
 
@@ -457,8 +459,8 @@ def _unit(run: _Run, name: str, category: str, grid: str | None) -> None:
         run.outcome.already += 1
         return
     was = f"{unit.category}，{unit.grid or '无联系片'}"
-    _refuse_unless_amend(run, f"单位 {unit.name}", was, f"{category}，{grid or '无联系片'}", 1)
-    changed = app._edited_unit(acting, unit, category, grid or "", run.reason)
+    _refuse_unless_amend(run, f"单位 {unit.name}", was, f"{category}，{grid or '无联系片'}")
+    changed = app._edited_unit(acting, unit, category, grid or "", None, run.reason)
     run.others.extend(changed)
     run.outcome.amended += 1
     run.outcome.recorded.append(f"更正单位 {unit.name}：{category}，{grid or '无联系片'}")
