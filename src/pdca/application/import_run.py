@@ -52,7 +52,10 @@ class Run:
             raise RuleViolation(self.cycle_problems[address])
         if address not in self.cycles:
             try:
-                self.cycles[address] = self.app.get_cycle(address, self.acting)
+                loaded = self.app.get_cycle(address, self.acting)
+                # A unit's former name reaches the same cycle: one object, one save.
+                same = [c for c in self.cycles.values() if c.id == loaded.id]
+                self.cycles[address] = same[0] if same else loaded
             except PdcaError as exc:
                 self.cycle_problems[address] = str(exc)
                 raise

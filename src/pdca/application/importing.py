@@ -84,7 +84,8 @@ class Importing:
                 f"{label} 有 {len(run.problems)} 处问题，整批未记录（允许的写法见各行）：",
                 run.problems,
             )
-        changed = [c for c in run.cycles.values() if c.pending_events] + run.others
+        cycles = {c.id: c for c in run.cycles.values() if c.pending_events}
+        changed = [*cycles.values(), *run.others]
         if dry_run:
             saving.refuse_invisible_text(changed)
             return run.outcome
