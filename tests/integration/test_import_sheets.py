@@ -292,3 +292,19 @@ def test_a_unit_whose_row_differs_is_refused_unless_amended(sqlite_workspace: Wo
     assert "记录 1 条（其中更正 1 条）；已记录 1 项" in done
     units = {u["unit"]: u["category"] for u in json.loads(ws.ok("unit", "list", "--json").stdout)}
     assert units == {"甲局": "群团组织", "乙局": "党政机关"}
+
+
+def test_ten_thousand_rows_import_in_one_command(sqlite_workspace: Workspace) -> None:
+    ws = sqlite_workspace
+    _set_up(ws, "单位名称,类别\n甲局,党政机关\n乙局,党政机关\n".encode())
+    lines = ["单位,考核期,来源,台账指标,分值,发现日期,证据"]
+    for n in range(10_000):
+        unit = "甲局" if n % 2 else "乙局"
+        lines.append(f"{unit},2024,督查,discipline,-{n % 5},2024-{n % 12 + 1:02d}-15,第 {n} 次抽查")
+    (ws.root / "台账.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = ws.event_count()
+    done = ws.ok("import", "findings", str(ws.root / "台账.csv")).stdout
+    assert "10000 行，记录 10000 条" in done
+    assert ws.event_count() == before + 10_000
+    again = ws.ok("import", "findings", str(ws.root / "台账.csv")).stdout
+    assert "记录 0 条；已记录 10000 项" in again and ws.event_count() == before + 10_000

@@ -83,7 +83,8 @@ def _tasks(run: Run, sheet: Sheet) -> None:
 
 
 def _task(run: Run, cycle: Any, title: str, deadline: date) -> None:
-    same = [t for t in cycle.tasks.values() if t.title == title.strip()]
+    titles = run.index("tasks", cycle, _titles)
+    same = titles.get(title.strip(), [])
     if same:
         if any(t.deadline == deadline for t in same):
             run.outcome.already += 1
@@ -94,9 +95,26 @@ def _task(run: Run, cycle: Any, title: str, deadline: date) -> None:
         )
     event, fields = run.app._task_event(cycle, title, deadline, None)
     cycle.record(event, **fields, actor=run.acting.person)
+    titles.setdefault(fields["title"], []).append(cycle.tasks[fields["task_no"]])
     run.outcome.recorded.append(
         f"{cycle.address} 任务 #{fields['task_no']} {fields['title']}（截止 {deadline}）"
     )
+
+
+def _titles(cycle: Any) -> dict[str, list[Any]]:
+    titles: dict[str, list[Any]] = {}
+    for task in cycle.tasks.values():
+        titles.setdefault(task.title, []).append(task)
+    return titles
+
+
+def _recorded_findings(cycle: Any) -> set[tuple[Any, ...]]:
+    keys = ("source", "indicator", "points", "observed_on", "evidence")
+    return {_finding_key({k: getattr(f, k) for k in keys}) for f in cycle.facts.findings()}
+
+
+def _finding_key(fields: Any) -> tuple[Any, ...]:
+    return tuple(fields[k] for k in ("source", "indicator", "points", "observed_on", "evidence"))
 
 
 def _findings(run: Run, sheet: Sheet) -> None:
@@ -149,21 +167,11 @@ def _finding(
     event, fields = run.app._finding_event(
         run.acting, cycle, source, indicator, points, observed, evidence
     )
-    same = [
-        f
-        for f in cycle.facts.findings()
-        if (f.source, f.indicator, f.points, f.observed_on, f.evidence)
-        == (
-            fields["source"],
-            fields["indicator"],
-            fields["points"],
-            fields["observed_on"],
-            fields["evidence"],
-        )
-    ]
-    if same:
+    recorded = run.index("findings", cycle, _recorded_findings)
+    if _finding_key(fields) in recorded:
         run.outcome.already += 1
         return
+    recorded.add(_finding_key(fields))
     cycle.record(event, **fields, actor=run.acting.person)
     run.outcome.recorded.append(
         f"{cycle.address} 发现 {fields['source']} {fields['indicator']} {points}（{observed}）"

@@ -44,6 +44,15 @@ class Run:
     cycles: dict[str, Any] = field(default_factory=dict)
     others: list[Any] = field(default_factory=list)
     cycle_problems: dict[str, str] = field(default_factory=dict)
+    indexes: dict[tuple[str, Any], Any] = field(default_factory=dict)
+
+    def index(self, kind: str, cycle: Any, build: Callable[[Any], Any]) -> Any:
+        """What a cycle already holds of ``kind``, built once per import and kept up to
+        date by the caller as it records, so 10,000 rows are not 10,000 scans."""
+        key = (kind, cycle.id)
+        if key not in self.indexes:
+            self.indexes[key] = build(cycle)
+        return self.indexes[key]
 
     def cycle(self, unit: str, period: str) -> Any:
         """The cycle ``unit/period`` (loaded once); a refusal is raised as it is."""
