@@ -257,15 +257,18 @@ def test_dazhou_two_indices_50_50_and_the_veto_for_cha(workspace: Workspace) -> 
     assert "较好 → 差" in vetoed["outcome"]["note"]
     # 考用结合, recorded with the finalisation: 「党建考核评定等次为“差”的单位年度考核一票否决,
     # 不作为绩效考核优秀单位,单位主要负责同志取消年度优秀资格」; 「党建工作做得好的单位…三个优先」.
-    assert [c["label"] for c in vetoed["results_used"]["consequences"]] == [
-        "单位年度考核一票否决，不作为绩效考核优秀单位",
-        "单位主要负责同志取消年度优秀资格",
+    # 「津贴兑现首先考核党建工作…与…绩效奖励挂钩」: the award by grade (amounts ASSUMPTION).
+    assert [(c["label"], c.get("amount")) for c in vetoed["results_used"]["consequences"]] == [
+        ("单位年度考核一票否决，不作为绩效考核优秀单位", None),
+        ("单位主要负责同志取消年度优秀资格", None),
+        ("绩效奖励按末档兑现", "-2000"),
     ]
     assert {r["unit"]: r["results_used"] for r in ranking} == {
         "市财政局": "党建经费优先保障、年度考核优先排名、单位干部优先提拔",
         "市民政局": None,
-        "市教育局": "单位年度考核一票否决，不作为绩效考核优秀单位；单位主要负责同志取消年度优秀资格",
-        "市审计局": None,
+        "市教育局": "单位年度考核一票否决，不作为绩效考核优秀单位；单位主要负责同志取消年度优秀资格"
+        "；绩效奖励按末档兑现（-2000）",
+        "市审计局": "绩效奖励降一档兑现（-1000）",
     }
     # Both findings are in the tree with their observed dates; the cap is stated.
     deduction = next(n for n in vetoed["tree"]["children"] if n["label"] == "扣分")
