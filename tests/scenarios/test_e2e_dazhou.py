@@ -27,18 +27,11 @@ a 严重问题 finding forces 差.
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import subprocess
-import sys
 from decimal import Decimal
-from pathlib import Path
-from typing import Any
 
 from tests.conftest import Workspace
+from tests.scenarios._e2e import js, pdca, walk
 
-PDCA = shutil.which("pdca") or str(Path(sys.executable).parent / "pdca")
 A, B = "市财政局", "市教育局"
 OWNER = "市财政局机关党委"
 
@@ -92,24 +85,6 @@ DUTY_BY_ITEM = {
 DUTY = {f"{item}.{p}": v for item, points in DUTY_BY_ITEM.items() for p, v in points.items()}
 
 
-def pdca(ws: Workspace, *args: str) -> Any:
-    """The installed program in a subprocess; it must succeed; its JSON answer."""
-    done = subprocess.run(
-        [PDCA, *args, "--json"],
-        env={**os.environ, **ws.env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-    )
-    assert done.returncode == 0, (args, done.stdout, done.stderr)
-    return json.loads(done.stdout)
-
-
-def js(ws: Workspace, *args: str, actor: str | None = None) -> Any:
-    return json.loads(ws.ok(*args, "--json", actor=actor).stdout)
-
-
 def record(ws: Workspace, cycle: str, values: dict[str, str]) -> None:
     for item, value in values.items():
         ws.ok("score", "record", cycle, item, value, "--evidence", "查阅资料、现场核查")
@@ -138,10 +113,6 @@ def quarter(ws: Workspace, q: str, short: dict[str, str]) -> str:
     if q != "Q4":  # Q4 is published later: first the year must wait for it
         ws.ok("round", "finalize", period)
     return cycle
-
-
-def walk(node: dict[str, Any]) -> list[dict[str, Any]]:
-    return [node, *(n for c in node.get("children", []) for n in walk(c))]
 
 
 def test_dazhou_year_end_to_end(workspace: Workspace) -> None:

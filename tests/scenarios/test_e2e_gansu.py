@@ -23,18 +23,12 @@ weighted 10%; the total rounded once, half-up, to 0.01; 好 ≥ 90, 较好 ≥ 8
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import subprocess
-import sys
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from tests.conftest import Workspace
+from tests.scenarios._e2e import js, pdca, refused, run, walk
 
-PDCA = shutil.which("pdca") or str(Path(sys.executable).parent / "pdca")
 FIN, EDU = "省财政厅", "省教育厅"
 BALLOT = ("political", "ideological", "organisational", "conduct", "discipline", "institutions")
 SPLITS = {  # a ballot total over the six items (maxima 20/20/15/15/15/15)
@@ -43,34 +37,6 @@ SPLITS = {  # a ballot total over the six items (maxima 20/20/15/15/15/15)
     80: (16, 16, 12, 12, 12, 12),
     60: (12, 12, 9, 9, 9, 9),
 }
-
-
-def pdca(ws: Workspace, *args: str) -> subprocess.CompletedProcess[str]:
-    """The installed program in a subprocess, as the workspace's owner (a supervisor)."""
-    return subprocess.run(
-        [PDCA, *args], env={**os.environ, **ws.env}, capture_output=True, text=True,
-        timeout=120, stdin=subprocess.DEVNULL,
-    )  # fmt: skip
-
-
-def pdca_json(ws: Workspace, *args: str) -> Any:
-    done = pdca(ws, *args, "--json")
-    assert done.returncode == 0, (args, done.stdout, done.stderr)
-    return json.loads(done.stdout)
-
-
-def js(ws: Workspace, *args: str, principal: str | None = None) -> Any:
-    return json.loads(ws.ok(*args, "--json", principal=principal).stdout)
-
-
-def refused(ws: Workspace, *args: str, principal: str | None = None) -> str:
-    """One ``错误：`` line, a non-zero exit, not one event written."""
-    before = ws.event_count()
-    result = ws.run(*args, principal=principal)
-    lines = [line for line in result.output.splitlines() if line.strip()]
-    assert result.exit_code != 0 and len(lines) == 1 and lines[0].startswith("错误："), lines
-    assert ws.event_count() == before
-    return lines[0]
 
 
 def full_marks(shown: dict[str, Any]) -> dict[str, str]:
@@ -104,10 +70,6 @@ def ballots(ws: Workspace, cycle: str, totals: list[int]) -> None:
     path = ws.root / f"ballots-{cycle.split('/')[0]}.csv"
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     assert js(ws, "ballot", "import", cycle, str(path))["cast"] == len(totals)
-
-
-def walk(node: dict[str, Any]) -> list[dict[str, Any]]:
-    return [node, *(n for c in node.get("children", []) for n in walk(c))]
 
 
 def test_gansu_year_end_to_end(workspace: Workspace) -> None:
@@ -221,17 +183,17 @@ def test_gansu_year_end_to_end(workspace: Workspace) -> None:
           "印证资料清单", principal="jiaoyu")  # fmt: skip
 
     # ── finalised in a subprocess ──────────────────────────────────────────────────────
-    done = pdca_json(ws, "round", "finalize", "2017")
+    done = pdca(ws, "round", "finalize", "2017")
     assert {o["unit"]: (o["total"], o["grade"]) for o in done["outcomes"]} == {
         FIN: ("93.30", "好"),
         EDU: ("88.40", "较好"),
     }
-    ranking = pdca_json(ws, "ranking", "2017")
+    ranking = pdca(ws, "ranking", "2017")
     assert [(r["unit"], r["total"], r["rank"], r["grade"]) for r in ranking] == [
         (FIN, "93.30", 1, "好"),
         (EDU, "88.40", 2, "较好"),
     ]
-    explained = pdca_json(ws, "explain", fin)
+    explained = pdca(ws, "explain", fin)
     weighted = {c["id"]: Decimal(c["weighted"]) for c in explained["components"]}
     assert weighted == {
         "on_site": Decimal("57.6"),
@@ -256,7 +218,7 @@ def test_gansu_year_end_to_end(workspace: Workspace) -> None:
     )
     # The 工委 (unscoped, in no 考核组) approves and closes both.
     assert advance(ws, edu, "close") == "closed"
-    closed = pdca(ws, "cycle", "advance", fin, "close", "--reason", "结果审定完毕")
+    closed = run(ws, "cycle", "advance", fin, "close", "--reason", "结果审定完毕")
     assert closed.returncode == 0, closed.stderr
     moves = [h["summary"].split("（")[0] for h in js(ws, "history", fin)
              if h["type"] == "StageAdvanced"]  # fmt: skip

@@ -26,48 +26,17 @@ rest. Conversion: 党政机关 3 points, 群团组织 10, × unrounded ÷ 100, t
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import subprocess
-import sys
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
-from typing import Any
 
 from tests.conftest import Workspace
+from tests.scenarios._e2e import js, pdca, refused, walk
 
-PDCA = shutil.which("pdca") or str(Path(sys.executable).parent / "pdca")
 JIA, YI, BING, TUAN = "甲局", "乙局", "丙局", "团省委"
 STAFF = {JIA: "jia", YI: "yi", BING: "bing", TUAN: "tuan"}
 CATEGORY = {JIA: "党政机关", YI: "党政机关", BING: "党政机关", TUAN: "群团组织"}
 #: A test-local threshold on the converted points (the seed gives the 绩效考评 tiers no
 #: figures): where 0.005 of a 政府部门's points decides.
 UP = "2.849"
-
-
-def pdca(ws: Workspace, *args: str) -> Any:
-    """The installed program in a subprocess (the owner, a supervisor); its JSON answer."""
-    done = subprocess.run(
-        [PDCA, *args, "--json"], env={**os.environ, **ws.env}, capture_output=True, text=True,
-        timeout=120, stdin=subprocess.DEVNULL,
-    )  # fmt: skip
-    assert done.returncode == 0, (args, done.stdout, done.stderr)
-    return json.loads(done.stdout)
-
-
-def js(ws: Workspace, *args: str, principal: str | None = None) -> Any:
-    return json.loads(ws.ok(*args, "--json", principal=principal).stdout)
-
-
-def refused(ws: Workspace, *args: str, principal: str | None = None) -> str:
-    """One ``错误：`` line, a non-zero exit, not one event written."""
-    before = ws.event_count()
-    result = ws.run(*args, principal=principal)
-    lines = [line for line in result.output.splitlines() if line.strip()]
-    assert result.exit_code != 0 and len(lines) == 1 and lines[0].startswith("错误："), lines
-    assert ws.event_count() == before
-    return lines[0]
 
 
 def spread(total: int, caps: dict[str, int]) -> dict[str, int]:
@@ -123,10 +92,6 @@ def review(
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     assert js(ws, "ballot", "import", cycle, str(path))["cast"] == len(totals)
     ws.ok("cycle", "advance", cycle, "start_act")
-
-
-def walk(node: dict[str, Any]) -> list[dict[str, Any]]:
-    return [node, *(n for c in node.get("children", []) for n in walk(c))]
 
 
 def half_up(value: Decimal, step: str) -> Decimal:
