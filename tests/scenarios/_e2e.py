@@ -1,35 +1,22 @@
-"""What the end-to-end seed scenarios (``test_e2e_*.py``) share: the installed ``pdca`` in
-a real subprocess, the in-process CLI with a login, a refusal that writes nothing, and a
-walk over an explained tree."""
+"""What the end-to-end seed scenarios of 达州, 甘肃 and 吉林 (``test_e2e_*.py``) share
+beyond ``_year.py``: the installed ``pdca``'s JSON answer, the in-process CLI as a login,
+a refusal that writes nothing, and a walk over an explained tree."""
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 from tests.conftest import Workspace
+from tests.e2e.test_subprocess import pdca as run
+from tests.scenarios._year import pdca as stdout
 
-PDCA = shutil.which("pdca") or str(Path(sys.executable).parent / "pdca")
-
-
-def run(ws: Workspace, *args: str) -> subprocess.CompletedProcess[str]:
-    """The installed program in a subprocess, as the workspace's own login."""
-    return subprocess.run(
-        [PDCA, *args], env={**os.environ, **ws.env}, capture_output=True, text=True,
-        timeout=120, stdin=subprocess.DEVNULL,
-    )  # fmt: skip
+__all__ = ["js", "pdca", "refused", "run", "walk"]
 
 
 def pdca(ws: Workspace, *args: str) -> Any:
-    """``run`` with ``--json``: it must succeed; its answer."""
-    done = run(ws, *args, "--json")
-    assert done.returncode == 0, (args, done.stdout, done.stderr)
-    return json.loads(done.stdout)
+    """The installed program in a real subprocess with ``--json``: it must succeed."""
+    return json.loads(stdout(ws, *args, "--json"))
 
 
 def js(ws: Workspace, *args: str, actor: str | None = None, principal: str | None = None) -> Any:

@@ -258,8 +258,12 @@ def test_dazhou_year_end_to_end(workspace: Workspace) -> None:
     totals = ("100", "99", "98", "98.5")
     published = {f"2024-{q} 发布的总分": v for q, v in zip(quarters, totals, strict=True)}
     for label, value in published.items():
+        period = label.split()[0]
         assert Decimal(nodes[label]["value"]) == Decimal(value)
-        assert nodes[label]["note"] == f"考核轮次 {label.split()[0]} 定稿发布"
+        # …read from the round's finalisation, named by its event.
+        note = nodes[label]["note"]
+        assert note.startswith(f"考核轮次 {period} 定稿发布（第 1 次定稿：轮次 {period}/dazhou 第 ")
+        assert "号事件 Finalized，" in note
     assert Decimal(nodes["4 期平均"]["value"]) == Decimal("98.875")
     # 9. consequences recorded as an event of the round at finalisation.
     used = a["results_used"]
