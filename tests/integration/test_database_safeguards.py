@@ -306,6 +306,9 @@ def test_each_group_role_may_do_its_share_and_no_more(office: Office) -> None:
     )
     assert owners.pop("pdca_events") == owners.pop("pdca_meta") == "postgres"
     assert owners.pop("pdca_attachments") == "postgres"  # append-only but for a purge
+    # The login tables stay the owner's: an admin owning them could read the hashes.
+    for table in ("pdca_credentials", "pdca_sessions", "pdca_login_attempts"):
+        assert owners.pop(table) == "postgres"
     assert set(owners.values()) == {groups["admin"]}  # every view table and pdca_tracking
     assert {"pdca_tracking", "catalog_units", "scores"} <= set(owners)
 
@@ -524,8 +527,9 @@ def test_an_owner_who_may_not_create_roles_gets_the_sql_for_a_dba(
         .execute("SELECT tablename, tableowner FROM pg_tables WHERE schemaname = %s", (schema,))
         .fetchall()
         if name not in ("pdca_events", "pdca_meta", "pdca_attachments")
+        and name not in ("pdca_credentials", "pdca_sessions", "pdca_login_attempts")
     }
-    assert owners == {roles["admin"]}
+    assert owners == {roles["admin"]}  # the login tables stay the owner's
 
     # A writer setting up a workspace folder of their own: the database is left alone.
     writer = create_login(roles["writer"])

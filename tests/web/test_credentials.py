@@ -128,7 +128,13 @@ def test_only_the_server_reads_the_credentials(workspace: Workspace) -> None:
     roles = group_roles_of(ws.schema)
     for table in tables:
         qualified = f'"{ws.schema}".{table}'
-        for kind, may in (("reader", False), ("worker", False), ("writer", True)):
+        for kind, may in (
+            ("reader", False),
+            ("worker", False),
+            ("writer", False),
+            ("admin", False),
+            ("service", True),
+        ):
             (granted,) = ws.sql(
                 f"SELECT has_table_privilege('{roles[kind]}', '{qualified}', 'SELECT')"
             )[0]

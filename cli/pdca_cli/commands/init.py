@@ -34,7 +34,7 @@ def init(obj: CliContext, directory: str | None, time_zone: str | None, print_sq
     时区保存在数据库中（不在 pdca.toml）：任何目录、任何机器上的 --as-of 都得同一答案。
 
     PostgreSQL 上由数据库的所有者运行：事件表只可追加（对所有登录拒绝 UPDATE、DELETE、
-    TRUNCATE），每行记下写入它的登录；并建立 writer、reader、admin、worker 四个分组角色。
+    TRUNCATE），每行记下写入它的登录；并建立 writer、reader、admin、worker、service 五个分组角色。
     当前登录不能建立角色时，打印供数据库管理员执行的 SQL。其他登录运行时只建工作区目录。
 
     \b

@@ -88,12 +88,20 @@ def _permit_web(app: Any, found: Accounts, server: Account, acting: Acting, comm
     """A web account's command through ``pdca serve``: the server's login must hold the
     service role, the session must be live and the person's, and the person's own role
     and scope decide (the server adds none of its own)."""
-    from pdca.application import web_sessions
+    from pdca.application import safeguards, web_sessions
 
     if roles.SERVICE not in server.roles:
         raise NotPermitted(
             f"登录名 {server.login}（{roles.describe(server.roles)}）不是网页服务账户，"
             f"不能代网页账户记录；请管理员：pdca account grant {server.login} service"
+        )
+    if not safeguards.serves(app):
+        # The account role is the application's word; the database's own group role is
+        # what a DBA grants, so a writer login given a service account still cannot.
+        service = safeguards.role_names(app.workspace.database)["service"]
+        raise NotPermitted(
+            f"数据库登录 {server.login} 不在网页服务分组角色 {service} 中，不能代网页账户记录；"
+            f'请 DBA：GRANT "{service}" TO "{server.login}"'
         )
     person = found.by_person(acting.person)
     if (

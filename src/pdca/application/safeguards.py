@@ -2,7 +2,7 @@
 
 * The event table made append-only and every row stamped with the login that wrote it
   (``pdca.storage.append_only``) — always, on a new database and on an older one;
-* the four group roles and their grants (``pdca.storage.group_roles``) — when this login
+* the five group roles and their grants (``pdca.storage.group_roles``) — when this login
   may create roles, or they are in place already; otherwise the SQL for a DBA.
 
 A login that does not own an initialised database (a writer setting up a workspace
@@ -37,6 +37,27 @@ class Safeguards:
 def role_names(database: Database) -> dict[str, str]:
     """The group roles of a PostgreSQL database (kind → name)."""
     return group_roles.names(database.dbname, database.schema or "public")
+
+
+def serves(app: PdcaApplication) -> bool:
+    """Whether this login may record on behalf of web accounts: on PostgreSQL, a member of
+    the database's ``service`` group role (the grants on the credentials tables follow
+    the same role, so the two cannot disagree); on SQLite there are no logins to tell
+    apart. Asked once per application: a server keeps one for its lifetime."""
+    if app.workspace.database.kind != "postgresql":
+        return True
+    known = getattr(app, "_serves", None)
+    if known is None:
+        role = role_names(app.workspace.database)["service"]
+        with app.recorder.datastore.transaction(commit=False) as c:
+            c.execute(
+                "SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = %s "
+                "AND pg_has_role(session_user, oid, 'MEMBER')) AS member",
+                (role,),
+            )
+            known = bool(c.fetchone()["member"])
+        app._serves = known
+    return bool(known)
 
 
 def joining(app: PdcaApplication) -> str | None:
@@ -105,7 +126,7 @@ def _where(app: PdcaApplication) -> tuple[str, str]:
 
 
 def _in_place(app: PdcaApplication, roles: dict[str, str], schema: str) -> bool:
-    """Whether a DBA has set the group roles up already: all four exist, and the
+    """Whether a DBA has set the group roles up already: all five exist, and the
     admin role's default privileges in the schema are there."""
     with app.recorder.datastore.transaction(commit=False) as c:
         c.execute(

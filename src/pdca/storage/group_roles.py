@@ -1,4 +1,4 @@
-"""Least privilege on PostgreSQL: four group roles per workspace database, and their grants.
+"""Least privilege on PostgreSQL: five group roles per workspace database, and their grants.
 
 Each login (one per person) is made a member of one group role:
 
@@ -8,7 +8,12 @@ Each login (one per person) is made a member of one group role:
 * ``admin`` — what writers may, and owns the read models' tables: projection tables are
   created under ``SET ROLE`` to it, so ``ALTER DEFAULT PRIVILEGES`` gives readers SELECT
   (and writers and workers their rows) on every table an admin adds later;
-* ``worker`` — the ``projections run --follow`` loop: reads events, writes the views.
+* ``worker`` — the ``projections run --follow`` loop: reads events, writes the views;
+* ``service`` — the web server's login (``pdca serve``): what writers may, and the only
+  role that reads and writes the credentials tables (password hashes, sessions, login
+  attempts; ``pdca.storage.credentials``). The application records on behalf of a web
+  account only through a login in it (``pdca.application.accounts``); no other login
+  should hold it.
 
 ``pdca_tracking`` and the view tables are writable by writer, admin and worker only;
 ``pdca_meta`` by the owner only; ``pdca_attachments`` takes new rows from writers and
@@ -28,13 +33,14 @@ from pdca.storage.append_only import ident, literal
 from pdca.storage.attachments import TABLE as ATTACHMENTS
 from pdca.storage.credentials import TABLES as CREDENTIAL_TABLES
 
-KINDS = ("writer", "reader", "admin", "worker")
+KINDS = ("writer", "reader", "admin", "worker", "service")
 #: What each group role is for, as ``pdca init`` says it.
 PURPOSE = {
     "writer": "督查、录入：记录事件，读取时追赶视图",
     "reader": "审计、查看：只读",
     "admin": "管理员：同 writer，并拥有视图表（新建投影）",
     "worker": "投影 worker：pdca projections run --follow",
+    "service": "网页服务：pdca serve 的数据库登录，代网页账户记录；唯一可读写登录表",
 }
 _MAX_IDENTIFIER = 63  # PostgreSQL's NAMEDATALEN - 1, in bytes
 _UNSAFE = re.compile(r"[^a-z0-9_]+")
@@ -63,12 +69,14 @@ def statements(
     grant each its share of the schema, hand the view tables to admin, and set the
     privileges of tables admins create later."""
     s = ident(schema)
-    writer, reader, admin, worker = (ident(roles[k]) for k in KINDS)
+    writer, reader, admin, worker, service = (ident(roles[k]) for k in KINDS)
     events, sequence = (
         f"{s}.{ident(events_table)}",
         f"{s}.{ident(events_table + '_notification_id_seq')}",
     )
-    guarded = ", ".join(literal(t) for t in (events_table, meta_table, ATTACHMENTS))
+    guarded = ", ".join(
+        literal(t) for t in (events_table, meta_table, ATTACHMENTS, *CREDENTIAL_TABLES)
+    )
     attachments = f"{s}.{ident(ATTACHMENTS)}"
     found = [
         "DO $pdca$ BEGIN\n"
@@ -89,15 +97,17 @@ def statements(
             "END $pdca$"
         )
     found += [
-        f"GRANT USAGE ON SCHEMA {s} TO {writer}, {reader}, {admin}, {worker}",
+        f"GRANT USAGE ON SCHEMA {s} TO {writer}, {reader}, {admin}, {worker}, {service}",
         f"GRANT CREATE ON SCHEMA {s} TO {admin}",
-        # Every table readable by all four; then each its writes.
-        f"GRANT SELECT ON ALL TABLES IN SCHEMA {s} TO {writer}, {reader}, {admin}, {worker}",
-        f"GRANT INSERT, UPDATE ON {events} TO {writer}, {admin}",
-        f"GRANT USAGE, SELECT ON SEQUENCE {sequence} TO {writer}, {admin}",
+        # Every table readable by all five (the credentials tables are taken back below);
+        # then each its writes. The service records as writers do.
+        f"GRANT SELECT ON ALL TABLES IN SCHEMA {s} "
+        f"TO {writer}, {reader}, {admin}, {worker}, {service}",
+        f"GRANT INSERT, UPDATE ON {events} TO {writer}, {admin}, {service}",
+        f"GRANT USAGE, SELECT ON SEQUENCE {sequence} TO {writer}, {admin}, {service}",
         # Attachments: writers add bytes with the events naming them; a purge (an UPDATE
         # that removes the bytes, its event in the same transaction) is the admin's.
-        f"GRANT INSERT ON {attachments} TO {writer}, {admin}",
+        f"GRANT INSERT ON {attachments} TO {writer}, {admin}, {service}",
         f"GRANT UPDATE (content, purged) ON {attachments} TO {admin}",
         # The views and pdca_tracking (every other table) pass to admin, who owns what
         # it creates later; writers and workers keep their rows fresh.
@@ -106,26 +116,31 @@ def statements(
         f"AND tablename NOT IN ({guarded}) LOOP\n"
         f"    EXECUTE format('ALTER TABLE %I.%I OWNER TO %I', {literal(schema)}, t.tablename, "
         f"{literal(roles['admin'])});\n"
-        f"    EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %I.%I TO %I, %I', "
-        f"{literal(schema)}, t.tablename, {literal(roles['writer'])}, {literal(roles['worker'])});\n"
+        f"    EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %I.%I TO %I, %I, %I', "
+        f"{literal(schema)}, t.tablename, {literal(roles['writer'])}, {literal(roles['worker'])}, "
+        f"{literal(roles['service'])});\n"
         "  END LOOP;\n"
         "END $pdca$",
-        # The web's password hashes, sessions and login record are the server's (writers
-        # and admins), not an auditor's or the worker's to read.
+        # The web's password hashes, sessions and login record are the server's login's
+        # alone: a writer with psql could otherwise take over a session or read hashes.
+        # They stay the owner's (init creates them), outside admin's default privileges.
         "DO $pdca$ DECLARE t text; BEGIN\n"
         f"  FOREACH t IN ARRAY ARRAY[{', '.join(literal(t) for t in CREDENTIAL_TABLES)}] LOOP\n"
         f"    IF to_regclass(format('%I.%I', {literal(schema)}, t)) IS NOT NULL THEN\n"
-        f"      EXECUTE format('REVOKE ALL ON %I.%I FROM %I, %I', {literal(schema)}, t, "
-        f"{literal(roles['reader'])}, {literal(roles['worker'])});\n"
+        f"      EXECUTE format('REVOKE ALL ON %I.%I FROM %I, %I, %I, %I', {literal(schema)}, t, "
+        f"{literal(roles['writer'])}, {literal(roles['reader'])}, {literal(roles['admin'])}, "
+        f"{literal(roles['worker'])});\n"
+        f"      EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %I.%I TO %I', "
+        f"{literal(schema)}, t, {literal(roles['service'])});\n"
         "    END IF;\n"
         "  END LOOP;\n"
         "END $pdca$",
         f"ALTER DEFAULT PRIVILEGES FOR ROLE {admin} IN SCHEMA {s} "
         f"GRANT SELECT ON TABLES TO {reader}",
         f"ALTER DEFAULT PRIVILEGES FOR ROLE {admin} IN SCHEMA {s} "
-        f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {writer}, {worker}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {writer}, {worker}, {service}",
         f"ALTER DEFAULT PRIVILEGES FOR ROLE {admin} IN SCHEMA {s} "
-        f"GRANT USAGE, SELECT ON SEQUENCES TO {writer}, {worker}, {reader}",
+        f"GRANT USAGE, SELECT ON SEQUENCES TO {writer}, {worker}, {reader}, {service}",
     ]
     return found
 

@@ -1,0 +1,110 @@
+"""The web server's PostgreSQL login (issue 15 item 2): the ``service`` group role is the
+only one that reads or writes the credentials tables, and the application records on
+behalf of a web account only through a login in it. Real non-superuser logins, one per
+group role (``test_database_safeguards.office``), in-process applications on their URLs."""
+
+from __future__ import annotations
+
+import json
+
+import psycopg
+import pytest
+
+from pdca.application import logins
+from pdca.application.service import PdcaApplication
+from pdca.application.workspace import open_workspace
+from pdca.errors import PdcaError
+from tests.integration.test_database_safeguards import PG, Office, login_url, office
+
+__all__ = ["office"]  # the fixture, used by name below
+TABLES = ("pdca_credentials", "pdca_sessions", "pdca_login_attempts")
+
+
+def _app(office: Office, kind: str) -> PdcaApplication:
+    url = login_url(office.logins[kind], office.ws.schema)
+    return PdcaApplication(open_workspace(str(office.ws.root), url))
+
+
+@PG
+def test_only_the_service_login_reads_credentials_and_records_for_web_accounts(
+    office: Office,
+) -> None:
+    ws, owner = office.ws, office.ws.owner
+    writer, service = office.logins["writer"], office.logins["service"]
+    for args in (
+        # Before the first account: the cycle, as the owner (declared).
+        ("unit", "add", "市财政局", "--category", "党政机关"),
+        ("cycle", "open", "市财政局", "2024", "--scheme", "jilin"),
+        ("task", "add", "市财政局/2024", "学习", "--deadline", "2024-06-30"),
+        ("task", "publish", "市财政局/2024"),
+        ("cycle", "advance", "市财政局/2024", "start_do"),
+        ("account", "add", owner, "--person", "管理员", "--role", "admin"),
+        ("account", "add", "wangwu", "--person", "王五", "--role", "staff", "--unit", "市财政局"),
+        # The writer login is even given the service account role: the database refuses.
+        ("account", "add", writer, "--person", "服务甲", "--role", "service"),
+    ):
+        ws.ok(*args, principal=owner)
+    password = json.loads(ws.ok("account", "password", "wangwu", "--json", principal=owner).output)[
+        "password"
+    ]
+
+    # psql as each login: the credentials tables are the service login's alone.
+    for kind in ("writer", "reader", "admin", "worker"):
+        with office.session(kind) as session:
+            for table in TABLES:
+                with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                    session.execute(f"SELECT * FROM {table}")
+    with office.session("service") as session:
+        for table in TABLES:
+            session.execute(f"SELECT count(*) FROM {table}")
+
+    served = _app(office, "service")
+    as_writer = _app(office, "writer")
+    try:
+        user = logins.user_of(
+            served, logins.log_in(served, "wangwu", password, "10.0.0.1"), timeout=1800
+        )
+        assert user is not None and user.person == "王五"
+        before = ws.event_count()
+        with pytest.raises(PdcaError) as refused:
+            as_writer.report_task(
+                logins.acting_for(as_writer, user, "task report", writer),
+                "市财政局/2024",
+                1,
+                50,
+                None,
+            )
+        role = office.groups["service"]
+        assert str(refused.value) == (
+            f"数据库登录 {writer} 不在网页服务分组角色 {role} 中，不能代网页账户记录；"
+            f'请 DBA：GRANT "{role}" TO "{writer}"'
+        )
+        assert ws.event_count() == before  # nothing written
+
+        # The service account role moves to the service login: it records as 王五.
+        ws.ok("account", "revoke", writer, "service", principal=owner)
+        ws.ok(
+            "account", "add", service, "--person", "网页服务", "--role", "service", principal=owner
+        )
+        before = ws.event_count()
+        served.report_task(
+            logins.acting_for(served, user, "task report", service),
+            "市财政局/2024",
+            1,
+            50,
+            None,
+        )
+        assert ws.event_count() == before + 1
+    finally:
+        served.close()
+        as_writer.close()
+    ((stamp, state),) = ws.sql(
+        "SELECT principal_stamp, state FROM pdca_events ORDER BY notification_id DESC LIMIT 1"
+    )
+    recorded = json.loads(bytes(state))
+    assert stamp == service
+    assert (recorded["actor"], recorded["principal"], recorded["assurance"]) == (
+        "王五",
+        service,
+        "web",
+    )
