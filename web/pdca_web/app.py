@@ -38,7 +38,7 @@ def _ballot_routes() -> list[BaseRoute]:
 
 
 def _routes() -> list[BaseRoute]:
-    from pdca_web import auth_pages, cycle_pages, forms, reading
+    from pdca_web import auth_pages, cycle_pages, forms, reading, uploads
 
     return [
         Route("/", home),
@@ -47,6 +47,7 @@ def _routes() -> list[BaseRoute]:
         *reading.ROUTES,
         *cycle_pages.ROUTES,
         *forms.ROUTES,
+        *uploads.ROUTES,
         *_ballot_routes(),
     ]
 

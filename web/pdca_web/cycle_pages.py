@@ -40,6 +40,7 @@ def cycle_context(request: Request, address: str) -> dict[str, Any]:
     as_of_text = request.query_params.get("as_of", "").strip()
     as_of = app.clock.moment(as_of_text, "查看日期") if as_of_text else None
     explained = app.explain(address, as_of).to_json()
+    history = app.history(address)
     tasks = [
         {
             "no": t.no,
@@ -67,7 +68,12 @@ def cycle_context(request: Request, address: str) -> dict[str, Any]:
         "status": status,
         "explain": explained,
         "as_of": as_of_text,
-        "history": app.history(address),
+        "history": history,
+        "attachments": [
+            {**ref, "position": e.position, "actor": e.actor}
+            for e in history
+            for ref in e.attachments
+        ],
         "tasks": tasks,
         "items": items,
         "indicators": [{"id": i.id, "label": i.label} for i in rules.ledger_indicators],

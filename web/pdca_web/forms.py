@@ -23,6 +23,7 @@ from pdca.errors import PdcaError
 from pdca_web.cycle_pages import address_of, cycle_page, cycle_url
 from pdca_web.refusals import BadInput
 from pdca_web.session import endpoint, office
+from pdca_web.uploads import uploads
 
 
 def acting(request: Request, command: str) -> Any:
@@ -86,6 +87,7 @@ def _task_report(request: Request, address: str, form: Any) -> str:
         integer(form, "task", "任务编号"),
         integer(form, "progress", "进度"),
         text(form, "note") or None,
+        attach=uploads(request, form),
     )
     return "recorded"
 
@@ -109,6 +111,7 @@ def _finding(request: Request, address: str, form: Any) -> str:
         decimal(form, "points", "分值"),
         day(form, "observed_on", "发现日期"),
         text(form, "evidence"),
+        attach=uploads(request, form),
     )
     return "recorded"
 
@@ -182,6 +185,7 @@ def rectification_context(request: Request) -> dict[str, Any]:
         "title": f"整改事项 {ref}",
         "ref": ref,
         "row": rows[0] if rows else None,
+        "attachments": app.rectification_attachments(ref),
         "form": dict(request.state.form or {}),
         "refusal": refusal_text(request),
         "notice": "已记录。" if request.query_params.get("notice") else None,
@@ -208,7 +212,9 @@ def rectification_form(request: Request) -> Response:
     app = office(request).app
     ref, name, form = request.path_params["ref"], request.path_params["form"], request.state.form
     if name == "report":
-        app.report_rectification(acting(request, "rectify report"), ref, text(form, "note"))
+        app.report_rectification(
+            acting(request, "rectify report"), ref, text(form, "note"), uploads(request, form)
+        )
     elif name == "submit":
         app.submit_rectification(acting(request, "rectify submit"), ref, text(form, "note") or None)
     elif name == "verify":

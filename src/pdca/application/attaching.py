@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,22 @@ NAME_LIMIT = 200
 _MB = 1024 * 1024
 
 
+class Unusable(RuleViolation):
+    """A file that cannot be attached (its content's type, its size, unreadable): what was
+    given, not the workflow, is wrong — a web form answers 422; the CLI as any rule."""
+
+    http_status = 422
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file sent with a web form: its name as the browser gave it, and at most one byte
+    more than the limit (the server reads no further), so the size check can refuse it."""
+
+    name: str
+    data: bytes
+
+
 def store(app: Any) -> attachments.Store:
     """The workspace's attachment store (files beside SQLite, a table on PostgreSQL)."""
     database = app.workspace.database
@@ -33,16 +50,20 @@ def store(app: Any) -> attachments.Store:
     )
 
 
-def prepare(app: Any, acting: Acting, paths: Sequence[str]) -> tuple[dict[str, Any], ...]:
-    """Read and check each file; keep its bytes for the save; the references to record."""
+def prepare(app: Any, acting: Acting, paths: Sequence[str | Upload]) -> tuple[dict[str, Any], ...]:
+    """Read and check each file (a path, or a web form's upload); keep its bytes for the
+    save; the references to record."""
     refs: dict[str, dict[str, Any]] = {}
     for given in paths:
-        data, name = _read(given, app.workspace.attachment_limit)
+        if isinstance(given, Upload):
+            data, name = _uploaded(given, app.workspace.attachment_limit)
+        else:
+            data, name = _read(given, app.workspace.attachment_limit)
         found = media_types.sniff(data)
         allowed = app.workspace.attachment_types
         if found is None or found[0] not in allowed:
             what = "无法识别的类型" if found is None else f" {found[0]} 文件"
-            raise RuleViolation(
+            raise Unusable(
                 f"附件 {shown(name)} 的内容是{what}（按内容识别，不看扩展名），未记录；"
                 f"允许：{one_of(allowed)}（pdca.toml [attachments] types）"
             )
@@ -66,19 +87,29 @@ def _read(given: str, limit: int) -> tuple[bytes, str]:
     try:
         status = path.stat()
         if not path.is_file():
-            raise RuleViolation(f"附件 {shown(given)} 不是普通文件；请给出一个文件的路径")
+            raise Unusable(f"附件 {shown(given)} 不是普通文件；请给出一个文件的路径")
         if status.st_size > limit:
-            raise RuleViolation(
+            raise Unusable(
                 f"附件 {shown(name)} 有 {_size(status.st_size)}，超过上限 {_size(limit)}，未记录；"
                 "允许的大小见 pdca.toml [attachments] max_mb"
             )
         with open(path, "rb") as handle:
             data = handle.read(limit + 1)
     except OSError as exc:
-        raise RuleViolation(f"无法读取附件 {shown(given)}：{exc.strerror or exc}") from None
+        raise Unusable(f"无法读取附件 {shown(given)}：{exc.strerror or exc}") from None
     if len(data) > limit:  # grew while read
-        raise RuleViolation(f"附件 {shown(name)} 超过上限 {_size(limit)}，未记录")
+        raise Unusable(f"附件 {shown(name)} 超过上限 {_size(limit)}，未记录")
     return data, name
+
+
+def _uploaded(upload: Upload, limit: int) -> tuple[bytes, str]:
+    name = _name(upload.name.replace("\\", "/").rsplit("/", 1)[-1])  # some browsers send a path
+    if len(upload.data) > limit:
+        raise Unusable(
+            f"附件 {shown(name)} 超过上限 {_size(limit)}，未记录；"
+            "允许的大小见 pdca.toml [attachments] max_mb"
+        )
+    return upload.data, name
 
 
 def _name(raw: str) -> str:

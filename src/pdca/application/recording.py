@@ -22,6 +22,7 @@ from pdca.errors import Conflict, NotFound, RuleViolation, one_of
 from pdca.rules.naming import listed, resolve, resolve_target, things
 
 if TYPE_CHECKING:
+    from pdca.application.attaching import Upload
     from pdca.rules.scoring_rules import Item, ScoringPoint
 
 COLLECTING = ("do", "check")  # the ledger is kept all year: 执行 and 督查
@@ -136,7 +137,7 @@ class Recording:
         task_no: int,
         progress: int,
         note: str | None,
-        attach: Sequence[str] = (),
+        attach: Sequence[str | Upload] = (),
     ) -> None:
         cycle = self.get_cycle(address, acting)
         self._require_phase(cycle, COLLECTING, "报告任务进度")
@@ -186,7 +187,7 @@ class Recording:
         points: Decimal,
         observed_on: date,
         evidence: str,
-        attach: Sequence[str] = (),
+        attach: Sequence[str | Upload] = (),
     ) -> int:
         cycle = self.get_cycle(address, acting)
         event, fields = self._finding_event(
@@ -257,7 +258,7 @@ class Recording:
         item_id: str,
         value: Decimal | str,
         evidence: str,
-        attach: Sequence[str] = (),
+        attach: Sequence[str | Upload] = (),
     ) -> int:
         """Record a catalogue item's value, one 采分点 of an item scored by its points
         (``ITEM.POINT`` or the point's own id or label), or the opinion on an item that
@@ -382,7 +383,7 @@ class Recording:
         reason: str,
         evidence: str,
         observed_on: date | None = None,
-        attach: Sequence[str] = (),
+        attach: Sequence[str | Upload] = (),
     ) -> int:
         """``observed_on``: when the facts behind the decision happened or were
         established (default: the acting day)."""
@@ -493,7 +494,12 @@ class Recording:
 
     @writes("correct withdraw")
     def withdraw_fact(
-        self, acting: Acting, address: str, position: int, reason: str, attach: Sequence[str] = ()
+        self,
+        acting: Acting,
+        address: str,
+        position: int,
+        reason: str,
+        attach: Sequence[str | Upload] = (),
     ) -> int:
         cycle = self.get_cycle(address, acting)
         self._correctable(cycle, position, reason)
@@ -516,7 +522,7 @@ class Recording:
         position: int,
         value: Decimal,
         reason: str,
-        attach: Sequence[str] = (),
+        attach: Sequence[str | Upload] = (),
     ) -> int:
         cycle = self.get_cycle(address, acting)
         fact = self._correctable(cycle, position, reason)

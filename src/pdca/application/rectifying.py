@@ -23,6 +23,7 @@ from pdca.domain.facts import Finding
 from pdca.errors import NotFound, RuleViolation, one_of
 
 if TYPE_CHECKING:  # loaded by the rectify commands only, off the start-up path of the others
+    from pdca.application.attaching import Upload
     from pdca.domain.rectification import Rectification
 
 ORDERING = ("do", "check", "act")  # 交办 from 执行 on: 南通 交办, 达州 monthly 通报 → 整改
@@ -125,6 +126,18 @@ class Rectifying:
         )
         return item
 
+    def rectification_attachments(self, ref: str) -> list[dict[str, Any]]:
+        """The files the item's reports name, in the order recorded (each with the
+        event's position and actor), read from its history."""
+        from pdca.domain.evidence import refs_of
+
+        item = self.get_rectification(ref)
+        return [
+            {**found, "position": e.originator_version, "actor": getattr(e, "actor", "")}
+            for e in self.repository.event_store.get(item.id)
+            for found in refs_of(vars(e))
+        ]
+
     def get_rectification(self, ref: str) -> Rectification:
         ref = ref.strip().lower()
         if len(ref) < 6:
@@ -170,7 +183,7 @@ class Rectifying:
     @writes("rectify report")
     @commutes
     def report_rectification(
-        self, acting: Acting, ref: str, note: str, attach: Sequence[str] = ()
+        self, acting: Acting, ref: str, note: str, attach: Sequence[str | Upload] = ()
     ) -> Rectification:
         from pdca.application.attaching import prepare
 
