@@ -88,17 +88,17 @@ def _permit_web(app: Any, found: Accounts, server: Account, acting: Acting, comm
     """A web account's command through ``pdca serve``: the server's login must hold the
     service role, the session must be live and the person's, and the person's own role
     and scope decide (the server adds none of its own)."""
-    from pdca.application import safeguards, web_sessions
+    from pdca.application import web_sessions
 
     if roles.SERVICE not in server.roles:
         raise NotPermitted(
             f"登录名 {server.login}（{roles.describe(server.roles)}）不是网页服务账户，"
             f"不能代网页账户记录；请管理员：pdca account grant {server.login} service"
         )
-    if not safeguards.serves(app):
+    service = _service_role(app)
+    if service is not None:
         # The account role is the application's word; the database's own group role is
         # what a DBA grants, so a writer login given a service account still cannot.
-        service = safeguards.role_names(app.workspace.database)["service"]
         raise NotPermitted(
             f"数据库登录 {server.login} 不在网页服务分组角色 {service} 中，不能代网页账户记录；"
             f'请 DBA：GRANT "{service}" TO "{server.login}"'
@@ -113,6 +113,30 @@ def _permit_web(app: Any, found: Accounts, server: Account, acting: Acting, comm
     acting.assurance = WEB
     limit = _limit(app, found, person, command)
     acting.limits = (limit,) if limit is not None else ()
+
+
+def _service_role(app: Any) -> str | None:
+    """On PostgreSQL, the ``service`` group role's name when this login is NOT a member
+    of it (the grants on the credentials tables follow the same role, so the two cannot
+    disagree); None when it is, and on SQLite (no logins to tell apart). Asked once per
+    application: a server keeps one for its lifetime."""
+    database = app.workspace.database
+    if database.kind != "postgresql":
+        return None
+    from pdca.storage import group_roles
+
+    role = group_roles.names(database.dbname, database.schema or "public")["service"]
+    member = getattr(app, "_serves", None)
+    if member is None:
+        with app.recorder.datastore.transaction(commit=False) as c:
+            c.execute(
+                "SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = %s "
+                "AND pg_has_role(session_user, oid, 'MEMBER')) AS member",
+                (role,),
+            )
+            member = bool(c.fetchone()["member"])
+        app._serves = member
+    return None if member else role
 
 
 def _require_owner(app: Any, acting: Acting, command: str) -> None:

@@ -39,27 +39,6 @@ def role_names(database: Database) -> dict[str, str]:
     return group_roles.names(database.dbname, database.schema or "public")
 
 
-def serves(app: PdcaApplication) -> bool:
-    """Whether this login may record on behalf of web accounts: on PostgreSQL, a member of
-    the database's ``service`` group role (the grants on the credentials tables follow
-    the same role, so the two cannot disagree); on SQLite there are no logins to tell
-    apart. Asked once per application: a server keeps one for its lifetime."""
-    if app.workspace.database.kind != "postgresql":
-        return True
-    known = getattr(app, "_serves", None)
-    if known is None:
-        role = role_names(app.workspace.database)["service"]
-        with app.recorder.datastore.transaction(commit=False) as c:
-            c.execute(
-                "SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = %s "
-                "AND pg_has_role(session_user, oid, 'MEMBER')) AS member",
-                (role,),
-            )
-            known = bool(c.fetchone()["member"])
-        app._serves = known
-    return bool(known)
-
-
 def joining(app: PdcaApplication) -> str | None:
     """The owner's name when this PostgreSQL login does not own the initialised event
     table (and so may not change the database); None when it does, or nothing is there."""
