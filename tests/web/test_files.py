@@ -1,15 +1,18 @@
 """Files through the browser (issue 15 item 5, "with evidence upload and Excel import"):
 a finding recorded with a PDF attached and listed on the cycle page; a program renamed
-``.pdf`` refused (422) with the form kept and nothing written. One ``pdca serve`` on
+``.pdf`` refused (422) with the form kept and nothing written; findings imported from
+the downloaded template, a bad row listed by the dry run, the good file confirmed. One ``pdca serve`` on
 SQLite for the module; the browser and helpers are ``test_pages``'s."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 
 from tests.web._office import PERSONS, SUPERVISOR, C, Office, furnish, serving, workspace_for
 from tests.web.test_pages import alert, browser, log_in, visit
@@ -71,3 +74,56 @@ def test_a_program_renamed_pdf_is_refused_and_the_form_kept(office: Office, visi
     assert page.input_value("#fevidence") == "值班表"  # the form as it was filled in
     assert page.input_value("#points") == "-1"
     assert office.ws.event_count() == before  # nothing written
+
+
+def test_a_supervisor_imports_findings_from_the_template(
+    office: Office, visit: Any, tmp_path: Path
+) -> None:
+    page = log_in(visit(), office, SUPERVISOR)
+    page.goto(f"{office.base}/import")
+    page.select_option("#tkind", "findings")
+    page.fill("#tperiod", "2024")
+    with page.expect_download() as got:
+        page.click("#form-template button")
+    template = tmp_path / "督查发现.xlsx"
+    got.value.save_as(template)
+    book = load_workbook(template)
+    sheet = book.active
+    assert [c.value for c in sheet[1]][:3] == ["unit", "period", "source"]  # the hidden ids
+    # One good row and one whose indicator is unknown: the dry run lists the problem with
+    # its sheet, row and column, and nothing is recorded.
+    sheet.append(["市财政局", "2024", "暗访", "discipline", -1, "2024-06-03", "值班脱岗"])
+    sheet.append(["市财政局", "2024", "暗访", "没有这个指标", -1, "2024-06-04", "迟到"])
+    wrong = sheet.max_row  # the row number Excel shows for the bad row
+    bad = tmp_path / "有错.xlsx"
+    book.save(bad)
+    before = office.ws.event_count()
+    page.select_option("#kind", "findings")
+    page.set_input_files("#file", str(bad))
+    with page.expect_navigation() as answer:
+        page.click("#form-import button")
+    assert answer.value.status == 422
+    assert "1 处问题，整批未记录" in alert(page)
+    problems = page.locator("#problems li").all_inner_texts()
+    assert len(problems) == 1 and "未知台账指标 '没有这个指标'" in problems[0]
+    assert f"工作表「督查发现」 第 {wrong} 行 D 列（indicator）" in problems[0]
+    assert page.locator("#form-confirm").count() == 0
+    assert office.ws.event_count() == before
+
+    sheet.delete_rows(sheet.max_row)
+    good = tmp_path / "督查发现-已填.xlsx"
+    book.save(good)
+    page.select_option("#kind", "findings")
+    page.set_input_files("#file", str(good))
+    with page.expect_navigation():
+        page.click("#form-import button")
+    assert page.get_attribute("#outcome", "data-done") == "no"
+    assert page.inner_text("#recorded") == "1"
+    assert "市财政局/2024 发现 暗访 discipline -1（2024-06-03）" in page.inner_text("#outcome")
+    assert office.ws.event_count() == before  # a dry run records nothing
+    with page.expect_navigation():
+        page.click("#form-confirm button")
+    assert page.get_attribute("#outcome", "data-done") == "yes"
+    assert page.inner_text("#recorded") == "1"
+    assert office.ws.event_count() == before + 1
+    assert "值班脱岗" in office.ws.ok("ledger", "--json").output

@@ -38,7 +38,7 @@ def _ballot_routes() -> list[BaseRoute]:
 
 
 def _routes() -> list[BaseRoute]:
-    from pdca_web import auth_pages, cycle_pages, forms, reading, uploads
+    from pdca_web import auth_pages, cycle_pages, forms, import_page, reading, uploads
 
     return [
         Route("/", home),
@@ -48,6 +48,7 @@ def _routes() -> list[BaseRoute]:
         *cycle_pages.ROUTES,
         *forms.ROUTES,
         *uploads.ROUTES,
+        *import_page.ROUTES,
         *_ballot_routes(),
     ]
 

@@ -27,7 +27,10 @@ _LISTED = 200  # problems listed in a refusal; the rest are counted
 
 class ImportRefused(RuleViolation):
     """Every problem of a file: a one-line summary, then one line per problem (the one
-    refusal that says several lines; each line is still escaped to be one line)."""
+    refusal that says several lines; each line is still escaped to be one line). What
+    was given is wrong, not the workflow: a web form answers 422."""
+
+    http_status = 422
 
     def __init__(self, summary: str, problems: list[str]) -> None:
         super().__init__(summary, details={"problems": problems})

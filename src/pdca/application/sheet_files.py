@@ -55,18 +55,31 @@ def column_letter(index: int) -> str:
 
 def read_sheets(name: str, stdin: BinaryIO) -> tuple[str, list[Sheet]]:
     """The label of the source and its sheets (a CSV file is one sheet)."""
-    label = inputs.source_label(name)
-    lowered = name.lower()
-    if lowered.endswith((".xls", ".et")):
-        raise RuleViolation(f"{label} 是旧版 Excel/WPS 表格（.xls/.et）；请另存为 .xlsx 后再导入")
-    data = inputs.read_bytes(name, stdin)
+    _refuse_old(name)  # by its name, before reading it
+    return uploaded_sheets(name, inputs.read_bytes(name, stdin))
+
+
+def uploaded_sheets(name: str, data: bytes) -> tuple[str, list[Sheet]]:
+    """The same from a file's name and bytes (a file sent with a web form)."""
+    _refuse_old(name)
+    return inputs.source_label(name), _sheets(data, inputs.source_label(name))
+
+
+def _refuse_old(name: str) -> None:
+    if name.lower().endswith((".xls", ".et")):
+        raise RuleViolation(
+            f"{inputs.source_label(name)} 是旧版 Excel/WPS 表格（.xls/.et）；请另存为 .xlsx 后再导入"
+        )
+
+
+def _sheets(data: bytes, label: str) -> list[Sheet]:
     if data.startswith(_OLE_MAGIC):
         raise RuleViolation(f"{label} 是旧版 Excel/WPS 表格（.xls/.et）；请另存为 .xlsx 后再导入")
     if data.startswith(_XLSX_MAGIC):
-        return label, _workbook(data, label)
+        return _workbook(data, label)
     table = inputs.read_csv(inputs.decode_text(data, label), label)
     rows = (Row(1, table.header), *(Row(line, fields) for line, fields in table.rows))
-    return label, [Sheet(label, tuple(_csv_row(r) for r in rows))]
+    return [Sheet(label, tuple(_csv_row(r) for r in rows))]
 
 
 def _csv_row(row: Row) -> Row:
