@@ -62,6 +62,16 @@ def test_a_finding_with_a_pdf_is_listed_and_fetched_back(office: Office, visit: 
     history = json.loads(office.ws.ok("history", C, "--json").output)
     assert [a["name"] for h in history for a in h.get("attachments", ())] == ["暗访记录.pdf"]
 
+    # A 整改 monthly report with the same file: listed on the item's page.
+    page.goto(f"{office.base}/rectifications/{office.rectification}")
+    page.fill("#rnote", "一月月报")
+    page.set_input_files(
+        "#rattach", files=[{"name": "整改月报.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
+    with page.expect_navigation():
+        page.click("#form-rect-report button")
+    assert "整改月报.pdf" in page.inner_text("#attachments")
+
 
 def test_a_program_renamed_pdf_is_refused_and_the_form_kept(office: Office, visit: Any) -> None:
     page = log_in(visit(), office, SUPERVISOR)

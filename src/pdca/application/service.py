@@ -110,6 +110,7 @@ USE_CASES: dict[str, tuple[str, ...]] = {
         "carry_over_into",
         "extend_rectification",
         "get_rectification",
+        "rectification_attachments",
         "list_rectifications",
         "order_rectification",
         "rectification_bulletin",
