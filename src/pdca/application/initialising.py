@@ -12,7 +12,7 @@ from pathlib import Path
 from pdca.application import clock, safeguards
 from pdca.application.service import PdcaApplication
 from pdca.application.workspace import Workspace, create_workspace, planned_workspace
-from pdca.storage import meta
+from pdca.storage import meta, topic_index
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,8 @@ def initialise(root: Path, db_url: str | None, time_zone: str | None = None) -> 
         principal = database_principal(workspace.database, app.recorder)
         owner = meta.initialise(app.marker, cipher, events, zone, principal)
         app.use_zone(zone)
+        # verify finds a period's rounds by topic; an old database gains it here.
+        topic_index.create(app.recorder, workspace.database.kind)
         app.ballot_box().create_table()  # here, by the owner: a writer may not create tables
         # After the owner's tables (the group roles' grants reach them), before the views
         # (created as the admin group role).
