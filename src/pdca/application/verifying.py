@@ -17,7 +17,7 @@ from uuid import UUID
 
 import orjson
 
-from pdca.domain.ids import cycle_id
+from pdca.domain.ids import clean_name, cycle_id
 from pdca.errors import NotFound
 from pdca.storage import stamps
 from pdca.storage.chain import PREV, digest_of
@@ -120,7 +120,7 @@ def _verify_cycle(app: Any, address: str) -> Report:
             candidates.add(r.originator_id)
     round_rows = {rid: app.recorder.select_events(rid) for rid in sorted(candidates)}
     published = _anchors(
-        (r for found in round_rows.values() for r in found if r.topic == FINALIZED), cipher
+        (r for found in round_rows.values() for r in found if r.topic == FINALIZED), cipher, unit
     )
     rounds = {r for r, anchors in published.items() if any(g in anchors for g in generations)}
     rows = [*cycle_rows, *(r for rid in sorted(rounds) for r in round_rows[rid])]
@@ -305,19 +305,21 @@ def _state(stored: Any, cipher: Any) -> dict[str, Any] | None:
 
 
 def _anchors(
-    finalized: Iterable[Any], cipher: Any
+    finalized: Iterable[Any], cipher: Any, unit: str | None = None
 ) -> dict[UUID, dict[UUID, list[tuple[int, int, str, str]]]]:
     """From ``Round.Finalized`` rows: round id → cycle id → (finalisation position, head,
-    digest, cycle address)."""
+    digest, cycle address); with ``unit``, only that unit's cycles."""
     found: dict[UUID, dict[UUID, list[tuple[int, int, str, str]]]] = {}
     for stored in finalized:
         state = _state(stored, cipher) or {}
         for outcome in state.get("outcomes", ()):
             if not outcome.get("digest"):
                 continue  # finalised before heads were chained
-            unit, _, period = outcome["cycle"].rpartition("/")
+            unit_of, _, period = outcome["cycle"].rpartition("/")
+            if unit is not None and clean_name(unit_of) != unit:
+                continue  # another unit's cycle: its id need not be worked out
             # A cycle opened again after a void names its id (its address names generation 0).
-            oid = UUID(outcome["cycle_id"]) if "cycle_id" in outcome else cycle_id(unit, period)
+            oid = UUID(outcome["cycle_id"]) if "cycle_id" in outcome else cycle_id(unit_of, period)
             found.setdefault(stored.originator_id, {}).setdefault(oid, []).append(
                 (stored.originator_version, outcome["head"], outcome["digest"], outcome["cycle"])
             )
