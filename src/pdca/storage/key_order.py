@@ -33,10 +33,10 @@ class KeyedRow:
     stamp: stamps.Stamp | None  # PostgreSQL, stamped or stored after stamping began
 
 
-def aggregates(recorder: Any, kind: str, page: int = PAGE) -> Iterator[list[KeyedRow]]:
+def aggregates(recorder: Any, kind: str, page: int | None = None) -> Iterator[list[KeyedRow]]:
     """Every aggregate's rows, by version, one aggregate after another in key order."""
     current: list[KeyedRow] = []
-    for row in _rows(recorder, kind, page):
+    for row in _rows(recorder, kind, page or PAGE):
         if current and row.originator_id != current[0].originator_id:
             yield current
             current = []
