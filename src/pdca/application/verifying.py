@@ -25,6 +25,7 @@ from pdca.storage.plaintext import plain_state
 from pdca.storage.tamper import Anchor, Row, Tamper, inspect
 
 PAGE = 5000
+FINALIZED_PAGE = 20
 FINALIZED = "pdca.domain.round:Round.Finalized"
 ROUND_OPENED = "pdca.domain.round:Round.Opened"
 CYCLE_OPENED = "pdca.domain.cycle:Cycle.Opened"
@@ -144,7 +145,8 @@ def _verify_all(app: Any, anchors_file: str | None) -> Report:
 
     cipher = app.mapper.cipher
     kind = app.workspace.database.kind
-    published = _anchors(_pages(app.recorder, (FINALIZED,)), cipher)
+    # A finalisation lists every cycle of its round: a few per page keeps memory flat.
+    published = _anchors(_pages(app.recorder, (FINALIZED,), FINALIZED_PAGE), cipher)
     # The rounds' labels (their first event), for where each head was published.
     labels: dict[UUID, str] = {}
     for rid in published:
@@ -152,6 +154,7 @@ def _verify_all(app: Any, anchors_file: str | None) -> Report:
             if (state := _state(r, cipher)) is not None:
                 labels[rid] = _label(rid, r.topic, state)
     anchors = _published_heads(published, labels, None)
+    del published  # what the checks need is in ``anchors`` now
     published_heads = sum(len(a) for a in anchors.values())
     outside = None
     inserted: dict[UUID, Tamper] = {}
@@ -186,12 +189,18 @@ def _published_heads(
     anchors: dict[UUID, list[Anchor]] = {}
     for round_id, by_cycle in published.items():
         source = labels.get(round_id, f"轮次 {round_id}")
+        # One text per finalisation, shared by the heads it published (not one per cycle).
+        where: dict[int, str] = {}
         for oid, found in by_cycle.items():
             if stored is not None and oid not in stored:
                 continue  # another cycle of the round: not asked about
             for version, head, digest, cycle in found:
                 anchors.setdefault(oid, []).append(
-                    Anchor(head, digest, f"{source} 第 {version} 号事件（定稿）")
+                    Anchor(
+                        head,
+                        digest,
+                        where.setdefault(version, f"{source} 第 {version} 号事件（定稿）"),
+                    )
                 )
                 labels.setdefault(oid, f"周期 {cycle}")
                 if stored is not None:
@@ -251,12 +260,12 @@ def _outside(
     return outside, {UUID(k): t for k, t in found.inserted.items()}
 
 
-def _pages(recorder: Any, topics: tuple[str, ...]) -> Iterator[Any]:
+def _pages(recorder: Any, topics: tuple[str, ...], size: int = PAGE) -> Iterator[Any]:
     start = 1
     while True:
-        page = recorder.select_notifications(start=start, limit=PAGE, topics=topics)
+        page = recorder.select_notifications(start=start, limit=size, topics=topics)
         yield from page
-        if len(page) < PAGE:
+        if len(page) < size:
             return
         start = page[-1].id + 1
 
