@@ -215,6 +215,7 @@ def phase_runner(root: Path, events: int) -> dict[str, Any]:
 
 
 def phase_floor(root: Path, until: int | None) -> dict[str, Any]:
+    from decimal import Decimal
     from uuid import UUID
 
     from pdca.domain.facts import CycleFacts
@@ -249,11 +250,26 @@ def phase_floor(root: Path, until: int | None) -> dict[str, Any]:
         elif kind == "Round.Finalized":
             published.update(published_values(decode(position, oid, version, topic, state)))
     score_rows, found = [], []
+    # A year that rolls up its quarters (达州) reads their published totals, as the
+    # scores projection does: every cycle of the quarter under the same scheme.
+    by_period: dict[tuple[str, str], list[str]] = {}
+    for oid, facts in cycles.items():
+        by_period.setdefault((facts.period, facts.scheme_id), []).append(oid)
     for oid, facts in cycles.items():
         uuid = UUID(oid)
         scheme = pinned(facts.scheme_text)
         category, grid = units.get(facts.unit, (None, None))
-        row = score_row(uuid, facts, scoring.round_context([facts], scheme), category, grid)
+        context = scoring.round_context([facts], scheme)
+        subs = scoring.rolls_up(scheme)
+        if subs and "-" not in facts.period:
+            totals: dict[tuple[str, str], Decimal | None] = {}
+            for sub in dict.fromkeys(subs):
+                period = f"{facts.period}-{sub}"
+                for other in by_period.get((period, facts.scheme_id), ()):
+                    total = (published.get(str(UUID(other))) or {}).get("published_total")
+                    totals[(cycles[other].unit, period)] = Decimal(total) if total else None
+            context = scoring.RoundContext(published=totals)
+        row = score_row(uuid, facts, context, category, grid)
         row.update(published.get(str(uuid)) or dict.fromkeys(PUBLISHED))
         score_rows.append(row)
         found.extend(ledger_rows(uuid, facts))

@@ -71,6 +71,12 @@ def main() -> None:
             app.recorder.insert_events([event])
         single_rate = len(single) / (time.perf_counter() - started)
         app.close()
+        # The server's own floor on this machine: a bare one-row insert per transaction.
+        admin.execute(f'CREATE TABLE "{schema}".bare (n integer)')
+        started = time.perf_counter()
+        for n in range(args.single):
+            admin.execute(f'INSERT INTO "{schema}".bare VALUES (%s)', (n,))
+        bare_rate = args.single / (time.perf_counter() - started)
         size = admin.execute(
             f"SELECT pg_total_relation_size('\"{schema}\".pdca_events'), "
             f"pg_relation_size('\"{schema}\".pdca_events')"
@@ -87,6 +93,7 @@ def main() -> None:
     print(f"PostgreSQL ({len(events):,} events of one province year, 1000 units):")
     print(f"  transactions of 1,000 events: {bulk_rate:>9,.0f} events/s")
     print(f"  one event per transaction:    {single_rate:>9,.0f} events/s ({args.single} runs)")
+    print(f"  a bare one-row INSERT per transaction (the server's floor): {bare_rate:,.0f}/s")
     print(
         f"  stored: {size[0] / len(events):,.0f} bytes/event with indexes "
         f"({size[1] / len(events):,.0f} in the table)"
