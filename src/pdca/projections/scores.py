@@ -145,6 +145,9 @@ class Scores(Projection):
     def _rescore_rollups(self, batch: Batch) -> None:
         """Year cycles rolling up their quarters: scored with the published totals as
         they stand after this batch (the one scoring function, as ``explain`` does)."""
+        # Each quarter's published totals, read once for all the years that roll it up
+        # (the quarters' rows do not change here: only the years' are written).
+        quarters: dict[tuple[str, str], dict[tuple[str, str], Decimal | None]] = {}
         for oid in self._rollups:
             if oid not in self._changed_rollups and batch.get(scores, str(oid)) is None:
                 continue  # a quarter published before its year's cycle was opened
@@ -156,10 +159,16 @@ class Scores(Projection):
             published: dict[tuple[str, str], Decimal | None] = {}
             for sub in dict.fromkeys(subs):
                 period = f"{facts.period}-{sub}"
-                for row in batch.rows_where(scores, "period", period):
-                    if row["scheme_id"] == facts.scheme_id:
-                        total = row["published_total"]
-                        published[(row["unit"], period)] = Decimal(total) if total else None
+                key = (period, facts.scheme_id)
+                if key not in quarters:
+                    quarters[key] = {
+                        (row["unit"], period): (
+                            Decimal(row["published_total"]) if row["published_total"] else None
+                        )
+                        for row in batch.rows_where(scores, "period", period)
+                        if row["scheme_id"] == facts.scheme_id
+                    }
+                published.update(quarters[key])
             self._write(batch, oid, facts, scoring.RoundContext(published=published))
 
     def _write(
