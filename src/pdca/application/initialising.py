@@ -60,6 +60,9 @@ def initialise(root: Path, db_url: str | None, time_zone: str | None = None) -> 
         # verify finds a period's rounds by topic; an old database gains it here.
         topic_index.create(app.recorder, workspace.database.kind)
         app.ballot_box().create_table()  # here, by the owner: a writer may not create tables
+        from pdca.application.attaching import store
+
+        store(app).create_table()
         # After the owner's tables (the group roles' grants reach them), before the views
         # (created as the admin group role).
         guarded = safeguards.install(app)

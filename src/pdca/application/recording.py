@@ -7,11 +7,12 @@ stage, then records one event. Ballots have a module of their own (``ballots``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from pdca.application import attaching
 from pdca.application.acting import Acting, writes
 from pdca.application.saving import commutes
 from pdca.domain.cycle import Cycle
@@ -128,7 +129,13 @@ class Recording:
     @writes("task report")
     @commutes
     def report_task(
-        self, acting: Acting, address: str, task_no: int, progress: int, note: str | None
+        self,
+        acting: Acting,
+        address: str,
+        task_no: int,
+        progress: int,
+        note: str | None,
+        attach: Sequence[str] = (),
     ) -> None:
         cycle = self.get_cycle(address, acting)
         self._require_phase(cycle, COLLECTING, "报告任务进度")
@@ -145,6 +152,7 @@ class Recording:
             task_no=task_no,
             progress=progress,
             note=note,
+            attachments=attaching.prepare(self, acting, attach),
         )
 
     @writes("task complete")
@@ -177,6 +185,7 @@ class Recording:
         points: Decimal,
         observed_on: date,
         evidence: str,
+        attach: Sequence[str] = (),
     ) -> int:
         cycle = self.get_cycle(address, acting)
         self._require_phase(cycle, COLLECTING, "记录督查发现")
@@ -211,6 +220,7 @@ class Recording:
             points=points,
             observed_on=observed_on,
             evidence=evidence.strip(),
+            attachments=attaching.prepare(self, acting, attach),
         )
         return cycle.version
 
@@ -228,7 +238,13 @@ class Recording:
     @writes("score record")
     @commutes
     def record_score(
-        self, acting: Acting, address: str, item_id: str, value: Decimal | str, evidence: str
+        self,
+        acting: Acting,
+        address: str,
+        item_id: str,
+        value: Decimal | str,
+        evidence: str,
+        attach: Sequence[str] = (),
     ) -> int:
         """Record a catalogue item's value, one 采分点 of an item scored by its points
         (``ITEM.POINT`` or the point's own id or label), or the opinion on an item that
@@ -260,6 +276,7 @@ class Recording:
         self._not_yet_recorded(cycle, address, item, point_id)
         if not evidence.strip():
             raise RuleViolation("必须写明证据（--evidence）")
+        files = attaching.prepare(self, acting, attach)
         if item.rule == "opinion":
             opinion = _opinion_of(item, str(value))
             self._record_fact(
@@ -270,6 +287,7 @@ class Recording:
                 item=item_id,
                 opinion=opinion,
                 evidence=evidence.strip(),
+                attachments=files,
             )
             return cycle.version
         number = _decimal(value)
@@ -286,6 +304,7 @@ class Recording:
                 point=point_id,
                 value=number,
                 evidence=evidence.strip(),
+                attachments=files,
             )
             return cycle.version
         check_item_value(item, number)
@@ -297,6 +316,7 @@ class Recording:
             item=item_id,
             value=number,
             evidence=evidence.strip(),
+            attachments=files,
         )
         return cycle.version
 
@@ -339,6 +359,7 @@ class Recording:
         reason: str,
         evidence: str,
         observed_on: date | None = None,
+        attach: Sequence[str] = (),
     ) -> int:
         """``observed_on``: when the facts behind the decision happened or were
         established (default: the acting day)."""
@@ -362,6 +383,7 @@ class Recording:
             reason=reason.strip(),
             evidence=evidence.strip(),
             observed_on=observed,
+            attachments=attaching.prepare(self, acting, attach),
         )
         return cycle.version
 
@@ -447,7 +469,9 @@ class Recording:
         return fact
 
     @writes("correct withdraw")
-    def withdraw_fact(self, acting: Acting, address: str, position: int, reason: str) -> int:
+    def withdraw_fact(
+        self, acting: Acting, address: str, position: int, reason: str, attach: Sequence[str] = ()
+    ) -> int:
         cycle = self.get_cycle(address, acting)
         self._correctable(cycle, position, reason)
         self._record_fact(
@@ -457,12 +481,19 @@ class Recording:
             Cycle.FactWithdrawn,
             fact_position=position,
             reason=reason.strip(),
+            attachments=attaching.prepare(self, acting, attach),
         )
         return cycle.version
 
     @writes("correct amend")
     def amend_fact(
-        self, acting: Acting, address: str, position: int, value: Decimal, reason: str
+        self,
+        acting: Acting,
+        address: str,
+        position: int,
+        value: Decimal,
+        reason: str,
+        attach: Sequence[str] = (),
     ) -> int:
         cycle = self.get_cycle(address, acting)
         fact = self._correctable(cycle, position, reason)
@@ -492,5 +523,6 @@ class Recording:
             fact_position=position,
             value=value,
             reason=reason.strip(),
+            attachments=attaching.prepare(self, acting, attach),
         )
         return cycle.version

@@ -49,6 +49,9 @@ class Explanation:
     results_used: dict[str, Any] | None = None
     #: 申诉/复核 of the published score (None, and no key, when there are none).
     appeals: list[dict[str, Any]] | None = None
+    #: The files the cycle's events name (position, type, digest, name, size, media
+    #: type), as of the moment explained; None (and no key) when there are none.
+    attachments: list[dict[str, Any]] | None = None
 
     def to_json(self) -> dict[str, Any]:
         b = self.breakdown
@@ -89,6 +92,8 @@ class Explanation:
             data["steps_missing"] = [m.to_json() for m in b.steps_missing]
         if self.appeals:
             data["appeals"] = [_appeal_json(a, self.clock) for a in self.appeals]
+        if self.attachments:
+            data["attachments"] = self.attachments
         return data
 
 
@@ -379,15 +384,33 @@ class Results:
         if not subs or "-" in period:
             return context
         published: dict[tuple[str, str], Decimal | None] = {}
+        published_from: dict[tuple[str, str], str] = {}
         for sub in dict.fromkeys(subs):
             part = f"{period}-{sub}"
             for row in self.list_cycles(part):
                 if row["scheme"].split("@")[0] == scheme.id:
                     published[(row["unit"], part)] = None
             rnd = self._round_or_none(part, scheme.id)
-            for o in self._published_by(rnd, as_of) if rnd is not None else []:
+            if rnd is None:
+                continue
+            source = self._publication(rnd, as_of)
+            for o in self._published_by(rnd, as_of):
                 published[(o["unit"], part)] = Decimal(str(o["total"]))
-        return replace(context, published=published)
+                published_from[(o["unit"], part)] = source
+        return replace(context, published=published, published_from=published_from)
+
+    def _publication(self, rnd: Round, as_of: datetime | None) -> str:
+        """A roll-up's source in words: the round's finalisation it reads, by its event
+        (explain shows where each period's total came from)."""
+        events = [e for e in self._round_events(rnd) if as_of is None or e.timestamp <= as_of]
+        if not events:
+            return f"考核轮次 {rnd.period} 定稿发布"
+        last = events[-1]
+        return (
+            f"考核轮次 {rnd.period} 定稿发布（第 {len(events)} 次定稿：轮次 "
+            f"{rnd.period}/{rnd.scheme_id} 第 {last.originator_version} 号事件 Finalized，"
+            f"{last.actor}，{self.clock.shown(last.timestamp)}）"
+        )
 
     def _published_by(self, rnd: Round, as_of: datetime | None) -> list[dict[str, Any]]:
         """The outcomes a round last published by ``as_of`` (now: its last)."""
@@ -590,6 +613,13 @@ class Results:
             precision=scheme.rules.precision,
             results_used=results_used,
             appeals=list(facts.appeals) or None,
+            attachments=[
+                {"position": e.originator_version, "type": type(e).__name__, **dict(r)}
+                for e in events
+                if as_of is None or e.timestamp <= as_of
+                for r in getattr(e, "attachments", ())
+            ]
+            or None,
         )
 
     def _results_used_at(

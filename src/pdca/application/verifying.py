@@ -3,7 +3,9 @@
 Read-only. It reads the rows as stored (never through the domain or the
 projections, which a tampered row could fool), undoes the cipher when there is one,
 and checks each aggregate's chain (``pdca.storage.tamper``) against the head digests that
-round finalisations published.
+round finalisations published. Every attachment an event names is read back from the
+store and hashed: bytes that are not the digest's, or gone without a recorded purge,
+are named at the event that names them; a purged one is listed as purged.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from uuid import UUID
 
 import orjson
 
+from pdca.domain.evidence import refs_of
 from pdca.domain.ids import clean_name, cycle_id
 from pdca.errors import NotFound
 from pdca.storage import stamps
@@ -47,6 +50,9 @@ class Report:
     problems: list[tuple[AggregateCheck, Tamper]] = field(init=False)
     #: With an anchors file (``verify --anchors``): what it said beside the chain.
     outside: OutsideCheck | None = None
+    #: The distinct attachments the checked events name, and those purged on purpose.
+    attachments: int = 0
+    purged: list[PurgedFile] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         found = [(a, t) for a in self.aggregates for t in a.problems]
@@ -59,6 +65,14 @@ class Report:
     @property
     def clean(self) -> bool:
         return not self.problems
+
+
+@dataclass(frozen=True)
+class PurgedFile:
+    digest: str
+    name: str
+    aggregate: str
+    position: int
 
 
 @dataclass(frozen=True)
@@ -127,14 +141,16 @@ def _verify_cycle(app: Any, address: str) -> Report:
     rows = [*cycle_rows, *(r for rid in sorted(rounds) for r in round_rows[rid])]
     flags: dict[UUID, list[Tamper]] = {}  # rows whose login stamp disagrees (PostgreSQL)
     stamped = stamps.read(app.recorder, kind, (*generations, *rounds))
-    stored, labels = _read(rows, cipher, stamped, flags)
+    uses: dict[str, list[tuple[UUID, int, str]]] = {}
+    stored, labels = _read(rows, cipher, stamped, flags, uses=uses)
     if not any(g in stored for g in generations) and not rounds:
         raise NotFound(f"未知周期 '{address}'：库中没有它的事件，也没有发布过它的摘要")
     stored.setdefault(wanted, [])  # all of it removed: its published heads say so
     anchors = _published_heads(published, labels, stored)
+    purged = _check_attachments(app, uses, labels, flags)
     checks = [_check(oid, found, labels, anchors, flags) for oid, found in stored.items()]
     checks.sort(key=lambda c: c.label)
-    return Report(checks, sum(len(a) for a in anchors.values()))
+    return Report(checks, sum(len(a) for a in anchors.values()), None, len(uses), purged)
 
 
 def _verify_all(app: Any, anchors_file: str | None) -> Report:
@@ -164,19 +180,77 @@ def _verify_all(app: Any, anchors_file: str | None) -> Report:
         outside, inserted = _outside(anchors_file, first_seen, present, anchors)
     checks = []
     seen: set[UUID] = set()
+    # Attachments named, with the log position naming each (the first names a purge);
+    # one entry per naming event, and the labels of the aggregates that name one.
+    uses: dict[str, list[tuple[int, UUID, int, str]]] = {}
+    naming: dict[UUID, str] = {}
     for found in key_order.aggregates(app.recorder, kind):
         oid = found[0].originator_id
         seen.add(oid)
         flags: dict[UUID, list[Tamper]] = {}
         stamped = {(r.originator_id, r.originator_version): r.stamp for r in found if r.stamp}
-        stored, own = _read(found, cipher, stamped, flags)
+        own_uses: dict[str, list[tuple[UUID, int, str]]] = {}
+        stored, own = _read(found, cipher, stamped, flags, uses=own_uses)
         named = ChainMap(own, labels)  # its first event names it, else its publication
+        if own_uses:
+            position = {r.originator_version: r.id for r in found}
+            for digest, entries in own_uses.items():
+                uses.setdefault(digest, []).extend((position[v], o, v, n) for o, v, n in entries)
+            naming[oid] = named.get(oid, f"聚合 {oid}")
         checks.append(_check(oid, stored[oid], named, anchors, flags, inserted.get(oid)))
     # Published or anchored, but not one row left: deleted outright.
     for oid in anchors.keys() - seen:
         checks.append(_check(oid, [], labels, anchors, {}, inserted.get(oid)))
+    in_log_order = {d: [e[1:] for e in sorted(found)] for d, found in uses.items()}
+    attachment_flags: dict[UUID, list[Tamper]] = {}
+    purged = _check_attachments(app, in_log_order, naming, attachment_flags)
+    if attachment_flags:
+        checks = [_flagged(c, attachment_flags.get(c.id, []), c.id in inserted) for c in checks]
     checks.sort(key=lambda c: c.label)
-    return Report(checks, published_heads, outside)
+    return Report(checks, published_heads, outside, len(uses), purged)
+
+
+def _flagged(check: AggregateCheck, extra: list[Tamper], anchored_insert: bool) -> AggregateCheck:
+    """``check`` with attachment findings among its own, in position order (an insert
+    named by the anchors file stays last)."""
+    if not extra:
+        return check
+    own = list(check.problems)
+    tail = [own.pop()] if anchored_insert else []
+    problems = sorted(own + extra, key=lambda t: (t.position, t.kind))
+    return AggregateCheck(check.id, check.label, check.events, check.head_digest, problems + tail)
+
+
+def _check_attachments(
+    app: Any,
+    uses: dict[str, list[tuple[UUID, int, str]]],
+    labels: Mapping[UUID, str],
+    flags: dict[UUID, list[Tamper]],
+) -> list[PurgedFile]:
+    """Hash every attachment's stored bytes; a changed or missing one is flagged at
+    each event naming it (``flags``); the purged ones are returned."""
+    from pdca.application.attaching import store
+    from pdca.domain.evidence import purge_id
+    from pdca.storage import attachments
+
+    if not uses:
+        return []
+    files = store(app)
+    purged = []
+    for digest, named in sorted(uses.items()):
+        if app.recorder.select_events(purge_id(digest), limit=1):
+            oid, version, name = named[0]
+            purged.append(PurgedFile(digest, name, labels.get(oid, f"聚合 {oid}"), version))
+            continue
+        status = files.status(digest)
+        if status == attachments.PRESENT:
+            continue
+        for oid, version, name in named:
+            what = "内容与摘要不符" if status == attachments.CHANGED else "的内容不在库中"
+            flags.setdefault(oid, []).append(
+                Tamper(version, f"attachment_{status}", f"附件 {name}（摘要 {digest}）{what}")
+            )
+    return purged
 
 
 def _published_heads(
@@ -276,6 +350,7 @@ def _read(
     stamped: dict[stamps.Key, stamps.Stamp],
     flags: dict[UUID, list[Tamper]],
     first_seen: dict[UUID, int] | None = None,
+    uses: dict[str, list[tuple[UUID, int, str]]] | None = None,
 ) -> tuple[dict[UUID, list[Row]], dict[UUID, str]]:
     """Each aggregate's rows, reduced as they stream by to what the chain check needs,
     and its label from its first event (and, into ``first_seen``, the log position of
@@ -302,6 +377,11 @@ def _read(
         )
         if r.originator_version == 1 and state is not None:
             labels[r.originator_id] = _label(r.originator_id, r.topic, state)
+        if uses is not None and state is not None:
+            for ref in refs_of(state):
+                uses.setdefault(ref["digest"], []).append(
+                    (r.originator_id, r.originator_version, str(ref.get("name", "")))
+                )
     return rows, labels
 
 
@@ -345,6 +425,8 @@ def _label(oid: UUID, topic: str, state: dict[str, Any]) -> str:
         return f"轮次 {state.get('period')}（{state.get('scheme_id')}）"
     if kind == "Anchor.Taken":
         return f"锚点 {state.get('seq')}"
+    if kind == "Purge.Recorded":
+        return f"附件清除 {str(state.get('digest', ''))[:12]}（{state.get('name')}）"
     if kind == "Rectification.Ordered":
         return f"整改 {oid.hex[:8]}（{state.get('cycle')}）"
     return f"聚合 {oid}"
