@@ -53,6 +53,8 @@ _COMMANDS = {
     "board": "pdca_cli.commands.board:board",
     "role": "pdca_cli.commands.role:role",
     "account": "pdca_cli.commands.account:account",
+    "template": "pdca_cli.commands.template:template",
+    "import": "pdca_cli.commands.import_:import_",
 }
 
 

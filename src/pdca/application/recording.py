@@ -188,6 +188,24 @@ class Recording:
         attach: Sequence[str] = (),
     ) -> int:
         cycle = self.get_cycle(address, acting)
+        event, fields = self._finding_event(
+            acting, cycle, source, indicator, points, observed_on, evidence
+        )
+        fields["attachments"] = attaching.prepare(self, acting, attach)
+        self._record_fact(acting, cycle, address, event, **fields)
+        return cycle.version
+
+    def _finding_event(
+        self,
+        acting: Acting,
+        cycle: Cycle,
+        source: str,
+        indicator: str,
+        points: Decimal,
+        observed_on: date,
+        evidence: str,
+    ) -> tuple[type, dict[str, Any]]:
+        """The event a ledger finding records on ``cycle``, every rule checked."""
         self._require_phase(cycle, COLLECTING, "记录督查发现")
         self._require_records(cycle, "findings", "记录督查发现")
         scheme = self.scheme_of(cycle)
@@ -210,19 +228,13 @@ class Recording:
             raise RuleViolation(f"发现日期 {observed_on} 晚于今天，不能记录尚未发生的发现")
         if not evidence.strip():
             raise RuleViolation("必须写明证据（--evidence）")
-        self._record_fact(
-            acting,
-            cycle,
-            address,
-            Cycle.FindingRecorded,
-            source=source,
-            indicator=indicator,
-            points=points,
-            observed_on=observed_on,
-            evidence=evidence.strip(),
-            attachments=attaching.prepare(self, acting, attach),
-        )
-        return cycle.version
+        return Cycle.FindingRecorded, {
+            "source": source,
+            "indicator": indicator,
+            "points": points,
+            "observed_on": observed_on,
+            "evidence": evidence.strip(),
+        }
 
     # ---- item scores --------------------------------------------------------------------
 
@@ -250,6 +262,22 @@ class Recording:
         (``ITEM.POINT`` or the point's own id or label), or the opinion on an item that
         the scheme scores by an opinion table."""
         cycle = self.get_cycle(address, acting)
+        event, fields = self._score_event(acting, cycle, address, item_id, value, evidence)
+        fields["attachments"] = attaching.prepare(self, acting, attach)
+        self._record_fact(acting, cycle, address, event, **fields)
+        return cycle.version
+
+    def _score_event(
+        self,
+        acting: Acting,
+        cycle: Cycle,
+        address: str,
+        item_id: str,
+        value: Decimal | str,
+        evidence: str,
+    ) -> tuple[type, dict[str, Any]]:
+        """The event a score records on ``cycle``, every rule checked (``record_score``
+        saves it alone; ``import`` records many cycles' in one save)."""
         scheme = self.scheme_of(cycle)
         item_id, point_id = resolve_target(scheme, item_id)
         acting.named["item"] = f"{item_id}.{point_id}" if point_id else item_id
@@ -276,49 +304,26 @@ class Recording:
         self._not_yet_recorded(cycle, address, item, point_id)
         if not evidence.strip():
             raise RuleViolation("必须写明证据（--evidence）")
-        files = attaching.prepare(self, acting, attach)
         if item.rule == "opinion":
             opinion = _opinion_of(item, str(value))
-            self._record_fact(
-                acting,
-                cycle,
-                address,
-                Cycle.OpinionRecorded,
-                item=item_id,
-                opinion=opinion,
-                evidence=evidence.strip(),
-                attachments=files,
-            )
-            return cycle.version
+            return Cycle.OpinionRecorded, {
+                "item": item_id,
+                "opinion": opinion,
+                "evidence": evidence.strip(),
+            }
         number = _decimal(value)
         if point_id is not None:
             point = item.point(point_id)
             assert point is not None
             check_point_value(item, point, number)
-            self._record_fact(
-                acting,
-                cycle,
-                address,
-                Cycle.PointScored,
-                item=item_id,
-                point=point_id,
-                value=number,
-                evidence=evidence.strip(),
-                attachments=files,
-            )
-            return cycle.version
+            return Cycle.PointScored, {
+                "item": item_id,
+                "point": point_id,
+                "value": number,
+                "evidence": evidence.strip(),
+            }
         check_item_value(item, number)
-        self._record_fact(
-            acting,
-            cycle,
-            address,
-            Cycle.ItemScored,
-            item=item_id,
-            value=number,
-            evidence=evidence.strip(),
-            attachments=files,
-        )
-        return cycle.version
+        return Cycle.ItemScored, {"item": item_id, "value": number, "evidence": evidence.strip()}
 
     def _not_yet_recorded(
         self, cycle: Cycle, address: str, item: Item, point_id: str | None
