@@ -55,6 +55,7 @@ _COMMANDS = {
     "account": "pdca_cli.commands.account:account",
     "template": "pdca_cli.commands.template:template",
     "import": "pdca_cli.commands.import_:import_",
+    "serve": "pdca_cli.commands.serve:serve",
 }
 
 
