@@ -58,6 +58,9 @@ def initialise(root: Path, db_url: str | None, time_zone: str | None = None) -> 
         owner = meta.initialise(app.marker, cipher, events, zone, principal)
         app.use_zone(zone)
         app.ballot_box().create_table()  # here, by the owner: a writer may not create tables
+        from pdca.application.cycle_loading import snapshots
+
+        snapshots(app).create_table()  # by the owner; append-only (safeguards) below
         # After the owner's tables (the group roles' grants reach them), before the views
         # (created as the admin group role).
         guarded = safeguards.install(app)

@@ -178,7 +178,8 @@ class Recording:
         observed_on: date,
         evidence: str,
     ) -> int:
-        cycle = self.get_cycle(address, acting)
+        # A finding's checks read the stage and the scheme only, never other facts.
+        cycle = self.get_cycle(address, acting, head_only=True)
         self._require_phase(cycle, COLLECTING, "记录督查发现")
         self._require_records(cycle, "findings", "记录督查发现")
         scheme = self.scheme_of(cycle)

@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterable
 
 from pdca.storage.append_only import ident, literal
+from pdca.storage.snapshots import TABLE as SNAPSHOTS_TABLE
 
 KINDS = ("writer", "reader", "admin", "worker")
 #: What each group role is for, as ``pdca init`` says it.
@@ -65,7 +66,8 @@ def statements(
         f"{s}.{ident(events_table)}",
         f"{s}.{ident(events_table + '_notification_id_seq')}",
     )
-    guarded = ", ".join(literal(t) for t in (events_table, meta_table))
+    snapshots = f"{s}.{ident(SNAPSHOTS_TABLE)}"
+    guarded = ", ".join(literal(t) for t in (events_table, meta_table, SNAPSHOTS_TABLE))
     found = [
         "DO $pdca$ BEGIN\n"
         + "".join(
@@ -91,6 +93,9 @@ def statements(
         f"GRANT SELECT ON ALL TABLES IN SCHEMA {s} TO {writer}, {reader}, {admin}, {worker}",
         f"GRANT INSERT, UPDATE ON {events} TO {writer}, {admin}",
         f"GRANT USAGE, SELECT ON SEQUENCE {sequence} TO {writer}, {admin}",
+        # Snapshots: appended by whoever loads a long cycle to write to it; owned, like
+        # the events, by the owner (the append-only trigger refuses every change).
+        f"GRANT INSERT ON {snapshots} TO {writer}, {admin}",
         # The views and pdca_tracking (every other table) pass to admin, who owns what
         # it creates later; writers and workers keep their rows fresh.
         "DO $pdca$ DECLARE t record; BEGIN\n"
