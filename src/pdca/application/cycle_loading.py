@@ -217,3 +217,23 @@ def newer(app: Any, kept: tuple[Any, ...]) -> Cycle:
     elif digest is not None:
         app.mapper.restore(cycle_id, digest)
     return cycle
+
+
+def drop_snapshots(app: Any, actor: str | None) -> int:
+    """``pdca snapshots drop`` (admin): remove every snapshot; returns how many there
+    were. Nothing depends on them: cycles load from their events and snapshot anew."""
+    from pdca.errors import RuleViolation
+    from pdca.storage.failures import cannot_write
+
+    from pdca.application.identity import acting
+
+    # Not a command of the role table (it records no event): the admins' default.
+    app.permit(acting(app, actor, "snapshots drop"), "snapshots drop")
+    try:
+        return int(snapshots(app).drop())
+    except Exception as exc:
+        if not cannot_write(exc):
+            raise
+        raise RuleViolation(
+            "快照表只追加，只有数据库所有者（pdca init 时的登录）能清空它；未做任何改动"
+        ) from None

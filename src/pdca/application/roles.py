@@ -127,7 +127,8 @@ READS = frozenset(
 #: missing (it is how a workspace, and so its roles file, comes to exist) and ``demo``
 #: writes a new workspace of its own. ``anchor keygen`` and ``anchor sign`` are the key
 #: holder's, who works on files away from the database and may hold no pdca role.
-SETUP = frozenset({"init", "demo", "anchor keygen", "anchor sign"})
+#: ``snapshots drop`` empties a cache ``init`` made (it checks the admin role itself).
+SETUP = frozenset({"init", "demo", "anchor keygen", "anchor sign", "snapshots drop"})
 
 
 def records_events(command: str) -> bool:

@@ -124,6 +124,10 @@ class Verifying:
         inserted: dict[UUID, Tamper] = {}
         if anchors_file is not None:
             outside, inserted = _outside(anchors_file, first_seen, stored, anchors)
+        from pdca.application.snapshot_checks import forged
+
+        for oid, found in forged(self, None if address is None else generations).items():
+            flags.setdefault(oid, []).extend(found)
         checks = [
             AggregateCheck(
                 oid,

@@ -32,6 +32,8 @@ KIND_LABELS = {
     # Not read from the chain but from the PostgreSQL principal stamp (storage/stamps.py).
     "principal": "登录不符",
     "unstamped": "缺登录戳",
+    # Not in the chain: a snapshot that its events do not fold to (application/snapshot_checks.py).
+    "snapshot": "快照不符",
 }
 
 
