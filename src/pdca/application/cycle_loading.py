@@ -222,10 +222,9 @@ def newer(app: Any, kept: tuple[Any, ...]) -> Cycle:
 def drop_snapshots(app: Any, actor: str | None) -> int:
     """``pdca snapshots drop`` (admin): remove every snapshot; returns how many there
     were. Nothing depends on them: cycles load from their events and snapshot anew."""
+    from pdca.application.identity import acting
     from pdca.errors import RuleViolation
     from pdca.storage.failures import cannot_write
-
-    from pdca.application.identity import acting
 
     # Not a command of the role table (it records no event): the admins' default.
     app.permit(acting(app, actor, "snapshots drop"), "snapshots drop")
