@@ -16,6 +16,7 @@ Storing a snapshot happens after the command's events are saved and never fails 
 
 from __future__ import annotations
 
+import gc
 import os
 from typing import Any
 from uuid import UUID
@@ -94,6 +95,18 @@ def _due(app: Any) -> set[UUID]:
 
 def load(app: Any, cycle_id: UUID, head_only: bool = False) -> Cycle:
     """The cycle as of its last event (``AggregateNotFoundError`` when there is none)."""
+    # Decoding a long cycle allocates tens of thousands of objects and no cycles among
+    # them: the collector's passes over them are pure cost.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _load(app, cycle_id, head_only)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _load(app: Any, cycle_id: UUID, head_only: bool) -> Cycle:
     from pdca.storage import chain
     from pdca.storage.snapshot_codec import FOLD_VERSION, decode_body, decode_head
 
@@ -121,7 +134,7 @@ def load(app: Any, cycle_id: UUID, head_only: bool = False) -> Cycle:
     if snap is not None and head_only:
         kinds = {type(e).__name__ for e in events[1:]}
         if len(events) > INTERVAL or not kinds <= BODY_ONLY | HEAD_ONLY:
-            return load(app, cycle_id, head_only=False)
+            return _load(app, cycle_id, head_only=False)
     if snap is None:
         cycle = events[0].mutate(None)
     else:
