@@ -148,7 +148,8 @@ def _load(app: Any, cycle_id: UUID, head_only: bool) -> Cycle:
     # Only the head is hashed: the next event stored links to it.
     known = snap.head_digest if snap is not None and len(rows) == 1 else None
     mapper.remember(rows[-1], known)
-    if not head_only and cycle.version >= THRESHOLD:
+    # Folded in full (a head-only load without a snapshot folds everything too).
+    if not isinstance(cycle.facts, HeadFacts) and cycle.version >= THRESHOLD:
         since = snap.version if snap is not None else 0
         if cycle.version - since >= INTERVAL or snap is None:
             _due(app).add(cycle_id)
