@@ -79,16 +79,13 @@ class Snapshots:
         if not self.present():
             return None
         body = "body" if with_body else "NULL AS body"
-        m = self.mark
-        with self.recorder.datastore.transaction(commit=False) as c:
-            c.execute(
-                f"SELECT originator_version, fold_version, head_digest, head, {body} "
-                f"FROM {self.table()} WHERE originator_id = {m} "
-                "ORDER BY originator_version DESC LIMIT 1",
-                (originator_id.hex,),
-            )
-            row = c.fetchone()
-        return None if row is None else self._snapshot(originator_id, row)
+        rows = self._query(
+            f"SELECT originator_version, fold_version, head_digest, head, {body} "
+            f"FROM {self.table()} WHERE originator_id = {self.mark} "
+            "ORDER BY originator_version DESC LIMIT 1",
+            (originator_id.hex,),
+        )
+        return self._snapshot(originator_id, rows[0]) if rows else None
 
     def add(
         self,
@@ -102,40 +99,36 @@ class Snapshots:
         """Store a snapshot; one already stored at that version is kept (it is checked
         by digest whenever it is read, so either is as good)."""
         m = self.mark
-        with self.recorder.datastore.transaction(commit=True) as c:
-            c.execute(
-                f"INSERT INTO {self.table()} (originator_id, originator_version, fold_version, "
-                f"head_digest, head, body) VALUES ({m}, {m}, {m}, {m}, {m}, {m}) "
-                "ON CONFLICT DO NOTHING",
-                (
-                    originator_id.hex,
-                    version,
-                    fold_version,
-                    head_digest,
-                    self._seal(head),
-                    self._seal(body),
-                ),
-            )
+        self._query(
+            f"INSERT INTO {self.table()} (originator_id, originator_version, fold_version, "
+            f"head_digest, head, body) VALUES ({m}, {m}, {m}, {m}, {m}, {m}) "
+            "ON CONFLICT DO NOTHING",
+            (
+                originator_id.hex,
+                version,
+                fold_version,
+                head_digest,
+                self._seal(head),
+                self._seal(body),
+            ),
+            commit=True,
+        )
 
     def every(self) -> Iterator[Snapshot]:
         """Every stored snapshot, in key order (``verify``)."""
         if not self.present():
             return
-        with self.recorder.datastore.transaction(commit=False) as c:
-            c.execute(
-                "SELECT originator_id, originator_version, fold_version, head_digest, head, body "
-                f"FROM {self.table()} ORDER BY originator_id, originator_version"
-            )
-            rows = c.fetchall()
+        rows = self._query(
+            "SELECT originator_id, originator_version, fold_version, head_digest, head, body "
+            f"FROM {self.table()} ORDER BY originator_id, originator_version"
+        )
         for row in rows:
             yield self._snapshot(UUID(row["originator_id"]), row)
 
     def count(self) -> int:
         if not self.present():
             return 0
-        with self.recorder.datastore.transaction(commit=False) as c:
-            c.execute(f"SELECT count(*) AS n FROM {self.table()}")
-            return int(c.fetchone()["n"])
+        return int(self._query(f"SELECT count(*) AS n FROM {self.table()}")[0]["n"])
 
     def drop(self) -> int:
         """Remove every snapshot; returns how many there were. On PostgreSQL the table is
@@ -155,6 +148,13 @@ class Snapshots:
                 c.execute(f"DELETE FROM {self.table()}")
                 c.execute(f"ALTER TABLE {self.table()} ENABLE TRIGGER {APPEND_ONLY_TRIGGER}")
         return found
+
+    def _query(self, sql: str, params: tuple[Any, ...] = (), commit: bool = False) -> list[Any]:
+        """One statement in its own transaction on the recorder's connection; the rows of a
+        read (a write, committed, returns none)."""
+        with self.recorder.datastore.transaction(commit=commit) as c:
+            c.execute(sql, params)
+            return [] if commit else list(c.fetchall())
 
     def _snapshot(self, originator_id: UUID, row: Any) -> Snapshot:
         body = row["body"]
