@@ -17,36 +17,43 @@ from pdca.storage.tamper import Tamper
 
 
 def forged(app: Any, only: Iterable[UUID] | None = None) -> dict[UUID, list[Tamper]]:
-    """Snapshots that do not match their events, by aggregate (all, or those of ``only``)."""
+    """Snapshots that do not match their events, by aggregate (all, or those of ``only``).
+    Each cycle's events are read and folded once, every snapshot compared on the way."""
     from pdca.application.cycle_loading import snapshots
+
+    wanted = set(only) if only is not None else None
+    by_cycle: dict[UUID, list[Any]] = {}
+    for snap in snapshots(app).every():
+        if wanted is None or snap.originator_id in wanted:
+            by_cycle.setdefault(snap.originator_id, []).append(snap)
+    found: dict[UUID, list[Tamper]] = {}
+    for oid, snaps in by_cycle.items():
+        problems = _check_cycle(app, oid, snaps)
+        if problems:
+            found[oid] = problems
+    return found
+
+
+def _check_cycle(app: Any, oid: UUID, snaps: list[Any]) -> list[Tamper]:
     from pdca.domain.facts import CycleFacts
     from pdca.storage.chain import digest_of
     from pdca.storage.snapshot_codec import FOLD_VERSION, encode_body, encode_head
 
-    wanted = set(only) if only is not None else None
-    found: dict[UUID, list[Tamper]] = {}
-    for snap in snapshots(app).every():
-        if wanted is not None and snap.originator_id not in wanted:
+    due = {s.version: s for s in snaps if s.fold_version == FOLD_VERSION}  # others never read
+    rows = app.recorder.select_events(oid, lte=max(due, default=0)) if due else []
+    facts = CycleFacts()
+    problems = []
+    for row in rows:
+        event = app.mapper.decode(row)
+        facts.apply(type(event).__name__, event.originator_version, event.timestamp, vars(event))
+        snap = due.pop(row.originator_version, None)
+        if snap is None:
             continue
-        rows = app.recorder.select_events(snap.originator_id, lte=snap.version)
-        problem = None
-        if snap.fold_version != FOLD_VERSION:
-            continue  # another fold's: never read, nothing to check
-        if not rows or rows[-1].originator_version != snap.version:
-            problem = "快照所指的事件不存在"
-        elif digest_of(rows[-1]) != snap.head_digest:
-            problem = "快照记录的事件摘要与库中事件不符"
-        else:
-            facts = CycleFacts()
-            for row in rows:
-                event = app.mapper.decode(row)
-                facts.apply(
-                    type(event).__name__, event.originator_version, event.timestamp, vars(event)
-                )
-            if (encode_head(facts), encode_body(facts)) != (snap.head, snap.body):
-                problem = "快照内容与事件重新折叠的结果不符（伪造或损坏）"
-        if problem is not None:
-            found.setdefault(snap.originator_id, []).append(
-                Tamper(snap.version, "snapshot", problem)
+        if digest_of(row) != snap.head_digest:
+            problems.append(Tamper(snap.version, "snapshot", "快照记录的事件摘要与库中事件不符"))
+        elif (encode_head(facts), encode_body(facts)) != (snap.head, snap.body):
+            problems.append(
+                Tamper(snap.version, "snapshot", "快照内容与事件重新折叠的结果不符（伪造或损坏）")
             )
-    return found
+    problems += [Tamper(v, "snapshot", "快照所指的事件不存在") for v in sorted(due)]
+    return problems
