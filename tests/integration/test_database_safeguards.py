@@ -303,7 +303,9 @@ def test_each_group_role_may_do_its_share_and_no_more(office: Office) -> None:
     owners = dict(
         ws.sql("SELECT tablename, tableowner FROM pg_tables WHERE schemaname = current_schema()")
     )
+    # The snapshots (a cache of cycles' folds) are the owner's and append-only, like events.
     assert owners.pop("pdca_events") == owners.pop("pdca_meta") == "postgres"
+    assert owners.pop("pdca_snapshots") == "postgres"
     assert set(owners.values()) == {groups["admin"]}  # every view table and pdca_tracking
     assert {"pdca_tracking", "catalog_units", "scores"} <= set(owners)
 
@@ -334,6 +336,14 @@ def test_each_group_role_may_do_its_share_and_no_more(office: Office) -> None:
         app.close()
     with office.session("reader") as session, pytest.raises(psycopg.Error, match="denied"):
         session.execute("DELETE FROM pdca_ballot_box")
+    # Writers append snapshots; no one changes one (a reader may not even insert).
+    snapshot = "INSERT INTO pdca_snapshots VALUES (%s, 1, 'f', 'd', 'h'::bytea, 'b'::bytea)"
+    with office.session("writer") as session, session.transaction(force_rollback=True):
+        session.execute(snapshot, ("c",))
+        with pytest.raises(psycopg.Error, match="permission denied"):
+            session.execute("DELETE FROM pdca_snapshots")
+    with office.session("reader") as session, pytest.raises(psycopg.Error, match="denied"):
+        session.execute(snapshot, ("c",))
     # What they may: readers read; writers and workers keep the views' rows.
     with office.session("reader") as session:
         assert session.execute("SELECT count(*) FROM pdca_events").fetchone()[0] == 4
@@ -503,7 +513,7 @@ def test_an_owner_who_may_not_create_roles_gets_the_sql_for_a_dba(
         for name, owner in _pg_connect()
         .execute("SELECT tablename, tableowner FROM pg_tables WHERE schemaname = %s", (schema,))
         .fetchall()
-        if name not in ("pdca_events", "pdca_meta")
+        if name not in ("pdca_events", "pdca_meta", "pdca_snapshots")  # the owner's
     }
     assert owners == {roles["admin"]}
 

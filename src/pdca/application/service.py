@@ -542,7 +542,9 @@ class PdcaApplication(_UseCases, Application[UUID]):
         from pdca.application.login_stamps import flags
         from pdca.rules.describe import describe
 
-        cycle = self.get_cycle(address)
+        # Its events are read below, one line each: the cycle itself is wanted for its
+        # id and scheme only.
+        cycle = self.get_cycle(address, head_only=True)
         scheme = self.scheme_of(cycle)
         events = list(self.repository.event_store.get(cycle.id))
         flagged = flags(self, cycle.id, events)
