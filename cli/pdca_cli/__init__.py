@@ -45,6 +45,7 @@ _COMMANDS = {
     "ledger": "pdca_cli.commands.ledger:ledger",
     "rectify": "pdca_cli.commands.rectify:rectify",
     "verify": "pdca_cli.commands.verify:verify",
+    "evidence": "pdca_cli.commands.evidence:evidence",
     "projections": "pdca_cli.commands.projections:projections",
     "view": "pdca_cli.commands.view:view",
     "export": "pdca_cli.commands.export:export",
@@ -53,6 +54,8 @@ _COMMANDS = {
     "role": "pdca_cli.commands.role:role",
     "account": "pdca_cli.commands.account:account",
     "snapshots": "pdca_cli.commands.snapshots:snapshots",
+    "template": "pdca_cli.commands.template:template",
+    "import": "pdca_cli.commands.import_:import_",
 }
 
 

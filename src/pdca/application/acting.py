@@ -60,6 +60,11 @@ class Acting:
     kept: dict[UUID, tuple[int, bytes]] | None = field(default=None, repr=False)
     accepted: Any = field(default=None, repr=False)
     named: dict[str, str] = field(default_factory=dict)
+    #: Attachments read for this command (digest → bytes) and digests whose bytes it
+    #: purges: the save stores or purges them in the events' transaction
+    #: (``pdca.application.attaching``).
+    evidence: dict[str, bytes] = field(default_factory=dict, repr=False)
+    purges: list[str] = field(default_factory=list)
 
     @classmethod
     def declared(cls, name: str, command: str = "", **kwargs: Any) -> Acting:

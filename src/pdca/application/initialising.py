@@ -58,6 +58,9 @@ def initialise(root: Path, db_url: str | None, time_zone: str | None = None) -> 
         owner = meta.initialise(app.marker, cipher, events, zone, principal)
         app.use_zone(zone)
         app.ballot_box().create_table()  # here, by the owner: a writer may not create tables
+        from pdca.application.attaching import store
+
+        store(app).create_table()
         from pdca.application.cycle_loading import snapshots
 
         snapshots(app).create_table()  # by the owner; append-only (safeguards) below

@@ -7,11 +7,12 @@ stage, then records one event. Ballots have a module of their own (``ballots``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from pdca.application import attaching
 from pdca.application.acting import Acting, writes
 from pdca.application.saving import commutes
 from pdca.domain.cycle import Cycle
@@ -128,7 +129,13 @@ class Recording:
     @writes("task report")
     @commutes
     def report_task(
-        self, acting: Acting, address: str, task_no: int, progress: int, note: str | None
+        self,
+        acting: Acting,
+        address: str,
+        task_no: int,
+        progress: int,
+        note: str | None,
+        attach: Sequence[str] = (),
     ) -> None:
         cycle = self.get_cycle(address, acting)
         self._require_phase(cycle, COLLECTING, "报告任务进度")
@@ -145,6 +152,7 @@ class Recording:
             task_no=task_no,
             progress=progress,
             note=note,
+            attachments=attaching.prepare(self, acting, attach),
         )
 
     @writes("task complete")
@@ -177,9 +185,28 @@ class Recording:
         points: Decimal,
         observed_on: date,
         evidence: str,
+        attach: Sequence[str] = (),
     ) -> int:
         # A finding's checks read the stage and the scheme only, never other facts.
         cycle = self.get_cycle(address, acting, head_only=True)
+        event, fields = self._finding_event(
+            acting, cycle, source, indicator, points, observed_on, evidence
+        )
+        fields["attachments"] = attaching.prepare(self, acting, attach)
+        self._record_fact(acting, cycle, address, event, **fields)
+        return cycle.version
+
+    def _finding_event(
+        self,
+        acting: Acting,
+        cycle: Cycle,
+        source: str,
+        indicator: str,
+        points: Decimal,
+        observed_on: date,
+        evidence: str,
+    ) -> tuple[type, dict[str, Any]]:
+        """The event a ledger finding records on ``cycle``, every rule checked."""
         self._require_phase(cycle, COLLECTING, "记录督查发现")
         self._require_records(cycle, "findings", "记录督查发现")
         scheme = self.scheme_of(cycle)
@@ -202,18 +229,13 @@ class Recording:
             raise RuleViolation(f"发现日期 {observed_on} 晚于今天，不能记录尚未发生的发现")
         if not evidence.strip():
             raise RuleViolation("必须写明证据（--evidence）")
-        self._record_fact(
-            acting,
-            cycle,
-            address,
-            Cycle.FindingRecorded,
-            source=source,
-            indicator=indicator,
-            points=points,
-            observed_on=observed_on,
-            evidence=evidence.strip(),
-        )
-        return cycle.version
+        return Cycle.FindingRecorded, {
+            "source": source,
+            "indicator": indicator,
+            "points": points,
+            "observed_on": observed_on,
+            "evidence": evidence.strip(),
+        }
 
     # ---- item scores --------------------------------------------------------------------
 
@@ -229,12 +251,34 @@ class Recording:
     @writes("score record")
     @commutes
     def record_score(
-        self, acting: Acting, address: str, item_id: str, value: Decimal | str, evidence: str
+        self,
+        acting: Acting,
+        address: str,
+        item_id: str,
+        value: Decimal | str,
+        evidence: str,
+        attach: Sequence[str] = (),
     ) -> int:
         """Record a catalogue item's value, one 采分点 of an item scored by its points
         (``ITEM.POINT`` or the point's own id or label), or the opinion on an item that
         the scheme scores by an opinion table."""
         cycle = self.get_cycle(address, acting)
+        event, fields = self._score_event(acting, cycle, address, item_id, value, evidence)
+        fields["attachments"] = attaching.prepare(self, acting, attach)
+        self._record_fact(acting, cycle, address, event, **fields)
+        return cycle.version
+
+    def _score_event(
+        self,
+        acting: Acting,
+        cycle: Cycle,
+        address: str,
+        item_id: str,
+        value: Decimal | str,
+        evidence: str,
+    ) -> tuple[type, dict[str, Any]]:
+        """The event a score records on ``cycle``, every rule checked (``record_score``
+        saves it alone; ``import`` records many cycles' in one save)."""
         scheme = self.scheme_of(cycle)
         item_id, point_id = resolve_target(scheme, item_id)
         acting.named["item"] = f"{item_id}.{point_id}" if point_id else item_id
@@ -263,43 +307,24 @@ class Recording:
             raise RuleViolation("必须写明证据（--evidence）")
         if item.rule == "opinion":
             opinion = _opinion_of(item, str(value))
-            self._record_fact(
-                acting,
-                cycle,
-                address,
-                Cycle.OpinionRecorded,
-                item=item_id,
-                opinion=opinion,
-                evidence=evidence.strip(),
-            )
-            return cycle.version
+            return Cycle.OpinionRecorded, {
+                "item": item_id,
+                "opinion": opinion,
+                "evidence": evidence.strip(),
+            }
         number = _decimal(value)
         if point_id is not None:
             point = item.point(point_id)
             assert point is not None
             check_point_value(item, point, number)
-            self._record_fact(
-                acting,
-                cycle,
-                address,
-                Cycle.PointScored,
-                item=item_id,
-                point=point_id,
-                value=number,
-                evidence=evidence.strip(),
-            )
-            return cycle.version
+            return Cycle.PointScored, {
+                "item": item_id,
+                "point": point_id,
+                "value": number,
+                "evidence": evidence.strip(),
+            }
         check_item_value(item, number)
-        self._record_fact(
-            acting,
-            cycle,
-            address,
-            Cycle.ItemScored,
-            item=item_id,
-            value=number,
-            evidence=evidence.strip(),
-        )
-        return cycle.version
+        return Cycle.ItemScored, {"item": item_id, "value": number, "evidence": evidence.strip()}
 
     def _not_yet_recorded(
         self, cycle: Cycle, address: str, item: Item, point_id: str | None
@@ -340,6 +365,7 @@ class Recording:
         reason: str,
         evidence: str,
         observed_on: date | None = None,
+        attach: Sequence[str] = (),
     ) -> int:
         """``observed_on``: when the facts behind the decision happened or were
         established (default: the acting day)."""
@@ -363,6 +389,7 @@ class Recording:
             reason=reason.strip(),
             evidence=evidence.strip(),
             observed_on=observed,
+            attachments=attaching.prepare(self, acting, attach),
         )
         return cycle.version
 
@@ -448,7 +475,9 @@ class Recording:
         return fact
 
     @writes("correct withdraw")
-    def withdraw_fact(self, acting: Acting, address: str, position: int, reason: str) -> int:
+    def withdraw_fact(
+        self, acting: Acting, address: str, position: int, reason: str, attach: Sequence[str] = ()
+    ) -> int:
         cycle = self.get_cycle(address, acting)
         self._correctable(cycle, position, reason)
         self._record_fact(
@@ -458,12 +487,19 @@ class Recording:
             Cycle.FactWithdrawn,
             fact_position=position,
             reason=reason.strip(),
+            attachments=attaching.prepare(self, acting, attach),
         )
         return cycle.version
 
     @writes("correct amend")
     def amend_fact(
-        self, acting: Acting, address: str, position: int, value: Decimal, reason: str
+        self,
+        acting: Acting,
+        address: str,
+        position: int,
+        value: Decimal,
+        reason: str,
+        attach: Sequence[str] = (),
     ) -> int:
         cycle = self.get_cycle(address, acting)
         fact = self._correctable(cycle, position, reason)
@@ -493,5 +529,6 @@ class Recording:
             fact_position=position,
             value=value,
             reason=reason.strip(),
+            attachments=attaching.prepare(self, acting, attach),
         )
         return cycle.version

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from pdca.storage import append_only, group_roles
+from pdca.storage import append_only, attachments, group_roles
 from pdca.storage.failures import cannot_write
 from pdca.storage.meta import TABLE as META_TABLE
 from pdca.storage.snapshots import TABLE as SNAPSHOTS_TABLE
@@ -66,6 +66,8 @@ def install(app: PdcaApplication) -> Safeguards | None:
     with datastore.transaction(commit=True) as c:
         fresh = not append_only.installed(c, schema, table)
         head = append_only.install(c, schema, table, protected=(SNAPSHOTS_TABLE,))
+        for statement in attachments.guard_statements(schema):
+            c.execute(statement)
         c.execute(
             "SELECT session_user AS login, rolsuper FROM pg_roles WHERE rolname = session_user"
         )

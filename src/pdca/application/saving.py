@@ -94,7 +94,7 @@ def save(
     """Save what one command changed, in one transaction with its request record.
     ``conflict`` turns the versions the command read into the refusal to raise."""
     read = {a.id: a.version - len(a.pending_events) for a in aggregates}
-    _refuse_invisible_text(aggregates)
+    refuse_invisible_text(aggregates)
     extra = []
     if acting.limits:
         from pdca.application import scopes
@@ -117,21 +117,32 @@ def save(
             )
         )
     acting.stamp([*aggregates, *extra])
+    staged = None
+    if acting.evidence or acting.purges:
+        from pdca.application.attaching import stage
+
+        staged = stage(app, acting, aggregates)
+    done = False
     try:
-        app.save(*aggregates, *extra)
+        app.save(*aggregates, *extra, **(staged.kwargs if staged else {}))
         acting.accepted = extra[0] if extra else None
+        done = True
     except IntegrityError:
         if extra and app.recorder.select_events(extra[0].id, limit=1):
             from pdca.application.request_ids import RequestSeen
 
             raise RequestSeen(acting.request_id) from None
         raise conflict(read) from None
+    finally:
+        # Files are renamed into place only after the commit, removed after a refusal.
+        if staged is not None:
+            staged.committed() if done else staged.abandoned()
     from pdca.application.cycle_loading import after_save
 
     after_save(app, aggregates)
 
 
-def _refuse_invisible_text(aggregates: Sequence[Any]) -> None:
+def refuse_invisible_text(aggregates: Sequence[Any]) -> None:
     """Every free text a command is about to record, checked in one place (each use case
     trims its own; this is what they all share, and what a new use case cannot forget)."""
     from pdca.domain.names import FREE_TEXT, refuse_invisible_text

@@ -70,6 +70,8 @@ class Database:
                 PERSISTENCE_MODULE="eventsourcing.sqlite",
                 SQLITE_DBNAME=self._sqlite_uri(),
                 SQLITE_LOCK_TIMEOUT="30",
+                # The library's recorder, writing attachments in the events' transaction.
+                APPLICATION_RECORDER_TOPIC="pdca.storage.sqlite_recorder:Recorder",
             )
         else:
             env.update(
@@ -81,6 +83,7 @@ class Database:
                 POSTGRES_PASSWORD=self.password,
                 POSTGRES_CONNECT_TIMEOUT="5",
                 POSTGRES_POOL_SIZE="2",
+                APPLICATION_RECORDER_TOPIC="pdca.storage.postgres_recorder:Recorder",
             )
             if self.schema:
                 env["POSTGRES_SCHEMA"] = self.schema

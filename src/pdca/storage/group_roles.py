@@ -11,7 +11,8 @@ Each login (one per person) is made a member of one group role:
 * ``worker`` — the ``projections run --follow`` loop: reads events, writes the views.
 
 ``pdca_tracking`` and the view tables are writable by writer, admin and worker only;
-``pdca_meta`` by the owner only. The names carry the database and schema
+``pdca_meta`` by the owner only; ``pdca_attachments`` takes new rows from writers and
+admins, and only admins may purge (``pdca.storage.attachments``). The names carry the database and schema
 (``pdca_<db>_<schema>_writer``), so deployments and test runs on one server never share
 a role. Everything here is idempotent: ``pdca init`` runs it on every run it can, and
 ``pdca init --print-sql`` prints it for a DBA when the owner may not create roles.
@@ -25,6 +26,7 @@ from collections.abc import Iterable
 
 from pdca.storage.append_only import ident, literal
 from pdca.storage.snapshots import TABLE as SNAPSHOTS_TABLE
+from pdca.storage.attachments import TABLE as ATTACHMENTS
 
 KINDS = ("writer", "reader", "admin", "worker")
 #: What each group role is for, as ``pdca init`` says it.
@@ -67,7 +69,10 @@ def statements(
         f"{s}.{ident(events_table + '_notification_id_seq')}",
     )
     snapshots = f"{s}.{ident(SNAPSHOTS_TABLE)}"
-    guarded = ", ".join(literal(t) for t in (events_table, meta_table, SNAPSHOTS_TABLE))
+    guarded = ", ".join(
+        literal(t) for t in (events_table, meta_table, ATTACHMENTS, SNAPSHOTS_TABLE)
+    )
+    attachments = f"{s}.{ident(ATTACHMENTS)}"
     found = [
         "DO $pdca$ BEGIN\n"
         + "".join(
@@ -96,6 +101,10 @@ def statements(
         # Snapshots: appended by whoever loads a long cycle to write to it; owned, like
         # the events, by the owner (the append-only trigger refuses every change).
         f"GRANT INSERT ON {snapshots} TO {writer}, {admin}",
+        # Attachments: writers add bytes with the events naming them; a purge (an UPDATE
+        # that removes the bytes, its event in the same transaction) is the admin's.
+        f"GRANT INSERT ON {attachments} TO {writer}, {admin}",
+        f"GRANT UPDATE (content, purged) ON {attachments} TO {admin}",
         # The views and pdca_tracking (every other table) pass to admin, who owns what
         # it creates later; writers and workers keep their rows fresh.
         "DO $pdca$ DECLARE t record; BEGIN\n"
