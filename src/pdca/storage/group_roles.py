@@ -25,8 +25,8 @@ import re
 from collections.abc import Iterable
 
 from pdca.storage.append_only import ident, literal
-from pdca.storage.snapshots import TABLE as SNAPSHOTS_TABLE
 from pdca.storage.attachments import TABLE as ATTACHMENTS
+from pdca.storage.snapshots import TABLE as SNAPSHOTS_TABLE
 
 KINDS = ("writer", "reader", "admin", "worker")
 #: What each group role is for, as ``pdca init`` says it.
