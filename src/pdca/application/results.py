@@ -574,8 +574,9 @@ class Results:
         from pdca.rules import scoring
 
         cycle = self.get_cycle(address)
-        # The cycle as loaded is its facts now; a past moment is folded from its events.
-        events = [] if as_of is None else list(self.repository.event_store.get(cycle.id))
+        # The cycle as loaded is its facts now (a past moment is folded from its events);
+        # the events are read for the attachments they name.
+        events = list(self.repository.event_store.get(cycle.id))
         facts = cycle.facts if as_of is None else facts_of(events, as_of)
         if facts.opened is None:
             when = self.clock.shown(as_of) if as_of else ""
