@@ -131,6 +131,20 @@ def facts_of(
     return facts
 
 
+def _naming_attachments(app: Any, oid: Any) -> list[Any]:
+    """The events of an aggregate whose stored state names attachments (a long cycle's
+    thousands of others are not decoded for a list they are not on)."""
+    from pdca.storage.chain import as_bytes
+    from pdca.storage.plaintext import plain_state
+
+    cipher = app.mapper.cipher
+    return [
+        app.mapper.decode(row)
+        for row in app.recorder.select_events(oid)
+        if b'"attachments"' in as_bytes(plain_state(row.state, cipher))
+    ]
+
+
 class Results:
     """Mixed into ``PdcaApplication``."""
 
@@ -575,8 +589,12 @@ class Results:
 
         cycle = self.get_cycle(address)
         # The cycle as loaded is its facts now (a past moment is folded from its events);
-        # the events are read for the attachments they name.
-        events = list(self.repository.event_store.get(cycle.id))
+        # otherwise only the events that name attachments are decoded, for their list.
+        events = (
+            _naming_attachments(self, cycle.id)
+            if as_of is None and self.mapper.compressor is None
+            else list(self.repository.event_store.get(cycle.id))
+        )
         facts = cycle.facts if as_of is None else facts_of(events, as_of)
         if facts.opened is None:
             when = self.clock.shown(as_of) if as_of else ""
