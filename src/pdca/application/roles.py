@@ -49,6 +49,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "score record": _SUPERVISORS,
     "score na": _SUPERVISORS,
     "ballot issue": _SUPERVISORS,
+    "ballot slips": _SUPERVISORS,  # issues tokens: the same as ballot issue
     "ballot cast": _SUPERVISORS,
     "ballot import": _SUPERVISORS,
     "ballot close": _SUPERVISORS,
