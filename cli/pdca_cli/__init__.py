@@ -52,6 +52,7 @@ _COMMANDS = {
     "board": "pdca_cli.commands.board:board",
     "role": "pdca_cli.commands.role:role",
     "account": "pdca_cli.commands.account:account",
+    "serve": "pdca_cli.commands.serve:serve",
 }
 
 

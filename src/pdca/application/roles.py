@@ -128,7 +128,9 @@ READS = frozenset(
 #: missing (it is how a workspace, and so its roles file, comes to exist) and ``demo``
 #: writes a new workspace of its own. ``anchor keygen`` and ``anchor sign`` are the key
 #: holder's, who works on files away from the database and may hold no pdca role.
-SETUP = frozenset({"init", "demo", "anchor keygen", "anchor sign"})
+#: ``serve`` runs a server: each request is checked as its web account, not as the
+#: login that started it.
+SETUP = frozenset({"init", "demo", "anchor keygen", "anchor sign", "serve"})
 
 
 def records_events(command: str) -> bool:

@@ -60,7 +60,7 @@ from pdca.projections.decoding import Fact, decode, event_type, topics_of
 from pdca.projections.failures import located
 from pdca.projections.folds import CycleFolds
 from pdca.storage import group_roles
-from pdca.storage.database import Database
+from pdca.storage.database import Database, pool_size
 from pdca.storage.failures import cannot_write
 from pdca.storage.plaintext import plain_state
 
@@ -101,7 +101,8 @@ def engine_for(database: Database) -> Engine:
     if database.kind == "sqlite":
         return create_engine(database.sqlalchemy_url(), connect_args={"timeout": 30})
     options = {"options": f"-csearch_path={database.schema}"} if database.schema else {}
-    return create_engine(database.sqlalchemy_url(), connect_args=options, pool_size=2)
+    size = int(pool_size())
+    return create_engine(database.sqlalchemy_url(), connect_args=options, pool_size=size)
 
 
 class StoreHistory:
@@ -184,6 +185,9 @@ class Runtime:
         self._behind = 0
         self._outdated: dict[str, tuple[int, int]] = {}
         self._lagging: dict[str, int] = {}
+        # A server's reads: one background thread follows the views (``pdca serve``), so
+        # a read serves what they hold and never takes the tracking rows' locks.
+        self.followed = False
 
     # ---- set-up: init and the admin's rebuild/run only ------------------------------
 
@@ -376,7 +380,7 @@ class Runtime:
                 self._outdated[projection.name] = (row.version, projection.version)
             else:
                 current.append(projection)
-        if not current:
+        if not current or self.followed:
             return
         try:
             self._advance(current, None, None, lambda: False)

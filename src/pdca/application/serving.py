@@ -1,0 +1,49 @@
+"""What a long-running server needs of the application: one application for all its
+request threads, and one background thread that keeps the built-in views caught up
+while request threads only read them (``pdca serve``)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from pdca.errors import StorageError
+
+if TYPE_CHECKING:
+    from pdca.application.service import PdcaApplication
+
+
+def open_application(workspace: str | None, db: str | None) -> PdcaApplication:
+    """The workspace's application, its views followed by ``follow_views`` (reads never
+    catch up themselves). Refused when the database was never initialised."""
+    from pdca.application.service import PdcaApplication
+    from pdca.application.workspace import open_workspace
+
+    found = open_workspace(workspace, db)
+    database = found.database
+    if database.kind == "sqlite" and not (database.sqlite_path and database.sqlite_path.exists()):
+        raise StorageError(
+            f"数据库文件 {database.sqlite_path} 不存在；先运行：pdca init {found.root}"
+        )
+    app = PdcaApplication(found)
+    app.projection_runtime().followed = True
+    return app
+
+
+def follow_views(
+    app: PdcaApplication, should_stop: Callable[[], bool], interval: float = 0.5
+) -> None:
+    """Catch the built-in views up, then follow new events until ``should_stop``. A
+    failed pass (the database restarting) is retried after a pause, never ends the
+    thread: pages would silently go stale."""
+    from pdca import log
+
+    runtime = app.projection_runtime()
+    names = sorted(runtime.builtin)
+    while not should_stop():
+        try:
+            runtime.follow(*names, interval=interval, should_stop=should_stop)
+        except Exception as exc:  # logged, and the loop goes on
+            log.warning("views_follow_failed", error=str(exc)[:300])
+            time.sleep(max(interval, 1.0))
