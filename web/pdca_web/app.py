@@ -21,11 +21,14 @@ from starlette.staticfiles import StaticFiles
 from pdca_web import csrf
 from pdca_web.office import Office
 from pdca_web.pages import STATIC, render
+from pdca_web.session import endpoint
 from pdca_web.settings import Settings
 
 
+@endpoint(login=False)
 def home(request: Any) -> Any:
-    return render(request, "home.html", {"title": "首页"})
+    notice = "密码已修改。" if request.query_params.get("notice") == "password" else None
+    return render(request, "home.html", {"title": "首页", "notice": notice})
 
 
 def _ballot_routes() -> list[BaseRoute]:
@@ -35,9 +38,15 @@ def _ballot_routes() -> list[BaseRoute]:
 
 
 def _routes() -> list[BaseRoute]:
+    from pdca_web import auth_pages, cycle_pages, forms, reading
+
     return [
         Route("/", home),
         Mount("/static", app=StaticFiles(directory=str(STATIC)), name="static"),
+        *auth_pages.ROUTES,
+        *reading.ROUTES,
+        *cycle_pages.ROUTES,
+        *forms.ROUTES,
         *_ballot_routes(),
     ]
 

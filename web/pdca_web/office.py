@@ -14,14 +14,17 @@ from pdca_web.settings import Settings
 class Office:
     app: Any  # pdca.application.service.PdcaApplication
     settings: Settings
+    #: The server's own login: every web account's act records it as the principal.
+    principal: str = ""
     _stop: threading.Event = field(default_factory=threading.Event)
     _follower: threading.Thread | None = None
 
     @classmethod
     def open(cls, settings: Settings) -> Office:
-        from pdca.application.serving import open_application
+        from pdca.application.serving import open_application, server_login
 
-        return cls(open_application(settings.workspace, settings.db), settings)
+        app = open_application(settings.workspace, settings.db)
+        return cls(app, settings, server_login(app))
 
     def start(self) -> None:
         """Start the follower: request threads then only read the views."""

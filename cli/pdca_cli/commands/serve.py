@@ -70,6 +70,11 @@ def serve(
         secure_cookies=secure_cookies,
     )
     office = Office.open(settings)  # refused here, as one line, before uvicorn starts
+    from pdca.application.serving import service_problem
+
+    problem = service_problem(office.app, office.principal)
+    if problem:
+        click.echo(f"注意：{problem}", err=True)
     click.echo(f"网页服务：http://{host}:{port}/（Ctrl-C 停止）", err=True)
     uvicorn.run(
         create_app(settings, office),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pdca.application import clock, safeguards
+from pdca.application import clock, logins, safeguards
 from pdca.application.service import PdcaApplication
 from pdca.application.workspace import Workspace, create_workspace, planned_workspace
 from pdca.storage import meta
@@ -58,6 +58,7 @@ def initialise(root: Path, db_url: str | None, time_zone: str | None = None) -> 
         owner = meta.initialise(app.marker, cipher, events, zone, principal)
         app.use_zone(zone)
         app.ballot_box().create_table()  # here, by the owner: a writer may not create tables
+        logins.create_tables(app)  # the web's passwords and sessions, outside the history
         # After the owner's tables (the group roles' grants reach them), before the views
         # (created as the admin group role).
         guarded = safeguards.install(app)

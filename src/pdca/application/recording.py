@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from pdca import log
 from pdca.application.acting import Acting, writes
 from pdca.application.saving import commutes
 from pdca.domain.cycle import Cycle
@@ -234,6 +235,37 @@ class Recording:
         (``ITEM.POINT`` or the point's own id or label), or the opinion on an item that
         the scheme scores by an opinion table."""
         cycle = self.get_cycle(address, acting)
+        event, fields = self._score_event(acting, cycle, address, item_id, value, evidence)
+        self._record_fact(acting, cycle, address, event, **fields)
+        return cycle.version
+
+    @writes("score record")
+    def record_score_sheet(
+        self, acting: Acting, address: str, values: list[tuple[str, str]], evidence: str
+    ) -> int:
+        """A cycle's item scores as one sheet (the web's 评分表): every ``(item, value)``
+        is checked as ``record_score`` checks it, then all are saved together — or, when
+        one is refused, none. Returns how many were recorded."""
+        if not values:
+            raise RuleViolation("评分表中没有填写任何得分")
+        cycle = self.get_cycle(address, acting)
+        for item_id, value in values:
+            event, fields = self._score_event(acting, cycle, address, item_id, value, evidence)
+            cycle.record(event, **fields, actor=acting.person)  # checked next against this
+        self._save_changed(acting, cycle, address)
+        log.info("score_sheet_recorded", actor=acting.person, cycle=address, items=len(values))
+        return len(values)
+
+    def _score_event(
+        self,
+        acting: Acting,
+        cycle: Cycle,
+        address: str,
+        item_id: str,
+        value: Decimal | str,
+        evidence: str,
+    ) -> tuple[type, dict[str, Any]]:
+        """The event one score records, after every check (nothing recorded here)."""
         scheme = self.scheme_of(cycle)
         item_id, point_id = resolve_target(scheme, item_id)
         acting.named["item"] = f"{item_id}.{point_id}" if point_id else item_id
@@ -262,43 +294,24 @@ class Recording:
             raise RuleViolation("必须写明证据（--evidence）")
         if item.rule == "opinion":
             opinion = _opinion_of(item, str(value))
-            self._record_fact(
-                acting,
-                cycle,
-                address,
-                Cycle.OpinionRecorded,
-                item=item_id,
-                opinion=opinion,
-                evidence=evidence.strip(),
-            )
-            return cycle.version
+            return Cycle.OpinionRecorded, {
+                "item": item_id,
+                "opinion": opinion,
+                "evidence": evidence.strip(),
+            }
         number = _decimal(value)
         if point_id is not None:
             point = item.point(point_id)
             assert point is not None
             check_point_value(item, point, number)
-            self._record_fact(
-                acting,
-                cycle,
-                address,
-                Cycle.PointScored,
-                item=item_id,
-                point=point_id,
-                value=number,
-                evidence=evidence.strip(),
-            )
-            return cycle.version
+            return Cycle.PointScored, {
+                "item": item_id,
+                "point": point_id,
+                "value": number,
+                "evidence": evidence.strip(),
+            }
         check_item_value(item, number)
-        self._record_fact(
-            acting,
-            cycle,
-            address,
-            Cycle.ItemScored,
-            item=item_id,
-            value=number,
-            evidence=evidence.strip(),
-        )
-        return cycle.version
+        return Cycle.ItemScored, {"item": item_id, "value": number, "evidence": evidence.strip()}
 
     def _not_yet_recorded(
         self, cycle: Cycle, address: str, item: Item, point_id: str | None

@@ -27,8 +27,42 @@ def open_application(workspace: str | None, db: str | None) -> PdcaApplication:
             f"数据库文件 {database.sqlite_path} 不存在；先运行：pdca init {found.root}"
         )
     app = PdcaApplication(found)
-    app.projection_runtime().followed = True
+    try:
+        from pdca.application import logins
+
+        logins.create_tables(app)  # a database made before the web had none
+        app.projection_runtime().followed = True
+    except BaseException:
+        app.close()
+        raise
     return app
+
+
+def server_login(app: PdcaApplication) -> str:
+    """Who the server connected as (the principal of every web account's act)."""
+    from pdca.application.identity import principal
+
+    return principal(app)
+
+
+def service_problem(app: PdcaApplication, login: str) -> str | None:
+    """Why web accounts cannot record through this server yet, or None."""
+    from pdca.application import roles
+    from pdca.application.accounts import roster
+
+    found = roster(app)
+    account = found.by_login(login) if found is not None else None
+    if account is None:
+        return (
+            f"登录名 {login} 没有账户：网页账户暂不能登录记录；请管理员：pdca account add "
+            f"{login} --person 网页服务 --role service"
+        )
+    if roles.SERVICE not in account.roles:
+        return (
+            f"登录名 {login} 不是网页服务账户：网页上的记录将被拒绝；请管理员："
+            f"pdca account grant {login} service"
+        )
+    return None
 
 
 def follow_views(
