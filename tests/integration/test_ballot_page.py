@@ -11,9 +11,10 @@ from decimal import Decimal
 import pytest
 
 from pdca.application import ballot_page
+from pdca.application.identity import principal
 from pdca.application.service import PdcaApplication
 from pdca.application.workspace import open_workspace
-from pdca.errors import Conflict, NotFound, RuleViolation
+from pdca.errors import Conflict, NotFound, NotPermitted, RuleViolation
 from tests.conftest import Workspace
 from tests.integration.test_ballot_slips import in_check_stage
 from tests.integration.test_scoring_refusals import CYCLE
@@ -66,13 +67,13 @@ def test_a_cast_spends_the_token_once(opened) -> None:
     ws, app, tokens = opened
     form = ballot_page.ballot_form(app, tokens[0])
     before = ws.event_count()
-    ballot_page.cast(app, tokens[0], full_marks(form))
+    ballot_page.cast(app, principal(app), tokens[0], full_marks(form))
     assert ws.event_count() == before + 1  # the spent token; the ballot waits in the box
     assert ballot_page.ballot_form(app, tokens[0]).state == ballot_page.USED
     with pytest.raises(Conflict, match="已经投过"):
-        ballot_page.cast(app, tokens[0], full_marks(form))
+        ballot_page.cast(app, principal(app), tokens[0], full_marks(form))
     assert ws.event_count() == before + 1
-    ballot_page.cast(app, tokens[1], full_marks(form))
+    ballot_page.cast(app, principal(app), tokens[1], full_marks(form))
     # Closed: 2 ballots of 100 each (5 items × 20) counted, none missing.
     assert "计入 2 张" in ws.ok("ballot", "close", CYCLE, "--group", "masses").output
 
@@ -94,7 +95,7 @@ def test_a_wrong_figure_is_refused_and_the_token_stays_usable(opened) -> None:
     before = ws.event_count()
     for change, said in WRONG:
         with pytest.raises(RuleViolation, match=said):
-            ballot_page.cast(app, tokens[0], {**full_marks(form), **change})
+            ballot_page.cast(app, principal(app), tokens[0], {**full_marks(form), **change})
     assert ws.event_count() == before
     assert ballot_page.ballot_form(app, tokens[0]).state == ballot_page.OPEN
 
@@ -106,7 +107,7 @@ def test_an_unknown_token_is_not_found(opened) -> None:
         with pytest.raises(NotFound, match="令牌无效"):
             ballot_page.ballot_form(app, token)
         with pytest.raises(NotFound):
-            ballot_page.cast(app, token, {})
+            ballot_page.cast(app, principal(app), token, {})
     assert ws.event_count() == before
 
 
@@ -117,5 +118,41 @@ def test_a_ballot_is_closed_once_the_cycle_left_its_check(opened) -> None:
     assert form.state == ballot_page.CLOSED and "不再收票" in form.reason
     before = ws.event_count()
     with pytest.raises(RuleViolation, match="不再收票"):
-        ballot_page.cast(app, tokens[0], full_marks(form))
+        ballot_page.cast(app, principal(app), tokens[0], full_marks(form))
     assert ws.event_count() == before
+
+
+def test_with_accounts_only_the_servers_service_login_takes_an_anonymous_ballot(
+    workspace: Workspace,
+) -> None:
+    ws = workspace
+    in_check_stage(ws)
+    owner = ws.owner
+    ws.ok("account", "add", owner, "--person", "管理员", "--role", "admin", principal=owner)
+    ws.ok("account", "add", "zhangsan", "--person", "督查组-张三", "--role", "supervisor",
+          principal=owner)  # fmt: skip
+    issued = ws.ok(
+        "ballot", "issue", CYCLE, "--group", "masses", "--count", "1", "--json",
+        principal="zhangsan",
+    )  # fmt: skip
+    (token,) = json.loads(issued.output)["tokens"]
+    app = PdcaApplication(open_workspace(str(ws.root), ws.db_url))
+    try:
+        marks = full_marks(ballot_page.ballot_form(app, token))
+        before = ws.event_count()
+        for login in (owner, "zhangsan", "nosuch"):  # an admin, a supervisor, no account
+            with pytest.raises(NotPermitted):
+                ballot_page.cast(app, login, token, marks)
+        assert ws.event_count() == before
+        ws.ok("account", "grant", owner, "service", principal=owner)
+        ballot_page.cast(app, owner, token, marks)
+    finally:
+        app.close()
+    assert ws.event_count() == before + 2  # the grant; the spent token
+    order = "rowid" if ws.backend == "sqlite" else "notification_id"
+    topic, state = ws.sql(f"SELECT topic, state FROM {ws.events_table} ORDER BY {order} DESC")[0]
+    spent = json.loads(bytes(state))
+    assert topic.endswith("Cycle.BallotTokensUsed")
+    # The server's login connected; nobody is named, and the marks are not here.
+    assert (spent["principal"], spent["assurance"], spent["actor"]) == (owner, "anonymous", "")
+    assert "scores" not in spent

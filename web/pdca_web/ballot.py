@@ -24,7 +24,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from pdca.application import ballot_page
-from pdca.errors import Conflict, NotFound, PdcaError
+from pdca.errors import Conflict, NotFound, NotPermitted, PdcaError, StorageError
 from pdca_web.pages import render
 
 #: Not cached anywhere, not sent on as a referrer, not indexed: the path is a credential.
@@ -38,13 +38,12 @@ def _page(request: Any, template: str, context: dict[str, Any], status: int = 20
 
 
 def _status(error: PdcaError) -> int:
-    """404: no such token; 409: spent, or the box no longer takes ballots; 422: the
-    figures typed in."""
-    if isinstance(error, NotFound):
-        return 404
-    if isinstance(error, Conflict):
-        return 409
-    return 422
+    """404: no such token; 403: this server may not take ballots; 409: spent, or the
+    box no longer takes ballots; 503: the database; 422: the figures typed in."""
+    for kind, status in ((NotFound, 404), (NotPermitted, 403), (Conflict, 409)):
+        if isinstance(error, kind):
+            return status
+    return 503 if isinstance(error, StorageError) else 422
 
 
 def _closed(request: Any, form: ballot_page.BallotForm) -> Response:
@@ -56,8 +55,8 @@ def show(request: Any) -> Response:
     app = request.app.state.office.app
     try:
         form = ballot_page.ballot_form(app, request.path_params["token"])
-    except NotFound as exc:
-        return _page(request, "ballot_closed.html", {"reason": str(exc)}, 404)
+    except PdcaError as exc:  # unknown (404), or the database (503)
+        return _page(request, "ballot_closed.html", {"reason": str(exc)}, _status(exc))
     if form.state != ballot_page.OPEN:
         return _closed(request, form)
     return _page(request, "ballot.html", {"form": form, "given": {}})
@@ -67,17 +66,17 @@ async def cast(request: Any) -> Response:
     """Spend the token with the marks typed in; a refusal keeps what was typed."""
     token = request.path_params["token"]
     given = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
-    app = request.app.state.office.app
+    office = request.app.state.office
+    app = office.app
     try:
-        await run_in_threadpool(ballot_page.cast, app, token, given)
+        await run_in_threadpool(ballot_page.cast, app, office.principal, token, given)
     except PdcaError as exc:
         status = _status(exc)
-        try:
-            form = await run_in_threadpool(ballot_page.ballot_form, app, token)
-        except NotFound:
-            return _page(request, "ballot_closed.html", {"reason": str(exc)}, 404)
-        if form.state != ballot_page.OPEN or status == 409:
-            return _page(request, "ballot_closed.html", {"reason": str(exc), "form": form}, 409)
+        if status != 422:
+            return _page(request, "ballot_closed.html", {"reason": str(exc)}, status)
+        form = await run_in_threadpool(ballot_page.ballot_form, app, token)
+        if form.state != ballot_page.OPEN:  # the box closed meanwhile
+            return _closed(request, form)
         context = {"form": form, "given": given, "refusal": str(exc)}
         return _page(request, "ballot.html", context, status)
     return RedirectResponse("/ballot/cast", status_code=303, headers=_PRIVATE)

@@ -131,19 +131,19 @@ def marks(form: BallotForm, given: Mapping[str, str]) -> dict[str, Decimal]:
     return found
 
 
-def server_acting(app: PdcaApplication) -> Acting:
-    """Who casts an anonymous ballot: the server itself (its database login, on its own
-    behalf), the same for every ballot. The rater holds no account and leaves no name:
-    the spent token's event records no actor, the box keeps marks only."""
-    from pdca.application.identity import acting
-
-    return acting(app, None, "ballot cast")
+def server_acting(principal: str) -> Acting:
+    """Who casts an anonymous ballot: the server's login (``principal``, the service
+    role), on nobody's behalf — the same for every ballot. The rater holds no account
+    and leaves no name; the spent token's event records no actor, the box marks only."""
+    return Acting(principal=principal, person="", command="ballot cast", ballot=True)
 
 
-def cast(app: PdcaApplication, token: str, given: Mapping[str, str]) -> None:
-    """Cast the ballot ``token`` opens with the figures typed in; refused (nothing
-    written) when the token is unknown, spent, the box is closed or a figure is wrong."""
-    acting = server_acting(app)
+def cast(app: PdcaApplication, principal: str, token: str, given: Mapping[str, str]) -> None:
+    """Cast, as the server's login ``principal``, the ballot ``token`` opens with the
+    figures typed in; refused (nothing written) when the server may not take ballots,
+    the token is unknown or spent, the box is closed or a figure is wrong."""
+    acting = server_acting(principal)
+    app.permit(acting, acting.command)  # before anything is read
     form = ballot_form(app, token)
     if form.state == USED:
         raise Conflict(form.reason)
