@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from pdca.application import ballot_tokens
@@ -59,28 +59,39 @@ class BallotForm:
     reason: str  # why it cannot be cast (USED, CLOSED): the refusal's own line
 
 
-def _cycle_of(app: PdcaApplication, token: str) -> Cycle:
+def _lookup(runtime: Any, token: str) -> str | None:
+    """The id of the cycle whose issue made ``token``, as the view holds it now."""
     from sqlalchemy import select
 
     from pdca.projections.ballot_slips import issues, tokens
 
+    salts = [r["salt"] for r in runtime.rows("ballot_slips", select(issues.c.salt).distinct())]
+    digests = [ballot_tokens.token_digest(token, s or None) for s in salts]
+    for start in range(0, len(digests), 500):  # within every database's bound parameters
+        chunk = digests[start : start + 500]
+        query = select(tokens.c.cycle_id).where(tokens.c.digest.in_(chunk))
+        found = runtime.rows("ballot_slips", query)
+        if found:
+            return str(found[0]["cycle_id"])
+    return None
+
+
+def _cycle_of(app: PdcaApplication, token: str) -> Cycle:
     if not token or len(token) > MAX_TOKEN:
         raise NotFound("测评票令牌无效：链接不完整或不是发放的令牌")
     runtime = app.projection_runtime()
     runtime.refresh("ballot_slips")
-    salts = [r["salt"] for r in runtime.rows("ballot_slips", select(issues.c.salt).distinct())]
-    digests = [ballot_tokens.token_digest(token, s or None) for s in salts]
-    found: list[dict[str, str]] = []
-    for start in range(0, len(digests), 500):  # within every database's bound parameters
-        chunk = digests[start : start + 500]
-        query = select(tokens.c.cycle_id).where(tokens.c.digest.in_(chunk))
-        found += runtime.rows("ballot_slips", query)
-    if not found:
+    found = _lookup(runtime, token)
+    if found is None:
         if runtime.behind("ballot_slips"):
             # A server's views follow the log a moment behind: a slip printed just now.
             raise NotFound("测评票令牌暂未生效：刚发放的票须稍候片刻，请一分钟后再打开")
-        raise NotFound(UNKNOWN)
-    return app.repository.get(UUID(found[0]["cycle_id"]))
+        # Caught up now, perhaps only since the first look (the follower committed in
+        # between): a second look is the answer.
+        found = _lookup(runtime, token)
+        if found is None:
+            raise NotFound(UNKNOWN)
+    return app.repository.get(UUID(found))
 
 
 def ballot_form(app: PdcaApplication, token: str) -> BallotForm:
