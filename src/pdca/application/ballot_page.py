@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 #: before any digest is computed.
 MAX_TOKEN = 64
 OPEN, USED, CLOSED = "open", "used", "closed"
-UNKNOWN = "测评票令牌无效：不是发放的令牌，请核对票上的链接或二维码"
+UNKNOWN = "测评票令牌无效：不是发放的令牌，或本次测评已结束；请核对票上的链接或二维码"
 
 
 @dataclass(frozen=True)
@@ -63,9 +63,15 @@ def _lookup(runtime: Any, token: str) -> str | None:
     """The id of the cycle whose issue made ``token``, as the view holds it now."""
     from sqlalchemy import select
 
-    from pdca.projections.ballot_slips import issues, tokens
+    from pdca.projections.ballot_slips import checking, issues, tokens
 
-    salts = [r["salt"] for r in runtime.rows("ballot_slips", select(issues.c.salt).distinct())]
+    open_issues = (
+        select(issues.c.salt)
+        .join(checking, checking.c.cycle_id == issues.c.cycle_id)
+        .where(checking.c.open)
+        .distinct()
+    )
+    salts = [r["salt"] for r in runtime.rows("ballot_slips", open_issues)]
     digests = [ballot_tokens.token_digest(token, s or None) for s in salts]
     for start in range(0, len(digests), 500):  # within every database's bound parameters
         chunk = digests[start : start + 500]

@@ -2,14 +2,16 @@
 were made with (``/ballot/TOKEN`` carries the token alone).
 
 A slip's link names no cycle, so the ballot page finds it here: the token is digested
-under each issue's salt and looked up among the issued digests. Only what the issue
-events already hold is kept (salted digests, never a token), and nothing of a cast:
-whether a token is spent is the cycle's to say, read when the ballot is shown and cast.
+under the salt of each issue of a cycle now in 督查 (the only phase that takes ballots,
+so a province's years of issues cost nothing) and looked up among the issued digests.
+Only what the issue events already hold is kept (salted digests, never a token), and
+nothing of a cast: whether a token is spent is the cycle's to say, read when the ballot
+is shown and cast.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Column, MetaData, String, Table
+from sqlalchemy import Boolean, Column, MetaData, String, Table
 
 from pdca.projections.api import Batch, Projection, handles
 from pdca.projections.decoding import Fact
@@ -24,6 +26,14 @@ issues = Table(
     Column("salt", String(32), primary_key=True),
 )
 
+#: Whether a cycle is in 督查 now: only its issues' salts are tried.
+checking = Table(
+    "ballot_cycles",
+    metadata,
+    Column("cycle_id", String(36), primary_key=True),
+    Column("open", Boolean, nullable=False),
+)
+
 tokens = Table(
     "ballot_slips",
     metadata,
@@ -36,7 +46,7 @@ class BallotSlips(Projection):
     name = "ballot_slips"
     title = "测评票令牌（加盐摘要）所属的周期：投票页据令牌找到周期"
     version = 1
-    tables = (issues, tokens)
+    tables = (issues, checking, tokens)
 
     @handles("Cycle.BallotsIssued", "Cycle.BallotsIssuedToRater")
     def issued(self, fact: Fact, batch: Batch) -> None:
@@ -44,3 +54,14 @@ class BallotSlips(Projection):
         batch.put(issues, {"cycle_id": cycle, "salt": fact.get("salt") or ""})
         for digest in fact["token_digests"]:
             batch.put(tokens, {"digest": digest, "cycle_id": cycle})
+
+    @handles("Cycle.Opened", "Cycle.StageAdvanced")
+    def moved(self, fact: Fact, batch: Batch) -> None:
+        stage = fact["stage"] if fact.type == "Cycle.Opened" else fact["to_stage"]
+        # A stage's id begins with its phase's ("check", "check.on_site").
+        open_ = stage.split(".")[0] == "check"
+        batch.put(checking, {"cycle_id": str(fact.originator_id), "open": open_})
+
+    @handles("Cycle.Voided")
+    def voided(self, fact: Fact, batch: Batch) -> None:
+        batch.put(checking, {"cycle_id": str(fact.originator_id), "open": False})
