@@ -31,6 +31,14 @@ def acting(request: Request, command: str) -> Any:
     return acting_for(found.app, request.state.user, command, found.principal)
 
 
+def settle(request: Request) -> None:
+    """After a write: let the follower bring the views up to it, so the next page (a
+    list read from the views) shows what was just recorded."""
+    from pdca.application.serving import await_views
+
+    await_views(office(request).app)
+
+
 def text(form: Any, name: str, limit: int = 2000) -> str:
     value = str(form.get(name) or "").strip()
     if len(value) > limit:
@@ -156,6 +164,7 @@ def cycle_form(request: Request) -> Response:
         raise BadInput(f"未知表单 '{name}'")
     address = address_of(request)
     notice = handler(request, address, request.state.form)
+    settle(request)
     return RedirectResponse(f"{cycle_url(address)}?notice={notice}", status_code=303)
 
 
@@ -168,7 +177,7 @@ def rectification_context(request: Request) -> dict[str, Any]:
     app = office(request).app
     ref = request.path_params["ref"]
     item = app.get_rectification(ref)
-    rows = [r for r in app.list_rectifications(app.clock.today()) if r["item_id"] == str(item.id)]
+    rows = [r for r in app.list_rectifications(app.clock.today()) if r["item_id"] == item.id.hex]
     user = request.state.user
     return {
         "title": f"整改事项 {ref}",
@@ -215,6 +224,7 @@ def rectification_form(request: Request) -> Response:
         )
     else:
         raise BadInput(f"未知表单 '{name}'")
+    settle(request)
     return RedirectResponse(f"/rectifications/{quote(ref)}?notice=1", status_code=303)
 
 

@@ -23,6 +23,25 @@ _env = Environment(
 )
 
 
+def _status_label(code: str) -> str:
+    from pdca.application.labels import rectification_status
+
+    return rectification_status(code)
+
+
+def _event_label(name: str) -> str:
+    from pdca.application.labels import event_type
+
+    return event_type(name)
+
+
+_env.filters["rectification_status"] = _status_label
+_env.filters["event_type"] = _event_label
+# The 督办 colours the application names (红 overdue, 黄 rejected or behind, 蓝 near).
+_COLOURS = {"红": "red", "黄": "yellow", "蓝": "blue"}
+_env.filters["colour_class"] = lambda word: _COLOURS.get(word or "", "")
+
+
 def environment() -> Environment:
     """The package's template environment (another module may add its own filters)."""
     return _env

@@ -91,7 +91,7 @@ def _permit_web(app: Any, found: Accounts, server: Account, acting: Acting, comm
     """A web account's command through ``pdca serve``: the server's login must hold the
     service role, the session must be live and the person's, and the person's own role
     and scope decide (the server adds none of its own)."""
-    from pdca.application import logins
+    from pdca.application import web_sessions
 
     if roles.SERVICE not in server.roles:
         raise NotPermitted(
@@ -99,7 +99,11 @@ def _permit_web(app: Any, found: Accounts, server: Account, acting: Acting, comm
             f"不能代网页账户记录；请管理员：pdca account grant {server.login} service"
         )
     person = found.by_person(acting.person)
-    if person is None or not person.enabled or not logins.is_live(app, acting.session, person):
+    if (
+        person is None
+        or not person.enabled
+        or not web_sessions.is_live(app, acting.session, person.login)
+    ):
         raise NotPermitted("登录已失效（已退出、超时或账户已停用）；请重新登录")
     acting.assurance = WEB
     limit = _limit(app, found, person, command)

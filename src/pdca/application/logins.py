@@ -15,13 +15,12 @@ argon2 is imported only here, and this module only by the commands that need it.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from pdca.application import roles
+from pdca.application import roles, web_sessions
 from pdca.application.acting import Acting, writes
 from pdca.errors import NotFound, NotPermitted, RuleViolation
 
@@ -71,9 +70,7 @@ class WebUser:
 
 
 def store(app: Any) -> CredentialStore:
-    from pdca.storage.credentials import CredentialStore
-
-    return CredentialStore(app.recorder, app.workspace.database.kind)
+    return web_sessions.store(app)  # type: ignore[no-any-return]
 
 
 def create_tables(app: Any) -> None:
@@ -89,8 +86,7 @@ def _hasher() -> Any:
     return PasswordHasher()
 
 
-def _digest(session: str) -> str:
-    return hashlib.sha256(session.encode("utf-8")).hexdigest()
+_digest = web_sessions.digest
 
 
 def _roster_account(app: Any, login: str) -> Account | None:
@@ -220,15 +216,6 @@ def user_of(
         found.must_change,
         session,
     )
-
-
-def is_live(app: Any, session: str | None, person: Account) -> bool:
-    """Is ``session`` an open session of ``person``'s login (the permission check's
-    question for a web command: the session proves who the person is)?"""
-    if not session:
-        return False
-    row = store(app).session(_digest(session))
-    return row is not None and row.login == person.login
 
 
 def change_password(app: Any, user: WebUser, old: str, new: str, again: str) -> str:

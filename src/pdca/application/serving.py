@@ -38,6 +38,23 @@ def open_application(workspace: str | None, db: str | None) -> PdcaApplication:
     return app
 
 
+def await_views(app: PdcaApplication, timeout: float = 3.0) -> bool:
+    """Wait (at most ``timeout`` seconds) until the follower has brought the built-in
+    views up to the newest event, so the page after a form shows what it recorded. Reads
+    positions only: never the tracking rows' locks. False when the views are still behind."""
+    runtime = app.projection_runtime()
+    head = runtime.head()
+    names = runtime.builtin
+    end = time.monotonic() + timeout
+    while True:
+        positions = runtime.positions()
+        if all(positions.get(name, 0) >= head for name in names):
+            return True
+        if time.monotonic() >= end:
+            return False
+        time.sleep(0.05)
+
+
 def server_login(app: PdcaApplication) -> str:
     """Who the server connected as (the principal of every web account's act)."""
     from pdca.application.identity import principal

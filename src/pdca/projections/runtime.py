@@ -743,6 +743,10 @@ class Runtime:
 
     # ---- reading --------------------------------------------------------------------
 
+    def positions(self) -> dict[str, int]:
+        """Each tracked projection's position (one small read, no lock)."""
+        return {name: row.position for name, row in self._tracked().items()}
+
     def status(self) -> list[Status]:
         """Every projection's progress, as recorded (a read: nothing is imported)."""
         head = self.head()
