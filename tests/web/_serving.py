@@ -1,5 +1,6 @@
-"""A real ``pdca serve`` process for a test: started on a free port, its stdout and
-stderr kept in files (for the tests that read the logs), stopped with Ctrl-C."""
+"""A real ``pdca serve`` process for a test on any workspace (``tests.web._office``
+serves one furnished with accounts): started on a free port, its stdout and stderr kept
+in files apart (for the tests that read the logs), stopped with Ctrl-C."""
 
 from __future__ import annotations
 
@@ -16,14 +17,9 @@ from pathlib import Path
 
 from tests.conftest import Workspace
 from tests.e2e.test_subprocess import PDCA
+from tests.web._office import free_port
 
 SECRET = "test-secret-of-every-process-0123456789"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import re
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,13 +19,12 @@ from urllib.parse import urlencode
 import pytest
 
 from pdca.application.ballot_tokens import normalised
-from tests._serving import Server, free_port, served
-from tests.conftest import PG_DSN, REQUIRE_PG, Workspace, _init, _pg_available, _pg_connect
-from tests.conftest import drop_pg_schema as drop_schema
+from tests.conftest import Workspace
 from tests.integration.test_ballot_privacy import every_row
 from tests.integration.test_ballot_slips import Slips, in_check_stage
-from tests.integration.test_results import _chromium
 from tests.integration.test_scoring_refusals import CYCLE
+from tests.web._office import chromium, free_port, workspace_on
+from tests.web._serving import Server, served
 
 SLIPS = 5
 #: 吉林's 19 采分点 at their maxima: 4 items of 5+5+5+5 and 7+7+6 — 100 in all.
@@ -48,21 +46,7 @@ def hall(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Hall]:
     folder = tmp_path_factory.mktemp(f"hall-{request.param}")
-    schema = ""
-    if request.param == "sqlite":
-        ws = _init(folder / "ws", "sqlite:///pdca.sqlite3", "sqlite")
-    else:
-        reason = _pg_available()
-        if reason:
-            if REQUIRE_PG:
-                pytest.fail(f"PDCA_REQUIRE_PG=1 but {reason}")
-            pytest.skip(reason)
-        schema = f"t_{uuid.uuid4().hex[:12]}"
-        with _pg_connect() as conn:
-            conn.execute(f'CREATE SCHEMA "{schema}"')
-        url = f"{PG_DSN.replace('postgresql://', 'postgresql+psycopg://')}?schema={schema}"
-        ws = _init(folder / "ws", url, "postgresql", schema)
-    try:
+    with workspace_on(request.param, folder / "ws") as ws:
         in_check_stage(ws)
         port = free_port()
         slips = folder / "slips.html"
@@ -76,9 +60,6 @@ def hall(
         with served(ws, folder, port) as server:
             following(server, links[-1])
             yield Hall(ws, server, slips, links, folder, [])
-    finally:
-        if schema:
-            drop_schema(schema)
 
 
 def following(server: Server, link: str) -> None:
@@ -96,12 +77,12 @@ def following(server: Server, link: str) -> None:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    chromium = _chromium()
+    executable = chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         launched = p.chromium.launch(
-            executable_path=chromium,
+            executable_path=executable,
             headless=True,
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
