@@ -73,3 +73,60 @@ def test_gansu_items_say_how_they_score(sqlite_workspace: Workspace) -> None:
     assert len(lines) == 1
     assert "“三会一课”：支部委员会会议次数" in lines[0]
     assert "按次扣分  应 12 次，每少一次扣 0.5，扣完为止" in lines[0]
+
+
+def test_conversions_consequences_and_roll_ups_are_shown(sqlite_workspace: Workspace) -> None:
+    """Issue 14 items 7–9: what a result brings is part of the scheme a user reads, in the
+    table and in ``--json`` — each figure below is the scheme file's."""
+    ws = sqlite_workspace
+    jilin = json.loads(ws.ok("scheme", "show", "jilin", "--json").output)
+    # workflows/jilin.toml [[conversions]]: 群团组织 10 分, 党政机关 3 分, precision 0.001.
+    assert jilin["conversions"] == [
+        {
+            "id": "performance",
+            "label": "折算绩效考评分",
+            "by_category": {"群团组织": "10", "党政机关": "3"},
+            "precision": "0.001",
+            "rule_text": "由未取整的总分按满分 100 折算，只在 0.001 四舍五入一次",
+        }
+    ]
+    bonus = {c["id"]: (c["conditions"], c["amount"], c["years"]) for c in jilin["consequences"]}
+    assert bonus == {
+        "bonus_1": ("档次为 一档（1）", None, 1),
+        "bonus_2": ("档次为 二档（2）", "-1500", 1),
+        "bonus_3": ("档次为 三档（3）", "-3000", 1),
+        "bonus_3_twice": ("连续 2 年档次为 三档（3）", None, 2),
+    }
+    text = ws.ok("scheme", "show", "jilin").output
+    assert "performance  折算绩效考评分  群团组织 10、党政机关 3" in text
+    assert "bonus_3_twice  连续两年绩效奖金三档  连续 2 年档次为 三档（3）" in text
+
+    dazhou = json.loads(ws.ok("scheme", "show", "dazhou", "--json").output)
+    (roll_up,) = dazhou["roll_ups"]
+    assert (roll_up["component"], roll_up["weight"], roll_up["periods"]) == (
+        "duty_quarters",
+        "20",
+        ["Q1", "Q2", "Q3", "Q4"],
+    )
+    assert "定稿发布的总分取平均" in roll_up["rule_text"]
+    assert "duty_quarters  季度履职指数（四季度平均）  20%   Q1、Q2、Q3、Q4" in (
+        ws.ok("scheme", "show", "dazhou").output
+    )
+    assert "conversions" not in dazhou
+
+    soe = json.loads(ws.ok("scheme", "show", "soe", "--json").output)
+    assert [(c["id"], c["conditions"]) for c in soe["consequences"]] == [
+        ("commended", "等次为 A+"),
+        ("commended_a_three_years", "连续 3 年等次为 A"),
+        ("last_place_warning", "排名末 1"),
+        ("last_place_elimination", "连续 2 年排名末 1"),
+    ]
+    nantong = ws.ok("scheme", "show", "nantong").output
+    assert "结果运用（考用结合，定稿时按单位记录）" in nantong
+    assert (
+        "adjust_secretary     提请调整党组织负责人          连续 2 年档次为 排名靠后（bottom）"
+        in (nantong)
+    )
+    # A scheme without them says nothing of them (gansu has none of the three).
+    gansu = json.loads(ws.ok("scheme", "show", "gansu", "--json").output)
+    assert not {"roll_ups", "conversions", "consequences"} & set(gansu)

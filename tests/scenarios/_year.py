@@ -103,3 +103,30 @@ def unit_steps(ws: Workspace, cycle: str, *, late: bool = False) -> None:
         ws.ok("step", "record", cycle, step["id"], "--text", step["label"], "--evidence", "材料")
         if step["approval"]:
             ws.ok("step", "review", cycle, step["id"], "--approve", "--reason", "符合要求")
+
+
+def pdca(ws: Workspace, *args: str) -> str:
+    """The installed ``pdca`` in a real subprocess (a key path end to end); it must
+    succeed without a traceback. Returns its stdout."""
+    from tests.e2e.test_subprocess import pdca as run
+
+    done = run(ws, *args)
+    assert done.returncode == 0, (args, done.stdout, done.stderr)
+    assert "Traceback" not in done.stderr
+    return done.stdout
+
+
+def node(tree: dict[str, Any], ending: str) -> dict[str, Any]:
+    """The first node of an ``explain`` tree whose label ends with ``ending``."""
+    stack = [tree]
+    while stack:
+        here = stack.pop()
+        if here["label"].endswith(ending):
+            return here
+        stack += here.get("children", [])
+    raise AssertionError(f"no node ending {ending}")
+
+
+def used(explained: dict[str, Any]) -> list[str]:
+    """The consequences (考用结合) ``explain --json`` says the published result brings."""
+    return [c["label"] for c in explained["results_used"]["consequences"]]

@@ -21,6 +21,7 @@ from decimal import Decimal
 
 from tests.conftest import Workspace
 from tests.scenarios._year import advance, js
+from tests.scenarios._year import node as _node
 
 OWNER = "王五"
 
@@ -243,16 +244,6 @@ def test_soe_last_years_problems_are_scored_from_the_carried_items(workspace: Wo
     ws.ok("rectify", "verify", items[0], "--accept", "--today", "2024-02-10")
     node = _node(js(ws, "explain", cycle)["tree"], "（last_year_rectification）")
     assert Decimal(node["value"]) == 10 - 1 * 2
-
-
-def _node(tree: dict, ending: str) -> dict:
-    stack = [tree]
-    while stack:
-        node = stack.pop()
-        if node["label"].endswith(ending):
-            return node
-        stack += node.get("children", [])
-    raise AssertionError(f"no node ending {ending}")
 
 
 def test_grid_raters_never_score_a_unit_of_their_own_grid(workspace: Workspace) -> None:

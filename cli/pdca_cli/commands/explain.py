@@ -113,6 +113,11 @@ def explain(obj: CliContext, address: str, as_of: str | None) -> None:
             )
         if not used["consequences"] and not used["conversions"]:
             click.echo("  （无）")
+        if used.get("read"):  # rules across years: which publications of which years
+            read = "、".join(
+                f"{r['period']}（第 {r['finalisation']} 次定稿）" for r in used["read"]
+            )
+            click.echo(f"  跨年规则读取往年发布结果：{read}")
         for e in used["events"]:
             click.echo(
                 f"  来自轮次 {e['round']} 第 {e['position']} 号事件 {e['event']}（{e['what']}，"

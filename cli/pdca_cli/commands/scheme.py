@@ -105,6 +105,29 @@ TIERS = (
         ),
     ),
 )
+ROLL_UPS = (
+    Column("component", "组成部分"),
+    Column("label", "名称"),
+    Column("weight", "权重", show=percent),
+    Column("periods", "汇总各期", show=joined),
+    Column("rule_text", "汇总方法"),
+)
+CONVERSIONS = (
+    Column("id", "折算"),
+    Column("label", "名称"),
+    Column(
+        None,
+        "按单位类别折算分值",
+        get=lambda c: "、".join(f"{k} {v}" for k, v in c["by_category"].items()),
+    ),
+    Column("rule_text", "折算方法"),
+)
+CONSEQUENCES = (
+    Column("id", "结果运用"),
+    Column("label", "名称"),
+    Column("conditions", "条件"),
+    Column("amount", "金额", show=or_blank),
+)
 ROUND_AT = {"total": "只在总分", "component": "各组成部分与总分"}
 RANK_BY = {"round": "全轮次一起排名", "category": "按单位类别分别排名"}
 SCOPE = {"round": "全轮次", "category": "按单位类别"}
@@ -202,6 +225,9 @@ def _show(s: dict[str, Any]) -> None:
     ]
     _section(f"强制分布配额（{SCOPE[s['distribution']['scope']]}）", QUOTAS, quotas)
     _section("档次", TIERS, s["tiers"])
+    _section("汇总（各期结果汇入年度）", ROLL_UPS, s.get("roll_ups", []))
+    _section("折算（定稿时记录）", CONVERSIONS, s.get("conversions", []))
+    _section("结果运用（考用结合，定稿时按单位记录）", CONSEQUENCES, s.get("consequences", []))
     if s.get("teams"):
         _section("督查组（pdca account team ID --scheme 方案）", TEAMS, s["teams"])
     rect = s["rectification"]
@@ -242,7 +268,8 @@ def list_(obj: CliContext) -> None:
 @pass_cli
 def show(obj: CliContext, scheme_ref: str) -> None:
     """显示一个方案的全部内容（ID 或 ID@版本）：阶段与触发器、组成部分与权重、指标体系、
-    测评票的群体与项目、台账指标、一票否决、等次、配额与档次。各项的 ID 与名称在命令中通用。
+    测评票的群体与项目、台账指标、一票否决、等次、配额与档次、汇总、折算与结果运用。
+    各项的 ID 与名称在命令中通用。
 
     \b
     示例:

@@ -383,10 +383,12 @@ def _ballots(
 
 
 def _grid(app: PdcaApplication, chosen: list[tuple[str, str, str]], n: int, scheme_id: str) -> str:
-    """The unit's 联系片: a grid of its scheme's teams where they take in grids (甘肃's
-    考核组, in turn), else one of the six (南通's 联系片, in turn over all the units)."""
+    """The unit's 联系片: a grid of its scheme's teams where they take in grids of their
+    own (甘肃's 考核组, in turn), else one of the six (南通's 联系片, in turn over all the
+    units)."""
     teams = [t for t in app.workspace.scheme(scheme_id).teams if t["grids"]]
-    if not teams:
+    if not teams or {g for t in teams for g in t["grids"]} == set(GRIDS):
+        # 南通's 处室 liaise with the six 联系片 every demo unit is spread over.
         return GRIDS[n % len(GRIDS)]
     k = sum(1 for _, _, s in chosen[:n] if s == scheme_id)
     return teams[k % len(teams)]["grids"][0]

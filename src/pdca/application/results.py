@@ -379,15 +379,33 @@ class Results:
         if not subs or "-" in period:
             return context
         published: dict[tuple[str, str], Decimal | None] = {}
+        published_from: dict[tuple[str, str], str] = {}
         for sub in dict.fromkeys(subs):
             part = f"{period}-{sub}"
             for row in self.list_cycles(part):
                 if row["scheme"].split("@")[0] == scheme.id:
                     published[(row["unit"], part)] = None
             rnd = self._round_or_none(part, scheme.id)
-            for o in self._published_by(rnd, as_of) if rnd is not None else []:
+            if rnd is None:
+                continue
+            source = self._publication(rnd, as_of)
+            for o in self._published_by(rnd, as_of):
                 published[(o["unit"], part)] = Decimal(str(o["total"]))
-        return replace(context, published=published)
+                published_from[(o["unit"], part)] = source
+        return replace(context, published=published, published_from=published_from)
+
+    def _publication(self, rnd: Round, as_of: datetime | None) -> str:
+        """A roll-up's source in words: the round's finalisation it reads, by its event
+        (explain shows where each period's total came from)."""
+        events = [e for e in self._round_events(rnd) if as_of is None or e.timestamp <= as_of]
+        if not events:
+            return f"考核轮次 {rnd.period} 定稿发布"
+        last = events[-1]
+        return (
+            f"考核轮次 {rnd.period} 定稿发布（第 {len(events)} 次定稿：轮次 "
+            f"{rnd.period}/{rnd.scheme_id} 第 {last.originator_version} 号事件 Finalized，"
+            f"{last.actor}，{self.clock.shown(last.timestamp)}）"
+        )
 
     def _published_by(self, rnd: Round, as_of: datetime | None) -> list[dict[str, Any]]:
         """The outcomes a round last published by ``as_of`` (now: its last)."""

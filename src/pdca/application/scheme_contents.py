@@ -1,7 +1,8 @@
 """Everything a scheme says, as plain data for a front end to show (``pdca scheme show``):
 its stages and triggers, and its scoring content — components and weights, the
 catalogue and its items, ballot groups and items, ledger indicators, grades, quotas,
-tiers, vetoes, adjustments, the rectification escalation.
+tiers, vetoes, adjustments, the rectification escalation; in format 3 also how the
+results are used: roll-ups of quarters or half-years, conversions and consequences.
 
 Decimals are strings, as in every JSON pdca writes, so nothing is lost; each thing keeps
 its id (what commands store) beside its label (what people read and may type instead,
@@ -269,8 +270,62 @@ def _format_3(data: dict[str, Any], scheme: Scheme) -> None:
         ]
     if scheme.teams:  # only where declared: other schemes' answers keep their shape
         data["teams"] = [dict(t) for t in scheme.teams]
+    _results_used(data, scheme)
     if rules.ballot is not None:
         for item, entry in zip(rules.ballot.items, data["ballot"]["items"], strict=True):
             entry["points"] = [
                 {"id": p.id, "label": p.label, "max": str(p.max)} for p in item.points
             ]
+
+
+def _results_used(data: dict[str, Any], scheme: Scheme) -> None:
+    """Roll-ups, conversions and consequences (考用结合), each only where the scheme
+    declares one, so the answers of schemes without them keep their shape."""
+    from pdca.rules.consequences import conditions
+
+    rules = scheme.rules
+    roll_ups = [c for c in rules.components if c.source == "periods"]
+    if roll_ups:
+        data["roll_ups"] = [
+            {
+                "component": c.id,
+                "label": c.label,
+                "weight": str(c.weight),
+                "periods": list(c.periods),
+                "rule_text": ROLL_UP_TEXT,
+            }
+            for c in roll_ups
+        ]
+    if rules.conversions:
+        data["conversions"] = [
+            {
+                "id": c.id,
+                "label": c.label,
+                "by_category": {category: str(points) for category, points in c.by_category},
+                "precision": str(c.precision),
+                "rule_text": f"由未取整的总分按满分 {rules.scale} 折算，只在 {c.precision} 四舍五入一次",
+            }
+            for c in rules.conversions
+        ]
+    if rules.consequences:
+        data["consequences"] = [
+            {
+                "id": c.id,
+                "label": c.label,
+                "grades": list(c.grades),
+                "tiers": list(c.tiers),
+                "top": c.top,
+                "bottom": c.bottom,
+                "conversion": c.conversion or None,
+                "min": _s(c.min),
+                "below": _s(c.below),
+                "years": c.years,
+                "amount": _s(c.amount),
+                "conditions": conditions(c, {t.id: t.label for t in rules.tiers}),
+            }
+            for c in rules.consequences
+        ]
+
+
+#: How a roll-up reads its periods (``pdca.rules.scoring._periods_component``).
+ROLL_UP_TEXT = "各期考核轮次定稿发布的总分取平均；任一期未开启或未定稿，年度不能汇总"

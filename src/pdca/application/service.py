@@ -82,6 +82,7 @@ USE_CASES: dict[str, tuple[str, ...]] = {
         "_entries",
         "_event_ref",
         "_history",
+        "_publication",
         "_published_by",
         "_published_rules",
         "_record_results_used",

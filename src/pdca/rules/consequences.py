@@ -84,13 +84,19 @@ def _tier_id(published: str | None, rules: Rules) -> str | None:
     return next((t.id for t in rules.tiers if published in (t.label, t.id)), None)
 
 
-def conditions(consequence: Consequence) -> str:
-    """The condition in words, as ``explain`` and the report show it."""
+def conditions(consequence: Consequence, tier_labels: Mapping[str, str] | None = None) -> str:
+    """The condition in words, as ``explain`` and the report show it; with
+    ``tier_labels`` (id → label) tiers are named by label, id after (``scheme show``)."""
     parts = []
     if consequence.grades:
         parts.append(f"等次为 {'/'.join(consequence.grades)}")
     if consequence.tiers:
-        parts.append(f"档次为 {'/'.join(consequence.tiers)}")
+        named = (
+            consequence.tiers
+            if tier_labels is None
+            else [f"{tier_labels.get(t, t)}（{t}）" for t in consequence.tiers]
+        )
+        parts.append(f"档次为 {'/'.join(named)}")
     if consequence.top is not None:
         parts.append(f"排名前 {consequence.top}")
     if consequence.bottom is not None:

@@ -192,6 +192,8 @@ class RoundContext:
     #: Roll-ups (``source = "periods"``): (unit, period) → the total its round published,
     #: or None for a cycle of that period not (yet) published.
     published: Mapping[tuple[str, str], Decimal | None] = field(default_factory=dict)
+    #: Where each published total came from (the round's Finalized event), in words.
+    published_from: Mapping[tuple[str, str], str] = field(default_factory=dict)
 
 
 def round_half_up(value: Decimal, precision: Decimal) -> Decimal:
@@ -1027,7 +1029,14 @@ def _periods_component(
     if lacking:
         raise CannotScore(f"{'、'.join(lacking)}，年度不能汇总")
     totals = [v for v in found.values() if isinstance(v, Decimal)]
-    nodes = [Node(f"{p} 发布的总分", v, note=f"考核轮次 {p} 定稿发布") for p, v in found.items()]
+    nodes = [
+        Node(
+            f"{p} 发布的总分",
+            v,
+            note=context.published_from.get((facts.unit, p), f"考核轮次 {p} 定稿发布"),
+        )
+        for p, v in found.items()
+    ]
     mean = sum(totals, ZERO) / len(totals)
     return mean, [*nodes, Node(f"{len(totals)} 期平均", mean)], True
 

@@ -244,6 +244,11 @@ def _item(entry: fmt.ItemEntry, where: str, scored_points: bool, out: Reporter) 
             f"{where}.rule",
             'rule = "carried" 的指标按上期未销号的整改项自动计分，不能有采分点或意见表',
         )
+    # A deduction of 0 or less would leave a shortfall (or 老毛病) unpunished, or reward
+    # it: silently wrong. Format 3 only (``scored_points``), so older pinned texts load.
+    deducts = rule == "carried" or (scored_points and rule in ("per_occurrence", "banded"))
+    if deducts and entry.per is not None and per <= 0:
+        out.add(f"{where}.per", f"扣分必须大于 0，实际为 {per}")
     if rule == "banded" and item.band <= 0:
         out.add(f"{where}.band", "档宽必须大于 0")
     return item
@@ -664,7 +669,12 @@ def _consequences(
             out.add(f"{where}.{'min' if e.min is not None else 'below'}", "须同时给出 conversion")
         if e.conversion is not None and e.min is None and e.below is None:
             out.add(f"{where}.conversion", "须同时给出 min 或 below（折算分的界限）")
-        if not (e.grades or e.tiers or e.bottom or e.top or e.conversion):
+        for key in ("bottom", "top"):
+            places = getattr(e, key)
+            if places is not None and places < 1:
+                # 0 places would be a condition that never holds: the rule silently void.
+                out.add(f"{where}.{key}", f"必须是至少 1 的整数（名次数），实际为 {places}")
+        if not (e.grades or e.tiers or e.bottom is not None or e.top is not None or e.conversion):
             out.add(where, "必须给出条件：grades、tiers、bottom、top 或 conversion 之一")
         consequences.append(
             Consequence(
