@@ -11,7 +11,6 @@ import subprocess
 import sys
 import time
 import urllib.request
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,15 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import (
-    PG_DSN,
-    REQUIRE_PG,
-    Workspace,
-    _init,
-    _pg_available,
-    _pg_connect,
-    drop_pg_schema,
-)
+from tests.conftest import REQUIRE_PG, Workspace, _pg_available, chromium_path, workspace_on
 
 C, OTHER = "市财政局/2024", "市民政局/2024"
 SUPERVISOR, SECOND, STAFF, LOCKED = "zhangsan", "lisi", "wangwu", "zhaoliu"
@@ -51,32 +42,20 @@ class Office:
 
 
 def chromium() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI must have chromium (apt-get install -y chromium, see .ci/run)")
-        pytest.skip("chromium is not installed (apt-get install -y chromium)")
-    return found
+    return chromium_path()
 
 
 @contextmanager
-def workspace_on(backend: str, root: Path) -> Iterator[Workspace]:
-    if backend == "sqlite":
-        yield _init(root, "sqlite:///pdca.sqlite3", "sqlite")
-        return
-    reason = _pg_available()
-    if reason:
-        if REQUIRE_PG:
-            pytest.fail(f"PDCA_REQUIRE_PG=1 but {reason}")
-        pytest.skip(reason)
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    with _pg_connect() as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    url = f"{PG_DSN.replace('postgresql://', 'postgresql+psycopg://')}?schema={schema}"
-    try:
-        yield _init(root, url, "postgresql", schema)
-    finally:
-        drop_pg_schema(schema)
+def workspace_for(backend: str, root: Path) -> Iterator[Workspace]:
+    """``conftest.workspace_on``, with PostgreSQL skipped (or failed) when absent."""
+    if backend == "postgresql":
+        reason = _pg_available()
+        if reason:
+            if REQUIRE_PG:
+                pytest.fail(f"PDCA_REQUIRE_PG=1 but {reason}")
+            pytest.skip(reason)
+    with workspace_on(backend, root) as ws:
+        yield ws
 
 
 def furnish(ws: Workspace) -> Office:

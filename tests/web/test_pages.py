@@ -30,7 +30,7 @@ from tests.web._office import (
     chromium,
     furnish,
     serving,
-    workspace_on,
+    workspace_for,
 )
 
 NEW_PASSWORD = "我的新密码-2024"
@@ -41,7 +41,7 @@ def office(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Office]:
     root = tmp_path_factory.mktemp(f"web-{request.param}")
-    with workspace_on(request.param, root / "ws") as ws:
+    with workspace_for(request.param, root / "ws") as ws:
         found = furnish(ws)
         with serving(found, root) as served:
             yield served
@@ -280,6 +280,8 @@ def test_a_form_without_its_csrf_token_is_refused(office: Office, visit: Any) ->
     assert office.ws.event_count() == before
 
 
+# What a page looks like does not depend on the database: on SQLite only.
+@pytest.mark.parametrize("office", ["sqlite"], indirect=True)
 def test_the_explain_tree_shows_the_cli_figures(office: Office, visit: Any) -> None:
     page = log_in(visit(), office, SUPERVISOR)
     page.goto(f"{office.base}/cycles/{C}")
@@ -311,6 +313,7 @@ def test_the_explain_tree_shows_the_cli_figures(office: Office, visit: Any) -> N
     assert "记录人 督查组-张三" in fact and "记录于" in fact and "发现于 2024-05-12" in fact
 
 
+@pytest.mark.parametrize("office", ["sqlite"], indirect=True)
 def test_every_page_fits_390_px_and_is_shot_at_1280(
     office: Office, visit: Any, tmp_path: Path
 ) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from pdca.errors import PdcaError
 from pdca_web.cycle_pages import address_of, cycle_page, cycle_url
 from pdca_web.refusals import BadInput
 from pdca_web.session import endpoint, office
@@ -54,14 +55,12 @@ def integer(form: Any, name: str, label: str) -> int:
 
 
 def decimal(form: Any, name: str, label: str) -> Decimal:
-    value = text(form, name, 30)
+    from pdca.application.inputs import decimal as exact
+
     try:
-        number = Decimal(value)
-    except InvalidOperation:
-        raise BadInput(f"{label} '{value}' 不是数值；应为如 2、-0.5、87.5 的小数") from None
-    if not number.is_finite():
-        raise BadInput(f"{label} '{value}' 不是有限数值")
-    return number
+        return exact(text(form, name, 30), label)
+    except PdcaError as exc:
+        raise BadInput(str(exc)) from None  # what was typed: 422, not a rule of the flow
 
 
 def day(form: Any, name: str, label: str) -> date:

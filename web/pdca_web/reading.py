@@ -120,8 +120,23 @@ def rectifications(request: Request) -> Response:
 def rounds(request: Request) -> Response:
     app = office(request).app
     summaries = app.round_summaries()
-    context = {"title": "轮次", "rounds": summaries}
+    context = {"title": "轮次", "rounds": summaries, "periods": periods(app)}
     return render(request, "rounds.html", context)
+
+
+@endpoint()
+def report(request: Request) -> Response:
+    """The round report (``pdca report``): one self-contained page, charts included."""
+    from starlette.responses import HTMLResponse
+
+    from pdca.reports import round_report
+
+    app = office(request).app
+    period, _known = chosen_period(request, app)
+    if period is None:
+        return render(request, "rounds.html", {"title": "轮次", "rounds": []})
+    html = round_report.build(app, period, app.clock.today(), lambda done: None)
+    return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 
 
 @endpoint()
@@ -141,5 +156,6 @@ ROUTES = [
     Route("/ledger", ledger),
     Route("/rectifications", rectifications),
     Route("/rounds", rounds),
+    Route("/report", report),
     Route("/verify", verify),
 ]
