@@ -1,8 +1,9 @@
 """Update ``answers.json`` for what issue 15's ballot slips and page (helper V2) change
 on purpose — and only that:
 
-- ``ballot --help`` lists ``slips`` (``pdca ballot slips``: printable slips with QR
-  codes), whose ``--help`` is new;
+- ``--help`` and ``ballot --help`` say the group prints slips; ``ballot --help`` lists
+  ``slips`` (``pdca ballot slips``: printable slips with QR codes), whose ``--help`` is
+  new;
 - ``role list``: the table of commands gains ``ballot slips`` (supervisors, as ``ballot
   issue``);
 - ``projections list`` (table and JSON) and ``view nosuch``'s list of tables: the new
@@ -17,6 +18,7 @@ from __future__ import annotations
 from tests.behaviour.rerecord import Answer, Args, rerecord
 
 WHOLE = {
+    ("--help",),
     ("ballot", "--help"),
     ("role", "list"),
     ("projections", "list"),

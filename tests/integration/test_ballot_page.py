@@ -83,7 +83,7 @@ WRONG = [
     ({"duty_lead": ""}, "亲自抓党建、带头履责 未填写"),
     ({"duty_lead": "五"}, "不是数值"),
     ({"duty_lead": "５"}, "不是数值"),  # a full-width digit
-    ({"duty_lead": "NaN"}, "不是数值"),
+    ({"duty_lead": "NaN"}, "不是有限数值"),
     ({"duty_lead": "5.5"}, "超出范围；允许 0 至 5"),
     ({"rect_accountable": "-1"}, "超出范围；允许 0 至 6"),
 ]

@@ -23,7 +23,7 @@ from tests.conftest import Workspace
 from tests.integration.test_ballot_privacy import every_row
 from tests.integration.test_ballot_slips import Slips, in_check_stage
 from tests.integration.test_scoring_refusals import CYCLE
-from tests.web._office import chromium, free_port, workspace_on
+from tests.web._office import chromium, free_port, workspace_for
 from tests.web._serving import Server, served
 
 SLIPS = 5
@@ -46,7 +46,7 @@ def hall(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Hall]:
     folder = tmp_path_factory.mktemp(f"hall-{request.param}")
-    with workspace_on(request.param, folder / "ws") as ws:
+    with workspace_for(request.param, folder / "ws") as ws:
         in_check_stage(ws)
         port = free_port()
         slips = folder / "slips.html"

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from pdca.application import ballot_tokens
+from pdca.application import ballot_tokens, inputs
 from pdca.application.acting import Acting
 from pdca.application.recording import SCORING
 from pdca.errors import Conflict, NotFound, RuleViolation
@@ -136,14 +136,11 @@ def marks(form: BallotForm, given: Mapping[str, str]) -> dict[str, Decimal]:
             text = (given.get(field.id) or "").strip()
             if not text:
                 raise RuleViolation(f"{field.label} 未填写；每一项都要填 0 至 {field.max} 的分数")
-            try:
-                value = Decimal(text)
-            except InvalidOperation:
-                value = Decimal("NaN")
-            if not value.is_finite() or not text.isascii():
+            if not text.isascii():  # a full-width or Arabic-Indic digit is not read as one
                 raise RuleViolation(
                     f"{field.label} 的分数 '{text}' 不是数值；应填 0 至 {field.max}，如 18 或 17.5"
                 )
+            value = inputs.decimal(text, f"{field.label} 的分数")
             found[field.id] = value
     return found
 
