@@ -357,9 +357,11 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
-def memory(port: int, pid: int, names: list[str], total: int, threads: int) -> list[int]:
+def memory(
+    port: int, pid: int, names: list[str], total: int, threads: int, every: int
+) -> list[int]:
     """The server's RSS (KiB) before and at each tenth of ``total`` requests: the home
-    page mostly (cheap, so 100,000 of them fit in minutes), and one in a hundred each a
+    page mostly (cheap, so 100,000 of them fit in minutes), and one in ``every`` each a
     unit's page, the ranking and a form post."""
     pool = clients(port, threads)
     heavy = {k: page_workers(k, pool, names) for k in ("unit", "ranking", "post")}
@@ -368,9 +370,9 @@ def memory(port: int, pid: int, names: list[str], total: int, threads: int) -> l
         client = pool[slot]
 
         def mixed(n: int) -> float:
-            kind = {0: "unit", 1: "ranking", 2: "post"}.get(n % 100)
+            kind = {0: "unit", 1: "ranking", 2: "post"}.get(n % every)
             if kind is not None:
-                return heavy[kind][slot](n // 100)
+                return heavy[kind][slot](n // every)
             return timed(lambda: client.request("GET", "/"), 200, "home")
 
         return mixed
@@ -386,43 +388,65 @@ def memory(port: int, pid: int, names: list[str], total: int, threads: int) -> l
 
 def bench(kind: str, args: argparse.Namespace) -> None:
     root = Path(args.dir) / kind
+    kept = root / "bench.json"  # what --reuse needs of a workspace built before (SQLite)
+    if args.reuse and kept.is_file():
+        env, events = json.loads(kept.read_text(encoding="utf-8"))
+        with server(env, args.threads, root / "serve.log") as (port, pid):
+            measure(kind, args, env, events, port, pid, args.memory_only)
+        return
     if root.exists():
         shutil.rmtree(root)
     with database(kind, args.pg) as url:
         env, events = build(root, url, args.units)
-        names = [n for n, _ in roster_of(args.units)]
-        print(f"\n== {kind}: {args.units} units, {events:,} events", flush=True)
+        kept.write_text(json.dumps([env, events]), encoding="utf-8")
         with server(env, args.threads, root / "serve.log") as (port, pid):
             first_login(port, env["PDCA_ONE_TIME"])
-            print("clients  page      p50 ms   p95 ms   req/s")
-            writes = {}
-            for count in args.clients:
-                pool = clients(port, count)
-                for page in ("ranking", "unit", "post"):
-                    total = max(args.requests, count)
-                    latencies, wall = run(page_workers(page, pool, names), total)
-                    p50, p95 = percentiles(latencies)
-                    failed, lost = failures_said()
-                    print(
-                        f"{count:>7}  {page:<8} {p50:8.1f} {p95:8.1f} {total / wall:7.1f}"
-                        + (f"  failed: {failed}" if failed else ""),
-                        flush=True,
-                    )
-                    if page == "post":
-                        writes[count] = (total - lost) / wall  # those recorded
-            print("\nclients  server writes/s  raw saves/s  ratio")
-            for count in args.clients:
-                raw = raw_saves(url, root, names, count, max(args.requests, count))
-                print(f"{count:>7}  {writes[count]:15.1f} {raw:12.1f} {writes[count] / raw:6.2f}")
-            samples = memory(port, pid, names, args.memory_requests, 8)
-            failed, _ = failures_said()
-            mib = [s / 1024 for s in samples]
-            print(
-                f"\nserver RSS over {args.memory_requests:,} requests (MiB, each tenth): "
-                + " ".join(f"{m:.0f}" for m in mib)
-                + f"; after the first tenth {mib[1]:.0f} → end {mib[-1]:.0f}"
-                + (f"; failed: {failed}" if failed else "")
-            )
+            measure(kind, args, env, events, port, pid, args.memory_only)
+
+
+def measure(
+    kind: str,
+    args: argparse.Namespace,
+    env: dict[str, str],
+    events: int,
+    port: int,
+    pid: int,
+    memory_only: bool,
+) -> None:
+    names = [n for n, _ in roster_of(args.units)]
+    print(f"\n== {kind}: {args.units} units, {events:,} events", flush=True)
+    if not memory_only:
+        print("clients  page      p50 ms   p95 ms   req/s")
+        writes = {}
+        for count in args.clients:
+            pool = clients(port, count)
+            for page in ("ranking", "unit", "post"):
+                total = max(args.requests, count)
+                latencies, wall = run(page_workers(page, pool, names), total)
+                p50, p95 = percentiles(latencies)
+                failed, lost = failures_said()
+                print(
+                    f"{count:>7}  {page:<8} {p50:8.1f} {p95:8.1f} {total / wall:7.1f}"
+                    + (f"  failed: {failed}" if failed else ""),
+                    flush=True,
+                )
+                if page == "post":
+                    writes[count] = (total - lost) / wall  # those recorded
+        print("\nclients  server writes/s  raw saves/s  ratio")
+        url, root = env["PDCA_DB"], Path(env["PDCA_WORKSPACE"])
+        for count in args.clients:
+            raw = raw_saves(url, root, names, count, max(args.requests, count))
+            ratio = writes[count] / raw
+            print(f"{count:>7}  {writes[count]:15.1f} {raw:12.1f} {ratio:6.2f}", flush=True)
+    samples = memory(port, pid, names, args.memory_requests, 8, args.heavy_every)
+    failed, _ = failures_said()
+    mib = [s / 1024 for s in samples]
+    print(
+        f"\nserver RSS over {args.memory_requests:,} requests (MiB, each tenth): "
+        + " ".join(f"{m:.0f}" for m in mib)
+        + f"; after the first tenth {mib[1]:.0f} → end {mib[-1]:.0f}"
+        + (f"; failed: {failed}" if failed else "")
+    )
 
 
 def main() -> None:
@@ -434,6 +458,12 @@ def main() -> None:
     parser.add_argument("--clients", type=lambda s: [int(c) for c in s.split(",")],
                         default=[1, 8, 32])  # fmt: skip
     parser.add_argument("--threads", type=int, default=8, help="the server's threads")
+    parser.add_argument(
+        "--heavy-every", type=int, default=100,
+        help="in the memory run, one request in this many each a unit page, ranking, post",
+    )  # fmt: skip
+    parser.add_argument("--reuse", action="store_true", help="SQLite: the workspace built before")
+    parser.add_argument("--memory-only", action="store_true")
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument(
         "--pg", default=os.environ.get("PDCA_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
