@@ -45,6 +45,7 @@ _COMMANDS = {
     "ledger": "pdca_cli.commands.ledger:ledger",
     "rectify": "pdca_cli.commands.rectify:rectify",
     "verify": "pdca_cli.commands.verify:verify",
+    "evidence": "pdca_cli.commands.evidence:evidence",
     "projections": "pdca_cli.commands.projections:projections",
     "view": "pdca_cli.commands.view:view",
     "export": "pdca_cli.commands.export:export",

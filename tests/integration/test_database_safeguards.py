@@ -21,6 +21,7 @@ their principal the login that writes them whether or not the actor model is mer
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -304,6 +305,7 @@ def test_each_group_role_may_do_its_share_and_no_more(office: Office) -> None:
         ws.sql("SELECT tablename, tableowner FROM pg_tables WHERE schemaname = current_schema()")
     )
     assert owners.pop("pdca_events") == owners.pop("pdca_meta") == "postgres"
+    assert owners.pop("pdca_attachments") == "postgres"  # append-only but for a purge
     assert set(owners.values()) == {groups["admin"]}  # every view table and pdca_tracking
     assert {"pdca_tracking", "catalog_units", "scores"} <= set(owners)
 
@@ -334,6 +336,24 @@ def test_each_group_role_may_do_its_share_and_no_more(office: Office) -> None:
         app.close()
     with office.session("reader") as session, pytest.raises(psycopg.Error, match="denied"):
         session.execute("DELETE FROM pdca_ballot_box")
+    # Attachments: writers add bytes, never change or remove them; only an admin's UPDATE
+    # that removes the bytes (a purge) passes, and nobody deletes a row.
+    digest = "ab" * 32
+    add = "INSERT INTO pdca_attachments (digest, size, content) VALUES (%s, 1, 'x')"
+    purge = "UPDATE pdca_attachments SET content = NULL, purged = true WHERE digest = %s"
+    with office.session("writer") as session:
+        session.execute(add, (digest,))
+        for statement in (purge, "UPDATE pdca_attachments SET content = 'y' WHERE digest = %s"):
+            with pytest.raises(psycopg.Error, match="permission denied"):
+                session.execute(statement, (digest,))
+    with office.session("admin") as session:
+        with pytest.raises(psycopg.Error, match="附件只能追加"):
+            session.execute(
+                "UPDATE pdca_attachments SET content = 'y' WHERE digest = %s", (digest,)
+            )
+        session.execute(purge, (digest,))
+        with pytest.raises(psycopg.Error, match="permission denied|只能追加"):
+            session.execute("DELETE FROM pdca_attachments")
     # What they may: readers read; writers and workers keep the views' rows.
     with office.session("reader") as session:
         assert session.execute("SELECT count(*) FROM pdca_events").fetchone()[0] == 4
@@ -503,7 +523,7 @@ def test_an_owner_who_may_not_create_roles_gets_the_sql_for_a_dba(
         for name, owner in _pg_connect()
         .execute("SELECT tablename, tableowner FROM pg_tables WHERE schemaname = %s", (schema,))
         .fetchall()
-        if name not in ("pdca_events", "pdca_meta")
+        if name not in ("pdca_events", "pdca_meta", "pdca_attachments")
     }
     assert owners == {roles["admin"]}
 
@@ -591,3 +611,29 @@ def test_the_demo_on_postgresql_verifies_clean(workspace: Workspace) -> None:
     assert not any("stamp_mismatch" in h for h in history)
     assert {h["principal"] for h in history} == {"postgres"}
     assert "演示-督查组" in {h["actor"] for h in history}
+
+
+@PG
+def test_a_writer_attaches_and_only_an_admin_login_purges(office: Office, tmp_path: Path) -> None:
+    a_cycle(office)
+    office.ok("writer", "task", "publish", CYCLE)
+    office.ok("writer", "cycle", "advance", CYCLE, "start_do")
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(b"%PDF-1.4 scan")
+    office.ok(
+        *("writer", "finding", "record", CYCLE, "--source", "暗访", "--indicator", "discipline"),
+        *("--points", "-1", "--observed-on", "2024-05-12", "--evidence", "e"),
+        *("--attach", str(scan)),
+    )
+    digest = hashlib.sha256(b"%PDF-1.4 scan").hexdigest()
+    # The accounts are not set up: pdca lets anyone try; the database refuses the writer.
+    refused = office.run("writer", "evidence", "purge", digest, "--reason", "r")
+    assert refused.exit_code != 0 and "Traceback" not in refused.output
+    assert (
+        refused.output.startswith("错误：当前数据库登录对") and "没有所需的权限" in refused.output
+    )
+    assert len(refused.output.strip().splitlines()) == 1, refused.output
+    assert verify_json(office)[1]["purged_attachments"] == []
+    office.ok("admin", "evidence", "purge", digest, "--reason", "含个人信息")
+    code, found = verify_json(office, "reader")
+    assert code == 0 and [p["digest"] for p in found["purged_attachments"]] == [digest]

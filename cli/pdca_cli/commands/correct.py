@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import click
 
+from pdca_cli._attach import attach_option, noted
 from pdca_cli._context import CliContext, json_option, pass_cli
 from pdca_cli._output import answer
 from pdca_cli._parse import parse_decimal
@@ -16,18 +17,21 @@ def correct() -> None:
 @click.argument("address", metavar="CYCLE")
 @click.argument("position", type=int)
 @click.option("--reason", required=True, help="理由。")
+@attach_option
 @json_option
 @pass_cli
-def withdraw(obj: CliContext, address: str, position: int, reason: str) -> None:
+def withdraw(
+    obj: CliContext, address: str, position: int, reason: str, attach: tuple[str, ...]
+) -> None:
     """撤回一条记录（发现、得分、测评票、否决、不适用认定），POSITION 见 pdca history。
 
     \b
     示例:
       pdca correct withdraw 市财政局/2024 12 --reason 误记到本单位
     """
-    at = obj.app().withdraw_fact(obj.acting, address, position, reason)
+    at = obj.app().withdraw_fact(obj.acting, address, position, reason, attach)
     data = {"cycle": address, "position": at, "withdrawn": position}
-    answer(obj.json, data, f"#{at}：已撤回记录 #{position}")
+    answer(obj.json, data, noted(f"#{at}：已撤回记录 #{position}", attach))
 
 
 @correct.command(context_settings={"ignore_unknown_options": True})
@@ -35,15 +39,19 @@ def withdraw(obj: CliContext, address: str, position: int, reason: str) -> None:
 @click.argument("position", type=int)
 @click.argument("value")
 @click.option("--reason", required=True, help="理由。")
+@attach_option
 @json_option
 @pass_cli
-def amend(obj: CliContext, address: str, position: int, value: str, reason: str) -> None:
+def amend(
+    obj: CliContext, address: str, position: int, value: str, reason: str, attach: tuple[str, ...]
+) -> None:
     """更正一条发现的分值或一个指标的记录值。
 
     \b
     示例:
       pdca correct amend 市财政局/2024 12 -1 --reason 复核后减轻
     """
-    at = obj.app().amend_fact(obj.acting, address, position, parse_decimal(value, "更正值"), reason)
+    amended = parse_decimal(value, "更正值")
+    at = obj.app().amend_fact(obj.acting, address, position, amended, reason, attach)
     data = {"cycle": address, "position": at, "amended": position, "value": value}
-    answer(obj.json, data, f"#{at}：记录 #{position} 更正为 {value}")
+    answer(obj.json, data, noted(f"#{at}：记录 #{position} 更正为 {value}", attach))

@@ -99,6 +99,15 @@ def explain(obj: CliContext, address: str, as_of: str | None) -> None:
             )
         else:
             click.echo("  待复核")
+    if data.get("attachments"):
+        from pdca.application import labels
+
+        click.echo("附件：")
+        for a in data["attachments"]:
+            click.echo(
+                f"  第 {a['position']} 号事件（{labels.event_type(a['type'])}）：{a['name']}"
+                f"（{a['size']} 字节，{a['media_type']}，摘要 {a['digest'][:12]}）"
+            )
     used = data.get("results_used")
     if used:
         # 考用结合: what the published result brings, with the round's events behind it.

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import click
 
+from pdca_cli._attach import attach_option, noted
 from pdca_cli._context import CliContext, json_option, pass_cli
 from pdca_cli._output import answer
 from pdca_cli._parse import parse_date, parse_decimal
@@ -28,6 +29,7 @@ def finding() -> None:
     help="发现日期 YYYY-MM-DD（与记录时间分开保存）。",
 )
 @click.option("--evidence", required=True, help="证据。")
+@attach_option
 @json_option
 @pass_cli
 def record(
@@ -38,6 +40,7 @@ def record(
     points: str,
     observed_on: str,
     evidence: str,
+    attach: tuple[str, ...],
 ) -> None:
     """记录一条日常抽查发现：何时发现、何来源、何指标、几分、何证据。年底处理阶段“秋后算账”。
 
@@ -56,11 +59,9 @@ def record(
         parse_decimal(points, "分值"),
         parse_date(observed_on, "发现日期"),
         evidence,
+        attach,
     )
     indicator = obj.acting.named.get("indicator", indicator)  # a label names its id
     data = {"cycle": address, "position": position, "indicator": indicator, "points": points}
-    answer(
-        obj.json,
-        data,
-        f"已记录发现 #{position}：{source} {indicator} {points}（发现于 {observed_on}）",
-    )
+    line = f"已记录发现 #{position}：{source} {indicator} {points}（发现于 {observed_on}）"
+    answer(obj.json, data, noted(line, attach))

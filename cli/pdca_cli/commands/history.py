@@ -40,7 +40,7 @@ ENTRIES = (
 @json_option
 @pass_cli
 def history(obj: CliContext, address: str) -> None:
-    """一个周期的全部事件：序号、记录时间、操作人、类型、摘要。
+    """一个周期的全部事件：序号、记录时间、操作人、类型、摘要（及附件）。
 
     操作人后注“声明”的，没有账户为其担保（未启用账户的数据库、较早的事件）；
     注“由 某某 代录”的，是该登录名代此人记录。
@@ -51,6 +51,10 @@ def history(obj: CliContext, address: str) -> None:
     """
     entries = obj.app().history(address)
     if obj.json:
-        emit_json(flagged_records(ENTRIES, entries))
+        found = flagged_records(ENTRIES, entries)
+        for record, entry in zip(found, entries, strict=True):
+            if entry.attachments:  # a history without attachments answers as before
+                record["attachments"] = list(entry.attachments)
+        emit_json(found)
     else:
         show_table(ENTRIES, entries)

@@ -5,6 +5,7 @@ from typing import Any
 import click
 
 from pdca.application import labels
+from pdca_cli._attach import attach_option, noted
 from pdca_cli._columns import (
     Column,
     emit,
@@ -122,19 +123,21 @@ def order(
 @rectify.command()
 @click.argument("ref", metavar="ID")
 @click.option("--note", required=True, help="进展说明（南通：整改月报）。")
+@attach_option
 @on_day
 @json_option
 @pass_cli
-def report(obj: CliContext, ref: str, note: str, today: str | None) -> None:
+def report(
+    obj: CliContext, ref: str, note: str, attach: tuple[str, ...], today: str | None
+) -> None:
     """报告整改进展。
 
     \b
     示例:
       pdca rectify report 3f9a1c0e --note "已补齐1-6月会议记录"
     """
-    _done(
-        obj, obj.app().report_rectification(obj.acting_on(_today(today)), ref, note), "已报告进展"
-    )
+    item = obj.app().report_rectification(obj.acting_on(_today(today)), ref, note, attach)
+    _done(obj, item, noted("已报告进展", attach))
 
 
 @rectify.command()

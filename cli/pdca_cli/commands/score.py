@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import click
 
+from pdca_cli._attach import attach_option, noted
 from pdca_cli._context import CliContext, json_option, pass_cli
 from pdca_cli._output import answer
 
@@ -16,9 +17,12 @@ def score() -> None:
 @click.argument("item")
 @click.argument("value", metavar="VALUE")
 @click.option("--evidence", required=True, help="依据（查阅的资料、核查结果）。")
+@attach_option
 @json_option
 @pass_cli
-def record(obj: CliContext, address: str, item: str, value: str, evidence: str) -> None:
+def record(
+    obj: CliContext, address: str, item: str, value: str, evidence: str, attach: tuple[str, ...]
+) -> None:
     """记录一个指标的值（督查阶段；处理阶段只能补记尚未记录的指标）。ITEM 为指标 ID 或名称（见 pdca scheme show）；有采分点的指标逐个记录采分点，写成 指标.采分点（或采分点自己的 ID、名称）。VALUE 按指标规则：直接计分为分数，按次扣分为次数，按档扣分为百分比，按意见计分为意见（如 较好）。
 
     \b
@@ -27,10 +31,10 @@ def record(obj: CliContext, address: str, item: str, value: str, evidence: str) 
       pdca score record 省财政厅/2017 mr_lists.branches 1 --evidence "支部责任清单齐全"
       pdca score record 化工公司/2024 secretary_report 较好 --evidence "述职评议会意见"
     """
-    position = obj.app().record_score(obj.acting, address, item, value, evidence)
+    position = obj.app().record_score(obj.acting, address, item, value, evidence, attach)
     item = obj.acting.named.get("item", item)  # a label names its id
     data = {"cycle": address, "position": position, "item": item, "value": value}
-    answer(obj.json, data, f"已记录 #{position}：{item} = {value}")
+    answer(obj.json, data, noted(f"已记录 #{position}：{item} = {value}", attach))
 
 
 @score.command("na")

@@ -4,6 +4,7 @@ from datetime import date
 
 import click
 
+from pdca_cli._attach import attach_option, noted
 from pdca_cli._columns import Column, records, show_table, yes_no
 from pdca_cli._context import CliContext, json_option, pass_cli
 from pdca_cli._output import answer, emit_json
@@ -73,18 +74,26 @@ def publish(obj: CliContext, address: str) -> None:
 @click.argument("task_no", metavar="TASK", type=int)
 @click.option("--progress", required=True, type=int, help="进度百分比 0–100。")
 @click.option("--note", help="进展说明。")
+@attach_option
 @json_option
 @pass_cli
-def report(obj: CliContext, address: str, task_no: int, progress: int, note: str | None) -> None:
+def report(
+    obj: CliContext,
+    address: str,
+    task_no: int,
+    progress: int,
+    note: str | None,
+    attach: tuple[str, ...],
+) -> None:
     """报告任务进度（执行、督查阶段）。
 
     \b
     示例:
       pdca task report 市财政局/2024 1 --progress 60 --note 已完成两次专题学习
     """
-    obj.app().report_task(obj.acting, address, task_no, progress, note)
+    obj.app().report_task(obj.acting, address, task_no, progress, note, attach)
     data = {"cycle": address, "task": task_no, "progress": progress}
-    answer(obj.json, data, f"任务 #{task_no} 进度：{progress}%")
+    answer(obj.json, data, noted(f"任务 #{task_no} 进度：{progress}%", attach))
 
 
 @task.command()

@@ -25,6 +25,13 @@ PROBLEMS = (
     Column("label", "篡改", get=lambda p: labels.tamper_kind(p[1].kind)),
     Column("detail", "说明", get=lambda p: p[1].detail),
 )
+#: Attachments whose bytes an admin purged (pdca evidence purge): reported, not tampering.
+PURGED = (
+    Column("digest", "摘要"),
+    Column("name", "文件名"),
+    Column("aggregate", "所属"),
+    Column("position", "事件号"),
+)
 
 
 @click.command()
@@ -52,8 +59,8 @@ def verify(
 ) -> None:
     """校验历史是否被篡改：重算每个事件的链摘要，并与定稿时发布的摘要比对；给出 --anchors 时再与库外锚点文件比对。只读。
 
-    逐个聚合、逐个位置列出被修改、删除、调换位置或插入的事件；无篡改时退出码 0，
-    发现篡改（或校验码不符）时退出码 8。
+    逐个聚合、逐个位置列出被修改、删除、调换位置或插入的事件，以及内容与摘要不符或缺失的附件
+    （已清除的附件另行列出，不算篡改）；无篡改时退出码 0，发现篡改（或校验码不符）时退出码 8。
 
     \b
     示例:
@@ -90,6 +97,9 @@ def verify(
             "heads": records(HEADS, report.aggregates),
             "problems": records(PROBLEMS, report.problems),
         }
+        if report.attachments:  # a history without attachments answers as before
+            data["attachments"] = report.attachments
+            data["purged_attachments"] = records(PURGED, report.purged)
         if report.outside is not None:
             data["anchors_file"] = {
                 "file": report.outside.file,
@@ -101,6 +111,8 @@ def verify(
         emit_json(data)
     else:
         scope = f"已校验 {len(report.aggregates)} 个聚合、{report.events} 个事件、{report.anchors} 个已发布摘要"
+        if report.attachments:
+            scope += f"、{report.attachments} 个附件"
         if report.outside is not None:
             scope += f"、锚点文件中 {report.outside.anchors} 个锚点"
         if report.clean:
@@ -111,6 +123,13 @@ def verify(
                 report.problems,
                 False,
                 title=f"{scope}：发现 {len(report.problems)} 处篡改",
+            )
+        if report.purged:
+            emit(
+                PURGED,
+                report.purged,
+                False,
+                title=f"已清除内容的附件 {len(report.purged)} 个（有清除记录，不是缺失）",
             )
         if report.outside is not None:
             from pdca_cli._anchors import show_outside

@@ -72,6 +72,11 @@ class Acting:
     # An anonymous ballot cast through the server (``ballot_page``): the principal is the
     # server's login, no person is named; the ballot token is checked by the use case.
     ballot: bool = False
+    #: Attachments read for this command (digest → bytes) and digests whose bytes it
+    #: purges: the save stores or purges them in the events' transaction
+    #: (``pdca.application.attaching``).
+    evidence: dict[str, bytes] = field(default_factory=dict, repr=False)
+    purges: list[str] = field(default_factory=list)
 
     @classmethod
     def declared(cls, name: str, command: str = "", **kwargs: Any) -> Acting:

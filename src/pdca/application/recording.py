@@ -7,12 +7,13 @@ stage, then records one event. Ballots have a module of their own (``ballots``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from pdca import log
+from pdca.application import attaching
 from pdca.application.acting import Acting, writes
 from pdca.application.saving import commutes
 from pdca.domain.cycle import Cycle
@@ -129,7 +130,13 @@ class Recording:
     @writes("task report")
     @commutes
     def report_task(
-        self, acting: Acting, address: str, task_no: int, progress: int, note: str | None
+        self,
+        acting: Acting,
+        address: str,
+        task_no: int,
+        progress: int,
+        note: str | None,
+        attach: Sequence[str] = (),
     ) -> None:
         cycle = self.get_cycle(address, acting)
         self._require_phase(cycle, COLLECTING, "报告任务进度")
@@ -146,6 +153,7 @@ class Recording:
             task_no=task_no,
             progress=progress,
             note=note,
+            attachments=attaching.prepare(self, acting, attach),
         )
 
     @writes("task complete")
@@ -178,6 +186,7 @@ class Recording:
         points: Decimal,
         observed_on: date,
         evidence: str,
+        attach: Sequence[str] = (),
     ) -> int:
         cycle = self.get_cycle(address, acting)
         self._require_phase(cycle, COLLECTING, "记录督查发现")
@@ -212,6 +221,7 @@ class Recording:
             points=points,
             observed_on=observed_on,
             evidence=evidence.strip(),
+            attachments=attaching.prepare(self, acting, attach),
         )
         return cycle.version
 
@@ -229,14 +239,21 @@ class Recording:
     @writes("score record")
     @commutes
     def record_score(
-        self, acting: Acting, address: str, item_id: str, value: Decimal | str, evidence: str
+        self,
+        acting: Acting,
+        address: str,
+        item_id: str,
+        value: Decimal | str,
+        evidence: str,
+        attach: Sequence[str] = (),
     ) -> int:
         """Record a catalogue item's value, one 采分点 of an item scored by its points
         (``ITEM.POINT`` or the point's own id or label), or the opinion on an item that
         the scheme scores by an opinion table."""
         cycle = self.get_cycle(address, acting)
         event, fields = self._score_event(acting, cycle, address, item_id, value, evidence)
-        self._record_fact(acting, cycle, address, event, **fields)
+        files = attaching.prepare(self, acting, attach)  # after every check, as before
+        self._record_fact(acting, cycle, address, event, **fields, attachments=files)
         return cycle.version
 
     @writes("score record")
@@ -352,6 +369,7 @@ class Recording:
         reason: str,
         evidence: str,
         observed_on: date | None = None,
+        attach: Sequence[str] = (),
     ) -> int:
         """``observed_on``: when the facts behind the decision happened or were
         established (default: the acting day)."""
@@ -375,6 +393,7 @@ class Recording:
             reason=reason.strip(),
             evidence=evidence.strip(),
             observed_on=observed,
+            attachments=attaching.prepare(self, acting, attach),
         )
         return cycle.version
 
@@ -460,7 +479,9 @@ class Recording:
         return fact
 
     @writes("correct withdraw")
-    def withdraw_fact(self, acting: Acting, address: str, position: int, reason: str) -> int:
+    def withdraw_fact(
+        self, acting: Acting, address: str, position: int, reason: str, attach: Sequence[str] = ()
+    ) -> int:
         cycle = self.get_cycle(address, acting)
         self._correctable(cycle, position, reason)
         self._record_fact(
@@ -470,12 +491,19 @@ class Recording:
             Cycle.FactWithdrawn,
             fact_position=position,
             reason=reason.strip(),
+            attachments=attaching.prepare(self, acting, attach),
         )
         return cycle.version
 
     @writes("correct amend")
     def amend_fact(
-        self, acting: Acting, address: str, position: int, value: Decimal, reason: str
+        self,
+        acting: Acting,
+        address: str,
+        position: int,
+        value: Decimal,
+        reason: str,
+        attach: Sequence[str] = (),
     ) -> int:
         cycle = self.get_cycle(address, acting)
         fact = self._correctable(cycle, position, reason)
@@ -505,5 +533,6 @@ class Recording:
             fact_position=position,
             value=value,
             reason=reason.strip(),
+            attachments=attaching.prepare(self, acting, attach),
         )
         return cycle.version

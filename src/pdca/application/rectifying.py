@@ -7,7 +7,7 @@ event is recorded. Dates are parameters, so history and tests are reproducible.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -154,12 +154,17 @@ class Rectifying:
 
     @writes("rectify report")
     @commutes
-    def report_rectification(self, acting: Acting, ref: str, note: str) -> Rectification:
+    def report_rectification(
+        self, acting: Acting, ref: str, note: str, attach: Sequence[str] = ()
+    ) -> Rectification:
+        from pdca.application.attaching import prepare
+
         item = self.get_rectification(ref)
         self._move(item, "report", acting)
         if not note.strip():
             raise RuleViolation("进展报告不能为空（--note）")
-        item.report(note=note.strip(), on=acting.day, actor=acting.person)
+        files = prepare(self, acting, attach)
+        item.report(note=note.strip(), on=acting.day, actor=acting.person, attachments=files)
         self._save_changed(acting, item, f"整改事项 {item.short_id}")
         return item
 

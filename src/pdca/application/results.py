@@ -49,6 +49,9 @@ class Explanation:
     results_used: dict[str, Any] | None = None
     #: 申诉/复核 of the published score (None, and no key, when there are none).
     appeals: list[dict[str, Any]] | None = None
+    #: The files the cycle's events name (position, type, digest, name, size, media
+    #: type), as of the moment explained; None (and no key) when there are none.
+    attachments: list[dict[str, Any]] | None = None
 
     def to_json(self) -> dict[str, Any]:
         b = self.breakdown
@@ -89,6 +92,8 @@ class Explanation:
             data["steps_missing"] = [m.to_json() for m in b.steps_missing]
         if self.appeals:
             data["appeals"] = [_appeal_json(a, self.clock) for a in self.appeals]
+        if self.attachments:
+            data["attachments"] = self.attachments
         return data
 
 
@@ -608,6 +613,13 @@ class Results:
             precision=scheme.rules.precision,
             results_used=results_used,
             appeals=list(facts.appeals) or None,
+            attachments=[
+                {"position": e.originator_version, "type": type(e).__name__, **dict(r)}
+                for e in events
+                if as_of is None or e.timestamp <= as_of
+                for r in getattr(e, "attachments", ())
+            ]
+            or None,
         )
 
     def _results_used_at(

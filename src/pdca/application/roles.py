@@ -92,6 +92,9 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "projections new": (ADMIN,),
     "projections register": (ADMIN,),
     "anchor": (ADMIN, SUPERVISOR),
+    # Removing an attachment's bytes (personal data in 暗访 evidence): recorded, the
+    # admin's alone — those who record the evidence cannot make it disappear.
+    "evidence purge": (ADMIN,),
 }
 
 #: Writing commands that change the workspace's files and views, not its history: they
@@ -127,6 +130,8 @@ READS = frozenset(
         "report",
         "board",
         "verify",  # the history's tamper check (issue 6, part A): auditors must run it
+        "evidence show",
+        "evidence get",  # writes a file of the reader's own, as export does
     }
 )
 

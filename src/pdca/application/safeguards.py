@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from pdca.storage import append_only, group_roles
+from pdca.storage import append_only, attachments, group_roles
 from pdca.storage.failures import cannot_write
 from pdca.storage.meta import TABLE as META_TABLE
 
@@ -65,6 +65,8 @@ def install(app: PdcaApplication) -> Safeguards | None:
     with datastore.transaction(commit=True) as c:
         fresh = not append_only.installed(c, schema, table)
         head = append_only.install(c, schema, table)
+        for statement in attachments.guard_statements(schema):
+            c.execute(statement)
         c.execute(
             "SELECT session_user AS login, rolsuper FROM pg_roles WHERE rolname = session_user"
         )

@@ -117,15 +117,26 @@ def save(
             )
         )
     acting.stamp([*aggregates, *extra])
+    staged = None
+    if acting.evidence or acting.purges:
+        from pdca.application.attaching import stage
+
+        staged = stage(app, acting, aggregates)
+    done = False
     try:
-        app.save(*aggregates, *extra)
+        app.save(*aggregates, *extra, **(staged.kwargs if staged else {}))
         acting.accepted = extra[0] if extra else None
+        done = True
     except IntegrityError:
         if extra and app.recorder.select_events(extra[0].id, limit=1):
             from pdca.application.request_ids import RequestSeen
 
             raise RequestSeen(acting.request_id) from None
         raise conflict(read) from None
+    finally:
+        # Files are renamed into place only after the commit, removed after a refusal.
+        if staged is not None:
+            staged.committed() if done else staged.abandoned()
 
 
 def _refuse_invisible_text(aggregates: Sequence[Any]) -> None:

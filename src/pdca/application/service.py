@@ -132,7 +132,14 @@ USE_CASES: dict[str, tuple[str, ...]] = {
         "revoke_roles",
         "scope_account",
     ),
-    "pdca.application.verifying:Verifying": ("verify_history",),
+    "pdca.application.verifying:Verifying": ("_check_attachments", "verify_history"),
+    "pdca.application.evidence:Evidence": (
+        "_purge_of",
+        "_uses",
+        "evidence",
+        "evidence_bytes",
+        "purge_evidence",
+    ),
     "pdca.application.unit_steps:UnitSteps": (
         "_step",
         "decide_appeal",
@@ -151,6 +158,7 @@ if TYPE_CHECKING:
     from pdca.application.account_cases import Accounting
     from pdca.application.anchoring import Anchoring
     from pdca.application.ballots import Ballots
+    from pdca.application.evidence import Evidence
     from pdca.application.recording import Recording
     from pdca.application.rectifying import Rectifying
     from pdca.application.results import Results
@@ -168,6 +176,7 @@ if TYPE_CHECKING:
         Verifying,
         Accounting,
         UnitSteps,
+        Evidence,
     ):
         pass
 else:
@@ -201,6 +210,8 @@ class HistoryEntry:
     # PostgreSQL: the event was written by another database login than it records
     # (``pdca.application.login_stamps``); None when nothing is wrong.
     stamp_mismatch: str | None = None
+    # The files the event names (digest, name, size, media type): pdca.domain.evidence.
+    attachments: tuple[dict[str, Any], ...] = ()
 
 
 class PdcaApplication(_UseCases, Application[UUID]):
@@ -553,6 +564,7 @@ class PdcaApplication(_UseCases, Application[UUID]):
                 assurance=recorded_assurance(e),
                 summary=describe(e, scheme),
                 stamp_mismatch=flagged.get(e.originator_version),
+                attachments=tuple(dict(r) for r in getattr(e, "attachments", ())),
             )
             for e in events
         ]
@@ -859,6 +871,6 @@ def _loggable(fields: dict[str, Any]) -> dict[str, Any]:
         for k, v in fields.items()
         # Token digests and salts stay out of logs: a log line is not the place to
         # look for which slip was which.
-        if k not in ("evidence", "note", "reason", "title", "scores")
+        if k not in ("evidence", "note", "reason", "title", "scores", "attachments")
         and k not in ("token_digest", "token_digests", "salt")
     }

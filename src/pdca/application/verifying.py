@@ -3,7 +3,9 @@
 Read-only. It reads the rows as stored (never through the domain or the
 projections, which a tampered row could fool), undoes the cipher when there is one,
 and checks each aggregate's chain (``pdca.storage.tamper``) against the head digests that
-round finalisations published.
+round finalisations published. Every attachment an event names is read back from the
+store and hashed: bytes that are not the digest's, or gone without a recorded purge,
+are named at the event that names them; a purged one is listed as purged.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from uuid import UUID
 
 import orjson
 
+from pdca.domain.evidence import refs_of
 from pdca.domain.ids import cycle_id
 from pdca.errors import NotFound
 from pdca.storage import stamps
@@ -43,6 +46,9 @@ class Report:
     problems: list[tuple[AggregateCheck, Tamper]] = field(init=False)
     #: With an anchors file (``verify --anchors``): what it said beside the chain.
     outside: OutsideCheck | None = None
+    #: The distinct attachments the checked events name, and those purged on purpose.
+    attachments: int = 0
+    purged: list[PurgedFile] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         found = [(a, t) for a in self.aggregates for t in a.problems]
@@ -55,6 +61,14 @@ class Report:
     @property
     def clean(self) -> bool:
         return not self.problems
+
+
+@dataclass(frozen=True)
+class PurgedFile:
+    digest: str
+    name: str
+    aggregate: str
+    position: int
 
 
 @dataclass(frozen=True)
@@ -84,9 +98,12 @@ class Verifying:
         kind = self.workspace.database.kind
         flags: dict[UUID, list[Tamper]] = {}  # rows whose login stamp disagrees (PostgreSQL)
         first_seen: dict[UUID, int] = {}
+        uses: dict[str, list[tuple[UUID, int, str]]] = {}
         if address is None:
             stamped = stamps.read(self.recorder, kind)
-            stored, labels = _read(_pages(self.recorder, ()), cipher, stamped, flags, first_seen)
+            stored, labels = _read(
+                _pages(self.recorder, ()), cipher, stamped, flags, first_seen, uses
+            )
         else:
             from pdca.domain.ids import split_address
 
@@ -103,7 +120,7 @@ class Verifying:
             }
             rows = (r for oid in (*generations, *rounds) for r in self.recorder.select_events(oid))
             stamped = stamps.read(self.recorder, kind, (*generations, *rounds))
-            stored, labels = _read(rows, cipher, stamped, flags)
+            stored, labels = _read(rows, cipher, stamped, flags, uses=uses)
             if not any(g in stored for g in generations) and not rounds:
                 raise NotFound(f"未知周期 '{address}'：库中没有它的事件，也没有发布过它的摘要")
             stored.setdefault(wanted, [])  # all of it removed: its published heads say so
@@ -119,6 +136,7 @@ class Verifying:
                     )
                     labels.setdefault(oid, f"周期 {cycle}")
                     stored.setdefault(oid, [])
+        purged = self._check_attachments(uses, labels, flags)
         published_heads = sum(len(a) for a in anchors.values())
         outside = None
         inserted: dict[UUID, Tamper] = {}
@@ -141,7 +159,38 @@ class Verifying:
             for oid, found in stored.items()
         ]
         checks.sort(key=lambda c: c.label)
-        return Report(checks, published_heads, outside)
+        return Report(checks, published_heads, outside, len(uses), purged)
+
+    def _check_attachments(
+        self,
+        uses: dict[str, list[tuple[UUID, int, str]]],
+        labels: dict[UUID, str],
+        flags: dict[UUID, list[Tamper]],
+    ) -> list[PurgedFile]:
+        """Hash every attachment's stored bytes; a changed or missing one is flagged at
+        each event naming it (``flags``); the purged ones are returned."""
+        from pdca.application.attaching import store
+        from pdca.domain.evidence import purge_id
+        from pdca.storage import attachments
+
+        if not uses:
+            return []
+        files = store(self)
+        purged = []
+        for digest, named in sorted(uses.items()):
+            if self.recorder.select_events(purge_id(digest), limit=1):
+                oid, version, name = named[0]
+                purged.append(PurgedFile(digest, name, labels.get(oid, f"聚合 {oid}"), version))
+                continue
+            status = files.status(digest)
+            if status == attachments.PRESENT:
+                continue
+            for oid, version, name in named:
+                what = "内容与摘要不符" if status == attachments.CHANGED else "的内容不在库中"
+                flags.setdefault(oid, []).append(
+                    Tamper(version, f"attachment_{status}", f"附件 {name}（摘要 {digest}）{what}")
+                )
+        return purged
 
 
 def _outside(
@@ -188,6 +237,7 @@ def _read(
     stamped: dict[stamps.Key, stamps.Stamp],
     flags: dict[UUID, list[Tamper]],
     first_seen: dict[UUID, int] | None = None,
+    uses: dict[str, list[tuple[UUID, int, str]]] | None = None,
 ) -> tuple[dict[UUID, list[Row]], dict[UUID, str]]:
     """Each aggregate's rows, reduced as they stream by to what the chain check needs,
     and its label from its first event (and, into ``first_seen``, the log position of
@@ -214,6 +264,11 @@ def _read(
         )
         if r.originator_version == 1 and state is not None:
             labels[r.originator_id] = _label(r.originator_id, r.topic, state)
+        if uses is not None and state is not None:
+            for ref in refs_of(state):
+                uses.setdefault(ref["digest"], []).append(
+                    (r.originator_id, r.originator_version, str(ref.get("name", "")))
+                )
     return rows, labels
 
 
@@ -252,6 +307,8 @@ def _label(oid: UUID, topic: str, state: dict[str, Any]) -> str:
         return f"轮次 {state.get('period')}（{state.get('scheme_id')}）"
     if kind == "Anchor.Taken":
         return f"锚点 {state.get('seq')}"
+    if kind == "Purge.Recorded":
+        return f"附件清除 {str(state.get('digest', ''))[:12]}（{state.get('name')}）"
     if kind == "Rectification.Ordered":
         return f"整改 {oid.hex[:8]}（{state.get('cycle')}）"
     return f"聚合 {oid}"

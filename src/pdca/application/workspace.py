@@ -20,6 +20,10 @@ CONFIG_NAME = "pdca.toml"
 DEFAULT_CATEGORIES = ("党政机关", "中直单位", "群团组织", "企事业单位")
 #: The anchors file when ``pdca.toml`` names none (``[anchors] file``).
 DEFAULT_ANCHORS = "anchors.jsonl"
+#: Attachments (``[attachments]``): the kinds ``pdca.storage.media_types`` knows, all
+#: allowed by default, and 50 MB a file.
+DEFAULT_ATTACHMENT_TYPES = ("pdf", "ofd", "jpg", "png", "docx", "xlsx", "wps", "mp3", "mp4")
+DEFAULT_ATTACHMENT_MB = 50
 
 CONFIG_TEMPLATE = """\
 # pdca 工作区配置 (workspace configuration)
@@ -40,6 +44,13 @@ categories = [{categories}]
 # 另行保管（如只追加的存储）；格式见 docs/anchors.md。
 # (Where anchors are appended; keep it outside the database. Relative to the workspace.)
 file = "{anchors}"
+
+[attachments]
+# 附件（--attach）：允许的类型按文件内容识别，不看扩展名；可选 pdf、ofd、jpg、png、docx、
+# xlsx、wps、mp3、mp4。单个文件的大小上限以 MB 计。
+# (Attachments: the kinds allowed, recognised by content; the size limit per file in MB.)
+types = [{attachment_types}]
+max_mb = {attachment_mb}
 """
 
 
@@ -51,6 +62,8 @@ class Workspace:
     anchors_name: str = DEFAULT_ANCHORS
     #: ``[web] base_url``: where raters open a ballot slip's link (``pdca ballot slips``).
     web_base_url: str = ""
+    attachment_types: tuple[str, ...] = DEFAULT_ATTACHMENT_TYPES
+    attachment_limit: int = DEFAULT_ATTACHMENT_MB * 1024 * 1024  # bytes
     _schemes: list[Scheme] | None = field(default=None, repr=False)
     _invalid: list[str] = field(default_factory=list, repr=False)
 
@@ -155,13 +168,35 @@ def open_workspace(explicit: str | None, db_override: str | None) -> Workspace:
     base_url = config.get("web", {}).get("base_url") or ""
     if not isinstance(base_url, str):
         raise StorageError(f"工作区配置 {root / CONFIG_NAME} 中 web.base_url 应为网址（字符串）")
+    types, limit = _attachment_settings(root / CONFIG_NAME, config.get("attachments", {}))
     return Workspace(
         root=root,
         db_url=url,
         categories=categories,
         anchors_name=anchors,
         web_base_url=base_url,
+        attachment_types=types,
+        attachment_limit=limit,
     )
+
+
+def _attachment_settings(path: Path, table: object) -> tuple[tuple[str, ...], int]:
+    """``[attachments] types`` and ``max_mb``; a kind pdca cannot recognise, or a limit
+    that is not a positive number, is refused rather than ignored."""
+    if not isinstance(table, dict):
+        raise StorageError(f"工作区配置 {path} 中 attachments 应为表")
+    types = table.get("types", list(DEFAULT_ATTACHMENT_TYPES))
+    kinds = DEFAULT_ATTACHMENT_TYPES  # every kind pdca.storage.media_types knows
+    unknown = [t for t in types if t not in kinds] if isinstance(types, list) else [types]
+    if unknown:
+        raise StorageError(
+            f"工作区配置 {path} 中 attachments.types 含无法识别的类型 {one_of(map(str, unknown))}；"
+            f"允许：{one_of(kinds)}"
+        )
+    mb = table.get("max_mb", DEFAULT_ATTACHMENT_MB)
+    if isinstance(mb, bool) or not isinstance(mb, int | float) or mb <= 0:
+        raise StorageError(f"工作区配置 {path} 中 attachments.max_mb 应为正数（MB），而不是 {mb!r}")
+    return tuple(types), int(mb * 1024 * 1024)
 
 
 #: Keys a user might write in pdca.toml to set a time zone; the zone is the database's.
@@ -214,7 +249,11 @@ def create_workspace(root: Path, db_url: str | None) -> Workspace:
             categories = ", ".join(f'"{c}"' for c in DEFAULT_CATEGORIES)
             config.write_text(
                 CONFIG_TEMPLATE.format(
-                    url=db_url or default_url(), categories=categories, anchors=DEFAULT_ANCHORS
+                    url=db_url or default_url(),
+                    categories=categories,
+                    anchors=DEFAULT_ANCHORS,
+                    attachment_types=", ".join(f'"{t}"' for t in DEFAULT_ATTACHMENT_TYPES),
+                    attachment_mb=DEFAULT_ATTACHMENT_MB,
                 ),
                 encoding="utf-8",
             )

@@ -51,6 +51,7 @@ class Cycle(Aggregate):
         progress: int
         note: str | None
         actor: str
+        attachments: tuple[dict[str, Any], ...] = ()  # pdca.domain.evidence
 
     class TaskCompleted(Recorded):
         task_no: int
@@ -64,12 +65,14 @@ class Cycle(Aggregate):
         observed_on: date
         evidence: str
         actor: str
+        attachments: tuple[dict[str, Any], ...] = ()  # pdca.domain.evidence
 
     class ItemScored(Recorded):
         item: str
         value: Decimal
         evidence: str
         actor: str
+        attachments: tuple[dict[str, Any], ...] = ()  # pdca.domain.evidence
 
     class PointScored(Recorded):
         # One 采分点 of a catalogue item whose scheme (format 3) scores it by its points.
@@ -78,6 +81,7 @@ class Cycle(Aggregate):
         value: Decimal
         evidence: str
         actor: str
+        attachments: tuple[dict[str, Any], ...] = ()  # pdca.domain.evidence
 
     class OpinionRecorded(Recorded):
         # The opinion on a qualitative item (好/较好/一般/差); the pinned scheme's
@@ -86,6 +90,7 @@ class Cycle(Aggregate):
         opinion: str
         evidence: str
         actor: str
+        attachments: tuple[dict[str, Any], ...] = ()  # pdca.domain.evidence
 
     class BallotsIssued(Recorded):
         class_version = 2  # v1: digests unsalted, in the order the slips were printed
@@ -150,6 +155,7 @@ class Cycle(Aggregate):
         # 3 June recorded on 20 June); None for vetoes recorded before v2.
         observed_on: date | None
         actor: str
+        attachments: tuple[dict[str, Any], ...] = ()  # pdca.domain.evidence
 
     class ComponentNotApplicable(Recorded):
         component: str
@@ -205,6 +211,7 @@ class Cycle(Aggregate):
         fact_position: int
         reason: str
         actor: str
+        attachments: tuple[dict[str, Any], ...] = ()  # pdca.domain.evidence
 
     class FactAmended(Recorded):
         class_version = 2  # v1 named fact_position "fact"
@@ -213,6 +220,7 @@ class Cycle(Aggregate):
         value: Decimal
         reason: str
         actor: str
+        attachments: tuple[dict[str, Any], ...] = ()  # pdca.domain.evidence
 
     class Voided(Recorded):
         # Opened by mistake: the cycle leaves rounds, the board and lists; its address

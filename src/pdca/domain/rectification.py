@@ -51,7 +51,10 @@ class Rectification(Aggregate):
         self.closed_on: date | None = None
 
     @event("ProgressReported")
-    def report(self, note: str, on: date, actor: str) -> None:
+    def report(
+        self, note: str, on: date, actor: str, attachments: tuple[dict[str, Any], ...] = ()
+    ) -> None:
+        # ``attachments``: the files the report rests on (pdca.domain.evidence).
         self.status = "in_progress"
 
     @event("Submitted")

@@ -50,7 +50,17 @@ def type_label(event_type: str) -> str:
     return TYPE_LABELS.get(event_type, event_type)
 
 
+def attached(refs: Any) -> str:
+    """``；附件：a.pdf、b.jpg`` after a summary; nothing for an event with none."""
+    names = [r.get("name", "") for r in refs or () if isinstance(r, dict)]
+    return f"；附件：{'、'.join(names)}" if names else ""
+
+
 def describe(event: Any, scheme: Scheme) -> str:
+    return _describe(event, scheme) + attached(getattr(event, "attachments", ()))
+
+
+def _describe(event: Any, scheme: Scheme) -> str:
     kind = type(event).__name__
     if kind == "Opened":
         return (
@@ -131,6 +141,10 @@ def _step_label(scheme: Scheme, step_id: str) -> str:
 
 
 def describe_rectification(kind: str, fields: dict[str, Any]) -> str:
+    return _describe_rectification(kind, fields) + attached(fields.get("attachments"))
+
+
+def _describe_rectification(kind: str, fields: dict[str, Any]) -> str:
     """One line for a rectification item's event, from its stored fields."""
 
     def said(key: str, before: str = "：") -> str:

@@ -70,6 +70,8 @@ class Database:
                 PERSISTENCE_MODULE="eventsourcing.sqlite",
                 SQLITE_DBNAME=self._sqlite_uri(),
                 SQLITE_LOCK_TIMEOUT="30",
+                # The library's recorder, writing attachments in the events' transaction.
+                APPLICATION_RECORDER_TOPIC="pdca.storage.sqlite_recorder:Recorder",
             )
         else:
             env.update(
@@ -82,6 +84,7 @@ class Database:
                 POSTGRES_CONNECT_TIMEOUT="5",
                 # A server sizes its pool to its threads (``pdca serve``); a command needs 2.
                 POSTGRES_POOL_SIZE=pool_size(),
+                APPLICATION_RECORDER_TOPIC="pdca.storage.postgres_recorder:Recorder",
             )
             if self.schema:
                 env["POSTGRES_SCHEMA"] = self.schema

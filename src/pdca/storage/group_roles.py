@@ -11,7 +11,8 @@ Each login (one per person) is made a member of one group role:
 * ``worker`` — the ``projections run --follow`` loop: reads events, writes the views.
 
 ``pdca_tracking`` and the view tables are writable by writer, admin and worker only;
-``pdca_meta`` by the owner only. The names carry the database and schema
+``pdca_meta`` by the owner only; ``pdca_attachments`` takes new rows from writers and
+admins, and only admins may purge (``pdca.storage.attachments``). The names carry the database and schema
 (``pdca_<db>_<schema>_writer``), so deployments and test runs on one server never share
 a role. Everything here is idempotent: ``pdca init`` runs it on every run it can, and
 ``pdca init --print-sql`` prints it for a DBA when the owner may not create roles.
@@ -24,6 +25,7 @@ import re
 from collections.abc import Iterable
 
 from pdca.storage.append_only import ident, literal
+from pdca.storage.attachments import TABLE as ATTACHMENTS
 from pdca.storage.credentials import TABLES as CREDENTIAL_TABLES
 
 KINDS = ("writer", "reader", "admin", "worker")
@@ -66,7 +68,8 @@ def statements(
         f"{s}.{ident(events_table)}",
         f"{s}.{ident(events_table + '_notification_id_seq')}",
     )
-    guarded = ", ".join(literal(t) for t in (events_table, meta_table))
+    guarded = ", ".join(literal(t) for t in (events_table, meta_table, ATTACHMENTS))
+    attachments = f"{s}.{ident(ATTACHMENTS)}"
     found = [
         "DO $pdca$ BEGIN\n"
         + "".join(
@@ -92,6 +95,10 @@ def statements(
         f"GRANT SELECT ON ALL TABLES IN SCHEMA {s} TO {writer}, {reader}, {admin}, {worker}",
         f"GRANT INSERT, UPDATE ON {events} TO {writer}, {admin}",
         f"GRANT USAGE, SELECT ON SEQUENCE {sequence} TO {writer}, {admin}",
+        # Attachments: writers add bytes with the events naming them; a purge (an UPDATE
+        # that removes the bytes, its event in the same transaction) is the admin's.
+        f"GRANT INSERT ON {attachments} TO {writer}, {admin}",
+        f"GRANT UPDATE (content, purged) ON {attachments} TO {admin}",
         # The views and pdca_tracking (every other table) pass to admin, who owns what
         # it creates later; writers and workers keep their rows fresh.
         "DO $pdca$ DECLARE t record; BEGIN\n"

@@ -37,7 +37,10 @@ from pdca.errors import StorageError
 #: 11: ``Cycle.UnitStepRecorded``, ``UnitStepReviewed``, ``AppealLodged`` and
 #:    ``AppealDecided`` (the unit's own steps and 申诉), which an older pdca would not
 #:    count (a required step read as missing, an appeal unseen).
-FORMAT = 11
+#: 12: attachments named inside events (``attachments``: digest, name, size, media type)
+#:    and ``Purge`` (an attachment's bytes purged), which an older pdca would neither
+#:    verify nor show (a purged file unseen, a changed one unnoticed).
+FORMAT = 12
 TABLE = "pdca_meta"
 #: The key of the database's time zone (an IANA name, written at init). A database made
 #: before it was recorded has none; ``pdca.application.clock`` says how that reads.

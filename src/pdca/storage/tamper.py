@@ -32,6 +32,10 @@ KIND_LABELS = {
     # Not read from the chain but from the PostgreSQL principal stamp (storage/stamps.py).
     "principal": "登录不符",
     "unstamped": "缺登录戳",
+    # Not read from the chain but from the attachments' store (storage/attachments.py):
+    # the bytes an event names by digest are not those bytes, or are gone unpurged.
+    "attachment_changed": "附件被修改",
+    "attachment_missing": "附件缺失",
 }
 
 
