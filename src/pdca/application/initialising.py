@@ -58,10 +58,10 @@ def initialise(root: Path, db_url: str | None, time_zone: str | None = None) -> 
         owner = meta.initialise(app.marker, cipher, events, zone, principal)
         app.use_zone(zone)
         app.ballot_box().create_table()  # here, by the owner: a writer may not create tables
-        logins.create_tables(app)  # the web's passwords and sessions, outside the history
         from pdca.application.attaching import store
 
         store(app).create_table()
+        logins.create_tables(app)  # the web's passwords and sessions, outside the history
         # After the owner's tables (the group roles' grants reach them), before the views
         # (created as the admin group role).
         guarded = safeguards.install(app)

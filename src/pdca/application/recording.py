@@ -251,9 +251,10 @@ class Recording:
         (``ITEM.POINT`` or the point's own id or label), or the opinion on an item that
         the scheme scores by an opinion table."""
         cycle = self.get_cycle(address, acting)
-        event, fields = self._score_event(acting, cycle, address, item_id, value, evidence)
-        files = attaching.prepare(self, acting, attach)  # after every check, as before
-        self._record_fact(acting, cycle, address, event, **fields, attachments=files)
+        event, fields = self._score_event(
+            acting, cycle, address, item_id, value, evidence, attach
+        )
+        self._record_fact(acting, cycle, address, event, **fields)
         return cycle.version
 
     @writes("score record")
@@ -281,6 +282,7 @@ class Recording:
         item_id: str,
         value: Decimal | str,
         evidence: str,
+        attach: Sequence[str] = (),
     ) -> tuple[type, dict[str, Any]]:
         """The event one score records, after every check (nothing recorded here)."""
         scheme = self.scheme_of(cycle)
@@ -309,12 +311,14 @@ class Recording:
         self._not_yet_recorded(cycle, address, item, point_id)
         if not evidence.strip():
             raise RuleViolation("必须写明证据（--evidence）")
+        files = attaching.prepare(self, acting, attach)
         if item.rule == "opinion":
             opinion = _opinion_of(item, str(value))
             return Cycle.OpinionRecorded, {
                 "item": item_id,
                 "opinion": opinion,
                 "evidence": evidence.strip(),
+                "attachments": files,
             }
         number = _decimal(value)
         if point_id is not None:
@@ -326,9 +330,15 @@ class Recording:
                 "point": point_id,
                 "value": number,
                 "evidence": evidence.strip(),
+                "attachments": files,
             }
         check_item_value(item, number)
-        return Cycle.ItemScored, {"item": item_id, "value": number, "evidence": evidence.strip()}
+        return Cycle.ItemScored, {
+            "item": item_id,
+            "value": number,
+            "evidence": evidence.strip(),
+            "attachments": files,
+        }
 
     def _not_yet_recorded(
         self, cycle: Cycle, address: str, item: Item, point_id: str | None
