@@ -54,6 +54,8 @@ _COMMANDS = {
     "role": "pdca_cli.commands.role:role",
     "account": "pdca_cli.commands.account:account",
     "serve": "pdca_cli.commands.serve:serve",
+    "template": "pdca_cli.commands.template:template",
+    "import": "pdca_cli.commands.import_:import_",
 }
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -186,13 +187,22 @@ def answers(cli: click.Group, root: Path) -> list[dict[str, object]]:
                 "args": args,
                 "exit_code": result.exit_code,
                 "stdout": result.stdout.replace(str(root), "<工作区>"),
-                "stderr": result.stderr.replace(str(root), "<工作区>"),
+                "stderr": _without_progress(result.stderr).replace(str(root), "<工作区>"),
                 "exception": None
                 if result.exception is None or isinstance(result.exception, SystemExit)
                 else type(result.exception).__name__,
             }
         )
     return found
+
+
+#: A plain progress line (``pdca_cli._progress``): printed every few seconds of a long
+#: catch-up, so a loaded machine prints some and an idle one none — timing, not an answer.
+_PROGRESS = re.compile(r"^[^\n]+：[\d,]+/[\d,]+ \S+（[\d,]+ \S+/秒(，约剩 \d+ 秒)?）\n", re.M)
+
+
+def _without_progress(stderr: str) -> str:
+    return _PROGRESS.sub("", stderr)
 
 
 def fresh_workspace(cli: click.Group, tmp: Path) -> Path:

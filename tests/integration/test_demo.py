@@ -81,6 +81,8 @@ def _seed_figures(ws: Workspace, ranking: list[dict]) -> None:  # type: ignore[t
     duty = next(c for c in shown["dazhou"]["components"] if c["id"] == "duty_index")
     duty_items = [c for c in shown["dazhou"]["catalog"] if c["id"] in duty["categories"]]
     assert len(duty_items) == 6 and sum(len(c["items"]) for c in duty_items) == 17
+    # …and its 56 指标, the items' 采分点 (recorded point by point in the demo).
+    assert sum(len(i["points"]) for c in duty_items for i in c["items"]) == 56
     # 004 南通: six grids, each with one of the demo's 南通 units.
     units = {u["unit"]: u for u in json.loads(ws.ok("unit", "list", "--json").output)}
     nantong = [r["unit"] for r in ranking if r["scheme"].startswith("nantong")]

@@ -34,7 +34,10 @@ PDCA = shutil.which("pdca") or str(Path(sys.executable).parent / "pdca")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     root = tmp_path_factory.mktemp("results") / "ws"
     ws = Workspace(root=root, db_url="sqlite:///pdca.sqlite3", backend="sqlite")
-    ws.ok("demo", "--seed", "7")
+    # Seed 8: its year leaves rectifications open past their deadline and escalated (what
+    # the board and the exports are checked on); since 达州's 56 指标 draw their own marks,
+    # seed 7's year closes out all five of its items.
+    ws.ok("demo", "--seed", "8")
     return ws
 
 

@@ -92,6 +92,7 @@ SAMPLES: dict[str, list[str]] = {
     "projections new": ["projections", "new", "my_view"],
     "projections register": ["projections", "register"],
     "anchor": ["anchor"],
+    "import": ["import", "units", "ballots.csv"],
     "evidence purge": ["evidence", "purge", "0" * 64, "--reason", "r"],
 }
 

@@ -21,9 +21,10 @@ from tests.scenarios.test_dazhou import DUTY, PERFORMANCE
 UNIT = "市财政局"
 
 
-def sheet(ws: Workspace, period: str, talks: str = "6") -> tuple[str, int]:
-    """One cycle (a quarter or the year) to 处理: every item at full marks but 谈心谈话
-    (``pol_talks``, max 6). Returns the address and that score's event position."""
+def sheet(ws: Workspace, period: str, members: str = "2") -> tuple[str, int]:
+    """One cycle (a quarter or the year) to 处理: every 指标 at full marks but 与党员谈心谈话
+    (``pol_talks_members``, max 2, of 谈心谈话's 6). Returns the address and that score's
+    event position."""
     cycle = f"{UNIT}/{period}"
     ws.ok("cycle", "open", UNIT, period, "--scheme", "dazhou")
     ws.ok("task", "add", cycle, "重点任务1", "--deadline", f"{period[:4]}-12-20")
@@ -31,8 +32,19 @@ def sheet(ws: Workspace, period: str, talks: str = "6") -> tuple[str, int]:
     advance(ws, cycle, "start_do")
     ws.ok("task", "complete", cycle, "1")
     advance(ws, cycle, "start_check")
-    scores(ws, cycle, {**PERFORMANCE, **{k: v for k, v in DUTY.items() if k != "pol_talks"}})
-    recorded = js(ws, "score", "record", cycle, "pol_talks", talks, "--evidence", "谈话记录")
+    scores(
+        ws, cycle, {**PERFORMANCE, **{k: v for k, v in DUTY.items() if k != "pol_talks_members"}}
+    )
+    recorded = js(
+        ws,
+        "score",
+        "record",
+        cycle,
+        "pol_talks.pol_talks_members",
+        members,
+        "--evidence",
+        "谈话记录",
+    )
     advance(ws, cycle, "start_act")
     return cycle, recorded["position"]
 
@@ -42,17 +54,17 @@ def test_quarters_roll_into_the_year_and_a_republished_quarter_rescores_it(
 ) -> None:
     ws = workspace
     ws.ok("unit", "add", UNIT, "--category", "党政机关")
-    # Quarters: P = 100; D = 100 − (6 − pol_talks) (pol_talks max 6);
+    # Quarters: P = 100; D = 100 − (2 − pol_talks_members) (max 2);
     # total = 0.5 × P + 0.5 × D:
-    #   Q1 pol_talks 6 → D 100 → 100.00      Q2 4 → 98 → 99.00
-    #   Q3 2 → 96 → 98.00                    Q4 0 → 94 → 97.00
-    talks = {"Q1": "6", "Q2": "4", "Q3": "2", "Q4": "0"}
+    #   Q1 2 → D 100 → 100.00                Q2 1 → 99 → 99.50
+    #   Q3 0.5 → 98.5 → 99.25                Q4 0 → 98 → 99.00
+    talks = {"Q1": "2", "Q2": "1", "Q3": "0.5", "Q4": "0"}
     quarters = {q: sheet(ws, f"2024-{q}", v) for q, v in talks.items()}
     for q in ("Q1", "Q2", "Q3"):
         ws.ok("round", "open", f"2024-{q}", "--scheme", "dazhou")
         ws.ok("round", "finalize", f"2024-{q}")
     ws.ok("round", "open", "2024-Q4", "--scheme", "dazhou")
-    expected = {"Q1": "100.00", "Q2": "99.00", "Q3": "98.00", "Q4": "97.00"}
+    expected = {"Q1": "100.00", "Q2": "99.50", "Q3": "99.25", "Q4": "99.00"}
     for q, (cycle, _) in quarters.items():
         data = js(ws, "explain", cycle)
         assert data["total"] == expected[q], q
@@ -68,13 +80,13 @@ def test_quarters_roll_into_the_year_and_a_republished_quarter_rescores_it(
     assert js(ws, "explain", year)["total"] is None
 
     ws.ok("round", "finalize", "2024-Q4")
-    # Mean of the published quarters = (100 + 99 + 98 + 97) / 4 = 394 / 4 = 98.5
-    # year = 0.4 × 100 + 0.4 × 100 + 0.2 × 98.5 = 40 + 40 + 19.7 = 99.70
+    # Mean of the published quarters = (100 + 99.5 + 99.25 + 99) / 4 = 397.75 / 4 = 99.4375
+    # year = 0.4 × 100 + 0.4 × 100 + 0.2 × 99.4375 = 40 + 40 + 19.8875 = 99.8875 → 99.89
     done = js(ws, "round", "finalize", "2024")
-    assert done["outcomes"][0]["total"] == "99.70"
+    assert done["outcomes"][0]["total"] == "99.89"
     data = js(ws, "explain", year)
     roll = next(c for c in data["components"] if c["id"] == "duty_quarters")
-    assert (Decimal(roll["score"]), Decimal(roll["weight"])) == (Decimal("98.5"), 20)
+    assert (Decimal(roll["score"]), Decimal(roll["weight"])) == (Decimal("99.4375"), 20)
     # 好 (≥ 90): 三个优先 recorded with the year's finalisation.
     assert [c["label"] for c in data["results_used"]["consequences"]] == [
         "党建经费优先保障、年度考核优先排名、单位干部优先提拔"
@@ -84,17 +96,18 @@ def test_quarters_roll_into_the_year_and_a_republished_quarter_rescores_it(
     assert shown["incomplete"] == [] and shown["published_incomplete"] == []
     published_at = shown["published_at"]
 
-    # Q4 corrected (pol_talks 0 → 6: Q4 = 100.00) and re-published: the scores projection
-    # scores the year again from the new published Q4.
+    # Q4 corrected (pol_talks_members 0 → 2: Q4 = 100.00) and re-published: the scores
+    # projection scores the year again from the new published Q4.
     q4, position = quarters["Q4"]
-    ws.ok("correct", "amend", q4, str(position), "6", "--reason", "复核更正")
+    ws.ok("correct", "amend", q4, str(position), "2", "--reason", "复核更正")
     ws.ok("round", "finalize", "2024-Q4", "--reason", "复核更正后重新发布")
-    # mean = (100 + 99 + 98 + 100) / 4 = 397 / 4 = 99.25;
-    # year = 80 + 0.2 × 99.25 = 80 + 19.85 = 99.85 (current); published stays 99.70.
+    # mean = (100 + 99.5 + 99.25 + 100) / 4 = 398.75 / 4 = 99.6875;
+    # year = 80 + 0.2 × 99.6875 = 80 + 19.9375 = 99.9375 → 99.94 (current); published
+    # stays 99.89.
     (row,) = js(ws, "ranking", "2024")
-    assert (row["current_total"], row["total"]) == ("99.85", "99.70")
-    assert js(ws, "explain", year)["total"] == "99.85"
-    # As of the year's publication, the year read the Q4 published then: 99.70; and the
+    assert (row["current_total"], row["total"]) == ("99.94", "99.89")
+    assert js(ws, "explain", year)["total"] == "99.94"
+    # As of the year's publication, the year read the Q4 published then: 99.89; and the
     # year as published is still complete at the event it published.
-    assert js(ws, "explain", year, "--as-of", published_at)["total"] == "99.70"
+    assert js(ws, "explain", year, "--as-of", published_at)["total"] == "99.89"
     assert js(ws, "round", "show", "2024")["published_incomplete"] == []

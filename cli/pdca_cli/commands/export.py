@@ -21,7 +21,7 @@ def _format(fmt: str | None, output: str | None) -> str:
 
 
 @click.command()
-@click.argument("kind", type=click.Choice(["scores", "ledger", "rectifications"]))
+@click.argument("kind", type=click.Choice(["scores", "ledger", "rectifications", "notice"]))
 @click.argument("period")
 @click.option(
     "--format",
@@ -36,6 +36,11 @@ def _format(fmt: str | None, output: str | None) -> str:
 )
 @click.option("--scheme", "scheme_id", help="scores：只导出此方案的周期。")
 @today_option("rectifications：按此日期计算逾期（YYYY-MM-DD，默认今天）。")
+@click.option("--issuer", default="中共机关工作委员会", help="notice：发文机关（版头与落款）。")
+@click.option("--doc-number", default="", help="notice：发文字号，如 机党〔2024〕5号。")
+@click.option("--title-font", default="方正小标宋简体", help="notice：版头与标题的中文字体。")
+@click.option("--body-font", default="仿宋_GB2312", help="notice：正文的中文字体。")
+@click.option("--per-unit", "per_unit", help="notice：另为每个单位写一份结果函到此目录。")
 @json_option
 @pass_cli
 def export(
@@ -46,6 +51,11 @@ def export(
     output: str | None,
     scheme_id: str | None,
     today: str | None,
+    issuer: str,
+    doc_number: str,
+    title_font: str,
+    body_font: str,
+    per_unit: str | None,
 ) -> None:
     """导出通报用的表格（来自投影）：scores 每单位一行（分项折算分、加减分、否决、总分、等次、名次、档次、发布时事件号与链头摘要），ledger 每条发现一行，rectifications 每项整改一行。
 
@@ -56,7 +66,17 @@ def export(
       pdca export scores 2024 -o 2024考核结果.xlsx
       pdca export ledger 2024 --format csv > 台账.csv
       pdca export rectifications 2024 --format json --today 2025-05-01
+      pdca export notice 2024 -o 通报.docx --doc-number 机党〔2025〕3号 --per-unit 结果函/
+
+    notice 为 Word 通报（GB/T 9704 版式：版头、发文字号、小标宋标题、仿宋正文）：按类别的排名、
+    等次、档次、结果运用、秋后算账的名次变化，页脚前为校验码；--per-unit 另写各单位的结果函。
     """
+    if kind == "notice":
+        from pdca.reports.notice import NoticeStyle
+
+        style = NoticeStyle(issuer, doc_number, title_font, body_font)
+        _notice(obj, period, output, style, per_unit)
+        return
     from pdca.reports import files, tables
     from pdca_cli._progress import progress
 
@@ -120,3 +140,21 @@ def _check_output(output: str, fmt: str) -> None:
             "xlsx 是二进制文件，不能写到终端；用 -o 文件名，或把标准输出重定向到文件"
         )
     check_target(output)
+
+
+def _notice(
+    obj: CliContext, period: str, output: str | None, style: object, per_unit: str | None
+) -> None:
+    from pdca.reports.notice import notice_data, write_letters, write_notice
+    from pdca.reports.output import check_target, write_document
+
+    if not output:
+        raise RuleViolation("通报是 Word 文件，必须用 -o 指定输出文件，例如 -o 通报.docx")
+    check_target(output)
+    data = notice_data(obj.app(), period)
+    write_document(output, lambda binary: write_notice(data, style, binary), sys.stdout.buffer)  # type: ignore[arg-type]
+    click.echo(f"已导出通报到 {output}（{len(data['rows'])} 个单位）")
+    if per_unit:
+        letters = write_letters(data, style, Path(per_unit))  # type: ignore[arg-type]
+        click.echo(f"已写出 {len(letters)} 份结果函到 {per_unit}")
+    click.echo(data["code"])

@@ -308,3 +308,52 @@ def validate(obj: CliContext, file: str) -> None:
     click.echo(f"方案有效：{s.ref}（{len(s.stages)} 个阶段，{len(s.triggers)} 个触发器）")
     for warning in s.warnings:
         click.echo(f"警告：{warning}")
+
+
+@scheme.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("-o", "--output", required=True, help="写出的方案文件，如 workflows/x.toml。")
+@click.option("--id", "scheme_id", help="方案 ID（默认取输出文件名）。")
+@click.option("--name", help="方案名称（默认同 ID）。")
+@json_option
+@pass_cli
+def import_(
+    obj: CliContext, file: str, output: str, scheme_id: str | None, name: str | None
+) -> None:
+    """把考核细则表（.xlsx 或 CSV，每行一个评分项：类别、评分项、分值、计分规则、采分点……；格式见 docs/细则导入.md）转成方案文件，供管理员补全。
+
+    生成的文件先经校验，校验通过才写出；列出细则表没有、须手工补全的内容。
+
+    \b
+    示例:
+      pdca scheme import 细则.xlsx -o workflows/x.toml
+    """
+    from pathlib import Path
+
+    from pdca.application.scheme_import import scheme_text
+    from pdca.application.sheet_files import read_sheets
+    from pdca.reports.output import check_target, write_document
+
+    check_target(output)
+    sid = scheme_id or Path(output).stem
+    _, sheets = read_sheets(file, sys.stdin.buffer)
+    text, catalogue = scheme_text(sheets, sid, name or sid)
+    write_document(output, lambda binary: binary.write(text.encode("utf-8")), sys.stdout.buffer)
+    count = sum(len(c["items"]) for c in catalogue.categories.values())
+    if obj.json:
+        emit_json(
+            {
+                "output": output,
+                "areas": len(catalogue.areas),
+                "categories": len(catalogue.categories),
+                "items": count,
+                "gaps": catalogue.gaps,
+            }
+        )
+        return
+    click.echo(
+        f"已生成方案 {output}：{len(catalogue.areas)} 个重点、{len(catalogue.categories)} 个类别、"
+        f"{count} 个评分项；须手工补全："
+    )
+    for gap in catalogue.gaps:
+        click.echo(f"  {gap}")

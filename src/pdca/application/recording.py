@@ -189,6 +189,24 @@ class Recording:
         attach: Sequence[str] = (),
     ) -> int:
         cycle = self.get_cycle(address, acting)
+        event, fields = self._finding_event(
+            acting, cycle, source, indicator, points, observed_on, evidence
+        )
+        fields["attachments"] = attaching.prepare(self, acting, attach)
+        self._record_fact(acting, cycle, address, event, **fields)
+        return cycle.version
+
+    def _finding_event(
+        self,
+        acting: Acting,
+        cycle: Cycle,
+        source: str,
+        indicator: str,
+        points: Decimal,
+        observed_on: date,
+        evidence: str,
+    ) -> tuple[type, dict[str, Any]]:
+        """The event a ledger finding records on ``cycle``, every rule checked."""
         self._require_phase(cycle, COLLECTING, "记录督查发现")
         self._require_records(cycle, "findings", "记录督查发现")
         scheme = self.scheme_of(cycle)
@@ -211,19 +229,13 @@ class Recording:
             raise RuleViolation(f"发现日期 {observed_on} 晚于今天，不能记录尚未发生的发现")
         if not evidence.strip():
             raise RuleViolation("必须写明证据（--evidence）")
-        self._record_fact(
-            acting,
-            cycle,
-            address,
-            Cycle.FindingRecorded,
-            source=source,
-            indicator=indicator,
-            points=points,
-            observed_on=observed_on,
-            evidence=evidence.strip(),
-            attachments=attaching.prepare(self, acting, attach),
-        )
-        return cycle.version
+        return Cycle.FindingRecorded, {
+            "source": source,
+            "indicator": indicator,
+            "points": points,
+            "observed_on": observed_on,
+            "evidence": evidence.strip(),
+        }
 
     # ---- item scores --------------------------------------------------------------------
 

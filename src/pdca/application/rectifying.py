@@ -74,8 +74,31 @@ class Rectifying:
         due: date,
         finding: int | None,
     ) -> Rectification:
-        today = acting.day
         cycle = self.get_cycle(address, acting)
+        item = self._rectification_item(acting, cycle, problem, owner, due, finding)
+        self._save_new(acting, item, "整改事项已存在")
+        log.info(
+            "rectification_ordered",
+            actor=acting.person,
+            cycle=address,
+            item=item.short_id,
+            due=due.isoformat(),
+        )
+        return item
+
+    def _rectification_item(
+        self,
+        acting: Acting,
+        cycle: Any,
+        problem: str,
+        owner: str,
+        due: date,
+        finding: int | None,
+    ) -> Any:
+        """A rectification item ordered on ``cycle``, every rule checked, not yet saved
+        (``import`` saves many in one go)."""
+        today = acting.day
+        address = cycle.address
         self._require_phase(cycle, ORDERING, "交办整改")
         if not problem.strip() or not owner.strip():
             raise RuleViolation("必须写明问题（--problem）和整改责任人（--owner）")
@@ -99,14 +122,6 @@ class Rectifying:
             ordered_on=today,
             finding=finding,
             actor=acting.person,
-        )
-        self._save_new(acting, item, "整改事项已存在")
-        log.info(
-            "rectification_ordered",
-            actor=acting.person,
-            cycle=address,
-            item=item.short_id,
-            due=due.isoformat(),
         )
         return item
 

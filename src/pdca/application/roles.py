@@ -92,6 +92,8 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "projections new": (ADMIN,),
     "projections register": (ADMIN,),
     "anchor": (ADMIN, SUPERVISOR),
+    # A spreadsheet of many rows; each kind also needs its rows' own command.
+    "import": (ADMIN, SUPERVISOR),
     # Removing an attachment's bytes (personal data in 暗访 evidence): recorded, the
     # admin's alone — those who record the evidence cannot make it disappear.
     "evidence purge": (ADMIN,),
@@ -126,6 +128,8 @@ READS = frozenset(
         "projections status",
         "projections events",
         "view",
+        "template",  # writes a file of the reader's own, as export does
+        "scheme import",  # writes a scheme file; the database is not touched
         "export",  # writes a file of the reader's own, not the workspace's
         "report",
         "board",

@@ -94,7 +94,7 @@ def save(
     """Save what one command changed, in one transaction with its request record.
     ``conflict`` turns the versions the command read into the refusal to raise."""
     read = {a.id: a.version - len(a.pending_events) for a in aggregates}
-    _refuse_invisible_text(aggregates)
+    refuse_invisible_text(aggregates)
     extra = []
     if acting.limits:
         from pdca.application import scopes
@@ -139,7 +139,7 @@ def save(
             staged.committed() if done else staged.abandoned()
 
 
-def _refuse_invisible_text(aggregates: Sequence[Any]) -> None:
+def refuse_invisible_text(aggregates: Sequence[Any]) -> None:
     """Every free text a command is about to record, checked in one place (each use case
     trims its own; this is what they all share, and what a new use case cannot forget)."""
     from pdca.domain.names import FREE_TEXT, refuse_invisible_text

@@ -244,6 +244,10 @@ def _format_3(data: dict[str, Any], scheme: Scheme) -> None:
             "items": sum(len(c.items) for c in rules.categories if c.area == a.id),
             "declared_categories": a.declared_categories,
             "declared_items": a.declared_items,
+            "points": sum(
+                len(i.points) for c in rules.categories if c.area == a.id for i in c.items
+            ),
+            "declared_points": a.declared_points,
         }
         for a in rules.areas
     ]

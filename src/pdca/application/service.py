@@ -63,6 +63,7 @@ USE_CASES: dict[str, tuple[str, ...]] = {
     ),
     "pdca.application.recording:Recording": (
         "_correctable",
+        "_finding_event",
         "_item",
         "_item_not_applicable",
         "_not_yet_recorded",
@@ -105,6 +106,7 @@ USE_CASES: dict[str, tuple[str, ...]] = {
     "pdca.application.rectifying:Rectifying": (
         "_move",
         "_open_items",
+        "_rectification_item",
         "carry_over_into",
         "extend_rectification",
         "get_rectification",
@@ -118,6 +120,7 @@ USE_CASES: dict[str, tuple[str, ...]] = {
         "verify_rectification",
     ),
     "pdca.application.settlement:Settlement": ("ledger_moves",),
+    "pdca.application.importing:Importing": ("import_sheets",),
     "pdca.application.account_cases:Accounting": (
         "_owner_first",
         "_roster_to_change",
@@ -159,6 +162,7 @@ if TYPE_CHECKING:
     from pdca.application.anchoring import Anchoring
     from pdca.application.ballots import Ballots
     from pdca.application.evidence import Evidence
+    from pdca.application.importing import Importing
     from pdca.application.recording import Recording
     from pdca.application.rectifying import Rectifying
     from pdca.application.results import Results
@@ -169,6 +173,7 @@ if TYPE_CHECKING:
     class _UseCases(
         Anchoring,
         Ballots,
+        Importing,
         Recording,
         Results,
         Rectifying,
@@ -298,7 +303,9 @@ class PdcaApplication(_UseCases, Application[UUID]):
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
         module, _, owner = target.partition(":")
         function = getattr(getattr(importlib.import_module(module), owner), name)
-        return function.__get__(self, type(self))
+        bound = function.__get__(self, type(self))
+        self.__dict__[name] = bound  # found once: an import calls some per cell
+        return bound
 
     def register_transcodings(self, transcoder: Transcoder) -> None:
         super().register_transcodings(transcoder)
@@ -308,6 +315,14 @@ class PdcaApplication(_UseCases, Application[UUID]):
 
     @writes("unit add")
     def register_unit(self, acting: Acting, name: str, category: str, grid: str | None) -> Unit:
+        unit = self._new_unit(acting, name, category, grid)
+        name, grid = unit.name, unit.grid
+        self._save_new(acting, unit, f"单位 '{name}' 已登记")
+        log.info("unit_registered", actor=acting.person, unit=name, category=category, grid=grid)
+        return unit
+
+    def _new_unit(self, acting: Acting, name: str, category: str, grid: str | None) -> Unit:
+        """A unit to register, every rule checked, not yet saved (``import`` saves many)."""
         name = names.check_name(name, names.UNIT)
         if category not in self.workspace.categories:
             raise RuleViolation(
@@ -318,10 +333,7 @@ class PdcaApplication(_UseCases, Application[UUID]):
         if self._exists(unit_id(name)):
             raise Conflict(f"单位 '{name}' 已登记")
         grid = names.check_name(grid, names.GRID) if grid and grid.strip() else None
-        unit = Unit(name=name, category=category, grid=grid, actor=acting.person)
-        self._save_new(acting, unit, f"单位 '{name}' 已登记")
-        log.info("unit_registered", actor=acting.person, unit=name, category=category, grid=grid)
-        return unit
+        return Unit(name=name, category=category, grid=grid, actor=acting.person)
 
     def get_unit(self, name: str, tell: bool = True) -> Unit:
         """The unit any of its names (registered, current, earlier) addresses; a name
@@ -372,9 +384,25 @@ class PdcaApplication(_UseCases, Application[UUID]):
     ) -> Unit:
         """Correct a unit's category, grid or name, as an event with its reason. A new
         name is registered as an alias of the unit, so every name it had still works."""
+        unit = self.get_unit(name)
+        previous = unit.name
+        changed = self._edited_unit(acting, unit, category, grid, new_name, reason)
+        self._save_changed(acting, unit, f"单位 '{previous}'", *changed[1:])
+        log.info("unit_edited", actor=acting.person, unit=previous, name=unit.name)
+        return unit
+
+    def _edited_unit(
+        self,
+        acting: Acting,
+        unit: Unit,
+        category: str | None,
+        grid: str | None,
+        new_name: str | None,
+        reason: str,
+    ) -> list[Any]:
+        """The unit with its correction recorded, and a new name's alias, not yet saved."""
         from pdca.domain.unit import UnitName
 
-        unit = self.get_unit(name)
         if not reason.strip():
             raise RuleViolation("更正单位必须写明理由（--reason）")
         if category is not None and category not in self.workspace.categories:
@@ -413,9 +441,7 @@ class PdcaApplication(_UseCases, Application[UUID]):
             reason=reason.strip(),
             actor=acting.person,
         )
-        self._save_changed(acting, unit, f"单位 '{previous}'", *others)
-        log.info("unit_edited", actor=acting.person, unit=previous, name=result[0])
-        return unit
+        return [unit, *others]
 
     # ---- cycles --------------------------------------------------------------------
 
@@ -577,24 +603,22 @@ class PdcaApplication(_UseCases, Application[UUID]):
         self, acting: Acting, address: str, title: str, deadline: date, indicator: str | None
     ) -> int:
         cycle = self.get_cycle(address, acting)
+        event, fields = self._task_event(cycle, title, deadline, indicator)
+        self._record_fact(acting, cycle, address, event, **fields)
+        return int(fields["task_no"])
+
+    def _task_event(
+        self, cycle: Cycle, title: str, deadline: date, indicator: str | None
+    ) -> tuple[type, dict[str, Any]]:
+        """The event adding a task to ``cycle``'s list, every rule checked."""
         self._require_phase(cycle, ("plan", "do"), "添加任务")
         title = title.strip()
         if not title:
             raise RuleViolation("任务标题不能为空")
         if cycle.task_list_published and _phase(self.scheme_of(cycle), cycle.stage) == "plan":
             raise RuleViolation("任务清单已发布，计划阶段不能再加任务；进入执行阶段后可追加任务")
-        task_no = cycle.next_task_no()
-        self._record_fact(
-            acting,
-            cycle,
-            address,
-            Cycle.TaskAdded,
-            task_no=task_no,
-            title=title,
-            deadline=deadline,
-            indicator=indicator,
-        )
-        return task_no
+        fields = {"task_no": cycle.next_task_no(), "title": title, "deadline": deadline}
+        return Cycle.TaskAdded, {**fields, "indicator": indicator}
 
     @writes("task publish")
     def publish_task_list(self, acting: Acting, address: str) -> int:

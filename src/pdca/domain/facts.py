@@ -228,12 +228,22 @@ class CycleFacts:
         return self.active(VetoRecord)
 
     def item_score(self, item: str) -> ItemScore | None:
-        return next((s for s in self.active(ItemScore) if s.item == item), None)
+        # A loop, not ``active()``: an import asks once per cell of a growing cycle.
+        for fact in self.facts.values():
+            if isinstance(fact, ItemScore) and fact.item == item and not fact.withdrawn:
+                return fact
+        return None
 
     def point_score(self, item: str, point: str) -> PointScore | None:
-        return next(
-            (s for s in self.active(PointScore) if (s.item, s.point) == (item, point)), None
-        )
+        for fact in self.facts.values():
+            if (
+                isinstance(fact, PointScore)
+                and fact.item == item
+                and fact.point == point
+                and not fact.withdrawn
+            ):
+                return fact
+        return None
 
     def points_of(self, item: str) -> list[PointScore]:
         return [s for s in self.active(PointScore) if s.item == item]
@@ -250,7 +260,10 @@ class CycleFacts:
         return next((n for n in self.active(NotApplicable) if n.component == component), None)
 
     def item_not_applicable(self, item: str) -> ItemNotApplicable | None:
-        return next((n for n in self.active(ItemNotApplicable) if n.item == item), None)
+        for fact in self.facts.values():
+            if isinstance(fact, ItemNotApplicable) and fact.item == item and not fact.withdrawn:
+                return fact
+        return None
 
     # ---- the fold -----------------------------------------------------------------------
 

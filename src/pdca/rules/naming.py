@@ -89,6 +89,8 @@ def resolve_target(scheme: Scheme, text: str) -> tuple[str, str | None]:
     item scored by its points ``(item, point)`` — written ``ITEM.POINT`` (each part an id
     or a label) or as the point's own id or label where no other point shares it."""
     rules = scheme.rules
+    if rules.item(text) is not None:
+        return text, None  # an id, as stored: no label to look through (an import's cells)
     as_item = resolve(scheme, "item", text, unknown_as_is=True)
     if rules.item(as_item) is not None:
         return as_item, None

@@ -215,6 +215,8 @@ class AreaEntry(Table, kw_only=True):
     label: Label | None = None
     declared_categories: Count | None = None
     declared_items: Count | None = None
+    #: How many 采分点 the source says the area's items hold (达州: 17 项 56 个指标).
+    declared_points: Count | None = None
 
 
 class Catalog(Table, kw_only=True):

@@ -307,7 +307,8 @@ def _areas(
     catalog: fmt.Catalog, categories: tuple[Category, ...], out: Reporter
 ) -> tuple[Area, ...]:
     areas = tuple(
-        Area(a.id, _label(a), a.declared_categories, a.declared_items) for a in catalog.areas
+        Area(a.id, _label(a), a.declared_categories, a.declared_items, a.declared_points)
+        for a in catalog.areas
     )
     _unique([a.id for a in areas], "catalog.areas", "大类", out)
     known = [a.id for a in areas]
@@ -361,6 +362,12 @@ def _declared_per_level(
         for key, declared, listed, what in (
             ("declared_categories", area.declared_categories, len(mine), "个类别"),
             ("declared_items", area.declared_items, sum(len(c.items) for c in mine), "项"),
+            (
+                "declared_points",
+                area.declared_points,
+                sum(len(i.points) for c in mine for i in c.items),
+                "个采分点",
+            ),
         ):
             if declared is not None and declared != listed:
                 out.warn(

@@ -86,6 +86,7 @@ class Area:
     label: str
     declared_categories: int | None = None
     declared_items: int | None = None
+    declared_points: int | None = None
 
 
 @dataclass(frozen=True)
