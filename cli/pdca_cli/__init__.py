@@ -53,9 +53,9 @@ _COMMANDS = {
     "board": "pdca_cli.commands.board:board",
     "role": "pdca_cli.commands.role:role",
     "account": "pdca_cli.commands.account:account",
-    "serve": "pdca_cli.commands.serve:serve",
     "template": "pdca_cli.commands.template:template",
     "import": "pdca_cli.commands.import_:import_",
+    "serve": "pdca_cli.commands.serve:serve",
 }
 
 

@@ -263,9 +263,8 @@ class Recording:
         (``ITEM.POINT`` or the point's own id or label), or the opinion on an item that
         the scheme scores by an opinion table."""
         cycle = self.get_cycle(address, acting)
-        event, fields = self._score_event(
-            acting, cycle, address, item_id, value, evidence, attach
-        )
+        event, fields = self._score_event(acting, cycle, address, item_id, value, evidence)
+        fields["attachments"] = attaching.prepare(self, acting, attach)
         self._record_fact(acting, cycle, address, event, **fields)
         return cycle.version
 
@@ -294,9 +293,9 @@ class Recording:
         item_id: str,
         value: Decimal | str,
         evidence: str,
-        attach: Sequence[str] = (),
     ) -> tuple[type, dict[str, Any]]:
-        """The event one score records, after every check (nothing recorded here)."""
+        """The event a score records on ``cycle``, every rule checked (``record_score``
+        saves it alone; ``import`` records many cycles' in one save)."""
         scheme = self.scheme_of(cycle)
         item_id, point_id = resolve_target(scheme, item_id)
         acting.named["item"] = f"{item_id}.{point_id}" if point_id else item_id
@@ -323,14 +322,12 @@ class Recording:
         self._not_yet_recorded(cycle, address, item, point_id)
         if not evidence.strip():
             raise RuleViolation("必须写明证据（--evidence）")
-        files = attaching.prepare(self, acting, attach)
         if item.rule == "opinion":
             opinion = _opinion_of(item, str(value))
             return Cycle.OpinionRecorded, {
                 "item": item_id,
                 "opinion": opinion,
                 "evidence": evidence.strip(),
-                "attachments": files,
             }
         number = _decimal(value)
         if point_id is not None:
@@ -342,15 +339,9 @@ class Recording:
                 "point": point_id,
                 "value": number,
                 "evidence": evidence.strip(),
-                "attachments": files,
             }
         check_item_value(item, number)
-        return Cycle.ItemScored, {
-            "item": item_id,
-            "value": number,
-            "evidence": evidence.strip(),
-            "attachments": files,
-        }
+        return Cycle.ItemScored, {"item": item_id, "value": number, "evidence": evidence.strip()}
 
     def _not_yet_recorded(
         self, cycle: Cycle, address: str, item: Item, point_id: str | None
