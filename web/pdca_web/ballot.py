@@ -26,6 +26,7 @@ from starlette.routing import Route
 from pdca.application import ballot_page
 from pdca.errors import Conflict, NotFound, NotPermitted, PdcaError, StorageError
 from pdca_web.pages import render
+from pdca_web.refusals import guarded
 
 #: Not cached anywhere, not sent on as a referrer, not indexed: the path is a credential.
 _PRIVATE = {"Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex, nofollow"}
@@ -54,7 +55,7 @@ def show(request: Any) -> Response:
     """The ballot, read only (a prefetch leaves the token as it was)."""
     app = request.app.state.office.app
     try:
-        form = ballot_page.ballot_form(app, request.path_params["token"])
+        form = guarded(ballot_page.ballot_form, app, request.path_params["token"])
     except PdcaError as exc:  # unknown (404), or the database (503)
         return _page(request, "ballot_closed.html", {"reason": str(exc)}, _status(exc))
     if form.state != ballot_page.OPEN:
@@ -69,12 +70,12 @@ async def cast(request: Any) -> Response:
     office = request.app.state.office
     app = office.app
     try:
-        await run_in_threadpool(ballot_page.cast, app, office.principal, token, given)
+        await run_in_threadpool(guarded, ballot_page.cast, app, office.principal, token, given)
     except PdcaError as exc:
         status = _status(exc)
         if status != 422:
             return _page(request, "ballot_closed.html", {"reason": str(exc)}, status)
-        form = await run_in_threadpool(ballot_page.ballot_form, app, token)
+        form = await run_in_threadpool(guarded, ballot_page.ballot_form, app, token)
         if form.state != ballot_page.OPEN:  # the box closed meanwhile
             return _closed(request, form)
         context = {"form": form, "given": given, "refusal": str(exc)}
