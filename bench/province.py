@@ -49,9 +49,22 @@ def build(root: Path, units: int, years: int, first_year: int = 2001, seed: int 
     workspace = create_workspace(root, None)
     app = PdcaApplication(workspace, create_tables=True)
     app.projection_runtime().create_tables()
+    events = populate(app, units, years, first_year, seed)
+    app.close()
+    return events
+
+
+def roster_of(units: int) -> list[tuple[str, str]]:
+    """The province's units: (name, category)."""
+    return [(f"第{n + 1:04d}单位", CATEGORIES[n % len(CATEGORIES)]) for n in range(units)]
+
+
+def populate(app: PdcaApplication, units: int, years: int, first_year: int, seed: int) -> int:
+    """Write the history through ``app`` (an initialised workspace's, on any database)."""
+    workspace = app.workspace
     rng = random.Random(seed)
     schemes = {s: workspace.scheme(s) for s in ("jilin", "gansu")}
-    roster = [(f"第{n + 1:04d}单位", CATEGORIES[n % len(CATEGORIES)]) for n in range(units)]
+    roster = roster_of(units)
     app.save(
         *(
             Unit(name=name, category=category, grid=GRIDS[n % len(GRIDS)], actor=ACTOR)
@@ -64,9 +77,7 @@ def build(root: Path, units: int, years: int, first_year: int = 2001, seed: int 
         events = app.recorder.max_notification_id() or 0
         rate = events / (time.perf_counter() - started)
         print(f"  {year}: {events:,} events ({rate:,.0f}/s)", file=sys.stderr)
-    events = app.recorder.max_notification_id() or 0
-    app.close()
-    return events
+    return app.recorder.max_notification_id() or 0
 
 
 def _year(

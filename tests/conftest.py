@@ -174,7 +174,14 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def workspace(backend: str, tmp_path: Path) -> Iterator[Workspace]:
-    root = tmp_path / "ws"
+    with workspace_on(backend, tmp_path / "ws") as ws:
+        yield ws
+
+
+@contextlib.contextmanager
+def workspace_on(backend: str, root: Path) -> Iterator[Workspace]:
+    """A workspace initialised at ``root`` on ``backend`` (PostgreSQL: a schema of its
+    own, dropped afterwards); for fixtures of a wider scope than ``workspace``."""
     if backend == "sqlite":
         yield _init(root, "sqlite:///pdca.sqlite3", "sqlite")
         return
@@ -186,6 +193,18 @@ def workspace(backend: str, tmp_path: Path) -> Iterator[Workspace]:
         yield _init(root, url, "postgresql", schema)
     finally:
         drop_pg_schema(schema)
+
+
+def chromium_path() -> str:
+    """Debian's chromium for the browser tests; skipped where it is missing, except in CI."""
+    import shutil
+
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must have chromium (apt-get install -y chromium, see .ci/run)")
+        pytest.skip("chromium is not installed (apt-get install -y chromium)")
+    return found
 
 
 def group_roles_of(schema: str) -> dict[str, str]:

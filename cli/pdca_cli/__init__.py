@@ -56,6 +56,7 @@ _COMMANDS = {
     "snapshots": "pdca_cli.commands.snapshots:snapshots",
     "template": "pdca_cli.commands.template:template",
     "import": "pdca_cli.commands.import_:import_",
+    "serve": "pdca_cli.commands.serve:serve",
 }
 
 

@@ -45,3 +45,7 @@ def _emit(level: str, event: str, fields: dict[str, Any]) -> None:
 
 def info(event: str, **fields: Any) -> None:
     _emit("info", event, fields)
+
+
+def warning(event: str, **fields: Any) -> None:
+    _emit("warning", event, fields)

@@ -408,12 +408,9 @@ def test_the_reports_figures_are_the_projections(demo: Workspace, report: Path) 
 
 
 def _chromium() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI must have chromium (apt-get install -y chromium, see .ci/run)")
-        pytest.skip("chromium is not installed (apt-get install -y chromium)")
-    return found
+    from tests.conftest import chromium_path
+
+    return chromium_path()
 
 
 def test_the_report_renders_its_charts_in_headless_chromium(report: Path, tmp_path: Path) -> None:

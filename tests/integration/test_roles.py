@@ -86,6 +86,7 @@ SAMPLES: dict[str, list[str]] = {
     "account enable": ["account", "enable", STAFF],
     "account import": ["account", "import"],
     "account team": ["account", "team", "第二组", "--grid", "第二片"],
+    "account password": ["account", "password", STAFF],
     "projections rebuild": ["projections", "rebuild", "--all"],
     "projections run": ["projections", "run"],
     "projections new": ["projections", "new", "my_view"],

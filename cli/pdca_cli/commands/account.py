@@ -11,7 +11,7 @@ from pdca_cli._columns import Column, emit
 from pdca_cli._context import CliContext, json_option, pass_cli
 from pdca_cli._output import answer
 
-ROLE_CHOICE = click.Choice(["admin", "supervisor", "auditor", "staff"])
+ROLE_CHOICE = click.Choice(["admin", "supervisor", "auditor", "staff", "service"])
 
 
 def _roles_shown(a: dict[str, Any]) -> str:
@@ -117,7 +117,7 @@ def add(
 @json_option
 @pass_cli
 def grant(obj: CliContext, login: str, granted: tuple[str, ...]) -> None:
-    """给账户增加角色：admin、supervisor、auditor、staff。
+    """给账户增加角色：admin、supervisor、auditor、staff、service（网页服务，pdca serve 的登录）。
 
     \b
     示例:
@@ -276,3 +276,26 @@ def list_(obj: CliContext) -> None:
     emit(ACCOUNTS, listed["accounts"], False)
     for t in listed["teams"]:
         click.echo(f"督查组 {t['name']}：{'、'.join([*t['units'], *t['grids']])}")
+
+
+@account.command()
+@click.argument("login")
+@json_option
+@pass_cli
+def password(obj: CliContext, login: str) -> None:
+    """设置（或重设）账户的网页登录一次性密码：首次登录须修改；该账户已打开的网页会话随之结束，锁定解除。
+
+    密码只显示这一次，不记入历史（存于凭据表）。
+
+    \b
+    示例:
+      pdca account password wangwu
+    """
+    from pdca.application import logins
+
+    secret = logins.reset_password(obj.app(), obj.acting, login)
+    answer(
+        obj.json,
+        {"login": login, "password": secret, "must_change": True},
+        f"{login} 的一次性密码：{secret}（首次登录须修改）",
+    )

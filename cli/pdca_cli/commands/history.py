@@ -16,7 +16,7 @@ def who(entry: object) -> str:
         # An anonymous ballot, or a token spent by one (issue 13): it names nobody here;
         # the login that recorded it (the clerk, the box's closer) is in --json.
         return "不记名"
-    notes = ["声明"] if entry.assurance != "authenticated" else []  # type: ignore[attr-defined]
+    notes = ["声明"] if entry.assurance == "declared" else []  # type: ignore[attr-defined]
     if principal != person:
         notes.append(f"由 {principal} 代录")
     return f"{person}（{'，'.join(notes)}）" if notes else person

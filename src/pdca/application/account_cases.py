@@ -66,6 +66,7 @@ class Accounting:
         if not granted:
             raise RuleViolation("至少指定一个角色（--role）")
         _check(granted, units, grids, teams)
+        _one_service(found, login, granted)
         found.create(login=login, person=person, actor=acting.person)
         for role in granted:
             found.grant(login=login, role=role, actor=acting.person)
@@ -81,6 +82,7 @@ class Accounting:
         if not added:
             raise RuleViolation(f"{login} 已有这些角色：{roles.describe(account.roles)}")
         _check((*account.roles, *added), account.units, account.grids, account.teams)
+        _one_service(found, login, added)
         for role in added:
             found.grant(login=login, role=role, actor=acting.person)
         self._save_roster(acting, found, False)
@@ -269,6 +271,20 @@ def _check(
         roles.STAFF in granted or roles.SUPERVISOR in granted
     ):
         raise RuleViolation("只有督查员（supervisor）和单位填报员（staff）有范围")
+
+
+def _one_service(found: Accounts, login: str, granted: Iterable[str]) -> None:
+    """The web server's role is one login's: were two to hold it, either could record
+    as the other's web accounts."""
+    if roles.SERVICE not in tuple(granted):
+        return
+    holders = [a.login for a in found.accounts.values() if roles.SERVICE in a.roles]
+    others = [h for h in holders if h != login]
+    if others:
+        raise Conflict(
+            f"网页服务（service）已由登录名 {one_of(others)} 持有，只能有一个；"
+            "先撤销：pdca account revoke"
+        )
 
 
 def _keep_an_admin(found: Accounts) -> None:

@@ -24,6 +24,12 @@ if TYPE_CHECKING:
 #: How sure the application is of who acted: an account vouched for the principal, or
 #: the names were only declared (a database without accounts; every older event).
 AUTHENTICATED, DECLARED = "authenticated", "declared"
+#: A web account's act, vouched for by the server (``pdca serve``): the server's login
+#: is the principal, the person proved who they are to it with a password.
+WEB = "web"
+#: An anonymous ballot through the server: an unspent ballot token was the only
+#: credential, and nobody is named (``pdca.application.ballot_page``).
+ANONYMOUS = "anonymous"
 
 
 @dataclass
@@ -60,6 +66,12 @@ class Acting:
     kept: dict[UUID, tuple[int, bytes]] | None = field(default=None, repr=False)
     accepted: Any = field(default=None, repr=False)
     named: dict[str, str] = field(default_factory=dict)
+    # The web session that proves ``person`` (``pdca serve``): never stored, never given
+    # by the command line; the permission check asks the database whether it is live.
+    session: str | None = field(default=None, repr=False)
+    # An anonymous ballot cast through the server (``ballot_page``): the principal is the
+    # server's login, no person is named; the ballot token is checked by the use case.
+    ballot: bool = False
     #: Attachments read for this command (digest → bytes) and digests whose bytes it
     #: purges: the save stores or purges them in the events' transaction
     #: (``pdca.application.attaching``).
@@ -124,6 +136,8 @@ def identities(person: str, principal: str, assurance: str) -> frozenset[str]:
     checked by anyone, so a one-person workspace may play two people)."""
     # A login is kept apart from a person's name, so one person's login that happens to
     # spell another person's name never counts as that person.
+    # Through the web server every account shares the server's login, so only the
+    # person counts: the server checked their password.
     return frozenset({person, f"登录名 {principal}"} if assurance == AUTHENTICATED else {person})
 
 

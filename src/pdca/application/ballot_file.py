@@ -9,7 +9,7 @@ naming the columns, not ballot by ballot; the cells are read as numbers after th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import BinaryIO
 
 from pdca.application import input_files as inputs
@@ -41,13 +41,9 @@ class BallotFile:
 
 def _number(text: str, what: str) -> Decimal:
     """A cell of the file as a decimal, as ``ballot cast`` reads ``duty=18``."""
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise RuleViolation(f"{what} '{text}' 不是数值；应为如 2、-0.5、87.5 的小数") from None
-    if not value.is_finite():
-        raise RuleViolation(f"{what} '{text}' 不是有限数值")
-    return value
+    from pdca.application.inputs import decimal
+
+    return decimal(text, what)
 
 
 def read_ballots(name: str, stdin: BinaryIO) -> BallotFile:

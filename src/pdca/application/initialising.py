@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pdca.application import clock, safeguards
+from pdca.application import clock, logins, safeguards
 from pdca.application.service import PdcaApplication
 from pdca.application.workspace import Workspace, create_workspace, planned_workspace
 from pdca.storage import meta
@@ -61,6 +61,7 @@ def initialise(root: Path, db_url: str | None, time_zone: str | None = None) -> 
         from pdca.application.attaching import store
 
         store(app).create_table()
+        logins.create_tables(app)  # the web's passwords and sessions, outside the history
         from pdca.application.cycle_loading import snapshots
 
         snapshots(app).create_table()  # by the owner; append-only (safeguards) below

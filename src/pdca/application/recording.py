@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from pdca import log
 from pdca.application import attaching
 from pdca.application.acting import Acting, writes
 from pdca.application.saving import commutes
@@ -267,6 +268,23 @@ class Recording:
         fields["attachments"] = attaching.prepare(self, acting, attach)
         self._record_fact(acting, cycle, address, event, **fields)
         return cycle.version
+
+    @writes("score record")
+    def record_score_sheet(
+        self, acting: Acting, address: str, values: list[tuple[str, str]], evidence: str
+    ) -> int:
+        """A cycle's item scores as one sheet (the web's 评分表): every ``(item, value)``
+        is checked as ``record_score`` checks it, then all are saved together — or, when
+        one is refused, none. Returns how many were recorded."""
+        if not values:
+            raise RuleViolation("评分表中没有填写任何得分")
+        cycle = self.get_cycle(address, acting)
+        for item_id, value in values:
+            event, fields = self._score_event(acting, cycle, address, item_id, value, evidence)
+            cycle.record(event, **fields, actor=acting.person)  # checked next against this
+        self._save_changed(acting, cycle, address)
+        log.info("score_sheet_recorded", actor=acting.person, cycle=address, items=len(values))
+        return len(values)
 
     def _score_event(
         self,

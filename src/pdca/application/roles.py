@@ -21,11 +21,15 @@ from pdca.errors import NotPermitted, RuleViolation, one_of
 FILE_NAME = "roles.toml"
 
 SUPERVISOR, AUDITOR, ADMIN, STAFF = "supervisor", "auditor", "admin", "staff"
+#: The web server's login (``pdca serve``): records on behalf of the accounts logged in
+#: to it, and nothing of its own. One login holds it.
+SERVICE = "service"
 LABELS = {
     SUPERVISOR: "督查员",
     AUDITOR: "审计员",
     ADMIN: "管理员",
     STAFF: "单位填报员",
+    SERVICE: "网页服务",
 }
 
 _SUPERVISORS = (SUPERVISOR,)
@@ -49,6 +53,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "score record": _SUPERVISORS,
     "score na": _SUPERVISORS,
     "ballot issue": _SUPERVISORS,
+    "ballot slips": _SUPERVISORS,  # issues tokens: the same as ballot issue
     "ballot cast": _SUPERVISORS,
     "ballot import": _SUPERVISORS,
     "ballot close": _SUPERVISORS,
@@ -77,6 +82,8 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "account enable": (ADMIN,),
     "account import": (ADMIN,),
     "account team": (ADMIN,),
+    # A web login's one-time password (no event: ``pdca.storage.credentials``).
+    "account password": (ADMIN,),
     # Not a command: entering for another person (``--actor``, 代录), e.g. a supervisor
     # typing in a unit's paper reports. The person must be allowed the command too.
     ACT_FOR: _SUPERVISORS,
@@ -94,7 +101,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
 
 #: Writing commands that change the workspace's files and views, not its history: they
 #: record no event, so they take no ``--request-id`` (doing one twice is harmless).
-OUTSIDE_HISTORY = frozenset({ACT_FOR, "projections rebuild", "projections run"})
+OUTSIDE_HISTORY = frozenset({ACT_FOR, "projections rebuild", "projections run", "account password"})
 
 #: Commands that write nothing: open to every actor.
 READS = frozenset(
@@ -137,7 +144,9 @@ READS = frozenset(
 #: writes a new workspace of its own. ``anchor keygen`` and ``anchor sign`` are the key
 #: holder's, who works on files away from the database and may hold no pdca role.
 #: ``snapshots drop`` empties a cache ``init`` made (it checks the admin role itself).
-SETUP = frozenset({"init", "demo", "anchor keygen", "anchor sign", "snapshots drop"})
+#: ``serve`` runs a server: each request is checked as its web account, not as the
+#: login that started it.
+SETUP = frozenset({"init", "demo", "anchor keygen", "anchor sign", "snapshots drop", "serve"})
 
 
 def records_events(command: str) -> bool:
@@ -160,6 +169,10 @@ def check_roles(roles: set[str] | tuple[str, ...], units: tuple[str, ...]) -> No
         )
     if AUDITOR in roles and len(set(roles)) > 1:
         raise RuleViolation("审计员只读不写，不能兼任其他角色")
+    if SERVICE in roles and set(roles) - {SERVICE, ADMIN}:
+        # An admin's own login may serve one office PC; a recording role may not, or
+        # whoever holds it could record for others without their password.
+        raise RuleViolation("网页服务（service）只能单独授予，或与管理员同授（单机）")
     if STAFF in roles and len(units) != 1:
         raise RuleViolation("单位填报员（staff）须且只能指定一个所属单位（--unit）")
 

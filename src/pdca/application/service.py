@@ -75,6 +75,7 @@ USE_CASES: dict[str, tuple[str, ...]] = {
         "mark_not_applicable",
         "record_finding",
         "record_score",
+        "record_score_sheet",
         "report_task",
         "withdraw_fact",
     ),

@@ -22,9 +22,10 @@ def __getattr__(name: str) -> Any:
 
 
 def builtin() -> list[Projection]:
+    from pdca.projections.ballot_slips import BallotSlips
     from pdca.projections.catalog import Catalog
     from pdca.projections.ledger import Ledger
     from pdca.projections.rectifications import Rectifications
     from pdca.projections.scores import Scores
 
-    return [Catalog(), Scores(), Ledger(), Rectifications()]
+    return [Catalog(), Scores(), Ledger(), Rectifications(), BallotSlips()]

@@ -60,7 +60,7 @@ from pdca.projections.decoding import Fact, decode, event_type, topics_of
 from pdca.projections.failures import located
 from pdca.projections.folds import CycleFolds
 from pdca.storage import group_roles
-from pdca.storage.database import Database
+from pdca.storage.database import Database, pool_size
 from pdca.storage.failures import cannot_write
 from pdca.storage.plaintext import plain_state
 
@@ -101,7 +101,8 @@ def engine_for(database: Database) -> Engine:
     if database.kind == "sqlite":
         return create_engine(database.sqlalchemy_url(), connect_args={"timeout": 30})
     options = {"options": f"-csearch_path={database.schema}"} if database.schema else {}
-    return create_engine(database.sqlalchemy_url(), connect_args=options, pool_size=2)
+    size = int(pool_size())
+    return create_engine(database.sqlalchemy_url(), connect_args=options, pool_size=size)
 
 
 class StoreHistory:
@@ -184,6 +185,9 @@ class Runtime:
         self._behind = 0
         self._outdated: dict[str, tuple[int, int]] = {}
         self._lagging: dict[str, int] = {}
+        # A server's reads: one background thread follows the views (``pdca serve``), so
+        # a read serves what they hold and never takes the tracking rows' locks.
+        self.followed = False
 
     # ---- set-up: init and the admin's rebuild/run only ------------------------------
 
@@ -301,6 +305,11 @@ class Runtime:
     def head(self) -> int:
         return self.recorder.max_notification_id() or 0
 
+    def behind(self, name: str) -> int:
+        """How many events of the log the view ``name`` has not applied yet (a read)."""
+        row = self._tracked().get(name)
+        return self._events_after(row.position if row else 0)
+
     def rebuild(
         self, *names: str, progress: Progress | None = None, until: int | None = None
     ) -> int:
@@ -376,7 +385,7 @@ class Runtime:
                 self._outdated[projection.name] = (row.version, projection.version)
             else:
                 current.append(projection)
-        if not current:
+        if not current or self.followed:
             return
         try:
             self._advance(current, None, None, lambda: False)
@@ -733,6 +742,10 @@ class Runtime:
         return processed
 
     # ---- reading --------------------------------------------------------------------
+
+    def positions(self) -> dict[str, int]:
+        """Each tracked projection's position (one small read, no lock)."""
+        return {name: row.position for name, row in self._tracked().items()}
 
     def status(self) -> list[Status]:
         """Every projection's progress, as recorded (a read: nothing is imported)."""

@@ -82,7 +82,8 @@ class Database:
                 POSTGRES_USER=self.user,
                 POSTGRES_PASSWORD=self.password,
                 POSTGRES_CONNECT_TIMEOUT="5",
-                POSTGRES_POOL_SIZE="2",
+                # A server sizes its pool to its threads (``pdca serve``); a command needs 2.
+                POSTGRES_POOL_SIZE=pool_size(),
                 APPLICATION_RECORDER_TOPIC="pdca.storage.postgres_recorder:Recorder",
             )
             if self.schema:
@@ -102,6 +103,13 @@ class Database:
             return f"sqlite:///{self.sqlite_path}"
         suffix = f"?schema={self.schema}" if self.schema else ""
         return f"postgresql+psycopg://{self.user}@{self.host}:{self.port}/{self.dbname}{suffix}"
+
+
+def pool_size() -> str:
+    """Connections per pool: ``PDCA_POOL_SIZE`` (set by ``pdca serve`` to its thread
+    count), else 2 — a command holds at most two at once."""
+    value = os.environ.get("PDCA_POOL_SIZE", "")
+    return value if value.isdigit() and 0 < int(value) <= 200 else "2"
 
 
 def parse_url(url: str, workspace: Path) -> Database:

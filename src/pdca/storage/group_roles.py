@@ -26,6 +26,7 @@ from collections.abc import Iterable
 
 from pdca.storage.append_only import ident, literal
 from pdca.storage.attachments import TABLE as ATTACHMENTS
+from pdca.storage.credentials import TABLES as CREDENTIAL_TABLES
 from pdca.storage.snapshots import TABLE as SNAPSHOTS_TABLE
 
 KINDS = ("writer", "reader", "admin", "worker")
@@ -114,6 +115,16 @@ def statements(
         f"{literal(roles['admin'])});\n"
         f"    EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %I.%I TO %I, %I', "
         f"{literal(schema)}, t.tablename, {literal(roles['writer'])}, {literal(roles['worker'])});\n"
+        "  END LOOP;\n"
+        "END $pdca$",
+        # The web's password hashes, sessions and login record are the server's (writers
+        # and admins), not an auditor's or the worker's to read.
+        "DO $pdca$ DECLARE t text; BEGIN\n"
+        f"  FOREACH t IN ARRAY ARRAY[{', '.join(literal(t) for t in CREDENTIAL_TABLES)}] LOOP\n"
+        f"    IF to_regclass(format('%I.%I', {literal(schema)}, t)) IS NOT NULL THEN\n"
+        f"      EXECUTE format('REVOKE ALL ON %I.%I FROM %I, %I', {literal(schema)}, t, "
+        f"{literal(roles['reader'])}, {literal(roles['worker'])});\n"
+        "    END IF;\n"
         "  END LOOP;\n"
         "END $pdca$",
         f"ALTER DEFAULT PRIVILEGES FOR ROLE {admin} IN SCHEMA {s} "

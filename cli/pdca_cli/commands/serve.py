@@ -1,0 +1,86 @@
+"""``pdca serve``: the office in the browser (the web front end, ``pdca_web``)."""
+
+from __future__ import annotations
+
+import click
+
+from pdca_cli._context import CliContext
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址。")
+@click.option(
+    "--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="端口。"
+)
+@click.option(
+    "--threads",
+    default=8,
+    show_default=True,
+    type=click.IntRange(1, 200),
+    help="处理请求的线程数（PostgreSQL 连接池同此大小）。",
+)
+@click.option(
+    "--session-minutes",
+    default=30,
+    show_default=True,
+    type=click.IntRange(1, 24 * 60),
+    help="会话闲置多少分钟后失效。",
+)
+@click.option(
+    "--secure-cookies", is_flag=True, help="Cookie 仅经 HTTPS 发送（nginx 等以 TLS 代理时）。"
+)
+@click.pass_obj
+def serve(
+    obj: CliContext,
+    host: str,
+    port: int,
+    threads: int,
+    session_minutes: int,
+    secure_cookies: bool,
+) -> None:
+    """启动网页服务：领导看排名、单位填报、督查录入、群众测评。
+
+    会话密钥取自环境变量 PDCA_SESSION_SECRET 或 PDCA_SESSION_SECRET_FILE 所指文件
+    （多个进程须相同）；单机 SQLite 可不设，密钥保存在工作区。
+
+    \b
+    示例:
+      pdca serve --port 8000
+      PDCA_SESSION_SECRET_FILE=/etc/pdca/secret pdca serve --host 127.0.0.1 --port 8001
+    """
+    import os
+
+    # Before the application opens its pools: they are sized to the handlers' threads.
+    os.environ["PDCA_POOL_SIZE"] = str(threads)
+    import uvicorn
+    from pdca_web.access_log import log_config
+    from pdca_web.app import create_app
+    from pdca_web.office import Office
+    from pdca_web.settings import Settings, load_secret
+
+    workspace = obj.workspace()
+    database = workspace.database
+    local = workspace.root if database.kind == "sqlite" else None
+    settings = Settings(
+        workspace=str(workspace.root),
+        db=obj.db_option,
+        secret=load_secret(dict(os.environ), local),
+        threads=threads,
+        session_minutes=session_minutes,
+        secure_cookies=secure_cookies,
+    )
+    office = Office.open(settings)  # refused here, as one line, before uvicorn starts
+    from pdca.application.serving import service_problem
+
+    problem = service_problem(office.app, office.principal)
+    if problem:
+        click.echo(f"注意：{problem}", err=True)
+    click.echo(f"网页服务：http://{host}:{port}/（Ctrl-C 停止）", err=True)
+    uvicorn.run(
+        create_app(settings, office),
+        host=host,
+        port=port,
+        log_config=log_config(),
+        proxy_headers=True,
+        server_header=False,
+    )
