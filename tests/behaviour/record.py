@@ -138,8 +138,6 @@ def commands(group: click.Group, path: list[str]) -> Iterator[list[str]]:
     ctx = click.Context(group, info_name="pdca")
     for name in group.list_commands(ctx):
         command = group.get_command(ctx, name)
-        if command is not None and command.hidden:
-            continue  # not in the help (maintenance: ``snapshots drop``), so not recorded
         yield [*path, name]
         if isinstance(command, click.Group):
             yield from commands(command, [*path, name])

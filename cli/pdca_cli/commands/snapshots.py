@@ -6,7 +6,7 @@ from pdca_cli._context import CliContext, json_option
 from pdca_cli._output import answer
 
 
-@click.group(hidden=True)
+@click.group()
 def snapshots() -> None:
     """快照：长周期折叠后的状态缓存（由 pdca init 建表；没有它一切照常，只是更慢）。"""
 
