@@ -64,6 +64,24 @@ def build(root: Path, units: int, years: int, first_year: int = 2001, seed: int 
     workspace = create_workspace(root, None)
     app = PdcaApplication(workspace, create_tables=True)
     app.projection_runtime().create_tables()
+    events = populate(app, units, years, first_year, seed)
+    app.close()
+    return events
+
+
+def roster_of(units: int) -> list[tuple[str, str]]:
+    """The province's units: (name, category)."""
+    return [(f"第{n + 1:04d}单位", assigned(n)[0]) for n in range(units)]
+
+
+def scheme_for(category: str) -> str:
+    """A scheme by category alone (吉林, or 甘肃 for enterprises), for live cycles."""
+    return demo_scheme(category)
+
+
+def populate(app: PdcaApplication, units: int, years: int, first_year: int, seed: int) -> int:
+    """Write the history through ``app`` (an initialised workspace's, on any database)."""
+    workspace = app.workspace
     rng = random.Random(seed)
     roster = [(f"第{n + 1:04d}单位", *assigned(n)) for n in range(units)]
     schemes = {s: workspace.scheme(s) for s in sorted({s for _, _, s in roster})}
@@ -94,9 +112,7 @@ def build(root: Path, units: int, years: int, first_year: int = 2001, seed: int 
         events = app.recorder.max_notification_id() or 0
         rate = events / (time.perf_counter() - started)
         print(f"  {year}: {events:,} events ({rate:,.0f}/s)", file=sys.stderr)
-    events = app.recorder.max_notification_id() or 0
-    app.close()
-    return events
+    return app.recorder.max_notification_id() or 0
 
 
 def _grid(scheme: Scheme, roster: list[tuple[str, str, str]], n: int) -> str:

@@ -64,6 +64,9 @@ def initialise(root: Path, db_url: str | None, time_zone: str | None = None) -> 
 
         store(app).create_table()
         logins.create_tables(app)  # the web's passwords and sessions, outside the history
+        from pdca.application.cycle_loading import snapshots
+
+        snapshots(app).create_table()  # by the owner; append-only (safeguards) below
         # After the owner's tables (the group roles' grants reach them), before the views
         # (created as the admin group role).
         guarded = safeguards.install(app)

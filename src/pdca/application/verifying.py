@@ -148,6 +148,8 @@ def _verify_cycle(app: Any, address: str) -> Report:
     stored.setdefault(wanted, [])  # all of it removed: its published heads say so
     anchors = _published_heads(published, labels, stored)
     purged = _check_attachments(app, uses, labels, flags)
+    for oid, found in _forged(app, generations).items():
+        flags.setdefault(oid, []).extend(found)
     checks = [_check(oid, found, labels, anchors, flags) for oid, found in stored.items()]
     checks.sort(key=lambda c: c.label)
     return Report(checks, sum(len(a) for a in anchors.values()), None, len(uses), purged)
@@ -204,10 +206,18 @@ def _verify_all(app: Any, anchors_file: str | None) -> Report:
     in_log_order = {d: [e[1:] for e in sorted(found)] for d, found in uses.items()}
     attachment_flags: dict[UUID, list[Tamper]] = {}
     purged = _check_attachments(app, in_log_order, naming, attachment_flags)
+    for oid, found in _forged(app, None).items():  # snapshots that disagree with events
+        attachment_flags.setdefault(oid, []).extend(found)
     if attachment_flags:
         checks = [_flagged(c, attachment_flags.get(c.id, []), c.id in inserted) for c in checks]
     checks.sort(key=lambda c: c.label)
     return Report(checks, published_heads, outside, len(uses), purged)
+
+
+def _forged(app: Any, ids: list[UUID] | None) -> dict[UUID, list[Tamper]]:
+    from pdca.application.snapshot_checks import forged
+
+    return forged(app, ids)
 
 
 def _flagged(check: AggregateCheck, extra: list[Tamper], anchored_insert: bool) -> AggregateCheck:

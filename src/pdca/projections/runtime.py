@@ -305,6 +305,11 @@ class Runtime:
     def head(self) -> int:
         return self.recorder.max_notification_id() or 0
 
+    def behind(self, name: str) -> int:
+        """How many events of the log the view ``name`` has not applied yet (a read)."""
+        row = self._tracked().get(name)
+        return self._events_after(row.position if row else 0)
+
     def rebuild(
         self, *names: str, progress: Progress | None = None, until: int | None = None
     ) -> int:

@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from pdca.storage.append_only import ident, literal
 from pdca.storage.attachments import TABLE as ATTACHMENTS
 from pdca.storage.credentials import TABLES as CREDENTIAL_TABLES
+from pdca.storage.snapshots import TABLE as SNAPSHOTS_TABLE
 
 KINDS = ("writer", "reader", "admin", "worker")
 #: What each group role is for, as ``pdca init`` says it.
@@ -68,7 +69,10 @@ def statements(
         f"{s}.{ident(events_table)}",
         f"{s}.{ident(events_table + '_notification_id_seq')}",
     )
-    guarded = ", ".join(literal(t) for t in (events_table, meta_table, ATTACHMENTS))
+    snapshots = f"{s}.{ident(SNAPSHOTS_TABLE)}"
+    guarded = ", ".join(
+        literal(t) for t in (events_table, meta_table, ATTACHMENTS, SNAPSHOTS_TABLE)
+    )
     attachments = f"{s}.{ident(ATTACHMENTS)}"
     found = [
         "DO $pdca$ BEGIN\n"
@@ -95,6 +99,9 @@ def statements(
         f"GRANT SELECT ON ALL TABLES IN SCHEMA {s} TO {writer}, {reader}, {admin}, {worker}",
         f"GRANT INSERT, UPDATE ON {events} TO {writer}, {admin}",
         f"GRANT USAGE, SELECT ON SEQUENCE {sequence} TO {writer}, {admin}",
+        # Snapshots: appended by whoever loads a long cycle to write to it; owned, like
+        # the events, by the owner (the append-only trigger refuses every change).
+        f"GRANT INSERT ON {snapshots} TO {writer}, {admin}",
         # Attachments: writers add bytes with the events naming them; a purge (an UPDATE
         # that removes the bytes, its event in the same transaction) is the admin's.
         f"GRANT INSERT ON {attachments} TO {writer}, {admin}",
