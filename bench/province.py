@@ -7,8 +7,11 @@ the year, ballots at the check, the round finalised by the application, the cycl
 closed — so each year's events interleave across units as they would in a province.
 
 Commands are not replayed one by one (that reloads a cycle per command and would
-take an hour for a million events); the facts are the demo's kind, the rules the
-shipped 吉林 and 甘肃 schemes.
+take an hour for a million events); the facts are the demo's kind, the rules the five
+shipped schemes, assigned as the demo assigns them (``demo.SCHEME_BLOCKS``, repeated
+every 30 units): 吉林, 达州 (four quarterly cycles a year, each finalised by its round
+before the year rolls them up), 南通 (分片互评 ballots issued to rater units of the
+grid), 述评考用 and 甘肃.
 
     python bench/province.py --units 1000 --years 20 DIR
 """
@@ -27,7 +30,17 @@ from typing import Any
 
 from pdca.application.acting import Acting
 from pdca.application.ballot_tokens import token_digest
-from pdca.application.demo import GRIDS, SPOT_CHECKS, TASKS, ballot_marks, ballot_token, item_values
+from pdca.application.demo import (
+    GRIDS,
+    QUARTERLY,
+    SPOT_CHECKS,
+    TASKS,
+    UNITS,
+    ballot_marks,
+    ballot_token,
+    item_values,
+)
+from pdca.application.demo import scheme_for as demo_scheme
 from pdca.application.recording import _component_of, period_bounds
 from pdca.application.service import PdcaApplication, new_cycle
 from pdca.application.workspace import create_workspace
@@ -36,12 +49,14 @@ from pdca.domain.unit import Unit
 from pdca.rules.schemes import Scheme
 
 ACTOR = "基准-督查组"
-CATEGORIES = ("党政机关", "党政机关", "党政机关", "中直单位", "群团组织", "企事业单位")
 TASKS_PER_CYCLE = 8
 
 
-def scheme_for(category: str) -> str:
-    return "gansu" if category == "企事业单位" else "jilin"
+def assigned(n: int) -> tuple[str, str]:
+    """The ``n``-th unit's category and scheme: the demo's, repeated every 30 units."""
+    k = n % len(UNITS)
+    category = UNITS[k][1]
+    return category, demo_scheme(category, k)
 
 
 def build(root: Path, units: int, years: int, first_year: int = 2001, seed: int = 7) -> int:
@@ -49,37 +64,81 @@ def build(root: Path, units: int, years: int, first_year: int = 2001, seed: int 
     workspace = create_workspace(root, None)
     app = PdcaApplication(workspace, create_tables=True)
     app.projection_runtime().create_tables()
+    events = populate(app, units, years, first_year, seed)
+    app.close()
+    return events
+
+
+def roster_of(units: int) -> list[tuple[str, str]]:
+    """The province's units: (name, category)."""
+    return [(f"第{n + 1:04d}单位", assigned(n)[0]) for n in range(units)]
+
+
+def scheme_for(category: str) -> str:
+    """A scheme by category alone (吉林, or 甘肃 for enterprises), for live cycles."""
+    return demo_scheme(category)
+
+
+def populate(app: PdcaApplication, units: int, years: int, first_year: int, seed: int) -> int:
+    """Write the history through ``app`` (an initialised workspace's, on any database)."""
+    workspace = app.workspace
     rng = random.Random(seed)
-    schemes = {s: workspace.scheme(s) for s in ("jilin", "gansu")}
-    roster = [(f"第{n + 1:04d}单位", CATEGORIES[n % len(CATEGORIES)]) for n in range(units)]
+    roster = [(f"第{n + 1:04d}单位", *assigned(n)) for n in range(units)]
+    schemes = {s: workspace.scheme(s) for s in sorted({s for _, _, s in roster})}
+    grids = [_grid(schemes[s], roster, n) for n, (_, _, s) in enumerate(roster)]
     app.save(
         *(
-            Unit(name=name, category=category, grid=GRIDS[n % len(GRIDS)], actor=ACTOR)
-            for n, (name, category) in enumerate(roster)
+            Unit(name=name, category=category, grid=grid, actor=ACTOR)
+            for (name, category, _), grid in zip(roster, grids, strict=True)
         )
     )
+    # 分片互评: the rater units of a unit are two other units of its grid.
+    peers = {
+        name: [
+            other
+            for (other, _, _), g in zip(roster, grids, strict=True)
+            if g == grid and other != name
+        ][:2]
+        for (name, _, _), grid in zip(roster, grids, strict=True)
+    }
     started = time.perf_counter()
     for year in range(first_year, first_year + years):
-        _year(app, rng, roster, schemes, str(year))
+        # The quarters first: the year that rolls them up reads their published outcomes.
+        for scheme_id, parts in sorted(QUARTERLY.items()):
+            quarterly = [u for u in roster if u[2] == scheme_id]
+            for part in parts if quarterly else ():
+                _year(app, rng, quarterly, schemes, peers, f"{year}-{part}")
+        _year(app, rng, roster, schemes, peers, str(year))
         events = app.recorder.max_notification_id() or 0
         rate = events / (time.perf_counter() - started)
         print(f"  {year}: {events:,} events ({rate:,.0f}/s)", file=sys.stderr)
-    events = app.recorder.max_notification_id() or 0
-    app.close()
-    return events
+    return app.recorder.max_notification_id() or 0
+
+
+def _grid(scheme: Scheme, roster: list[tuple[str, str, str]], n: int) -> str:
+    """As the demo's: a grid of the scheme's teams where they take in grids (甘肃's 考核组,
+    in turn), else one of the six, in turn over all the units."""
+    teams = [t for t in scheme.teams if t["grids"]]
+    if not teams:
+        return GRIDS[n % len(GRIDS)]
+    k = sum(1 for _, _, s in roster[:n] if s == scheme.id)
+    return str(teams[k % len(teams)]["grids"][0])
 
 
 def _year(
     app: PdcaApplication,
     rng: random.Random,
-    roster: list[tuple[str, str]],
+    roster: list[tuple[str, str, str]],
     schemes: dict[str, Scheme],
+    peers: dict[str, list[str]],
     period: str,
 ) -> None:
+    """One period's cycles of ``roster`` (a year, or a quarter of the units that have
+    quarterly sheets), from the task list to the round finalised and the cycles closed."""
     start, end = period_bounds(period)
     cycles = []
-    for name, category in roster:
-        cycles.append(new_cycle(name, period, schemes[scheme_for(category)], ACTOR))
+    for name, _, scheme_id in roster:
+        cycles.append(new_cycle(name, period, schemes[scheme_id], ACTOR))
     app.save(*cycles)
     scheme_of = {c.id: schemes[c.scheme_id] for c in cycles}
 
@@ -136,7 +195,7 @@ def _year(
     for cycle in cycles:
         scheme = scheme_of[cycle.id]
         _advance_to(cycle, scheme, "check")
-        _check(cycle, scheme, rng)
+        _check(cycle, scheme, rng, peers[cycle.unit])
         findings = [p for p, f in cycle.facts.facts.items() if type(f).__name__ == "Finding"]
         if findings and rng.random() < 0.1:
             cycle.record(
@@ -182,7 +241,7 @@ def _unit_steps(cycle: Cycle, scheme: Scheme) -> None:
             )
 
 
-def _check(cycle: Cycle, scheme: Scheme, rng: random.Random) -> None:
+def _check(cycle: Cycle, scheme: Scheme, rng: random.Random, peers: list[str]) -> None:
     """Item scores and ballots, each in the sub-stage of 督查 that takes it (format 3
     ``records``: 甘肃's 实地考核, 南通's links, 述评考用's 评), moving on as the demo does."""
     rules = scheme.rules
@@ -203,7 +262,7 @@ def _check(cycle: Cycle, scheme: Scheme, rng: random.Random) -> None:
             _score(cycle, *entry[1:])
         for group in [g for g in groups if stage.allows("ballots", g.id)]:
             groups.remove(group)
-            _ballots(cycle, rules, group.id, level, rng)
+            _ballots(cycle, rules, group, level, rng, peers)
         onward = [t for t in scheme.triggers_from(stage.id) if t.dest.startswith("check.")]
         if not (scores or groups) or not onward:
             return
@@ -229,16 +288,26 @@ def _score(cycle: Cycle, item: Any, target: str, value: Any) -> None:
     cycle.record(event, item=item.id, evidence="查阅资料、现场核查", actor=ACTOR, **fact)
 
 
-def _ballots(cycle: Cycle, rules: Any, group: str, level: Decimal, rng: random.Random) -> None:
+def _ballots(
+    cycle: Cycle, rules: Any, group: Any, level: Decimal, rng: random.Random, peers: list[str]
+) -> None:
     per_group = max(rules.ballot.quorum // len(rules.ballot.groups) + 2, 3)  # as the demo
-    salt = f"{rng.getrandbits(128):032x}"
-    digests = sorted(token_digest(ballot_token(rng), salt) for _ in range(per_group))
-    cycle.record(Cycle.BallotsIssued, group=group, token_digests=digests, salt=salt, actor=ACTOR)
-    # As a clerk's batch records them: the tokens spent, then the anonymous ballots.
-    cycle.record(Cycle.BallotTokensUsed, token_digests=digests, boxed=False, actor=ACTOR)
-    for _ in digests:
-        scores = ballot_marks(rng, level, rules.ballot.fields())
-        cycle.record(Cycle.BallotCounted, group=group, scores=scores)
+    # 分片互评 (raters = "units"): issued to each of two rater units of the grid, as the demo.
+    raters: list[dict[str, Any]] = [{}]
+    if group.raters == "units":
+        raters = [{"rater_unit": p, "rater_grid": None} for p in peers]
+    elif group.raters == "grids":
+        raters = [{"rater_unit": None, "rater_grid": g} for g in GRIDS[:1]]
+    for rater in raters:
+        salt = f"{rng.getrandbits(128):032x}"
+        digests = sorted(token_digest(ballot_token(rng), salt) for _ in range(per_group))
+        event = Cycle.BallotsIssuedToRater if rater else Cycle.BallotsIssued
+        cycle.record(event, group=group.id, token_digests=digests, salt=salt, actor=ACTOR, **rater)
+        # As a clerk's batch records them: the tokens spent, then the anonymous ballots.
+        cycle.record(Cycle.BallotTokensUsed, token_digests=digests, boxed=False, actor=ACTOR)
+        for _ in digests:
+            scores = ballot_marks(rng, level, rules.ballot.fields())
+            cycle.record(Cycle.BallotCounted, group=group.id, scores=scores)
 
 
 def _advance_to(cycle: Cycle, scheme: Scheme, phase: str) -> None:

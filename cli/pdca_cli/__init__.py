@@ -53,6 +53,7 @@ _COMMANDS = {
     "board": "pdca_cli.commands.board:board",
     "role": "pdca_cli.commands.role:role",
     "account": "pdca_cli.commands.account:account",
+    "snapshots": "pdca_cli.commands.snapshots:snapshots",
     "template": "pdca_cli.commands.template:template",
     "import": "pdca_cli.commands.import_:import_",
     "serve": "pdca_cli.commands.serve:serve",

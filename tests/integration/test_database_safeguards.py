@@ -304,7 +304,9 @@ def test_each_group_role_may_do_its_share_and_no_more(office: Office) -> None:
     owners = dict(
         ws.sql("SELECT tablename, tableowner FROM pg_tables WHERE schemaname = current_schema()")
     )
+    # The snapshots (a cache of cycles' folds) are the owner's and append-only, like events.
     assert owners.pop("pdca_events") == owners.pop("pdca_meta") == "postgres"
+    assert owners.pop("pdca_snapshots") == "postgres"
     assert owners.pop("pdca_attachments") == "postgres"  # append-only but for a purge
     # The login tables stay the owner's: an admin owning them could read the hashes.
     for table in ("pdca_credentials", "pdca_sessions", "pdca_login_attempts"):
@@ -339,6 +341,14 @@ def test_each_group_role_may_do_its_share_and_no_more(office: Office) -> None:
         app.close()
     with office.session("reader") as session, pytest.raises(psycopg.Error, match="denied"):
         session.execute("DELETE FROM pdca_ballot_box")
+    # Writers append snapshots; no one changes one (a reader may not even insert).
+    snapshot = "INSERT INTO pdca_snapshots VALUES (%s, 1, 'f', 'd', 'h'::bytea, 'b'::bytea)"
+    with office.session("writer") as session, session.transaction(force_rollback=True):
+        session.execute(snapshot, ("c",))
+        with pytest.raises(psycopg.Error, match="permission denied"):
+            session.execute("DELETE FROM pdca_snapshots")
+    with office.session("reader") as session, pytest.raises(psycopg.Error, match="denied"):
+        session.execute(snapshot, ("c",))
     # Attachments: writers add bytes, never change or remove them; only an admin's UPDATE
     # that removes the bytes (a purge) passes, and nobody deletes a row.
     digest = "ab" * 32
@@ -526,7 +536,7 @@ def test_an_owner_who_may_not_create_roles_gets_the_sql_for_a_dba(
         for name, owner in _pg_connect()
         .execute("SELECT tablename, tableowner FROM pg_tables WHERE schemaname = %s", (schema,))
         .fetchall()
-        if name not in ("pdca_events", "pdca_meta", "pdca_attachments")
+        if name not in ("pdca_events", "pdca_meta", "pdca_attachments", "pdca_snapshots")
         and name not in ("pdca_credentials", "pdca_sessions", "pdca_login_attempts")
     }
     assert owners == {roles["admin"]}  # the login tables stay the owner's

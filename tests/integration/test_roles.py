@@ -58,6 +58,7 @@ SAMPLES: dict[str, list[str]] = {
     "score record": ["score", "record", C, "duty", "1", "--evidence", "e"],
     "score na": ["score", "na", C, "tasks", "--reason", "r"],
     "ballot issue": ["ballot", "issue", C, "--group", "masses", "--count", "1"],
+    "ballot slips": ["ballot", "slips", C, "--group", "masses", "--count", "1", "-o", "s.html"],
     "ballot cast": ["ballot", "cast", C, "--token", "AAAAA-BBBBB", "duty=1"],
     "ballot import": ["ballot", "import", C, "ballots.csv"],
     "ballot close": ["ballot", "close", C],

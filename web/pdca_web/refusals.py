@@ -8,10 +8,13 @@ was typed is not usable (an unknown name, a malformed number); 503: the database
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
 
 from starlette.responses import Response
 
+from pdca.application.failures import refusal as outside_refusal
 from pdca.errors import (
     Conflict,
     NotFound,
@@ -31,6 +34,31 @@ _STATUS: tuple[tuple[type[PdcaError], int], ...] = (
     (SchemeInvalid, 422),
     (StorageError, 503),
 )
+
+
+T = TypeVar("T")
+
+
+@contextmanager
+def outside_failures() -> Iterator[None]:
+    """A failure from underneath (the database busy past the pool's wait, a full disk)
+    raised as the refusal it means, so it gets the 503 page with its one line, not a 500
+    with a traceback; anything unknown stays a bug."""
+    try:
+        yield
+    except PdcaError:
+        raise
+    except Exception as exc:
+        known = outside_refusal(exc)
+        if known is None:
+            raise
+        raise known from exc
+
+
+def guarded(work: Callable[..., T], *args: Any) -> T:
+    """``work(*args)`` with ``outside_failures`` (for the thread pool)."""
+    with outside_failures():
+        return work(*args)
 
 
 class BadInput(PdcaError):

@@ -19,7 +19,7 @@ from starlette.responses import RedirectResponse, Response
 
 from pdca.errors import PdcaError
 from pdca_web import csrf
-from pdca_web.refusals import refusal
+from pdca_web.refusals import outside_failures, refusal
 
 COOKIE = "pdca_session"
 
@@ -61,15 +61,16 @@ def endpoint(
             request.state.form = form
             request.state.user = None
             try:
-                request.state.user = user = user_of(request)
-                if form is not None:
-                    csrf.check(request, form)
-                if login and user is None:
-                    target = quote(request.url.path, safe="/")
-                    return RedirectResponse(f"/login?next={target}", status_code=303)
-                if user is not None and user.must_change and not while_changing:
-                    return RedirectResponse("/password", status_code=303)
-                return handler(request)
+                with outside_failures():
+                    request.state.user = user = user_of(request)
+                    if form is not None:
+                        csrf.check(request, form)
+                    if login and user is None:
+                        target = quote(request.url.path, safe="/")
+                        return RedirectResponse(f"/login?next={target}", status_code=303)
+                    if user is not None and user.must_change and not while_changing:
+                        return RedirectResponse("/password", status_code=303)
+                    return handler(request)
             except PdcaError as exc:
                 if refused_page is not None and not isinstance(exc, csrf.CsrfRefused):
                     request.state.refusal = exc

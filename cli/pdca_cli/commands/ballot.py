@@ -11,7 +11,7 @@ from pdca_cli._parse import parse_scores
 
 @click.group()
 def ballot() -> None:
-    """不记名测评票：发放令牌、投票入箱、关闭票箱、批量导入。"""
+    """不记名测评票：发放令牌、打印测评票、投票入箱、关闭票箱、批量导入。"""
 
 
 @ballot.command()
@@ -55,6 +55,55 @@ def issue(
         else f"（{group}）"
     )
     answer(obj.json, data, "\n".join([f"已发放 {len(tokens)} 张{shown}，令牌：", *tokens]))
+
+
+@ballot.command()
+@click.argument("address", metavar="CYCLE")
+@click.option("--group", required=True, help="评议群体的 ID 或名称，见 pdca scheme show。")
+@click.option("--count", required=True, type=int, help="张数（1 至 1000）。")
+@click.option(
+    "-o", "--output", required=True, help="输出的 HTML 文件。只写普通文件，不跟随符号链接。"
+)
+@click.option(
+    "--base-url",
+    default=None,
+    help="投票网址（pdca serve 对投票人开放的地址）；默认 pdca.toml 的 [web] base_url。",
+)
+@click.option("--rater-unit", default=None, help="评价单位（分片互评）。")
+@click.option("--rater-grid", default=None, help="评价联系片。")
+@pass_cli
+def slips(
+    obj: CliContext,
+    address: str,
+    group: str,
+    count: int,
+    output: str,
+    base_url: str | None,
+    rater_unit: str | None,
+    rater_grid: str | None,
+) -> None:
+    """发放令牌并生成可打印的测评票（HTML）：每张票一个二维码，扫码打开 网址/ballot/令牌 投票。
+
+    令牌与 pdca ballot issue 发放的相同（只保存加盐摘要）；票上没有编号，投出的票与票面无从对应。
+    令牌不在终端显示；生成的文件就是选票凭据，打印后请删除。
+
+    \b
+    示例:
+      pdca ballot slips 市财政局/2024 --group masses --count 30 -o 测评票.html --base-url https://kaohe.example.gov.cn
+    """
+    from pdca.application.slips import base_url as checked_base_url
+    from pdca.application.slips import issue_slips
+    from pdca.reports.output import check_target, write_document
+
+    base = checked_base_url(base_url, obj.workspace().web_base_url)
+    check_target(output)  # before any token is issued
+    made = issue_slips(obj.app(), obj.acting, address, group, count, base, rater_unit, rater_grid)
+    from pdca.reports.slips import render
+
+    data = render(made).encode("utf-8")
+    write_document(output, lambda out: out.write(data), sys.stdout.buffer)
+    if output != "-":
+        click.echo(f"已发放 {len(made.links)} 张测评票（{made.group}），写入 {output}")
 
 
 @ballot.command()

@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from pdca.application import roles
-from pdca.application.acting import AUTHENTICATED, DECLARED, WEB, Acting
+from pdca.application.acting import ANONYMOUS, AUTHENTICATED, DECLARED, WEB, Acting
 from pdca.domain.ids import ACCOUNTS_ID
 from pdca.errors import NotPermitted, one_of
 
@@ -62,6 +62,9 @@ def permit(app: Any, acting: Acting, command: str) -> None:
             f"账户 {account.login}（{account.person}）已停用：{account.disabled}；"
             "请管理员恢复：pdca account enable"
         )
+    if acting.ballot:
+        _permit_ballot(account, acting, command)
+        return
     if acting.session is not None:
         _permit_web(app, found, account, acting, command)
         return
@@ -137,6 +140,18 @@ def _service_role(app: Any) -> str | None:
             member = bool(c.fetchone()["member"])
         app._serves = member
     return None if member else role
+
+
+def _permit_ballot(server: Account, acting: Acting, command: str) -> None:
+    """An anonymous ballot through ``pdca serve``: only the server's login (the service
+    role) takes one, and only a cast; the token it carries is the rater's one right."""
+    if command != "ballot cast" or roles.SERVICE not in server.roles:
+        raise NotPermitted(
+            f"登录名 {server.login}（{roles.describe(server.roles)}）不是网页服务账户，"
+            f"不能收不记名测评票；请管理员：pdca account grant {server.login} service"
+        )
+    acting.assurance = ANONYMOUS
+    acting.limits = ()
 
 
 def _require_owner(app: Any, acting: Acting, command: str) -> None:

@@ -27,6 +27,9 @@ AUTHENTICATED, DECLARED = "authenticated", "declared"
 #: A web account's act, vouched for by the server (``pdca serve``): the server's login
 #: is the principal, the person proved who they are to it with a password.
 WEB = "web"
+#: An anonymous ballot through the server: an unspent ballot token was the only
+#: credential, and nobody is named (``pdca.application.ballot_page``).
+ANONYMOUS = "anonymous"
 
 
 @dataclass
@@ -66,6 +69,9 @@ class Acting:
     # The web session that proves ``person`` (``pdca serve``): never stored, never given
     # by the command line; the permission check asks the database whether it is live.
     session: str | None = field(default=None, repr=False)
+    # An anonymous ballot cast through the server (``ballot_page``): the principal is the
+    # server's login, no person is named; the ballot token is checked by the use case.
+    ballot: bool = False
     #: Attachments read for this command (digest → bytes) and digests whose bytes it
     #: purges: the save stores or purges them in the events' transaction
     #: (``pdca.application.attaching``).

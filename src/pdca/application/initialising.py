@@ -12,7 +12,7 @@ from pathlib import Path
 from pdca.application import clock, logins, safeguards
 from pdca.application.service import PdcaApplication
 from pdca.application.workspace import Workspace, create_workspace, planned_workspace
-from pdca.storage import meta
+from pdca.storage import meta, topic_index
 
 
 @dataclass(frozen=True)
@@ -57,11 +57,16 @@ def initialise(root: Path, db_url: str | None, time_zone: str | None = None) -> 
         principal = database_principal(workspace.database, app.recorder)
         owner = meta.initialise(app.marker, cipher, events, zone, principal)
         app.use_zone(zone)
+        # verify finds a period's rounds by topic; an old database gains it here.
+        topic_index.create(app.recorder, workspace.database.kind)
         app.ballot_box().create_table()  # here, by the owner: a writer may not create tables
         from pdca.application.attaching import store
 
         store(app).create_table()
         logins.create_tables(app)  # the web's passwords and sessions, outside the history
+        from pdca.application.cycle_loading import snapshots
+
+        snapshots(app).create_table()  # by the owner; append-only (safeguards) below
         # After the owner's tables (the group roles' grants reach them), before the views
         # (created as the admin group role).
         guarded = safeguards.install(app)

@@ -189,7 +189,8 @@ class Recording:
         evidence: str,
         attach: Sequence[str | Upload] = (),
     ) -> int:
-        cycle = self.get_cycle(address, acting)
+        # A finding's checks read the stage and the scheme only, never other facts.
+        cycle = self.get_cycle(address, acting, head_only=True)
         event, fields = self._finding_event(
             acting, cycle, source, indicator, points, observed_on, evidence
         )

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 #: digests, so keeping the printed tokens would undo the ballot's anonymity.
 WITHHELD = {
     "ballot issue": "令牌只在第一次答复中显示，不保存；如已遗失，请另行发放（换一个请求号）",
+    "ballot slips": "测评票文件只在第一次写出，令牌不保存；如已遗失，请另行发放（换一个请求号）",
 }
 
 

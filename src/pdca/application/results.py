@@ -16,7 +16,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 
 from pdca import log
-from pdca.application import saving
+from pdca.application import cycle_loading, saving
 from pdca.application.acting import Acting, writes
 from pdca.application.clock import Clock
 from pdca.domain.cycle import Cycle
@@ -131,6 +131,20 @@ def facts_of(
     return facts
 
 
+def _naming_attachments(app: Any, oid: Any) -> list[Any]:
+    """The events of an aggregate whose stored state names attachments (a long cycle's
+    thousands of others are not decoded for a list they are not on)."""
+    from pdca.storage.chain import as_bytes
+    from pdca.storage.plaintext import plain_state
+
+    cipher = app.mapper.cipher
+    return [
+        app.mapper.decode(row)
+        for row in app.recorder.select_events(oid)
+        if b'"attachments"' in as_bytes(plain_state(row.state, cipher))
+    ]
+
+
 class Results:
     """Mixed into ``PdcaApplication``."""
 
@@ -194,9 +208,13 @@ class Results:
         for row in self.list_cycles(rnd.period):
             if row["scheme"].split("@")[0] != rnd.scheme_id:
                 continue
-            cycle = self.repository.get(UUID(row["cycle_id"]))
-            events = list(self.repository.event_store.get(cycle.id))
-            result.append((cycle, facts_of(events, as_of)))
+            # Read once: the cycle as loaded is its facts now; a past moment is folded.
+            cycle = cycle_loading.load(self, UUID(row["cycle_id"]))
+            if as_of is None:
+                result.append((cycle, cycle.facts))
+            else:
+                events = list(self.repository.event_store.get(cycle.id))
+                result.append((cycle, facts_of(events, as_of)))
         return result
 
     def _entries(self, pairs: list[tuple[Cycle, CycleFacts]]) -> tuple[list[ranking.Entry], Scheme]:
@@ -570,8 +588,14 @@ class Results:
         from pdca.rules import scoring
 
         cycle = self.get_cycle(address)
-        events = list(self.repository.event_store.get(cycle.id))
-        facts = facts_of(events, as_of)
+        # The cycle as loaded is its facts now (a past moment is folded from its events);
+        # otherwise only the events that name attachments are decoded, for their list.
+        events = (
+            _naming_attachments(self, cycle.id)
+            if as_of is None and self.mapper.compressor is None
+            else list(self.repository.event_store.get(cycle.id))
+        )
+        facts = cycle.facts if as_of is None else facts_of(events, as_of)
         if facts.opened is None:
             when = self.clock.shown(as_of) if as_of else ""
             raise NotFound(f"{when} 时周期 {address} 尚未开启")
@@ -596,9 +620,10 @@ class Results:
                     (o for o in published[-1]["outcomes"] if o["cycle"] == cycle.address), None
                 )
             results_used = self._results_used_at(round_, cycle.address, as_of)
-        head = max(
-            (e.originator_version for e in events if as_of is None or e.timestamp <= as_of),
-            default=0,
+        head = (
+            cycle.version
+            if as_of is None
+            else max((e.originator_version for e in events if e.timestamp <= as_of), default=0)
         )
         return Explanation(
             cycle.address,

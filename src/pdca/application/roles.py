@@ -53,6 +53,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "score record": _SUPERVISORS,
     "score na": _SUPERVISORS,
     "ballot issue": _SUPERVISORS,
+    "ballot slips": _SUPERVISORS,  # issues tokens: the same as ballot issue
     "ballot cast": _SUPERVISORS,
     "ballot import": _SUPERVISORS,
     "ballot close": _SUPERVISORS,
@@ -142,9 +143,10 @@ READS = frozenset(
 #: missing (it is how a workspace, and so its roles file, comes to exist) and ``demo``
 #: writes a new workspace of its own. ``anchor keygen`` and ``anchor sign`` are the key
 #: holder's, who works on files away from the database and may hold no pdca role.
+#: ``snapshots drop`` empties a cache ``init`` made (it checks the admin role itself).
 #: ``serve`` runs a server: each request is checked as its web account, not as the
 #: login that started it.
-SETUP = frozenset({"init", "demo", "anchor keygen", "anchor sign", "serve"})
+SETUP = frozenset({"init", "demo", "anchor keygen", "anchor sign", "snapshots drop", "serve"})
 
 
 def records_events(command: str) -> bool:

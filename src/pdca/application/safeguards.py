@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from pdca.storage import append_only, attachments, group_roles
 from pdca.storage.failures import cannot_write
 from pdca.storage.meta import TABLE as META_TABLE
+from pdca.storage.snapshots import TABLE as SNAPSHOTS_TABLE
 
 if TYPE_CHECKING:
     from pdca.application.service import PdcaApplication
@@ -64,7 +65,7 @@ def install(app: PdcaApplication) -> Safeguards | None:
     datastore = app.recorder.datastore
     with datastore.transaction(commit=True) as c:
         fresh = not append_only.installed(c, schema, table)
-        head = append_only.install(c, schema, table)
+        head = append_only.install(c, schema, table, protected=(SNAPSHOTS_TABLE,))
         for statement in attachments.guard_statements(schema):
             c.execute(statement)
         c.execute(

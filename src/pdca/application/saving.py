@@ -26,6 +26,7 @@ ATTEMPTS = 20
 BACKOFF_SECONDS = 0.004  # doubled each attempt, jittered, capped below
 BACKOFF_CAP_SECONDS = 0.25
 _LISTED = 5  # changes named in a refusal; the rest are counted
+_CONTENDED = "contended"  # acting.kept: a concurrent change was met, keep copies
 
 
 class ChangedUnderneath(Conflict):
@@ -48,6 +49,7 @@ def commutes(method: F) -> F:
                 try:
                     return method(app, acting, *args, **kwargs)
                 except ChangedUnderneath as exc:
+                    acting.kept[_CONTENDED] = True  # type: ignore[index]
                     if attempt == ATTEMPTS or not outermost:
                         raise ChangedUnderneath(f"{exc}（已自动重试 {attempt - 1} 次）") from None
                     import random
@@ -64,24 +66,22 @@ def commutes(method: F) -> F:
     return retrying  # type: ignore[return-value]
 
 
-def load(app: Any, aggregate_id: Any, acting: Acting | None = None) -> Any:
-    """Load an aggregate; inside a commuting use case, keep a copy as loaded, so a retry
-    reads only the events recorded since instead of the whole history. (A retry's
-    window between reading and saving must be short, or a busy cycle starves it.)"""
+def load(app: Any, aggregate_id: Any, acting: Acting | None = None, head_only: bool = False) -> Any:
+    """Load a cycle (``pdca.application.cycle_loading``). Inside a commuting use case
+    that has met a concurrent change, keep a copy as loaded — its facts as a snapshot
+    encodes them, never pickled — so the next retry reads only the events recorded since
+    (a retry's window between reading and saving must be short, or a busy cycle starves
+    it). The first attempt keeps nothing: most commands meet no one."""
+    from pdca.application import cycle_loading
+
     kept = acting.kept if acting is not None else None
-    if kept is None:
-        return app.repository.get(aggregate_id)
-    import pickle
-
+    if kept is None or not kept.get(_CONTENDED):
+        return cycle_loading.load(app, aggregate_id, head_only)
     if aggregate_id in kept:
-        from eventsourcing.application import project_aggregate
-
-        version, copy = kept[aggregate_id]
-        newer = app.repository.event_store.get(aggregate_id, gt=version)
-        aggregate = project_aggregate(pickle.loads(copy), newer)
+        aggregate = cycle_loading.newer(app, kept[aggregate_id])
     else:
-        aggregate = app.repository.get(aggregate_id)
-    kept[aggregate_id] = (aggregate.version, pickle.dumps(aggregate))
+        aggregate = cycle_loading.load(app, aggregate_id)
+    kept[aggregate_id] = cycle_loading.copy(app, aggregate)
     return aggregate
 
 
@@ -137,6 +137,9 @@ def save(
         # Files are renamed into place only after the commit, removed after a refusal.
         if staged is not None:
             staged.committed() if done else staged.abandoned()
+    from pdca.application.cycle_loading import after_save
+
+    after_save(app, aggregates)
 
 
 def refuse_invisible_text(aggregates: Sequence[Any]) -> None:

@@ -474,12 +474,18 @@ class PdcaApplication(_UseCases, Application[UUID]):
         return cycle
 
     def get_cycle(
-        self, address: str, acting: Acting | None = None, voided_too: bool = False
+        self,
+        address: str,
+        acting: Acting | None = None,
+        voided_too: bool = False,
+        head_only: bool = False,
     ) -> Cycle:
         """The cycle at ``UNIT/PERIOD`` (its latest generation); a writing use case passes
         its acting context, so a retry after a concurrent change reads only what was
-        recorded since, and is refused on a voided cycle unless ``voided_too``."""
-        cycle = self._cycle_at(address, acting)
+        recorded since, and is refused on a voided cycle unless ``voided_too``.
+        ``head_only``: the caller reads no facts by position and no ballot tokens (stage,
+        tasks, guards), so a long cycle's snapshot is read without its body."""
+        cycle = self._cycle_at(address, acting, head_only)
         if acting is not None and cycle.voided and not voided_too:
             raise RuleViolation(
                 f"周期 {cycle.address} 已作废（{cycle.facts.void_reason}），不能再记录；"
@@ -487,18 +493,18 @@ class PdcaApplication(_UseCases, Application[UUID]):
             )
         return cycle
 
-    def _cycle_at(self, address: str, acting: Acting | None) -> Cycle:
+    def _cycle_at(self, address: str, acting: Acting | None, head_only: bool = False) -> Cycle:
         unit, period = split_address(address)
         # Any name of the unit addresses its cycles (keyed by its registered name); an
         # unknown unit has no cycle either, and the message below says so.
         with contextlib.suppress(NotFound):
             unit = self.get_unit(unit).registered_name
         try:
-            cycle = saving.load(self, cycle_id(unit, period), acting)
+            cycle = saving.load(self, cycle_id(unit, period), acting, head_only)
             generation = 0
             while cycle.voided and self._exists(cycle_id(unit, period, generation + 1)):
                 generation += 1
-                cycle = saving.load(self, cycle_id(unit, period, generation), acting)
+                cycle = saving.load(self, cycle_id(unit, period, generation), acting, head_only)
             return cycle
         except AggregateNotFoundError:
             # As for units: look up as typed, explain a miss by what no cycle may have.
@@ -558,7 +564,7 @@ class PdcaApplication(_UseCases, Application[UUID]):
         return cycle
 
     def status(self, address: str) -> CycleStatus:
-        cycle = self.get_cycle(address)
+        cycle = self.get_cycle(address, head_only=True)
         scheme = self.scheme_of(cycle)
         return CycleStatus(
             cycle=cycle.address,
@@ -577,7 +583,9 @@ class PdcaApplication(_UseCases, Application[UUID]):
         from pdca.application.login_stamps import flags
         from pdca.rules.describe import describe
 
-        cycle = self.get_cycle(address)
+        # Its events are read below, one line each: the cycle itself is wanted for its
+        # id and scheme only.
+        cycle = self.get_cycle(address, head_only=True)
         scheme = self.scheme_of(cycle)
         events = list(self.repository.event_store.get(cycle.id))
         flagged = flags(self, cycle.id, events)

@@ -11,7 +11,8 @@ are named at the event that names them; a purged one is listed as purged.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable, Iterator
+from collections import ChainMap
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -19,7 +20,7 @@ from uuid import UUID
 import orjson
 
 from pdca.domain.evidence import refs_of
-from pdca.domain.ids import cycle_id
+from pdca.domain.ids import clean_name, cycle_id
 from pdca.errors import NotFound
 from pdca.storage import stamps
 from pdca.storage.chain import PREV, digest_of
@@ -27,7 +28,10 @@ from pdca.storage.plaintext import plain_state
 from pdca.storage.tamper import Anchor, Row, Tamper, inspect
 
 PAGE = 5000
+FINALIZED_PAGE = 20
 FINALIZED = "pdca.domain.round:Round.Finalized"
+ROUND_OPENED = "pdca.domain.round:Round.Opened"
+CYCLE_OPENED = "pdca.domain.cycle:Cycle.Opened"
 
 
 @dataclass(frozen=True)
@@ -93,104 +97,223 @@ class Verifying:
     def verify_history(self, address: str | None = None, anchors_file: str | None = None) -> Report:
         """Every aggregate, or one cycle and the rounds that published it; with
         ``anchors_file``, every aggregate against the anchors kept outside the database."""
-        cipher = self.mapper.cipher
-        published = _anchors(self.recorder, cipher)
-        kind = self.workspace.database.kind
-        flags: dict[UUID, list[Tamper]] = {}  # rows whose login stamp disagrees (PostgreSQL)
-        first_seen: dict[UUID, int] = {}
-        uses: dict[str, list[tuple[UUID, int, str]]] = {}
         if address is None:
-            stamped = stamps.read(self.recorder, kind)
-            stored, labels = _read(
-                _pages(self.recorder, ()), cipher, stamped, flags, first_seen, uses
-            )
-        else:
-            from pdca.domain.ids import split_address
+            return _verify_all(self, anchors_file)
+        return _verify_cycle(self, address)
 
-            unit, period = split_address(address)
-            with contextlib.suppress(Exception):  # a renamed unit: its cycles' key name
-                unit = self.get_unit(unit, tell=False).registered_name
-            wanted = cycle_id(unit, period)
-            # Every generation of the address (cycles opened again after a void).
-            generations = [wanted]
-            while self.recorder.select_events(cycle_id(unit, period, len(generations)), limit=1):
-                generations.append(cycle_id(unit, period, len(generations)))
-            rounds = {
-                r for r, anchors in published.items() if any(g in anchors for g in generations)
-            }
-            rows = (r for oid in (*generations, *rounds) for r in self.recorder.select_events(oid))
-            stamped = stamps.read(self.recorder, kind, (*generations, *rounds))
-            stored, labels = _read(rows, cipher, stamped, flags, uses=uses)
-            if not any(g in stored for g in generations) and not rounds:
-                raise NotFound(f"未知周期 '{address}'：库中没有它的事件，也没有发布过它的摘要")
-            stored.setdefault(wanted, [])  # all of it removed: its published heads say so
-        anchors: dict[UUID, list[Anchor]] = {}
-        for round_id, by_cycle in published.items():
-            source = labels.get(round_id, f"轮次 {round_id}")
-            for oid, found in by_cycle.items():
-                if address is not None and oid not in stored:
-                    continue  # another cycle of the round: not asked about
-                for version, head, digest, cycle in found:
-                    anchors.setdefault(oid, []).append(
-                        Anchor(head, digest, f"{source} 第 {version} 号事件（定稿）")
+
+def _verify_cycle(app: Any, address: str) -> Report:
+    """One cycle (every generation of its address) and the rounds that published it,
+    read by key: what it costs does not grow with the rest of the history."""
+    from pdca.domain.ids import split_address
+    from pdca.domain.round import round_id
+
+    cipher = app.mapper.cipher
+    kind = app.workspace.database.kind
+    unit, period = split_address(address)
+    with contextlib.suppress(Exception):  # a renamed unit: its cycles' key name
+        unit = app.get_unit(unit, tell=False).registered_name
+    wanted = cycle_id(unit, period)
+    # Every generation of the address (cycles opened again after a void).
+    generations = [wanted]
+    while app.recorder.select_events(cycle_id(unit, period, len(generations)), limit=1):
+        generations.append(cycle_id(unit, period, len(generations)))
+    cycle_rows = [r for g in generations for r in app.recorder.select_events(g)]
+    # The rounds that may have published it: its period's round of the scheme each
+    # generation was opened with, and every round opened for its period (found by
+    # topic: a cycle whose opening was removed still has its publications checked).
+    candidates = {
+        round_id(period, str(state["scheme_id"]))
+        for r in cycle_rows
+        if r.topic == CYCLE_OPENED
+        and isinstance(state := _state(r, cipher), dict)
+        and state.get("scheme_id")
+    }
+    for r in _pages(app.recorder, (ROUND_OPENED,)):
+        state = _state(r, cipher) or {}
+        if state.get("period") == period:
+            candidates.add(r.originator_id)
+    round_rows = {rid: app.recorder.select_events(rid) for rid in sorted(candidates)}
+    published = _anchors(
+        (r for found in round_rows.values() for r in found if r.topic == FINALIZED), cipher, unit
+    )
+    rounds = {r for r, anchors in published.items() if any(g in anchors for g in generations)}
+    rows = [*cycle_rows, *(r for rid in sorted(rounds) for r in round_rows[rid])]
+    flags: dict[UUID, list[Tamper]] = {}  # rows whose login stamp disagrees (PostgreSQL)
+    stamped = stamps.read(app.recorder, kind, (*generations, *rounds))
+    uses: dict[str, list[tuple[UUID, int, str]]] = {}
+    stored, labels = _read(rows, cipher, stamped, flags, uses=uses)
+    if not any(g in stored for g in generations) and not rounds:
+        raise NotFound(f"未知周期 '{address}'：库中没有它的事件，也没有发布过它的摘要")
+    stored.setdefault(wanted, [])  # all of it removed: its published heads say so
+    anchors = _published_heads(published, labels, stored)
+    purged = _check_attachments(app, uses, labels, flags)
+    for oid, found in _forged(app, generations).items():
+        flags.setdefault(oid, []).extend(found)
+    checks = [_check(oid, found, labels, anchors, flags) for oid, found in stored.items()]
+    checks.sort(key=lambda c: c.label)
+    return Report(checks, sum(len(a) for a in anchors.values()), None, len(uses), purged)
+
+
+def _verify_all(app: Any, anchors_file: str | None) -> Report:
+    """Every aggregate, streamed in key order: one aggregate's rows in memory at a
+    time, beside the published heads (one per published cycle) and one result per
+    aggregate."""
+    from pdca.storage import key_order
+
+    cipher = app.mapper.cipher
+    kind = app.workspace.database.kind
+    # A finalisation lists every cycle of its round: a few per page keeps memory flat.
+    published = _anchors(_pages(app.recorder, (FINALIZED,), FINALIZED_PAGE), cipher)
+    # The rounds' labels (their first event), for where each head was published.
+    labels: dict[UUID, str] = {}
+    for rid in published:
+        for r in app.recorder.select_events(rid, lte=1):
+            if (state := _state(r, cipher)) is not None:
+                labels[rid] = _label(rid, r.topic, state)
+    anchors = _published_heads(published, labels, None)
+    del published  # what the checks need is in ``anchors`` now
+    published_heads = sum(len(a) for a in anchors.values())
+    outside = None
+    inserted: dict[UUID, Tamper] = {}
+    if anchors_file is not None:
+        first_seen = key_order.first_positions(app.recorder, kind)
+        present = dict.fromkeys(first_seen, ())
+        outside, inserted = _outside(anchors_file, first_seen, present, anchors)
+    checks = []
+    seen: set[UUID] = set()
+    # Attachments named, with the log position naming each (the first names a purge);
+    # one entry per naming event, and the labels of the aggregates that name one.
+    uses: dict[str, list[tuple[int, UUID, int, str]]] = {}
+    naming: dict[UUID, str] = {}
+    for found in key_order.aggregates(app.recorder, kind):
+        oid = found[0].originator_id
+        seen.add(oid)
+        flags: dict[UUID, list[Tamper]] = {}
+        stamped = {(r.originator_id, r.originator_version): r.stamp for r in found if r.stamp}
+        own_uses: dict[str, list[tuple[UUID, int, str]]] = {}
+        stored, own = _read(found, cipher, stamped, flags, uses=own_uses)
+        named = ChainMap(own, labels)  # its first event names it, else its publication
+        if own_uses:
+            position = {r.originator_version: r.id for r in found}
+            for digest, entries in own_uses.items():
+                uses.setdefault(digest, []).extend((position[v], o, v, n) for o, v, n in entries)
+            naming[oid] = named.get(oid, f"聚合 {oid}")
+        checks.append(_check(oid, stored[oid], named, anchors, flags, inserted.get(oid)))
+    # Published or anchored, but not one row left: deleted outright.
+    for oid in anchors.keys() - seen:
+        checks.append(_check(oid, [], labels, anchors, {}, inserted.get(oid)))
+    in_log_order = {d: [e[1:] for e in sorted(found)] for d, found in uses.items()}
+    attachment_flags: dict[UUID, list[Tamper]] = {}
+    purged = _check_attachments(app, in_log_order, naming, attachment_flags)
+    for oid, found in _forged(app, None).items():  # snapshots that disagree with events
+        attachment_flags.setdefault(oid, []).extend(found)
+    if attachment_flags:
+        checks = [_flagged(c, attachment_flags.get(c.id, []), c.id in inserted) for c in checks]
+    checks.sort(key=lambda c: c.label)
+    return Report(checks, published_heads, outside, len(uses), purged)
+
+
+def _forged(app: Any, ids: list[UUID] | None) -> dict[UUID, list[Tamper]]:
+    from pdca.application.snapshot_checks import forged
+
+    return forged(app, ids)
+
+
+def _flagged(check: AggregateCheck, extra: list[Tamper], anchored_insert: bool) -> AggregateCheck:
+    """``check`` with attachment findings among its own, in position order (an insert
+    named by the anchors file stays last)."""
+    if not extra:
+        return check
+    own = list(check.problems)
+    tail = [own.pop()] if anchored_insert else []
+    problems = sorted(own + extra, key=lambda t: (t.position, t.kind))
+    return AggregateCheck(check.id, check.label, check.events, check.head_digest, problems + tail)
+
+
+def _check_attachments(
+    app: Any,
+    uses: dict[str, list[tuple[UUID, int, str]]],
+    labels: Mapping[UUID, str],
+    flags: dict[UUID, list[Tamper]],
+) -> list[PurgedFile]:
+    """Hash every attachment's stored bytes; a changed or missing one is flagged at
+    each event naming it (``flags``); the purged ones are returned."""
+    from pdca.application.attaching import store
+    from pdca.domain.evidence import purge_id
+    from pdca.storage import attachments
+
+    if not uses:
+        return []
+    files = store(app)
+    purged = []
+    for digest, named in sorted(uses.items()):
+        if app.recorder.select_events(purge_id(digest), limit=1):
+            oid, version, name = named[0]
+            purged.append(PurgedFile(digest, name, labels.get(oid, f"聚合 {oid}"), version))
+            continue
+        status = files.status(digest)
+        if status == attachments.PRESENT:
+            continue
+        for oid, version, name in named:
+            what = "内容与摘要不符" if status == attachments.CHANGED else "的内容不在库中"
+            flags.setdefault(oid, []).append(
+                Tamper(version, f"attachment_{status}", f"附件 {name}（摘要 {digest}）{what}")
+            )
+    return purged
+
+
+def _published_heads(
+    published: dict[UUID, dict[UUID, list[tuple[int, int, str, str]]]],
+    labels: dict[UUID, str],
+    stored: dict[UUID, list[Row]] | None,
+) -> dict[UUID, list[Anchor]]:
+    """Each cycle's heads as the rounds published them; with ``stored``, only for the
+    aggregates in it (each cycle published is added to it, and labelled)."""
+    anchors: dict[UUID, list[Anchor]] = {}
+    for round_id, by_cycle in published.items():
+        source = labels.get(round_id, f"轮次 {round_id}")
+        # One text per finalisation, shared by the heads it published (not one per cycle).
+        where: dict[int, str] = {}
+        for oid, found in by_cycle.items():
+            if stored is not None and oid not in stored:
+                continue  # another cycle of the round: not asked about
+            for version, head, digest, cycle in found:
+                anchors.setdefault(oid, []).append(
+                    Anchor(
+                        head,
+                        digest,
+                        where.setdefault(version, f"{source} 第 {version} 号事件（定稿）"),
                     )
-                    labels.setdefault(oid, f"周期 {cycle}")
-                    stored.setdefault(oid, [])
-        purged = self._check_attachments(uses, labels, flags)
-        published_heads = sum(len(a) for a in anchors.values())
-        outside = None
-        inserted: dict[UUID, Tamper] = {}
-        if anchors_file is not None:
-            outside, inserted = _outside(anchors_file, first_seen, stored, anchors)
-        checks = [
-            AggregateCheck(
-                oid,
-                labels.get(oid, f"聚合 {oid}"),
-                len(found),
-                max(found, key=lambda r: r.version).digest if found else None,
-                [
-                    *sorted(
-                        inspect(found, anchors.get(oid, ())) + flags.get(oid, []),
-                        key=lambda t: (t.position, t.kind),
-                    ),
-                    *([inserted[oid]] if oid in inserted else []),
-                ],
-            )
-            for oid, found in stored.items()
-        ]
-        checks.sort(key=lambda c: c.label)
-        return Report(checks, published_heads, outside, len(uses), purged)
-
-    def _check_attachments(
-        self,
-        uses: dict[str, list[tuple[UUID, int, str]]],
-        labels: dict[UUID, str],
-        flags: dict[UUID, list[Tamper]],
-    ) -> list[PurgedFile]:
-        """Hash every attachment's stored bytes; a changed or missing one is flagged at
-        each event naming it (``flags``); the purged ones are returned."""
-        from pdca.application.attaching import store
-        from pdca.domain.evidence import purge_id
-        from pdca.storage import attachments
-
-        if not uses:
-            return []
-        files = store(self)
-        purged = []
-        for digest, named in sorted(uses.items()):
-            if self.recorder.select_events(purge_id(digest), limit=1):
-                oid, version, name = named[0]
-                purged.append(PurgedFile(digest, name, labels.get(oid, f"聚合 {oid}"), version))
-                continue
-            status = files.status(digest)
-            if status == attachments.PRESENT:
-                continue
-            for oid, version, name in named:
-                what = "内容与摘要不符" if status == attachments.CHANGED else "的内容不在库中"
-                flags.setdefault(oid, []).append(
-                    Tamper(version, f"attachment_{status}", f"附件 {name}（摘要 {digest}）{what}")
                 )
-        return purged
+                labels.setdefault(oid, f"周期 {cycle}")
+                if stored is not None:
+                    stored.setdefault(oid, [])
+    return anchors
+
+
+def _check(
+    oid: UUID,
+    found: list[Row],
+    labels: Mapping[UUID, str],
+    anchors: dict[UUID, list[Anchor]],
+    flags: dict[UUID, list[Tamper]],
+    inserted: Tamper | None = None,
+) -> AggregateCheck:
+    """One aggregate's result: its chain against its published heads, stamp flags."""
+    return AggregateCheck(
+        oid,
+        labels.get(oid, f"聚合 {oid}"),
+        len(found),
+        max(found, key=lambda r: r.version).digest if found else None,
+        [
+            *sorted(
+                inspect(found, anchors.get(oid, ())) + flags.get(oid, []),
+                key=lambda t: (t.position, t.kind),
+            ),
+            *([inserted] if inserted is not None else []),
+        ],
+    )
 
 
 def _outside(
@@ -221,12 +344,12 @@ def _outside(
     return outside, {UUID(k): t for k, t in found.inserted.items()}
 
 
-def _pages(recorder: Any, topics: tuple[str, ...]) -> Iterator[Any]:
+def _pages(recorder: Any, topics: tuple[str, ...], size: int = PAGE) -> Iterator[Any]:
     start = 1
     while True:
-        page = recorder.select_notifications(start=start, limit=PAGE, topics=topics)
+        page = recorder.select_notifications(start=start, limit=size, topics=topics)
         yield from page
-        if len(page) < PAGE:
+        if len(page) < size:
             return
         start = page[-1].id + 1
 
@@ -280,17 +403,22 @@ def _state(stored: Any, cipher: Any) -> dict[str, Any] | None:
     return state if isinstance(state, dict) else None
 
 
-def _anchors(recorder: Any, cipher: Any) -> dict[UUID, dict[UUID, list[tuple[int, int, str, str]]]]:
-    """round id → cycle id → (finalisation position, head, digest, cycle address)."""
+def _anchors(
+    finalized: Iterable[Any], cipher: Any, unit: str | None = None
+) -> dict[UUID, dict[UUID, list[tuple[int, int, str, str]]]]:
+    """From ``Round.Finalized`` rows: round id → cycle id → (finalisation position, head,
+    digest, cycle address); with ``unit``, only that unit's cycles."""
     found: dict[UUID, dict[UUID, list[tuple[int, int, str, str]]]] = {}
-    for stored in _pages(recorder, (FINALIZED,)):
+    for stored in finalized:
         state = _state(stored, cipher) or {}
         for outcome in state.get("outcomes", ()):
             if not outcome.get("digest"):
                 continue  # finalised before heads were chained
-            unit, _, period = outcome["cycle"].rpartition("/")
+            unit_of, _, period = outcome["cycle"].rpartition("/")
+            if unit is not None and clean_name(unit_of) != unit:
+                continue  # another unit's cycle: its id need not be worked out
             # A cycle opened again after a void names its id (its address names generation 0).
-            oid = UUID(outcome["cycle_id"]) if "cycle_id" in outcome else cycle_id(unit, period)
+            oid = UUID(outcome["cycle_id"]) if "cycle_id" in outcome else cycle_id(unit_of, period)
             found.setdefault(stored.originator_id, {}).setdefault(oid, []).append(
                 (stored.originator_version, outcome["head"], outcome["digest"], outcome["cycle"])
             )

@@ -60,6 +60,8 @@ class Workspace:
     db_url: str
     categories: tuple[str, ...] = DEFAULT_CATEGORIES
     anchors_name: str = DEFAULT_ANCHORS
+    #: ``[web] base_url``: where raters open a ballot slip's link (``pdca ballot slips``).
+    web_base_url: str = ""
     attachment_types: tuple[str, ...] = DEFAULT_ATTACHMENT_TYPES
     attachment_limit: int = DEFAULT_ATTACHMENT_MB * 1024 * 1024  # bytes
     _schemes: list[Scheme] | None = field(default=None, repr=False)
@@ -163,12 +165,16 @@ def open_workspace(explicit: str | None, db_override: str | None) -> Workspace:
     anchors = config.get("anchors", {}).get("file") or DEFAULT_ANCHORS
     if not isinstance(anchors, str):
         raise StorageError(f"工作区配置 {root / CONFIG_NAME} 中 anchors.file 应为文件名（字符串）")
+    base_url = config.get("web", {}).get("base_url") or ""
+    if not isinstance(base_url, str):
+        raise StorageError(f"工作区配置 {root / CONFIG_NAME} 中 web.base_url 应为网址（字符串）")
     types, limit = _attachment_settings(root / CONFIG_NAME, config.get("attachments", {}))
     return Workspace(
         root=root,
         db_url=url,
         categories=categories,
         anchors_name=anchors,
+        web_base_url=base_url,
         attachment_types=types,
         attachment_limit=limit,
     )

@@ -52,8 +52,12 @@ class Ledger(Projection):
     @handles("Cycle.*")
     def cycle_changed(self, fact: Fact, batch: Batch) -> None:
         batch.cycle(fact)
-        if fact.type in _CHANGES_FINDINGS:
-            self._dirty[fact.originator_id] = fact.version
+        oid = fact.originator_id
+        # A changed cycle is read at its last version in the batch, the one the shared
+        # fold holds: asking for an older one would fold it again from the store and
+        # leave the other projections the older fold to fold again.
+        if fact.type in _CHANGES_FINDINGS or oid in self._dirty:
+            self._dirty[oid] = fact.version
 
     def end_batch(self, batch: Batch) -> None:
         for oid, version in self._dirty.items():

@@ -305,6 +305,11 @@ class Runtime:
     def head(self) -> int:
         return self.recorder.max_notification_id() or 0
 
+    def behind(self, name: str) -> int:
+        """How many events of the log the view ``name`` has not applied yet (a read)."""
+        row = self._tracked().get(name)
+        return self._events_after(row.position if row else 0)
+
     def rebuild(
         self, *names: str, progress: Progress | None = None, until: int | None = None
     ) -> int:
@@ -665,14 +670,16 @@ class Runtime:
             sql = f"SELECT rowid, originator_id, originator_version, topic, state FROM {table} WHERE rowid > ? AND rowid <= ?"
             params: list[Any] = [after, head]
             if topics:
-                sql += f" AND topic IN ({', '.join('?' * len(topics))})"
+                # ``+topic``: filter by topic, never search by it. The topic index
+                # (``storage/topic_index.py``) would make each page sort every later row.
+                sql += f" AND +topic IN ({', '.join('?' * len(topics))})"
                 params += list(topics)
             sql += " ORDER BY rowid LIMIT ?"
         else:
             sql = f"SELECT notification_id, originator_id, originator_version, topic, state FROM {table} WHERE notification_id > %s AND notification_id <= %s"
             params = [after, head]
             if topics:
-                sql += " AND topic = ANY(%s)"
+                sql += " AND (topic || '') = ANY(%s)"  # the same, on PostgreSQL
                 params.append(list(topics))
             sql += " ORDER BY notification_id LIMIT %s"
         params.append(limit)

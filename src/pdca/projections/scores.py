@@ -78,6 +78,9 @@ class Scores(Projection):
         self._published: dict[str, dict[str, Any]] = {}
         #: Year cycles whose roll-up reads a quarter or half-year published in this batch.
         self._rollups: set[UUID] = set()
+        #: Year cycles of a roll-up that changed in this batch: scored once, at the end,
+        #: with the published totals (never first without them and then again).
+        self._changed_rollups: set[UUID] = set()
 
     @handles("Unit.Registered")
     def unit_registered(self, fact: Fact, batch: Batch) -> None:
@@ -104,6 +107,8 @@ class Scores(Projection):
                 self._rollups.add(cycle_id(unit, period.split("-")[0]))
 
     def end_batch(self, batch: Batch) -> None:
+        # The rows of every changed cycle in one read, not one query per cycle.
+        batch.prefetch(scores, [(str(oid),) for oid in self._dirty])
         folded = {oid: batch.cycle_at(oid, version) for oid, version in self._dirty.items()}
         for oid in [o for o, facts in folded.items() if facts.voided is not None]:
             # A voided cycle leaves the scores (and so ranking, exports and the report).
@@ -126,9 +131,11 @@ class Scores(Projection):
                     for o, f in everyone.items()
                     if f.period == period and f.scheme_id == scheme_id
                 ]
-            context = scoring.round_context([everyone[o] for o in members], scheme)
             if scoring.rolls_up(scheme) and "-" not in period:
                 self._rollups.update(members)
+                self._changed_rollups.update(members)
+                continue
+            context = scoring.round_context([everyone[o] for o in members], scheme)
             for oid in members:
                 self._write(batch, oid, everyone[oid], context)
         for key, values in self._published.items():
@@ -138,9 +145,12 @@ class Scores(Projection):
     def _rescore_rollups(self, batch: Batch) -> None:
         """Year cycles rolling up their quarters: scored with the published totals as
         they stand after this batch (the one scoring function, as ``explain`` does)."""
+        # Each quarter's published totals, read once for all the years that roll it up
+        # (the quarters' rows do not change here: only the years' are written).
+        quarters: dict[tuple[str, str], dict[tuple[str, str], Decimal | None]] = {}
         for oid in self._rollups:
-            if batch.get(scores, str(oid)) is None:
-                continue
+            if oid not in self._changed_rollups and batch.get(scores, str(oid)) is None:
+                continue  # a quarter published before its year's cycle was opened
             facts = batch.cycle_at(oid)
             scheme = pinned(facts.scheme_text)
             subs = scoring.rolls_up(scheme)
@@ -149,19 +159,28 @@ class Scores(Projection):
             published: dict[tuple[str, str], Decimal | None] = {}
             for sub in dict.fromkeys(subs):
                 period = f"{facts.period}-{sub}"
-                for row in batch.rows_where(scores, "period", period):
-                    if row["scheme_id"] == facts.scheme_id:
-                        total = row["published_total"]
-                        published[(row["unit"], period)] = Decimal(total) if total else None
+                key = (period, facts.scheme_id)
+                if key not in quarters:
+                    quarters[key] = {
+                        (row["unit"], period): (
+                            Decimal(row["published_total"]) if row["published_total"] else None
+                        )
+                        for row in batch.rows_where(scores, "period", period)
+                        if row["scheme_id"] == facts.scheme_id
+                    }
+                published.update(quarters[key])
             self._write(batch, oid, facts, scoring.RoundContext(published=published))
 
     def _write(
         self, batch: Batch, oid: UUID, facts: CycleFacts, context: scoring.RoundContext
     ) -> None:
-        published = batch.get(scores, str(oid)) or dict.fromkeys(PUBLISHED)
+        stored = batch.get(scores, str(oid)) or dict.fromkeys(PUBLISHED)
+        # What this batch published for it counts even before its row exists (a year
+        # of a roll-up is written only after the batch's publications are applied).
+        published = {**{k: stored[k] for k in PUBLISHED}, **self._published.get(str(oid), {})}
         unit = batch.get(units, facts.unit) or {}
         row = score_row(oid, facts, context, unit.get("category"), unit.get("grid"))
-        batch.put(scores, {**row, **{k: published[k] for k in PUBLISHED}})
+        batch.put(scores, {**row, **published})
 
 
 #: The columns a finalised round sets; scoring a cycle again leaves them as published.

@@ -88,11 +88,11 @@ def installed(cursor: Any, schema: str, events_table: str) -> bool:
     return cursor.fetchone()["n"] == 2
 
 
-def install(cursor: Any, schema: str, events_table: str) -> int:
+def install(cursor: Any, schema: str, events_table: str, protected: tuple[str, ...] = ()) -> int:
     """Install the stamp and the guard (in the caller's transaction); returns the highest
     notification id stored before stamping began (0 for an empty table): the rows at or
     below it carry no stamp and are not flagged for lacking one."""
-    for statement in statements(schema, events_table):
+    for statement in statements(schema, events_table, protected):
         cursor.execute(statement)
     # The ALTER TABLE above holds the table's ACCESS EXCLUSIVE lock until commit: no
     # insert can slip in between this count and the triggers taking effect.

@@ -104,6 +104,14 @@ class ChainedMapper(Mapper[UUID]):
         return stored
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
+        domain_event = self.decode(stored_event)
+        if not isinstance(domain_event, Snapshot):
+            self._remember(stored_event)
+        return domain_event
+
+    def decode(self, stored_event: StoredEvent) -> Any:
+        """One stored event as its domain event, without hashing it: a loader reading a
+        whole history hashes only the last row it read (``remember``)."""
         try:
             domain_event = super().to_domain_event(stored_event)
             missing = [f for f in _required(type(domain_event)) if f not in domain_event.__dict__]
@@ -115,8 +123,14 @@ class ChainedMapper(Mapper[UUID]):
             raise damaged(stored_event, exc) from exc
         if not isinstance(domain_event, Snapshot):
             domain_event.__dict__.pop(PREV, None)
-            self._remember(stored_event)
         return domain_event
+
+    def remember(self, stored: StoredEvent, digest: str | None = None) -> None:
+        """The head of an aggregate as read: the next event stored links to it."""
+        self._last[stored.originator_id] = (
+            stored.originator_version,
+            digest if digest is not None else digest_of(stored),
+        )
 
     def digest_at(self, originator_id: UUID, version: int) -> str | None:
         """The stored digest of one event of an aggregate (None if there is none)."""
@@ -136,4 +150,12 @@ class ChainedMapper(Mapper[UUID]):
         return self.digest_at(originator_id, version - 1) or ""
 
     def _remember(self, stored: StoredEvent) -> None:
-        self._last[stored.originator_id] = (stored.originator_version, digest_of(stored))
+        self.remember(stored)
+
+    def restore(self, originator_id: UUID, head: tuple[int, str]) -> None:
+        """An aggregate's head as ``head`` returned it (a copy kept for a retry)."""
+        self._last[originator_id] = head
+
+    def head(self, originator_id: UUID) -> tuple[int, str] | None:
+        """The version and digest last read or written for an aggregate, if any."""
+        return self._last.get(originator_id)

@@ -32,6 +32,7 @@ from collections.abc import Iterable
 from pdca.storage.append_only import ident, literal
 from pdca.storage.attachments import TABLE as ATTACHMENTS
 from pdca.storage.credentials import TABLES as CREDENTIAL_TABLES
+from pdca.storage.snapshots import TABLE as SNAPSHOTS_TABLE
 
 KINDS = ("writer", "reader", "admin", "worker", "service")
 #: What each group role is for, as ``pdca init`` says it.
@@ -74,8 +75,10 @@ def statements(
         f"{s}.{ident(events_table)}",
         f"{s}.{ident(events_table + '_notification_id_seq')}",
     )
+    snapshots = f"{s}.{ident(SNAPSHOTS_TABLE)}"
     guarded = ", ".join(
-        literal(t) for t in (events_table, meta_table, ATTACHMENTS, *CREDENTIAL_TABLES)
+        literal(t)
+        for t in (events_table, meta_table, ATTACHMENTS, SNAPSHOTS_TABLE, *CREDENTIAL_TABLES)
     )
     attachments = f"{s}.{ident(ATTACHMENTS)}"
     found = [
@@ -105,6 +108,9 @@ def statements(
         f"TO {writer}, {reader}, {admin}, {worker}, {service}",
         f"GRANT INSERT, UPDATE ON {events} TO {writer}, {admin}, {service}",
         f"GRANT USAGE, SELECT ON SEQUENCE {sequence} TO {writer}, {admin}, {service}",
+        # Snapshots: appended by whoever loads a long cycle to write to it; owned, like
+        # the events, by the owner (the append-only trigger refuses every change).
+        f"GRANT INSERT ON {snapshots} TO {writer}, {admin}, {service}",
         # Attachments: writers add bytes with the events naming them; a purge (an UPDATE
         # that removes the bytes, its event in the same transaction) is the admin's.
         f"GRANT INSERT ON {attachments} TO {writer}, {admin}, {service}",

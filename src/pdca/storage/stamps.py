@@ -66,7 +66,7 @@ def read(recorder: Any, kind: str, ids: Iterable[UUID] | None = None) -> dict[Ke
         )
         if c.fetchone() is None:
             return {}  # a database pdca init has not upgraded yet
-        after = _stamped_after(c, schema)
+        after = stamped_after(c, schema)
         query = (
             f"SELECT originator_id, originator_version, {STAMP_COLUMN} AS stamp, "
             f"notification_id > %s AS late FROM {ident(schema)}.{ident(table)} "
@@ -83,7 +83,7 @@ def read(recorder: Any, kind: str, ids: Iterable[UUID] | None = None) -> dict[Ke
         }
 
 
-def _stamped_after(cursor: Any, schema: str) -> int:
+def stamped_after(cursor: Any, schema: str) -> int:
     """The highest notification id stored before stamping began (pdca_meta)."""
     cursor.execute(
         "SELECT to_regclass(%s) IS NOT NULL AS present", (f"{ident(schema)}.{META_TABLE}",)

@@ -36,6 +36,8 @@ KIND_LABELS = {
     # the bytes an event names by digest are not those bytes, or are gone unpurged.
     "attachment_changed": "附件被修改",
     "attachment_missing": "附件缺失",
+    # Not in the chain: a snapshot that its events do not fold to (application/snapshot_checks.py).
+    "snapshot": "快照不符",
 }
 
 

@@ -1,0 +1,480 @@
+"""``pdca serve`` under load: a province of units, real HTTP clients in threads.
+
+Not a test: it prints figures. For each database (SQLite, PostgreSQL):
+
+- the history: ``--units`` units through a closed year (``province.populate``: task
+  lists, spot checks, scores, ballots, the round finalised), then a live year whose
+  cycles are in 执行, each with three tasks to report on;
+- accounts: the server's login (admin + service) and one supervisor who logs in;
+- latency, p50 and p95, of the ranking, a unit's cycle page (status, explain tree,
+  history) and a form post (a task's progress report, a new event each) under 1, 8 and
+  32 concurrent clients, each client a thread with its own HTTP connection and session;
+- write throughput through the server against the library's raw save (one
+  ``Application.save`` of one event per call, same database, same number of threads);
+- the server process's memory (VmRSS) over ``--memory-requests`` requests.
+
+    python bench/serve.py --units 1000 --requests 600 --memory-requests 100000 DIR
+    python bench/serve.py --units 60 --requests 60 --memory-requests 2000 DIR   # quick
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from province import ACTOR, _advance_to, populate, roster_of, scheme_for  # noqa: E402
+
+PDCA = shutil.which("pdca") or str(Path(sys.executable).parent / "pdca")
+FIRST_YEAR, LIVE = 2001, "2002"
+SUPERVISOR, PASSWORD = "bench-sup", "bench-password-2002"
+SECRET = "bench-serve-secret-0123456789abcdef"
+TASKS = 3
+
+
+# ---- the workspace ---------------------------------------------------------------------
+
+
+@contextmanager
+def database(kind: str, pg: str) -> Iterator[str]:
+    """A database URL for ``kind``: the workspace's SQLite file, or a fresh schema."""
+    if kind == "sqlite":
+        yield "sqlite:///pdca.sqlite3"
+        return
+    import psycopg
+
+    schema = f"bench_serve_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(pg, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield f"{pg.replace('postgresql://', 'postgresql+psycopg://')}?schema={schema}"
+    finally:
+        with psycopg.connect(pg, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+            roles = conn.execute(
+                "SELECT rolname FROM pg_roles WHERE rolname LIKE %s", (f"%{schema}%",)
+            ).fetchall()
+            for (role,) in roles:
+                conn.execute(f'DROP OWNED BY "{role}"')
+                conn.execute(f'DROP ROLE "{role}"')
+
+
+def pdca(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run([PDCA, *args], env=env, capture_output=True, text=True, check=False)
+    if done.returncode:
+        raise SystemExit(f"pdca {' '.join(args)}: {done.stderr.strip()}")
+    return done.stdout
+
+
+def build(root: Path, url: str, units: int) -> tuple[dict[str, str], int]:
+    """The workspace with its history, views caught up and accounts; (env, events)."""
+    from pdca.application.service import PdcaApplication, new_cycle
+    from pdca.application.workspace import open_workspace
+    from pdca.domain.cycle import Cycle
+
+    env = {**os.environ, "PDCA_DB": url, "PDCA_WORKSPACE": str(root), "PDCA_LOG_LEVEL": "warning"}
+    env.pop("PDCA_ACTOR", None)
+    pdca(env, "init", str(root))
+    app = PdcaApplication(open_workspace(str(root), url))
+    started = time.perf_counter()
+    populate(app, units, 1, FIRST_YEAR, seed=7)
+    schemes = {s: app.workspace.scheme(s) for s in ("jilin", "gansu")}
+    live = [new_cycle(n, LIVE, schemes[scheme_for(c)], ACTOR) for n, c in roster_of(units)]
+    for cycle in live:
+        for no in range(1, TASKS + 1):
+            cycle.record(
+                Cycle.TaskAdded,
+                task_no=no,
+                title=f"任务{no}",
+                deadline=date(int(LIVE), 12, 31),
+                indicator=None,
+                actor=ACTOR,
+            )
+        cycle.record(Cycle.TaskListPublished, task_count=TASKS, actor=ACTOR)
+        _advance_to(cycle, schemes[cycle.scheme_id], "do")
+    app.save(*live)
+    runtime = app.projection_runtime()
+    runtime.catch_up(*sorted(runtime.builtin))
+    events = app.recorder.max_notification_id() or 0
+    app.close()
+    owner = json.loads(pdca(env, "account", "list", "--json"))["owner"]
+    pdca(env, "account", "add", owner, "--person", "基准-管理员", "--role", "admin",
+         "--role", "service")  # fmt: skip
+    pdca(env, "account", "add", SUPERVISOR, "--person", ACTOR, "--role", "supervisor")
+    once = json.loads(pdca(env, "account", "password", SUPERVISOR, "--json"))["password"]
+    print(f"  built {events:,} events in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    return {**env, "PDCA_ONE_TIME": once}, events
+
+
+# ---- the server and its clients --------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def server(env: dict[str, str], threads: int, log: Path) -> Iterator[tuple[int, int]]:
+    """``pdca serve`` in a process of its own: (port, pid)."""
+    port = free_port()
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [PDCA, "serve", "--port", str(port), "--threads", str(threads)],
+            env={**env, "PDCA_SESSION_SECRET": SECRET},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+    try:
+        for _ in range(600):
+            if process.poll() is not None:
+                raise SystemExit(f"pdca serve exited: {log.read_text(encoding='utf-8')}")
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield port, process.pid
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=60)
+
+
+@dataclass
+class Client:
+    """One browser: a keep-alive connection, its cookies and the last form's token."""
+
+    port: int
+    cookies: dict[str, str] = field(default_factory=dict)
+    conn: http.client.HTTPConnection | None = None
+    csrf: str = ""  # the token of this browser's CSRF cookie, for its form posts
+
+    def request(
+        self, method: str, path: str, form: dict[str, str] | None = None
+    ) -> tuple[int, str]:
+        try:
+            return self._request(method, path, form)
+        except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+            # The server closed a kept-alive connection left idle between measures: it
+            # read nothing of this request, so sending it again is safe.
+            self.conn = None
+            return self._request(method, path, form)
+
+    def _request(self, method: str, path: str, form: dict[str, str] | None) -> tuple[int, str]:
+        if self.conn is None:
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=300)
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        body = None
+        if form is not None:
+            body = urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        self.conn.request(method, path, body=body, headers=headers)
+        answer = self.conn.getresponse()
+        text = answer.read().decode("utf-8", "replace")
+        for name, value in answer.getheaders():
+            if name.lower() == "set-cookie":
+                key, _, rest = value.partition("=")
+                self.cookies[key] = rest.split(";", 1)[0]
+        return answer.status, text
+
+    def token(self, path: str) -> str:
+        status, text = self.request("GET", path)
+        found = re.search(r'name="csrf_token" value="([0-9a-f]+)"', text)
+        if found is None:
+            raise SystemExit(f"no CSRF token on {path} ({status})")
+        return found.group(1)
+
+    def log_in(self, password: str) -> int:
+        form = {"login": SUPERVISOR, "password": password, "next": "/"}
+        return self.request("POST", "/login", {**form, "csrf_token": self.token("/login")})[0]
+
+
+def first_login(port: int, once: str) -> None:
+    client = Client(port)
+    client.log_in(once)
+    form = {"old": once, "new": PASSWORD, "again": PASSWORD}
+    status, text = client.request(
+        "POST", "/password", {**form, "csrf_token": client.token("/password")}
+    )
+    if status != 303:
+        raise SystemExit(f"password change refused ({status}): {text[:300]}")
+
+
+def clients(port: int, count: int) -> list[Client]:
+    made = []
+    for _ in range(count):
+        client = Client(port)
+        if client.log_in(PASSWORD) != 303:
+            raise SystemExit("the supervisor could not log in")
+        client.csrf = client.token("/")
+        made.append(client)
+    return made
+
+
+def run(workers: list[Callable[[int], float]], total: int) -> tuple[list[float], float]:
+    """Each worker called with a request number until ``total`` are done between them;
+    their latencies (s) and the wall time."""
+    latencies: list[float] = []
+    failures: list[BaseException] = []
+    lock = threading.Lock()
+    numbers = iter(range(total))
+
+    def loop(worker: Callable[[int], float]) -> None:
+        while not failures:
+            with lock:
+                n = next(numbers, None)
+            if n is None:
+                return
+            try:
+                took = worker(n)
+            except BaseException as exc:  # said once, after every thread has stopped
+                failures.append(exc)
+                return
+            with lock:
+                latencies.append(took)
+
+    threads = [threading.Thread(target=loop, args=(w,)) for w in workers]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if failures:
+        raise SystemExit(f"a client failed: {failures[0]!r}")
+    return latencies, time.perf_counter() - started
+
+
+#: Answers other than the one expected, by page: (status, first line), counted.
+FAILED: dict[tuple[str, int, str], int] = {}
+
+
+def timed(call: Callable[[], tuple[int, str]], want: int, page: str = "") -> float:
+    """The latency of one request; an answer other than ``want`` is counted (and said at
+    the end of its measure), not fatal: a failure under load is a figure too."""
+    started = time.perf_counter()
+    status, text = call()
+    took = time.perf_counter() - started
+    if status != want:
+        first = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text)).strip()[:120]
+        key = (page, status, first)
+        FAILED[key] = FAILED.get(key, 0) + 1
+    return took
+
+
+def failures_said() -> tuple[str, int]:
+    said = "; ".join(f"{n}× {page} {status} {first}" for (page, status, first), n in FAILED.items())
+    count = sum(FAILED.values())
+    FAILED.clear()
+    return said, count
+
+
+def percentiles(latencies: list[float]) -> tuple[float, float]:
+    ordered = sorted(latencies)
+    return (
+        statistics.median(ordered) * 1000,
+        ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))] * 1000,
+    )
+
+
+# ---- the measures ----------------------------------------------------------------------
+
+
+def page_workers(kind: str, pool: list[Client], names: list[str]) -> list[Callable[[int], float]]:
+    year = str(FIRST_YEAR)
+
+    def make(client: Client, slot: int) -> Callable[[int], float]:
+        def ranking(n: int) -> float:
+            return timed(lambda: client.request("GET", f"/ranking?period={year}"), 200, kind)
+
+        def unit(n: int) -> float:
+            path = f"/cycles/{quote(names[n % len(names)])}/{year}"
+            return timed(lambda: client.request("GET", path), 200, kind)
+
+        def post(n: int) -> float:
+            # Each client reports on units of its own, so no two posts race for a cycle.
+            name = names[(slot + n * len(pool)) % len(names)]
+            form = {"task": str(n % TASKS + 1), "progress": str(n % 100), "note": "基准",
+                    "csrf_token": client.csrf}  # fmt: skip
+            path = f"/cycles/{quote(name)}/{LIVE}/task_report"
+            return timed(lambda: client.request("POST", path, form), 303, kind)
+
+        return {"ranking": ranking, "unit": unit, "post": post}[kind]
+
+    return [make(c, i) for i, c in enumerate(pool)]
+
+
+def raw_saves(url: str, root: Path, names: list[str], threads: int, total: int) -> float:
+    """Events per second of ``Application.save``, one event per call, in ``threads``."""
+    from pdca.application.service import PdcaApplication
+    from pdca.application.workspace import open_workspace
+    from pdca.domain.cycle import Cycle
+
+    app = PdcaApplication(open_workspace(str(root), url))
+    # Each thread its own cycles, loaded once: the save alone is measured.
+    mine = [[app.get_cycle(f"{n}/{LIVE}") for n in names[t::threads][:20]] for t in range(threads)]
+
+    def make(cycles: list[Cycle]) -> Callable[[int], float]:
+        def save(n: int) -> float:
+            cycle = cycles[n % len(cycles)]
+            started = time.perf_counter()
+            cycle.record(Cycle.TaskReported, task_no=1, progress=n % 100, note="基准", actor=ACTOR)
+            app.save(cycle)
+            return time.perf_counter() - started
+
+        return save
+
+    _, wall = run([make(c) for c in mine], total)
+    app.close()
+    return total / wall
+
+
+def rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def memory(
+    port: int, pid: int, names: list[str], total: int, threads: int, every: int
+) -> list[int]:
+    """The server's RSS (KiB) before and at each tenth of ``total`` requests: the home
+    page mostly (cheap, so 100,000 of them fit in minutes), and one in ``every`` each a
+    unit's page, the ranking and a form post."""
+    pool = clients(port, threads)
+    heavy = {k: page_workers(k, pool, names) for k in ("unit", "ranking", "post")}
+
+    def make(slot: int) -> Callable[[int], float]:
+        client = pool[slot]
+
+        def mixed(n: int) -> float:
+            kind = {0: "unit", 1: "ranking", 2: "post"}.get(n % every)
+            if kind is not None:
+                return heavy[kind][slot](n // every)
+            return timed(lambda: client.request("GET", "/"), 200, "home")
+
+        return mixed
+
+    workers = [make(i) for i in range(len(pool))]
+    samples = [rss_kib(pid)]
+    step = max(total // 10, 1)
+    for _ in range(10):
+        run(workers, step)
+        samples.append(rss_kib(pid))
+    return samples
+
+
+def bench(kind: str, args: argparse.Namespace) -> None:
+    root = Path(args.dir) / kind
+    kept = root / "bench.json"  # what --reuse needs of a workspace built before (SQLite)
+    if args.reuse and kept.is_file():
+        env, events = json.loads(kept.read_text(encoding="utf-8"))
+        with server(env, args.threads, root / "serve.log") as (port, pid):
+            measure(kind, args, env, events, port, pid, args.memory_only)
+        return
+    if root.exists():
+        shutil.rmtree(root)
+    with database(kind, args.pg) as url:
+        env, events = build(root, url, args.units)
+        kept.write_text(json.dumps([env, events]), encoding="utf-8")
+        with server(env, args.threads, root / "serve.log") as (port, pid):
+            first_login(port, env["PDCA_ONE_TIME"])
+            measure(kind, args, env, events, port, pid, args.memory_only)
+
+
+def measure(
+    kind: str,
+    args: argparse.Namespace,
+    env: dict[str, str],
+    events: int,
+    port: int,
+    pid: int,
+    memory_only: bool,
+) -> None:
+    names = [n for n, _ in roster_of(args.units)]
+    print(f"\n== {kind}: {args.units} units, {events:,} events", flush=True)
+    if not memory_only:
+        print("clients  page      p50 ms   p95 ms   req/s")
+        writes = {}
+        for count in args.clients:
+            pool = clients(port, count)
+            for page in ("ranking", "unit", "post"):
+                total = max(args.requests, count)
+                latencies, wall = run(page_workers(page, pool, names), total)
+                p50, p95 = percentiles(latencies)
+                failed, lost = failures_said()
+                print(
+                    f"{count:>7}  {page:<8} {p50:8.1f} {p95:8.1f} {total / wall:7.1f}"
+                    + (f"  failed: {failed}" if failed else ""),
+                    flush=True,
+                )
+                if page == "post":
+                    writes[count] = (total - lost) / wall  # those recorded
+        print("\nclients  server writes/s  raw saves/s  ratio")
+        url, root = env["PDCA_DB"], Path(env["PDCA_WORKSPACE"])
+        for count in args.clients:
+            raw = raw_saves(url, root, names, count, max(args.requests, count))
+            ratio = writes[count] / raw
+            print(f"{count:>7}  {writes[count]:15.1f} {raw:12.1f} {ratio:6.2f}", flush=True)
+    samples = memory(port, pid, names, args.memory_requests, 8, args.heavy_every)
+    failed, _ = failures_said()
+    mib = [s / 1024 for s in samples]
+    print(
+        f"\nserver RSS over {args.memory_requests:,} requests (MiB, each tenth): "
+        + " ".join(f"{m:.0f}" for m in mib)
+        + f"; after the first tenth {mib[1]:.0f} → end {mib[-1]:.0f}"
+        + (f"; failed: {failed}" if failed else "")
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("dir", help="where the workspaces are made (emptied first)")
+    parser.add_argument("--units", type=int, default=1000)
+    parser.add_argument("--requests", type=int, default=600, help="per page and concurrency")
+    parser.add_argument("--memory-requests", type=int, default=100_000)
+    parser.add_argument("--clients", type=lambda s: [int(c) for c in s.split(",")],
+                        default=[1, 8, 32])  # fmt: skip
+    parser.add_argument("--threads", type=int, default=8, help="the server's threads")
+    parser.add_argument(
+        "--heavy-every", type=int, default=100,
+        help="in the memory run, one request in this many each a unit page, ranking, post",
+    )  # fmt: skip
+    parser.add_argument("--reuse", action="store_true", help="SQLite: the workspace built before")
+    parser.add_argument("--memory-only", action="store_true")
+    parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument(
+        "--pg", default=os.environ.get("PDCA_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+    )
+    args = parser.parse_args()
+    if args.units < max(args.clients):
+        parser.error("--units must be at least the most clients (each has units of its own)")
+    random.seed(7)
+    for kind in ("sqlite", "postgresql") if args.backend == "both" else (args.backend,):
+        bench(kind, args)
+
+
+if __name__ == "__main__":
+    main()
