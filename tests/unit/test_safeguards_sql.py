@@ -13,6 +13,7 @@ def test_group_role_names_carry_the_database_and_schema_and_fit_postgresql() -> 
         "reader": "pdca_pdca_public_reader",
         "admin": "pdca_pdca_public_admin",
         "worker": "pdca_pdca_public_worker",
+        "service": "pdca_pdca_public_service",
     }
     odd = group_roles.names("考核-DB", "Office 2024")
     assert odd["writer"] == "pdca_db_office_2024_writer"
@@ -20,6 +21,16 @@ def test_group_role_names_carry_the_database_and_schema_and_fit_postgresql() -> 
     long_b = group_roles.names("d" * 40, "s" * 39 + "t")
     assert all(len(n.encode()) <= 63 for n in long_a.values())
     assert long_a["admin"] != long_b["admin"]  # cut short, still apart
+    assert long_a["service"] != long_b["service"]
+    # A base of exactly 56 letters: the four first kinds fit uncut (their names are the
+    # ones deployments already have); the longer ``service`` alone is cut, and still apart.
+    edge_a, edge_b = (
+        group_roles.names("x" * 25, "y" * 25),
+        group_roles.names("x" * 25, "y" * 24 + "z"),
+    )
+    assert edge_a["writer"] == "pdca_" + "x" * 25 + "_" + "y" * 25 + "_writer"
+    assert all(len(n.encode()) <= 63 for n in (*edge_a.values(), *edge_b.values()))
+    assert edge_a["service"] != edge_b["service"]
 
 
 def test_a_row_is_flagged_only_when_its_stamp_names_another_login() -> None:

@@ -136,7 +136,7 @@ USE_CASES: dict[str, tuple[str, ...]] = {
         "revoke_roles",
         "scope_account",
     ),
-    "pdca.application.verifying:Verifying": ("_check_attachments", "verify_history"),
+    "pdca.application.verifying:Verifying": ("verify_history",),
     "pdca.application.evidence:Evidence": (
         "_purge_of",
         "_uses",

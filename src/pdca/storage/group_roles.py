@@ -50,12 +50,21 @@ _UNSAFE = re.compile(r"[^a-z0-9_]+")
 def names(dbname: str, schema: str) -> dict[str, str]:
     """kind → role name, e.g. ``pdca_test_t_0123abcd_writer``; a name too long for
     PostgreSQL keeps its start and a digest of the whole, so it stays unique."""
+    found = {kind: f"{_base(dbname, schema, len('_worker'))}_{kind}" for kind in KINDS}
+    # ``service`` came later and is one letter longer than the four before it: where it
+    # does not fit, only its own name is cut (the others keep the names deployments have).
+    if len(found["service"]) > _MAX_IDENTIFIER:
+        found["service"] = f"{_base(dbname, schema, len('_service'))}_service"
+    return found
+
+
+def _base(dbname: str, schema: str, suffix: int) -> str:
     base = "pdca_" + _UNSAFE.sub("_", f"{dbname}_{schema}".lower()).strip("_")
-    room = _MAX_IDENTIFIER - len("_worker")
+    room = _MAX_IDENTIFIER - suffix
     if len(base) > room:
         digest = hashlib.sha256(f"{dbname}\0{schema}".encode()).hexdigest()[:10]
         base = f"{base[: room - 11]}_{digest}"
-    return {kind: f"{base}_{kind}" for kind in KINDS}
+    return base
 
 
 def statements(
