@@ -20,6 +20,8 @@ import pytest
 from click.testing import CliRunner, Result
 from pdca_cli import cli
 
+pytest_plugins = ["tests._parallel"]
+
 PG_DSN = os.environ.get("PDCA_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 REQUIRE_PG = os.environ.get("PDCA_REQUIRE_PG") == "1"
 
