@@ -69,7 +69,7 @@ def view(ws: Workspace, item: str, today: str) -> dict:
 
 def exported(ws: Workspace, item: str) -> dict:
     """The item's row of the 通报 export (its 曾被退回 column)."""
-    rows = json.loads(ws.ok("export", "rectifications", "2024", "--format", "json").output)
+    rows = json.loads(ws.ok("export", "rectifications", "2024", "--format", "json").stdout)
     return next(r for r in rows if r["id"] == item)
 
 
