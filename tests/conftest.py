@@ -163,6 +163,15 @@ def _init(root: Path, db_url: str, backend: str, schema: str = "") -> Workspace:
     return ws
 
 
+#: ``pytestmark = SQLITE_ONLY``: a module whose subject is a scheme's scoring and workflow
+#: rules, not storage, runs on SQLite alone. That the same facts score the same on
+#: PostgreSQL is proven by ``tests/integration/test_demo.py`` (all five schemes, every
+#: explained total against the projections, the published round and a SQLite demo's
+#: ranking) and by the one full scenario kept on both, ``test_e2e_jilin.py``; storage,
+#: permissions, identity and concurrency stay on both everywhere.
+SQLITE_ONLY = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def backend(request: pytest.FixtureRequest) -> str:
     if request.param == "postgresql":

@@ -25,9 +25,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from tests.conftest import Workspace
+from tests.conftest import SQLITE_ONLY, Workspace
 from tests.integration.test_cycle_cli import refused
 from tests.scenarios._year import advance, js, open_with_tasks, scores
+
+pytestmark = SQLITE_ONLY  # scoring rules; PostgreSQL: see tests/conftest.py
 
 PERIOD = "2024"
 

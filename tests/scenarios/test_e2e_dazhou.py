@@ -29,8 +29,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from tests.conftest import Workspace
+from tests.conftest import SQLITE_ONLY, Workspace
 from tests.scenarios._e2e import js, pdca, walk
+
+pytestmark = SQLITE_ONLY  # scoring rules; PostgreSQL: see tests/conftest.py
 
 A, B = "市财政局", "市教育局"
 OWNER = "市财政局机关党委"

@@ -26,8 +26,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from tests.conftest import Workspace
+from tests.conftest import SQLITE_ONLY, Workspace
 from tests.scenarios._e2e import js, pdca, refused, run, walk
+
+pytestmark = SQLITE_ONLY  # scoring rules; PostgreSQL: see tests/conftest.py
 
 FIN, EDU = "省财政厅", "省教育厅"
 BALLOT = ("political", "ideological", "organisational", "conduct", "discipline", "institutions")

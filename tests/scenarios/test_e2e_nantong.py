@@ -38,7 +38,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-from tests.conftest import Workspace
+from tests.conftest import SQLITE_ONLY, Workspace
 from tests.scenarios._year import (
     advance,
     import_rows,
@@ -52,6 +52,8 @@ from tests.scenarios._year import (
 )
 from tests.scenarios.test_nantong import BASIC as FULL_BASIC  # every item at full marks
 from tests.scenarios.test_nantong import KEY as FULL_KEY
+
+pytestmark = SQLITE_ONLY  # scoring rules; PostgreSQL: see tests/conftest.py
 
 ITEMS = {"skills": 30, "conduct": 30, "results": 40}
 ASSESSED = {"市财政局": "caizheng", "市商务局": "shangwu", "市住建局": "zhujian"}  # → staff

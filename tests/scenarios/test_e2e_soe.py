@@ -34,8 +34,10 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-from tests.conftest import Workspace
+from tests.conftest import SQLITE_ONLY, Workspace
 from tests.scenarios._year import advance, ballots, js, node, pdca, scores, used
+
+pytestmark = SQLITE_ONLY  # scoring rules; PostgreSQL: see tests/conftest.py
 
 CATEGORY = "企事业单位"
 BALLOT_ITEMS = {"results": 20, "center_work": 20, "service": 20, "execution": 20, "learning": 20}

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from tests.conftest import Workspace
+from tests.conftest import SQLITE_ONLY, Workspace
 from tests.scenarios._year import advance, js
+
+pytestmark = SQLITE_ONLY  # scoring rules; PostgreSQL: see tests/conftest.py
 
 HALVES = """format = 3
 

@@ -21,8 +21,10 @@ from pathlib import Path
 import pytest
 
 from pdca.rules.schemes import load_file
-from tests.conftest import Workspace
+from tests.conftest import SQLITE_ONLY, Workspace
 from tests.scenarios._year import unit_steps
+
+pytestmark = SQLITE_ONLY  # scoring rules; PostgreSQL: see tests/conftest.py
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
 

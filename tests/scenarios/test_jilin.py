@@ -18,8 +18,10 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
-from tests.conftest import Workspace
+from tests.conftest import SQLITE_ONLY, Workspace
 from tests.scenarios._year import unit_steps
+
+pytestmark = SQLITE_ONLY  # scoring rules; PostgreSQL: see tests/conftest.py
 
 BALLOT_ITEMS = ("duty", "report", "answers", "daily_work", "rectification")
 

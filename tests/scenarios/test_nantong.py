@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from tests.conftest import Workspace
+from tests.conftest import SQLITE_ONLY, Workspace
 from tests.scenarios._year import (
     advance,
     ballots,
@@ -38,6 +38,8 @@ from tests.scenarios._year import (
     split,
     stage,
 )
+
+pytestmark = SQLITE_ONLY  # scoring rules; PostgreSQL: see tests/conftest.py
 
 PERIOD = "2024"
 ITEMS = {"skills": 30, "conduct": 30, "results": 40}

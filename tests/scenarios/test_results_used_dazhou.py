@@ -14,9 +14,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from tests.conftest import Workspace
+from tests.conftest import SQLITE_ONLY, Workspace
 from tests.scenarios._year import advance, js, scores
 from tests.scenarios.test_dazhou import DUTY, PERFORMANCE
+
+pytestmark = SQLITE_ONLY  # scoring rules; PostgreSQL: see tests/conftest.py
 
 UNIT = "市财政局"
 

@@ -21,9 +21,11 @@ import json
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from tests.conftest import Workspace
+from tests.conftest import SQLITE_ONLY, Workspace
 from tests.scenarios._year import js, unit_steps
 from tests.scenarios.test_jilin import ballot_split
+
+pytestmark = SQLITE_ONLY  # scoring rules; PostgreSQL: see tests/conftest.py
 
 CATEGORY = "党政机关"  # converted at 3 points (the seed's 政府部门; ASSUMPTION in jilin.toml)
 

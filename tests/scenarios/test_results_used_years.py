@@ -14,13 +14,15 @@ Figures by hand from the schemes (see each test).
 
 from __future__ import annotations
 
-from tests.conftest import Workspace
+from tests.conftest import SQLITE_ONLY, Workspace
 from tests.scenarios._year import advance, ballots, js, scores, unit_steps
 from tests.scenarios.test_nantong import BASIC, KEY, LINKS, peer_ballots
 from tests.scenarios.test_nantong import ITEMS as NANTONG_ITEMS
 from tests.scenarios.test_soe import BASIC as SOE_BASIC
 from tests.scenarios.test_soe import DAILY as SOE_DAILY
 from tests.scenarios.test_soe import ITEMS as SOE_ITEMS
+
+pytestmark = SQLITE_ONLY  # scoring rules; PostgreSQL: see tests/conftest.py
 
 
 def open_cycle(ws: Workspace, unit: str, category: str, period: str, scheme: str) -> str:

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from tests.conftest import Workspace
+from tests.conftest import SQLITE_ONLY, Workspace
 from tests.scenarios._year import (
     advance,
     ballots,
@@ -36,6 +36,8 @@ from tests.scenarios._year import (
     scores,
     unit_steps,
 )
+
+pytestmark = SQLITE_ONLY  # scoring rules; PostgreSQL: see tests/conftest.py
 
 PERIOD = "2024"
 CATEGORY = "企事业单位"

@@ -19,9 +19,11 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-from tests.conftest import Workspace
+from tests.conftest import SQLITE_ONLY, Workspace
 from tests.scenarios._year import advance, js
 from tests.scenarios._year import node as _node
+
+pytestmark = SQLITE_ONLY  # scoring rules; PostgreSQL: see tests/conftest.py
 
 OWNER = "王五"
 

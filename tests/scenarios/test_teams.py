@@ -11,8 +11,10 @@ Every refusal is one 错误 line and writes nothing (``ws.refused`` counts the e
 
 from __future__ import annotations
 
-from tests.conftest import Workspace
+from tests.conftest import SQLITE_ONLY, Workspace
 from tests.scenarios._year import advance, js
+
+pytestmark = SQLITE_ONLY  # scoring rules; PostgreSQL: see tests/conftest.py
 
 
 def _supervisors(ws: Workspace) -> None:
