@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from pdca.application import roles, web_sessions
 from pdca.application.acting import Acting, writes
-from pdca.errors import NotFound, NotPermitted, RuleViolation
+from pdca.errors import InvalidInput, NotFound, NotPermitted, RuleViolation
 
 if TYPE_CHECKING:
     from pdca.domain.account import Account
@@ -226,11 +226,11 @@ def change_password(app: Any, user: WebUser, old: str, new: str, again: str) -> 
     if found is None or not _verify(found.hash, old):
         raise LoginRefused("原密码不正确")
     if new != again:
-        raise RuleViolation("两次输入的新密码不一致")
+        raise InvalidInput("两次输入的新密码不一致")
     if not MIN_PASSWORD <= len(new) <= MAX_PASSWORD:
-        raise RuleViolation(f"新密码须为 {MIN_PASSWORD}–{MAX_PASSWORD} 个字符")
+        raise InvalidInput(f"新密码须为 {MIN_PASSWORD}–{MAX_PASSWORD} 个字符")
     if new == old or new.strip().lower() == user.login.lower():
-        raise RuleViolation("新密码不能与原密码或登录名相同")
+        raise InvalidInput("新密码不能与原密码或登录名相同")
     credentials.set_password(user.login, _hasher().hash(new), must_change=False)
     fresh = credentials.get(user.login)
     session = secrets.token_urlsafe(32)
