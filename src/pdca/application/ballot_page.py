@@ -18,7 +18,7 @@ from uuid import UUID
 from pdca.application import ballot_tokens, inputs
 from pdca.application.acting import Acting
 from pdca.application.recording import SCORING
-from pdca.errors import Conflict, NotFound, RuleViolation
+from pdca.errors import Conflict, InvalidInput, NotFound, RuleViolation
 
 if TYPE_CHECKING:
     from pdca.application.service import PdcaApplication
@@ -135,9 +135,9 @@ def marks(form: BallotForm, given: Mapping[str, str]) -> dict[str, Decimal]:
         for field in item.fields:
             text = (given.get(field.id) or "").strip()
             if not text:
-                raise RuleViolation(f"{field.label} 未填写；每一项都要填 0 至 {field.max} 的分数")
+                raise InvalidInput(f"{field.label} 未填写；每一项都要填 0 至 {field.max} 的分数")
             if not text.isascii():  # a full-width or Arabic-Indic digit is not read as one
-                raise RuleViolation(
+                raise InvalidInput(
                     f"{field.label} 的分数 '{text}' 不是数值；应填 0 至 {field.max}，如 18 或 17.5"
                 )
             value = inputs.decimal(text, f"{field.label} 的分数")
