@@ -20,7 +20,7 @@ from tests.integration.test_database_safeguards import PG, Office, login_url, of
 from tests.integration.test_scoring_refusals import CYCLE
 
 __all__ = ["office"]  # the fixture, used by name below
-TABLES = ("pdca_credentials", "pdca_sessions", "pdca_login_attempts")
+TABLES = ("pdca_credentials", "pdca_sessions", "pdca_login_attempts", "pdca_client_throttle")
 
 
 def _app(office: Office, kind: str) -> PdcaApplication:

@@ -120,7 +120,7 @@ def test_password_and_service_refusals_write_nothing(workspace: Workspace) -> No
 
 def test_only_the_server_reads_the_credentials(workspace: Workspace) -> None:
     ws = workspace
-    tables = ("pdca_credentials", "pdca_sessions", "pdca_login_attempts")
+    tables = ("pdca_credentials", "pdca_sessions", "pdca_login_attempts", "pdca_client_throttle")
     if ws.backend == "sqlite":
         found = {r[0] for r in ws.sql("SELECT name FROM sqlite_master WHERE type = 'table'")}
         assert set(tables) <= found
