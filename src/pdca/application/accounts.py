@@ -132,16 +132,17 @@ def _service_role(app: Any) -> str | None:
     disagree); None when it is, and on SQLite (no logins to tell apart).
 
     Asked on every web write, not once per process: a DBA's REVOKE takes effect on the
-    next write of every server already running. One catalog lookup on a connection the
-    write takes anyway (PostgreSQL keeps the role memberships cached per connection and
-    drops them when one changes): a fraction of a millisecond beside the write."""
+    next write of every server already running. One catalog lookup in one round trip
+    (PostgreSQL keeps role memberships cached per connection and drops them when one
+    changes); ``bench/service_check.py`` measures its share of a web write."""
     database = app.workspace.database
     if database.kind != "postgresql":
         return None
     from pdca.storage import group_roles
 
     role = group_roles.names(database.dbname, database.schema or "public")["service"]
-    with app.recorder.datastore.transaction(commit=False) as c:
+    # One statement on an autocommit connection: one round trip, no BEGIN/ROLLBACK.
+    with app.recorder.datastore.cursor() as c:
         c.execute(
             "SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = %s "
             "AND pg_has_role(session_user, oid, 'MEMBER')) AS member",
