@@ -14,9 +14,10 @@ from pdca.application import ballot_page, logins
 from pdca.application.service import PdcaApplication
 from pdca.application.workspace import open_workspace
 from pdca.errors import NotPermitted, PdcaError
-from tests.conftest import _pg_connect
+from tests.conftest import Workspace, _pg_connect
 from tests.integration.test_ballot_slips import in_check_stage
 from tests.integration.test_database_safeguards import PG, Office, login_url, office
+from tests.integration.test_input_files import issue
 from tests.integration.test_scoring_refusals import CYCLE
 
 __all__ = ["office"]  # the fixture, used by name below
@@ -26,6 +27,20 @@ TABLES = ("pdca_credentials", "pdca_sessions", "pdca_login_attempts", "pdca_clie
 def _app(office: Office, kind: str) -> PdcaApplication:
     url = login_url(office.logins[kind], office.ws.schema)
     return PdcaApplication(open_workspace(str(office.ws.root), url))
+
+
+def _accounts(ws: Workspace, writer: str, unit: str) -> str:
+    """The owner as admin, 王五 on ``unit`` (his one-time password is the answer), and
+    the service account role given to ``writer`` — a login outside the group role."""
+    owner = ws.owner
+    for args in (
+        ("account", "add", owner, "--person", "管理员", "--role", "admin"),
+        ("account", "add", "wangwu", "--person", "王五", "--role", "staff", "--unit", unit),
+        ("account", "add", writer, "--person", "服务甲", "--role", "service"),
+    ):
+        ws.ok(*args, principal=owner)
+    out = ws.ok("account", "password", "wangwu", "--json", principal=owner).output
+    return str(json.loads(out)["password"])
 
 
 @PG
@@ -41,15 +56,10 @@ def test_only_the_service_login_reads_credentials_and_records_for_web_accounts(
         ("task", "add", "市财政局/2024", "学习", "--deadline", "2024-06-30"),
         ("task", "publish", "市财政局/2024"),
         ("cycle", "advance", "市财政局/2024", "start_do"),
-        ("account", "add", owner, "--person", "管理员", "--role", "admin"),
-        ("account", "add", "wangwu", "--person", "王五", "--role", "staff", "--unit", "市财政局"),
-        # The writer login is even given the service account role: the database refuses.
-        ("account", "add", writer, "--person", "服务甲", "--role", "service"),
     ):
         ws.ok(*args, principal=owner)
-    password = json.loads(ws.ok("account", "password", "wangwu", "--json", principal=owner).output)[
-        "password"
-    ]
+    # The writer login is even given the service account role: the database refuses.
+    password = _accounts(ws, writer, "市财政局")
 
     # psql as each login: the credentials tables are the service login's alone.
     for kind in ("writer", "reader", "admin", "worker"):
@@ -129,17 +139,8 @@ def test_ballots_need_the_service_group_role_and_a_revoke_takes_effect_at_once(
     ws, owner = office.ws, office.ws.owner
     writer, service = office.logins["writer"], office.logins["service"]
     in_check_stage(ws)
-    out = ws.ok("ballot", "issue", CYCLE, "--group", "masses", "--count", "3", "--json")
-    tokens = json.loads(out.stdout)["tokens"]
-    for args in (
-        ("account", "add", owner, "--person", "管理员", "--role", "admin"),
-        ("account", "add", "wangwu", "--person", "王五", "--role", "staff", "--unit", "甲局"),
-        ("account", "add", writer, "--person", "服务甲", "--role", "service"),
-    ):
-        ws.ok(*args, principal=owner)
-    password = json.loads(ws.ok("account", "password", "wangwu", "--json", principal=owner).output)[
-        "password"
-    ]
+    tokens = issue(ws, 3)
+    password = _accounts(ws, writer, "甲局")
     role = office.groups["service"]
 
     def box() -> int:

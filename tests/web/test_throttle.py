@@ -26,11 +26,12 @@ import pytest
 
 from pdca.application import throttle
 from tests.conftest import Workspace
-from tests.integration.test_ballot_slips import MARKS, in_check_stage
+from tests.integration.test_ballot_slips import MARKS
 from tests.integration.test_input_files import issue
 from tests.integration.test_scoring_refusals import CYCLE
-from tests.web._office import STAFF, free_port, furnish, workspace_for
+from tests.web._office import STAFF, ballots_taken, free_port, furnish
 from tests.web._serving import SECRET, Server, served
+from tests.web.test_ballot import following
 
 CSRF_COOKIE = "c" * 32
 CSRF = hmac.new(SECRET.encode(), f"csrf|{CSRF_COOKIE}".encode(), hashlib.sha256).hexdigest()
@@ -49,9 +50,7 @@ class Setting:
 def setting(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Setting]:
-    folder = tmp_path_factory.mktemp(f"throttle-{request.param}")
-    with workspace_for(request.param, folder / "ws") as ws:
-        in_check_stage(ws)
+    with ballots_taken(request, tmp_path_factory, "throttle") as (ws, folder):
         tokens = issue(ws, 3)
         ws.ok("ballot", "cast", CYCLE, "--token", tokens[0], *MARKS)
         office = furnish(ws)
@@ -154,9 +153,7 @@ def test_unknown_ballot_links_hold_the_address_and_a_used_token_counts_nothing(
     used, open_token, other = setting.tokens
     a, b = {"X-Forwarded-For": "10.3.0.1"}, {"X-Forwarded-For": "10.3.0.2"}
     with served(ws, setting.folder, free_port(), "--proxy", "127.0.0.1") as server:
-        for _ in range(600):  # the server's views reach the slips issued before it
-            if ask(server, "GET", f"/ballot/{open_token}", **a)[0] == 200:
-                break
+        following(server, f"{server.base}/ballot/{open_token}")
         # A used token's page, as before, as often as it is opened: never a miss.
         for _ in range(limit + 5):
             status, page = ask(server, "GET", f"/ballot/{used}", **a)
