@@ -174,7 +174,7 @@ class CredentialStore:
             )
 
     def attempt(self, id: str, at: float, login: str, outcome: str, client: str) -> None:
-        """Record one login attempt (``outcome``: ok, wrong, locked, disabled, unknown)."""
+        """Record one login attempt (``outcome``: ok, wrong, locked, disabled, unknown, throttled)."""
         m = self.mark
         with self._tx(True) as c:
             c.execute(
