@@ -176,3 +176,13 @@ def test_unknown_ballot_links_hold_the_address_and_a_used_token_counts_nothing(
         assert ws.event_count() == before
         # Another address opens its ballot.
         assert ask(server, "GET", f"/ballot/{other}", **b)[0] == 200
+
+
+@pytest.mark.parametrize("given", ["localhost", "*", "10.0.0.1,", "10.0.0.300"])
+def test_a_proxy_that_is_no_address_is_refused(sqlite_workspace: Workspace, given: str) -> None:
+    line = sqlite_workspace.refused("serve", "--port", str(free_port()), "--proxy", given)
+    part = given.split(",")[-1]
+    assert line == (
+        f"错误：--proxy 的 '{part}' 不是 IP 地址或网段；应为如 127.0.0.1、"
+        "10.0.0.5,10.0.0.6 或 10.0.0.0/24"
+    )
