@@ -17,9 +17,9 @@ import pytest
 #: Scopes wider than a test that a module defines for its own tests.
 _SHARED = ("class", "module", "package")
 
-#: Workers on a machine of few cores: the tests wait on fsync, on PostgreSQL and on
-#: subprocesses as much as they compute, so two cores keep more than two workers busy
-#: (measured: see bench/README.md, "The test suite").
+#: Workers on a machine of few cores: the tests wait on fsync (a commit ~5 ms here on
+#: PostgreSQL and SQLite alike), on PostgreSQL and on subprocesses as much as they
+#: compute, so two cores keep more than two workers busy.
 MIN_WORKERS = 4
 
 
