@@ -32,11 +32,18 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
 
 
 @pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    grouped = set()
     for item in items:
         group = shared_group(item)
         if group:
             item.add_marker(pytest.mark.xdist_group(group))
+            grouped.add(item.nodeid)
+    if getattr(config.option, "loadgroup", False):
+        # On a worker: the groups first (xdist hands out work in this order), so the
+        # longest pieces (a browser's module, the wheel) start at once instead of
+        # ending the run alone; within a module the order stays as written.
+        items.sort(key=lambda item: item.nodeid not in grouped)
 
 
 def shared_group(item: pytest.Item) -> str | None:
