@@ -426,10 +426,9 @@ def _as_another_user(tmp_path: Path, other_os_user: str) -> None:
     )
 
 
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)  # SQLite: the tests above
 def test_the_principal_on_postgresql_is_the_session_login(workspace: Workspace) -> None:
     ws = workspace
-    if ws.backend != "postgresql":
-        pytest.skip("the PostgreSQL login is PostgreSQL's (SQLite: the tests above)")
     import uuid
 
     from tests.conftest import _pg_connect
