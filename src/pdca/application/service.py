@@ -224,10 +224,16 @@ class PdcaApplication(_UseCases, Application[UUID]):
     name = "pdca"
 
     def __init__(
-        self, workspace: Workspace, create_tables: bool = False, initialised: bool = True
+        self,
+        workspace: Workspace,
+        create_tables: bool = False,
+        initialised: bool = True,
+        pooled: bool = False,
     ) -> None:
         """``create_tables``: ``pdca init`` making the tables. ``initialised=False``: init
-        checking a database it is about to initialise (reachable, ours to touch)."""
+        checking a database it is about to initialise (reachable, ours to touch).
+        ``pooled``: a long-running process (a server, a worker) keeps a connection pool
+        on PostgreSQL; a command opens one connection (``Database.event_store_env``)."""
         self.workspace = workspace
         self._runtime: Any = None
         self._expect_tables = initialised and not create_tables
@@ -237,7 +243,7 @@ class PdcaApplication(_UseCases, Application[UUID]):
         self._zone: str | None = None  # as the marker names it (None: not recorded)
         self._owner: str | None = None  # the login that initialised the database
         try:
-            super().__init__(env=workspace.database.event_store_env(create_tables))
+            super().__init__(env=workspace.database.event_store_env(create_tables, pooled))
             self.mapper.recorder = self.recorder  # type: ignore[attr-defined]
             self.marker = meta.Meta(self.recorder, workspace.database.kind)
             # ``pdca init`` writes the marker; every other command obeys it first.
