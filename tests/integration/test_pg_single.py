@@ -59,6 +59,17 @@ def watched(ws: Workspace, *args: str) -> tuple[subprocess.CompletedProcess[str]
     return done, json.loads(done.stderr.strip().splitlines()[-1])
 
 
+def on_close(monkeypatch: pytest.MonkeyPatch, note: Any) -> None:
+    """Call ``note(datastore)`` as a one-shot datastore closes (once per command)."""
+    close = pg_connection.Datastore.close
+
+    def noted(self: pg_connection.Datastore) -> None:
+        note(self)
+        close(self)
+
+    monkeypatch.setattr(pg_connection.Datastore, "close", noted)
+
+
 def application(ws: Workspace, pooled: bool = False) -> PdcaApplication:
     return PdcaApplication(open_workspace(str(ws.root), ws.db_url), pooled=pooled)
 
@@ -90,19 +101,14 @@ def test_a_writing_command_opens_one_connection(
 ) -> None:
     ws = workspace
     a_cycle(ws)
-    opened: list[int] = []
-    close = pg_connection.Datastore.close
-
-    def counted(self: pg_connection.Datastore) -> None:
-        opened.append(self.opened)
-        close(self)
-
-    monkeypatch.setattr(pg_connection.Datastore, "close", counted)
+    opened: dict[pg_connection.Datastore, int] = {}  # each command's datastore: connections
+    on_close(monkeypatch, lambda datastore: opened.update({datastore: datastore.opened}))
     ws.ok("task", "add", CYCLE, "党费收缴", "--deadline", "2024-12-31")
     ws.ok("cycle", "status", CYCLE)
-    # The application closes its datastore once per command (its __del__ may again).
-    assert opened[:1] == [1] and set(opened) <= {0, 1}
-    assert [row[0] for row in ws.sql("SELECT topic FROM pdca_events")][-1].endswith("TaskAdded")
+    assert list(opened.values()) == [1, 1]
+    assert [row[0] for row in ws.sql("SELECT topic FROM pdca_events ORDER BY notification_id")][
+        -1
+    ].endswith("TaskAdded")
 
 
 @PG
@@ -142,13 +148,7 @@ def test_a_projection_worker_keeps_a_pool(
     assert used == ["eventsourcing.postgres"]
     assert done["projections"] == ["catalog"]
     # Without --follow the same command is a one-shot one.
-    close = pg_connection.Datastore.close
-
-    def noted(self: pg_connection.Datastore) -> None:
-        used.append("one-shot")
-        close(self)
-
-    monkeypatch.setattr(pg_connection.Datastore, "close", noted)
+    on_close(monkeypatch, lambda _datastore: used.append("one-shot"))
     ws.ok("projections", "run", "catalog")
     assert used[1:2] == ["one-shot"]
 

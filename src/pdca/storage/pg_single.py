@@ -133,15 +133,7 @@ class EventsRecorder(ApplicationRecorder):
             statement += SQL(" LIMIT %s")
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(statement, params)
-            return [
-                StoredEvent(
-                    originator_id=row["originator_id"],
-                    originator_version=row["originator_version"],
-                    topic=row["topic"],
-                    state=bytes(row["state"]),
-                )
-                for row in curs.fetchall()
-            ]
+            return [StoredEvent(**_stored(row)) for row in curs.fetchall()]
 
     @_retried
     def select_notifications(
@@ -170,14 +162,7 @@ class EventsRecorder(ApplicationRecorder):
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(statement.format(self.table), params)
             return [
-                Notification(
-                    id=row["notification_id"],
-                    originator_id=row["originator_id"],
-                    originator_version=row["originator_version"],
-                    topic=row["topic"],
-                    state=bytes(row["state"]),
-                )
-                for row in curs.fetchall()
+                Notification(id=row["notification_id"], **_stored(row)) for row in curs.fetchall()
             ]
 
     @_retried
@@ -196,6 +181,16 @@ class EventsRecorder(ApplicationRecorder):
 
 class Recorder(Attaching, EventsRecorder):
     """The one-shot recorder pdca uses: plus the attachments' rows."""
+
+
+def _stored(row: dict[str, Any]) -> dict[str, Any]:
+    """A row's stored event's fields, as the library's recorder reads them."""
+    return {
+        "originator_id": row["originator_id"],
+        "originator_version": row["originator_version"],
+        "topic": row["topic"],
+        "state": bytes(row["state"]),
+    }
 
 
 def _columns(stored_events: Sequence[StoredEvent]) -> tuple[list[Any], ...]:
