@@ -1,8 +1,8 @@
 """The event store on PostgreSQL for one-shot commands: one plain connection, no pool.
 
-``eventsourcing.postgres`` imports ``psycopg_pool`` as it loads and builds a pool (with
-its worker threads and two connections) for every application; a command that lives a
-fraction of a second pays that on each start. This module does what a command needs of
+``eventsourcing.postgres`` imports ``psycopg_pool`` as it loads, and builds a pool for
+every application: measured here, a command then ran four more threads and opened three
+connections where it uses one at a time, and paid for that on each start. This module does what a command needs of
 the library's ``PostgresApplicationRecorder`` — the same tables, the same queries, the
 same EXCLUSIVE lock and NOTIFY in the inserting transaction, the same retries and error
 classes — on ``pg_connection.Datastore``. Events are inserted by ``unnest`` of plain
