@@ -47,6 +47,13 @@ def a_cycle(ws: Workspace) -> None:
     ws.ok("task", "add", CYCLE, "三会一课", "--deadline", "2024-12-31")
 
 
+@pytest.fixture
+def ws(workspace: Workspace) -> Workspace:
+    """A PostgreSQL workspace with one cycle of three events (``a_cycle``)."""
+    a_cycle(workspace)
+    return workspace
+
+
 def watched(ws: Workspace, *args: str) -> tuple[subprocess.CompletedProcess[str], dict[str, bool]]:
     done = subprocess.run(
         [sys.executable, "-c", _WATCHED, PDCA, *args],
@@ -75,9 +82,7 @@ def application(ws: Workspace, pooled: bool = False) -> PdcaApplication:
 
 
 @PG
-def test_a_command_on_postgresql_imports_no_pool(workspace: Workspace) -> None:
-    ws = workspace
-    a_cycle(ws)
+def test_a_command_on_postgresql_imports_no_pool(ws: Workspace) -> None:
     before = ws.event_count()
     status, loaded = watched(ws, "cycle", "status", CYCLE, "--json")
     assert status.returncode == 0, status.stderr
@@ -97,10 +102,8 @@ def test_a_command_on_postgresql_imports_no_pool(workspace: Workspace) -> None:
 
 @PG
 def test_a_writing_command_opens_one_connection(
-    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    ws = workspace
-    a_cycle(ws)
     opened: dict[pg_connection.Datastore, int] = {}  # each command's datastore: connections
     on_close(monkeypatch, lambda datastore: opened.update({datastore: datastore.opened}))
     ws.ok("task", "add", CYCLE, "党费收缴", "--deadline", "2024-12-31")
@@ -113,30 +116,25 @@ def test_a_writing_command_opens_one_connection(
 
 @PG
 def test_the_server_keeps_a_pool_sized_to_its_threads(
-    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from pdca.application.serving import open_application
 
-    a_cycle(workspace)
     monkeypatch.setenv("PDCA_POOL_SIZE", "3")  # as ``pdca serve --threads 3`` sets it
-    app = open_application(str(workspace.root), workspace.db_url)
+    app = open_application(str(ws.root), ws.db_url)
     try:
         datastore = app.recorder.datastore
         assert type(datastore).__module__ == "eventsourcing.postgres"
         assert (datastore.pool.min_size, datastore.pool.max_size) == (3, 3 + 10)
-        assert app.recorder.max_notification_id() == workspace.event_count() == 3
+        assert app.recorder.max_notification_id() == ws.event_count() == 3
     finally:
         app.close()
 
 
 @PG
-def test_a_projection_worker_keeps_a_pool(
-    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_projection_worker_keeps_a_pool(ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
     from pdca.application import views
 
-    ws = workspace
-    a_cycle(ws)
     follow, used = views.follow, []
 
     def once(app: Any, acting: Any, names: Any, interval: float, _stop: Any, tell: Any) -> int:
@@ -154,9 +152,7 @@ def test_a_projection_worker_keeps_a_pool(
 
 
 @PG
-def test_the_one_shot_recorder_reads_what_the_librarys_reads(workspace: Workspace) -> None:
-    ws = workspace
-    a_cycle(ws)
+def test_the_one_shot_recorder_reads_what_the_librarys_reads(ws: Workspace) -> None:
     ws.ok("task", "publish", CYCLE)
     ws.ok("cycle", "advance", CYCLE, "start_do")
     single, pooled = application(ws), application(ws, pooled=True)
@@ -195,10 +191,8 @@ def test_the_one_shot_recorder_reads_what_the_librarys_reads(workspace: Workspac
 
 @PG
 def test_a_conflict_is_the_librarys_integrity_error_and_writes_nothing(
-    workspace: Workspace,
+    ws: Workspace,
 ) -> None:
-    ws = workspace
-    a_cycle(ws)
     app = application(ws)
     try:
         recorder = app.recorder
@@ -217,9 +211,7 @@ def test_a_conflict_is_the_librarys_integrity_error_and_writes_nothing(
 
 
 @PG
-def test_a_lost_connection_is_opened_again(workspace: Workspace) -> None:
-    ws = workspace
-    a_cycle(ws)
+def test_a_lost_connection_is_opened_again(ws: Workspace) -> None:
     app = application(ws)
     try:
         datastore = app.recorder.datastore
