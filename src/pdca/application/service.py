@@ -22,13 +22,13 @@ from pdca import log
 from pdca.application import saving
 from pdca.application.acting import Acting, writes
 from pdca.application.clock import Clock, stored_zone
+from pdca.application.cycle_status import CycleStatus, status_of
 from pdca.application.workspace import Workspace
 from pdca.domain import names
 from pdca.domain.cycle import Cycle
 from pdca.domain.ids import check_period, clean_name, cycle_id, shown, split_address, unit_id
 from pdca.domain.unit import Unit
 from pdca.errors import Conflict, NotFound, RuleViolation, one_of
-from pdca.rules import machine
 from pdca.rules.schemes import PHASE_LABELS, Scheme, pinned
 from pdca.storage import meta
 from pdca.storage.chain import ChainedMapper
@@ -189,19 +189,6 @@ else:
 
     class _UseCases:
         pass
-
-
-@dataclass(frozen=True)
-class CycleStatus:
-    cycle: str
-    unit: str
-    period: str
-    scheme: str
-    scheme_digest: str
-    stage: str
-    stage_label: str
-    version: int
-    triggers: list[machine.TriggerOption]
 
 
 @dataclass(frozen=True)
@@ -540,6 +527,7 @@ class PdcaApplication(_UseCases, Application[UUID]):
 
     @writes("cycle advance")
     def advance(self, acting: Acting, address: str, trigger: str, reason: str | None) -> Cycle:
+        from pdca.rules import machine
         from pdca.rules.naming import resolve
 
         cycle = self.get_cycle(address, acting)
@@ -565,18 +553,7 @@ class PdcaApplication(_UseCases, Application[UUID]):
 
     def status(self, address: str) -> CycleStatus:
         cycle = self.get_cycle(address, head_only=True)
-        scheme = self.scheme_of(cycle)
-        return CycleStatus(
-            cycle=cycle.address,
-            unit=cycle.unit,
-            period=cycle.period,
-            scheme=f"{cycle.scheme_id}@{cycle.scheme_version}",
-            scheme_digest=cycle.scheme_digest,
-            stage=cycle.stage,
-            stage_label=scheme.stage_label(cycle.stage),
-            version=cycle.version,
-            triggers=machine.options(scheme, cycle.stage, cycle),
-        )
+        return status_of(cycle.facts, cycle.version, self.scheme_of(cycle))
 
     def history(self, address: str) -> list[HistoryEntry]:
         from pdca.application.acting import recorded_assurance, recorded_principal
