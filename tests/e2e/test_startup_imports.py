@@ -1,0 +1,113 @@
+"""What a supervisor's everyday commands import, locked in (issue 17, the start-up cost).
+
+Each command runs as the real program in a fresh process (bytecode written, as on a
+user's machine); just before the process leaves, it writes down which modules were
+imported and which of ``Cycle``'s declared events were defined. No timing here: the
+figures are ``bench/startup.py``'s.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import Workspace
+
+C = "市财政局/2024"
+# Run the program's own entry point; when it leaves (pdca_cli._exit.leave), print what the
+# process holds on stderr's last line, then leave as it would have.
+PROBE = """
+import json, sys
+import pdca_cli._exit as ending
+leave = ending.leave
+def noted(done):
+    cycle = sys.modules.get("pdca.domain.cycle")
+    declared = cycle.Cycle.__dict__["_declared_events"] if cycle else {}
+    defined = sorted(n for n in declared if n in cycle.Cycle.__dict__) if cycle else []
+    sys.stderr.write("\\n" + json.dumps({"modules": sorted(sys.modules), "events": defined}))
+    leave(done)
+ending.leave = noted
+sys.argv = ["pdca", *sys.argv[1:]]
+from pdca_cli import main
+main()
+"""
+# Never on these commands' path: the views' SQL toolkit, the logger (nothing is logged at
+# the default level), the web front end.
+NEVER = ("sqlalchemy", "structlog", "pdca_web", "starlette", "psycopg")
+
+
+def imported(ws: Workspace, *args: str) -> tuple[subprocess.CompletedProcess[str], dict]:
+    env = {**os.environ, **ws.env}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 0, done.stderr
+    return done, json.loads(done.stderr.strip().splitlines()[-1])
+
+
+def _tops(modules: list[str]) -> set[str]:
+    return {m.split(".")[0] for m in modules}
+
+
+@pytest.fixture
+def cycle_in_do(sqlite_workspace: Workspace) -> Workspace:
+    ws = sqlite_workspace
+    ws.ok("unit", "add", "市财政局", "--category", "党政机关")
+    ws.ok("cycle", "open", "市财政局", "2024", "--scheme", "jilin")
+    ws.ok("task", "add", C, "三会一课", "--deadline", "2024-12-31")
+    ws.ok("task", "publish", C)
+    ws.ok("cycle", "advance", C, "start_do")
+    return ws
+
+
+def test_cycle_status_reads_the_file_without_the_event_store_library(
+    cycle_in_do: Workspace,
+) -> None:
+    done, held = imported(cycle_in_do, "cycle", "status", C)
+    assert "阶段：执行（do）" in done.stdout
+    modules = held["modules"]
+    assert "eventsourcing" not in _tops(modules)
+    for module in (
+        "pdca.application.service",
+        "pdca.domain.cycle",
+        "pdca.domain.unit",
+        "pdca.storage.chain",
+        *NEVER,
+    ):
+        assert module not in modules
+    # What it does use: the one fold and the stage machine of the pinned scheme.
+    assert {"pdca.projections.folds", "pdca.rules.machine", "transitions"} <= set(modules)
+
+
+def test_a_write_defines_only_the_event_it_records_and_no_stage_machine(
+    cycle_in_do: Workspace,
+) -> None:
+    done, held = imported(cycle_in_do, "task", "add", C, "述职", "--deadline", "2024-12-31")
+    assert "已添加任务 #2" in done.stdout
+    assert held["events"] == ["TaskAdded"]
+    # No trigger is checked: the stage machine (transitions, with logging) stays out.
+    assert not {"transitions", "pdca.rules.machine", *NEVER} & set(held["modules"])
+    assert (
+        cycle_in_do.sql("SELECT count(*) FROM stored_events WHERE topic LIKE '%TaskAdded'")[0][0]
+        == 2
+    )
+
+
+def test_advancing_checks_the_trigger_and_defines_only_its_event(
+    cycle_in_do: Workspace,
+) -> None:
+    done, held = imported(cycle_in_do, "cycle", "advance", C, "start_check")
+    assert "执行 → 督查（start_check）" in done.stdout
+    assert held["events"] == ["StageAdvanced"]
+    assert "transitions" in _tops(held["modules"])
+    assert not set(NEVER) & set(held["modules"])
