@@ -30,8 +30,6 @@ if TYPE_CHECKING:
 #: Settings of the event-store library (read with or without the ``PDCA_`` prefix) that
 #: change how stored events read: with any of them set, the application reads them.
 LIBRARY_SETTINGS = ("CIPHER_KEY", "CIPHER_TOPIC", "COMPRESSOR_TOPIC", "MAPPER_TOPIC")
-_UNIT = "pdca.domain.unit:Unit."
-_UNIT_NAME = "pdca.domain.unit:UnitName.Registered"
 _CYCLE = "pdca.domain.cycle:Cycle."
 
 
@@ -62,6 +60,7 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 
 def _status(db: sqlite3.Connection, address: str) -> tuple[CycleStatus, list[str]]:
+    from pdca.application import unit_names
     from pdca.application.cycle_status import status_of
     from pdca.domain.ids import clean_name, cycle_id, split_address
     from pdca.rules.schemes import pinned
@@ -69,8 +68,11 @@ def _status(db: sqlite3.Connection, address: str) -> tuple[CycleStatus, list[str
     _check_marker(db)
     unit, period = split_address(address)
     name = clean_name(unit)
-    registered, current = _unit(db, name)
-    notices = [] if current == name else [f"单位 {name} 已更名为 {current}"]
+    found = unit_names.read(lambda unit: _rows(db, unit, empty=True), name)
+    if found is None:
+        raise _NotOrdinary("no unit of that name")
+    registered, current = found
+    notices = [] if current == name else [unit_names.renamed(name, current)]
     cycle = cycle_id(registered, period)
     if _has_snapshot(db, cycle):
         raise _NotOrdinary("a snapshot: the application reads its head")
@@ -89,33 +91,15 @@ def _check_marker(db: sqlite3.Connection) -> None:
         raise _NotOrdinary("no marker, or an older one")
 
 
-def _rows(db: sqlite3.Connection, originator: UUID) -> list[Any]:
+def _rows(db: sqlite3.Connection, originator: UUID, empty: bool = False) -> list[Any]:
     rows = db.execute(
         "SELECT originator_version, topic, state FROM stored_events "
         "WHERE originator_id = ? ORDER BY originator_version",
         (originator.hex,),
     ).fetchall()
-    if not rows:
+    if not rows and not empty:
         raise _NotOrdinary("nothing stored")
     return rows
-
-
-def _unit(db: sqlite3.Connection, name: str) -> tuple[str, str]:
-    """The registered and the current name of the unit ``name`` addresses."""
-    from pdca.domain.ids import unit_id
-    from pdca.projections.decoding import decode
-
-    unit = unit_id(name)
-    rows = _rows(db, unit)
-    if rows[0][1] == _UNIT_NAME:  # another name of a renamed unit
-        unit = UUID(decode(0, unit, 1, rows[0][1], rows[0][2])["unit"])
-        rows = _rows(db, unit)
-    states = [decode(0, unit, v, topic, state) for v, topic, state in rows]
-    if not all(topic.startswith(_UNIT) for _, topic, _ in rows) or states[0].type != (
-        "Unit.Registered"
-    ):
-        raise _NotOrdinary("not a unit")
-    return states[0]["name"], states[-1]["name"]
 
 
 def _has_snapshot(db: sqlite3.Connection, cycle: UUID) -> bool:
