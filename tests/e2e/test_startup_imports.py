@@ -59,15 +59,21 @@ def _tops(modules: list[str]) -> set[str]:
     return {m.split(".")[0] for m in modules}
 
 
+# A cycle in 执行 with one task published.
+IN_DO = (
+    ("unit", "add", "市财政局", "--category", "党政机关"),
+    ("cycle", "open", "市财政局", "2024", "--scheme", "jilin"),
+    ("task", "add", C, "三会一课", "--deadline", "2024-12-31"),
+    ("task", "publish", C),
+    ("cycle", "advance", C, "start_do"),
+)
+
+
 @pytest.fixture
 def cycle_in_do(sqlite_workspace: Workspace) -> Workspace:
-    ws = sqlite_workspace
-    ws.ok("unit", "add", "市财政局", "--category", "党政机关")
-    ws.ok("cycle", "open", "市财政局", "2024", "--scheme", "jilin")
-    ws.ok("task", "add", C, "三会一课", "--deadline", "2024-12-31")
-    ws.ok("task", "publish", C)
-    ws.ok("cycle", "advance", C, "start_do")
-    return ws
+    for step in IN_DO:
+        sqlite_workspace.ok(*step)
+    return sqlite_workspace
 
 
 def test_cycle_status_reads_the_file_without_the_event_store_library(
