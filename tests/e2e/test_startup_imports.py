@@ -103,8 +103,10 @@ def test_a_write_defines_only_the_event_it_records_and_no_stage_machine(
     assert held["events"] == ["TaskAdded"]
     # No trigger is checked: the stage machine (transitions, with logging) stays out; the
     # unit is found by its rows (pdca.application.unit_names), not its aggregate.
-    # The deadline is read without strptime (pdca_cli._parse.Day).
+    # The deadline is read without strptime (pdca_cli._parse.Day); no day is asked for,
+    # so the zone database is not read (Acting.zone_of).
     left_out = {"transitions", "pdca.rules.machine", "pdca.domain.unit", "_strptime", *NEVER}
+    left_out |= {"zoneinfo", "pdca.application.clock"}
     assert not left_out & set(held["modules"])
     assert (
         cycle_in_do.sql("SELECT count(*) FROM stored_events WHERE topic LIKE '%TaskAdded'")[0][0]

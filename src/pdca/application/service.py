@@ -21,7 +21,6 @@ from eventsourcing.persistence import Mapper, PersistenceError, Transcoder
 from pdca import log
 from pdca.application import saving, unit_names
 from pdca.application.acting import Acting, writes
-from pdca.application.clock import Clock, stored_zone
 from pdca.application.cycle_status import CycleStatus, status_of
 from pdca.application.workspace import Workspace
 from pdca.domain import names
@@ -161,6 +160,7 @@ if TYPE_CHECKING:
     from pdca.application.account_cases import Accounting
     from pdca.application.anchoring import Anchoring
     from pdca.application.ballots import Ballots
+    from pdca.application.clock import Clock
     from pdca.application.evidence import Evidence
     from pdca.application.importing import Importing
     from pdca.application.recording import Recording
@@ -271,6 +271,8 @@ class PdcaApplication(_UseCases, Application[UUID]):
         """Local time in the database's zone (``clock``): how typed times are read and
         every time is shown. Not the machine's zone, and not pdca.toml's to change."""
         if self._clock is None:
+            from pdca.application.clock import Clock, stored_zone  # zoneinfo: when asked
+
             self._clock = Clock(stored_zone(self._zone))
         return self._clock
 
