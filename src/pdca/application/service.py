@@ -21,7 +21,6 @@ from eventsourcing.persistence import Mapper, PersistenceError, Transcoder
 from pdca import log
 from pdca.application import saving, unit_names
 from pdca.application.acting import Acting, writes
-from pdca.application.cycle_status import CycleStatus, status_of
 from pdca.application.workspace import Workspace
 from pdca.domain import names
 from pdca.domain.cycle import Cycle
@@ -161,6 +160,7 @@ if TYPE_CHECKING:
     from pdca.application.anchoring import Anchoring
     from pdca.application.ballots import Ballots
     from pdca.application.clock import Clock
+    from pdca.application.cycle_status import CycleStatus
     from pdca.application.evidence import Evidence
     from pdca.application.importing import Importing
     from pdca.application.recording import Recording
@@ -580,6 +580,8 @@ class PdcaApplication(_UseCases, Application[UUID]):
         return cycle
 
     def status(self, address: str) -> CycleStatus:
+        from pdca.application.cycle_status import status_of
+
         cycle = self.get_cycle(address, head_only=True)
         return status_of(cycle.facts, cycle.version, self.scheme_of(cycle))
 
