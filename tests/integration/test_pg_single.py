@@ -66,15 +66,17 @@ def watched(ws: Workspace, *args: str) -> tuple[subprocess.CompletedProcess[str]
     return done, json.loads(done.stderr.strip().splitlines()[-1])
 
 
-def on_close(monkeypatch: pytest.MonkeyPatch, note: Any) -> None:
-    """Call ``note(datastore)`` as a one-shot datastore closes (once per command)."""
-    close = pg_connection.Datastore.close
+def made_from_now(monkeypatch: pytest.MonkeyPatch) -> list[pg_connection.Datastore]:
+    """The one-shot datastores made from now on (one per command's application)."""
+    made: list[pg_connection.Datastore] = []
+    init = pg_connection.Datastore.__init__
 
-    def noted(self: pg_connection.Datastore) -> None:
-        note(self)
-        close(self)
+    def noted(self: pg_connection.Datastore, *args: Any, **kwargs: Any) -> None:
+        init(self, *args, **kwargs)
+        made.append(self)
 
-    monkeypatch.setattr(pg_connection.Datastore, "close", noted)
+    monkeypatch.setattr(pg_connection.Datastore, "__init__", noted)
+    return made
 
 
 def application(ws: Workspace, pooled: bool = False) -> PdcaApplication:
@@ -104,11 +106,11 @@ def test_a_command_on_postgresql_imports_no_pool(ws: Workspace) -> None:
 def test_a_writing_command_opens_one_connection(
     ws: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    opened: dict[pg_connection.Datastore, int] = {}  # each command's datastore: connections
-    on_close(monkeypatch, lambda datastore: opened.update({datastore: datastore.opened}))
+    made = made_from_now(monkeypatch)
     ws.ok("task", "add", CYCLE, "党费收缴", "--deadline", "2024-12-31")
     ws.ok("cycle", "status", CYCLE)
-    assert list(opened.values()) == [1, 1]
+    # One connection each, closed when the command ended.
+    assert [(datastore.opened, datastore.connections()) for datastore in made] == [(1, 0)] * 2
     assert [row[0] for row in ws.sql("SELECT topic FROM pdca_events ORDER BY notification_id")][
         -1
     ].endswith("TaskAdded")
@@ -142,13 +144,13 @@ def test_a_projection_worker_keeps_a_pool(ws: Workspace, monkeypatch: pytest.Mon
         return follow(app, acting, names, interval, lambda: True, tell)  # one pass, then stop
 
     monkeypatch.setattr(views, "follow", once)
+    made = made_from_now(monkeypatch)
     done = json.loads(ws.ok("projections", "run", "catalog", "--follow", "--json").output)
-    assert used == ["eventsourcing.postgres"]
+    assert used == ["eventsourcing.postgres"] and made == []
     assert done["projections"] == ["catalog"]
     # Without --follow the same command is a one-shot one.
-    on_close(monkeypatch, lambda _datastore: used.append("one-shot"))
     ws.ok("projections", "run", "catalog")
-    assert used[1:2] == ["one-shot"]
+    assert len(made) == 1 and made[0].opened == 1
 
 
 @PG
