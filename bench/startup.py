@@ -152,6 +152,14 @@ def _schema(url: str, what: str) -> None:
     dsn = f"postgresql://{parts.netloc}{parts.path}"
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute(f'{what.split()[0]} SCHEMA "{schema}" {" ".join(what.split()[2:])}')
+        if what.startswith("DROP"):
+            # pdca init made the schema's group roles: they belong to the whole server.
+            from pdca.storage.group_roles import names
+
+            for role in names(parts.path.lstrip("/"), schema).values():
+                if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone():
+                    conn.execute(f'DROP OWNED BY "{role}"')
+                    conn.execute(f'DROP ROLE "{role}"')
 
 
 if __name__ == "__main__":
