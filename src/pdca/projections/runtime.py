@@ -29,10 +29,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
+from functools import partial
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -84,11 +86,18 @@ tracking = Table(
     Column("last_error", Text),
 )
 
+#: One statement object, so its compiled form is found again on every pass.
+_ALL_TRACKED = select(tracking)
+
 
 class ProjectionFailed(PdcaError):
     """A projection's handler raised: its batch was rolled back, its position kept."""
 
     exit_code = 5
+
+
+class _Moved(Exception):
+    """Another worker committed a view while this batch was being computed (SQLite)."""
 
 
 class _HandlerFailed(Exception):
@@ -188,6 +197,10 @@ class Runtime:
         # A server's reads: one background thread follows the views (``pdca serve``), so
         # a read serves what they hold and never takes the tracking rows' locks.
         self.followed = False
+        # Set when this process stores an event (``PdcaApplication._notify``): the
+        # follower wakes at once instead of at its next poll. Other processes writing
+        # to the same database are picked up by the poll.
+        self.stored = threading.Event()
 
     # ---- set-up: init and the admin's rebuild/run only ------------------------------
 
@@ -466,14 +479,25 @@ class Runtime:
         while not should_stop():
             try:
                 with self.engine.begin() as conn:
-                    positions = {p.name: self._lock(conn, p) for p in chosen}
+                    if self._kind == "sqlite":
+                        # SQLite has one write lock for the whole file: a batch takes it
+                        # only to write, and first checks nobody moved on meanwhile.
+                        seen = self._seen(conn, chosen)
+                        positions = {name: row[0] for name, row in seen.items()}
+                        unmoved: Callable[[], None] | None = partial(self._unmoved, conn, seen)
+                    else:
+                        positions = {p.name: self._lock(conn, p) for p in chosen}
+                        unmoved = None
                     start = min(positions.values(), default=head)
                     if start >= head:
                         return processed
                     behind = [p for p in chosen if positions[p.name] < head]
-                    read, position = self._batch(conn, behind, positions, start, head, topics)
-                    for projection in behind:
-                        self._set_position(conn, projection, position)
+                    read, position = self._batch(
+                        conn, behind, positions, start, head, topics, before_writing=unmoved
+                    )
+                    self._set_positions(conn, behind, position)
+            except _Moved:
+                continue  # rolled back: read again from where the other worker got to
             except _HandlerFailed as failure:
                 # Recorded once the batch's transaction has rolled back and let go of
                 # its locks.
@@ -594,6 +618,27 @@ class Runtime:
             )
         return found
 
+    def _seen(self, conn: Connection, chosen: list[Projection]) -> dict[str, tuple[Any, ...]]:
+        """The tracking rows of ``chosen`` as they are now, read without a lock."""
+        names = {p.name for p in chosen}
+        return {
+            r.projection: (r.position, r.version, r.updated_at)
+            for r in conn.execute(_ALL_TRACKED)
+            if r.projection in names
+        }
+
+    def _unmoved(self, conn: Connection, seen: dict[str, tuple[Any, ...]]) -> None:
+        """Take the write lock (the first write of the transaction), then make sure no
+        other worker committed these views since they were ``seen``: every commit to a
+        view changes its tracking row. Raises ``_Moved`` when one did."""
+        conn.execute(
+            update(tracking)
+            .where(tracking.c.projection.in_(list(seen)))
+            .values(position=tracking.c.position)
+        )
+        if self._seen(conn, [self.projections[n] for n in seen]) != seen:
+            raise _Moved
+
     def _set_aside(self, conn: Connection, projections: list[Projection], position: int) -> None:
         conn.execute(
             update(aside.rebuilding)
@@ -610,6 +655,7 @@ class Runtime:
         head: int,
         topics: Sequence[str],
         building_aside: bool = False,
+        before_writing: Callable[[], None] | None = None,
     ) -> tuple[int, int]:
         batches = {
             p.name: Batch(
@@ -645,7 +691,12 @@ class Runtime:
             n = None
             for current in projections:
                 current.end_batch(batches[current.name])
+            if before_writing is not None:
+                before_writing()
+            for current in projections:
                 batches[current.name].flush()
+        except _Moved:
+            raise
         except Exception as exc:
             name = current.name if current is not None else "?"
             where = f"事件 {n[0]}（{event_type(n[3])}）" if n is not None else "批末计算"
@@ -713,14 +764,12 @@ class Runtime:
             select(tracking.c.position).where(tracking.c.projection == projection.name)
         ).scalar_one()
 
-    def _set_position(self, conn: Connection, projection: Projection, position: int) -> None:
+    def _set_positions(self, conn: Connection, chosen: list[Projection], position: int) -> None:
         conn.execute(
             update(tracking)
-            .where(tracking.c.projection == projection.name)
+            .where(tracking.c.projection.in_([p.name for p in chosen]))
             .values(position=position, updated_at=datetime.now(UTC), last_error=None)
         )
-
-    # ---- following ------------------------------------------------------------------
 
     def follow(
         self,
@@ -728,19 +777,27 @@ class Runtime:
         interval: float = 0.5,
         should_stop: Callable[[], bool] = lambda: False,
         progress: Progress | None = None,
+        gap: float = 0.0,
     ) -> int:
         """Catch up, then keep applying new events as they are stored, until stopped.
 
         Polls on both databases: a poll is one indexed ``max(id)`` query, and new
-        events are picked up within ``interval`` seconds."""
+        events are picked up within ``interval`` seconds — at once when this process
+        stored them (``stored``). ``gap``: the least time between two passes that
+        found events, so that busy writers' events are applied a batch at a time (each
+        pass has a cost of its own, whatever it applies)."""
         processed = 0
         while not should_stop():
+            self.stored.clear()  # what is stored from here on is read by the next pass
             read = self.catch_up(*names, progress=progress, should_stop=should_stop)
             processed += read
-            if read == 0:
-                end = time.monotonic() + interval
-                while time.monotonic() < end and not should_stop():
-                    time.sleep(min(0.05, interval))
+            # After an empty pass, the next store of this process wakes it; after one
+            # that applied events, only time does (an event never set).
+            waker = threading.Event() if read else self.stored
+            end = time.monotonic() + (gap if read else interval)
+            while not should_stop() and (left := end - time.monotonic()) > 0:
+                if waker.wait(min(0.05, left)):
+                    break
         return processed
 
     # ---- reading --------------------------------------------------------------------
