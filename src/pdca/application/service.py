@@ -298,6 +298,11 @@ class PdcaApplication(_UseCases, Application[UUID]):
             self._marker_is_old = False
         return super().save(*objs, **kwargs)
 
+    def _notify(self, recordings: list[Any]) -> None:
+        """After a save: wake this process's view follower (``pdca serve``), if any."""
+        if self._runtime is not None:
+            self._runtime.stored.set()
+
     def __getattr__(self, name: str) -> Any:
         target = _USE_CASE_OF.get(name)
         if target is None:
