@@ -40,10 +40,23 @@ def roster(app: Any) -> Accounts | None:
     return app.repository.get(ACCOUNTS_ID)
 
 
+def current_roster(app: Any) -> Accounts | None:
+    """The roster, to read only (the caller never changes it): as ``roster``, but the
+    copy read last is used again while no event of it has been stored since — asked of
+    the database each time, so a change made anywhere counts on the next call. A server
+    asks on every request; replaying the roster each time was a third of a form post."""
+    kept = getattr(app, "_kept_roster", None)
+    if kept is not None and not app.recorder.select_events(ACCOUNTS_ID, gt=kept.version, limit=1):
+        return kept  # type: ignore[no-any-return]
+    found = roster(app)
+    app._kept_roster = found
+    return found
+
+
 def permit(app: Any, acting: Acting, command: str) -> None:
     """The one permission check (``PdcaApplication.permit``): see the module's docstring.
     Notes the acting context's assurance and the limits its save is checked against."""
-    found = roster(app)
+    found = current_roster(app)
     if found is None or not found.accounts:
         acting.assurance = DECLARED
         if command in FOUNDING:
