@@ -41,16 +41,11 @@ def roster(app: Any) -> Accounts | None:
 
 
 def current_roster(app: Any) -> Accounts | None:
-    """The roster, to read only (the caller never changes it): as ``roster``, but the
-    copy read last is used again while no event of it has been stored since — asked of
-    the database each time, so a change made anywhere counts on the next call. A server
-    asks on every request; replaying the roster each time was a third of a form post."""
-    kept = getattr(app, "_kept_roster", None)
-    if kept is not None and not app.recorder.select_events(ACCOUNTS_ID, gt=kept.version, limit=1):
-        return kept  # type: ignore[no-any-return]
-    found = roster(app)
-    app._kept_roster = found
-    return found
+    """The roster, to read only (``pdca.application.kept``): a server asks on every
+    request, and replaying the roster twice each time was a third of a form post."""
+    from pdca.application.kept import current
+
+    return current(app, ACCOUNTS_ID, lambda: roster(app))
 
 
 def permit(app: Any, acting: Acting, command: str) -> None:
