@@ -164,6 +164,9 @@ class Runtime:
         self.recorder = recorder
         self.cipher = cipher
         self._kind = database.kind
+        # A batch computes before it locks only where it may write (``_advance``): a
+        # read-only file fails at the lock, before any work, as on PostgreSQL.
+        self._optimistic = database.kind == "sqlite" and not database.read_only()
         self._events_table = recorder.events_table_name
         self.projections = {p.name: p for p in projections}
         self.sources = dict.fromkeys(self.projections, "内置")
@@ -479,7 +482,7 @@ class Runtime:
         while not should_stop():
             try:
                 with self.engine.begin() as conn:
-                    if self._kind == "sqlite":
+                    if self._optimistic:
                         # SQLite has one write lock for the whole file: a batch takes it
                         # only to write, and first checks nobody moved on meanwhile.
                         seen = self._seen(conn, chosen)
