@@ -45,7 +45,7 @@ def current_roster(app: Any) -> Accounts | None:
     request, and replaying the roster twice each time was a third of a form post."""
     from pdca.application.kept import current
 
-    return current(app, ACCOUNTS_ID, lambda: roster(app))
+    return current(app, "roster", ACCOUNTS_ID, lambda: roster(app))
 
 
 def permit(app: Any, acting: Acting, command: str) -> None:

@@ -13,16 +13,17 @@ from uuid import UUID
 T = TypeVar("T")
 
 
-def current(app: Any, aggregate_id: UUID, load: Callable[[], T | None]) -> T | None:
-    """The aggregate ``aggregate_id`` as stored now: the kept copy when no event of it
-    is newer than its version, else ``load()`` (kept for the next call)."""
-    kept: dict[UUID, Any] = app.__dict__.setdefault("_kept_aggregates", {})
-    found = kept.get(aggregate_id)
+def current(app: Any, kind: str, aggregate_id: UUID, load: Callable[[], T | None]) -> T | None:
+    """What ``load()`` reads of the aggregate ``aggregate_id`` (anything with the
+    aggregate's ``version``), kept under ``kind``: the kept copy when no event of the
+    aggregate is newer than its version, else ``load()`` again (kept for the next call)."""
+    kept: dict[tuple[str, UUID], Any] = app.__dict__.setdefault("_kept_aggregates", {})
+    found = kept.get((kind, aggregate_id))
     if found is not None and not app.recorder.select_events(
         aggregate_id, gt=found.version, limit=1
     ):
         return found  # type: ignore[no-any-return]
     fresh = load()
     if fresh is not None:
-        kept[aggregate_id] = fresh
+        kept[(kind, aggregate_id)] = fresh
     return fresh

@@ -528,8 +528,6 @@ class Results:
 
     def results_used(self, period: str) -> dict[str, dict[str, Any]]:
         """Per cycle of ``period``'s rounds: what its published result brings now."""
-        from pdca.application.kept import current
-
         period = check_period(period)
         used: dict[str, dict[str, Any]] = {}
         for row in self.list_rounds():
@@ -537,9 +535,10 @@ class Results:
                 continue
             # Read on every ranking page: a round of 1,000 cycles took a quarter second
             # to replay, so the copy read last serves while the round has not moved.
-            ident = _round_id(period, row["scheme_id"])
-            rnd = current(self, ident, lambda ident=ident: self.repository.get(ident))
-            for record in rnd.consequences.values():
+            read = _round_read(self, period, row["scheme_id"])
+            if read is None:
+                continue
+            for record in read.round.consequences.values():
                 used[record["cycle"]] = record
         return used
 
@@ -734,7 +733,7 @@ def _round_read(app: Any, period: str, scheme_id: str) -> _RoundRead | None:
         version = events[-1].originator_version
         return _RoundRead(app.repository.get(ident, version=version), events)
 
-    return current(app, ident, load)
+    return current(app, "round", ident, load)
 
 
 def _incomplete(cycle: str, breakdown: scoring.Breakdown) -> dict[str, Any]:
