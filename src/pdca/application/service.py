@@ -27,7 +27,7 @@ from pdca.domain import names
 from pdca.domain.cycle import Cycle
 from pdca.domain.ids import check_period, clean_name, cycle_id, shown, split_address, unit_id
 from pdca.domain.unit import Unit
-from pdca.errors import Conflict, NotFound, RuleViolation, one_of
+from pdca.errors import Conflict, InvalidInput, NotFound, RuleViolation, one_of
 from pdca.rules import machine
 from pdca.rules.schemes import PHASE_LABELS, Scheme, pinned
 from pdca.storage import meta
@@ -410,7 +410,7 @@ class PdcaApplication(_UseCases, Application[UUID]):
         from pdca.domain.unit import UnitName
 
         if not reason.strip():
-            raise RuleViolation("更正单位必须写明理由（--reason）")
+            raise InvalidInput("更正单位必须写明理由（--reason）")
         if category is not None and category not in self.workspace.categories:
             raise RuleViolation(
                 f"未知单位类别 '{category}'；允许：{one_of(self.workspace.categories)}"
@@ -527,7 +527,7 @@ class PdcaApplication(_UseCases, Application[UUID]):
         next."""
         cycle = self.get_cycle(address, acting)
         if not reason.strip():
-            raise RuleViolation("作废周期必须写明理由（--reason）")
+            raise InvalidInput("作废周期必须写明理由（--reason）")
         from pdca.projections.rectifications import rectifications as r
 
         own = self._open_items(r.c.cycle == cycle.address)
@@ -628,7 +628,7 @@ class PdcaApplication(_UseCases, Application[UUID]):
         self._require_phase(cycle, ("plan", "do"), "添加任务")
         title = title.strip()
         if not title:
-            raise RuleViolation("任务标题不能为空")
+            raise InvalidInput("任务标题不能为空")
         if cycle.task_list_published and _phase(self.scheme_of(cycle), cycle.stage) == "plan":
             raise RuleViolation("任务清单已发布，计划阶段不能再加任务；进入执行阶段后可追加任务")
         fields = {"task_no": cycle.next_task_no(), "title": title, "deadline": deadline}
