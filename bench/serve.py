@@ -344,7 +344,12 @@ def raw_saves(url: str, root: Path, names: list[str], threads: int, total: int) 
     from pdca.application.workspace import open_workspace
     from pdca.domain.cycle import Cycle
 
-    app = PdcaApplication(open_workspace(str(root), url))
+    # Its pool sized to its threads, as ``pdca serve`` sizes its own (PostgreSQL).
+    os.environ["PDCA_POOL_SIZE"] = str(threads)
+    try:
+        app = PdcaApplication(open_workspace(str(root), url))
+    finally:
+        os.environ.pop("PDCA_POOL_SIZE", None)
     # Each thread its own cycles, loaded once: the save alone is measured.
     mine = [[app.get_cycle(f"{n}/{LIVE}") for n in names[t::threads][:20]] for t in range(threads)]
 
