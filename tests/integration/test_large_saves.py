@@ -3,7 +3,8 @@
 The library sends every save through psycopg's pipeline mode; with a save of 1,000 new
 cycles (each ``Opened`` carries its scheme's whole text) client and server waited for
 each other for ever (``bench/serve.py`` at 1,000 units). ``pdca.storage.
-postgres_recorder`` sends a save of more than 256 KB statement by statement: the cycles
+pg_attaching.pipelined``: both recorders send a save of more than 256 KB statement by
+statement: the cycles
 below, and an 8 MB evidence file (which returned through the pipeline too; it checks
 the other path carries attachments). Each save runs in a thread the test waits for; one
 that hung would leave it running (a liveness bound, minutes long: not a speed figure)."""
@@ -14,6 +15,8 @@ import json
 import threading
 from collections.abc import Callable
 from typing import Any
+
+import pytest
 
 from pdca.application.service import PdcaApplication, new_cycle
 from pdca.application.workspace import open_workspace
@@ -43,9 +46,11 @@ def finished(call: Callable[[], Any]) -> Any:
     return answer[0]
 
 
-def test_eight_megabytes_of_new_cycles_save_at_once(workspace: Workspace) -> None:
+@pytest.mark.parametrize("pooled", [False, True], ids=["command", "server"])
+def test_eight_megabytes_of_new_cycles_save_at_once(workspace: Workspace, pooled: bool) -> None:
     ws = workspace
-    app = PdcaApplication(open_workspace(str(ws.root), ws.db_url))
+    # A command's recorder (PostgreSQL: ``pg_single``) and a server's (the library's pool).
+    app = PdcaApplication(open_workspace(str(ws.root), ws.db_url), pooled=pooled)
     try:
         scheme = app.workspace.scheme("jilin")
         one = len(scheme.text.encode("utf-8"))  # each Opened event carries the whole text
