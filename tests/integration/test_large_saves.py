@@ -1,13 +1,13 @@
 """A save of several megabytes returns on PostgreSQL (and SQLite).
 
-The library sends every save through psycopg's pipeline mode; with a save of 1,000 new
-cycles (each ``Opened`` carries its scheme's whole text) client and server waited for
-each other for ever (``bench/serve.py`` at 1,000 units). ``pdca.storage.
-pg_attaching.pipelined``: both recorders send a save of more than 256 KB statement by
-statement: the cycles
-below, and an 8 MB evidence file (which returned through the pipeline too; it checks
-the other path carries attachments). Each save runs in a thread the test waits for; one
-that hung would leave it running (a liveness bound, minutes long: not a speed figure)."""
+psycopg's pipeline mode (the library's save, and ``pg_single``'s) hung with a save of
+1,000 new cycles (each ``Opened`` carries its scheme's whole text): client and server
+waited for each other for ever (``bench/serve.py`` at 1,000 units). Both recorders now
+send a save of more than 256 KB statement by statement (``pg_attaching.pipelined``): the
+cycles below, through a command's recorder and a server's, and an 8 MB evidence file
+(which returned through the pipeline too; it checks that path carries attachments). Each
+save runs in a thread the test waits for; one that hung would leave it running (a
+liveness bound, minutes long: not a speed figure)."""
 
 from __future__ import annotations
 
