@@ -7,7 +7,8 @@ position) lists of records — a JSON transcoder would silently turn their keys 
 strings.
 
 The state is stored in two parts: the *head* (stage, tasks, the guard inputs, every
-small field) and the *body* (the facts by position and the ballot tokens), so a command
+small field) and the *body* (the facts by position, the ballot tokens and the files the
+events name), so a command
 that needs no facts decodes only the head (``pdca.application.cycle_loading``).
 """
 
@@ -24,7 +25,7 @@ import orjson
 from pdca.domain import facts as f
 
 #: The fields of ``CycleFacts`` kept in the body; every other field is in the head.
-BODY_FIELDS = ("facts", "issued_tokens", "used_tokens", "boxed")
+BODY_FIELDS = ("facts", "issued_tokens", "used_tokens", "boxed", "attachments")
 
 _FACT_TYPES: dict[str, type[f.Fact]] = {
     "Finding": f.Finding,
@@ -151,6 +152,7 @@ def encode_body(facts: f.CycleFacts) -> bytes:
         "issued_tokens": facts.issued_tokens,
         "used_tokens": sorted(facts.used_tokens),
         "boxed": facts.boxed,
+        "attachments": [[k, kind, refs] for k, kind, refs in facts.attachments],
     }
     return orjson.dumps(body)
 
@@ -252,4 +254,5 @@ def decode_body(data: bytes, into: f.CycleFacts) -> f.CycleFacts:
     into.issued_tokens = b["issued_tokens"]
     into.used_tokens = set(b["used_tokens"])
     into.boxed = b["boxed"]
+    into.attachments = [(k, kind, refs) for k, kind, refs in b["attachments"]]
     return into
