@@ -617,12 +617,16 @@ class Runtime:
                 self.folds,
                 self.zone,
                 {t.name: aside.copy_of(t) for t in p.tables} if building_aside else None,
+                self._continued(conn, head, topics_of(p.handlers)) if building_aside else None,
             )
             for p in projections
         }
         for projection in projections:
             projection.begin_batch()
-        deadline = time.monotonic() + self.batch_seconds
+        # Building aside, a batch is closed by its events only: its changed cycles are
+        # written once at their last event (``Batch.settled``), so the wall clock no
+        # longer decides how often a cycle is scored (a loaded machine made batches small).
+        deadline = time.monotonic() + (self.batch_seconds if not building_aside else 1e9)
         position, read = start, 0
         current: Projection | None = None
         n: Any = None
@@ -656,6 +660,40 @@ class Runtime:
             )
             raise _HandlerFailed(name, f"投影 {name} 在{where}处出错：{what}") from exc
         return read, position
+
+    def _continued(
+        self, conn: Connection, head: int, topics: Sequence[str]
+    ) -> Callable[[dict[UUID, int]], set[UUID]]:
+        """For a batch built aside: which of the aggregates asked about (id → version)
+        have a later event of ``topics`` stored at or before ``head`` (one indexed probe
+        each, on the store's (originator id, version) key)."""
+        table, sqlite = self._events_table, self._kind == "sqlite"
+
+        def continued(versions: dict[UUID, int]) -> set[UUID]:
+            found: set[UUID] = set()
+            pairs = list(versions.items())
+            for start in range(0, len(pairs), 400):
+                chunk = pairs[start : start + 400]
+                if sqlite:
+                    keys = ", ".join("(?, ?)" for _ in chunk)
+                    params: list[Any] = [x for oid, v in chunk for x in (oid.hex, v)]
+                    where = "e.originator_id = k.id AND e.originator_version > k.v AND e.rowid <= ?"
+                    sql = f"WITH k(id, v) AS (VALUES {keys}) SELECT k.id FROM k WHERE EXISTS (SELECT 1 FROM {table} e WHERE {where}"
+                    params.append(head)
+                    if topics:
+                        sql += f" AND e.topic IN ({', '.join('?' * len(topics))})"
+                        params += list(topics)
+                else:
+                    sql = f"SELECT k.id FROM unnest(%s::uuid[], %s::bigint[]) AS k(id, v) WHERE EXISTS (SELECT 1 FROM {table} e WHERE e.originator_id = k.id AND e.originator_version > k.v AND e.notification_id <= %s"
+                    params = [[oid for oid, _ in chunk], [v for _, v in chunk], head]
+                    if topics:
+                        sql += " AND e.topic = ANY(%s)"
+                        params.append(list(topics))
+                rows = conn.connection.driver_connection.execute(sql + ")", params).fetchall()
+                found.update(r[0] if isinstance(r[0], UUID) else UUID(r[0]) for r in rows)
+            return found
+
+        return continued
 
     def _page(
         self, conn: Connection, after: int, head: int, limit: int, topics: Sequence[str]
