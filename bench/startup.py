@@ -7,7 +7,10 @@ add`` and ``pdca cycle advance`` (writes; the cycle is moved back and forth betw
 and 督查 so every run records one event). Wall time and CPU time (user + system) are
 both shown: on a shared machine the CPU time is the steadier. With ``--pg`` (a
 ``postgresql+psycopg://…`` URL whose ``?schema=`` is made and dropped here) the same
-commands run on PostgreSQL too, beside ``python -c "import psycopg"``.
+commands run on PostgreSQL too, beside ``python -c "import psycopg"``. With ``--old DIR``
+(another checkout of pdca, e.g. ``git worktree add /tmp/old main``) the same commands run
+from that checkout's sources too, in a workspace of their own, interleaved with these, so
+a change is measured against what it replaces in one run (``old`` rows, and their ratio).
 """
 
 from __future__ import annotations
@@ -37,9 +40,13 @@ def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def workspace(tmp: str, db: str | None) -> dict[str, str]:
+def workspace(tmp: str, db: str | None, old: str | None = None) -> dict[str, str]:
     env = {**os.environ, "PDCA_WORKSPACE": tmp, "PDCA_ACTOR": "bench", "PDCA_LOG_LEVEL": "warning"}
     env.pop("PDCA_DB", None)
+    if old:
+        # The other checkout's packages come first on the path (same interpreter).
+        tree = Path(old).resolve()
+        env["PYTHONPATH"] = os.pathsep.join(str(tree / d) for d in ("src", "cli", "web"))
     if db:
         env["PDCA_DB"] = db
     setup = [
@@ -66,6 +73,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--pg", help="postgresql+psycopg://…?schema=NAME (made and dropped)")
+    parser.add_argument("--old", help="another pdca checkout to time beside this one")
     args = parser.parse_args()
     c = "市财政局/2024"
     jobs: dict[str, Any] = {
@@ -89,8 +97,14 @@ def main() -> None:
         ],
     }
     envs = {}
-    with tempfile.TemporaryDirectory() as tmp, tempfile.TemporaryDirectory() as tmp_pg:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        tempfile.TemporaryDirectory() as tmp_pg,
+        tempfile.TemporaryDirectory() as tmp_old,
+    ):
         envs["sqlite"] = workspace(tmp, None)
+        if args.old:
+            envs["old"] = workspace(tmp_old, None, args.old)
         if args.pg:
             _schema(args.pg, "CREATE SCHEMA")
             envs["postgresql"] = workspace(tmp_pg, args.pg)
@@ -112,12 +126,20 @@ def main() -> None:
                 _schema(args.pg, "DROP SCHEMA CASCADE")
     base = [statistics.median(f[i] for f in figures[("sqlite", "python -c pass")]) for i in (0, 1)]
     print(f"median of {args.runs} interleaved runs; ratio to python -c pass (wall | CPU)")
-    for (backend, label), runs in figures.items():
-        wall, cpu = (statistics.median(r[i] for r in runs) for i in (0, 1))
+    medians = {
+        key: tuple(statistics.median(r[i] for r in runs) for i in (0, 1))
+        for key, runs in figures.items()
+    }
+    for (backend, label), (wall, cpu) in medians.items():
         print(
             f"  {backend:10s} {label:28s} wall {wall * 1000:7.1f} ms {wall / base[0]:5.1f}x"
             f"   CPU {cpu * 1000:7.1f} ms {cpu / base[1]:5.1f}x"
         )
+    if args.old:
+        print("this checkout against --old (CPU; below 1: faster)")
+        for (backend, label), (_, cpu) in medians.items():
+            if backend == "old":
+                print(f"  {label:28s} {medians[('sqlite', label)][1] / cpu:5.2f}")
 
 
 def _schema(url: str, what: str) -> None:
@@ -130,6 +152,14 @@ def _schema(url: str, what: str) -> None:
     dsn = f"postgresql://{parts.netloc}{parts.path}"
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute(f'{what.split()[0]} SCHEMA "{schema}" {" ".join(what.split()[2:])}')
+        if what.startswith("DROP"):
+            # pdca init made the schema's group roles: they belong to the whole server.
+            from pdca.storage.group_roles import names
+
+            for role in names(parts.path.lstrip("/"), schema).values():
+                if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone():
+                    conn.execute(f'DROP OWNED BY "{role}"')
+                    conn.execute(f'DROP ROLE "{role}"')
 
 
 if __name__ == "__main__":

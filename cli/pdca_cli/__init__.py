@@ -188,4 +188,9 @@ _words.localise(cli)
 
 
 def main() -> None:
-    cli(prog_name="pdca")
+    try:
+        cli(prog_name="pdca")
+    except SystemExit as done:
+        from pdca_cli._exit import leave
+
+        leave(done)

@@ -26,6 +26,8 @@ class CliContext:
     actor_option: str | None = None
     json: bool = False
     request_id: str | None = None
+    # A long-running command (``projections run --follow``) keeps a PostgreSQL pool.
+    pooled: bool = False
     _app: Any = field(default=None, repr=False)
     _workspace: Any = field(default=None, repr=False)
     _acting: Any = field(default=None, repr=False)
@@ -71,7 +73,7 @@ class CliContext:
                 raise StorageError(
                     f"数据库文件 {database.sqlite_path} 不存在；先运行：pdca init {workspace.root}"
                 )
-            self._app = PdcaApplication(workspace)
+            self._app = PdcaApplication(workspace, pooled=self.pooled)
             self._app.on_notice = lambda line: click.echo(line, err=True)
         return self._app
 
@@ -196,6 +198,14 @@ def add_request_option(path: str, command: click.Command) -> click.Command:
             )
         )
     return command
+
+
+def keep_a_pool(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+    """An option's callback: given, the command runs for long, as a server does, and
+    keeps a connection pool on PostgreSQL (``--follow``)."""
+    if value:
+        ctx.ensure_object(CliContext).pooled = True
+    return value
 
 
 def _set_json(ctx: click.Context, _param: click.Parameter, value: bool) -> None:

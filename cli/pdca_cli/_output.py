@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -29,6 +28,8 @@ def _json_default(value: Any) -> Any:
 
 
 def emit_json(data: Any) -> None:
+    import json  # only for --json: a table or a line does not pay for it
+
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -15,6 +16,25 @@ if TYPE_CHECKING:
     from pdca.application.clock import Clock
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Day(click.DateTime):
+    """click's ``DateTime(["%Y-%m-%d"])`` (its help and its refusals), but an ordinary
+    ``2024-12-31`` is read without ``datetime.strptime``, whose first use imports
+    ``_strptime``, ``calendar`` and ``locale`` (a few per cent of a write's start-up).
+    Anything else — another spelling, full-width digits, a day that does not exist —
+    goes to click exactly as before."""
+
+    def __init__(self) -> None:
+        super().__init__(["%Y-%m-%d"])
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and len(value) == 10 and value[4] == value[7] == "-":
+            digits = value[:4] + value[5:7] + value[8:]
+            if digits.isascii() and digits.isdigit():
+                with contextlib.suppress(ValueError):
+                    return datetime(int(value[:4]), int(value[5:7]), int(value[8:]))
+        return super().convert(value, param, ctx)
 
 
 def parse_date(text: str, what: str = "日期") -> date:

@@ -34,6 +34,15 @@ class RuleViolation(PdcaError):
     exit_code = 1
 
 
+class InvalidInput(RuleViolation):
+    """What was typed is not usable whatever the history: a number that is not one, a
+    value outside its allowed range, a word not in the allowed list, a required field
+    left empty. A rule violation to the command line (same exit code); a front end tells
+    it apart from a refusal of the history (a web form answers 422, not 409)."""
+
+    exit_code = 1
+
+
 class NotFound(PdcaError):
     """A unit, cycle, scheme or other named thing does not exist."""
 

@@ -309,7 +309,12 @@ def test_each_group_role_may_do_its_share_and_no_more(office: Office) -> None:
     assert owners.pop("pdca_snapshots") == "postgres"
     assert owners.pop("pdca_attachments") == "postgres"  # append-only but for a purge
     # The login tables stay the owner's: an admin owning them could read the hashes.
-    for table in ("pdca_credentials", "pdca_sessions", "pdca_login_attempts"):
+    for table in (
+        "pdca_credentials",
+        "pdca_sessions",
+        "pdca_login_attempts",
+        "pdca_client_throttle",
+    ):
         assert owners.pop(table) == "postgres"
     assert set(owners.values()) == {groups["admin"]}  # every view table and pdca_tracking
     assert {"pdca_tracking", "catalog_units", "scores"} <= set(owners)
@@ -537,7 +542,8 @@ def test_an_owner_who_may_not_create_roles_gets_the_sql_for_a_dba(
         .execute("SELECT tablename, tableowner FROM pg_tables WHERE schemaname = %s", (schema,))
         .fetchall()
         if name not in ("pdca_events", "pdca_meta", "pdca_attachments", "pdca_snapshots")
-        and name not in ("pdca_credentials", "pdca_sessions", "pdca_login_attempts")
+        and name
+        not in ("pdca_credentials", "pdca_sessions", "pdca_login_attempts", "pdca_client_throttle")
     }
     assert owners == {roles["admin"]}  # the login tables stay the owner's
 

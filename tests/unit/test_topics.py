@@ -47,8 +47,13 @@ def _is_aggregate_of(value: object, module: str) -> bool:
 
 
 def _events_of(aggregate: type) -> Iterator[type]:
-    for value in vars(aggregate).values():
-        if isinstance(value, type) and issubclass(value, DomainEvent):
+    # Every name the aggregate answers to (a declared event, ``pdca.domain.declared``, is
+    # defined when looked up, as the library's topic resolver looks it up), but not the
+    # library's own classes it inherits (``Aggregate.Snapshot``).
+    for name in dir(aggregate):
+        value = getattr(aggregate, name)
+        is_event = isinstance(value, type) and issubclass(value, DomainEvent)
+        if is_event and value.__module__ == aggregate.__module__:
             yield value
 
 

@@ -58,6 +58,20 @@ def workspace_for(backend: str, root: Path) -> Iterator[Workspace]:
         yield ws
 
 
+@contextmanager
+def ballots_taken(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, name: str
+) -> Iterator[tuple[Workspace, Path]]:
+    """A module's workspace on its fixture's backend (``request.param``) with the cycle
+    甲局/2024 in 督查, taking ballots; and the folder it lives in."""
+    from tests.integration.test_ballot_slips import in_check_stage
+
+    folder = tmp_path_factory.mktemp(f"{name}-{request.param}")
+    with workspace_for(request.param, folder / "ws") as ws:
+        in_check_stage(ws)
+        yield ws, folder
+
+
 def furnish(ws: Workspace) -> Office:
     """Accounts (the owner is admin and the server's login), two units with a cycle
     each in 执行, one 整改 item, and a one-time password for every web account."""

@@ -21,9 +21,9 @@ import pytest
 from pdca.application.ballot_tokens import normalised
 from tests.conftest import Workspace
 from tests.integration.test_ballot_privacy import every_row
-from tests.integration.test_ballot_slips import Slips, in_check_stage
+from tests.integration.test_ballot_slips import Slips
 from tests.integration.test_scoring_refusals import CYCLE
-from tests.web._office import chromium, free_port, workspace_for
+from tests.web._office import ballots_taken, chromium, free_port
 from tests.web._serving import Server, served
 
 SLIPS = 5
@@ -45,9 +45,7 @@ class Hall:
 def hall(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Hall]:
-    folder = tmp_path_factory.mktemp(f"hall-{request.param}")
-    with workspace_for(request.param, folder / "ws") as ws:
-        in_check_stage(ws)
+    with ballots_taken(request, tmp_path_factory, "hall") as (ws, folder):
         port = free_port()
         slips = folder / "slips.html"
         ws.ok(

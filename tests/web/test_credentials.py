@@ -120,7 +120,7 @@ def test_password_and_service_refusals_write_nothing(workspace: Workspace) -> No
 
 def test_only_the_server_reads_the_credentials(workspace: Workspace) -> None:
     ws = workspace
-    tables = ("pdca_credentials", "pdca_sessions", "pdca_login_attempts")
+    tables = ("pdca_credentials", "pdca_sessions", "pdca_login_attempts", "pdca_client_throttle")
     if ws.backend == "sqlite":
         found = {r[0] for r in ws.sql("SELECT name FROM sqlite_master WHERE type = 'table'")}
         assert set(tables) <= found
@@ -139,3 +139,34 @@ def test_only_the_server_reads_the_credentials(workspace: Workspace) -> None:
                 f"SELECT has_table_privilege('{roles[kind]}', '{qualified}', 'SELECT')"
             )[0]
             assert granted is may, (table, kind)
+
+
+def test_an_address_is_held_for_its_window_and_counts_afresh_after(workspace: Workspace) -> None:
+    """The window begins at an address's first failure and lasts 15 minutes (900 s);
+    its 30th failure holds the address to the window's end; the first failure after
+    it begins a new window. Another address is never held with it."""
+    from pdca.application import throttle
+
+    ws = workspace
+    password = _accounts(ws)
+    app = _app(ws)
+    try:
+        for i in range(29):  # failures at 5000..5028, each naming another login
+            with pytest.raises(logins.LoginRefused):
+                logins.log_in(app, f"guess{i}", "x", "10.0.0.7", now=5000.0 + i)
+        with pytest.raises(throttle.Throttled) as held:  # the 30th starts the hold
+            logins.log_in(app, "guess-last", "x", "10.0.0.7", now=5029.0)
+        assert held.value.http_status == 429
+        assert throttle.held_until(app, throttle.LOGIN, "10.0.0.7", now=5029.0) == 5000.0 + 900
+        with pytest.raises(throttle.Throttled):  # the right password, still held
+            logins.log_in(app, "wangwu", password, "10.0.0.7", now=5899.0)
+        assert logins.log_in(app, "wangwu", password, "10.0.0.8", now=5899.0)  # another
+        # The window is over at 5900: the address logs in, and a failure counts from 1.
+        assert logins.log_in(app, "wangwu", password, "10.0.0.7", now=5900.0)
+        with pytest.raises(logins.LoginRefused, match="登录名或密码不正确"):
+            logins.log_in(app, "guess-again", "x", "10.0.0.7", now=5901.0)
+        assert throttle.held_until(app, throttle.LOGIN, "10.0.0.7", now=5901.0) == 0.0
+        window = logins.store(app).window("login:10.0.0.7")
+        assert (window.misses, window.since) == (1, 5901.0)
+    finally:
+        app.close()

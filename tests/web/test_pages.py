@@ -196,8 +196,8 @@ def test_staff_report_on_their_own_unit_and_are_refused_on_another(
     before = office.ws.event_count()
     with page.expect_response(lambda r: r.request.method == "POST") as answer:
         page.click("#form-task_report button")
-    assert answer.value.status in (409, 422)
-    assert "进度" in alert(page)
+    assert answer.value.status == 422  # what was typed, not a rule of the history
+    assert alert(page) == "进度 150% 超出范围；允许 0 至 100"
     assert page.input_value("#progress") == "150"
     assert page.input_value("#note") == "已完成两次专题学习"
     assert office.ws.event_count() == before
@@ -233,6 +233,25 @@ def test_a_supervisor_advances_a_stage(office: Office, visit: Any) -> None:
     assert "阶段已推进" in page.inner_text(".notice")
     line = office.ws.ok("history", OTHER).output.splitlines()[-1]
     assert PERSONS[SUPERVISOR] in line
+
+
+def test_a_finding_above_the_indicators_maximum_is_bad_input(office: Office, visit: Any) -> None:
+    """A value outside the scheme's range is what was typed (422, the form kept), not a
+    conflict with the history (409)."""
+    page = log_in(visit(), office, SUPERVISOR)
+    page.goto(f"{office.base}/cycles/{C}")
+    page.select_option("#indicator", "discipline")
+    page.fill("#points", "3")  # jilin's discipline: -25 to 0 per finding
+    page.fill("#observed_on", "2024-05-20")
+    page.fill("#fevidence", "会议记录缺页")
+    before = office.ws.event_count()
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        page.click("#form-finding button")
+    assert answer.value.status == 422
+    assert alert(page).endswith("单条记录的分值 3 超出范围；允许 -25 至 0")
+    assert page.input_value("#points") == "3"
+    assert page.input_value("#fevidence") == "会议记录缺页"
+    assert office.ws.event_count() == before
 
 
 def test_four_eyes_hold_through_the_server(office: Office, visit: Any) -> None:

@@ -9,6 +9,7 @@ from starlette.routing import Route
 from pdca_web.pages import render
 from pdca_web.session import (
     COOKIE,
+    client_address,
     endpoint,
     office,
     refusal_text,
@@ -42,9 +43,11 @@ def login(request: Request) -> Response:
     from pdca.application import logins
 
     form = request.state.form
-    client = request.client.host if request.client else ""
     session = logins.log_in(
-        office(request).app, str(form.get("login", "")), str(form.get("password", "")), client
+        office(request).app,
+        str(form.get("login", "")),
+        str(form.get("password", "")),
+        client_address(request),
     )
     response = RedirectResponse(_safe_next(form.get("next")), status_code=303)
     set_session(response, request, session)

@@ -27,6 +27,7 @@ from pdca.application import ballot_page
 from pdca.errors import Conflict, NotFound, NotPermitted, PdcaError, StorageError
 from pdca_web.pages import render
 from pdca_web.refusals import guarded
+from pdca_web.session import client_address
 
 #: Not cached anywhere, not sent on as a referrer, not indexed: the path is a credential.
 _PRIVATE = {"Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex, nofollow"}
@@ -40,7 +41,11 @@ def _page(request: Any, template: str, context: dict[str, Any], status: int = 20
 
 def _status(error: PdcaError) -> int:
     """404: no such token; 403: this server may not take ballots; 409: spent, or the
-    box no longer takes ballots; 503: the database; 422: the figures typed in."""
+    box no longer takes ballots; 429: too many unknown tokens from this address; 503:
+    the database; 422: the figures typed in."""
+    own = getattr(error, "http_status", None)
+    if isinstance(own, int):
+        return own
     for kind, status in ((NotFound, 404), (NotPermitted, 403), (Conflict, 409)):
         if isinstance(error, kind):
             return status
@@ -55,8 +60,10 @@ def show(request: Any) -> Response:
     """The ballot, read only (a prefetch leaves the token as it was)."""
     app = request.app.state.office.app
     try:
-        form = guarded(ballot_page.ballot_form, app, request.path_params["token"])
-    except PdcaError as exc:  # unknown (404), or the database (503)
+        form = guarded(
+            ballot_page.opened, app, request.path_params["token"], client_address(request)
+        )
+    except PdcaError as exc:  # unknown (404), too many unknown (429), the database (503)
         return _page(request, "ballot_closed.html", {"reason": str(exc)}, _status(exc))
     if form.state != ballot_page.OPEN:
         return _closed(request, form)
@@ -70,7 +77,9 @@ async def cast(request: Any) -> Response:
     office = request.app.state.office
     app = office.app
     try:
-        await run_in_threadpool(guarded, ballot_page.cast, app, office.principal, token, given)
+        await run_in_threadpool(
+            guarded, ballot_page.cast, app, office.principal, token, given, client_address(request)
+        )
     except PdcaError as exc:
         status = _status(exc)
         if status != 422:

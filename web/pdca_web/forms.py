@@ -19,7 +19,6 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from pdca.errors import PdcaError
 from pdca_web.cycle_pages import address_of, cycle_page, cycle_url
 from pdca_web.refusals import BadInput
 from pdca_web.session import endpoint, office
@@ -58,10 +57,7 @@ def integer(form: Any, name: str, label: str) -> int:
 def decimal(form: Any, name: str, label: str) -> Decimal:
     from pdca.application.inputs import decimal as exact
 
-    try:
-        return exact(text(form, name, 30), label)
-    except PdcaError as exc:
-        raise BadInput(str(exc)) from None  # what was typed: 422, not a rule of the flow
+    return exact(text(form, name, 30), label)  # refused as InvalidInput: 422
 
 
 def day(form: Any, name: str, label: str) -> date:

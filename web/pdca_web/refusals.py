@@ -3,7 +3,9 @@ and the form as it was filled in.
 
 403: the role or scope does not allow it (or the form lost its CSRF token); 409: the
 history does not allow it now (a stage, four eyes, a change underneath); 422: what
-was typed is not usable (an unknown name, a malformed number); 503: the database.
+was typed is not usable (an unknown name, a malformed number, a score above its
+maximum: ``InvalidInput``, told apart by the error family, not by the message); 503:
+the database.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from starlette.responses import Response
 from pdca.application.failures import refusal as outside_refusal
 from pdca.errors import (
     Conflict,
+    InvalidInput,
     NotFound,
     NotPermitted,
     PdcaError,
@@ -29,6 +32,7 @@ from pdca_web.pages import render
 _STATUS: tuple[tuple[type[PdcaError], int], ...] = (
     (NotPermitted, 403),
     (Conflict, 409),
+    (InvalidInput, 422),  # before RuleViolation: it is one
     (RuleViolation, 409),
     (NotFound, 422),
     (SchemeInvalid, 422),
@@ -61,7 +65,7 @@ def guarded(work: Callable[..., T], *args: Any) -> T:
         return work(*args)
 
 
-class BadInput(PdcaError):
+class BadInput(InvalidInput):
     """A form field the web front end could not read (a number that is not one)."""
 
 

@@ -38,6 +38,13 @@ def user_of(request: Request) -> Any:
     return logins.user_of(found.app, request.cookies.get(COOKIE), timeout)
 
 
+def client_address(request: Request) -> str:
+    """Who is asking, by address: the connection's, or — only when ``pdca serve
+    --proxy`` names the proxy it came through — the proxy's X-Forwarded-For (uvicorn
+    resolves it; a header from anyone else is ignored)."""
+    return request.client.host if request.client else ""
+
+
 def set_session(response: Response, request: Request, session: str) -> None:
     secure = request.app.state.settings.secure_cookies
     response.set_cookie(COOKIE, session, httponly=True, samesite="lax", secure=secure, path="/")

@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from pdca.errors import StorageError
+from pdca.errors import InvalidInput, StorageError
 
 SECRET_ENV, SECRET_FILE_ENV = "PDCA_SESSION_SECRET", "PDCA_SESSION_SECRET_FILE"
 #: Where a one-PC (SQLite) server keeps its secret when the deployment names none.
@@ -67,3 +67,23 @@ def _local_secret(path: Path) -> str:
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         f.write(value + "\n")
     return value
+
+
+def proxies(value: str | None) -> str:
+    """``pdca serve --proxy``: the proxy addresses whose X-Forwarded-For names the client
+    ("" for none). IP addresses or networks only: uvicorn would take a typo for a name
+    that never matches and silently ignore the proxy."""
+    if value is None:
+        return ""
+    import ipaddress
+
+    parts = [p.strip() for p in value.split(",")]
+    for part in parts:
+        try:
+            ipaddress.ip_network(part, strict=False)
+        except ValueError:
+            raise InvalidInput(
+                f"--proxy 的 '{part}' 不是 IP 地址或网段；应为如 127.0.0.1、"
+                "10.0.0.5,10.0.0.6 或 10.0.0.0/24"
+            ) from None
+    return ",".join(parts)

@@ -37,13 +37,29 @@ def _status_json(status: Any) -> dict[str, Any]:
     }
 
 
-def _show_status(obj: CliContext, address: str) -> None:
-    status = obj.app().status(address)
+def _show_status(obj: CliContext, address: str, quick: bool = False) -> None:
+    """``quick``: no command ran before in this process (``cycle status`` itself), so
+    the file may be read without building the application (``quick_status``)."""
+    status = _quick_status(obj, address) if quick else None
+    if status is None:
+        status = obj.app().status(address)
     if obj.json:
         emit_json(_status_json(status))
         return
     title = f"周期：{status.cycle}    方案：{status.scheme}    阶段：{status.stage_label}（{status.stage}）"
     show_table(TRIGGERS, status.triggers, title=title, empty="（已结束，无可用触发器）")
+
+
+def _quick_status(obj: CliContext, address: str) -> Any:
+    from pdca.application.quick_status import status
+
+    found = status(obj.workspace(), address)
+    if found is None:
+        return None
+    answer, notices = found
+    for line in notices:
+        click.echo(line, err=True)
+    return answer
 
 
 @cycle.command("open")
@@ -109,7 +125,7 @@ def status(obj: CliContext, address: str) -> None:
     示例:
       pdca cycle status 市财政局/2024 --json
     """
-    _show_status(obj, address)
+    _show_status(obj, address, quick=True)
 
 
 @cycle.command("list")

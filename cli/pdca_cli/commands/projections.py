@@ -8,7 +8,7 @@ import click
 
 from pdca.errors import RuleViolation
 from pdca_cli._columns import Column, emit, joined, moment, show_table
-from pdca_cli._context import CliContext, json_option, pass_cli
+from pdca_cli._context import CliContext, json_option, keep_a_pool, pass_cli
 from pdca_cli._output import answer, emit_json
 from pdca_cli._progress import progress
 
@@ -118,7 +118,12 @@ def rebuild(obj: CliContext, names: tuple[str, ...], every: bool) -> None:
 
 @projections.command()
 @click.argument("names", nargs=-1)
-@click.option("--follow", is_flag=True, help="追上后继续跟随新事件，直到 Ctrl-C 或 SIGTERM。")
+@click.option(
+    "--follow",
+    is_flag=True,
+    callback=keep_a_pool,
+    help="追上后继续跟随新事件，直到 Ctrl-C 或 SIGTERM。",
+)
 @click.option(
     "--interval",
     type=click.FloatRange(min=0.05),

@@ -29,6 +29,12 @@ from pdca_cli._context import CliContext
 @click.option(
     "--secure-cookies", is_flag=True, help="Cookie 仅经 HTTPS 发送（nginx 等以 TLS 代理时）。"
 )
+@click.option(
+    "--proxy",
+    metavar="地址",
+    help="本服务在反向代理（如 nginx）之后时，代理的 IP 地址（多个以逗号分隔）：来自它的请求，"
+    "客户地址取自 X-Forwarded-For；不设则一律取自连接（登录与测评票链接按地址限次）。",
+)
 @click.pass_obj
 def serve(
     obj: CliContext,
@@ -37,6 +43,7 @@ def serve(
     threads: int,
     session_minutes: int,
     secure_cookies: bool,
+    proxy: str | None,
 ) -> None:
     """启动网页服务：领导看排名、单位填报、督查录入、群众测评。
 
@@ -56,7 +63,9 @@ def serve(
     from pdca_web.access_log import log_config
     from pdca_web.app import create_app
     from pdca_web.office import Office
-    from pdca_web.settings import Settings, load_secret
+    from pdca_web.settings import Settings, load_secret, proxies
+
+    trusted = proxies(proxy)  # refused before anything is opened
 
     workspace = obj.workspace()
     database = workspace.database
@@ -81,6 +90,9 @@ def serve(
         host=host,
         port=port,
         log_config=log_config(),
-        proxy_headers=True,
+        # X-Forwarded-For only from the proxy the deployment names: a client talking to
+        # the server directly cannot choose the address its throttling counts against.
+        proxy_headers=bool(trusted),
+        forwarded_allow_ips=trusted,
         server_header=False,
     )

@@ -8,6 +8,7 @@ from pdca_cli._attach import attach_option, noted
 from pdca_cli._columns import Column, records, show_table, yes_no
 from pdca_cli._context import CliContext, json_option, pass_cli
 from pdca_cli._output import answer, emit_json
+from pdca_cli._parse import Day
 
 TASKS = (
     Column("no", "序号"),
@@ -34,9 +35,7 @@ def task() -> None:
 @task.command()
 @click.argument("address", metavar="CYCLE")
 @click.argument("title")
-@click.option(
-    "--deadline", required=True, type=click.DateTime(["%Y-%m-%d"]), help="截止日期 YYYY-MM-DD。"
-)
+@click.option("--deadline", required=True, type=Day(), help="截止日期 YYYY-MM-DD。")
 @click.option("--indicator", help="对应的指标（可选）。")
 @json_option
 @pass_cli

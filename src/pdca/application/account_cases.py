@@ -11,7 +11,7 @@ from pdca.application.accounts import roster
 from pdca.application.acting import Acting, writes
 from pdca.domain import names
 from pdca.domain.account import Account, Accounts
-from pdca.errors import Conflict, NotFound, RuleViolation, one_of
+from pdca.errors import Conflict, InvalidInput, NotFound, RuleViolation, one_of
 
 
 class Accounting:
@@ -126,7 +126,7 @@ class Accounting:
     def disable_account(self: Any, acting: Acting, login: str, reason: str) -> Account:
         found, account = _existing(self, login)
         if not reason.strip():
-            raise RuleViolation("停用账户必须写明理由（--reason）")
+            raise InvalidInput("停用账户必须写明理由（--reason）")
         if not account.enabled:
             raise RuleViolation(f"账户 {login} 已停用")
         found.disable(login=login, reason=reason.strip(), actor=acting.person)

@@ -43,6 +43,11 @@ def roster(app: Any) -> Accounts | None:
 def permit(app: Any, acting: Acting, command: str) -> None:
     """The one permission check (``PdcaApplication.permit``): see the module's docstring.
     Notes the acting context's assurance and the limits its save is checked against."""
+    if acting.ballot or acting.session is not None:
+        # The server's login, first: once a DBA revokes its group role it may read
+        # nothing in the schema, the roster included.
+        what = "收不记名测评票" if acting.ballot else "代网页账户记录"
+        _require_service_role(app, acting.principal, what)
     found = roster(app)
     if found is None or not found.accounts:
         acting.assurance = DECLARED
@@ -98,14 +103,6 @@ def _permit_web(app: Any, found: Accounts, server: Account, acting: Acting, comm
             f"登录名 {server.login}（{roles.describe(server.roles)}）不是网页服务账户，"
             f"不能代网页账户记录；请管理员：pdca account grant {server.login} service"
         )
-    service = _service_role(app)
-    if service is not None:
-        # The account role is the application's word; the database's own group role is
-        # what a DBA grants, so a writer login given a service account still cannot.
-        raise NotPermitted(
-            f"数据库登录 {server.login} 不在网页服务分组角色 {service} 中，不能代网页账户记录；"
-            f'请 DBA：GRANT "{service}" TO "{server.login}"'
-        )
     person = found.by_person(acting.person)
     if (
         person is None
@@ -118,33 +115,47 @@ def _permit_web(app: Any, found: Accounts, server: Account, acting: Acting, comm
     acting.limits = (limit,) if limit is not None else ()
 
 
+def _require_service_role(app: Any, login: str, what: str) -> None:
+    """The account role is the application's word; the database's own group role is
+    what a DBA grants, so a writer login given a service account still cannot."""
+    service = _service_role(app)
+    if service is not None:
+        raise NotPermitted(
+            f"数据库登录 {login} 不在网页服务分组角色 {service} 中，不能{what}；"
+            f'请 DBA：GRANT "{service}" TO "{login}"'
+        )
+
+
 def _service_role(app: Any) -> str | None:
     """On PostgreSQL, the ``service`` group role's name when this login is NOT a member
     of it (the grants on the credentials tables follow the same role, so the two cannot
-    disagree); None when it is, and on SQLite (no logins to tell apart). Asked once per
-    application: a server keeps one for its lifetime."""
+    disagree); None when it is, and on SQLite (no logins to tell apart).
+
+    Asked on every web write, not once per process: a DBA's REVOKE takes effect on the
+    next write of every server already running. One catalog lookup in one round trip
+    (PostgreSQL keeps role memberships cached per connection and drops them when one
+    changes); ``bench/service_check.py`` measures its share of a web write."""
     database = app.workspace.database
     if database.kind != "postgresql":
         return None
     from pdca.storage import group_roles
 
     role = group_roles.names(database.dbname, database.schema or "public")["service"]
-    member = getattr(app, "_serves", None)
-    if member is None:
-        with app.recorder.datastore.transaction(commit=False) as c:
-            c.execute(
-                "SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = %s "
-                "AND pg_has_role(session_user, oid, 'MEMBER')) AS member",
-                (role,),
-            )
-            member = bool(c.fetchone()["member"])
-        app._serves = member
+    # One statement on an autocommit connection: one round trip, no BEGIN/ROLLBACK.
+    with app.recorder.datastore.cursor() as c:
+        c.execute(
+            "SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = %s "
+            "AND pg_has_role(session_user, oid, 'MEMBER')) AS member",
+            (role,),
+        )
+        member = bool(c.fetchone()["member"])
     return None if member else role
 
 
 def _permit_ballot(server: Account, acting: Acting, command: str) -> None:
     """An anonymous ballot through ``pdca serve``: only the server's login (the service
-    role) takes one, and only a cast; the token it carries is the rater's one right."""
+    account role, and on PostgreSQL the ``service`` group role) takes one, and only a
+    cast; the token it carries is the rater's one right."""
     if command != "ballot cast" or roles.SERVICE not in server.roles:
         raise NotPermitted(
             f"登录名 {server.login}（{roles.describe(server.roles)}）不是网页服务账户，"

@@ -61,6 +61,9 @@ class Acting:
     request_digest: str | None = None
     today: date | None = None
     zone: ZoneInfo | None = None
+    # Where ``zone`` comes from when a use case asks for the day (the application's clock):
+    # most commands never ask, and need not load the zone database.
+    zone_of: Callable[[], ZoneInfo] | None = field(default=None, repr=False)
     limits: tuple[Any, ...] = ()  # pdca.application.scopes.Limit, one per account checked
     permitted: frozenset[str] = frozenset()
     kept: dict[UUID, tuple[int, bytes]] | None = field(default=None, repr=False)
@@ -112,6 +115,8 @@ class Acting:
             return self.today
         from pdca.application.clock import Clock
 
+        if self.zone is None and self.zone_of is not None:
+            self.zone = self.zone_of()
         return (Clock() if self.zone is None else Clock(self.zone)).today()
 
 
@@ -156,8 +161,8 @@ def writes(*commands: str) -> Callable[[F], F]:
             if not isinstance(acting, Acting):
                 raise TypeError(f"{method.__name__}: the first argument is the Acting context")
             app.permit(acting, acting.command if acting.command in commands else commands[0])
-            if acting.zone is None:
-                acting.zone = app.clock.zone  # "today", when not given, is the database's
+            if acting.zone is None:  # "today", when not given, is the database's
+                acting.zone_of = lambda: app.clock.zone
             return method(app, acting, *args, **kwargs)
 
         checked.commands = commands  # type: ignore[attr-defined]

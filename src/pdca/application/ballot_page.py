@@ -15,10 +15,10 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from pdca.application import ballot_tokens, inputs
+from pdca.application import ballot_tokens, inputs, throttle
 from pdca.application.acting import Acting
 from pdca.application.recording import SCORING
-from pdca.errors import Conflict, NotFound, RuleViolation
+from pdca.errors import Conflict, InvalidInput, NotFound, RuleViolation
 
 if TYPE_CHECKING:
     from pdca.application.service import PdcaApplication
@@ -82,6 +82,10 @@ def _lookup(runtime: Any, token: str) -> str | None:
     return None
 
 
+class NotYet(NotFound):
+    """Not found yet: the server's views are a moment behind the log (no miss)."""
+
+
 def _cycle_of(app: PdcaApplication, token: str) -> Cycle:
     if not token or len(token) > MAX_TOKEN:
         raise NotFound("测评票令牌无效：链接不完整或不是发放的令牌")
@@ -91,7 +95,7 @@ def _cycle_of(app: PdcaApplication, token: str) -> Cycle:
     if found is None:
         if runtime.behind("ballot_slips"):
             # A server's views follow the log a moment behind: a slip printed just now.
-            raise NotFound("测评票令牌暂未生效：刚发放的票须稍候片刻，请一分钟后再打开")
+            raise NotYet("测评票令牌暂未生效：刚发放的票须稍候片刻，请一分钟后再打开")
         # Caught up now, perhaps only since the first look (the follower committed in
         # between): a second look is the answer.
         found = _lookup(runtime, token)
@@ -135,9 +139,9 @@ def marks(form: BallotForm, given: Mapping[str, str]) -> dict[str, Decimal]:
         for field in item.fields:
             text = (given.get(field.id) or "").strip()
             if not text:
-                raise RuleViolation(f"{field.label} 未填写；每一项都要填 0 至 {field.max} 的分数")
+                raise InvalidInput(f"{field.label} 未填写；每一项都要填 0 至 {field.max} 的分数")
             if not text.isascii():  # a full-width or Arabic-Indic digit is not read as one
-                raise RuleViolation(
+                raise InvalidInput(
                     f"{field.label} 的分数 '{text}' 不是数值；应填 0 至 {field.max}，如 18 或 17.5"
                 )
             value = inputs.decimal(text, f"{field.label} 的分数")
@@ -152,13 +156,37 @@ def server_acting(principal: str) -> Acting:
     return Acting(principal=principal, person="", command="ballot cast", ballot=True)
 
 
-def cast(app: PdcaApplication, principal: str, token: str, given: Mapping[str, str]) -> None:
+def opened(app: PdcaApplication, token: str, client: str) -> BallotForm:
+    """``ballot_form`` for a client at the address ``client``: refused (429) whatever
+    the token while the address is held; an unknown token counts as its miss, and
+    the miss that starts a hold is answered with the hold. A known token — open, used
+    or closed — counts nothing."""
+    throttle.check(app, throttle.BALLOT, client)
+    try:
+        return ballot_form(app, token)
+    except NotYet:
+        raise
+    except NotFound:
+        held = throttle.miss(app, throttle.BALLOT, client)
+        if held:
+            raise throttle.refusal(app, throttle.BALLOT, client, held) from None
+        raise
+
+
+def cast(
+    app: PdcaApplication,
+    principal: str,
+    token: str,
+    given: Mapping[str, str],
+    client: str | None = None,
+) -> None:
     """Cast, as the server's login ``principal``, the ballot ``token`` opens with the
     figures typed in; refused (nothing written) when the server may not take ballots,
-    the token is unknown or spent, the box is closed or a figure is wrong."""
+    the token is unknown or spent, the box is closed or a figure is wrong — and, for
+    a client at an address (``client``), while the address is held (``opened``)."""
     acting = server_acting(principal)
     app.permit(acting, acting.command)  # before anything is read
-    form = ballot_form(app, token)
+    form = ballot_form(app, token) if client is None else opened(app, token, client)
     if form.state == USED:
         raise Conflict(form.reason)
     if form.state == CLOSED:

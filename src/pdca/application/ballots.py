@@ -22,7 +22,7 @@ from pdca.application.acting import Acting, writes
 from pdca.application.recording import SCORING
 from pdca.application.saving import commutes
 from pdca.domain.cycle import Cycle
-from pdca.errors import Conflict, RuleViolation, StorageError, one_of
+from pdca.errors import Conflict, InvalidInput, RuleViolation, StorageError, one_of
 from pdca.rules.naming import resolve
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ def _by_id(scheme: Any, scores: Mapping[str, Decimal]) -> dict[str, Decimal]:
     for name, value in scores.items():
         item = resolve(scheme, "ballot_item", name, unknown_as_is=True)
         if item in found:
-            raise RuleViolation(f"测评项目 {item} 填了两次（{given[item]}、{name}）")
+            raise InvalidInput(f"测评项目 {item} 填了两次（{given[item]}、{name}）")
         found[item], given[item] = value, name
     return found
 
@@ -192,17 +192,17 @@ class Ballots:
             raise Conflict(f"测评票令牌 '{token}' 已使用过，每张票只能投一次")
         unknown, missing, mixed = ballot.gaps(scores)
         if mixed:
-            raise RuleViolation(
+            raise InvalidInput(
                 f"测评项目 {'、'.join(mixed)} 既填了总分又填了采分点；每个项目只能按一种方式填写"
             )
         if unknown or missing:
-            raise RuleViolation(
+            raise InvalidInput(
                 f"测评票项目不符：{'未知 ' + '、'.join(sorted(unknown)) if unknown else ''}{'；' if unknown and missing else ''}"
                 f"{'缺少 ' + '、'.join(missing) if missing else ''}；应填：{one_of(f'{i.id}（0–{i.max}）' for i in ballot.asked(scores))}"
             )
         for field in ballot.accepted():
             if field.id in scores and not 0 <= scores[field.id] <= field.max:
-                raise RuleViolation(
+                raise InvalidInput(
                     f"测评项目 {field.id}（{field.label}）的分数 {scores[field.id]} 超出范围；允许 0 至 {field.max}"
                 )
         return digest, cycle.facts.issued_tokens[digest], scores
@@ -218,7 +218,7 @@ class Ballots:
         cycle = self.get_cycle(address, acting)
         self._require_phase(cycle, SCORING, "投测评票")
         if not ballots:
-            raise RuleViolation("没有要投的测评票")
+            raise InvalidInput("没有要投的测评票")
         pending: set[str] = set()
         checked = []
         for n, (token, scores) in enumerate(ballots, 1):

@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pdca.errors import RuleViolation, StorageError
+from pdca.errors import InvalidInput, RuleViolation, StorageError
 from pdca.storage.meta import ZONE
 
 #: The zone of a database that names none: the one every seed system works in.
@@ -174,7 +174,7 @@ class Clock:
                 + (parts["fraction"].replace(",", ".") if parts["fraction"] else "")
             )
         except ValueError:
-            raise RuleViolation(
+            raise InvalidInput(
                 f"{what} '{text}' 格式不对；应为 ISO 8601，例如 2024-06-30T18:00:00+08:00、"
                 f"2024-06-30T18:00:00（按数据库时区 {self.name}）或 2024-06-30（当日结束时）"
             ) from None

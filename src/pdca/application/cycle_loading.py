@@ -131,7 +131,7 @@ def _load(app: Any, cycle_id: UUID, head_only: bool) -> Cycle:
         rows = recorder.select_events(cycle_id)
         if not rows:
             raise AggregateNotFoundError(cycle_id)
-    if snap is None and not head_only and app.mapper.compressor is None:
+    if snap is None and app.mapper.compressor is None:
         fast = _folded(app, cycle_id, rows)
         if fast is not None:
             return fast

@@ -15,7 +15,7 @@ from uuid import UUID
 
 from pdca.application.acting import Acting, writes
 from pdca.domain.evidence import Purge, purge_id, refs_of
-from pdca.errors import Conflict, NotFound, RuleViolation, one_of
+from pdca.errors import Conflict, InvalidInput, NotFound, RuleViolation, one_of
 from pdca.storage import attachments
 
 PURGED = "purged"
@@ -99,7 +99,7 @@ class Evidence:
         """Remove an attachment's bytes (personal data in 暗访 evidence), as an event with
         its reason; the events naming it keep naming it, and verify says purged."""
         if not reason.strip():
-            raise RuleViolation("清除附件必须写明理由（--reason）")
+            raise InvalidInput("清除附件必须写明理由（--reason）")
         digest, _uses, ref = self._uses(wanted)
         if self._purge_of(digest) is not None:
             raise Conflict(f"附件 {ref['name']}（摘要 {digest[:12]}）已清除")

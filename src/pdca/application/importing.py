@@ -20,7 +20,7 @@ from pdca.application.acting import Acting, writes
 from pdca.application.import_columns import KIND_COMMANDS, KIND_LABELS, KINDS
 from pdca.application.import_run import Outcome, Run
 from pdca.application.sheet_files import Sheet
-from pdca.errors import RuleViolation, one_of
+from pdca.errors import InvalidInput, RuleViolation, one_of
 
 _LISTED = 200  # problems listed in a refusal; the rest are counted
 
@@ -67,7 +67,7 @@ class Importing:
         if amend:
             app.permit(acting, "unit edit" if kind == "units" else "correct amend")
             if not reason.strip():
-                raise RuleViolation("--amend 更正已记录的值，必须写明理由（--reason）")
+                raise InvalidInput("--amend 更正已记录的值，必须写明理由（--reason）")
         from pdca.application.import_rows import ROWS
 
         run = Run(app, acting, label, amend, reason.strip(), Outcome(kind, label, dry_run=dry_run))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from pdca.domain.ids import check_period
-from pdca.errors import RuleViolation
+from pdca.errors import InvalidInput
 
 
 def period(text: str) -> str:
@@ -17,11 +17,11 @@ def period(text: str) -> str:
 
 def decimal(text: str, what: str) -> Decimal:
     """``text`` as an exact decimal (a ballot file's cell, a web form's field); refused
-    (``RuleViolation``) when it is none, naming ``what`` and the allowed form."""
+    (``InvalidInput``) when it is none, naming ``what`` and the allowed form."""
     try:
         value = Decimal(text)
     except InvalidOperation:
-        raise RuleViolation(f"{what} '{text}' 不是数值；应为如 2、-0.5、87.5 的小数") from None
+        raise InvalidInput(f"{what} '{text}' 不是数值；应为如 2、-0.5、87.5 的小数") from None
     if not value.is_finite():
-        raise RuleViolation(f"{what} '{text}' 不是有限数值")
+        raise InvalidInput(f"{what} '{text}' 不是有限数值")
     return value

@@ -3,8 +3,9 @@
 Passwords are argon2 hashes in the credentials table (``pdca.storage.credentials``),
 never events. An admin sets a one-time password (``pdca account password``) that must
 be changed at the first login, and may reset it; every change ends the login's open
-sessions. Five wrong passwords in a row lock the login for 15 minutes. Every attempt
-is recorded (time, login typed, outcome, client address). A session is a random id
+sessions. Five wrong passwords in a row lock the login for 15 minutes; a client
+address with too many failures (any logins) is held for a while too (``throttle``).
+Every attempt is recorded (time, login typed, outcome, client address). A session is a random id
 in an HttpOnly cookie, stored as its digest; it ends after ``timeout`` seconds idle,
 after 12 hours in any case, on logout, on a new password, and as soon as its account
 is disabled — each checked against the database on every request, so every server
@@ -20,9 +21,9 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from pdca.application import roles, web_sessions
+from pdca.application import roles, throttle, web_sessions
 from pdca.application.acting import Acting, writes
-from pdca.errors import NotFound, NotPermitted, RuleViolation
+from pdca.errors import InvalidInput, NotFound, NotPermitted, RuleViolation
 
 if TYPE_CHECKING:
     from pdca.domain.account import Account
@@ -128,25 +129,32 @@ def log_in(app: Any, login: str, password: str, client: str, now: float | None =
     def record(outcome: str) -> None:
         credentials.attempt(secrets.token_hex(16), now, login, outcome, client)
 
+    def failed(outcome: str, refused: NotPermitted) -> NotPermitted:
+        """Record a failure and count it against the client's address: the refusal the
+        client reads (the address's hold, once this failure starts one)."""
+        record(outcome)
+        held = throttle.miss(app, throttle.LOGIN, client, now)
+        return throttle.refusal(app, throttle.LOGIN, client, held) if held else refused
+
+    held = throttle.held_until(app, throttle.LOGIN, client, now)
+    if held:  # before the password is checked: a held address costs no hashing
+        record("throttled")
+        raise throttle.refusal(app, throttle.LOGIN, client, held)
     wrong = LoginRefused(
         f"登录名或密码不正确；连续错 {LOCK_AFTER} 次将锁定 {LOCK_SECONDS // 60} 分钟"
     )
     if found is None or account is None:
         _spend_like_a_check(password)  # an unknown login takes as long as a known one
-        record("unknown")
-        raise wrong
+        raise failed("unknown", wrong)
     if found.locked_until > now:
-        record("locked")
-        raise _locked(app, found.locked_until)
+        raise failed("locked", _locked(app, found.locked_until))
     if not _verify(found.hash, password):
         until = credentials.failed(login, now, LOCK_AFTER, LOCK_SECONDS)
-        record("wrong")
-        if until > now:
-            raise _locked(app, until)
-        raise wrong
+        raise failed("wrong", _locked(app, until) if until > now else wrong)
     if not account.enabled:
-        record("disabled")
-        raise LoginRefused(f"账户 {login} 已停用：{account.disabled}；请联系管理员")
+        raise failed(
+            "disabled", LoginRefused(f"账户 {login} 已停用：{account.disabled}；请联系管理员")
+        )
     credentials.succeeded(login)
     session = secrets.token_urlsafe(32)
     credentials.open_session(_digest(session), login, found.generation, now)
@@ -226,11 +234,11 @@ def change_password(app: Any, user: WebUser, old: str, new: str, again: str) -> 
     if found is None or not _verify(found.hash, old):
         raise LoginRefused("原密码不正确")
     if new != again:
-        raise RuleViolation("两次输入的新密码不一致")
+        raise InvalidInput("两次输入的新密码不一致")
     if not MIN_PASSWORD <= len(new) <= MAX_PASSWORD:
-        raise RuleViolation(f"新密码须为 {MIN_PASSWORD}–{MAX_PASSWORD} 个字符")
+        raise InvalidInput(f"新密码须为 {MIN_PASSWORD}–{MAX_PASSWORD} 个字符")
     if new == old or new.strip().lower() == user.login.lower():
-        raise RuleViolation("新密码不能与原密码或登录名相同")
+        raise InvalidInput("新密码不能与原密码或登录名相同")
     credentials.set_password(user.login, _hasher().hash(new), must_change=False)
     fresh = credentials.get(user.login)
     session = secrets.token_urlsafe(32)

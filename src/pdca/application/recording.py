@@ -18,7 +18,7 @@ from pdca.application.acting import Acting, writes
 from pdca.application.saving import commutes
 from pdca.domain.cycle import Cycle
 from pdca.domain.facts import Finding, ItemScore, PointScore
-from pdca.errors import Conflict, NotFound, RuleViolation, one_of
+from pdca.errors import Conflict, InvalidInput, NotFound, RuleViolation, one_of
 from pdca.rules.naming import listed, resolve, resolve_target, things
 
 if TYPE_CHECKING:
@@ -53,20 +53,20 @@ def period_bounds(period: str) -> tuple[date, date]:
 
 def check_item_value(item: Item, value: Decimal) -> None:
     if item.rule == "direct" and not (0 <= value <= item.max):
-        raise RuleViolation(
+        raise InvalidInput(
             f"指标 {item.id}（{item.label}）的得分 {value} 超出范围；允许 0 至 {item.max}"
         )
     if item.rule == "banded" and not (0 <= value <= 100):
-        raise RuleViolation(
+        raise InvalidInput(
             f"指标 {item.id}（{item.label}）记录的是百分比，{value} 超出范围；允许 0 至 100"
         )
     if item.rule in ("per_occurrence", "ratio_to_best") and value < 0:
-        raise RuleViolation(f"指标 {item.id}（{item.label}）记录的是次数或数量，不能为负数 {value}")
+        raise InvalidInput(f"指标 {item.id}（{item.label}）记录的是次数或数量，不能为负数 {value}")
 
 
 def check_point_value(item: Item, point: ScoringPoint, value: Decimal) -> None:
     if not 0 <= value <= point.max:
-        raise RuleViolation(
+        raise InvalidInput(
             f"采分点 {item.id}.{point.id}（{point.label}）的得分 {value} 超出范围；允许 0 至 {point.max}"
         )
 
@@ -79,9 +79,9 @@ def _decimal(value: Decimal | str) -> Decimal:
     try:
         number = Decimal(value.strip())
     except InvalidOperation:
-        raise RuleViolation(f"数值 '{value}' 不是数值；应为如 2、-0.5、87.5 的小数") from None
+        raise InvalidInput(f"数值 '{value}' 不是数值；应为如 2、-0.5、87.5 的小数") from None
     if not number.is_finite():
-        raise RuleViolation(f"数值 '{value}' 不是有限数值")
+        raise InvalidInput(f"数值 '{value}' 不是有限数值")
     return number
 
 
@@ -91,7 +91,7 @@ def _opinion_of(item: Item, text: str) -> str:
     table = dict(item.opinions)
     if word not in table:
         allowed = one_of(f"{w}（{p} 分）" for w, p in item.opinions)
-        raise RuleViolation(
+        raise InvalidInput(
             f"指标 {item.id}（{item.label}）按意见计分，'{text}' 不可用；允许：{allowed}"
         )
     return word
@@ -145,7 +145,7 @@ class Recording:
         if task.completed:
             raise RuleViolation(f"任务 #{task_no} 已完成，不能再报告进度")
         if not 0 <= progress <= 100:
-            raise RuleViolation(f"进度 {progress}% 超出范围；允许 0 至 100")
+            raise InvalidInput(f"进度 {progress}% 超出范围；允许 0 至 100")
         self._record_fact(
             acting,
             cycle,
@@ -169,7 +169,7 @@ class Recording:
             raise RuleViolation(f"任务 #{task_no} 已完成")
         qualities = [q for q, _ in self.scheme_of(cycle).rules.quality]
         if quality is not None and qualities and quality not in qualities:
-            raise RuleViolation(f"未知质量评价 '{quality}'；允许：{one_of(qualities)}")
+            raise InvalidInput(f"未知质量评价 '{quality}'；允许：{one_of(qualities)}")
         self._record_fact(
             acting, cycle, address, Cycle.TaskCompleted, task_no=task_no, quality=quality
         )
@@ -214,12 +214,12 @@ class Recording:
         scheme = self.scheme_of(cycle)
         rules = scheme.rules
         if source not in rules.ledger_sources:
-            raise RuleViolation(f"未知来源 '{source}'；允许：{one_of(rules.ledger_sources)}")
+            raise InvalidInput(f"未知来源 '{source}'；允许：{one_of(rules.ledger_sources)}")
         indicator = acting.named["indicator"] = resolve(scheme, "indicator", indicator)
         found = rules.indicator(indicator)
         assert found is not None
         if not found.min_points <= points <= found.max_points:
-            raise RuleViolation(
+            raise InvalidInput(
                 f"指标 {indicator}（{found.label}）单条记录的分值 {points} 超出范围；允许 {found.min_points} 至 {found.max_points}"
             )
         start, end = period_bounds(cycle.period)
@@ -228,9 +228,9 @@ class Recording:
                 f"发现日期 {observed_on} 不在考核期 {cycle.period}（{start} 至 {end}）内"
             )
         if observed_on > acting.day:
-            raise RuleViolation(f"发现日期 {observed_on} 晚于今天，不能记录尚未发生的发现")
+            raise InvalidInput(f"发现日期 {observed_on} 晚于今天，不能记录尚未发生的发现")
         if not evidence.strip():
-            raise RuleViolation("必须写明证据（--evidence）")
+            raise InvalidInput("必须写明证据（--evidence）")
         return Cycle.FindingRecorded, {
             "source": source,
             "indicator": indicator,
@@ -278,7 +278,7 @@ class Recording:
         is checked as ``record_score`` checks it, then all are saved together — or, when
         one is refused, none. Returns how many were recorded."""
         if not values:
-            raise RuleViolation("评分表中没有填写任何得分")
+            raise InvalidInput("评分表中没有填写任何得分")
         cycle = self.get_cycle(address, acting)
         for item_id, value in values:
             event, fields = self._score_event(acting, cycle, address, item_id, value, evidence)
@@ -323,7 +323,7 @@ class Recording:
             )
         self._not_yet_recorded(cycle, address, item, point_id)
         if not evidence.strip():
-            raise RuleViolation("必须写明证据（--evidence）")
+            raise InvalidInput("必须写明证据（--evidence）")
         if item.rule == "opinion":
             opinion = _opinion_of(item, str(value))
             return Cycle.OpinionRecorded, {
@@ -395,10 +395,10 @@ class Recording:
         if any(v.rule == rule for v in cycle.facts.vetoes()):
             raise Conflict(f"否决规则 {rule} 已对 {address} 实施")
         if not reason.strip() or not evidence.strip():
-            raise RuleViolation("一票否决必须写明理由（--reason）和证据（--evidence）")
+            raise InvalidInput("一票否决必须写明理由（--reason）和证据（--evidence）")
         observed = observed_on or acting.day
         if observed > acting.day:
-            raise RuleViolation(f"查实日期 {observed} 晚于今天，不能记录尚未发生的事实")
+            raise InvalidInput(f"查实日期 {observed} 晚于今天，不能记录尚未发生的事实")
         self._record_fact(
             acting,
             cycle,
@@ -442,7 +442,7 @@ class Recording:
         if cycle.facts.not_applicable(target) is not None:
             raise Conflict(f"组成部分 {target} 已认定不适用")
         if not reason.strip():
-            raise RuleViolation("必须写明理由（--reason）")
+            raise InvalidInput("必须写明理由（--reason）")
         self._record_fact(
             acting,
             cycle,
@@ -473,7 +473,7 @@ class Recording:
                 f"指标 {item.id} 已有得分记录 #{existing.provenance.position}；如确不适用，先撤回：pdca correct withdraw {address} {existing.provenance.position} --reason 理由"
             )
         if not reason.strip():
-            raise RuleViolation("必须写明理由（--reason）")
+            raise InvalidInput("必须写明理由（--reason）")
         self._record_fact(
             acting, cycle, address, Cycle.ItemNotApplicable, item=item.id, reason=reason.strip()
         )
@@ -490,7 +490,7 @@ class Recording:
         if fact.withdrawn:
             raise RuleViolation(f"记录 #{position} 已撤回，不能再更正")
         if not reason.strip():
-            raise RuleViolation("更正必须写明理由（--reason）")
+            raise InvalidInput("更正必须写明理由（--reason）")
         return fact
 
     @writes("correct withdraw")
@@ -531,7 +531,7 @@ class Recording:
         if isinstance(fact, Finding):
             indicator = rules.indicator(fact.indicator)
             if indicator and not indicator.min_points <= value <= indicator.max_points:
-                raise RuleViolation(
+                raise InvalidInput(
                     f"更正后的分值 {value} 超出范围；允许 {indicator.min_points} 至 {indicator.max_points}"
                 )
         elif isinstance(fact, ItemScore):

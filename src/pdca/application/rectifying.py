@@ -20,7 +20,7 @@ from pdca.application.acting import Acting, writes
 from pdca.application.saving import commutes
 from pdca.domain import names
 from pdca.domain.facts import Finding
-from pdca.errors import NotFound, RuleViolation, one_of
+from pdca.errors import InvalidInput, NotFound, RuleViolation, one_of
 
 if TYPE_CHECKING:  # loaded by the rectify commands only, off the start-up path of the others
     from pdca.application.attaching import Upload
@@ -102,7 +102,7 @@ class Rectifying:
         address = cycle.address
         self._require_phase(cycle, ORDERING, "交办整改")
         if not problem.strip() or not owner.strip():
-            raise RuleViolation("必须写明问题（--problem）和整改责任人（--owner）")
+            raise InvalidInput("必须写明问题（--problem）和整改责任人（--owner）")
         owner = names.check_name(owner, names.OWNER)
         if due < today:
             raise RuleViolation(f"整改期限 {due} 早于交办日期 {today}；期限必须不早于交办当日")
@@ -190,7 +190,7 @@ class Rectifying:
         item = self.get_rectification(ref)
         self._move(item, "report", acting)
         if not note.strip():
-            raise RuleViolation("进展报告不能为空（--note）")
+            raise InvalidInput("进展报告不能为空（--note）")
         files = prepare(self, acting, attach)
         item.report(note=note.strip(), on=acting.day, actor=acting.person, attachments=files)
         self._save_changed(acting, item, f"整改事项 {item.short_id}")
@@ -211,7 +211,7 @@ class Rectifying:
         item = self.get_rectification(ref)
         self._move(item, "accept" if accept else "reject", acting)
         if not accept and not (reason or "").strip():
-            raise RuleViolation("退回整改必须写明理由（--reason）")
+            raise InvalidInput("退回整改必须写明理由（--reason）")
         today, actor = acting.day, acting.person
         item.verify(accepted=accept, reason=(reason or "").strip(), on=today, actor=actor)
         receiving = []
@@ -236,7 +236,7 @@ class Rectifying:
         if due <= item.due:
             raise RuleViolation(f"新期限 {due} 必须晚于现期限 {item.due}")
         if not reason.strip():
-            raise RuleViolation("延期必须写明理由（--reason）")
+            raise InvalidInput("延期必须写明理由（--reason）")
         item.extend(due=due, reason=reason.strip(), on=acting.day, actor=acting.person)
         self._save_changed(acting, item, f"整改事项 {item.short_id}")
         return item
@@ -351,7 +351,7 @@ class Rectifying:
             year, mon = int(found[1]), int(found[2])
             start, end = date(year, mon, 1), date(year, mon, calendar.monthrange(year, mon)[1])
         except ValueError:
-            raise RuleViolation(f"月份 '{month}' 格式不对；应为 YYYY-MM，例如 2025-03") from None
+            raise InvalidInput(f"月份 '{month}' 格式不对；应为 YYYY-MM，例如 2025-03") from None
         where = [r.c.ordered_on <= end] + ([r.c.period == period] if period else [])
         rows = self.read_view("rectifications", r, *where, order_by=(r.c.unit,))
         units: dict[str, dict[str, Any]] = {}

@@ -19,16 +19,13 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import Mapper, PersistenceError, Transcoder
 
 from pdca import log
-from pdca.application import saving
+from pdca.application import saving, unit_names
 from pdca.application.acting import Acting, writes
-from pdca.application.clock import Clock, stored_zone
 from pdca.application.workspace import Workspace
 from pdca.domain import names
 from pdca.domain.cycle import Cycle
 from pdca.domain.ids import check_period, clean_name, cycle_id, shown, split_address, unit_id
-from pdca.domain.unit import Unit
-from pdca.errors import Conflict, NotFound, RuleViolation, one_of
-from pdca.rules import machine
+from pdca.errors import Conflict, InvalidInput, NotFound, RuleViolation, one_of
 from pdca.rules.schemes import PHASE_LABELS, Scheme, pinned
 from pdca.storage import meta
 from pdca.storage.chain import ChainedMapper
@@ -162,6 +159,8 @@ if TYPE_CHECKING:
     from pdca.application.account_cases import Accounting
     from pdca.application.anchoring import Anchoring
     from pdca.application.ballots import Ballots
+    from pdca.application.clock import Clock
+    from pdca.application.cycle_status import CycleStatus
     from pdca.application.evidence import Evidence
     from pdca.application.importing import Importing
     from pdca.application.recording import Recording
@@ -170,6 +169,7 @@ if TYPE_CHECKING:
     from pdca.application.settlement import Settlement
     from pdca.application.unit_steps import UnitSteps
     from pdca.application.verifying import Verifying
+    from pdca.domain.unit import Unit
 
     class _UseCases(
         Anchoring,
@@ -192,19 +192,6 @@ else:
 
 
 @dataclass(frozen=True)
-class CycleStatus:
-    cycle: str
-    unit: str
-    period: str
-    scheme: str
-    scheme_digest: str
-    stage: str
-    stage_label: str
-    version: int
-    triggers: list[machine.TriggerOption]
-
-
-@dataclass(frozen=True)
 class HistoryEntry:
     position: int
     type: str
@@ -224,10 +211,16 @@ class PdcaApplication(_UseCases, Application[UUID]):
     name = "pdca"
 
     def __init__(
-        self, workspace: Workspace, create_tables: bool = False, initialised: bool = True
+        self,
+        workspace: Workspace,
+        create_tables: bool = False,
+        initialised: bool = True,
+        pooled: bool = False,
     ) -> None:
         """``create_tables``: ``pdca init`` making the tables. ``initialised=False``: init
-        checking a database it is about to initialise (reachable, ours to touch)."""
+        checking a database it is about to initialise (reachable, ours to touch).
+        ``pooled``: a long-running process (a server, a worker) keeps a connection pool
+        on PostgreSQL; a command opens one connection (``Database.event_store_env``)."""
         self.workspace = workspace
         self._runtime: Any = None
         self._expect_tables = initialised and not create_tables
@@ -237,7 +230,7 @@ class PdcaApplication(_UseCases, Application[UUID]):
         self._zone: str | None = None  # as the marker names it (None: not recorded)
         self._owner: str | None = None  # the login that initialised the database
         try:
-            super().__init__(env=workspace.database.event_store_env(create_tables))
+            super().__init__(env=workspace.database.event_store_env(create_tables, pooled))
             self.mapper.recorder = self.recorder  # type: ignore[attr-defined]
             self.marker = meta.Meta(self.recorder, workspace.database.kind)
             # ``pdca init`` writes the marker; every other command obeys it first.
@@ -284,6 +277,8 @@ class PdcaApplication(_UseCases, Application[UUID]):
         """Local time in the database's zone (``clock``): how typed times are read and
         every time is shown. Not the machine's zone, and not pdca.toml's to change."""
         if self._clock is None:
+            from pdca.application.clock import Clock, stored_zone  # zoneinfo: when asked
+
             self._clock = Clock(stored_zone(self._zone))
         return self._clock
 
@@ -334,6 +329,8 @@ class PdcaApplication(_UseCases, Application[UUID]):
         if self._exists(unit_id(name)):
             raise Conflict(f"单位 '{name}' 已登记")
         grid = names.check_name(grid, names.GRID) if grid and grid.strip() else None
+        from pdca.domain.unit import Unit
+
         return Unit(name=name, category=category, grid=grid, actor=acting.person)
 
     def get_unit(self, name: str, tell: bool = True) -> Unit:
@@ -354,8 +351,33 @@ class PdcaApplication(_UseCases, Application[UUID]):
                 f"未知单位 '{shown(name)}'；先登记：pdca unit add 名称 --category 类别（pdca unit list 查看已登记单位）"
             ) from None
         if tell and found.name != name:
-            self.tell(f"单位 {name} 已更名为 {found.name}")
+            self.tell(unit_names.renamed(name, found.name))
         return found
+
+    def _registered_name(self, name: str) -> str:
+        """The name the cycles of the unit ``name`` addresses are keyed by (a rename told
+        once, as ``get_unit`` tells it), read from the unit's rows without its aggregate;
+        ``name`` as given when no unit has it."""
+        found = None
+        if self.mapper.compressor is None:
+            found = unit_names.read(self._plain_rows, clean_name(name))
+        if found is None:
+            with contextlib.suppress(NotFound):
+                return self.get_unit(name).registered_name
+            return name
+        registered, current = found
+        if current != clean_name(name):
+            self.tell(unit_names.renamed(clean_name(name), current))
+        return registered
+
+    def _plain_rows(self, aggregate_id: UUID) -> list[tuple[int, str, Any]]:
+        from pdca.storage.plaintext import plain_state
+
+        cipher = self.mapper.cipher
+        return [
+            (r.originator_version, r.topic, plain_state(r.state, cipher))
+            for r in self.recorder.select_events(aggregate_id)
+        ]
 
     def unit_key(self, name: str) -> str:
         """The name a unit's cycles (and the views of them) know it by: its registered
@@ -405,7 +427,7 @@ class PdcaApplication(_UseCases, Application[UUID]):
         from pdca.domain.unit import UnitName
 
         if not reason.strip():
-            raise RuleViolation("更正单位必须写明理由（--reason）")
+            raise InvalidInput("更正单位必须写明理由（--reason）")
         if category is not None and category not in self.workspace.categories:
             raise RuleViolation(
                 f"未知单位类别 '{category}'；允许：{one_of(self.workspace.categories)}"
@@ -497,8 +519,7 @@ class PdcaApplication(_UseCases, Application[UUID]):
         unit, period = split_address(address)
         # Any name of the unit addresses its cycles (keyed by its registered name); an
         # unknown unit has no cycle either, and the message below says so.
-        with contextlib.suppress(NotFound):
-            unit = self.get_unit(unit).registered_name
+        unit = self._registered_name(unit)
         try:
             cycle = saving.load(self, cycle_id(unit, period), acting, head_only)
             generation = 0
@@ -522,7 +543,7 @@ class PdcaApplication(_UseCases, Application[UUID]):
         next."""
         cycle = self.get_cycle(address, acting)
         if not reason.strip():
-            raise RuleViolation("作废周期必须写明理由（--reason）")
+            raise InvalidInput("作废周期必须写明理由（--reason）")
         from pdca.projections.rectifications import rectifications as r
 
         own = self._open_items(r.c.cycle == cycle.address)
@@ -540,6 +561,7 @@ class PdcaApplication(_UseCases, Application[UUID]):
 
     @writes("cycle advance")
     def advance(self, acting: Acting, address: str, trigger: str, reason: str | None) -> Cycle:
+        from pdca.rules import machine
         from pdca.rules.naming import resolve
 
         cycle = self.get_cycle(address, acting)
@@ -564,19 +586,10 @@ class PdcaApplication(_UseCases, Application[UUID]):
         return cycle
 
     def status(self, address: str) -> CycleStatus:
+        from pdca.application.cycle_status import status_of
+
         cycle = self.get_cycle(address, head_only=True)
-        scheme = self.scheme_of(cycle)
-        return CycleStatus(
-            cycle=cycle.address,
-            unit=cycle.unit,
-            period=cycle.period,
-            scheme=f"{cycle.scheme_id}@{cycle.scheme_version}",
-            scheme_digest=cycle.scheme_digest,
-            stage=cycle.stage,
-            stage_label=scheme.stage_label(cycle.stage),
-            version=cycle.version,
-            triggers=machine.options(scheme, cycle.stage, cycle),
-        )
+        return status_of(cycle.facts, cycle.version, self.scheme_of(cycle))
 
     def history(self, address: str) -> list[HistoryEntry]:
         from pdca.application.acting import recorded_assurance, recorded_principal
@@ -623,7 +636,7 @@ class PdcaApplication(_UseCases, Application[UUID]):
         self._require_phase(cycle, ("plan", "do"), "添加任务")
         title = title.strip()
         if not title:
-            raise RuleViolation("任务标题不能为空")
+            raise InvalidInput("任务标题不能为空")
         if cycle.task_list_published and _phase(self.scheme_of(cycle), cycle.stage) == "plan":
             raise RuleViolation("任务清单已发布，计划阶段不能再加任务；进入执行阶段后可追加任务")
         fields = {"task_no": cycle.next_task_no(), "title": title, "deadline": deadline}

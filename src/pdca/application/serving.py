@@ -26,7 +26,7 @@ def open_application(workspace: str | None, db: str | None) -> PdcaApplication:
         raise StorageError(
             f"数据库文件 {database.sqlite_path} 不存在；先运行：pdca init {found.root}"
         )
-    app = PdcaApplication(found)
+    app = PdcaApplication(found, pooled=True)  # request threads share its pool
     try:
         from pdca.application import logins
 

@@ -16,7 +16,7 @@ from typing import Any
 from pdca.application.acting import Acting, writes
 from pdca.application.saving import commutes
 from pdca.domain.cycle import Cycle
-from pdca.errors import Conflict, NotFound, RuleViolation, one_of
+from pdca.errors import Conflict, InvalidInput, NotFound, RuleViolation, one_of
 
 
 class UnitSteps:
@@ -57,7 +57,7 @@ class UnitSteps:
             )
         self._require_records(cycle, "steps", f"提交{found.label}", found.id)
         if not text.strip() or not evidence.strip():
-            raise RuleViolation(f"{found.label}必须写明内容（--text）和依据（--evidence）")
+            raise InvalidInput(f"{found.label}必须写明内容（--text）和依据（--evidence）")
         if earlier is not None and earlier.approved is not False:
             raise Conflict(
                 f"{address} 已提交{found.label}（#{earlier.provenance.position}）；"
@@ -93,7 +93,7 @@ class UnitSteps:
                 f"{address} 的{found.label}（#{record.provenance.position}）已审核：{verdict}"
             )
         if not reason.strip():
-            raise RuleViolation("审核必须写明理由（--reason）")
+            raise InvalidInput("审核必须写明理由（--reason）")
         self._record_fact(
             acting,
             cycle,
@@ -119,7 +119,7 @@ class UnitSteps:
         if any(a.upheld is None for a in cycle.facts.appeals):
             raise Conflict(f"{address} 已有未决申诉；待决定后再提")
         if not reason.strip() or not evidence.strip():
-            raise RuleViolation("申诉必须写明理由（--reason）和依据（--evidence）")
+            raise InvalidInput("申诉必须写明理由（--reason）和依据（--evidence）")
         self._record_fact(
             acting,
             cycle,
@@ -142,7 +142,7 @@ class UnitSteps:
         if not pending:
             raise RuleViolation(f"{address} 没有未决申诉")
         if not reason.strip():
-            raise RuleViolation("复核决定必须写明理由（--reason）")
+            raise InvalidInput("复核决定必须写明理由（--reason）")
         self._record_fact(
             acting,
             cycle,

@@ -1,8 +1,9 @@
 """An assessment cycle (考核周期): one unit, one period, one pinned scheme.
 
-The events are declared as data; each one's ``apply`` hands it to the one fold in
-``CycleFacts``. Nothing here checks a rule: the application checks the command
-(stage machine, guards, scheme, input) before an event is triggered.
+The events are declared as data (and defined on first use: ``pdca.domain.declared``);
+each one's ``apply`` hands it to the one fold in ``CycleFacts``. Nothing here checks a
+rule: the application checks the command (stage machine, guards, scheme, input) before
+an event is triggered.
 """
 
 from __future__ import annotations
@@ -15,12 +16,20 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from pdca.domain import upcasts
+from pdca.domain.declared import Declared, DeclaredEvents
 from pdca.domain.facts import CycleFacts, Task
 from pdca.domain.ids import cycle_id
 
 
-class Cycle(Aggregate):
-    class Recorded(Aggregate.Event):
+class Cycle(Aggregate, metaclass=DeclaredEvents):
+    #: The events below are declared (``pdca.domain.declared``): each is defined, as a
+    #: subclass of ``Recorded``, when a command first names it.
+    declared_base = "Recorded"
+
+    class Event(Aggregate.Event):
+        """The base of the cycle's events (the library would define it alike)."""
+
+    class Recorded(Event):
         """Every event after opening: folded into the cycle's facts."""
 
         def apply(self, aggregate: Any) -> None:
@@ -28,37 +37,37 @@ class Cycle(Aggregate):
                 type(self).__name__, self.originator_version, self.timestamp, vars(self)
             )
 
-    class StageAdvanced(Recorded):
+    class StageAdvanced(Declared):
         trigger: str
         from_stage: str
         to_stage: str
         actor: str
         reason: str | None
 
-    class TaskAdded(Recorded):
+    class TaskAdded(Declared):
         task_no: int
         title: str
         deadline: date
         indicator: str | None
         actor: str
 
-    class TaskListPublished(Recorded):
+    class TaskListPublished(Declared):
         task_count: int
         actor: str
 
-    class TaskReported(Recorded):
+    class TaskReported(Declared):
         task_no: int
         progress: int
         note: str | None
         actor: str
         attachments: tuple[dict[str, Any], ...] = ()  # pdca.domain.evidence
 
-    class TaskCompleted(Recorded):
+    class TaskCompleted(Declared):
         task_no: int
         quality: str | None
         actor: str
 
-    class FindingRecorded(Recorded):
+    class FindingRecorded(Declared):
         source: str
         indicator: str
         points: Decimal
@@ -67,14 +76,14 @@ class Cycle(Aggregate):
         actor: str
         attachments: tuple[dict[str, Any], ...] = ()  # pdca.domain.evidence
 
-    class ItemScored(Recorded):
+    class ItemScored(Declared):
         item: str
         value: Decimal
         evidence: str
         actor: str
         attachments: tuple[dict[str, Any], ...] = ()  # pdca.domain.evidence
 
-    class PointScored(Recorded):
+    class PointScored(Declared):
         # One 采分点 of a catalogue item whose scheme (format 3) scores it by its points.
         item: str
         point: str
@@ -83,7 +92,7 @@ class Cycle(Aggregate):
         actor: str
         attachments: tuple[dict[str, Any], ...] = ()  # pdca.domain.evidence
 
-    class OpinionRecorded(Recorded):
+    class OpinionRecorded(Declared):
         # The opinion on a qualitative item (好/较好/一般/差); the pinned scheme's
         # table turns it into points, so the event keeps the word, not a number.
         item: str
@@ -92,7 +101,7 @@ class Cycle(Aggregate):
         actor: str
         attachments: tuple[dict[str, Any], ...] = ()  # pdca.domain.evidence
 
-    class BallotsIssued(Recorded):
+    class BallotsIssued(Declared):
         class_version = 2  # v1: digests unsalted, in the order the slips were printed
         upcast_v1_v2 = staticmethod(upcasts.salt_v1_v2)
         group: str
@@ -101,7 +110,7 @@ class Cycle(Aggregate):
         salt: str | None  # None for v1 issues: plain SHA-256 of the token
         actor: str
 
-    class BallotsIssuedToRater(Recorded):
+    class BallotsIssuedToRater(Declared):
         # 分片互评: ballots of a group whose raters are units (or grids), issued to one
         # rater unit (or grid). The rater unit is stored, never a rater person; the
         # application refuses a rater unit's ballots for its own cycle.
@@ -113,7 +122,7 @@ class Cycle(Aggregate):
         salt: str
         actor: str
 
-    class BallotCast(Recorded):
+    class BallotCast(Declared):
         # Recorded before issue 13: the ballot beside its token's digest and whoever
         # entered it. Still read (old cycles score as they did); no longer recorded.
         token_digest: str
@@ -121,7 +130,7 @@ class Cycle(Aggregate):
         scores: dict[str, Decimal]
         actor: str
 
-    class BallotTokensUsed(Recorded):
+    class BallotTokensUsed(Declared):
         # Tokens spent, recorded the moment they are used so a repeat is refused at once;
         # the ballots they carried are not here. ``boxed``: the ballot waits in the
         # ballot box (``ballot cast``) until the box is closed; otherwise its ballot is
@@ -131,13 +140,13 @@ class Cycle(Aggregate):
         boxed: bool
         actor: str
 
-    class BallotCounted(Recorded):
+    class BallotCounted(Declared):
         # One anonymous ballot: no token, no actor. Recorded in a shuffled batch (a
         # closed box, a clerk's file), so its place in the log says nothing of its slip.
         group: str
         scores: dict[str, Decimal]
 
-    class BallotBoxClosed(Recorded):
+    class BallotBoxClosed(Declared):
         # The group's box opened and its ballots counted (the ``BallotCounted`` events
         # just before). ``missing``: tokens spent whose ballot never reached the box.
         group: str
@@ -145,7 +154,7 @@ class Cycle(Aggregate):
         missing: int
         actor: str
 
-    class VetoApplied(Recorded):
+    class VetoApplied(Declared):
         class_version = 2  # v1 had no observed_on
         upcast_v1_v2 = staticmethod(upcasts.observed_on_v1_v2)
         rule: str
@@ -157,55 +166,55 @@ class Cycle(Aggregate):
         actor: str
         attachments: tuple[dict[str, Any], ...] = ()  # pdca.domain.evidence
 
-    class ComponentNotApplicable(Recorded):
+    class ComponentNotApplicable(Declared):
         component: str
         reason: str
         actor: str
 
-    class ItemNotApplicable(Recorded):
+    class ItemNotApplicable(Declared):
         # One catalogue item does not apply to this unit: excluded from its
         # category's maximum, so the round can be complete without a score for it.
         item: str
         reason: str
         actor: str
 
-    class ProblemsCarriedIn(Recorded):
+    class ProblemsCarriedIn(Declared):
         # Last period's open rectification items (老毛病), checked again this period.
         items: list[dict[str, Any]]
         actor: str
 
-    class CarriedProblemClosed(Recorded):
+    class CarriedProblemClosed(Declared):
         item: str
         on: date
         actor: str
 
-    class UnitStepRecorded(Recorded):
+    class UnitStepRecorded(Declared):
         # The unit's own step (format 3 ``[[unit_steps]]``): 自查、重点目标申报、述职报告.
         step: str
         text: str
         evidence: str
         actor: str
 
-    class UnitStepReviewed(Recorded):
+    class UnitStepReviewed(Declared):
         # The 工委's decision on a step that needs approval (南通's 重点目标 审核).
         fact_position: int
         approved: bool
         reason: str
         actor: str
 
-    class AppealLodged(Recorded):
+    class AppealLodged(Declared):
         # 申诉/复核 of a published score (吉林's 讨说法): the request.
         reason: str
         evidence: str
         actor: str
 
-    class AppealDecided(Recorded):
+    class AppealDecided(Declared):
         appeal_position: int
         upheld: bool
         reason: str
         actor: str
 
-    class FactWithdrawn(Recorded):
+    class FactWithdrawn(Declared):
         class_version = 2  # v1 named fact_position "fact"
         upcast_v1_v2 = staticmethod(upcasts.fact_position_v1_v2)
         fact_position: int
@@ -213,7 +222,7 @@ class Cycle(Aggregate):
         actor: str
         attachments: tuple[dict[str, Any], ...] = ()  # pdca.domain.evidence
 
-    class FactAmended(Recorded):
+    class FactAmended(Declared):
         class_version = 2  # v1 named fact_position "fact"
         upcast_v1_v2 = staticmethod(upcasts.fact_position_v1_v2)
         fact_position: int
@@ -222,7 +231,7 @@ class Cycle(Aggregate):
         actor: str
         attachments: tuple[dict[str, Any], ...] = ()  # pdca.domain.evidence
 
-    class Voided(Recorded):
+    class Voided(Declared):
         # Opened by mistake: the cycle leaves rounds, the board and lists; its address
         # may be opened again (the next generation of its id).
         reason: str

@@ -93,17 +93,13 @@ _ABSTRACT = {"Event", "Created", "Recorded"}
 @cache
 def known_event_types() -> dict[str, str]:
     """Every stored event type (``"Cycle.Opened"``) with its topic in the store."""
-    from eventsourcing.domain import CanMutateAggregate
+    from pdca.domain.declared import event_classes
 
     found = {}
     for aggregate, module in _AGGREGATES.items():
         cls = getattr(importlib.import_module(module), aggregate)
-        for name, value in vars(cls).items():
-            if (
-                isinstance(value, type)
-                and issubclass(value, CanMutateAggregate)
-                and name not in _ABSTRACT
-            ):
+        for name in event_classes(cls):
+            if name not in _ABSTRACT:
                 found[f"{aggregate}.{name}"] = f"{module}:{aggregate}.{name}"
     return found
 

@@ -1,6 +1,10 @@
 """Web logins' mutable state, kept beside the event log and never in it: password
 hashes, sessions, throttle counters, and the record of every login attempt.
 
+Throttle counters by client address (``pdca.application.throttle``) are kept here
+too: how many misses (wrong logins, unknown ballot links) an address had in its
+current window — counts only, never what was typed.
+
 Why not events: a password hash must be replaceable and forgettable, a session ends,
 and a failed login names whatever was typed into the login box (a mistyped password,
 a stranger's guesses) — none of which belongs in an immutable history that auditors
@@ -17,7 +21,8 @@ from dataclasses import dataclass
 from typing import Any
 
 CREDENTIALS, SESSIONS, ATTEMPTS = "pdca_credentials", "pdca_sessions", "pdca_login_attempts"
-TABLES = (CREDENTIALS, SESSIONS, ATTEMPTS)
+THROTTLE = "pdca_client_throttle"
+TABLES = (CREDENTIALS, SESSIONS, ATTEMPTS, THROTTLE)
 
 
 @dataclass(frozen=True)
@@ -28,6 +33,14 @@ class Credential:
     failures: int
     locked_until: float
     generation: int  # raised by every password change: ends the login's sessions
+
+
+@dataclass(frozen=True)
+class Window:
+    """A client's misses of one kind since ``since`` (the first miss of the window)."""
+
+    misses: int
+    since: float
 
 
 @dataclass(frozen=True)
@@ -54,13 +67,15 @@ class CredentialStore:
         return self.recorder.datastore.transaction(commit=commit)
 
     def present(self) -> bool:
+        """Are all the tables there? (The throttle table came last: a database made
+        before it gets it from the owner's ``pdca init`` rerun, or a SQLite server.)"""
         with self._tx(False) as c:
             if self.kind == "sqlite":
                 c.execute(
-                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (SESSIONS,)
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (THROTTLE,)
                 )
                 return c.fetchone() is not None
-            c.execute("SELECT to_regclass(%s) IS NOT NULL AS present", (self.table(SESSIONS),))
+            c.execute("SELECT to_regclass(%s) IS NOT NULL AS present", (self.table(THROTTLE),))
             return bool(c.fetchone()["present"])
 
     def create_tables(self) -> None:
@@ -81,6 +96,10 @@ class CredentialStore:
                 f"CREATE TABLE IF NOT EXISTS {self.table(ATTEMPTS)} (id TEXT PRIMARY KEY, "
                 f"at {real} NOT NULL, login TEXT NOT NULL, outcome TEXT NOT NULL, "
                 "client TEXT NOT NULL)"
+            )
+            c.execute(
+                f"CREATE TABLE IF NOT EXISTS {self.table(THROTTLE)} (key TEXT PRIMARY KEY, "
+                f"misses INTEGER NOT NULL, since {real} NOT NULL)"
             )
 
     # ---- passwords and throttling ------------------------------------------------------
@@ -155,7 +174,7 @@ class CredentialStore:
             )
 
     def attempt(self, id: str, at: float, login: str, outcome: str, client: str) -> None:
-        """Record one login attempt (``outcome``: ok, wrong, locked, disabled, unknown)."""
+        """Record one login attempt (``outcome``: ok, wrong, locked, disabled, unknown, throttled)."""
         m = self.mark
         with self._tx(True) as c:
             c.execute(
@@ -217,3 +236,29 @@ class CredentialStore:
         m = self.mark
         with self._tx(True) as c:
             c.execute(f"DELETE FROM {self.table(SESSIONS)} WHERE login = {m}", (login,))
+
+    # ---- throttling by client address --------------------------------------------------
+
+    def window(self, key: str) -> Window | None:
+        m = self.mark
+        with self._tx(False) as c:
+            c.execute(f"SELECT misses, since FROM {self.table(THROTTLE)} WHERE key = {m}", (key,))
+            row = c.fetchone()
+        return Window(int(row["misses"]), float(row["since"])) if row is not None else None
+
+    def miss(self, key: str, now: float, seconds: float) -> Window:
+        """Count one miss of ``key``: a new window when its last one began ``seconds``
+        or more ago. One statement, so two processes counting at once both count."""
+        m, t = self.mark, self.table(THROTTLE)
+        over = now - seconds
+        with self._tx(True) as c:
+            c.execute(
+                f"INSERT INTO {t} AS w (key, misses, since) VALUES ({m}, 1, {m}) "
+                "ON CONFLICT (key) DO UPDATE SET "
+                f"misses = CASE WHEN w.since <= {m} THEN 1 ELSE w.misses + 1 END, "
+                f"since = CASE WHEN w.since <= {m} THEN {m} ELSE w.since END",
+                (key, now, over, over, now),
+            )
+            c.execute(f"SELECT misses, since FROM {t} WHERE key = {m}", (key,))
+            row = c.fetchone()
+        return Window(int(row["misses"]), float(row["since"]))

@@ -62,8 +62,11 @@ class Database:
         query = "mode=ro" + ("&immutable=1" if access == "immutable" else "")
         return f"file:{quote(str(self.sqlite_path))}?{query}"
 
-    def event_store_env(self, create_tables: bool = False) -> dict[str, str]:
-        """Settings for an ``eventsourcing`` application on this database."""
+    def event_store_env(self, create_tables: bool = False, pooled: bool = False) -> dict[str, str]:
+        """Settings for an ``eventsourcing`` application on this database. On PostgreSQL
+        ``pooled``: the library's connection pool, for a process that serves many requests
+        or follows the log for hours (``pdca serve``, projection workers); else one
+        connection opened when first used (``pdca.storage.pg_single``), for a command."""
         env = {"CREATE_TABLE": "y" if create_tables else "n"}
         if self.kind == "sqlite":
             env.update(
@@ -73,21 +76,26 @@ class Database:
                 # The library's recorder, writing attachments in the events' transaction.
                 APPLICATION_RECORDER_TOPIC="pdca.storage.sqlite_recorder:Recorder",
             )
-        else:
-            env.update(
-                PERSISTENCE_MODULE="eventsourcing.postgres",
-                POSTGRES_DBNAME=self.dbname,
-                POSTGRES_HOST=self.host,
-                POSTGRES_PORT=self.port,
-                POSTGRES_USER=self.user,
-                POSTGRES_PASSWORD=self.password,
-                POSTGRES_CONNECT_TIMEOUT="5",
-                # A server sizes its pool to its threads (``pdca serve``); a command needs 2.
-                POSTGRES_POOL_SIZE=pool_size(),
-                APPLICATION_RECORDER_TOPIC="pdca.storage.postgres_recorder:Recorder",
-            )
-            if self.schema:
-                env["POSTGRES_SCHEMA"] = self.schema
+            return env
+        env.update(
+            POSTGRES_DBNAME=self.dbname,
+            POSTGRES_HOST=self.host,
+            POSTGRES_PORT=self.port,
+            POSTGRES_USER=self.user,
+            POSTGRES_PASSWORD=self.password,
+            POSTGRES_CONNECT_TIMEOUT="5",
+        )
+        if self.schema:
+            env["POSTGRES_SCHEMA"] = self.schema
+        if not pooled:
+            env["PERSISTENCE_MODULE"] = "pdca.storage.pg_single:Factory"
+            return env
+        env.update(
+            PERSISTENCE_MODULE="eventsourcing.postgres",
+            # A server sizes its pool to its threads (``pdca serve``).
+            POSTGRES_POOL_SIZE=pool_size(),
+            APPLICATION_RECORDER_TOPIC="pdca.storage.postgres_recorder:Recorder",
+        )
         return env
 
     def sqlalchemy_url(self) -> str:
