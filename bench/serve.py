@@ -9,6 +9,8 @@ Not a test: it prints figures. For each database (SQLite, PostgreSQL):
 - latency, p50 and p95, of the ranking, a unit's cycle page (status, explain tree,
   history) and a form post (a task's progress report, a new event each) under 1, 8 and
   32 concurrent clients, each client a thread with its own HTTP connection and session;
+  ``post+page`` is the post and the page it redirects to, as a browser sees it (that
+  page waits for the views to reach the post's event);
 - write throughput through the server against the library's raw save (one
   ``Application.save`` of one event per call, same database, same number of threads);
 - the server process's memory (VmRSS) over ``--memory-requests`` requests.
@@ -170,6 +172,7 @@ class Client:
     cookies: dict[str, str] = field(default_factory=dict)
     conn: http.client.HTTPConnection | None = None
     csrf: str = ""  # the token of this browser's CSRF cookie, for its form posts
+    location: str = ""  # where the last answer redirected to
 
     def request(
         self, method: str, path: str, form: dict[str, str] | None = None
@@ -193,6 +196,7 @@ class Client:
         self.conn.request(method, path, body=body, headers=headers)
         answer = self.conn.getresponse()
         text = answer.read().decode("utf-8", "replace")
+        self.location = answer.getheader("Location") or ""
         for name, value in answer.getheaders():
             if name.lower() == "set-cookie":
                 key, _, rest = value.partition("=")
@@ -320,7 +324,16 @@ def page_workers(kind: str, pool: list[Client], names: list[str]) -> list[Callab
             path = f"/cycles/{quote(name)}/{LIVE}/task_report"
             return timed(lambda: client.request("POST", path, form), 303, kind)
 
-        return {"ranking": ranking, "unit": unit, "post": post}[kind]
+        def post_page(n: int) -> float:
+            # As a browser does: the post, then the page it redirects to, which waits
+            # for the views to reach the post's event (``?at=N``).
+            started = time.perf_counter()
+            post(n)
+            if client.location:
+                timed(lambda: client.request("GET", client.location), 200, kind)
+            return time.perf_counter() - started
+
+        return {"ranking": ranking, "unit": unit, "post": post, "post+page": post_page}[kind]
 
     return [make(c, i) for i, c in enumerate(pool)]
 
@@ -331,7 +344,12 @@ def raw_saves(url: str, root: Path, names: list[str], threads: int, total: int) 
     from pdca.application.workspace import open_workspace
     from pdca.domain.cycle import Cycle
 
-    app = PdcaApplication(open_workspace(str(root), url))
+    # Its pool sized to its threads, as ``pdca serve`` sizes its own (PostgreSQL).
+    os.environ["PDCA_POOL_SIZE"] = str(threads)
+    try:
+        app = PdcaApplication(open_workspace(str(root), url))
+    finally:
+        os.environ.pop("PDCA_POOL_SIZE", None)
     # Each thread its own cycles, loaded once: the save alone is measured.
     mine = [[app.get_cycle(f"{n}/{LIVE}") for n in names[t::threads][:20]] for t in range(threads)]
 
@@ -416,17 +434,17 @@ def measure(
     names = [n for n, _ in roster_of(args.units)]
     print(f"\n== {kind}: {args.units} units, {events:,} events", flush=True)
     if not memory_only:
-        print("clients  page      p50 ms   p95 ms   req/s")
+        print("clients  page       p50 ms   p95 ms   req/s")
         writes = {}
         for count in args.clients:
             pool = clients(port, count)
-            for page in ("ranking", "unit", "post"):
+            for page in ("ranking", "unit", "post", "post+page"):
                 total = max(args.requests, count)
                 latencies, wall = run(page_workers(page, pool, names), total)
                 p50, p95 = percentiles(latencies)
                 failed, lost = failures_said()
                 print(
-                    f"{count:>7}  {page:<8} {p50:8.1f} {p95:8.1f} {total / wall:7.1f}"
+                    f"{count:>7}  {page:<9} {p50:8.1f} {p95:8.1f} {total / wall:7.1f}"
                     + (f"  failed: {failed}" if failed else ""),
                     flush=True,
                 )

@@ -145,7 +145,7 @@ def test_a_projection_worker_keeps_a_pool(ws: Workspace, monkeypatch: pytest.Mon
 
     monkeypatch.setattr(views, "follow", once)
     made = made_from_now(monkeypatch)
-    done = json.loads(ws.ok("projections", "run", "catalog", "--follow", "--json").output)
+    done = json.loads(ws.ok("projections", "run", "catalog", "--follow", "--json").stdout)
     assert used == ["eventsourcing.postgres"] and made == []
     assert done["projections"] == ["catalog"]
     # Without --follow the same command is a one-shot one.

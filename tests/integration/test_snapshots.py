@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
 import pytest
@@ -261,3 +262,57 @@ def test_init_adds_the_table_and_drop_empties_it(long_cycle: Workspace) -> None:
         # Append-only like the events, for every login but through drop's own lifting.
         with pytest.raises(Exception, match="只能追加"):
             ws.sql("DELETE FROM pdca_snapshots")
+
+
+def test_the_files_a_cycle_names_come_with_its_one_load(long_cycle: Workspace) -> None:
+    """``explain`` lists the attachments from the cycle as loaded (its snapshot carries
+    them): the cycle's events are read once, and the list is the one its events give."""
+    from tests.integration.test_evidence import files, pdf, sha
+
+    ws = long_cycle
+    scan, letter = pdf(b"scan"), pdf(b"letter")
+    f = files(ws, scan_pdf=scan, letter_pdf=letter)
+    finding = [*("finding", "record", C, "--source", "暗访", "--indicator", "discipline")]
+    finding += ["--points", "-1", "--observed-on", "2024-05-12", "--evidence", "暗访记录"]
+    ws.ok(*finding, "--attach", f["scan_pdf"])  # 6
+    _finding(ws, 1)  # 7: names none
+    ws.ok(*finding, "--attach", f["letter_pdf"], "--attach", f["scan_pdf"])  # 8
+    expected = [
+        {
+            "position": p,
+            "type": "FindingRecorded",
+            "digest": sha(data),
+            "name": name,
+            "size": len(data),
+            "media_type": "application/pdf",
+        }
+        for p, data, name in (
+            (6, scan, "scan.pdf"),
+            (8, letter, "letter.pdf"),
+            (8, scan, "scan.pdf"),
+        )
+    ]
+    from_events = json.loads(ws.ok("explain", C, "--json").output)
+    assert from_events["attachments"] == expected
+    app = _app(ws)
+    try:
+        cid = Cycle.create_id("市财政局", "2024")
+        assert cycle_loading.take(app, cycle_loading.load(app, cid))
+        assert cycle_loading.snapshots(app).latest(cid).version == 8
+        reads = []
+        select = app.recorder.select_events
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            reads.append(kwargs.get("originator_id", args[0] if args else None))
+            return select(*args, **kwargs)
+
+        app.recorder.select_events = counted
+        explained = app.explain(C).to_json()
+        assert reads.count(cid) == 1  # the snapshot's head event and none after: one read
+        assert explained["attachments"] == expected
+        # As of the moment of event 7: the first file only, folded from the events.
+        at = list(app.repository.event_store.get(cid))[6].timestamp
+        assert app.explain(C, at).to_json()["attachments"] == expected[:1]
+    finally:
+        app.close()
+    assert json.loads(ws.ok("explain", C, "--json").output) == from_events

@@ -137,3 +137,25 @@ def test_a_supervisor_imports_findings_from_the_template(
     assert page.inner_text("#recorded") == "1"
     assert office.ws.event_count() == before + 1
     assert "值班脱岗" in office.ws.ok("ledger", "--json").output
+
+
+def test_a_form_answers_with_its_position_and_the_page_shows_the_views_at_it(
+    office: Office, visit: Any
+) -> None:
+    """A form's POST answers once its event is stored, not once the views have it: the
+    redirect names the event's position (``?at=N``), and the page it leads to waits
+    until every built-in view has reached it."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from pdca.projections import builtin
+
+    page = log_in(visit(), office, SUPERVISOR)
+    page.goto(f"{office.base}/cycles/{C}")
+    answer = fill_finding(page, "会后未及时归档签到表", "签到表.pdf", PDF, "application/pdf")
+    assert answer.status == 200
+    at = int(parse_qs(urlsplit(page.url).query)["at"][0])
+    assert at == office.ws.sql(f"SELECT max(rowid) FROM {office.ws.events_table}")[0][0]
+    names = {p.name for p in builtin()}
+    positions = [p for n, p in office.ws.sql("SELECT projection, position FROM pdca_tracking")
+                 if n in names]  # fmt: skip
+    assert len(positions) == len(names) and min(positions) >= at

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from pdca_web.fresh import await_written
 from pdca_web.pages import render
 from pdca_web.session import endpoint, office, refusal_text, refused_status
 
@@ -99,6 +100,7 @@ def _notice(key: str | None) -> str | None:
 
 
 def cycle_page(request: Request) -> Response:
+    await_written(request)
     context = cycle_context(request, address_of(request))
     return render(request, "cycle.html", context, status=refused_status(request))
 

@@ -16,28 +16,23 @@ from typing import Any
 from urllib.parse import quote
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from pdca_web.cycle_pages import address_of, cycle_page, cycle_url
+from pdca_web.fresh import acting, await_written, written
 from pdca_web.refusals import BadInput
 from pdca_web.session import endpoint, office
 from pdca_web.uploads import uploads
 
 
-def acting(request: Request, command: str) -> Any:
-    from pdca.application.logins import acting_for
-
-    found = office(request)
-    return acting_for(found.app, request.state.user, command, found.principal)
-
-
 def settle(request: Request) -> None:
-    """After a write: let the follower bring the views up to it, so the next page (a
-    list read from the views) shows what was just recorded."""
+    """After a write whose answer is the page itself (no redirect): let the follower
+    bring the views up to it, so the page shows what was just recorded."""
     from pdca.application.serving import await_views
 
-    await_views(office(request).app)
+    context = getattr(request.state, "acting", None)
+    await_views(office(request).app, context.recorded if context is not None else None)
 
 
 def text(form: Any, name: str, limit: int = 2000) -> str:
@@ -162,8 +157,7 @@ def cycle_form(request: Request) -> Response:
         raise BadInput(f"未知表单 '{name}'")
     address = address_of(request)
     notice = handler(request, address, request.state.form)
-    settle(request)
-    return RedirectResponse(f"{cycle_url(address)}?notice={notice}", status_code=303)
+    return written(request, cycle_url(address), notice=notice)
 
 
 # ---- 整改 -----------------------------------------------------------------------------
@@ -194,6 +188,7 @@ def rectification_page(request: Request) -> Response:
     from pdca_web.pages import render
     from pdca_web.session import refused_status
 
+    await_written(request)
     context = rectification_context(request)
     return render(request, "rectification.html", context, status=refused_status(request))
 
@@ -225,8 +220,7 @@ def rectification_form(request: Request) -> Response:
         )
     else:
         raise BadInput(f"未知表单 '{name}'")
-    settle(request)
-    return RedirectResponse(f"/rectifications/{quote(ref)}?notice=1", status_code=303)
+    return written(request, f"/rectifications/{quote(ref)}", notice="1")
 
 
 ROUTES = [

@@ -32,7 +32,12 @@ class Office:
 
         self._follower = threading.Thread(
             target=follow_views,
-            args=(self.app, self._stop.is_set, self.settings.follow_seconds),
+            args=(
+                self.app,
+                self._stop.is_set,
+                self.settings.follow_seconds,
+                self.settings.follow_gap,
+            ),
             name="pdca-follower",
             daemon=True,
         )

@@ -16,7 +16,7 @@ from pdca_web.session import endpoint, office
 
 def periods(app: Any) -> list[str]:
     """The periods that have cycles, newest first."""
-    return sorted({c["period"] for c in app.list_cycles()}, reverse=True)
+    return list(app.cycle_periods())
 
 
 def chosen_period(request: Request, app: Any) -> tuple[str | None, list[str]]:

@@ -32,6 +32,10 @@ class Settings:
     threads: int = 8
     session_minutes: int = 30
     follow_seconds: float = 0.5
+    #: The least time between two passes of the follower that found events: busy
+    #: writers' events are applied a batch at a time (a pass has a fixed cost of its
+    #: own: positions, scoring, a commit); a page after a write may wait this much longer.
+    follow_gap: float = 0.1
     secure_cookies: bool = False
 
 

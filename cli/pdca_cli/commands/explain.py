@@ -74,8 +74,8 @@ def explain(obj: CliContext, address: str, as_of: str | None) -> None:
         click.echo(f"链摘要（第 {data['head_position']} 号事件）：{data['head_digest']}")
     if data["refused"]:
         click.echo(f"尚不能计分：{data['refused']}")
-    for line in render_tree(data["tree"], precision=Decimal(data["precision"])):
-        click.echo(line)
+    # One write for the tree: a long cycle's has a line per fact (thousands).
+    click.echo("\n".join(render_tree(data["tree"], precision=Decimal(data["precision"]))))
     outcome = data["outcome"]
     if outcome:
         click.echo(

@@ -40,6 +40,14 @@ def roster(app: Any) -> Accounts | None:
     return app.repository.get(ACCOUNTS_ID)
 
 
+def current_roster(app: Any) -> Accounts | None:
+    """The roster, to read only (``pdca.application.kept``): a server asks on every
+    request, and replaying the roster twice each time was a third of a form post."""
+    from pdca.application.kept import current
+
+    return current(app, "roster", ACCOUNTS_ID, lambda: roster(app))
+
+
 def permit(app: Any, acting: Acting, command: str) -> None:
     """The one permission check (``PdcaApplication.permit``): see the module's docstring.
     Notes the acting context's assurance and the limits its save is checked against."""
@@ -48,7 +56,7 @@ def permit(app: Any, acting: Acting, command: str) -> None:
         # nothing in the schema, the roster included.
         what = "收不记名测评票" if acting.ballot else "代网页账户记录"
         _require_service_role(app, acting.principal, what)
-    found = roster(app)
+    found = current_roster(app)
     if found is None or not found.accounts:
         acting.assurance = DECLARED
         if command in FOUNDING:

@@ -80,6 +80,9 @@ class Acting:
     #: (``pdca.application.attaching``).
     evidence: dict[str, bytes] = field(default_factory=dict, repr=False)
     purges: list[str] = field(default_factory=list)
+    #: The notification id of the last event this command saved (0: none yet): a page
+    #: shown after the write waits for the views to reach it, and no further.
+    recorded: int = 0
 
     @classmethod
     def declared(cls, name: str, command: str = "", **kwargs: Any) -> Acting:

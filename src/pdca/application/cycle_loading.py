@@ -70,8 +70,9 @@ HEAD_ONLY = frozenset(
 
 
 class HeadFacts(CycleFacts):
-    """A cycle's head without its body: the facts by position and the ballot tokens are
-    not there (and the events that only add to them are not folded)."""
+    """A cycle's head without its body: the facts by position, the ballot tokens and the
+    files the events name are not there (and the events that only add to them are not
+    folded)."""
 
     def apply(self, kind: str, position: int, recorded_at: Any, data: Any) -> None:
         if kind not in BODY_ONLY:

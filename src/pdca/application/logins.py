@@ -91,9 +91,9 @@ _digest = web_sessions.digest
 
 
 def _roster_account(app: Any, login: str) -> Account | None:
-    from pdca.application.accounts import roster
+    from pdca.application.accounts import current_roster
 
-    found = roster(app)
+    found = current_roster(app)
     return found.by_login(login) if found is not None else None
 
 

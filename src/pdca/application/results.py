@@ -6,7 +6,7 @@ history; the scores projection does the same. Nothing else computes a score.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -129,20 +129,6 @@ def facts_of(
         data = vars(e)
         facts.apply(type(e).__name__, e.originator_version, e.timestamp, data)
     return facts
-
-
-def _naming_attachments(app: Any, oid: Any) -> list[Any]:
-    """The events of an aggregate whose stored state names attachments (a long cycle's
-    thousands of others are not decoded for a list they are not on)."""
-    from pdca.storage.chain import as_bytes
-    from pdca.storage.plaintext import plain_state
-
-    cipher = app.mapper.cipher
-    return [
-        app.mapper.decode(row)
-        for row in app.recorder.select_events(oid)
-        if b'"attachments"' in as_bytes(plain_state(row.state, cipher))
-    ]
 
 
 class Results:
@@ -533,8 +519,12 @@ class Results:
         for row in self.list_rounds():
             if row["period"] != period:
                 continue
-            rnd = self.repository.get(_round_id(period, row["scheme_id"]))
-            for record in rnd.consequences.values():
+            # Read on every ranking page: a round of 1,000 cycles took a quarter second
+            # to replay, so the copy read last serves while the round has not moved.
+            read = _round_read(self, period, row["scheme_id"])
+            if read is None:
+                continue
+            for record in read.round.consequences.values():
                 used[record["cycle"]] = record
         return used
 
@@ -588,19 +578,16 @@ class Results:
         from pdca.rules import scoring
 
         cycle = self.get_cycle(address)
-        # The cycle as loaded is its facts now (a past moment is folded from its events);
-        # otherwise only the events that name attachments are decoded, for their list.
-        events = (
-            _naming_attachments(self, cycle.id)
-            if as_of is None and self.mapper.compressor is None
-            else list(self.repository.event_store.get(cycle.id))
-        )
+        # The cycle as loaded is its facts now, the files its events name included; a
+        # past moment is folded from its events.
+        events = [] if as_of is None else list(self.repository.event_store.get(cycle.id))
         facts = cycle.facts if as_of is None else facts_of(events, as_of)
         if facts.opened is None:
             when = self.clock.shown(as_of) if as_of else ""
             raise NotFound(f"{when} 时周期 {address} 尚未开启")
         scheme = pinned(facts.scheme_text)
-        round_ = self._round_or_none(cycle.period, cycle.scheme_id)
+        read = _round_read(self, cycle.period, cycle.scheme_id)
+        round_ = read.round if read is not None else None
         context = scoring.RoundContext()
         if round_ is not None and scoring.needs_round_context(scheme):
             others = [f for _, f in self._round_cycles(round_, as_of) if f.opened is not None]
@@ -609,17 +596,18 @@ class Results:
         breakdown = scoring.score(facts, scheme, context)
         outcome = None
         results_used = None
-        if round_ is not None:
+        if read is not None and round_ is not None:
+            finalised = [e for e in read.events if type(e).__name__ == "Finalized"]
             published = [
                 f
-                for f, e in zip(round_.finalisations, self._round_events(round_), strict=True)
+                for f, e in zip(round_.finalisations, finalised, strict=True)
                 if as_of is None or e.timestamp <= as_of
             ]
             if published:
                 outcome = next(
                     (o for o in published[-1]["outcomes"] if o["cycle"] == cycle.address), None
                 )
-            results_used = self._results_used_at(round_, cycle.address, as_of)
+            results_used = self._results_used_at(round_, cycle.address, as_of, read.events)
         head = (
             cycle.version
             if as_of is None
@@ -639,21 +627,25 @@ class Results:
             results_used=results_used,
             appeals=list(facts.appeals) or None,
             attachments=[
-                {"position": e.originator_version, "type": type(e).__name__, **dict(r)}
-                for e in events
-                if as_of is None or e.timestamp <= as_of
-                for r in getattr(e, "attachments", ())
+                {"position": position, "type": kind, **r}
+                for position, kind, refs in facts.attachments
+                for r in refs
             ]
             or None,
         )
 
     def _results_used_at(
-        self, rnd: Round, address: str, as_of: datetime | None
+        self,
+        rnd: Round,
+        address: str,
+        as_of: datetime | None,
+        events: Sequence[Any] | None = None,
     ) -> dict[str, Any] | None:
         """The unit's conversions and consequences as recorded by ``as_of``, with the
-        events they came from (the recording and every revision since)."""
+        events they came from (the recording and every revision since); ``events``: the
+        round's, when read already."""
         found: dict[str, Any] | None = None
-        for e in self.repository.event_store.get(rnd.id):
+        for e in events if events is not None else self.repository.event_store.get(rnd.id):
             if as_of is not None and e.timestamp > as_of:
                 break
             name = type(e).__name__
@@ -693,6 +685,36 @@ class Results:
         return [
             e for e in self.repository.event_store.get(rnd.id) if type(e).__name__ == "Finalized"
         ]
+
+
+@dataclass(frozen=True)
+class _RoundRead:
+    """A round and its events as of one version (kept between reads: ``kept``)."""
+
+    round: Round
+    events: list[Any]
+
+    @property
+    def version(self) -> int:
+        return int(self.round.version)
+
+
+def _round_read(app: Any, period: str, scheme_id: str) -> _RoundRead | None:
+    """The round of ``period`` and ``scheme_id`` with its events, None when there is
+    none: every unit page explains its cycle with it, and replaying a round of 1,000
+    cycles (three times) was most of the page."""
+    from pdca.application.kept import current
+
+    ident = _round_id(period, scheme_id)
+
+    def load() -> _RoundRead | None:
+        events = list(app.repository.event_store.get(ident))
+        if not events:
+            return None
+        version = events[-1].originator_version
+        return _RoundRead(app.repository.get(ident, version=version), events)
+
+    return current(app, "round", ident, load)
 
 
 def _incomplete(cycle: str, breakdown: scoring.Breakdown) -> dict[str, Any]:

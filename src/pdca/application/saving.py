@@ -124,7 +124,8 @@ def save(
         staged = stage(app, acting, aggregates)
     done = False
     try:
-        app.save(*aggregates, *extra, **(staged.kwargs if staged else {}))
+        recordings = app.save(*aggregates, *extra, **(staged.kwargs if staged else {}))
+        acting.recorded = max((r.notification.id for r in recordings), default=acting.recorded)
         acting.accepted = extra[0] if extra else None
         done = True
     except IntegrityError:

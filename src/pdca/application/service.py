@@ -293,6 +293,11 @@ class PdcaApplication(_UseCases, Application[UUID]):
             self._marker_is_old = False
         return super().save(*objs, **kwargs)
 
+    def _notify(self, recordings: list[Any]) -> None:
+        """After a save: wake this process's view follower (``pdca serve``), if any."""
+        if self._runtime is not None:
+            self._runtime.stored.set()
+
     def __getattr__(self, name: str) -> Any:
         target = _USE_CASE_OF.get(name)
         if target is None:
@@ -773,6 +778,18 @@ class PdcaApplication(_UseCases, Application[UUID]):
             row["cycle"] = f"{row['unit']}/{row['period']}"
             result.append(row)
         return result
+
+    def cycle_periods(self) -> list[str]:
+        """The periods that have cycles (voided ones aside), newest first: one query,
+        where ``list_cycles`` would read every cycle (a page asks on every request)."""
+        from sqlalchemy import select
+
+        from pdca.projections.catalog import cycles
+
+        runtime = self.projection_runtime()
+        runtime.refresh("catalog")
+        query = select(cycles.c.period).where(cycles.c.stage != VOIDED).distinct()
+        return sorted((r["period"] for r in runtime.rows("catalog", query)), reverse=True)
 
     def stage_label(self, scheme_ref: str, stage: str) -> str:
         """A stage's Chinese label from the workspace's copy of the scheme, else its phase's."""

@@ -38,12 +38,13 @@ def open_application(workspace: str | None, db: str | None) -> PdcaApplication:
     return app
 
 
-def await_views(app: PdcaApplication, timeout: float = 3.0) -> bool:
+def await_views(app: PdcaApplication, position: int | None = None, timeout: float = 3.0) -> bool:
     """Wait (at most ``timeout`` seconds) until the follower has brought the built-in
-    views up to the newest event, so the page after a form shows what it recorded. Reads
-    positions only: never the tracking rows' locks. False when the views are still behind."""
+    views up to ``position`` (a write's notification id; None: the newest event), so the
+    page after a form shows what it recorded. Reads positions only: never the tracking
+    rows' locks. False when the views are still behind."""
     runtime = app.projection_runtime()
-    head = runtime.head()
+    head = runtime.head() if position is None else position
     names = runtime.builtin
     end = time.monotonic() + timeout
     while True:
@@ -83,10 +84,14 @@ def service_problem(app: PdcaApplication, login: str) -> str | None:
 
 
 def follow_views(
-    app: PdcaApplication, should_stop: Callable[[], bool], interval: float = 0.5
+    app: PdcaApplication,
+    should_stop: Callable[[], bool],
+    interval: float = 0.5,
+    gap: float = 0.0,
 ) -> None:
-    """Catch the built-in views up, then follow new events until ``should_stop``. A
-    failed pass (the database restarting) is retried after a pause, never ends the
+    """Catch the built-in views up, then follow new events until ``should_stop`` (a
+    store by this process wakes it; ``gap`` apart at least while events keep coming).
+    A failed pass (the database restarting) is retried after a pause, never ends the
     thread: pages would silently go stale."""
     from pdca import log
 
@@ -94,7 +99,7 @@ def follow_views(
     names = sorted(runtime.builtin)
     while not should_stop():
         try:
-            runtime.follow(*names, interval=interval, should_stop=should_stop)
+            runtime.follow(*names, interval=interval, should_stop=should_stop, gap=gap)
         except Exception as exc:  # logged, and the loop goes on
             log.warning("views_follow_failed", error=str(exc)[:300])
             time.sleep(max(interval, 1.0))

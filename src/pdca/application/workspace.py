@@ -66,10 +66,15 @@ class Workspace:
     attachment_limit: int = DEFAULT_ATTACHMENT_MB * 1024 * 1024  # bytes
     _schemes: list[Scheme] | None = field(default=None, repr=False)
     _invalid: list[str] = field(default_factory=list, repr=False)
+    _database: tuple[tuple[str, Path], Database] | None = field(default=None, repr=False)
 
     @property
     def database(self) -> Database:
-        return parse_url(self.db_url, self.root)
+        """The database the URL names (parsed once: a server asks on every request)."""
+        key = (self.db_url, self.root)
+        if self._database is None or self._database[0] != key:
+            self._database = (key, parse_url(self.db_url, self.root))
+        return self._database[1]
 
     @property
     def anchors_file(self) -> Path:

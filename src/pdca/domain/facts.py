@@ -212,6 +212,9 @@ class CycleFacts:
     appeals: list[Appeal] = field(default_factory=list)
     voided: Provenance | None = None  # opened by mistake: out of rounds, board and lists
     void_reason: str = ""
+    #: The files the events name (``pdca.domain.evidence``), in their order: one
+    #: (position, event type, references) per event that names any.
+    attachments: list[tuple[int, str, list[dict[str, Any]]]] = field(default_factory=list)
 
     # ---- views the rules read ---------------------------------------------------------
 
@@ -273,6 +276,9 @@ class CycleFacts:
         handler = getattr(self, f"_on_{kind}", None)
         if handler is not None:
             handler(Provenance(position, recorded_at, data.get("actor", "")), data)
+        refs = data.get("attachments")
+        if refs:
+            self.attachments.append((position, kind, [dict(r) for r in refs]))
 
     def _on_Opened(self, p: Provenance, d: Mapping[str, Any]) -> None:
         self.unit, self.period = d["unit"], d["period"]

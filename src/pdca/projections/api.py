@@ -136,8 +136,12 @@ class Batch:
         folds: CycleFolds,
         zone: tzinfo,
         aside: dict[str, Table] | None = None,
+        continued: Callable[[dict[UUID, int]], set[UUID]] | None = None,
     ) -> None:
         self.connection = connection
+        # While a rebuild is built aside: which aggregates (at the version this batch
+        # folded them to) have a later event within the rebuild (``settled``).
+        self._continued = continued
         # During a rebuild, this projection's own tables are read and written under
         # their aside copies (``pdca.projections.aside``); others' are read as served.
         self._aside = aside or {}
@@ -238,6 +242,18 @@ class Batch:
             found = self.history.facts_of(fact.originator_id, 1)[0]
             self._openings[fact.originator_id] = found
         return found
+
+    def settled(self, versions: dict[UUID, int]) -> set[UUID]:
+        """Of the aggregates in ``versions`` (id → the version this batch folded it to),
+        those whose rows must be written now: all of them, except while a rebuild is
+        built aside — then one with a later event up to the rebuild's head is left to the
+        batch holding its last event, so a cycle is scored once per rebuild, not once per
+        batch it changes in. The aside tables are served only when complete, so a row
+        left for later is never read by anyone; a killed rebuild resumes from its last
+        batch and reaches those events again."""
+        if self._continued is None or not versions:
+            return set(versions)
+        return set(versions) - self._continued(versions)
 
     def cycle(self, fact: Fact) -> CycleFacts:
         """The facts of ``fact``'s cycle, folded up to and including it."""

@@ -60,7 +60,10 @@ class Ledger(Projection):
             self._dirty[oid] = fact.version
 
     def end_batch(self, batch: Batch) -> None:
+        settled = batch.settled(self._dirty)  # a rebuild writes a cycle's rows once
         for oid, version in self._dirty.items():
+            if oid not in settled:
+                continue
             for row in ledger_rows(oid, batch.cycle_at(oid, version)):
                 batch.put(ledger, row)
 

@@ -81,6 +81,8 @@ class Scores(Projection):
         #: Year cycles of a roll-up that changed in this batch: scored once, at the end,
         #: with the published totals (never first without them and then again).
         self._changed_rollups: set[UUID] = set()
+        #: Changed cycles a rebuild scores in a later batch (``Batch.settled``).
+        self._later: set[UUID] = set()
 
     @handles("Unit.Registered")
     def unit_registered(self, fact: Fact, batch: Batch) -> None:
@@ -114,6 +116,14 @@ class Scores(Projection):
             # A voided cycle leaves the scores (and so ranking, exports and the report).
             batch.delete(scores, str(oid))
             del folded[oid]
+        # A rebuild scores a cycle at its last event, once: until then it holds a row
+        # without a score (where a round's publication lands), never read before the swap.
+        self._later = set(folded) - batch.settled(self._dirty)
+        for oid in self._later:
+            if batch.get(scores, str(oid)) is None:
+                self._write(batch, oid, folded.pop(oid), None)
+            else:
+                del folded[oid]
         groups: dict[tuple[str, str], list[UUID]] = {}
         for oid, facts in folded.items():
             groups.setdefault((facts.period, facts.scheme_id), []).append(oid)
@@ -148,7 +158,7 @@ class Scores(Projection):
         # Each quarter's published totals, read once for all the years that roll it up
         # (the quarters' rows do not change here: only the years' are written).
         quarters: dict[tuple[str, str], dict[tuple[str, str], Decimal | None]] = {}
-        for oid in self._rollups:
+        for oid in self._rollups - self._later:
             if oid not in self._changed_rollups and batch.get(scores, str(oid)) is None:
                 continue  # a quarter published before its year's cycle was opened
             facts = batch.cycle_at(oid)
@@ -172,8 +182,9 @@ class Scores(Projection):
             self._write(batch, oid, facts, scoring.RoundContext(published=published))
 
     def _write(
-        self, batch: Batch, oid: UUID, facts: CycleFacts, context: scoring.RoundContext
+        self, batch: Batch, oid: UUID, facts: CycleFacts, context: scoring.RoundContext | None
     ) -> None:
+        """The cycle's row; with no ``context``, its row without a score (``end_batch``)."""
         stored = batch.get(scores, str(oid)) or dict.fromkeys(PUBLISHED)
         # What this batch published for it counts even before its row exists (a year
         # of a roll-up is written only after the batch's publications are applied).
@@ -190,12 +201,12 @@ PUBLISHED = ("published_total", "rank", "grade", "tier", "published_head", "publ
 def score_row(
     oid: UUID,
     facts: CycleFacts,
-    context: scoring.RoundContext,
+    context: scoring.RoundContext | None,
     category: str | None,
     grid: str | None,
 ) -> dict[str, Any]:
     """A cycle's row of the scores table, but for the published columns: the one
-    scoring function's result with its component breakdown."""
+    scoring function's result with its component breakdown (none without ``context``)."""
     row: dict[str, Any] = {
         "cycle_id": str(oid),
         "cycle": f"{facts.unit}/{facts.period}",
@@ -217,7 +228,7 @@ def score_row(
         "refused": None,
     }
     scheme = pinned(facts.scheme_text)
-    if scheme.rules.scored:
+    if scheme.rules.scored and context is not None:
         b = scoring.score(facts, scheme, context)
         row.update(
             total=_text(b.total),

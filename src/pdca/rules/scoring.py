@@ -575,22 +575,23 @@ def _ballots_component(rules: Rules, facts: CycleFacts) -> tuple[Decimal, list[N
             f"测评票不足：已收有效票 {len(ballots)} 张，方案要求至少 {ballot.quorum} 张"
         )
     groups = []
+    totals = {id(b): b.total for b in ballots}  # each ballot summed once, not per use
     for group in ballot.groups:
         mine = sorted(
             (b for b in ballots if b.group == group.id),
-            key=lambda b: (b.total, b.provenance.position),
+            key=lambda b: (totals[id(b)], b.provenance.position),
         )
         if not mine:
             continue
         kept, dropped = mine, []
         if ballot.trim and len(mine) >= 3:
             kept, dropped = mine[1:-1], [mine[0], mine[-1]]
-        mean = sum((b.total for b in kept), ZERO) / len(kept)
-        leaves = [_leaf(f"测评票 #{b.provenance.position}", b.total, b) for b in kept]
+        mean = sum((totals[id(b)] for b in kept), ZERO) / len(kept)
+        leaves = [_leaf(f"测评票 #{b.provenance.position}", totals[id(b)], b) for b in kept]
         leaves += [
             _leaf(
                 f"测评票 #{b.provenance.position}（去掉）",
-                b.total,
+                totals[id(b)],
                 b,
                 note="去掉一个最高分和一个最低分",
             )
@@ -632,7 +633,9 @@ def _point_means(ballot: Any, kept: list[Any]) -> list[Node]:
     for item in ballot.items:
 
         def whole(b: Any, item: Any = item) -> Decimal:
-            return b.scores.get(item.id, sum((b.scores.get(p.id, ZERO) for p in item.points), ZERO))
+            if item.id in b.scores:  # given whole: its points are not summed
+                return b.scores[item.id]  # type: ignore[no-any-return]
+            return sum((b.scores.get(p.id, ZERO) for p in item.points), ZERO)
 
         by_point = [b for b in kept if item.id not in b.scores]
         means = tuple(

@@ -25,3 +25,21 @@ class Attaching:
 
             attachments.write_rows(curs, "postgresql", self.datastore.schema, kwargs)
         super()._insert_events(curs, stored_events, **kwargs)  # type: ignore[misc]
+
+
+#: A save carrying more bytes than this is sent without psycopg's pipeline mode, by both
+#: recorders. With megabytes of events in one parameter (a year of a province's cycles
+#: saved at once) the client and the server waited for each other for ever in a
+#: pipeline — the server reading (``ClientRead``), psycopg waiting for the results.
+#: Measured here with psycopg 3.3.9: an array of 4 MB returned, one of 6 MB never did
+#: (psycopg/psycopg#685 is the same symptom). Far below that, since the point depends on
+#: the sockets' buffers; a form's save is a few KB and keeps the pipeline's one round trip.
+PIPELINED_BYTES = 256 * 1024
+
+
+def pipelined(stored_events: Sequence[StoredEvent], kwargs: dict[str, Any]) -> bool:
+    """Whether a save is small enough for the pipeline: its events' states and its
+    attachments' contents (the third field of each row, ``attachments.write_rows``)."""
+    rows = kwargs.get(f"{_ATTACHING}rows") or ()
+    size = sum(len(e.state) for e in stored_events) + sum(len(row[2] or b"") for row in rows)
+    return size <= PIPELINED_BYTES

@@ -16,6 +16,7 @@ to the library's.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import nullcontext
 from typing import Any
 from uuid import UUID
 
@@ -34,7 +35,7 @@ from eventsourcing.persistence import (
 from eventsourcing.utils import Environment, EnvType, resolve_topic, retry, strtobool
 from psycopg.sql import SQL, Composed, Identifier
 
-from pdca.storage.pg_attaching import Attaching
+from pdca.storage.pg_attaching import Attaching, pipelined
 from pdca.storage.pg_connection import Datastore
 
 #: As the library's recorders retry a lost connection or a lock wait that failed.
@@ -83,10 +84,13 @@ class EventsRecorder(ApplicationRecorder):
     ) -> Sequence[int] | None:
         failed: Exception | None = None
         ids: list[int] | None = None
+        # A large save goes statement by statement: in a pipeline it never returned
+        # (``pg_attaching.pipelined``).
+        small = pipelined(stored_events, kwargs)
         with self.datastore.get_connection() as conn:
             # As the library: one round trip (a pipeline), the lock first, and a conflict
             # raised at the insert rather than at the commit.
-            with conn.pipeline() as pipeline, conn.transaction():
+            with conn.pipeline() if small else nullcontext() as pipeline, conn.transaction():
                 with conn.cursor() as curs:
                     self._insert_events(curs, stored_events, **kwargs)
                 if stored_events:
@@ -95,7 +99,8 @@ class EventsRecorder(ApplicationRecorder):
                             for statement in (*self.lock_table_statements, self.notify_statement):
                                 curs.execute(statement)
                             curs.execute(self.insert_events_statement, _columns(stored_events))
-                            pipeline.sync()
+                            if pipeline is not None:
+                                pipeline.sync()
                             ids = [row["notification_id"] for row in curs.fetchall()]
                         except Exception as exc:  # raised after the pipeline has closed
                             failed = exc

@@ -7,7 +7,8 @@ position) lists of records — a JSON transcoder would silently turn their keys 
 strings.
 
 The state is stored in two parts: the *head* (stage, tasks, the guard inputs, every
-small field) and the *body* (the facts by position and the ballot tokens), so a command
+small field) and the *body* (the facts by position, the ballot tokens and the files the
+events name), so a command
 that needs no facts decodes only the head (``pdca.application.cycle_loading``).
 """
 
@@ -24,7 +25,7 @@ import orjson
 from pdca.domain import facts as f
 
 #: The fields of ``CycleFacts`` kept in the body; every other field is in the head.
-BODY_FIELDS = ("facts", "issued_tokens", "used_tokens", "boxed")
+BODY_FIELDS = ("facts", "issued_tokens", "used_tokens", "boxed", "attachments")
 
 _FACT_TYPES: dict[str, type[f.Fact]] = {
     "Finding": f.Finding,
@@ -151,6 +152,7 @@ def encode_body(facts: f.CycleFacts) -> bytes:
         "issued_tokens": facts.issued_tokens,
         "used_tokens": sorted(facts.used_tokens),
         "boxed": facts.boxed,
+        "attachments": [[k, kind, refs] for k, kind, refs in facts.attachments],
     }
     return orjson.dumps(body)
 
@@ -200,23 +202,41 @@ _DATE_FIELDS = {"observed_on"}
 _PROVENANCE_FIELDS = {"review"}
 
 
+def _shape(cls: type) -> tuple[type, tuple[str, ...], tuple[str, ...], tuple[str, ...], bool]:
+    """Which of a fact type's fields decode to a ``Decimal``, a date, a provenance, and
+    whether it has a ballot's scores: found once per type, not per fact."""
+    names = {x.name for x in dataclasses.fields(cls)}
+    return (
+        cls,
+        tuple(sorted(_DECIMAL_FIELDS & names)),
+        tuple(sorted(_DATE_FIELDS & names)),
+        tuple(sorted(_PROVENANCE_FIELDS & names)),
+        "scores" in names,
+    )
+
+
+_SHAPES = {name: _shape(cls) for name, cls in _FACT_TYPES.items()}
+
+
 def _unfact(d: dict[str, Any]) -> f.Fact:
-    values = dict(d)
-    cls = _FACT_TYPES[values.pop("type")]
-    values["provenance"] = _P(d["provenance"])
-    values["corrections"] = [
-        f.Correction(k, None if v is None else Decimal(v), r, _P(p))  # type: ignore[arg-type]
-        for k, v, r, p in d["corrections"]
-    ]
-    for name in _DECIMAL_FIELDS & values.keys():
-        values[name] = Decimal(values[name])
-    for name in _DATE_FIELDS & values.keys():
-        values[name] = _D(values[name])
-    for name in _PROVENANCE_FIELDS & values.keys():
-        values[name] = _P(values[name])
-    if "scores" in values:
-        values["scores"] = {k: Decimal(v) for k, v in values["scores"].items()}
-    return _made(cls, values)  # type: ignore[no-any-return]
+    """A fact from its encoding (``d``, freshly decoded JSON, is used up)."""
+    cls, decimals, dates, provenances, scores = _SHAPES[d.pop("type")]
+    d["provenance"] = _P(d["provenance"])
+    corrections = d["corrections"]
+    if corrections:
+        d["corrections"] = [
+            f.Correction(k, None if v is None else Decimal(v), r, _P(p))  # type: ignore[arg-type]
+            for k, v, r, p in corrections
+        ]
+    for name in decimals:
+        d[name] = Decimal(d[name])
+    for name in dates:
+        d[name] = _D(d[name])
+    for name in provenances:
+        d[name] = _P(d[name])
+    if scores:
+        d["scores"] = {k: Decimal(v) for k, v in d["scores"].items()}
+    return _made(cls, d)  # type: ignore[no-any-return]
 
 
 def decode_head(data: bytes, into: f.CycleFacts | None = None) -> f.CycleFacts:
@@ -252,4 +272,5 @@ def decode_body(data: bytes, into: f.CycleFacts) -> f.CycleFacts:
     into.issued_tokens = b["issued_tokens"]
     into.used_tokens = set(b["used_tokens"])
     into.boxed = b["boxed"]
+    into.attachments = [(k, kind, refs) for k, kind, refs in b["attachments"]]
     return into
