@@ -103,7 +103,7 @@ class EventsRecorder(ApplicationRecorder):
                                 pipeline.sync()
                             ids = [row["notification_id"] for row in curs.fetchall()]
                         except Exception as exc:  # raised after the pipeline has closed
-                            failed = exc
+                            failed = _first_failure(exc)
             if failed is not None:
                 raise failed
         return ids
@@ -112,6 +112,21 @@ class EventsRecorder(ApplicationRecorder):
         self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> None:
         """What a subclass writes in the same transaction, before the events."""
+
+
+def _first_failure(exc: BaseException) -> BaseException:
+    """The statement that failed, not the pipeline's word for those after it. When the
+    sync has fetched the failing statement's error, psycopg fetches the rest in a
+    ``finally`` and raises ``PipelineAborted`` over it — the real error (a login without
+    the privilege, a conflict) is left only as its context: seen as 「数据库不可用：pipeline
+    aborted」 for a reader's write, now and then, by the order results arrived in."""
+    from psycopg import Error
+    from psycopg.errors import PipelineAborted
+
+    found: BaseException = exc
+    while isinstance(found, PipelineAborted) and isinstance(found.__context__, Error):
+        found = found.__context__
+    return found
 
     @_retried
     def select_events(
