@@ -113,21 +113,6 @@ class EventsRecorder(ApplicationRecorder):
     ) -> None:
         """What a subclass writes in the same transaction, before the events."""
 
-
-def _first_failure(exc: BaseException) -> BaseException:
-    """The statement that failed, not the pipeline's word for those after it. When the
-    sync has fetched the failing statement's error, psycopg fetches the rest in a
-    ``finally`` and raises ``PipelineAborted`` over it — the real error (a login without
-    the privilege, a conflict) is left only as its context: seen as 「数据库不可用：pipeline
-    aborted」 for a reader's write, now and then, by the order results arrived in."""
-    from psycopg import Error
-    from psycopg.errors import PipelineAborted
-
-    found: BaseException = exc
-    while isinstance(found, PipelineAborted) and isinstance(found.__context__, Error):
-        found = found.__context__
-    return found
-
     @_retried
     def select_events(
         self,
@@ -287,3 +272,18 @@ def _number(get: Any, key: str, default: int) -> int:
             f"Postgres environment value for key '{key}' is invalid. "
             f"If set, an integer or empty string is expected: '{text}'"
         ) from None
+
+
+def _first_failure(exc: BaseException) -> BaseException:
+    """The statement that failed, not the pipeline's word for those after it. When the
+    sync has fetched the failing statement's error, psycopg fetches the rest in a
+    ``finally`` and raises ``PipelineAborted`` over it — the real error (a login without
+    the privilege, a conflict) is left only as its context: seen as 「数据库不可用：pipeline
+    aborted」 for a reader's write, now and then, by the order results arrived in."""
+    from psycopg import Error
+    from psycopg.errors import PipelineAborted
+
+    found: BaseException = exc
+    while isinstance(found, PipelineAborted) and isinstance(found.__context__, Error):
+        found = found.__context__
+    return found
