@@ -37,3 +37,15 @@ def test_an_abort_with_nothing_under_it_stays_what_it_is() -> None:
     assert _first_failure(alone) is alone
     other = errors.UniqueViolation("duplicate key")
     assert _first_failure(other) is other
+
+
+def test_a_save_reports_the_failed_statement_whichever_end_said_it() -> None:
+    from pdca.storage.pg_single import _reported
+
+    real = errors.InsufficientPrivilege("permission denied for table pdca_attachments")
+    aborted = errors.PipelineAborted("pipeline aborted")
+    # The statements said "aborted"; the end of the pipeline then raised the real one.
+    assert _reported(aborted, real) is real
+    # The statements raised the real one; the end said "aborted" after it.
+    assert _reported(real, aborted) is real
+    assert _reported(None, aborted) is aborted

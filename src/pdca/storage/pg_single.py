@@ -90,22 +90,28 @@ class EventsRecorder(ApplicationRecorder):
         with self.datastore.get_connection() as conn:
             # As the library: one round trip (a pipeline), the lock first, and a conflict
             # raised at the insert rather than at the commit.
-            with conn.pipeline() if small else nullcontext() as pipeline, conn.transaction():
-                with conn.cursor() as curs:
-                    self._insert_events(curs, stored_events, **kwargs)
-                if stored_events:
+            try:
+                with conn.pipeline() if small else nullcontext() as pipeline, conn.transaction():
                     with conn.cursor() as curs:
-                        try:
-                            for statement in (*self.lock_table_statements, self.notify_statement):
-                                curs.execute(statement)
-                            curs.execute(self.insert_events_statement, _columns(stored_events))
-                            if pipeline is not None:
-                                pipeline.sync()
-                            ids = [row["notification_id"] for row in curs.fetchall()]
-                        except Exception as exc:  # raised after the pipeline has closed
-                            failed = _first_failure(exc)
+                        self._insert_events(curs, stored_events, **kwargs)
+                    if stored_events:
+                        with conn.cursor() as curs:
+                            try:
+                                for statement in (
+                                    *self.lock_table_statements,
+                                    self.notify_statement,
+                                ):
+                                    curs.execute(statement)
+                                curs.execute(self.insert_events_statement, _columns(stored_events))
+                                if pipeline is not None:
+                                    pipeline.sync()
+                                ids = [row["notification_id"] for row in curs.fetchall()]
+                            except Exception as exc:  # raised after the pipeline has closed
+                                failed = exc
+            except Exception as exc:  # the transaction's or the pipeline's end
+                raise _reported(failed, exc) from None
             if failed is not None:
-                raise failed
+                raise _reported(failed)
         return ids
 
     def _insert_events(
@@ -287,3 +293,12 @@ def _first_failure(exc: BaseException) -> BaseException:
     while isinstance(found, PipelineAborted) and isinstance(found.__context__, Error):
         found = found.__context__
     return found
+
+
+def _reported(*raised: BaseException | None) -> BaseException:
+    """Of what a save raised — in its statements, then at the end of its transaction or
+    pipeline — the statement that failed, before any ``PipelineAborted`` said after it."""
+    from psycopg.errors import PipelineAborted
+
+    found = [_first_failure(exc) for exc in raised if exc is not None]
+    return next((exc for exc in found if not isinstance(exc, PipelineAborted)), found[0])
