@@ -308,3 +308,40 @@ def test_ten_thousand_rows_import_in_one_command(sqlite_workspace: Workspace) ->
     assert ws.event_count() == before + 10_000
     again = ws.ok("import", "findings", str(ws.root / "台账.csv")).stdout
     assert "记录 0 条；已记录 10000 项" in again and ws.event_count() == before + 10_000
+
+
+def test_a_dry_run_is_refused_where_the_import_would_be(sqlite_workspace: Workspace) -> None:
+    # A supervisor whose team covers 第一片 (甲局) previews a tasks sheet that also adds
+    # to 乙局 (第二片): the preview is refused with the very line the import gets, not
+    # shown as "将记录 2 条", and neither writes anything.
+    ws = sqlite_workspace
+    roster = ws.root / "名册.csv"
+    roster.write_text(
+        "单位名称,类别,联系片\n甲局,党政机关,第一片\n乙局,党政机关,第二片\n", encoding="utf-8"
+    )
+    ws.ok("import", "units", str(roster))
+    for unit in ("甲局", "乙局"):
+        ws.ok("cycle", "open", unit, "2024", "--scheme", "jilin")
+    ws.ok("account", "add", ws.owner, "--person", ws.actor, "--role", "supervisor")
+    ws.ok("account", "add", "lisi", "--person", "督查组-李四", "--role", "supervisor")
+    ws.ok("account", "team", "第一组", "--grid", "第一片")
+    ws.ok("account", "scope", "lisi", "--team", "第一组")
+    tasks = ws.root / "清单.csv"
+    tasks.write_text(
+        "单位,考核期,任务,截止日期\n甲局,2024,主题党日,2024-06-30\n乙局,2024,党建述职,2024-12-20\n",
+        encoding="utf-8",
+    )
+    before = ws.event_count()
+    lines = []
+    for dry in (["--dry-run"], []):
+        result = ws.run("import", "tasks", str(tasks), *dry, principal="lisi")
+        shown = [line for line in result.output.splitlines() if line.strip()]
+        assert result.exit_code != 0 and len(shown) == 1, result.output
+        lines.append(shown[0])
+        assert ws.event_count() == before
+    assert lines[0] == lines[1]
+    assert "督查组-李四" in lines[0] and "只能在其范围内记录" in lines[0] and "乙局" in lines[0]
+    # Within its scope the preview passes, as the import does.
+    tasks.write_text("单位,考核期,任务,截止日期\n甲局,2024,主题党日,2024-06-30\n", encoding="utf-8")
+    dry = ws.ok("import", "tasks", str(tasks), "--dry-run", principal="lisi").stdout
+    assert "将记录 1 条" in dry and ws.event_count() == before

@@ -90,7 +90,7 @@ class Importing:
         cycles = {c.id: c for c in run.cycles.values() if c.pending_events}
         changed = [*cycles.values(), *run.others]
         if dry_run:
-            saving.refuse_invisible_text(changed)
+            saving.refuse_unsaveable(app, acting, changed)
             return run.outcome
         if changed:
             saving.save(

@@ -94,12 +94,8 @@ def save(
     """Save what one command changed, in one transaction with its request record.
     ``conflict`` turns the versions the command read into the refusal to raise."""
     read = {a.id: a.version - len(a.pending_events) for a in aggregates}
-    refuse_invisible_text(aggregates)
+    refuse_unsaveable(app, acting, aggregates)
     extra = []
-    if acting.limits:
-        from pdca.application import scopes
-
-        scopes.check(app, acting, aggregates)
     if acting.request_id:
         from pdca.domain.request import Request
 
@@ -141,6 +137,17 @@ def save(
     from pdca.application.cycle_loading import after_save
 
     after_save(app, aggregates)
+
+
+def refuse_unsaveable(app: Any, acting: Acting, aggregates: Sequence[Any]) -> None:
+    """What a save refuses before it writes — free text that hides characters, a change
+    outside the acting accounts' scopes — and so what a dry run must refuse too: a
+    preview that passes where the real command is refused would be silently wrong."""
+    refuse_invisible_text(aggregates)
+    if acting.limits:
+        from pdca.application import scopes
+
+        scopes.check(app, acting, aggregates)
 
 
 def refuse_invisible_text(aggregates: Sequence[Any]) -> None:
