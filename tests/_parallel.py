@@ -11,6 +11,7 @@ by side). A plugin of its own (``pytest_plugins`` in ``tests/conftest.py``).
 from __future__ import annotations
 
 import os
+import sys
 
 import pytest
 
@@ -44,6 +45,34 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         # longest pieces (a browser's module, the wheel) start at once instead of
         # ending the run alone; within a module the order stays as written.
         items.sort(key=lambda item: item.nodeid not in grouped)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if os.environ.get("PYTEST_XDIST_WORKER") and config.option.loadgroup:
+        config.pluginmanager.register(_GroupsHeld(), "pdca-groups-held")
+
+
+class _GroupsHeld:
+    """On a worker: stop if xdist's loadgroup did not take the groups. xdist marks a
+    grouped test by a suffix of its node id, after the groups are given above; where
+    that suffix does not hold (pytest 9.2: pytest-dev/pytest-xdist#1386) each test of
+    a shared fixture goes to any worker, which builds the fixture again — nothing
+    fails, the suite only costs more, so it is refused here."""
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        lost = [
+            i.nodeid for i in items if i.get_closest_marker("xdist_group") and "@" not in i.nodeid
+        ]
+        if lost:
+            why = (
+                f"pytest-xdist's --dist loadgroup is not grouping with pytest "
+                f"{pytest.__version__} ({lost[0]} has no group suffix): install the "
+                "versions the test extra of pyproject.toml allows"
+            )
+            # xdist shows a worker's exit as its own internal error, not this reason.
+            print(why, file=sys.__stderr__, flush=True)
+            pytest.exit(why, returncode=pytest.ExitCode.USAGE_ERROR)
 
 
 def shared_group(item: pytest.Item) -> str | None:
