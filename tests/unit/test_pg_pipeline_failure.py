@@ -11,7 +11,7 @@ from __future__ import annotations
 import psycopg
 from psycopg import errors
 
-from pdca.storage.pg_single import _first_failure
+from pdca.storage.pipeline_failures import first_failure as _first_failure
 
 
 def _as_the_pipeline_raises_them() -> BaseException:
@@ -40,7 +40,7 @@ def test_an_abort_with_nothing_under_it_stays_what_it_is() -> None:
 
 
 def test_a_save_reports_the_failed_statement_whichever_end_said_it() -> None:
-    from pdca.storage.pg_single import _reported
+    from pdca.storage.pipeline_failures import reported as _reported
 
     real = errors.InsufficientPrivilege("permission denied for table pdca_attachments")
     aborted = errors.PipelineAborted("pipeline aborted")

@@ -37,6 +37,7 @@ from psycopg.sql import SQL, Composed, Identifier
 
 from pdca.storage.pg_attaching import Attaching, pipelined
 from pdca.storage.pg_connection import Datastore
+from pdca.storage.pipeline_failures import reported as _reported
 
 #: As the library's recorders retry a lost connection or a lock wait that failed.
 _retried = retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
@@ -278,27 +279,3 @@ def _number(get: Any, key: str, default: int) -> int:
             f"Postgres environment value for key '{key}' is invalid. "
             f"If set, an integer or empty string is expected: '{text}'"
         ) from None
-
-
-def _first_failure(exc: BaseException) -> BaseException:
-    """The statement that failed, not the pipeline's word for those after it. When the
-    sync has fetched the failing statement's error, psycopg fetches the rest in a
-    ``finally`` and raises ``PipelineAborted`` over it — the real error (a login without
-    the privilege, a conflict) is left only as its context: seen as 「数据库不可用：pipeline
-    aborted」 for a reader's write, now and then, by the order results arrived in."""
-    from psycopg import Error
-    from psycopg.errors import PipelineAborted
-
-    found: BaseException = exc
-    while isinstance(found, PipelineAborted) and isinstance(found.__context__, Error):
-        found = found.__context__
-    return found
-
-
-def _reported(*raised: BaseException | None) -> BaseException:
-    """Of what a save raised — in its statements, then at the end of its transaction or
-    pipeline — the statement that failed, before any ``PipelineAborted`` said after it."""
-    from psycopg.errors import PipelineAborted
-
-    found = [_first_failure(exc) for exc in raised if exc is not None]
-    return next((exc for exc in found if not isinstance(exc, PipelineAborted)), found[0])
