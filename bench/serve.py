@@ -12,7 +12,9 @@ Not a test: it prints figures. For each database (SQLite, PostgreSQL):
   ``post+page`` is the post and the page it redirects to, as a browser sees it (that
   page waits for the views to reach the post's event);
 - write throughput through the server against the library's raw save (one
-  ``Application.save`` of one event per call, same database, same number of threads);
+  ``Application.save`` of one event per call, same database, same number of threads),
+  in alternating rounds (the machine's load changes under both alike), with the CPU
+  each spends per write;
 - the server process's memory (VmRSS) over ``--memory-requests`` requests.
 
     python bench/serve.py --units 1000 --requests 600 --memory-requests 100000 DIR
@@ -338,34 +340,94 @@ def page_workers(kind: str, pool: list[Client], names: list[str]) -> list[Callab
     return [make(c, i) for i, c in enumerate(pool)]
 
 
-def raw_saves(url: str, root: Path, names: list[str], threads: int, total: int) -> float:
-    """Events per second of ``Application.save``, one event per call, in ``threads``."""
-    from pdca.application.service import PdcaApplication
-    from pdca.application.workspace import open_workspace
-    from pdca.domain.cycle import Cycle
+class RawSaves:
+    """``Application.save``, one event per call, in ``threads`` threads: the library's
+    own write rate on the same database, measured between the server's rounds."""
 
-    # Its pool sized to its threads, as ``pdca serve`` sizes its own (PostgreSQL).
-    os.environ["PDCA_POOL_SIZE"] = str(threads)
+    def __init__(self, url: str, root: Path, names: list[str], threads: int) -> None:
+        from pdca.application.service import PdcaApplication
+        from pdca.application.workspace import open_workspace
+
+        # Its pool sized to its threads, as ``pdca serve`` sizes its own (PostgreSQL).
+        os.environ["PDCA_POOL_SIZE"] = str(threads)
+        try:
+            self.app = PdcaApplication(open_workspace(str(root), url))
+        finally:
+            os.environ.pop("PDCA_POOL_SIZE", None)
+        self.mine = [names[t::threads][:20] for t in range(threads)]
+
+    def run(self, total: int) -> float:
+        """The wall time of ``total`` saves between the threads."""
+        from pdca.domain.cycle import Cycle
+
+        app = self.app
+        # Each thread its own cycles, loaded before the clock starts (the server's posts
+        # of the round before may have moved them): the save alone is measured.
+        loaded = [[app.get_cycle(f"{n}/{LIVE}") for n in names] for names in self.mine]
+
+        def make(cycles: list[Cycle]) -> Callable[[int], float]:
+            def save(n: int) -> float:
+                cycle = cycles[n % len(cycles)]
+                started = time.perf_counter()
+                cycle.record(
+                    Cycle.TaskReported, task_no=1, progress=n % 100, note="基准", actor=ACTOR
+                )
+                app.save(cycle)
+                return time.perf_counter() - started
+
+            return save
+
+        return run([make(c) for c in loaded], total)[1]
+
+    def close(self) -> None:
+        self.app.close()
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of process ``pid`` so far, every thread."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Writes:
+    """One client count's write measure: totals over its interleaved rounds."""
+
+    served: int = 0
+    served_wall: float = 0.0
+    served_cpu: float = 0.0  # the server process's, every thread (follower included)
+    saved: int = 0
+    saved_wall: float = 0.0
+    saved_cpu: float = 0.0  # this process's, while only the raw saves run
+    failed: str = ""
+
+
+def writes_side_by_side(
+    port: int, pid: int, env: dict[str, str], names: list[str], count: int, total: int,
+    rounds: int,
+) -> Writes:  # fmt: skip
+    """Server posts and raw saves in alternating rounds of ``total`` each, so a change
+    of the machine's load (it is shared) falls on both sides alike."""
+    pool = clients(port, count)
+    posts = page_workers("post", pool, names)
+    raw = RawSaves(env["PDCA_DB"], Path(env["PDCA_WORKSPACE"]), names, count)
+    found = Writes()
     try:
-        app = PdcaApplication(open_workspace(str(root), url))
+        for _ in range(rounds):
+            cpu = cpu_seconds(pid)
+            _, wall = run(posts, total)
+            found.served_cpu += cpu_seconds(pid) - cpu
+            failed, lost = failures_said()
+            found.failed = "; ".join(x for x in (found.failed, failed) if x)
+            found.served += total - lost  # those recorded
+            found.served_wall += wall
+            cpu = time.process_time()
+            found.saved_wall += raw.run(total)
+            found.saved_cpu += time.process_time() - cpu
+            found.saved += total
     finally:
-        os.environ.pop("PDCA_POOL_SIZE", None)
-    # Each thread its own cycles, loaded once: the save alone is measured.
-    mine = [[app.get_cycle(f"{n}/{LIVE}") for n in names[t::threads][:20]] for t in range(threads)]
-
-    def make(cycles: list[Cycle]) -> Callable[[int], float]:
-        def save(n: int) -> float:
-            cycle = cycles[n % len(cycles)]
-            started = time.perf_counter()
-            cycle.record(Cycle.TaskReported, task_no=1, progress=n % 100, note="基准", actor=ACTOR)
-            app.save(cycle)
-            return time.perf_counter() - started
-
-        return save
-
-    _, wall = run([make(c) for c in mine], total)
-    app.close()
-    return total / wall
+        raw.close()
+    return found
 
 
 def rss_kib(pid: int) -> int:
@@ -435,27 +497,34 @@ def measure(
     print(f"\n== {kind}: {args.units} units, {events:,} events", flush=True)
     if not memory_only:
         print("clients  page       p50 ms   p95 ms   req/s")
-        writes = {}
-        for count in args.clients:
+        for count in args.clients if not args.writes_only else ():
             pool = clients(port, count)
             for page in ("ranking", "unit", "post", "post+page"):
                 total = max(args.requests, count)
                 latencies, wall = run(page_workers(page, pool, names), total)
                 p50, p95 = percentiles(latencies)
-                failed, lost = failures_said()
+                failed, _ = failures_said()
                 print(
                     f"{count:>7}  {page:<9} {p50:8.1f} {p95:8.1f} {total / wall:7.1f}"
                     + (f"  failed: {failed}" if failed else ""),
                     flush=True,
                 )
-                if page == "post":
-                    writes[count] = (total - lost) / wall  # those recorded
-        print("\nclients  server writes/s  raw saves/s  ratio")
-        url, root = env["PDCA_DB"], Path(env["PDCA_WORKSPACE"])
+        print(
+            f"\nwrites: server posts against raw saves, {args.rounds} alternating rounds"
+            " each (CPU ms per write: the server process's, follower included; the raw"
+            " saver's)\nclients  server writes/s  raw saves/s  ratio   server CPU  raw CPU"
+            "  load"
+        )
         for count in args.clients:
-            raw = raw_saves(url, root, names, count, max(args.requests, count))
-            ratio = writes[count] / raw
-            print(f"{count:>7}  {writes[count]:15.1f} {raw:12.1f} {ratio:6.2f}", flush=True)
+            total = max(args.requests, count)
+            w = writes_side_by_side(port, pid, env, names, count, total, args.rounds)
+            served, saved = w.served / w.served_wall, w.saved / w.saved_wall
+            print(
+                f"{count:>7}  {served:15.1f} {saved:12.1f} {served / saved:6.2f}"
+                f"  {1000 * w.served_cpu / w.served:10.2f} {1000 * w.saved_cpu / w.saved:8.2f}"
+                f"  {os.getloadavg()[0]:4.1f}" + (f"  failed: {w.failed}" if w.failed else ""),
+                flush=True,
+            )
     samples = memory(port, pid, names, args.memory_requests, 8, args.heavy_every)
     failed, _ = failures_said()
     mib = [s / 1024 for s in samples]
@@ -477,11 +546,16 @@ def main() -> None:
                         default=[1, 8, 32])  # fmt: skip
     parser.add_argument("--threads", type=int, default=8, help="the server's threads")
     parser.add_argument(
+        "--rounds", type=int, default=3,
+        help="write measure: alternating rounds of --requests server posts and raw saves",
+    )  # fmt: skip
+    parser.add_argument(
         "--heavy-every", type=int, default=100,
         help="in the memory run, one request in this many each a unit page, ranking, post",
     )  # fmt: skip
     parser.add_argument("--reuse", action="store_true", help="SQLite: the workspace built before")
     parser.add_argument("--memory-only", action="store_true")
+    parser.add_argument("--writes-only", action="store_true", help="no latency table")
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument(
         "--pg", default=os.environ.get("PDCA_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
