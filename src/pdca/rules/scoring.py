@@ -218,14 +218,16 @@ def _leaf(
     observed_on: str = "",
     note: str = "",
 ) -> Node:
-    corrections = "；".join(
-        f"{'撤回' if c.kind == 'withdrawn' else '更正为 ' + str(c.value)}（#{c.provenance.position} {c.provenance.actor}：{c.reason}）"
-        for c in fact.corrections
-    )
+    if fact.corrections:  # most facts have none: a long cycle makes thousands of leaves
+        corrections = "；".join(
+            f"{'撤回' if c.kind == 'withdrawn' else '更正为 ' + str(c.value)}（#{c.provenance.position} {c.provenance.actor}：{c.reason}）"
+            for c in fact.corrections
+        )
+        note = "；".join(x for x in (note, corrections) if x)
     return Node(
         label,
         value,
-        note="；".join(x for x in (note, corrections) if x),
+        note=note,
         provenance=fact.provenance,
         evidence=evidence,
         observed_on=observed_on,
@@ -628,29 +630,32 @@ def _ballots_component(rules: Rules, facts: CycleFacts) -> tuple[Decimal, list[N
 def _point_means(ballot: Any, kept: list[Any]) -> list[Node]:
     """Format 3: under a group, each ballot item's mean over the ballots counted and, for
     an item with 采分点, each point's mean over the ballots that gave points (a ballot may
-    give the item whole). The ballots listed above are the events behind them."""
+    give the item whole). The ballots listed above are the events behind them.
+
+    Every sum adds the same figures in the same order as a sum per ballot would; the
+    lists are built once per item (a long cycle counts thousands of ballots)."""
     nodes = []
+    sheets = [b.scores for b in kept]
     for item in ballot.items:
-
-        def whole(b: Any, item: Any = item) -> Decimal:
-            if item.id in b.scores:  # given whole: its points are not summed
-                return b.scores[item.id]  # type: ignore[no-any-return]
-            return sum((b.scores.get(p.id, ZERO) for p in item.points), ZERO)
-
-        by_point = [b for b in kept if item.id not in b.scores]
+        by_point = [s for s in sheets if item.id not in s]
+        # One column per point, over the ballots that gave points.
+        columns = [[s.get(p.id, ZERO) for s in by_point] for p in item.points]
         means = tuple(
             Node(
                 f"{p.label}（{item.id}.{p.id}）",
-                sum((b.scores.get(p.id, ZERO) for b in by_point), ZERO) / len(by_point),
+                sum(column, ZERO) / len(by_point),
                 note=f"{len(by_point)} 张按采分点填写的票的平均分；满分 {p.max}",
             )
-            for p in item.points
+            for p, column in zip(item.points, columns, strict=True)
             if by_point
         )
+        # A ballot's item: given whole, its own figure; else its points summed.
+        summed = iter([sum(row, ZERO) for row in zip(*columns, strict=True)] if columns else [])
+        wholes = [s[item.id] if item.id in s else next(summed, ZERO) for s in sheets]
         nodes.append(
             Node(
                 f"测评项目 {item.label}（{item.id}）",
-                sum((whole(b) for b in kept), ZERO) / len(kept),
+                sum(wholes, ZERO) / len(kept),
                 means,
                 note=f"{len(kept)} 张票的平均分；满分 {item.max}",
             )
