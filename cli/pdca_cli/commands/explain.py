@@ -70,6 +70,14 @@ def explain(obj: CliContext, address: str, as_of: str | None) -> None:
       pdca explain 市财政局/2024
       pdca explain 市财政局/2024 --as-of 2024-07-01 --json
     """
+    from pdca.application.collector import paused
+
+    # A long cycle's answer is tens of thousands of objects (facts, nodes, JSON, lines).
+    with paused():
+        _explain(obj, address, as_of)
+
+
+def _explain(obj: CliContext, address: str, as_of: str | None) -> None:
     from pdca_cli._parse import parse_moment
 
     result = obj.app().explain(address, parse_moment(as_of) if as_of else None)
