@@ -58,30 +58,31 @@ class Node:
     ) -> dict[str, Any]:
         """The node for programs; ``moment`` spells an instant (the application passes
         its clock's, which writes it in the database's zone)."""
-        data: dict[str, Any] = {
-            "label": self.label,
-            "value": None if self.value is None else str(self.value),
-        }
-        if self.status:
-            data["status"] = self.status
-        if self.note:
-            data["note"] = self.note
-        if self.provenance is not None:
-            data["event_id"] = (
-                f"{cycle_id}:{self.provenance.position}"
-                if cycle_id
-                else str(self.provenance.position)
-            )
-            data["position"] = self.provenance.position
-            data["recorded_at"] = moment(self.provenance.recorded_at)
-            data["actor"] = self.provenance.actor
-        if self.evidence:
-            data["evidence"] = self.evidence
-        if self.observed_on:
-            data["observed_on"] = self.observed_on
-        if self.children:
-            data["children"] = [c.to_json(cycle_id, moment) for c in self.children]
-        return data
+        return _node_json(self, f"{cycle_id}:" if cycle_id else "", moment)
+
+
+def _node_json(node: Node, prefix: str, moment: Callable[[datetime], str]) -> dict[str, Any]:
+    """``Node.to_json`` with the event id's prefix made once for the whole tree (a long
+    cycle's has a node per fact: thousands)."""
+    value = node.value
+    data: dict[str, Any] = {"label": node.label, "value": None if value is None else str(value)}
+    if node.status:
+        data["status"] = node.status
+    if node.note:
+        data["note"] = node.note
+    p = node.provenance
+    if p is not None:
+        data["event_id"] = f"{prefix}{p.position}"
+        data["position"] = p.position
+        data["recorded_at"] = moment(p.recorded_at)
+        data["actor"] = p.actor
+    if node.evidence:
+        data["evidence"] = node.evidence
+    if node.observed_on:
+        data["observed_on"] = node.observed_on
+    if node.children:
+        data["children"] = [_node_json(c, prefix, moment) for c in node.children]
+    return data
 
 
 @dataclass(frozen=True)
@@ -820,7 +821,7 @@ def score(facts: CycleFacts, scheme: Scheme, context: RoundContext | None = None
 
     steps_missing: list[Missing] = []
     step_nodes = _unit_steps(rules, facts, steps_missing)
-    bonus, deduction, adjust_nodes = _adjustments(rules, facts, context)
+    bonus, deduction, adjust_nodes = _adjustments(rules, facts, context, recorded)
     refused = "；".join(refusals)
     total: Decimal | None = None
     unrounded: Decimal | None = None
@@ -914,11 +915,12 @@ def _items_refusal(component: Component, items: _Items) -> str:
 
 
 def _adjustments(
-    rules: Rules, facts: CycleFacts, context: RoundContext
+    rules: Rules, facts: CycleFacts, context: RoundContext, recorded: _Recorded
 ) -> tuple[Decimal, Decimal, list[Node]]:
+    """Bonus and deduction; ``recorded``: the facts as the components read them (looked
+    up once per scoring: each look-up passes over every fact of the cycle)."""
     nodes = []
     bonus_raw = ZERO
-    recorded = _recorded(facts, rules)
     bonus_nodes = [_category(c, recorded, context).node for c in rules.categories if c.bonus]
     bonus_raw += sum((n.value or ZERO for n in bonus_nodes), ZERO)
     ledger_is_component = any(c.source == "ledger" for c in rules.components)
