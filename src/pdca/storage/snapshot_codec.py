@@ -178,6 +178,10 @@ def _P(v: list[Any] | None) -> f.Provenance | None:
     )
 
 
+_new = object.__new__
+_instant = datetime.fromisoformat
+
+
 def _D(v: str | None) -> date | None:
     return None if v is None else date.fromisoformat(v)
 
@@ -230,7 +234,11 @@ class _Decimals(dict[str, Decimal]):
 def _unfact(d: dict[str, Any], decimal: _Decimals) -> f.Fact:
     """A fact from its encoding (``d``, freshly decoded JSON, is used up)."""
     cls, decimals, dates, provenances, scores = _SHAPES[d.pop("type")]
-    d["provenance"] = _P(d["provenance"])
+    # ``_P`` inlined: every fact has a provenance.
+    position, recorded_at, actor = d["provenance"]
+    provenance = _new(f.Provenance)
+    provenance.__dict__.update(position=position, recorded_at=_instant(recorded_at), actor=actor)
+    d["provenance"] = provenance
     corrections = d["corrections"]
     if corrections:
         d["corrections"] = [
