@@ -1,12 +1,14 @@
-"""Two builds of pdca give the same ``explain`` answers, byte for byte.
+"""Two checkouts of pdca give the same ``explain`` answers, byte for byte.
 
 Not a test (it needs a second checkout): run it before claiming a change to scoring,
 the snapshot codec or explain's rendering keeps the outputs. For every cycle of each
 workspace it runs ``explain`` as text and as ``--json``, now and ``--as-of`` the moment
-of its middle and of its last event (the past fold's path), with both builds, and
-compares standard output, standard error and the exit code.
+of its middle and of its last event (the past fold's path), once with each checkout's
+code (``src``, ``cli``, ``web`` first on the path, this interpreter's packages), and
+compares standard output, standard error and the exit code. Each checkout answers in
+one process (click's test runner), so a few hundred answers take a minute, not an hour.
 
-    python bench/same_answers.py --old /tmp/old/.venv/bin/pdca --new .venv/bin/pdca \
+    python bench/same_answers.py --old /tmp/main-checkout --new . \\
         --workspace /tmp/pdca-demo --workspace /tmp/pdca-bench-long-cycle
 """
 
@@ -17,46 +19,68 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
+
+#: Run inside each checkout's process: every answer, as JSON on stdout.
+_ANSWER = """
+import json, sys
+from click.testing import CliRunner
+from pdca_cli import cli
+
+workspaces = json.loads(sys.argv[1])
+runner = CliRunner()
 
 
-def run(pdca: str, workspace: str, args: list[str]) -> tuple[bytes, bytes, int]:
-    env = {**os.environ, "PDCA_WORKSPACE": workspace, "PDCA_LOG_LEVEL": "warning"}
+def run(workspace, args):
+    done = runner.invoke(cli, ["--workspace", workspace, *args], catch_exceptions=False)
+    return done.stdout, done.stderr, done.exit_code
+
+
+answers = {}
+for workspace in workspaces:
+    cycles = [c["cycle"] for c in json.loads(run(workspace, ["cycle", "list", "--json"])[0])]
+    for cycle in cycles:
+        out, _, code = run(workspace, ["history", cycle, "--json"])
+        events = json.loads(out) if code == 0 else []
+        variants = [[], ["--json"]]
+        for event in (events[len(events) // 2], events[-1]) if events else ():
+            variants += [["--as-of", event["recorded_at"]], ["--as-of", event["recorded_at"], "--json"]]
+        for extra in variants:
+            command = ["explain", cycle, *extra]
+            answers[workspace + " :: pdca " + " ".join(command)] = run(workspace, command)
+json.dump(answers, sys.stdout)
+"""
+
+
+def answers(checkout: Path, workspaces: list[str]) -> dict[str, list[object]]:
+    paths = [str(checkout / part) for part in ("src", "cli", "web")]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths), "PDCA_LOG_LEVEL": "warning"}
     env.pop("PDCA_DB", None)
-    done = subprocess.run([pdca, *args], env=env, capture_output=True)
-    return done.stdout, done.stderr, done.returncode
-
-
-def moments(pdca: str, workspace: str, cycle: str) -> list[str]:
-    """The instants of the cycle's middle and last events, as ``history`` spells them."""
-    out, _, code = run(pdca, workspace, ["history", cycle, "--json"])
-    if code:
-        return []
-    events = json.loads(out)
-    return [events[len(events) // 2]["recorded_at"], events[-1]["recorded_at"]]
+    env.pop("PDCA_WORKSPACE", None)
+    done = subprocess.run(
+        [sys.executable, "-c", _ANSWER, json.dumps(workspaces)],
+        env=env,
+        capture_output=True,
+        check=True,
+        text=True,
+    )
+    return json.loads(done.stdout)  # type: ignore[no-any-return]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--old", required=True, help="the pdca script of the build before")
-    parser.add_argument("--new", required=True, help="the pdca script of the build after")
+    parser.add_argument("--old", required=True, type=Path, help="the checkout before")
+    parser.add_argument("--new", required=True, type=Path, help="the checkout after")
     parser.add_argument("--workspace", action="append", required=True)
     args = parser.parse_args()
-    compared, differ = 0, []
-    for workspace in args.workspace:
-        out, _, _ = run(args.old, workspace, ["cycle", "list", "--json"])
-        for cycle in [c["cycle"] for c in json.loads(out)]:
-            variants = [[], ["--json"]]
-            for moment in moments(args.old, workspace, cycle):
-                variants += [["--as-of", moment], ["--as-of", moment, "--json"]]
-            for extra in variants:
-                command = ["explain", cycle, *extra]
-                if run(args.old, workspace, command) != run(args.new, workspace, command):
-                    differ.append(f"{workspace}: pdca {' '.join(command)}")
-                compared += 1
-    print(f"{compared} explain answers compared, {len(differ)} differ")
-    for line in differ:
-        print(f"  differs: {line}")
-    return 1 if differ else 0
+    old = answers(args.old.resolve(), args.workspace)
+    new = answers(args.new.resolve(), args.workspace)
+    differ = [command for command in old if old[command] != new.get(command)]
+    differ += [command for command in new if command not in old]
+    print(f"{len(old)} explain answers compared, {len(differ)} differ")
+    for command in differ:
+        print(f"  differs: {command}")
+    return 1 if differ or not old else 0
 
 
 if __name__ == "__main__":
