@@ -7,6 +7,9 @@ ballots, about 47 events) and a long one (the same year plus 5,000 findings and 
 counted ballots, about 7,000 events). Then it times each command on both as real
 subprocesses, interleaved run by run (so the machine's load falls on both alike), and
 prints the medians of their CPU time and the long/normal ratios.
+
+``--against OTHER_PDCA`` times another build's ``pdca`` script (a checkout of main, say)
+in the same runs, interleaved with this one's, and prints its figures below.
 """
 
 from __future__ import annotations
@@ -87,11 +90,11 @@ def build(root: Path) -> dict[str, int]:
     return counts
 
 
-def timed(args: list[str], env: dict[str, str]) -> float:
+def timed(args: list[str], env: dict[str, str], pdca: str = PDCA) -> float:
     """The command's CPU time (user + system): on a machine shared by many, wall time
     mostly measures the others."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run([PDCA, *args], env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([pdca, *args], env=env, check=True, stdout=subprocess.DEVNULL)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
@@ -100,6 +103,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--fresh", action="store_true")
+    parser.add_argument("--against", help="another build's pdca script, timed in the same runs")
+    parser.add_argument("--only", action="append", help="time only this command (repeatable)")
     args = parser.parse_args()
     root = Path(tempfile.gettempdir()) / "pdca-bench-long-cycle"
     ready = root / ".built"
@@ -132,21 +137,32 @@ def main() -> None:
             f"基准抽查 {n}",
         ],
     }
-    for make in commands.values():  # warm the disk cache and the views
-        timed(make(NORMAL, 0), env)
-        timed(make(LONG, 0), env)
-    figures: dict[str, tuple[list[float], list[float]]] = {c: ([], []) for c in commands}
+    if args.only:
+        commands = {label: make for label, make in commands.items() if label in args.only}
+    builds = {"this build": PDCA, **({"against": args.against} if args.against else {})}
+    for pdca in builds.values():
+        for make in commands.values():  # warm the disk cache and the views
+            timed(make(NORMAL, 0), env, pdca)
+            timed(make(LONG, 0), env, pdca)
+    figures: dict[tuple[str, str], tuple[list[float], list[float]]] = {
+        (b, c): ([], []) for b in builds for c in commands
+    }
     for n in range(1, args.runs + 1):
         for label, make in commands.items():
-            figures[label][0].append(timed(make(NORMAL, n), env))
-            figures[label][1].append(timed(make(LONG, n), env))
+            for which, pdca in builds.items():
+                figures[which, label][0].append(timed(make(NORMAL, n), env, pdca))
+                figures[which, label][1].append(timed(make(LONG, n), env, pdca))
     print(
         f"normal cycle {normal_events} events, long cycle {long_events} events; "
         f"median CPU time of {args.runs} interleaved runs (ms)"
     )
-    for label, (normal, long) in figures.items():
-        a, b = statistics.median(normal) * 1000, statistics.median(long) * 1000
-        print(f"  pdca {label:16s} normal {a:7.1f}   long {b:7.1f}   ratio {b / a:4.2f}x")
+    for which, pdca in builds.items():
+        print(f"{which} ({pdca}):")
+        for label in commands:
+            normal, long = figures[which, label]
+            a, b = statistics.median(normal) * 1000, statistics.median(long) * 1000
+            print(f"  pdca {label:16s} normal {a:7.1f}   long {b:7.1f}   ratio {b / a:4.2f}x")
+    print(f"load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from typing import Any
 
 import click
 
+from pdca.application.clock import spelled
 from pdca_cli._columns import moment
 from pdca_cli._context import CliContext, json_option, pass_cli
 from pdca_cli._output import emit_json
@@ -23,22 +24,32 @@ def figure(node: dict[str, Any], precision: Decimal | None) -> str:
 def render_tree(
     node: dict[str, Any], depth: int = 0, precision: Decimal | None = None
 ) -> list[str]:
-    value = "" if node["value"] is None else f" = {figure(node, precision)}"
-    if node["value"] is None and node.get("status") == "missing":
+    """The tree as text, a line per node (a long cycle's has a line per fact: thousands)."""
+    lines: list[str] = []
+    _render(node, depth, precision, lines)
+    return lines
+
+
+def _render(node: dict[str, Any], depth: int, precision: Decimal | None, lines: list[str]) -> None:
+    if node["value"] is not None:
+        value = f" = {figure(node, precision)}"
+    elif node.get("status") == "missing":
         value = " = —"  # not a score: no number where a fact is missing
+    else:
+        value = ""
     facts = ""
     if "position" in node:
         # A ballot recorded since issue 13 names nobody: 不记名, not a blank.
         who = node["actor"] or "不记名"
-        facts = f"  [事件 #{node['position']} {moment(node['recorded_at'])} {who}"
+        # ``spelled`` is ``moment``'s spelling, imported once rather than once per fact.
+        facts = f"  [事件 #{node['position']} {spelled(node['recorded_at'])} {who}"
         if node.get("observed_on"):
             facts += f"，发现于 {node['observed_on']}"
         facts += "]"
     note = f"（{node['note']}）" if node.get("note") else ""
-    lines = [f"{'  ' * depth}{'└ ' if depth else ''}{node['label']}{value}{note}{facts}"]
-    for child in node.get("children", []):
-        lines += render_tree(child, depth + 1, precision)
-    return lines
+    lines.append(f"{'  ' * depth}{'└ ' if depth else ''}{node['label']}{value}{note}{facts}")
+    for child in node.get("children", ()):
+        _render(child, depth + 1, precision, lines)
 
 
 @click.command()
@@ -59,6 +70,14 @@ def explain(obj: CliContext, address: str, as_of: str | None) -> None:
       pdca explain 市财政局/2024
       pdca explain 市财政局/2024 --as-of 2024-07-01 --json
     """
+    from pdca.application.collector import paused
+
+    # A long cycle's answer is tens of thousands of objects (facts, nodes, JSON, lines).
+    with paused():
+        _explain(obj, address, as_of)
+
+
+def _explain(obj: CliContext, address: str, as_of: str | None) -> None:
     from pdca_cli._parse import parse_moment
 
     result = obj.app().explain(address, parse_moment(as_of) if as_of else None)

@@ -16,7 +16,6 @@ Storing a snapshot happens after the command's events are saved and never fails 
 
 from __future__ import annotations
 
-import gc
 import os
 from typing import Any
 from uuid import UUID
@@ -24,6 +23,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 
 from pdca import log
+from pdca.application.collector import paused
 from pdca.domain.cycle import Cycle
 from pdca.domain.facts import CycleFacts
 
@@ -98,13 +98,8 @@ def load(app: Any, cycle_id: UUID, head_only: bool = False) -> Cycle:
     """The cycle as of its last event (``AggregateNotFoundError`` when there is none)."""
     # Decoding a long cycle allocates tens of thousands of objects and no cycles among
     # them: the collector's passes over them are pure cost.
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    with paused():
         return _load(app, cycle_id, head_only)
-    finally:
-        if paused:
-            gc.enable()
 
 
 def _load(app: Any, cycle_id: UUID, head_only: bool) -> Cycle:

@@ -21,7 +21,7 @@ from pdca.application.acting import Acting, writes
 from pdca.application.clock import Clock
 from pdca.domain.cycle import Cycle
 from pdca.domain.facts import CycleFacts
-from pdca.domain.ids import check_period, cycle_id
+from pdca.domain.ids import check_period, cycle_id, round_id
 from pdca.errors import Conflict, NotFound, RuleViolation, one_of
 from pdca.rules.schemes import Scheme, pinned
 
@@ -757,8 +757,6 @@ def _require_complete(entries: list[ranking.Entry]) -> None:
 
 
 def _round_id(period: str, scheme_id: str) -> Any:
-    from pdca.domain.round import round_id
-
     return round_id(period, scheme_id)
 
 

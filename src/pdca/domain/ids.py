@@ -47,6 +47,12 @@ def cycle_id(unit: str, period: str, generation: int = 0) -> UUID:
     return uuid5(NAMESPACE, key if generation == 0 else f"{key}#{generation}")
 
 
+def round_id(period: str, scheme_id: str) -> UUID:
+    """A round's id (``pdca.domain.round``): here, so a reader that only looks a round up
+    (``explain`` of a cycle whose period has none) does not import the aggregate."""
+    return uuid5(NAMESPACE, f"round:{period.strip()}/{scheme_id}")
+
+
 def split_address(address: str) -> tuple[str, str]:
     """``市财政局/2024`` → (unit, period). The unit is everything before the last slash."""
     unit, sep, period = address.strip().rpartition("/")

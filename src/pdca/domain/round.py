@@ -9,15 +9,11 @@ silently replaced.
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID, uuid5
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from pdca.domain.ids import NAMESPACE
-
-
-def round_id(period: str, scheme_id: str) -> UUID:
-    return uuid5(NAMESPACE, f"round:{period.strip()}/{scheme_id}")
+from pdca.domain.ids import round_id
 
 
 class Round(Aggregate):

@@ -19,7 +19,7 @@ score.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
@@ -58,30 +58,31 @@ class Node:
     ) -> dict[str, Any]:
         """The node for programs; ``moment`` spells an instant (the application passes
         its clock's, which writes it in the database's zone)."""
-        data: dict[str, Any] = {
-            "label": self.label,
-            "value": None if self.value is None else str(self.value),
-        }
-        if self.status:
-            data["status"] = self.status
-        if self.note:
-            data["note"] = self.note
-        if self.provenance is not None:
-            data["event_id"] = (
-                f"{cycle_id}:{self.provenance.position}"
-                if cycle_id
-                else str(self.provenance.position)
-            )
-            data["position"] = self.provenance.position
-            data["recorded_at"] = moment(self.provenance.recorded_at)
-            data["actor"] = self.provenance.actor
-        if self.evidence:
-            data["evidence"] = self.evidence
-        if self.observed_on:
-            data["observed_on"] = self.observed_on
-        if self.children:
-            data["children"] = [c.to_json(cycle_id, moment) for c in self.children]
-        return data
+        return _node_json(self, f"{cycle_id}:" if cycle_id else "", moment)
+
+
+def _node_json(node: Node, prefix: str, moment: Callable[[datetime], str]) -> dict[str, Any]:
+    """``Node.to_json`` with the event id's prefix made once for the whole tree (a long
+    cycle's has a node per fact: thousands)."""
+    value = node.value
+    data: dict[str, Any] = {"label": node.label, "value": None if value is None else str(value)}
+    if node.status:
+        data["status"] = node.status
+    if node.note:
+        data["note"] = node.note
+    p = node.provenance
+    if p is not None:
+        data["event_id"] = f"{prefix}{p.position}"
+        data["position"] = p.position
+        data["recorded_at"] = moment(p.recorded_at)
+        data["actor"] = p.actor
+    if node.evidence:
+        data["evidence"] = node.evidence
+    if node.observed_on:
+        data["observed_on"] = node.observed_on
+    if node.children:
+        data["children"] = [_node_json(c, prefix, moment) for c in node.children]
+    return data
 
 
 @dataclass(frozen=True)
@@ -218,18 +219,33 @@ def _leaf(
     observed_on: str = "",
     note: str = "",
 ) -> Node:
-    corrections = "；".join(
-        f"{'撤回' if c.kind == 'withdrawn' else '更正为 ' + str(c.value)}（#{c.provenance.position} {c.provenance.actor}：{c.reason}）"
-        for c in fact.corrections
-    )
-    return Node(
-        label,
-        value,
-        note="；".join(x for x in (note, corrections) if x),
+    if fact.corrections:  # most facts have none: a long cycle makes thousands of leaves
+        corrections = "；".join(
+            f"{'撤回' if c.kind == 'withdrawn' else '更正为 ' + str(c.value)}（#{c.provenance.position} {c.provenance.actor}：{c.reason}）"
+            for c in fact.corrections
+        )
+        note = "；".join(x for x in (note, corrections) if x)
+    return _made_node(
+        label=label,
+        value=value,
+        note=note,
         provenance=fact.provenance,
         evidence=evidence,
         observed_on=observed_on,
     )
+
+
+#: Every field of a ``Node`` with its declared default (none for label and value).
+_NODE_DEFAULTS = {f.name: f.default for f in fields(Node)}
+
+
+def _made_node(**values: Any) -> Node:
+    """A ``Node`` made without its frozen ``__init__``, which sets each field through
+    ``object.__setattr__``: a long cycle makes a leaf per fact (thousands), and this
+    halves their cost. A field not given takes its declared default."""
+    node = object.__new__(Node)
+    node.__dict__.update(_NODE_DEFAULTS, **values)
+    return node
 
 
 def _finding_leaf(finding: Finding) -> Node:
@@ -628,29 +644,32 @@ def _ballots_component(rules: Rules, facts: CycleFacts) -> tuple[Decimal, list[N
 def _point_means(ballot: Any, kept: list[Any]) -> list[Node]:
     """Format 3: under a group, each ballot item's mean over the ballots counted and, for
     an item with 采分点, each point's mean over the ballots that gave points (a ballot may
-    give the item whole). The ballots listed above are the events behind them."""
+    give the item whole). The ballots listed above are the events behind them.
+
+    Every sum adds the same figures in the same order as a sum per ballot would; the
+    lists are built once per item (a long cycle counts thousands of ballots)."""
     nodes = []
+    sheets = [b.scores for b in kept]
     for item in ballot.items:
-
-        def whole(b: Any, item: Any = item) -> Decimal:
-            if item.id in b.scores:  # given whole: its points are not summed
-                return b.scores[item.id]  # type: ignore[no-any-return]
-            return sum((b.scores.get(p.id, ZERO) for p in item.points), ZERO)
-
-        by_point = [b for b in kept if item.id not in b.scores]
+        by_point = [s for s in sheets if item.id not in s]
+        # One column per point, over the ballots that gave points.
+        columns = [[s.get(p.id, ZERO) for s in by_point] for p in item.points]
         means = tuple(
             Node(
                 f"{p.label}（{item.id}.{p.id}）",
-                sum((b.scores.get(p.id, ZERO) for b in by_point), ZERO) / len(by_point),
+                sum(column, ZERO) / len(by_point),
                 note=f"{len(by_point)} 张按采分点填写的票的平均分；满分 {p.max}",
             )
-            for p in item.points
+            for p, column in zip(item.points, columns, strict=True)
             if by_point
         )
+        # A ballot's item: given whole, its own figure; else its points summed.
+        summed = iter([sum(row, ZERO) for row in zip(*columns, strict=True)] if columns else [])
+        wholes = [s[item.id] if item.id in s else next(summed, ZERO) for s in sheets]
         nodes.append(
             Node(
                 f"测评项目 {item.label}（{item.id}）",
-                sum((whole(b) for b in kept), ZERO) / len(kept),
+                sum(wholes, ZERO) / len(kept),
                 means,
                 note=f"{len(kept)} 张票的平均分；满分 {item.max}",
             )
@@ -815,7 +834,7 @@ def score(facts: CycleFacts, scheme: Scheme, context: RoundContext | None = None
 
     steps_missing: list[Missing] = []
     step_nodes = _unit_steps(rules, facts, steps_missing)
-    bonus, deduction, adjust_nodes = _adjustments(rules, facts, context)
+    bonus, deduction, adjust_nodes = _adjustments(rules, facts, context, recorded)
     refused = "；".join(refusals)
     total: Decimal | None = None
     unrounded: Decimal | None = None
@@ -909,11 +928,12 @@ def _items_refusal(component: Component, items: _Items) -> str:
 
 
 def _adjustments(
-    rules: Rules, facts: CycleFacts, context: RoundContext
+    rules: Rules, facts: CycleFacts, context: RoundContext, recorded: _Recorded
 ) -> tuple[Decimal, Decimal, list[Node]]:
+    """Bonus and deduction; ``recorded``: the facts as the components read them (looked
+    up once per scoring: each look-up passes over every fact of the cycle)."""
     nodes = []
     bonus_raw = ZERO
-    recorded = _recorded(facts, rules)
     bonus_nodes = [_category(c, recorded, context).node for c in rules.categories if c.bonus]
     bonus_raw += sum((n.value or ZERO for n in bonus_nodes), ZERO)
     ledger_is_component = any(c.source == "ledger" for c in rules.components)

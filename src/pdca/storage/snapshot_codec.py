@@ -178,6 +178,10 @@ def _P(v: list[Any] | None) -> f.Provenance | None:
     )
 
 
+_new = object.__new__
+_instant = datetime.fromisoformat
+
+
 def _D(v: str | None) -> date | None:
     return None if v is None else date.fromisoformat(v)
 
@@ -218,10 +222,23 @@ def _shape(cls: type) -> tuple[type, tuple[str, ...], tuple[str, ...], tuple[str
 _SHAPES = {name: _shape(cls) for name, cls in _FACT_TYPES.items()}
 
 
-def _unfact(d: dict[str, Any]) -> f.Fact:
+class _Decimals(dict[str, Decimal]):
+    """Each figure's text decoded once per body: a long cycle's ballots repeat a handful
+    of figures tens of thousands of times (a ``Decimal`` is immutable, so one is shared)."""
+
+    def __missing__(self, text: str) -> Decimal:
+        value = self[text] = Decimal(text)
+        return value
+
+
+def _unfact(d: dict[str, Any], decimal: _Decimals) -> f.Fact:
     """A fact from its encoding (``d``, freshly decoded JSON, is used up)."""
     cls, decimals, dates, provenances, scores = _SHAPES[d.pop("type")]
-    d["provenance"] = _P(d["provenance"])
+    # ``_P`` inlined: every fact has a provenance.
+    position, recorded_at, actor = d["provenance"]
+    provenance = _new(f.Provenance)
+    provenance.__dict__.update(position=position, recorded_at=_instant(recorded_at), actor=actor)
+    d["provenance"] = provenance
     corrections = d["corrections"]
     if corrections:
         d["corrections"] = [
@@ -229,13 +246,13 @@ def _unfact(d: dict[str, Any]) -> f.Fact:
             for k, v, r, p in corrections
         ]
     for name in decimals:
-        d[name] = Decimal(d[name])
+        d[name] = decimal[d[name]]
     for name in dates:
         d[name] = _D(d[name])
     for name in provenances:
         d[name] = _P(d[name])
     if scores:
-        d["scores"] = {k: Decimal(v) for k, v in d["scores"].items()}
+        d["scores"] = {k: decimal[v] for k, v in d["scores"].items()}
     return _made(cls, d)  # type: ignore[no-any-return]
 
 
@@ -268,7 +285,8 @@ def decode_head(data: bytes, into: f.CycleFacts | None = None) -> f.CycleFacts:
 
 def decode_body(data: bytes, into: f.CycleFacts) -> f.CycleFacts:
     b = orjson.loads(data)
-    into.facts = {k: _unfact(x) for k, x in b["facts"]}
+    decimal = _Decimals()
+    into.facts = {k: _unfact(x, decimal) for k, x in b["facts"]}
     into.issued_tokens = b["issued_tokens"]
     into.used_tokens = set(b["used_tokens"])
     into.boxed = b["boxed"]
