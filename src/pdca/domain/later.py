@@ -40,6 +40,10 @@ class Later:
         for name in self._declared:
             del self._namespace[name]
 
+    def made(self) -> list[str]:
+        """The declared classes made dataclasses so far, by name."""
+        return sorted(name for name in self._declared if name in self._namespace)
+
     def define(self, name: str) -> type:
         """The dataclass ``name``, processed now if it was not yet (the module's
         ``__getattr__``)."""
