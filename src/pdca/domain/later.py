@@ -57,7 +57,9 @@ class Later:
                     if self._declared.get(base.__name__) is base:
                         self.define(base.__name__)
                 self._namespace[name] = dataclass(cls)
-        return self._namespace[name]
+        made: type = self._namespace[name]
+        vars(self)[name] = made  # ``later.Finding`` from now on without this call (a loop's)
+        return made
 
     def __getattr__(self, name: str) -> type:
         if name.startswith("_"):  # not a declared class: an attribute not set yet
