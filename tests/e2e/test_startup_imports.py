@@ -28,7 +28,10 @@ def noted(done):
     cycle = sys.modules.get("pdca.domain.cycle")
     declared = cycle.Cycle.__dict__["_declared_events"] if cycle else {}
     defined = sorted(n for n in declared if n in cycle.Cycle.__dict__) if cycle else []
-    sys.stderr.write("\\n" + json.dumps({"modules": sorted(sys.modules), "events": defined}))
+    facts = sys.modules.get("pdca.domain.facts")
+    made = facts.later.made() if facts else []
+    held = {"modules": sorted(sys.modules), "events": defined, "facts": made}
+    sys.stderr.write("\\n" + json.dumps(held))
     leave(done)
 ending.leave = noted
 sys.argv = ["pdca", *sys.argv[1:]]
@@ -93,6 +96,8 @@ def test_cycle_status_reads_the_file_without_the_event_store_library(
         assert module not in modules
     # What it does use: the one fold and the stage machine of the pinned scheme.
     assert {"pdca.projections.folds", "pdca.rules.machine", "transitions"} <= set(modules)
+    # A cycle with tasks only: no finding, score or ballot type is made a dataclass.
+    assert held["facts"] == []
 
 
 def test_a_write_defines_only_the_event_it_records_and_no_stage_machine(
@@ -101,6 +106,9 @@ def test_a_write_defines_only_the_event_it_records_and_no_stage_machine(
     done, held = imported(cycle_in_do, "task", "add", C, "述职", "--deadline", "2024-12-31")
     assert "已添加任务 #2" in done.stdout
     assert held["events"] == ["TaskAdded"]
+    # Nor a fact type its cycle does not hold (pdca.domain.later), the retry copy and the
+    # snapshot codec included.
+    assert held["facts"] == []
     # No trigger is checked: the stage machine (transitions, with logging) stays out; the
     # unit is found by its rows (pdca.application.unit_names), not its aggregate.
     # The deadline is read without strptime (pdca_cli._parse.Day); no day is asked for,
@@ -120,5 +128,6 @@ def test_advancing_checks_the_trigger_and_defines_only_its_event(
     done, held = imported(cycle_in_do, "cycle", "advance", C, "start_check")
     assert "执行 → 督查（start_check）" in done.stdout
     assert held["events"] == ["StageAdvanced"]
+    assert held["facts"] == []
     assert "transitions" in _tops(held["modules"])
     assert not set(NEVER) & set(held["modules"])

@@ -103,8 +103,8 @@ def load(app: Any, cycle_id: UUID, head_only: bool = False) -> Cycle:
 
 
 def _load(app: Any, cycle_id: UUID, head_only: bool) -> Cycle:
-    from pdca.storage import chain
-    from pdca.storage.snapshot_codec import FOLD_VERSION, decode_body, decode_head
+    from pdca.storage import chain, snapshot_codec
+    from pdca.storage.snapshot_codec import decode_body, decode_head
 
     recorder, mapper = app.recorder, app.mapper
     snap = None
@@ -112,7 +112,7 @@ def _load(app: Any, cycle_id: UUID, head_only: bool) -> Cycle:
         snap = snapshots(app).latest(cycle_id, with_body=not head_only)
     except Exception as exc:  # a snapshot is a cache: any trouble reading it, load without
         log.info("snapshot_unreadable", cycle=cycle_id.hex, error=type(exc).__name__)
-    if snap is not None and snap.fold_version != FOLD_VERSION:
+    if snap is not None and snap.fold_version != snapshot_codec.FOLD_VERSION:
         snap = None
     rows = recorder.select_events(cycle_id, gt=snap.version - 1) if snap else []
     if snap is not None and (

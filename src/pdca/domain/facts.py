@@ -17,6 +17,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from pdca.domain.later import Later
+
+#: The facts a cycle without them never builds (findings, scores, ballots, …) are made
+#: dataclasses on first use: ``later.Finding`` here, ``facts.Finding`` elsewhere.
+later = Later(globals())
+
 
 @dataclass(frozen=True)
 class Provenance:
@@ -27,7 +33,7 @@ class Provenance:
     actor: str
 
 
-@dataclass
+@later.dataclass
 class Correction:
     kind: str  # "withdrawn" | "amended"
     value: Decimal | None
@@ -35,7 +41,7 @@ class Correction:
     provenance: Provenance
 
 
-@dataclass
+@later.dataclass
 class Fact:
     """A correctable fact: a finding, an item score, a ballot, a veto."""
 
@@ -69,7 +75,7 @@ class Task:
     completion: Provenance | None = None
 
 
-@dataclass
+@later.dataclass
 class Finding(Fact):
     source: str = ""
     indicator: str = ""
@@ -82,7 +88,7 @@ class Finding(Fact):
         return self.amended_value(self.recorded_points)
 
 
-@dataclass
+@later.dataclass
 class ItemScore(Fact):
     item: str = ""
     recorded_value: Decimal = Decimal(0)
@@ -95,7 +101,7 @@ class ItemScore(Fact):
         return self.amended_value(self.recorded_value)
 
 
-@dataclass
+@later.dataclass
 class PointScore(Fact):
     """A scoring point (采分点) of a catalogue item, recorded on its own (format 3)."""
 
@@ -110,7 +116,7 @@ class PointScore(Fact):
         return self.amended_value(self.recorded_value)
 
 
-@dataclass
+@later.dataclass
 class Opinion(Fact):
     """The opinion (好/较好/…) recorded for a qualitative item; its scheme's table scores it."""
 
@@ -120,7 +126,7 @@ class Opinion(Fact):
     late: bool = False
 
 
-@dataclass
+@later.dataclass
 class Ballot(Fact):
     group: str = ""
     scores: dict[str, Decimal] = field(default_factory=dict)
@@ -130,7 +136,7 @@ class Ballot(Fact):
         return sum(self.scores.values(), Decimal(0))
 
 
-@dataclass
+@later.dataclass
 class VetoRecord(Fact):
     rule: str = ""
     reason: str = ""
@@ -138,19 +144,19 @@ class VetoRecord(Fact):
     observed_on: date | None = None
 
 
-@dataclass
+@later.dataclass
 class NotApplicable(Fact):
     component: str = ""
     reason: str = ""
 
 
-@dataclass
+@later.dataclass
 class ItemNotApplicable(Fact):
     item: str = ""
     reason: str = ""
 
 
-@dataclass
+@later.dataclass
 class UnitStep(Fact):
     """A step the unit itself took (format 3 ``[[unit_steps]]``); one that needs approval
     counts only once reviewed and approved."""
@@ -163,7 +169,7 @@ class UnitStep(Fact):
     review: Provenance | None = None
 
 
-@dataclass
+@later.dataclass
 class Appeal:
     """申诉/复核 of a published score: the request and, once decided, the decision."""
 
@@ -176,7 +182,7 @@ class Appeal:
     decision: Provenance | None = None
 
 
-@dataclass
+@later.dataclass
 class CarriedProblem:
     item: str
     problem: str
@@ -222,25 +228,25 @@ class CycleFacts:
         return [f for f in self.facts.values() if isinstance(f, kind) and not f.withdrawn]
 
     def findings(self) -> list[Finding]:
-        return self.active(Finding)
+        return self.active(later.Finding)
 
     def ballots(self) -> list[Ballot]:
-        return self.active(Ballot)
+        return self.active(later.Ballot)
 
     def vetoes(self) -> list[VetoRecord]:
-        return self.active(VetoRecord)
+        return self.active(later.VetoRecord)
 
     def item_score(self, item: str) -> ItemScore | None:
         # A loop, not ``active()``: an import asks once per cell of a growing cycle.
         for fact in self.facts.values():
-            if isinstance(fact, ItemScore) and fact.item == item and not fact.withdrawn:
+            if isinstance(fact, later.ItemScore) and fact.item == item and not fact.withdrawn:
                 return fact
         return None
 
     def point_score(self, item: str, point: str) -> PointScore | None:
         for fact in self.facts.values():
             if (
-                isinstance(fact, PointScore)
+                isinstance(fact, later.PointScore)
                 and fact.item == item
                 and fact.point == point
                 and not fact.withdrawn
@@ -249,22 +255,26 @@ class CycleFacts:
         return None
 
     def points_of(self, item: str) -> list[PointScore]:
-        return [s for s in self.active(PointScore) if s.item == item]
+        return [s for s in self.active(later.PointScore) if s.item == item]
 
     def opinion(self, item: str) -> Opinion | None:
-        return next((o for o in self.active(Opinion) if o.item == item), None)
+        return next((o for o in self.active(later.Opinion) if o.item == item), None)
 
     def unit_step(self, step: str) -> UnitStep | None:
         """The step's latest active record (a withdrawn one may be submitted again)."""
-        found = [f for f in self.active(UnitStep) if f.step == step]
+        found = [f for f in self.active(later.UnitStep) if f.step == step]
         return found[-1] if found else None
 
     def not_applicable(self, component: str) -> NotApplicable | None:
-        return next((n for n in self.active(NotApplicable) if n.component == component), None)
+        return next((n for n in self.active(later.NotApplicable) if n.component == component), None)
 
     def item_not_applicable(self, item: str) -> ItemNotApplicable | None:
         for fact in self.facts.values():
-            if isinstance(fact, ItemNotApplicable) and fact.item == item and not fact.withdrawn:
+            if (
+                isinstance(fact, later.ItemNotApplicable)
+                and fact.item == item
+                and not fact.withdrawn
+            ):
                 return fact
         return None
 
@@ -316,7 +326,7 @@ class CycleFacts:
         )
 
     def _on_FindingRecorded(self, p: Provenance, d: Mapping[str, Any]) -> None:
-        self.facts[p.position] = Finding(
+        self.facts[p.position] = later.Finding(
             "finding",
             p,
             source=d["source"],
@@ -327,7 +337,7 @@ class CycleFacts:
         )
 
     def _on_ItemScored(self, p: Provenance, d: Mapping[str, Any]) -> None:
-        self.facts[p.position] = ItemScore(
+        self.facts[p.position] = later.ItemScore(
             "score",
             p,
             item=d["item"],
@@ -337,7 +347,7 @@ class CycleFacts:
         )
 
     def _on_PointScored(self, p: Provenance, d: Mapping[str, Any]) -> None:
-        self.facts[p.position] = PointScore(
+        self.facts[p.position] = later.PointScore(
             "point",
             p,
             item=d["item"],
@@ -348,7 +358,7 @@ class CycleFacts:
         )
 
     def _on_OpinionRecorded(self, p: Provenance, d: Mapping[str, Any]) -> None:
-        self.facts[p.position] = Opinion(
+        self.facts[p.position] = later.Opinion(
             "opinion",
             p,
             item=d["item"],
@@ -378,7 +388,9 @@ class CycleFacts:
                 self.boxed[group] = self.boxed.get(group, 0) + 1
 
     def _on_BallotCounted(self, p: Provenance, d: Mapping[str, Any]) -> None:
-        self.facts[p.position] = Ballot("ballot", p, group=d["group"], scores=dict(d["scores"]))
+        self.facts[p.position] = later.Ballot(
+            "ballot", p, group=d["group"], scores=dict(d["scores"])
+        )
 
     def _on_BallotBoxClosed(self, p: Provenance, d: Mapping[str, Any]) -> None:
         self.boxed.pop(d["group"], None)
@@ -386,10 +398,12 @@ class CycleFacts:
 
     def _on_BallotCast(self, p: Provenance, d: Mapping[str, Any]) -> None:
         self.used_tokens.add(d["token_digest"])
-        self.facts[p.position] = Ballot("ballot", p, group=d["group"], scores=dict(d["scores"]))
+        self.facts[p.position] = later.Ballot(
+            "ballot", p, group=d["group"], scores=dict(d["scores"])
+        )
 
     def _on_VetoApplied(self, p: Provenance, d: Mapping[str, Any]) -> None:
-        self.facts[p.position] = VetoRecord(
+        self.facts[p.position] = later.VetoRecord(
             "veto",
             p,
             rule=d["rule"],
@@ -399,18 +413,18 @@ class CycleFacts:
         )
 
     def _on_ComponentNotApplicable(self, p: Provenance, d: Mapping[str, Any]) -> None:
-        self.facts[p.position] = NotApplicable(
+        self.facts[p.position] = later.NotApplicable(
             "not_applicable", p, component=d["component"], reason=d["reason"]
         )
 
     def _on_ItemNotApplicable(self, p: Provenance, d: Mapping[str, Any]) -> None:
-        self.facts[p.position] = ItemNotApplicable(
+        self.facts[p.position] = later.ItemNotApplicable(
             "item_not_applicable", p, item=d["item"], reason=d["reason"]
         )
 
     def _on_ProblemsCarriedIn(self, p: Provenance, d: Mapping[str, Any]) -> None:
         for item in d["items"]:
-            self.carried[item["item"]] = CarriedProblem(
+            self.carried[item["item"]] = later.CarriedProblem(
                 item["item"], item["problem"], item["from_cycle"], item["due"], p
             )
 
@@ -418,17 +432,17 @@ class CycleFacts:
         self.carried[d["item"]].closed = p
 
     def _on_UnitStepRecorded(self, p: Provenance, d: Mapping[str, Any]) -> None:
-        self.facts[p.position] = UnitStep(
+        self.facts[p.position] = later.UnitStep(
             "unit_step", p, step=d["step"], text=d["text"], evidence=d["evidence"]
         )
 
     def _on_UnitStepReviewed(self, p: Provenance, d: Mapping[str, Any]) -> None:
         step = self.facts[d["fact_position"]]
-        assert isinstance(step, UnitStep)
+        assert isinstance(step, later.UnitStep)
         step.approved, step.review_reason, step.review = d["approved"], d["reason"], p
 
     def _on_AppealLodged(self, p: Provenance, d: Mapping[str, Any]) -> None:
-        self.appeals.append(Appeal(p.position, d["reason"], d["evidence"], p))
+        self.appeals.append(later.Appeal(p.position, d["reason"], d["evidence"], p))
 
     def _on_AppealDecided(self, p: Provenance, d: Mapping[str, Any]) -> None:
         appeal = next(a for a in self.appeals if a.position == d["appeal_position"])
@@ -442,10 +456,14 @@ class CycleFacts:
 
     def _on_FactWithdrawn(self, p: Provenance, d: Mapping[str, Any]) -> None:
         self.facts[d["fact_position"]].corrections.append(
-            Correction("withdrawn", None, d["reason"], p)
+            later.Correction("withdrawn", None, d["reason"], p)
         )
 
     def _on_FactAmended(self, p: Provenance, d: Mapping[str, Any]) -> None:
         self.facts[d["fact_position"]].corrections.append(
-            Correction("amended", d["value"], d["reason"], p)
+            later.Correction("amended", d["value"], d["reason"], p)
         )
+
+
+later.hide()
+__getattr__ = later.define

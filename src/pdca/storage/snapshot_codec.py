@@ -27,31 +27,39 @@ from pdca.domain import facts as f
 #: The fields of ``CycleFacts`` kept in the body; every other field is in the head.
 BODY_FIELDS = ("facts", "issued_tokens", "used_tokens", "boxed", "attachments")
 
-_FACT_TYPES: dict[str, type[f.Fact]] = {
-    "Finding": f.Finding,
-    "ItemScore": f.ItemScore,
-    "PointScore": f.PointScore,
-    "Opinion": f.Opinion,
-    "Ballot": f.Ballot,
-    "VetoRecord": f.VetoRecord,
-    "NotApplicable": f.NotApplicable,
-    "ItemNotApplicable": f.ItemNotApplicable,
-    "UnitStep": f.UnitStep,
-}
+#: The fact types a body holds, by the tag it writes (their classes are made on first
+#: use, ``pdca.domain.later``: a cycle without such facts never asks for them).
+FACT_TYPES = (
+    "Finding",
+    "ItemScore",
+    "PointScore",
+    "Opinion",
+    "Ballot",
+    "VetoRecord",
+    "NotApplicable",
+    "ItemNotApplicable",
+    "UnitStep",
+)
 
 
 def _fold_version() -> str:
     """Changes whenever a folded type gains, loses or renames a field (so a snapshot of
     another shape is ignored); ``1`` is raised by hand when a handler changes meaning."""
+    folded = ("CycleFacts", "Task", "Provenance", "Correction", "Appeal", "CarriedProblem")
     shapes = [
-        f"{t.__name__}:{','.join(x.name for x in dataclasses.fields(t))}"
-        for t in (f.CycleFacts, f.Task, f.Provenance, f.Correction, f.Appeal, f.CarriedProblem)
-        + tuple(_FACT_TYPES.values())
+        f"{name}:{','.join(x.name for x in dataclasses.fields(getattr(f, name)))}"
+        for name in folded + FACT_TYPES
     ]
     return "1-" + hashlib.sha256("|".join(shapes).encode()).hexdigest()[:16]
 
 
-FOLD_VERSION = _fold_version()
+def __getattr__(name: str) -> str:
+    """``FOLD_VERSION``, computed when first read: it makes every fact type a dataclass,
+    which a command that reads or takes no snapshot has no need of."""
+    if name != "FOLD_VERSION":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = version = _fold_version()
+    return version
 
 
 # ---- encoding ------------------------------------------------------------------------
@@ -206,7 +214,11 @@ _DATE_FIELDS = {"observed_on"}
 _PROVENANCE_FIELDS = {"review"}
 
 
-def _shape(cls: type) -> tuple[type, tuple[str, ...], tuple[str, ...], tuple[str, ...], bool]:
+#: A fact type, its Decimal, date and provenance fields, and whether it has scores.
+_Shape = tuple[type, tuple[str, ...], tuple[str, ...], tuple[str, ...], bool]
+
+
+def _shape(cls: type) -> _Shape:
     """Which of a fact type's fields decode to a ``Decimal``, a date, a provenance, and
     whether it has a ballot's scores: found once per type, not per fact."""
     names = {x.name for x in dataclasses.fields(cls)}
@@ -219,7 +231,17 @@ def _shape(cls: type) -> tuple[type, tuple[str, ...], tuple[str, ...], tuple[str
     )
 
 
-_SHAPES = {name: _shape(cls) for name, cls in _FACT_TYPES.items()}
+_SHAPES: dict[str, _Shape] = {}
+
+
+def _shape_of(name: str) -> _Shape:
+    """``_shape`` of the fact type tagged ``name``, found on its first fact."""
+    shape = _SHAPES.get(name)
+    if shape is None:
+        if name not in FACT_TYPES:
+            raise KeyError(name)
+        shape = _SHAPES[name] = _shape(getattr(f, name))
+    return shape
 
 
 class _Decimals(dict[str, Decimal]):
@@ -233,7 +255,7 @@ class _Decimals(dict[str, Decimal]):
 
 def _unfact(d: dict[str, Any], decimal: _Decimals) -> f.Fact:
     """A fact from its encoding (``d``, freshly decoded JSON, is used up)."""
-    cls, decimals, dates, provenances, scores = _SHAPES[d.pop("type")]
+    cls, decimals, dates, provenances, scores = _shape_of(d.pop("type"))
     # ``_P`` inlined: every fact has a provenance.
     position, recorded_at, actor = d["provenance"]
     provenance = _new(f.Provenance)
