@@ -10,13 +10,16 @@ by another worker) is folded again from the store up to the version asked for. S
 it needs no invalidation and memory stays bounded: only the cycles seen recently
 are kept, which in a year-by-year history is about one year's cycles.
 
-Every cycle the current batch touched stays until the batch ends, whatever the
-capacity: the projections ask for each of them again at the batch's end
+Every cycle the current batch or the one before touched stays, whatever the
+capacity. The projections ask for each cycle a batch changed again at its end
 (``end_batch``), and a batch spanning a year boundary touches the closing year's
-cycles and the opening year's — more than the capacity in a large province. Evicting
-them there refolded each from the store, twice (the ledger's end, then the scores'):
-measured at a 1000-unit year boundary, 2,252 store reads and half the batch's time.
-So memory is bounded by the larger of the capacity and one batch's cycles.
+cycles and the opening year's — more than the capacity in a large province: evicting
+them there refolded each from the store, twice (the ledger's end, then the scores'),
+measured at a 1000-unit year boundary as 2,252 store reads and half the batch's time.
+And when more cycles than the capacity take their turns, one step of the year for
+every unit, the least recently used is always the next one due: keeping the last
+batch's cycles too makes the next batch find them. So memory is bounded by the
+capacity or two batches' cycles, whichever is larger — never by the history.
 """
 
 from __future__ import annotations
@@ -53,14 +56,15 @@ class CycleFolds:
         self.history = history
         self.capacity = capacity
         self._entries: OrderedDict[UUID, tuple[int, CycleFacts]] = OrderedDict()
-        # The cycles the current batch touched: never evicted before it ends.
+        # The cycles the current and the previous batch touched: never evicted.
         self._in_batch: set[UUID] = set()
+        self._previous: set[UUID] = set()
         # One copy of each pinned scheme text, however many cycles pin it.
         self._texts: dict[str, str] = {}
 
     def begin_batch(self) -> None:
-        """A new batch: the previous one's cycles may be evicted again."""
-        self._in_batch.clear()
+        """A new batch: the cycles of the one before the last may be evicted again."""
+        self._previous, self._in_batch = self._in_batch, set()
 
     def advance(self, fact: Fact) -> CycleFacts:
         """The cycle's facts with ``fact`` applied (it must be a ``Cycle.*`` event)."""
@@ -101,10 +105,10 @@ class CycleFolds:
     def _remember(self, oid: UUID, version: int, folded: CycleFacts) -> None:
         self._entries[oid] = (version, folded)
         self._touch(oid)
-        # Least recently used first; what this batch touched is at the end, so the
-        # first entry of this batch found means every older one is gone.
+        # Least recently used first: what the last two batches touched is at the end,
+        # so the first of theirs found means every older entry is gone.
         while len(self._entries) > self.capacity:
             oldest = next(iter(self._entries))
-            if oldest in self._in_batch:
+            if oldest in self._in_batch or oldest in self._previous:
                 break
             del self._entries[oldest]
