@@ -94,12 +94,24 @@ class Projection:
         written: the place to compute rows from whole aggregates that changed."""
 
 
+_KEY_COLUMNS: dict[Table, tuple[str, ...]] = {}
+
+
+def _key_columns(table: Table) -> tuple[str, ...]:
+    """The names of ``table``'s key columns, looked up once: SQLAlchemy builds a new
+    list each time ``primary_key.columns`` is iterated, and ``put`` asks per row."""
+    names = _KEY_COLUMNS.get(table)
+    if names is None:
+        names = _KEY_COLUMNS[table] = tuple(c.name for c in table.primary_key.columns)
+    return names
+
+
 def _key(table: Table, row: dict[str, Any]) -> tuple[Any, ...]:
-    return tuple(row[c.name] for c in table.primary_key.columns)
+    return tuple(row[name] for name in _key_columns(table))
 
 
 def _key_names(table: Table) -> list[str]:
-    return [f"k_{c.name}" for c in table.primary_key.columns]
+    return [f"k_{name}" for name in _key_columns(table)]
 
 
 _BY_KEY: dict[Table, Any] = {}

@@ -675,6 +675,7 @@ class Runtime:
             )
             for p in projections
         }
+        self.folds.begin_batch()
         for projection in projections:
             projection.begin_batch()
         # Building aside, a batch is closed by its events only: its changed cycles are

@@ -125,6 +125,7 @@ class Harness:
         for start in range(0, len(facts), size):
             with self.engine.begin() as conn:
                 batch = Batch(conn, self.folds, self.zone)
+                self.folds.begin_batch()
                 self.projection.begin_batch()
                 for fact in facts[start : start + size]:
                     self.projection.handle(fact, batch)
