@@ -96,6 +96,10 @@ def main() -> None:
             ("start_act", "reopen_check")[n % 2],
         ],
     }
+    if args.old and not (Path(args.old) / "src" / "pdca").is_dir():
+        # Without the other checkout's sources on the path the installed ones would be
+        # timed as "old": a comparison of this build with itself, silently.
+        sys.exit(f"--old {args.old}: not a checkout of pdca (no src/pdca there)")
     envs = {}
     with (
         tempfile.TemporaryDirectory() as tmp,
