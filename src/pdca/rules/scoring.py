@@ -19,7 +19,7 @@ score.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from datetime import date, datetime
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
@@ -235,8 +235,12 @@ def _leaf(
     )
 
 
-#: Every field of a ``Node`` with its declared default (none for label and value).
-_NODE_DEFAULTS = {f.name: f.default for f in fields(Node)}
+#: Every field of a ``Node`` with its declared default (label and value have none, and
+#: ``_made_node`` is always given them). A default made by a factory would be shared by
+#: every node made here: refused when the module loads, not found in a tree later.
+_NODE_DEFAULTS = {f.name: f.default for f in fields(Node) if f.default is not MISSING}
+if any(f.default_factory is not MISSING for f in fields(Node)):
+    raise TypeError("Node's fields take plain defaults: _made_node copies them")
 
 
 def _made_node(**values: Any) -> Node:
