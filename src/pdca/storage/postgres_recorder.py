@@ -2,8 +2,8 @@
 workers): the library's, plus the attachments' rows (``pdca.storage.pg_attaching``), and
 a large save sent statement by statement instead of in the library's pipeline
 (``pg_attaching.pipelined``), and a refused save reported by the statement that failed
-rather than by psycopg's ``PipelineAborted`` (``pipeline_failures``). Named by topic in ``Database.event_store_env``; one-shot
-commands use ``pg_single``."""
+rather than by psycopg's ``PipelineAborted`` (``pipeline_failures``). Named by topic in
+``Database.event_store_env``; one-shot commands use ``pg_single``."""
 
 from __future__ import annotations
 
@@ -17,6 +17,10 @@ from eventsourcing.utils import retry
 from pdca.storage.pg_attaching import Attaching, pipelined
 from pdca.storage.pipeline_failures import reported
 
+#: As the library's ``insert_events``: a lost connection or a lock wait that failed is tried
+#: again (both paths below replace it, so both keep its retry).
+_retried = retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+
 
 class Recorder(Attaching, PostgresApplicationRecorder):
     def insert_events(
@@ -28,6 +32,7 @@ class Recorder(Attaching, PostgresApplicationRecorder):
             return super().insert_events(stored_events, **kwargs)
         return self._insert_pipelined(stored_events, **kwargs)
 
+    @_retried
     def _insert_pipelined(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
@@ -60,7 +65,7 @@ class Recorder(Attaching, PostgresApplicationRecorder):
                 raise reported(failed)
         return ids
 
-    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    @_retried
     def _insert_unpipelined(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
