@@ -107,20 +107,89 @@ def test_what_is_not_ordinary_is_left_to_the_application(
     assert quick(_opened(ws), C) is None
 
 
-def test_a_cycle_with_a_snapshot_is_read_by_the_application(sqlite_workspace: Workspace) -> None:
+def test_a_forged_snapshot_is_left_to_the_application(sqlite_workspace: Workspace) -> None:
     ws = sqlite_workspace
     _cycle(ws)
     cycle_id = ws.sql("SELECT originator_id FROM stored_events WHERE topic LIKE '%Cycle.Opened'")
-    # A forged row is enough: the application ignores it (its digest is wrong) and this
-    # read must not even look.
+    # Another fold's row: the application ignores it (and replaces it), this read asks it.
     _sql(
         ws.root / "pdca.sqlite3",
         "INSERT INTO pdca_snapshots VALUES (?, 1, 'x', 'x', x'00', x'00')",
         (cycle_id[0][0],),
     )
     assert quick(_opened(ws), C) is None
-    assert "督查" not in ws.ok("cycle", "status", C).output  # the application answers
-    assert "计划" in ws.ok("cycle", "status", C).output
+    assert "计划" in ws.ok("cycle", "status", C).output  # the application answers
+
+
+def _findings(ws: Workspace, count: int, first: int = 0) -> None:
+    for n in range(first, first + count):
+        ws.ok(
+            "finding", "record", C, "--source", "暗访", "--indicator", "discipline",
+            "--points", "-1", "--observed-on", f"2024-05-{10 + n:02d}", "--evidence", f"证据{n}",
+        )  # fmt: skip
+
+
+def test_a_snapshotted_cycle_is_read_from_its_head(
+    sqlite_workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past a lowered threshold (5 events, a new snapshot every 3) the quick read folds
+    the newest snapshot's head and the events after it, and answers as the application."""
+    from pdca.application import quick_status, snapshot_policy
+
+    monkeypatch.setattr(snapshot_policy, "THRESHOLD", 5)
+    monkeypatch.setattr(snapshot_policy, "INTERVAL", 3)
+    ws = sqlite_workspace
+    _cycle(ws)
+    for step in (
+        ("task", "add", C, "三会一课", "--deadline", "2024-12-31"),
+        ("task", "publish", C),
+    ):
+        ws.ok(*step)
+    ws.ok("cycle", "advance", C, "start_do")
+    ws.ok("cycle", "advance", C, "start_check")
+    _findings(ws, 2)  # open 1, task 2, publish 3, do 4, check 5, findings 6–7: one at 6
+    assert [r[0] for r in ws.sql("SELECT originator_version FROM pdca_snapshots")] == [6]
+
+    def no_replay(*_: object) -> None:
+        raise AssertionError("the quick read replayed the cycle from its first event")
+
+    # The events before the snapshot are not read again: a replay would make it give up.
+    monkeypatch.setattr(quick_status, "_from_events", no_replay)
+    found, expected = _both(ws, C)
+    assert found == expected and found is not None
+    assert (found[0].stage, found[0].version) == ("check", 7)
+    ws.ok("cycle", "advance", C, "start_act")  # a head event after the snapshot
+    found, expected = _both(ws, C)
+    assert found == expected and found is not None
+    assert (found[0].stage_label, found[0].version) == ("处理", 8)
+
+
+def test_a_snapshot_not_matching_its_event_is_left_to_the_application(
+    sqlite_workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pdca.application import snapshot_policy
+    from pdca.storage.snapshot_codec import FOLD_VERSION
+
+    monkeypatch.setattr(snapshot_policy, "THRESHOLD", 5)
+    monkeypatch.setattr(snapshot_policy, "INTERVAL", 3)
+    ws = sqlite_workspace
+    _cycle(ws)
+    ws.ok("task", "add", C, "三会一课", "--deadline", "2024-12-31")
+    ws.ok("task", "publish", C)
+    ws.ok("cycle", "advance", C, "start_do")
+    ws.ok("cycle", "advance", C, "start_check")
+    _findings(ws, 2)
+    assert quick(_opened(ws), C) is not None
+    # A newer row of this fold naming a digest that is not version 7's: ignored by both.
+    database = ws.root / "pdca.sqlite3"
+    _sql(
+        database,
+        "INSERT INTO pdca_snapshots SELECT originator_id, 7, ?, ?, head, body "
+        "FROM pdca_snapshots WHERE originator_version = 6",
+        (FOLD_VERSION, "0" * 64),
+    )
+    assert quick(_opened(ws), C) is None
+    assert "督查" in ws.ok("cycle", "status", C).output
 
 
 def test_it_writes_nothing(sqlite_workspace: Workspace) -> None:

@@ -14,7 +14,7 @@ from uuid import UUID
 
 import pytest
 
-from pdca.application import cycle_loading
+from pdca.application import cycle_loading, snapshot_policy
 from pdca.application.results import facts_of
 from pdca.application.service import PdcaApplication
 from pdca.application.workspace import open_workspace
@@ -105,8 +105,8 @@ def test_every_demo_cycle_loads_the_same_from_a_snapshot(sqlite_workspace: Works
 @pytest.fixture
 def long_cycle(workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> Iterator[Workspace]:
     """A cycle in 督查 past a lowered threshold (5 events; a new snapshot every 3)."""
-    monkeypatch.setattr(cycle_loading, "THRESHOLD", 5)
-    monkeypatch.setattr(cycle_loading, "INTERVAL", 3)
+    monkeypatch.setattr(snapshot_policy, "THRESHOLD", 5)
+    monkeypatch.setattr(snapshot_policy, "INTERVAL", 3)
     ws = workspace
     ws.ok("unit", "add", "市财政局", "--category", "党政机关")
     ws.ok("cycle", "open", "市财政局", "2024", "--scheme", "jilin")

@@ -16,67 +16,17 @@ Storing a snapshot happens after the command's events are saved and never fails 
 
 from __future__ import annotations
 
-import os
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
 from pdca import log
+from pdca.application import snapshot_policy as policy
 from pdca.application.collector import paused
 from pdca.domain.cycle import Cycle
+from pdca.domain.cycle_head import BODY_ONLY, HEAD_ONLY, HeadFacts
 from pdca.domain.facts import CycleFacts
-
-#: A cycle gets its first snapshot once it holds this many events …
-THRESHOLD = int(os.environ.get("PDCA_SNAPSHOT_AFTER", "400"))
-#: … and a new one when this many were recorded since its last.
-INTERVAL = int(os.environ.get("PDCA_SNAPSHOT_EVERY", "200"))
-
-#: Events whose fold touches only the body (the facts by position, the ballot tokens).
-BODY_ONLY = frozenset(
-    {
-        "FindingRecorded",
-        "ItemScored",
-        "PointScored",
-        "OpinionRecorded",
-        "BallotTokensUsed",
-        "BallotCounted",
-        "BallotCast",
-        "VetoApplied",
-        "ComponentNotApplicable",
-        "ItemNotApplicable",
-        "UnitStepRecorded",
-        "UnitStepReviewed",
-        "FactWithdrawn",
-        "FactAmended",
-    }
-)
-#: Events whose fold touches only the head.
-HEAD_ONLY = frozenset(
-    {
-        "Opened",
-        "StageAdvanced",
-        "TaskAdded",
-        "TaskListPublished",
-        "TaskReported",
-        "TaskCompleted",
-        "ProblemsCarriedIn",
-        "CarriedProblemClosed",
-        "AppealLodged",
-        "AppealDecided",
-        "Voided",
-    }
-)
-
-
-class HeadFacts(CycleFacts):
-    """A cycle's head without its body: the facts by position, the ballot tokens and the
-    files the events name are not there (and the events that only add to them are not
-    folded)."""
-
-    def apply(self, kind: str, position: int, recorded_at: Any, data: Any) -> None:
-        if kind not in BODY_ONLY:
-            super().apply(kind, position, recorded_at, data)
 
 
 def snapshots(app: Any) -> Any:
@@ -133,7 +83,7 @@ def _load(app: Any, cycle_id: UUID, head_only: bool) -> Cycle:
     events = [mapper.decode(r) for r in rows]
     if snap is not None and head_only:
         kinds = {type(e).__name__ for e in events[1:]}
-        if len(events) > INTERVAL or not kinds <= BODY_ONLY | HEAD_ONLY:
+        if len(events) > policy.INTERVAL or not kinds <= BODY_ONLY | HEAD_ONLY:
             return _load(app, cycle_id, head_only=False)
     if snap is None:
         cycle = events[0].mutate(None)
@@ -149,9 +99,9 @@ def _load(app: Any, cycle_id: UUID, head_only: bool) -> Cycle:
     known = snap.head_digest if snap is not None and len(rows) == 1 else None
     mapper.remember(rows[-1], known)
     # Folded in full (a head-only load without a snapshot folds everything too).
-    if not isinstance(cycle.facts, HeadFacts) and cycle.version >= THRESHOLD:
+    if not isinstance(cycle.facts, HeadFacts) and cycle.version >= policy.THRESHOLD:
         since = snap.version if snap is not None else 0
-        if cycle.version - since >= INTERVAL or snap is None:
+        if cycle.version - since >= policy.INTERVAL or snap is None:
             _due(app).add(cycle_id)
     return cycle
 
@@ -180,7 +130,7 @@ def _folded(app: Any, cycle_id: UUID, rows: list[Any]) -> Cycle | None:
     cycle = _shell(cycle_id, len(rows), facts)
     cycle.modified_on = fact.recorded_at
     app.mapper.remember(rows[-1])
-    if len(rows) >= THRESHOLD:
+    if len(rows) >= policy.THRESHOLD:
         _due(app).add(cycle_id)
     return cycle
 

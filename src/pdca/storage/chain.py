@@ -16,7 +16,6 @@ head digest; printed by ``explain``, it anchors the chain outside the database.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from functools import cache
 from typing import Any
 from uuid import UUID
@@ -25,28 +24,9 @@ from eventsourcing.domain import Snapshot
 from eventsourcing.persistence import Mapper, StoredEvent
 
 from pdca.errors import StorageError
+from pdca.storage.digests import GENESIS, PREV, as_bytes, digest
 
-#: The key under which each stored state names its predecessor.
-PREV = "prev_digest"
-#: What the first event of an aggregate names as its predecessor.
-GENESIS = "0" * 64
-
-
-def digest(originator_id: UUID | str, topic: str, state: bytes | memoryview | str) -> str:
-    """The digest of one stored event's content (not its position)."""
-    h = hashlib.sha256(b"pdca-chain-1\0")
-    h.update(str(originator_id).encode())
-    h.update(b"\0")
-    h.update(topic.encode())
-    h.update(b"\0")
-    h.update(as_bytes(state))
-    return h.hexdigest()
-
-
-def as_bytes(state: bytes | memoryview | str) -> bytes:
-    """A stored state as bytes, whatever the column handed back (an edit with SQL
-    text functions can turn an SQLite BLOB into TEXT)."""
-    return state.encode() if isinstance(state, str) else bytes(state)
+__all__ = ["GENESIS", "PREV", "as_bytes", "digest", "digest_of"]
 
 
 @cache
