@@ -225,7 +225,24 @@ class CycleFacts:
     # ---- views the rules read ---------------------------------------------------------
 
     def active(self, kind: type[Fact]) -> list[Any]:
-        return [f for f in self.facts.values() if isinstance(f, kind) and not f.withdrawn]
+        return [f for f in self.of_kind(kind) if not f.withdrawn]
+
+    def of_kind(self, kind: type[Fact]) -> list[Any]:
+        """The facts of one type, withdrawn ones included, in their order. Indexed by type
+        once per state of the facts: scoring a long cycle asks a dozen times, each over
+        thousands of facts. Facts are only ever added to ``facts`` (a withdrawal or a
+        review changes a fact in place), so its identity and length tell a stale index."""
+        facts = self.facts
+        index = self.__dict__.get("_by_type")
+        if index is None or index[0] is not facts or index[1] != len(facts):
+            by_type: dict[type, list[Any]] = {}
+            for fact in facts.values():
+                by_type.setdefault(type(fact), []).append(fact)
+            index = self.__dict__["_by_type"] = (facts, len(facts), by_type)
+        by_type = index[2]
+        if any(t is not kind and issubclass(t, kind) for t in by_type):
+            return [f for f in facts.values() if isinstance(f, kind)]  # a base type asked
+        return by_type.get(kind, [])
 
     def findings(self) -> list[Finding]:
         return self.active(later.Finding)
@@ -237,20 +254,14 @@ class CycleFacts:
         return self.active(later.VetoRecord)
 
     def item_score(self, item: str) -> ItemScore | None:
-        # A loop, not ``active()``: an import asks once per cell of a growing cycle.
-        for fact in self.facts.values():
-            if isinstance(fact, later.ItemScore) and fact.item == item and not fact.withdrawn:
+        for fact in self.of_kind(later.ItemScore):
+            if fact.item == item and not fact.withdrawn:
                 return fact
         return None
 
     def point_score(self, item: str, point: str) -> PointScore | None:
-        for fact in self.facts.values():
-            if (
-                isinstance(fact, later.PointScore)
-                and fact.item == item
-                and fact.point == point
-                and not fact.withdrawn
-            ):
+        for fact in self.of_kind(later.PointScore):
+            if fact.item == item and fact.point == point and not fact.withdrawn:
                 return fact
         return None
 
@@ -269,12 +280,8 @@ class CycleFacts:
         return next((n for n in self.active(later.NotApplicable) if n.component == component), None)
 
     def item_not_applicable(self, item: str) -> ItemNotApplicable | None:
-        for fact in self.facts.values():
-            if (
-                isinstance(fact, later.ItemNotApplicable)
-                and fact.item == item
-                and not fact.withdrawn
-            ):
+        for fact in self.of_kind(later.ItemNotApplicable):
+            if fact.item == item and not fact.withdrawn:
                 return fact
         return None
 
