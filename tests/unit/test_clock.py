@@ -5,10 +5,12 @@ instants are spelled, worked by hand. Shanghai is UTC+8 all year (no summer time
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pdca.application.clock import DEFAULT_ZONE, Clock, for_init, spelled, zone_named
 from pdca.errors import RuleViolation, StorageError
@@ -87,6 +89,22 @@ def test_instants_are_spelled_in_the_zone_with_the_offset() -> None:
     assert SHANGHAI.iso_text(None) is None
     # The table's spelling of an ISO instant keeps its offset.
     assert spelled("2025-01-01T04:00:00.5+08:00") == "2025-01-01 04:00:00+08:00"
+    assert spelled("2026-11-27T21:13:55.123456+08:00") == "2026-11-27 21:13:55+08:00"
+    assert spelled("2025-01-01T04:00:00-03:30") == "2025-01-01 04:00:00-03:30"
+
+
+@given(
+    moment=st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30)),
+    minutes=st.integers(min_value=-23 * 60 - 59, max_value=23 * 60 + 59),
+    seconds=st.sampled_from([0, 0, 0, 15]),
+)
+def test_spelling_an_instant_is_writing_it_to_the_second(
+    moment: datetime, minutes: int, seconds: int
+) -> None:
+    """``spelled`` cuts the text ``Clock.iso`` writes instead of parsing it: every instant
+    and offset (odd seconds in an offset included) reads as parsing would."""
+    aware = moment.replace(tzinfo=timezone(timedelta(minutes=minutes, seconds=seconds)))
+    assert spelled(aware.isoformat()) == aware.isoformat(sep=" ", timespec="seconds")
 
 
 def test_another_zone_spells_its_own_offset() -> None:

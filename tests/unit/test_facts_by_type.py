@@ -44,10 +44,14 @@ def test_the_index_follows_additions_withdrawals_and_a_new_facts_dict() -> None:
     assert folded.findings() == [folded.facts[9]] and folded.item_score("a") is None
     # The base type still finds every kind, in position order.
     folded.apply("ItemScored", 10, WHEN, {"item": "b", "value": Decimal("1"), "evidence": ""})
-    assert folded.active(facts.Fact) == _scan(folded, facts.Fact) == [
-        folded.facts[9],
-        folded.facts[10],
-    ]
+    assert (
+        folded.active(facts.Fact)
+        == _scan(folded, facts.Fact)
+        == [
+            folded.facts[9],
+            folded.facts[10],
+        ]
+    )
 
 
 def test_the_index_is_no_part_of_equality() -> None:
