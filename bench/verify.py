@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -114,6 +115,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--all-runs", type=int, default=1)
     args = parser.parse_args()
+    # The commands run as on a user's machine, their modules compiled once and kept (this
+    # machine sets PYTHONDONTWRITEBYTECODE: compiling on every run, alike at every size,
+    # pulled the ratios towards 1). The first round below writes them.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     roots = _build(args.data)
     events = {k: _events(r) for k, r in roots.items()}
     one: dict[str, list[float]] = {k: [] for k in roots}
