@@ -8,8 +8,8 @@ and one cycle's stored events, folded from their JSON by the same fold every rea
 It answers only the ordinary case and returns ``None`` for anything else — another kind
 of database, a cipher or a compressor, a marker to refuse or to raise, a unit or cycle
 it does not find, a voided cycle, a row it cannot fold, any trouble opening or reading
-the file — and the caller then asks the application, which
-answers (or refuses) exactly as it always did. It never writes.
+the file — and the caller then asks the application, which answers (or refuses) exactly
+as it always did. It never writes.
 
 A long cycle's newest snapshot is read as the application reads it
 (``pdca.application.cycle_loading``): only its head, only when its fold version is this
