@@ -76,6 +76,28 @@ def run(root: Path, old: Path | None) -> tuple[float, bytes]:
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), done.stdout
 
 
+def _readable_by(root: Path, old: Path) -> None:
+    """The old code refuses a database marked with a newer storage format. Format 12 only
+    added files named inside events (``"attachments"``, an empty list when none): a copy
+    where no event names a file is marked with the old code's format, so it reads it
+    (its answer is still compared byte for byte with this code's)."""
+    import re
+    import sqlite3
+
+    text = (old / "src" / "pdca" / "storage" / "meta.py").read_text(encoding="utf-8")
+    known = int(re.search(r"^FORMAT = (\d+)$", text, re.MULTILINE).group(1))  # type: ignore[union-attr]
+    with sqlite3.connect(root / "pdca.sqlite3") as db:
+        stored = int(db.execute("SELECT value FROM pdca_meta WHERE key = 'format'").fetchone()[0])
+        if stored <= known:
+            return
+        named = db.execute(
+            "SELECT count(*) FROM stored_events WHERE CAST(state AS TEXT) LIKE '%\"attachments\":[{%'"
+        ).fetchone()[0]
+        if stored != 12 or known != 11 or named:
+            sys.exit(f"--old reads storage format {known}; this dataset is {stored}")
+        db.execute("UPDATE pdca_meta SET value = ? WHERE key = 'format'", (str(known),))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--units", type=int, default=1000)
@@ -97,6 +119,7 @@ def main() -> None:
         shutil.copytree(built, copy)
     run(new, None)  # catch the views up once on each copy: the steady state is timed
     if args.old:
+        _readable_by(old, args.old)
         run(old, args.old)
     times: dict[str, list[float]] = {"new": [], "old": []}
     answers: dict[str, bytes] = {}
