@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -31,6 +31,41 @@ def emit_json(data: Any) -> None:
     import json  # only for --json: a table or a line does not pay for it
 
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default))
+
+
+#: Where ``emit_json_streaming`` writes its list: a string no JSON value of ours holds.
+_HOLE = "\x00pdca-list\x00"
+_CHUNK = 500
+
+
+def emit_json_streaming(data: dict[str, Any], key: str, items: Iterable[Any]) -> None:
+    """``emit_json`` of ``data`` with ``data[key]`` the list of ``items`` — the same text,
+    but the list is written as it is read, never held whole (``verify --all`` lists every
+    aggregate of the history)."""
+    import json
+
+    def dumped(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False, indent=2, default=_json_default)
+
+    text = dumped({**data, key: _HOLE})
+    hole = dumped(_HOLE)
+    at = text.index(hole)
+    head, tail = text[:at], text[at + len(hole) :]
+    line = head.rpartition("\n")[2]  # the key's own line, up to its value
+    depth = len(line) - len(line.lstrip(" "))
+    inner = " " * (depth + 2)
+    click.echo(head, nl=False)
+    chunk: list[str] = []
+    first = True
+    for item in items:
+        lines = dumped(item).replace("\n", "\n" + inner)
+        chunk.append(("[\n" if first else ",\n") + inner + lines)
+        first = False
+        if len(chunk) >= _CHUNK:
+            click.echo("".join(chunk), nl=False)
+            chunk.clear()
+    chunk.append("[]" if first else "\n" + " " * depth + "]")
+    click.echo("".join(chunk) + tail)
 
 
 def answer(as_json: bool, data: dict[str, Any], line: str) -> None:

@@ -5,7 +5,7 @@ import click
 from pdca.application import labels
 from pdca_cli._columns import Column, emit, records
 from pdca_cli._context import CliContext, json_option, pass_cli
-from pdca_cli._output import emit_json
+from pdca_cli._output import emit_json_streaming
 
 #: Exit code when tampering is found (README, exit codes).
 TAMPERED = 8
@@ -94,7 +94,7 @@ def verify(
             "aggregates": len(report.aggregates),
             "events": report.events,
             "anchors": report.anchors,
-            "heads": records(HEADS, report.aggregates),
+            "heads": None,  # one per aggregate: written as they are read, below
             "problems": records(PROBLEMS, report.problems),
         }
         if report.attachments:  # a history without attachments answers as before
@@ -108,7 +108,8 @@ def verify(
                 "damaged": report.outside.damaged,
                 "signatures": signatures,
             }
-        emit_json(data)
+        heads = (record for check in report.aggregates for record in records(HEADS, [check]))
+        emit_json_streaming(data, "heads", heads)
     else:
         scope = f"已校验 {len(report.aggregates)} 个聚合、{report.events} 个事件、{report.anchors} 个已发布摘要"
         if report.attachments:

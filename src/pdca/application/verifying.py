@@ -19,6 +19,7 @@ from uuid import UUID
 
 import orjson
 
+from pdca.application.verify_checks import CheckList, PublishedHeads
 from pdca.domain.evidence import refs_of
 from pdca.domain.ids import clean_name, cycle_id
 from pdca.errors import NotFound
@@ -45,7 +46,8 @@ class AggregateCheck:
 
 @dataclass(frozen=True)
 class Report:
-    aggregates: list[AggregateCheck]
+    #: One result per aggregate, in label order (kept outside memory: ``verify_checks``).
+    aggregates: CheckList
     anchors: int
     problems: list[tuple[AggregateCheck, Tamper]] = field(init=False)
     #: With an anchors file (``verify --anchors``): what it said beside the chain.
@@ -55,12 +57,12 @@ class Report:
     purged: list[PurgedFile] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        found = [(a, t) for a in self.aggregates for t in a.problems]
+        found = [(a, t) for a in self.aggregates.troubled() for t in a.problems]
         object.__setattr__(self, "problems", found)
 
     @property
     def events(self) -> int:
-        return sum(a.events for a in self.aggregates)
+        return self.aggregates.events
 
     @property
     def clean(self) -> bool:
@@ -150,8 +152,9 @@ def _verify_cycle(app: Any, address: str) -> Report:
     purged = _check_attachments(app, uses, labels, flags)
     for oid, found in _forged(app, generations).items():
         flags.setdefault(oid, []).extend(found)
-    checks = [_check(oid, found, labels, anchors, flags) for oid, found in stored.items()]
-    checks.sort(key=lambda c: c.label)
+    checks = CheckList()
+    for oid, found in stored.items():
+        checks.add(_check(oid, found, labels, anchors, flags))
     return Report(checks, sum(len(a) for a in anchors.values()), None, len(uses), purged)
 
 
@@ -163,54 +166,64 @@ def _verify_all(app: Any, anchors_file: str | None) -> Report:
 
     cipher = app.mapper.cipher
     kind = app.workspace.database.kind
-    # A finalisation lists every cycle of its round: a few per page keeps memory flat.
-    published = _anchors(_pages(app.recorder, (FINALIZED,), FINALIZED_PAGE), cipher)
-    # The rounds' labels (their first event), for where each head was published.
-    labels: dict[UUID, str] = {}
-    for rid in published:
-        for r in app.recorder.select_events(rid, lte=1):
-            if (state := _state(r, cipher)) is not None:
-                labels[rid] = _label(rid, r.topic, state)
-    anchors = _published_heads(published, labels, None)
-    del published  # what the checks need is in ``anchors`` now
-    published_heads = sum(len(a) for a in anchors.values())
+    # A finalisation lists every cycle of its round (a few per page); the heads go to a
+    # temporary table, taken back by each aggregate as the walk reaches it.
+    heads = PublishedHeads()
+    labels: dict[UUID, str] = {}  # the rounds' (their first event), where heads were published
+    ranks: dict[UUID, int] = {}  # the rounds, in the order first seen
+    for rid, version, oid, head, digest, cycle in _published(
+        _pages(app.recorder, (FINALIZED,), FINALIZED_PAGE), cipher
+    ):
+        if rid not in ranks:
+            ranks[rid] = len(ranks)
+            for r in app.recorder.select_events(rid, lte=1):
+                if (state := _state(r, cipher)) is not None:
+                    labels[rid] = _label(rid, r.topic, state)
+        source = f"{labels.get(rid, f'轮次 {rid}')} 第 {version} 号事件（定稿）"
+        heads.add(oid, ranks[rid], Anchor(head, digest, source), f"周期 {cycle}")
+    published_heads = len(heads)
     outside = None
     inserted: dict[UUID, Tamper] = {}
     if anchors_file is not None:
         first_seen = key_order.first_positions(app.recorder, kind)
         present = dict.fromkeys(first_seen, ())
-        outside, inserted = _outside(anchors_file, first_seen, present, anchors)
-    checks = []
-    seen: set[UUID] = set()
+        kept: dict[UUID, list[Anchor]] = {}
+        outside, inserted = _outside(anchors_file, first_seen, present, kept)
+        for oid, found_heads in kept.items():  # after every round's
+            for anchor in found_heads:
+                heads.add(oid, len(ranks), anchor)
+    checks = CheckList()
     # Attachments named, with the log position naming each (the first names a purge);
     # one entry per naming event, and the labels of the aggregates that name one.
     uses: dict[str, list[tuple[int, UUID, int, str]]] = {}
     naming: dict[UUID, str] = {}
     for found in key_order.aggregates(app.recorder, kind):
         oid = found[0].originator_id
-        seen.add(oid)
         flags: dict[UUID, list[Tamper]] = {}
         stamped = {(r.originator_id, r.originator_version): r.stamp for r in found if r.stamp}
         own_uses: dict[str, list[tuple[UUID, int, str]]] = {}
         stored, own = _read(found, cipher, stamped, flags, uses=own_uses)
-        named = ChainMap(own, labels)  # its first event names it, else its publication
+        taken, published_as = heads.take(oid)
+        # Its first event names it, else its first publication.
+        named = ChainMap(own, {oid: published_as} if published_as else {}, labels)
         if own_uses:
             position = {r.originator_version: r.id for r in found}
             for digest, entries in own_uses.items():
                 uses.setdefault(digest, []).extend((position[v], o, v, n) for o, v, n in entries)
             naming[oid] = named.get(oid, f"聚合 {oid}")
-        checks.append(_check(oid, stored[oid], named, anchors, flags, inserted.get(oid)))
+        checks.add(_check(oid, stored[oid], named, {oid: taken}, flags, inserted.get(oid)))
     # Published or anchored, but not one row left: deleted outright.
-    for oid in anchors.keys() - seen:
-        checks.append(_check(oid, [], labels, anchors, {}, inserted.get(oid)))
+    for oid in list(heads.left()):
+        taken, published_as = heads.take(oid)
+        named = ChainMap({oid: published_as} if published_as else {}, labels)
+        checks.add(_check(oid, [], named, {oid: taken}, {}, inserted.get(oid)))
     in_log_order = {d: [e[1:] for e in sorted(found)] for d, found in uses.items()}
     attachment_flags: dict[UUID, list[Tamper]] = {}
     purged = _check_attachments(app, in_log_order, naming, attachment_flags)
     for oid, found in _forged(app, None).items():  # snapshots that disagree with events
         attachment_flags.setdefault(oid, []).extend(found)
-    if attachment_flags:
-        checks = [_flagged(c, attachment_flags.get(c.id, []), c.id in inserted) for c in checks]
-    checks.sort(key=lambda c: c.label)
+    for oid, extra in attachment_flags.items():
+        checks.amend(oid, lambda c, extra=extra: _flagged(c, extra, c.id in inserted))  # type: ignore[misc]
     return Report(checks, published_heads, outside, len(uses), purged)
 
 
@@ -409,6 +422,16 @@ def _anchors(
     """From ``Round.Finalized`` rows: round id → cycle id → (finalisation position, head,
     digest, cycle address); with ``unit``, only that unit's cycles."""
     found: dict[UUID, dict[UUID, list[tuple[int, int, str, str]]]] = {}
+    for rid, version, oid, head, digest, cycle in _published(finalized, cipher, unit):
+        found.setdefault(rid, {}).setdefault(oid, []).append((version, head, digest, cycle))
+    return found
+
+
+def _published(
+    finalized: Iterable[Any], cipher: Any, unit: str | None = None
+) -> Iterator[tuple[UUID, int, UUID, int, str, str]]:
+    """Each head a ``Round.Finalized`` row published, in log order: (round id, its
+    position, cycle id, head, digest, cycle address); with ``unit``, only its cycles."""
     for stored in finalized:
         state = _state(stored, cipher) or {}
         for outcome in state.get("outcomes", ()):
@@ -419,10 +442,14 @@ def _anchors(
                 continue  # another unit's cycle: its id need not be worked out
             # A cycle opened again after a void names its id (its address names generation 0).
             oid = UUID(outcome["cycle_id"]) if "cycle_id" in outcome else cycle_id(unit_of, period)
-            found.setdefault(stored.originator_id, {}).setdefault(oid, []).append(
-                (stored.originator_version, outcome["head"], outcome["digest"], outcome["cycle"])
+            yield (
+                stored.originator_id,
+                stored.originator_version,
+                oid,
+                outcome["head"],
+                outcome["digest"],
+                outcome["cycle"],
             )
-    return found
 
 
 def _label(oid: UUID, topic: str, state: dict[str, Any]) -> str:
