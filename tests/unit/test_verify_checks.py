@@ -8,8 +8,7 @@ from uuid import UUID
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pdca.application.verify_checks import CheckList
-from pdca.application.verifying import AggregateCheck
+from pdca.application.verify_checks import AggregateCheck, CheckList
 from pdca.storage.tamper import Tamper
 
 # Labels as a tampered row could spell them: any code point, lone surrogates included.

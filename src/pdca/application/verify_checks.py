@@ -11,15 +11,23 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 from uuid import UUID
 
-from pdca.storage.tamper import Anchor
-
-if TYPE_CHECKING:
-    from pdca.application.verifying import AggregateCheck
+from pdca.storage.tamper import Anchor, Tamper
 
 _BATCH = 1000
+
+
+@dataclass(frozen=True)
+class AggregateCheck:
+    """One aggregate's result: its events, its head's digest, what was found wrong."""
+
+    id: UUID
+    label: str
+    events: int
+    head_digest: str | None
+    problems: list[Tamper]
 
 
 def _key(label: str) -> bytes:
@@ -59,8 +67,6 @@ class CheckList:
 
     def amend(self, oid: UUID, change: Callable[[AggregateCheck], AggregateCheck]) -> None:
         """Replace the result of aggregate ``oid`` (if it was added) by ``change`` of it."""
-        from pdca.application.verifying import AggregateCheck
-
         self._flush()
         if not self._indexed:  # only a history with findings after the walk asks
             self._db.execute("CREATE INDEX checks_id ON checks (id)")
@@ -84,8 +90,6 @@ class CheckList:
         return self._count
 
     def __iter__(self) -> Iterator[AggregateCheck]:
-        from pdca.application.verifying import AggregateCheck
-
         self._flush()
         rows = self._db.execute(
             "SELECT label, seq, id, events, head FROM checks ORDER BY label, seq"

@@ -19,7 +19,7 @@ from uuid import UUID
 
 import orjson
 
-from pdca.application.verify_checks import CheckList, PublishedHeads
+from pdca.application.verify_checks import AggregateCheck, CheckList, PublishedHeads
 from pdca.domain.evidence import refs_of
 from pdca.domain.ids import clean_name, cycle_id
 from pdca.errors import NotFound
@@ -33,15 +33,6 @@ FINALIZED_PAGE = 20
 FINALIZED = "pdca.domain.round:Round.Finalized"
 ROUND_OPENED = "pdca.domain.round:Round.Opened"
 CYCLE_OPENED = "pdca.domain.cycle:Cycle.Opened"
-
-
-@dataclass(frozen=True)
-class AggregateCheck:
-    id: UUID
-    label: str
-    events: int
-    head_digest: str | None
-    problems: list[Tamper]
 
 
 @dataclass(frozen=True)
