@@ -39,8 +39,8 @@ from pdca_cli import main
 main()
 """
 # Never on these commands' path: the views' SQL toolkit, the logger (nothing is logged at
-# the default level), the web front end.
-NEVER = ("sqlalchemy", "structlog", "pdca_web", "starlette", "psycopg")
+# the default level), the web front end, OpenSSL's hashlib (``pdca.sha256`` digests).
+NEVER = ("sqlalchemy", "structlog", "pdca_web", "starlette", "psycopg", "hashlib")
 
 
 def imported(ws: Workspace, *args: str) -> tuple[subprocess.CompletedProcess[str], dict]:

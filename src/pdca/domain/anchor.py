@@ -10,11 +10,12 @@ conflict in the store, and one takes the next number.
 
 from __future__ import annotations
 
-from uuid import UUID, uuid5
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
 from pdca.domain.ids import NAMESPACE
+from pdca.hashes import uuid5
 
 
 def anchor_id(seq: int) -> UUID:

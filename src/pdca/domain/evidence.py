@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from typing import Any
-from uuid import UUID, uuid5
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
 from pdca.domain.ids import NAMESPACE
+from pdca.hashes import uuid5
 
 #: The keys of one attachment reference inside an event.
 REF_KEYS = ("digest", "name", "size", "media_type")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from uuid import UUID, uuid5
+from uuid import UUID
 
 from pdca.errors import RuleViolation
+from pdca.hashes import uuid5
 
 NAMESPACE = UUID("6c1b3f0e-2f1a-5d7e-9a41-5043a2b7d0c1")
 #: The database's one ``Accounts`` aggregate (``pdca.domain.account``).

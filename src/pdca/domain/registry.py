@@ -10,11 +10,12 @@ registry, whichever folder points at it: its id is fixed.
 
 from __future__ import annotations
 
-from uuid import UUID, uuid5
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
 from pdca.domain.ids import NAMESPACE
+from pdca.hashes import uuid5
 
 REGISTRY_ID = uuid5(NAMESPACE, "projection-files")
 

@@ -15,7 +15,6 @@ Two ways in:
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -23,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from pdca.domain.guards import GUARDS
 from pdca.errors import SchemeInvalid
+from pdca.hashes import sha256
 from pdca.rules.problems import Problems
 from pdca.rules.scheme_text import format_of, read_file, read_table
 
@@ -154,7 +154,7 @@ def pinned(text: str) -> Scheme:
 
 
 def digest_of(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return sha256(text.encode("utf-8")).hexdigest()
 
 
 def load_file(path: Path) -> Scheme:

@@ -4,8 +4,9 @@ builds the application (``pdca.application.quick_status``)."""
 
 from __future__ import annotations
 
-import hashlib
 from uuid import UUID
+
+from pdca.hashes import sha256
 
 #: The key under which each stored state names its predecessor.
 PREV = "prev_digest"
@@ -15,7 +16,7 @@ GENESIS = "0" * 64
 
 def digest(originator_id: UUID | str, topic: str, state: bytes | memoryview | str) -> str:
     """The digest of one stored event's content (not its position)."""
-    h = hashlib.sha256(b"pdca-chain-1\0")
+    h = sha256(b"pdca-chain-1\0")
     h.update(str(originator_id).encode())
     h.update(b"\0")
     h.update(topic.encode())

@@ -15,7 +15,6 @@ that needs no facts decodes only the head (``pdca.application.cycle_loading``).
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -23,6 +22,7 @@ from typing import Any
 import orjson
 
 from pdca.domain import facts as f
+from pdca.hashes import sha256
 
 #: The fields of ``CycleFacts`` kept in the body; every other field is in the head.
 BODY_FIELDS = ("facts", "issued_tokens", "used_tokens", "boxed", "attachments")
@@ -50,7 +50,7 @@ def _fold_version() -> str:
         f"{name}:{','.join(x.name for x in dataclasses.fields(getattr(f, name)))}"
         for name in folded + FACT_TYPES
     ]
-    return "1-" + hashlib.sha256("|".join(shapes).encode()).hexdigest()[:16]
+    return "1-" + sha256("|".join(shapes).encode()).hexdigest()[:16]
 
 
 def __getattr__(name: str) -> str:
