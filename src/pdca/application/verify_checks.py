@@ -36,14 +36,20 @@ def _key(label: str) -> bytes:
     return label.encode("utf-8", "surrogatepass")
 
 
+def _temporary(table: str) -> sqlite3.Connection:
+    """A private temporary database holding ``table``: nothing to journal or to sync,
+    it dies with the connection."""
+    db = sqlite3.connect("", check_same_thread=False)
+    db.executescript(f"PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; {table}")
+    return db
+
+
 class CheckList:
     """``AggregateCheck``s in the order they were added, read back sorted by label (ties
     in the order added, as ``list.sort`` leaves them)."""
 
     def __init__(self) -> None:
-        self._db = sqlite3.connect("", check_same_thread=False)
-        self._db.executescript(
-            "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
+        self._db = _temporary(
             "CREATE TABLE checks (label BLOB NOT NULL, seq INTEGER NOT NULL, id TEXT NOT NULL,"
             " events INTEGER NOT NULL, head TEXT, PRIMARY KEY (label, seq)) WITHOUT ROWID"
         )
@@ -112,9 +118,7 @@ class PublishedHeads:
     is left at the end was published but has no row left."""
 
     def __init__(self) -> None:
-        self._db = sqlite3.connect("", check_same_thread=False)
-        self._db.executescript(
-            "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
+        self._db = _temporary(
             "CREATE TABLE heads (id TEXT NOT NULL, rank INTEGER NOT NULL, seq INTEGER NOT NULL,"
             " head INTEGER NOT NULL, digest TEXT NOT NULL, source TEXT NOT NULL, label TEXT,"
             " PRIMARY KEY (id, rank, seq)) WITHOUT ROWID"
