@@ -151,8 +151,8 @@ def _verify_cycle(app: Any, address: str) -> Report:
 
 def _verify_all(app: Any, anchors_file: str | None) -> Report:
     """Every aggregate, streamed in key order: one aggregate's rows in memory at a
-    time, beside the published heads (one per published cycle) and one result per
-    aggregate."""
+    time; the heads the rounds published and one result per aggregate wait in
+    temporary tables (``verify_checks``), so memory does not grow with the history."""
     from pdca.storage import key_order
 
     cipher = app.mapper.cipher
