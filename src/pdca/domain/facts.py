@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import islice
 from typing import Any
 
 from pdca.domain.later import Later
@@ -225,21 +226,25 @@ class CycleFacts:
     # ---- views the rules read ---------------------------------------------------------
 
     def active(self, kind: type[Fact]) -> list[Any]:
-        return [f for f in self.of_kind(kind) if not f.withdrawn]
+        return [f for f in self._of_kind(kind) if not f.withdrawn]
 
-    def of_kind(self, kind: type[Fact]) -> list[Any]:
-        """The facts of one type, withdrawn ones included, in their order. Indexed by type
-        once per state of the facts: scoring a long cycle asks a dozen times, each over
-        thousands of facts. Facts are only ever added to ``facts`` (a withdrawal or a
-        review changes a fact in place), so its identity and length tell a stale index."""
+    def _of_kind(self, kind: type[Fact]) -> list[Any]:
+        """The facts of one type, withdrawn ones included, in their order (not to be
+        changed: it is the index's own list). Scoring a long cycle asks a dozen times,
+        each over thousands of facts; an import asks once per cell of a growing cycle.
+        Facts are only ever added to ``facts`` (a withdrawal or a review changes a fact
+        in place), so the index follows by taking in the ones added since it was built;
+        a new ``facts`` dict (a snapshot's body) is indexed anew."""
         facts = self.facts
         index = self.__dict__.get("_by_type")
-        if index is None or index[0] is not facts or index[1] != len(facts):
-            by_type: dict[type, list[Any]] = {}
-            for fact in facts.values():
+        if index is None or index[0] is not facts or index[1] > len(facts):
+            index = self.__dict__["_by_type"] = [facts, 0, {}]
+        by_type: dict[type, list[Any]] = index[2]
+        if index[1] < len(facts):
+            added = list(islice(reversed(facts.values()), len(facts) - index[1]))
+            for fact in reversed(added):
                 by_type.setdefault(type(fact), []).append(fact)
-            index = self.__dict__["_by_type"] = (facts, len(facts), by_type)
-        by_type = index[2]
+            index[1] = len(facts)
         if any(t is not kind and issubclass(t, kind) for t in by_type):
             return [f for f in facts.values() if isinstance(f, kind)]  # a base type asked
         return by_type.get(kind, [])
@@ -254,13 +259,13 @@ class CycleFacts:
         return self.active(later.VetoRecord)
 
     def item_score(self, item: str) -> ItemScore | None:
-        for fact in self.of_kind(later.ItemScore):
+        for fact in self._of_kind(later.ItemScore):
             if fact.item == item and not fact.withdrawn:
                 return fact
         return None
 
     def point_score(self, item: str, point: str) -> PointScore | None:
-        for fact in self.of_kind(later.PointScore):
+        for fact in self._of_kind(later.PointScore):
             if fact.item == item and fact.point == point and not fact.withdrawn:
                 return fact
         return None
@@ -280,7 +285,7 @@ class CycleFacts:
         return next((n for n in self.active(later.NotApplicable) if n.component == component), None)
 
     def item_not_applicable(self, item: str) -> ItemNotApplicable | None:
-        for fact in self.of_kind(later.ItemNotApplicable):
+        for fact in self._of_kind(later.ItemNotApplicable):
             if fact.item == item and not fact.withdrawn:
                 return fact
         return None
