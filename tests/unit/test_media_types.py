@@ -12,10 +12,15 @@ from pdca.storage.media_types import KINDS, MEDIA_TYPES, sniff
 
 
 def zipped(*names: str) -> bytes:
+    """A zip of those names, the same bytes whenever it is made: its bytes are test ids,
+    and xdist's workers must collect the same ids (a member stamped with the clock
+    differed between two workers that collected across a two-second tick)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name in names:
-            archive.writestr(name, "<x/>")
+            member = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
+            member.external_attr = 0o600 << 16  # as writestr gives a member named by a str
+            archive.writestr(member, "<x/>")
     return buffer.getvalue()
 
 
