@@ -165,3 +165,32 @@ def test_explain_and_scores_carry_the_published_head_digest(round_ws: Workspace)
     assert ws.sql("SELECT published_digest FROM scores WHERE unit = '甲局'") == [
         (outcome["digest"],)
     ]
+
+
+@pytest.mark.parametrize("edited", [{"x": 1}, [9], "9", None])
+def test_a_published_head_edited_into_nonsense_is_named_not_a_crash(
+    round_ws: Workspace, edited: object
+) -> None:
+    ws = round_ws
+    rid, version, state = ws.sql(
+        f"SELECT originator_id, originator_version, state FROM {ws.events_table} "
+        "WHERE topic LIKE '%Round.Finalized' ORDER BY originator_version LIMIT 1"
+    )[0]
+    data = json.loads(bytes(state))
+    edited_cycle = data["outcomes"][0]["cycle"]
+    data["outcomes"][0]["head"] = edited  # no round writes that: nothing to compare with
+    new = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    literal = f"X'{new.hex()}'" if ws.backend == "sqlite" else f"'\\x{new.hex()}'::bytea"
+    tamper(
+        ws,
+        f"UPDATE {ws.events_table} SET state = {literal} "
+        f"WHERE originator_id = '{rid}' AND originator_version = {version}",
+    )
+    for args in ((), (edited_cycle,)):
+        code, report = verify(ws, *args)
+        # The edit shows in the round's own chain (a later event links to the old bytes);
+        # the cycle's one verify checks that round too, as it published the cycle.
+        assert code == 8, (args, report)
+        assert any(
+            p["aggregate"].startswith("轮次") and p["kind"] == "changed" for p in report["problems"]
+        ), report

@@ -131,6 +131,14 @@ def _verify_cycle(app: Any, address: str) -> Report:
         (r for found in round_rows.values() for r in found if r.topic == FINALIZED), cipher, unit
     )
     rounds = {r for r, anchors in published.items() if any(g in anchors for g in generations)}
+    # A round whose publication of this cycle was edited into something no round writes
+    # still published it: its own chain is checked with the cycle's.
+    rounds |= {
+        rid
+        for rid, found in round_rows.items()
+        for r in found
+        if r.topic == FINALIZED and _mentions_unreadably(_state(r, cipher), unit, period)
+    }
     rows = [*cycle_rows, *(r for rid in sorted(rounds) for r in round_rows[rid])]
     flags: dict[UUID, list[Tamper]] = {}  # rows whose login stamp disagrees (PostgreSQL)
     stamped = stamps.read(app.recorder, kind, (*generations, *rounds))
@@ -425,22 +433,51 @@ def _published(
     position, cycle id, head, digest, cycle address); with ``unit``, only its cycles."""
     for stored in finalized:
         state = _state(stored, cipher) or {}
-        for outcome in state.get("outcomes", ()):
-            if not outcome.get("digest"):
-                continue  # finalised before heads were chained
-            unit_of, _, period = outcome["cycle"].rpartition("/")
+        outcomes = state.get("outcomes") if isinstance(state, dict) else None
+        for outcome in outcomes if isinstance(outcomes, list) else ():
+            found = _head_of(outcome)
+            if found is None:
+                continue
+            head, digest, cycle, named_id = found
+            unit_of, _, period = cycle.rpartition("/")
             if unit is not None and clean_name(unit_of) != unit:
                 continue  # another unit's cycle: its id need not be worked out
             # A cycle opened again after a void names its id (its address names generation 0).
-            oid = UUID(outcome["cycle_id"]) if "cycle_id" in outcome else cycle_id(unit_of, period)
-            yield (
-                stored.originator_id,
-                stored.originator_version,
-                oid,
-                outcome["head"],
-                outcome["digest"],
-                outcome["cycle"],
-            )
+            oid = named_id or cycle_id(unit_of, period)
+            yield stored.originator_id, stored.originator_version, oid, head, digest, cycle
+
+
+def _mentions_unreadably(state: Any, unit: str, period: str) -> bool:
+    """Whether a finalisation names ``unit``'s cycle of ``period`` in an outcome whose head
+    cannot be read (``_head_of`` refuses it)."""
+    outcomes = state.get("outcomes") if isinstance(state, dict) else None
+    for outcome in outcomes if isinstance(outcomes, list) else ():
+        cycle = outcome.get("cycle") if isinstance(outcome, dict) else None
+        if not isinstance(cycle, str) or not outcome.get("digest") or _head_of(outcome):
+            continue
+        unit_of, _, period_of = cycle.rpartition("/")
+        if period_of == period and clean_name(unit_of) == unit:
+            return True
+    return False
+
+
+def _head_of(outcome: Any) -> tuple[int, str, str, UUID | None] | None:
+    """(head, digest, cycle address, the cycle id it names) of one published outcome; None
+    for one published before heads were chained, and for one no round writes (a
+    hand-edited row: nothing to compare with; an edit of an older event shows in its
+    round's own chain)."""
+    if not isinstance(outcome, dict) or not outcome.get("digest"):
+        return None
+    head, digest, cycle = outcome.get("head"), outcome["digest"], outcome.get("cycle")
+    if type(head) is not int or not isinstance(digest, str) or not isinstance(cycle, str):
+        return None
+    named = outcome.get("cycle_id")
+    if named is None:
+        return head, digest, cycle, None
+    try:
+        return head, digest, cycle, UUID(named)
+    except (TypeError, ValueError, AttributeError):
+        return None
 
 
 def _label(oid: UUID, topic: str, state: dict[str, Any]) -> str:
