@@ -51,11 +51,17 @@ def rows(ws: Workspace, cycle: str) -> list[tuple[int, str, bytes]]:
 
 
 def set_state(ws: Workspace, cycle: str, version: int, topic: str, state: bytes) -> None:
+    write_row(ws, oid(ws, cycle), version, state, topic)
+
+
+def write_row(ws: Workspace, stored_id: str, version: int, state: bytes, topic: str = "") -> None:
+    """One stored row's state (and topic) replaced, the id as the table keeps it."""
     literal = f"X'{state.hex()}'" if ws.backend == "sqlite" else f"'\\x{state.hex()}'::bytea"
+    retopic = f"topic = '{topic}', " if topic else ""
     tamper(
         ws,
-        f"UPDATE {ws.events_table} SET topic = '{topic}', state = {literal} "
-        f"WHERE originator_id = '{oid(ws, cycle)}' AND originator_version = {version}",
+        f"UPDATE {ws.events_table} SET {retopic}state = {literal} "
+        f"WHERE originator_id = '{stored_id}' AND originator_version = {version}",
     )
 
 
@@ -180,12 +186,7 @@ def test_a_published_head_edited_into_nonsense_is_named_not_a_crash(
     edited_cycle = data["outcomes"][0]["cycle"]
     data["outcomes"][0]["head"] = edited  # no round writes that: nothing to compare with
     new = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
-    literal = f"X'{new.hex()}'" if ws.backend == "sqlite" else f"'\\x{new.hex()}'::bytea"
-    tamper(
-        ws,
-        f"UPDATE {ws.events_table} SET state = {literal} "
-        f"WHERE originator_id = '{rid}' AND originator_version = {version}",
-    )
+    write_row(ws, rid, version, new)
     for args in ((), (edited_cycle,)):
         code, report = verify(ws, *args)
         # The edit shows in the round's own chain (a later event links to the old bytes);
