@@ -14,9 +14,9 @@ from eventsourcing.persistence import IntegrityError, ProgrammingError, StoredEv
 from psycopg import errors
 
 from pdca.application.service import PdcaApplication
-from pdca.application.workspace import open_workspace
 from pdca.storage.postgres_recorder import Recorder
 from tests.conftest import Workspace
+from tests.integration.test_pg_single import application, stored_again
 
 PG = pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
 
@@ -24,7 +24,7 @@ PG = pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
 def _pooled(ws: Workspace) -> PdcaApplication:
     ws.ok("unit", "add", "市财政局", "--category", "党政机关")
     ws.ok("cycle", "open", "市财政局", "2024", "--scheme", "jilin")
-    return PdcaApplication(open_workspace(str(ws.root), ws.db_url), pooled=True)
+    return application(ws, pooled=True)
 
 
 def _as_the_pipeline_raises_it(*_: Any, **__: Any) -> None:
@@ -62,11 +62,9 @@ def test_a_conflict_through_the_pool_is_the_librarys_integrity_error(
 ) -> None:
     app = _pooled(workspace)
     try:
-        recorder = app.recorder
-        last = recorder.select_notifications(None, 10)[-1]
-        again = StoredEvent(last.originator_id, last.originator_version, last.topic, last.state)
+        _, again = stored_again(app.recorder)
         with pytest.raises(IntegrityError):
-            recorder.insert_events([again])
+            app.recorder.insert_events([again])
     finally:
         app.close()
     assert workspace.event_count() == 2

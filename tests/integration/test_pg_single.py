@@ -83,6 +83,12 @@ def application(ws: Workspace, pooled: bool = False) -> PdcaApplication:
     return PdcaApplication(open_workspace(str(ws.root), ws.db_url), pooled=pooled)
 
 
+def stored_again(recorder: Any) -> tuple[Any, StoredEvent]:
+    """The newest stored row, and the same event as a second insert would send it."""
+    last = recorder.select_notifications(None, 10)[-1]
+    return last, StoredEvent(last.originator_id, last.originator_version, last.topic, last.state)
+
+
 @PG
 def test_a_command_on_postgresql_imports_no_pool(ws: Workspace) -> None:
     before = ws.event_count()
@@ -198,8 +204,7 @@ def test_a_conflict_is_the_librarys_integrity_error_and_writes_nothing(
     app = application(ws)
     try:
         recorder = app.recorder
-        last = recorder.select_notifications(None, 10)[-1]
-        again = StoredEvent(last.originator_id, last.originator_version, last.topic, last.state)
+        last, again = stored_again(recorder)
         with pytest.raises(IntegrityError):
             recorder.insert_events([again])
         assert ws.event_count() == 3

@@ -16,6 +16,7 @@ import pytest
 
 from pdca.projections.ledger import Ledger
 from pdca.projections.testing import Harness, event
+from tests.projections.test_fold_cache import finding
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "projections"
 
@@ -248,17 +249,7 @@ def test_the_cycle_fold_cache_refolds_what_it_evicted() -> None:
             drafts.append(event("Cycle.Opened", unit=unit, period="2024"))
         for n in range(3):
             for unit in ("甲局", "乙局"):
-                drafts.append(
-                    event(
-                        "Cycle.FindingRecorded",
-                        of=f"{unit}/2024",
-                        source="暗访",
-                        indicator="discipline",
-                        points=Decimal(-n - 1),
-                        observed_on=date(2024, 5, 6),
-                        evidence=f"{unit}{n}",
-                    )  # fmt: skip
-                )
+                drafts.append(finding(unit, n))
         h.batch_size = 1
         h.given(*drafts)
         return h.rows("ledger")

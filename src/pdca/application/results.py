@@ -168,7 +168,7 @@ class Results:
 
     def _round_or_none(self, period: str, scheme_id: str) -> Round | None:
         try:
-            return self.repository.get(_round_id(period, scheme_id))
+            return self.repository.get(round_id(period, scheme_id))
         except AggregateNotFoundError:
             return None
 
@@ -185,7 +185,7 @@ class Results:
             raise RuleViolation(
                 f"考核期 {period} 有多个轮次，请用 --scheme 指定：{one_of(r['scheme_id'] for r in rounds)}"
             )
-        return self.repository.get(_round_id(period, rounds[0]["scheme_id"]))
+        return self.repository.get(round_id(period, rounds[0]["scheme_id"]))
 
     def _round_cycles(
         self, rnd: Round, as_of: datetime | None = None
@@ -231,7 +231,7 @@ class Results:
         period = check_period(period) if period else None
         rows = [r for r in self.list_rounds() if period is None or r["period"] == period]
         return [
-            self._summary(self.repository.get(_round_id(r["period"], r["scheme_id"])))
+            self._summary(self.repository.get(round_id(r["period"], r["scheme_id"])))
             for r in sorted(rows, key=lambda r: (r["period"], r["scheme_id"]))
         ]
 
@@ -478,7 +478,7 @@ class Results:
                 continue
             if period <= rnd.period:
                 continue
-            later = self.repository.get(_round_id(period, rnd.scheme_id))
+            later = self.repository.get(round_id(period, rnd.scheme_id))
             if later.published is None or not any(
                 r["period"] == rnd.period
                 for record in later.consequences.values()
@@ -705,7 +705,7 @@ def _round_read(app: Any, period: str, scheme_id: str) -> _RoundRead | None:
     cycles (three times) was most of the page."""
     from pdca.application.kept import current
 
-    ident = _round_id(period, scheme_id)
+    ident = round_id(period, scheme_id)
 
     def load() -> _RoundRead | None:
         events = list(app.repository.event_store.get(ident))
@@ -754,10 +754,6 @@ def _require_complete(entries: list[ranking.Entry]) -> None:
         f"有 {len(incomplete)} 个周期不完整，不能定稿：{listed}{hint}",
         details={"incomplete": [_incomplete(e.cycle, e.breakdown) for e in incomplete]},
     )
-
-
-def _round_id(period: str, scheme_id: str) -> Any:
-    return round_id(period, scheme_id)
 
 
 def _jsonable(outcome: dict[str, Any] | None) -> dict[str, Any] | None:
