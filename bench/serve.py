@@ -12,9 +12,10 @@ Not a test: it prints figures. For each database (SQLite, PostgreSQL):
   ``post+page`` is the post and the page it redirects to, as a browser sees it (that
   page waits for the views to reach the post's event);
 - write throughput through the server against the library's raw save (one
-  ``Application.save`` of one event per call, same database, same number of threads),
-  in alternating rounds (the machine's load changes under both alike), with the CPU
-  each spends per write;
+  ``Application.save`` of one event per call, same database, same number of threads)
+  and against the least server the issue's rules allow (``serve_floor.py``: the form,
+  the thread hop and that one save, nothing else), in alternating rounds (the
+  machine's load changes under all alike), with the CPU each spends per write;
 - the server process's memory (VmRSS) over ``--memory-requests`` requests.
 
     python bench/serve.py --units 1000 --requests 600 --memory-requests 100000 DIR
@@ -152,18 +153,45 @@ def server(env: dict[str, str], threads: int, log: Path) -> Iterator[tuple[int, 
             stdin=subprocess.DEVNULL,
         )
     try:
-        for _ in range(600):
-            if process.poll() is not None:
-                raise SystemExit(f"pdca serve exited: {log.read_text(encoding='utf-8')}")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        _wait_listening(process, port, log)
         yield port, process.pid
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=60)
+
+
+@contextmanager
+def floor_server(env: dict[str, str], threads: int, log: Path) -> Iterator[int]:
+    """The least server the issue allows (``bench/serve_floor.py``) on the same
+    database, in a process of its own: its port."""
+    port = free_port()
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "serve_floor:app", "--app-dir",
+             str(Path(__file__).resolve().parent), "--port", str(port), "--no-access-log",
+             "--log-level", "warning"],
+            env={**env, "PDCA_POOL_SIZE": str(threads)},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+    try:
+        _wait_listening(process, port, log)
+        yield port
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=60)
+
+
+def _wait_listening(process: subprocess.Popen[bytes], port: int, log: Path) -> None:
+    for _ in range(600):
+        if process.poll() is not None:
+            raise SystemExit(f"{process.args!r} exited: {log.read_text(encoding='utf-8')}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
 
 
 @dataclass
@@ -396,6 +424,8 @@ class Writes:
     served: int = 0
     served_wall: float = 0.0
     served_cpu: float = 0.0  # the server process's, every thread (follower included)
+    floor: int = 0  # the least server's posts (``bench/serve_floor.py``)
+    floor_wall: float = 0.0
     saved: int = 0
     saved_wall: float = 0.0
     saved_cpu: float = 0.0  # this process's, while only the raw saves run
@@ -403,13 +433,15 @@ class Writes:
 
 
 def writes_side_by_side(
-    port: int, pid: int, env: dict[str, str], names: list[str], count: int, total: int,
-    rounds: int,
+    port: int, pid: int, floor: int, env: dict[str, str], names: list[str], count: int,
+    total: int, rounds: int,
 ) -> Writes:  # fmt: skip
-    """Server posts and raw saves in alternating rounds of ``total`` each, so a change
-    of the machine's load (it is shared) falls on both sides alike."""
+    """Server posts, the least server's posts and raw saves in alternating rounds of
+    ``total`` each, so a change of the machine's load (it is shared) falls on all alike."""
     pool = clients(port, count)
     posts = page_workers("post", pool, names)
+    # The least server checks no session: its clients post the same forms, logged out.
+    least = page_workers("post", [Client(floor) for _ in range(count)], names)
     raw = RawSaves(env["PDCA_DB"], Path(env["PDCA_WORKSPACE"]), names, count)
     found = Writes()
     try:
@@ -421,6 +453,18 @@ def writes_side_by_side(
             found.failed = "; ".join(x for x in (found.failed, failed) if x)
             found.served += total - lost  # those recorded
             found.served_wall += wall
+            floor_client = Client(floor)
+            # Its cycles loaded before the clock starts, as the raw saves load theirs.
+            floor_client.conn = http.client.HTTPConnection("127.0.0.1", floor, timeout=300)
+            floor_client.conn.request("POST", "/warm", body="\n".join(
+                f"{n}/{LIVE}" for n in names).encode("utf-8"))  # fmt: skip
+            floor_client.conn.getresponse().read()
+            floor_client.conn.close()
+            _, wall = run(least, total)
+            failed, lost = failures_said()
+            found.failed = "; ".join(x for x in (found.failed, failed and f"floor: {failed}") if x)
+            found.floor += total - lost
+            found.floor_wall += wall
             cpu = time.process_time()
             found.saved_wall += raw.run(total)
             found.saved_cpu += time.process_time() - cpu
@@ -510,21 +554,27 @@ def measure(
                     flush=True,
                 )
         print(
-            f"\nwrites: server posts against raw saves, {args.rounds} alternating rounds"
-            " each (CPU ms per write: the server process's, follower included; the raw"
-            " saver's)\nclients  server writes/s  raw saves/s  ratio   server CPU  raw CPU"
-            "  load"
+            f"\nwrites: server posts, the least server's posts (bench/serve_floor.py: form,"
+            f" thread hop, one save) and raw saves, {args.rounds} alternating rounds each"
+            " (CPU ms per write: the server process's, follower included; the raw saver's)"
+            "\nclients  server/s  floor/s  raw/s   server÷raw  floor÷raw  server÷floor"
+            "  server CPU  raw CPU  load"
         )
-        for count in args.clients:
-            total = max(args.requests, count)
-            w = writes_side_by_side(port, pid, env, names, count, total, args.rounds)
-            served, saved = w.served / w.served_wall, w.saved / w.saved_wall
-            print(
-                f"{count:>7}  {served:15.1f} {saved:12.1f} {served / saved:6.2f}"
-                f"  {1000 * w.served_cpu / w.served:10.2f} {1000 * w.saved_cpu / w.saved:8.2f}"
-                f"  {os.getloadavg()[0]:4.1f}" + (f"  failed: {w.failed}" if w.failed else ""),
-                flush=True,
-            )
+        log = Path(env["PDCA_WORKSPACE"]) / "floor.log"
+        with floor_server(env, args.threads, log) as floor:
+            for count in args.clients:
+                total = max(args.requests, count)
+                w = writes_side_by_side(port, pid, floor, env, names, count, total, args.rounds)
+                served, least = w.served / w.served_wall, w.floor / w.floor_wall
+                saved = w.saved / w.saved_wall
+                print(
+                    f"{count:>7}  {served:8.1f} {least:8.1f} {saved:6.1f}"
+                    f"  {served / saved:10.2f} {least / saved:10.2f} {served / least:13.2f}"
+                    f"  {1000 * w.served_cpu / w.served:10.2f}"
+                    f" {1000 * w.saved_cpu / w.saved:8.2f}  {os.getloadavg()[0]:4.1f}"
+                    + (f"  failed: {w.failed}" if w.failed else ""),
+                    flush=True,
+                )
     samples = memory(port, pid, names, args.memory_requests, 8, args.heavy_every)
     failed, _ = failures_said()
     mib = [s / 1024 for s in samples]
