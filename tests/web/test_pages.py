@@ -235,6 +235,24 @@ def test_a_supervisor_advances_a_stage(office: Office, visit: Any) -> None:
     assert PERSONS[SUPERVISOR] in line
 
 
+def test_the_ledger_page_shows_the_ledger(office: Office, visit: Any) -> None:
+    """The 台账 page lists what ``pdca ledger`` lists (until this test its template's
+    macro import hid the table it was given: an empty grid on every period)."""
+    page = log_in(visit(), office, SUPERVISOR)
+    page.goto(f"{office.base}/ledger?period=2024")
+    headers = page.eval_on_selector_all("main th", "cells => cells.map(c => c.innerText)")
+    assert headers[:3] == ["周期", "事件号", "发现日期"] and headers[-1] == "证据"
+    rows = page.eval_on_selector_all(
+        "main tbody tr", "rows => rows.map(r => [...r.cells].map(c => c.innerText))"
+    )
+    listed = json.loads(office.ws.ok("ledger", "2024", "--json").output)
+    found = [r for r in listed if r["evidence"] == "工作时间网购"]
+    assert len(found) == 1  # the finding the office was furnished with
+    cells = [r for r in rows if r[-1] == "工作时间网购"]
+    assert len(cells) == 1
+    assert cells[0][:3] == [C, str(found[0]["position"]), "2024-05-12"]
+
+
 def test_a_finding_above_the_indicators_maximum_is_bad_input(office: Office, visit: Any) -> None:
     """A value outside the scheme's range is what was typed (422, the form kept), not a
     conflict with the history (409)."""
