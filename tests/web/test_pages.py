@@ -253,6 +253,14 @@ def test_the_ledger_page_shows_the_ledger(office: Office, visit: Any) -> None:
     assert cells[0][:3] == [C, str(found[0]["position"]), "2024-05-12"]
 
 
+def test_a_units_page_names_each_cycles_stage_in_chinese(office: Office, visit: Any) -> None:
+    page = log_in(visit(), office, SUPERVISOR)
+    page.goto(f"{office.base}/units/市财政局")
+    # The cycle was advanced start_do in furnish: the scheme's stage do is 执行 (it
+    # showed the id, do).
+    assert page.inner_text("main li") == f"{C} 执行"
+
+
 def test_a_finding_above_the_indicators_maximum_is_bad_input(office: Office, visit: Any) -> None:
     """A value outside the scheme's range is what was typed (422, the form kept), not a
     conflict with the history (409)."""

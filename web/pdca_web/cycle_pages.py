@@ -115,7 +115,11 @@ def unit(request: Request) -> Response:
     app = office(request).app
     name = request.path_params["unit"]
     key = app.unit_key(name)
-    cycles = [c for c in app.list_cycles() if c["unit"] == key]
+    cycles = [
+        {**c, "stage_label": app.stage_label(c["scheme"], c["stage"])}
+        for c in app.list_cycles()
+        if c["unit"] == key
+    ]
     context = {"title": key, "unit": key, "cycles": cycles, "url": cycle_url}
     return render(request, "unit.html", context)
 
