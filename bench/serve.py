@@ -141,12 +141,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(env: dict[str, str], threads: int, log: Path) -> Iterator[tuple[int, int]]:
-    """``pdca serve`` in a process of its own: (port, pid)."""
+def server(
+    env: dict[str, str], threads: int, log: Path, workers: int = 1
+) -> Iterator[tuple[int, int]]:
+    """``pdca serve`` in a process of its own (and its workers'): (port, pid)."""
     port = free_port()
+    options = {"--port": port, "--threads": threads, "--workers": workers}
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [PDCA, "serve", "--port", str(port), "--threads", str(threads)],
+            [PDCA, "serve", *(str(x) for pair in options.items() for x in pair)],
             env={**env, "PDCA_SESSION_SECRET": SECRET},
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -411,10 +414,30 @@ class RawSaves:
         self.app.close()
 
 
+def tree(pid: int) -> list[int]:
+    """``pid`` and the processes it started (``pdca serve --workers``' workers)."""
+    found = [pid]
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rpartition(")")[2].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU of process ``pid`` so far, every thread."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User + system CPU of process ``pid`` and its workers so far, every thread."""
+    total = 0
+    for each in tree(pid):
+        try:
+            fields = Path(f"/proc/{each}/stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 @dataclass
@@ -502,11 +525,11 @@ def memory(
         return mixed
 
     workers = [make(i) for i in range(len(pool))]
-    samples = [rss_kib(pid)]
+    samples = [max(rss_kib(p) for p in tree(pid))]  # the largest process's
     step = max(total // 10, 1)
     for _ in range(10):
         run(workers, step)
-        samples.append(rss_kib(pid))
+        samples.append(max(rss_kib(p) for p in tree(pid)))
     return samples
 
 
@@ -515,7 +538,7 @@ def bench(kind: str, args: argparse.Namespace) -> None:
     kept = root / "bench.json"  # what --reuse needs of a workspace built before (SQLite)
     if args.reuse and kept.is_file():
         env, events = json.loads(kept.read_text(encoding="utf-8"))
-        with server(env, args.threads, root / "serve.log") as (port, pid):
+        with server(env, args.threads, root / "serve.log", args.workers) as (port, pid):
             measure(kind, args, env, events, port, pid, args.memory_only)
         return
     if root.exists():
@@ -523,7 +546,7 @@ def bench(kind: str, args: argparse.Namespace) -> None:
     with database(kind, args.pg) as url:
         env, events = build(root, url, args.units)
         kept.write_text(json.dumps([env, events]), encoding="utf-8")
-        with server(env, args.threads, root / "serve.log") as (port, pid):
+        with server(env, args.threads, root / "serve.log", args.workers) as (port, pid):
             first_login(port, env["PDCA_ONE_TIME"])
             measure(kind, args, env, events, port, pid, args.memory_only)
 
@@ -579,7 +602,8 @@ def measure(
     failed, _ = failures_said()
     mib = [s / 1024 for s in samples]
     print(
-        f"\nserver RSS over {args.memory_requests:,} requests (MiB, each tenth): "
+        f"\nserver RSS (the largest process) over {args.memory_requests:,} requests (MiB, each"
+        " tenth): "
         + " ".join(f"{m:.0f}" for m in mib)
         + f"; after the first tenth {mib[1]:.0f} → end {mib[-1]:.0f}"
         + (f"; failed: {failed}" if failed else "")
@@ -595,6 +619,9 @@ def main() -> None:
     parser.add_argument("--clients", type=lambda s: [int(c) for c in s.split(",")],
                         default=[1, 8, 32])  # fmt: skip
     parser.add_argument("--threads", type=int, default=8, help="the server's threads")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="the server's processes (pdca serve --workers)"
+    )
     parser.add_argument(
         "--rounds", type=int, default=3,
         help="write measure: alternating rounds of --requests server posts and raw saves",

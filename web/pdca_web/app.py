@@ -65,7 +65,8 @@ def create_app(settings: Settings, office: Office | None = None) -> Starlette:
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
         opened = office if office is not None else Office.open(settings)
         app.state.office = opened
-        opened.start()
+        if settings.follow:
+            opened.start()
         try:
             yield
         finally:

@@ -37,6 +37,8 @@ class Settings:
     #: own: positions, scoring, a commit); a page after a write may wait this much longer.
     follow_gap: float = 0.1
     secure_cookies: bool = False
+    #: This process runs the views' follower (``pdca serve --workers``: only the parent).
+    follow: bool = True
 
 
 def load_secret(environ: dict[str, str], local_dir: Path | None) -> bytes:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from pdca_cli._context import CliContext
@@ -18,6 +20,13 @@ from pdca_cli._context import CliContext
     show_default=True,
     type=click.IntRange(1, 200),
     help="处理请求的线程数（PostgreSQL 连接池同此大小）。",
+)
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="处理请求的进程数（每个进程一个 CPU 核；后台更新视图的只有主进程的一个线程）。",
 )
 @click.option(
     "--session-minutes",
@@ -41,6 +50,7 @@ def serve(
     host: str,
     port: int,
     threads: int,
+    workers: int,
     session_minutes: int,
     secure_cookies: bool,
     proxy: str | None,
@@ -53,6 +63,7 @@ def serve(
     \b
     示例:
       pdca serve --port 8000
+      pdca serve --port 8000 --workers 4          # 多核：4 个进程处理请求
       PDCA_SESSION_SECRET_FILE=/etc/pdca/secret pdca serve --host 127.0.0.1 --port 8001
     """
     import os
@@ -85,14 +96,26 @@ def serve(
     if problem:
         click.echo(f"注意：{problem}", err=True)
     click.echo(f"网页服务：http://{host}:{port}/（Ctrl-C 停止）", err=True)
-    uvicorn.run(
-        create_app(settings, office),
-        host=host,
-        port=port,
-        log_config=log_config(),
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_config": log_config(),
         # X-Forwarded-For only from the proxy the deployment names: a client talking to
         # the server directly cannot choose the address its throttling counts against.
-        proxy_headers=bool(trusted),
-        forwarded_allow_ips=trusted,
-        server_header=False,
-    )
+        "proxy_headers": bool(trusted),
+        "forwarded_allow_ips": trusted,
+        "server_header": False,
+    }
+    if workers == 1:
+        uvicorn.run(create_app(settings, office), **options)
+        return
+    from pdca_web import workers as worker_processes
+
+    # The workers open the workspace themselves; this process follows the views for all.
+    worker_processes.export(settings, local)
+    office.settings = worker_processes.for_parent(office.settings)
+    office.start()
+    try:
+        worker_processes.run(workers, options)
+    finally:
+        office.stop()
