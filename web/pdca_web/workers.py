@@ -68,7 +68,7 @@ def for_parent(settings: Settings) -> Settings:
     """The parent's follower: no store of its own wakes it (the workers store), so it
     looks for new events as often as it applies a busy stream of them (``follow_gap``)
     rather than every ``follow_seconds`` — a page after a form waits for it. An idle
-    look is one indexed query."""
+    look is a few small reads (the head, the positions)."""
     return replace(settings, follow_seconds=min(settings.follow_seconds, settings.follow_gap))
 
 
