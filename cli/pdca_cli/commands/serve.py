@@ -63,7 +63,7 @@ def serve(
     \b
     示例:
       pdca serve --port 8000
-      pdca serve --port 8000 --workers 4          # 多核：4 个进程处理请求
+      pdca serve --port 8000 --workers 4
       PDCA_SESSION_SECRET_FILE=/etc/pdca/secret pdca serve --host 127.0.0.1 --port 8001
     """
     import os
