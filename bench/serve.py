@@ -476,13 +476,11 @@ def writes_side_by_side(
             found.failed = "; ".join(x for x in (found.failed, failed) if x)
             found.served += total - lost  # those recorded
             found.served_wall += wall
-            floor_client = Client(floor)
             # Its cycles loaded before the clock starts, as the raw saves load theirs.
-            floor_client.conn = http.client.HTTPConnection("127.0.0.1", floor, timeout=300)
-            floor_client.conn.request("POST", "/warm", body="\n".join(
-                f"{n}/{LIVE}" for n in names).encode("utf-8"))  # fmt: skip
-            floor_client.conn.getresponse().read()
-            floor_client.conn.close()
+            warm = http.client.HTTPConnection("127.0.0.1", floor, timeout=300)
+            warm.request("POST", "/warm", body="\n".join(f"{n}/{LIVE}" for n in names).encode())
+            warm.getresponse().read()
+            warm.close()
             _, wall = run(least, total)
             failed, lost = failures_said()
             found.failed = "; ".join(x for x in (found.failed, failed and f"floor: {failed}") if x)
