@@ -9,6 +9,7 @@ from uuid import UUID
 
 from hypothesis import given
 from hypothesis import strategies as st
+
 from pdca.hashes import sha256, uuid5
 
 
