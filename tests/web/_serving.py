@@ -27,6 +27,7 @@ class Server:
     base: str  # http://127.0.0.1:PORT
     port: int
     logs: tuple[Path, Path]  # its stdout and stderr
+    process: subprocess.Popen[bytes]  # its exit status is there once the block is left
 
     def request(
         self, method: str, path: str, body: str | None = None
@@ -71,7 +72,7 @@ def served(ws: Workspace, folder: Path, port: int | None = None, *args: str) -> 
         )
     try:
         _ready(port, process, logs)
-        yield Server(f"http://127.0.0.1:{port}", port, logs)
+        yield Server(f"http://127.0.0.1:{port}", port, logs, process)
     finally:
         process.send_signal(signal.SIGINT)
         try:

@@ -9,29 +9,16 @@ view is written by the parent's follower only, the workers read it.
 from __future__ import annotations
 
 import http.client
-import os
 import re
-import signal
-import subprocess
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import pytest
 
-from tests.web._office import (
-    PDCA,
-    SECRET,
-    SUPERVISOR,
-    C,
-    Office,
-    _wait_for,
-    free_port,
-    furnish,
-    workspace_for,
-)
+from tests.web._office import SUPERVISOR, C, furnish, workspace_for
+from tests.web._serving import served
 
 WORKERS = 2
 
@@ -90,35 +77,13 @@ def _started(log: Path) -> tuple[list[int], list[int]]:
     )
 
 
-@contextmanager
-def serving_workers(office: Office, log_dir: Path) -> Iterator[tuple[int, subprocess.Popen, Path]]:
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PDCA_")}
-    env.update(office.ws.env, PDCA_SESSION_SECRET=SECRET)
-    env.pop("PDCA_ACTOR", None)
-    log = log_dir / "serve-workers.log"
-    with log.open("wb") as out:
-        server = subprocess.Popen(
-            [PDCA, "serve", "--port", str(port), "--threads", "2", "--workers", str(WORKERS)],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        _wait_for(f"http://127.0.0.1:{port}", server, log)
-        yield port, server, log
-    finally:
-        server.send_signal(signal.SIGINT)
-        server.wait(timeout=30)
-    assert server.returncode == 0, log.read_text(encoding="utf-8")
-    assert "Traceback" not in log.read_text(encoding="utf-8")
-
-
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_workers_answer_and_the_parent_keeps_the_views(backend: str, tmp_path: Path) -> None:
     with workspace_for(backend, tmp_path / "ws") as ws:
         office = furnish(ws)
-        with serving_workers(office, tmp_path) as (port, server, log):
+        args = ("--threads", "2", "--workers", str(WORKERS))
+        with served(ws, tmp_path, None, *args) as server:
+            port, log = server.port, server.logs[1]  # uvicorn logs on stderr
             # Every request on a connection of its own: any worker may answer each, and
             # the session (a row) holds across them.
             browser = Browser(port)
@@ -150,8 +115,11 @@ def test_workers_answer_and_the_parent_keeps_the_views(backend: str, tmp_path: P
             # Two worker processes started, besides the parent that follows the views.
             assert eventually(lambda: len(_started(log)[1]) == WORKERS)
             parents, workers = _started(log)
-            assert parents == [server.pid]
-            assert len(set(workers)) == WORKERS and server.pid not in workers
+            assert parents == [server.process.pid]
+            assert len(set(workers)) == WORKERS and server.process.pid not in workers
+        # Ctrl-C stops the workers and the parent cleanly.
+        assert server.process.returncode == 0, log.read_text(encoding="utf-8")
+        assert "Traceback" not in log.read_text(encoding="utf-8")
 
 
 def test_the_workers_listener_gives_each_connection_tcp_nodelay() -> None:
